@@ -1,0 +1,35 @@
+"""refundmap: validate and convert customer refunds between Rutter and Railz.
+
+The public API is re-exported here; the modules behind it are:
+
+- :mod:`refundmap.models`: attrs classes of each vendor's schemas;
+- :mod:`refundmap.codec`: cattrs converters, vendor keys, value rules;
+- :mod:`refundmap.jsonio`: exact JSON reading and writing;
+- :mod:`refundmap.money` and :mod:`refundmap.dates`: the value rules;
+- :mod:`refundmap.checks`: totals arithmetic;
+- :mod:`refundmap.formats`: the format registry;
+- :mod:`refundmap.report`: report entries and errors.
+"""
+
+from refundmap.formats import FORMATS, Format
+from refundmap.report import (
+    Entry,
+    Kind,
+    MappingError,
+    Problem,
+    RefundmapError,
+    ValidationError,
+)
+from refundmap.validation import validate
+
+__all__ = [
+    "FORMATS",
+    "Entry",
+    "Format",
+    "Kind",
+    "MappingError",
+    "Problem",
+    "RefundmapError",
+    "ValidationError",
+    "validate",
+]

@@ -1,0 +1,172 @@
+"""Totals arithmetic of both vendors, and percentage ranges.
+
+Each check yields a :data:`Finding`: the path of the figure that does not add
+up, and a message with the figures. Callers make findings report warnings, or
+validation errors when strict. Figures agree when they differ by at most half
+of the currency's minor unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal, localcontext
+
+from refundmap.models import railz, rutter
+from refundmap.money import EXACT, tolerance
+from refundmap.report import Path
+
+__all__ = ["Finding", "check_railz", "check_rutter", "check_rutter_create"]
+
+#: Where a figure does not add up, and why.
+Finding = tuple[Path, str]
+
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+
+
+def _show(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _off(stated: Decimal, expected: Decimal, currency: str | None) -> bool:
+    return abs(stated - expected) > tolerance(currency)
+
+
+def _rutter_lines(
+    lines: Iterable[rutter.LineItem | rutter.CreateLineItem], path: Path, currency: str | None
+) -> Iterator[Finding]:
+    for index, line in enumerate(lines):
+        item = line.item
+        if item is None or item.quantity is None or item.unit_amount is None:
+            continue
+        expected = item.quantity * item.unit_amount
+        if _off(line.total_amount, expected, currency):
+            yield (
+                (*path, "line_items", index, "total_amount"),
+                f"total_amount {_show(line.total_amount)} is not item.quantity"
+                f" {_show(item.quantity)} x item.unit_amount {_show(item.unit_amount)}"
+                f" = {_show(expected)}",
+            )
+
+
+def check_rutter(refund: rutter.CustomerRefund, path: Path = ()) -> list[Finding]:
+    """Check a Rutter refund: line totals, and the refund total against its lines.
+
+    The total must be the lines' sum less the discount plus the tax, or, where
+    the lines include tax, the lines' sum less the discount.
+    """
+    currency = refund.currency_code
+    with localcontext(EXACT):
+        findings = list(_rutter_lines(refund.line_items, path, currency))
+        if not refund.line_items:
+            return findings
+        lines = sum((line.total_amount for line in refund.line_items), _ZERO)
+        discount = refund.discount_amount or _ZERO
+        tax = refund.tax_amount or _ZERO
+        excluding = lines - discount + tax
+        including = lines - discount
+        total = refund.total_amount
+        if _off(total, excluding, currency) and _off(total, including, currency):
+            findings.append(
+                (
+                    (*path, "total_amount"),
+                    f"total_amount {_show(total)} does not add up: line_items sum to"
+                    f" {_show(lines)}, less discount_amount {_show(discount)}, plus"
+                    f" tax_amount {_show(tax)} is {_show(excluding)}"
+                    f" ({_show(including)} where the lines include tax)",
+                )
+            )
+    return findings
+
+
+def check_rutter_create(refund: rutter.CreateRefund, path: Path = ()) -> list[Finding]:
+    """Check a Rutter create body: each line total against quantity x unit amount."""
+    with localcontext(EXACT):
+        return list(_rutter_lines(refund.line_items, path, refund.currency_code))
+
+
+def _percentage(value: Decimal | None, path: Path) -> Iterator[Finding]:
+    if value is not None and not _ZERO <= value <= _HUNDRED:
+        yield path, f"{path[-1]} {_show(value)} is not a percentage from 0 to 100"
+
+
+def _railz_line(
+    line: railz.RefundLine, path: Path, currency: str | None
+) -> Iterator[Finding]:
+    yield from _percentage(line.discount_percentage, (*path, "discountPercentage"))
+    if line.tax_rate_ref is not None:
+        yield from _percentage(
+            line.tax_rate_ref.effective_tax_rate,
+            (*path, "taxRateRef", "effectiveTaxRate"),
+        )
+    gross = None
+    if line.quantity is not None and line.unit_amount is not None:
+        gross = line.quantity * line.unit_amount
+    discount = line.discount_amount or _ZERO
+    if gross is not None and line.sub_total is not None:
+        expected = gross - discount
+        if _off(line.sub_total, expected, currency):
+            yield (
+                (*path, "subTotal"),
+                f"subTotal {_show(line.sub_total)} is not quantity {line.quantity} x"
+                f" unitAmount {_show(line.unit_amount or _ZERO)} less discountAmount"
+                f" {_show(discount)} = {_show(expected)}",
+            )
+    if (
+        gross is not None
+        and line.discount_amount is not None
+        and line.discount_percentage is not None
+    ):
+        expected = gross * line.discount_percentage / _HUNDRED
+        if _off(line.discount_amount, expected, currency):
+            yield (
+                (*path, "discountAmount"),
+                f"discountAmount {_show(line.discount_amount)} is not discountPercentage"
+                f" {_show(line.discount_percentage)}% of quantity x unitAmount"
+                f" {_show(gross)} = {_show(expected)}",
+            )
+    if line.sub_total is not None and line.total_amount is not None:
+        tax = line.tax_amount or _ZERO
+        expected = line.sub_total + tax
+        if _off(line.total_amount, expected, currency):
+            yield (
+                (*path, "totalAmount"),
+                f"totalAmount {_show(line.total_amount)} is not subTotal"
+                f" {_show(line.sub_total)} plus taxAmount {_show(tax)}"
+                f" = {_show(expected)}",
+            )
+
+
+def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
+    """Check a Railz refund: line and header arithmetic, and percentage ranges."""
+    currency = refund.currency_ref.id if refund.currency_ref is not None else None
+    lines = refund.lines or []
+    with localcontext(EXACT):
+        findings = list(_percentage(refund.discount_percentage, (*path, "discountPercentage")))
+        for index, line in enumerate(lines):
+            findings.extend(_railz_line(line, (*path, "lines", index), currency))
+        if refund.sub_total is None:
+            return findings
+        tax = refund.tax_amount or _ZERO
+        expected = refund.sub_total + tax
+        if _off(refund.total_amount, expected, currency):
+            findings.append(
+                (
+                    (*path, "totalAmount"),
+                    f"totalAmount {_show(refund.total_amount)} is not subTotal"
+                    f" {_show(refund.sub_total)} plus taxAmount {_show(tax)}"
+                    f" = {_show(expected)}",
+                )
+            )
+        subtotals = [line.sub_total for line in lines]
+        if subtotals and None not in subtotals:
+            summed = sum((s for s in subtotals if s is not None), _ZERO)
+            if _off(refund.sub_total, summed, currency):
+                findings.append(
+                    (
+                        (*path, "subTotal"),
+                        f"subTotal {_show(refund.sub_total)} is not the sum of the"
+                        f" lines' subTotal {_show(summed)}",
+                    )
+                )
+    return findings

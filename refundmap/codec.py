@@ -1,0 +1,380 @@
+"""cattrs converters: vendor JSON keys, value rules, and errors as JSONPaths.
+
+One :class:`Codec` per key style and strictness, built once. Structuring runs
+cattrs with detailed validation, so every problem of a document is collected;
+:func:`Codec.structure` turns cattrs' exception tree into :class:`Problem`
+entries whose paths use the vendor's own keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ClassValidationError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, override
+
+from refundmap.dates import format_date, parse_date
+from refundmap.models._base import FieldError, JSONObject
+from refundmap.models.rutter import DecimalString
+from refundmap.money import parse_amount, parse_integer
+from refundmap.report import Path, Problem, ValueProblem, describe, format_path
+
+__all__ = ["Codec", "camel", "snake"]
+
+T = TypeVar("T")
+Naming = Callable[[str], str]
+
+# Dicts that held keys their model does not know, noted while structuring.
+_unknown: ContextVar[list[tuple[dict[str, Any], list[str]]] | None] = ContextVar(
+    "refundmap_unknown_keys", default=None
+)
+
+
+def snake(name: str) -> str:
+    """Rutter's key style: the attribute name itself."""
+    return name
+
+
+def camel(name: str) -> str:
+    """Railz's key style: ``tax_rate_ref`` is ``taxRateRef``."""
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class UnknownKeysError(ValueProblem):
+    """Keys a model does not know (an error only when strict)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(f"unknown keys {keys!r}")
+        self.keys = keys
+
+
+class KeyProblem(ValueProblem):
+    """A problem at a key of the object being structured (an alias clash)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+_WORDS: dict[Any, str] = {
+    str: "a string",
+    Decimal: "a decimal amount",
+    DecimalString: "a numeric string",
+    int: "an integer",
+    bool: "true or false",
+    date: "an ISO 8601 date or timestamp",
+}
+
+
+def _expected(type_: Any) -> str:
+    args = [a for a in get_args(type_) if a is not type(None)]
+    if get_origin(type_) is not None and len(args) == 1 and get_origin(type_) is not list:
+        type_ = args[0]
+    if type_ in _WORDS:
+        return _WORDS[type_]
+    if get_origin(type_) is list:
+        return "an array"
+    return "an object"
+
+
+class Codec:
+    """Structures and unstructures one vendor's models with its JSON keys.
+
+    Args:
+        naming: turns an attribute name into its JSON key.
+        strict: refuse numeric strings and unknown keys instead of warning.
+    """
+
+    def __init__(self, naming: Naming, *, strict: bool) -> None:
+        self.naming = naming
+        self.strict = strict
+        self.converter = cattrs.Converter(detailed_validation=True)
+        self._register()
+
+    # -- keys -----------------------------------------------------------------
+
+    def key(self, field: attrs.Attribute[Any]) -> str:
+        """Return the JSON key of ``field``."""
+        return str(field.metadata.get("key") or self.naming(field.name))
+
+    def keys(self, cls: type) -> dict[str, str]:
+        """Return ``{attribute name: JSON key}`` for an attrs class."""
+        return _keys(cls, self.naming)
+
+    # -- hooks ----------------------------------------------------------------
+
+    def _register(self) -> None:
+        conv = self.converter
+        strict = self.strict
+
+        def structure_str(value: Any, _: Any) -> str:
+            if type(value) is str:
+                return value
+            raise ValueProblem(f"expected a string, got {describe(value)}")
+
+        def structure_bool(value: Any, _: Any) -> bool:
+            if type(value) is bool:
+                return value
+            raise ValueProblem(f"expected true or false, got {describe(value)}")
+
+        def structure_decimal_string(value: Any, _: Any) -> Decimal:
+            if type(value) is str:
+                return parse_amount(value, strict=False)
+            if strict:
+                raise ValueProblem(f"expected a numeric string, got {describe(value)}")
+            return parse_amount(value)
+
+        def structure_object(value: Any, _: Any) -> JSONObject:
+            if type(value) is dict:
+                return value
+            raise ValueProblem(f"expected an object, got {describe(value)}")
+
+        conv.register_structure_hook(str, structure_str)
+        conv.register_structure_hook(bool, structure_bool)
+        conv.register_structure_hook(
+            Decimal, lambda value, _: parse_amount(value, strict=strict)
+        )
+        conv.register_structure_hook(
+            int, lambda value, _: parse_integer(value, strict=strict)
+        )
+        conv.register_structure_hook(date, lambda value, _: parse_date(value))
+        conv.register_structure_hook(DecimalString, structure_decimal_string)
+        conv.register_structure_hook_func(lambda t: t == JSONObject, structure_object)
+        conv.register_structure_hook_factory(
+            lambda t: get_origin(t) is Literal, self._literal_hook
+        )
+        conv.register_structure_hook_factory(
+            lambda t: get_origin(t) is list, self._list_hook
+        )
+        conv.register_structure_hook_factory(attrs.has, self._class_hook)
+
+        conv.register_unstructure_hook(date, format_date)
+        conv.register_unstructure_hook(DecimalString, lambda value: format(value, "f"))
+        conv.register_unstructure_hook_factory(attrs.has, self._class_unstructure_hook)
+
+    @staticmethod
+    def _literal_hook(type_: Any) -> Callable[[Any, Any], Any]:
+        allowed = get_args(type_)
+        shown = ", ".join(describe(a) for a in allowed)
+
+        def structure_literal(value: Any, _: Any) -> Any:
+            if type(value) is str and value in allowed:
+                return value
+            raise ValueProblem(f"expected one of {shown}, got {describe(value)}")
+
+        return structure_literal
+
+    def _list_hook(self, type_: Any) -> Callable[[Any, Any], list[Any]]:
+        (element,) = get_args(type_)
+        handler = self.converter.get_structure_hook(element)
+
+        def structure_list(value: Any, _: Any) -> list[Any]:
+            if type(value) is not list:
+                raise ValueProblem(f"expected an array, got {describe(value)}")
+            result = []
+            errors: list[Exception] = []
+            for index, item in enumerate(value):
+                try:
+                    result.append(handler(item, element))
+                except Exception as exc:  # noqa: BLE001 - collected, re-raised below
+                    exc.__notes__ = [
+                        *getattr(exc, "__notes__", []),
+                        IterableValidationNote(f"@ index {index}", index, element),
+                    ]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError("While structuring an array", errors, type_)
+            return result
+
+        return structure_list
+
+    def _class_hook(self, cls: type) -> Callable[[Any, Any], Any]:
+        fields = attrs.fields(cls)
+        overrides = {f.name: override(rename=self.key(f)) for f in fields}
+        generated = make_dict_structure_fn(cls, self.converter, **overrides)  # type: ignore[arg-type]
+        aliases = {
+            alias: (self.key(f), f.type)
+            for f in fields
+            for alias in f.metadata.get("aliases", ())
+        }
+        known = frozenset(self.key(f) for f in fields) | frozenset(aliases)
+        strict = self.strict
+        name = cls.__name__
+
+        def structure_class(value: Any, _: Any) -> Any:
+            if type(value) is not dict:
+                raise ValueProblem(f"expected an object, got {describe(value)}")
+            extra: list[Exception] = []
+            if not known.issuperset(value):
+                unknown = [key for key in value if key not in known]
+                if strict:
+                    extra.append(UnknownKeysError(unknown))
+                else:
+                    noted = _unknown.get()
+                    if noted is not None:
+                        noted.append((value, unknown))
+            if aliases:
+                value = self._resolve_aliases(value, aliases, extra)
+            try:
+                result = generated(value, cls)
+            except ClassValidationError as exc:
+                if not extra:
+                    raise
+                raise ClassValidationError(exc.message, [*exc.exceptions, *extra], cls) from None
+            if extra:
+                raise ClassValidationError(f"While structuring {name}", extra, cls)
+            return result
+
+        return structure_class
+
+    def _resolve_aliases(
+        self,
+        value: dict[str, Any],
+        aliases: dict[str, tuple[str, Any]],
+        errors: list[Exception],
+    ) -> dict[str, Any]:
+        if not any(alias in value for alias in aliases):
+            return value
+        value = dict(value)
+        for alias, (canonical, type_) in aliases.items():
+            if alias not in value:
+                continue
+            if canonical not in value:
+                value[canonical] = value.pop(alias)
+                continue
+            try:
+                same = self.converter.structure(value[alias], type_) == (
+                    self.converter.structure(value[canonical], type_)
+                )
+            except Exception:  # noqa: BLE001 - the canonical key reports its own error
+                same = True
+            if not same:
+                errors.append(
+                    KeyProblem(
+                        alias,
+                        f"{describe(value[alias])} differs from {canonical}"
+                        f" {describe(value[canonical])}; they are one field",
+                    )
+                )
+            del value[alias]
+        return value
+
+    def _class_unstructure_hook(self, cls: type) -> Callable[[Any], dict[str, Any]]:
+        # Written here rather than by cattrs.gen, whose generated function puts
+        # omittable fields after the others; the vendor's key order is kept.
+        plan = [
+            (
+                f.name,
+                self.key(f),
+                f.default is None,
+                self.converter.get_unstructure_hook(_without_none(f.type)),
+            )
+            for f in attrs.fields(cls)
+        ]
+
+        def unstructure_class(instance: Any) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name, key, optional, hook in plan:
+                value = getattr(instance, name)
+                if value is None:
+                    if not optional:
+                        out[key] = None
+                else:
+                    out[key] = hook(value)
+            return out
+
+        return unstructure_class
+
+    # -- public ---------------------------------------------------------------
+
+    def structure(
+        self, value: Any, cls: type[T], path: Path = ()
+    ) -> tuple[T | None, list[Problem], list[tuple[dict[str, Any], list[str]]]]:
+        """Structure ``value`` as ``cls``.
+
+        Returns:
+            The instance (None when there were problems), the problems with
+            their paths under ``path``, and the objects that held unknown keys
+            (only when not strict) with those keys.
+        """
+        noted: list[tuple[dict[str, Any], list[str]]] = []
+        token = _unknown.set(noted)
+        try:
+            return self.converter.structure(value, cls), [], noted
+        except (BaseValidationError, ValueProblem) as exc:
+            return None, list(self._problems(exc, path, cls)), noted
+        except RecursionError:
+            return None, [Problem(format_path(path), "nested too deeply")], noted
+        finally:
+            _unknown.reset(token)
+
+    def unstructure(self, instance: Any) -> Any:
+        """Return ``instance`` as JSON-ready data with the vendor's keys."""
+        return self.converter.unstructure(instance)
+
+    def _problems(self, exc: BaseException, path: Path, type_: Any) -> Iterator[Problem]:
+        if isinstance(exc, ClassValidationError):
+            keys = self.keys(exc.cl)
+            for sub in exc.exceptions:
+                note = _note(sub, AttributeValidationNote)
+                if note is not None:
+                    yield from self._problems(sub, (*path, keys[note.name]), note.type)
+                elif isinstance(sub, UnknownKeysError):
+                    for key in sub.keys:
+                        yield Problem(format_path((*path, key)), "unknown key")
+                elif isinstance(sub, KeyProblem):
+                    yield Problem(format_path((*path, sub.key)), str(sub))
+                elif isinstance(sub, FieldError):
+                    yield Problem(format_path((*path, keys[sub.name])), str(sub))
+                else:
+                    yield from self._problems(sub, path, exc.cl)
+        elif isinstance(exc, IterableValidationError):
+            for sub in exc.exceptions:
+                note = _note(sub, IterableValidationNote)
+                index = note.index if note is not None else "?"
+                element = note.type if note is not None else Any
+                yield from self._problems(sub, (*path, index), element)  # type: ignore[arg-type]
+        elif isinstance(exc, KeyError):
+            yield Problem(format_path(path), f"required key is missing ({_expected(type_)})")
+        elif isinstance(exc, ValueProblem):
+            yield Problem(format_path(path), str(exc))
+        else:
+            yield Problem(format_path(path), f"cannot be read: {exc!r}")
+
+
+def _without_none(type_: Any) -> Any:
+    args = get_args(type_)
+    if type(None) in args:
+        rest = tuple(a for a in args if a is not type(None))
+        return rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - built at run time
+    return type_
+
+
+def _note(exc: BaseException, kind: type[T]) -> T | None:
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, kind):
+            return note
+    return None
+
+
+@cache
+def _keys(cls: type, naming: Naming) -> dict[str, str]:
+    return {
+        f.name: str(f.metadata.get("key") or naming(f.name)) for f in attrs.fields(cls)
+    }
+
+

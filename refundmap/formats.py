@@ -1,0 +1,117 @@
+"""The format registry: each format's models, shapes, key style and checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from refundmap import checks
+from refundmap.codec import camel, snake
+from refundmap.models import railz, rutter
+from refundmap.report import Path
+
+__all__ = ["FORMATS", "Format", "Shape", "get_format"]
+
+
+@attrs.frozen
+class Shape:
+    """One way a format's document can look.
+
+    Attributes:
+        name: ``record``, ``fetch``, ``request`` or ``list``.
+        model: the attrs class of the whole document.
+        marker: the key that tells this envelope apart; None for a bare record.
+        records: the attribute holding the record (or list of records) of an
+            envelope; None when the document is the record itself.
+    """
+
+    name: str
+    model: type
+    marker: str | None = None
+    records: str | None = None
+    many: bool = False
+
+
+@attrs.frozen
+class Format:
+    """A vendor shape that refundmap reads and writes, named like pandoc's formats."""
+
+    name: str
+    summary: str
+    naming: Callable[[str], str]
+    record: type
+    envelopes: tuple[Shape, ...]
+    check: Callable[[Any, Path], list[checks.Finding]]
+
+    def shape_of(self, document: dict[str, Any]) -> Shape:
+        """Return the shape of one decoded JSON object of this format."""
+        for shape in self.envelopes:
+            if shape.marker in document:
+                return shape
+        return Shape("record", self.record)
+
+    def records(self, model: Any, shape: Shape, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+        """Yield ``(path, record)`` for each record of a structured document."""
+        if shape.records is None:
+            yield path, model
+            return
+        key = self.naming(shape.records)
+        held = getattr(model, shape.records)
+        if shape.many:
+            for index, record in enumerate(held):
+                yield (*path, key, index), record
+        else:
+            yield (*path, key), held
+
+
+RUTTER = Format(
+    name="rutter",
+    summary="Rutter customer refund read objects, fetch and list responses",
+    naming=snake,
+    record=rutter.CustomerRefund,
+    envelopes=(
+        Shape("list", rutter.ListResponse, "customer_refunds", "customer_refunds", many=True),
+        Shape("fetch", rutter.FetchResponse, "customer_refund", "customer_refund"),
+    ),
+    check=checks.check_rutter,
+)
+
+RUTTER_CREATE = Format(
+    name="rutter-create",
+    summary="the body of Rutter's POST /accounting/customer_refunds",
+    naming=snake,
+    record=rutter.CreateRefund,
+    envelopes=(
+        Shape("request", rutter.CreateRequest, "customer_refund", "customer_refund"),
+    ),
+    check=checks.check_rutter_create,
+)
+
+RAILZ = Format(
+    name="railz",
+    summary="Railz refunds, version 1 data model, and the GET /refunds response",
+    naming=camel,
+    record=railz.Refund,
+    envelopes=(Shape("list", railz.ListResponse, "data", "data", many=True),),
+    check=checks.check_railz,
+)
+
+#: Every format by name, in the order ``refundmap formats`` lists them.
+FORMATS: dict[str, Format] = {f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ)}
+
+
+def get_format(name: str | Format) -> Format:
+    """Return the format called ``name``.
+
+    Raises:
+        ValueError: for a name that is not a format, listing those that are.
+    """
+    if isinstance(name, Format):
+        return name
+    try:
+        return FORMATS[name]
+    except KeyError:
+        known = ", ".join(FORMATS)
+        raise ValueError(f"unknown format {name!r}; the formats are {known}") from None

@@ -1,0 +1,147 @@
+"""Railz refunds, version 1 data model (``GET /refunds``).
+
+Railz marks only ``id``, ``totalAmount`` and ``date`` as required; every other
+field may be left out or sent as null. Keys are the camelCase of the attribute
+names.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+__all__ = [
+    "Address",
+    "CurrencyRef",
+    "ListResponse",
+    "Meta",
+    "Pagination",
+    "Ref",
+    "Refund",
+    "RefundLine",
+    "TaxRateRef",
+    "TrackingCategoryRef",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Ref:
+    """A reference ``{id, name}`` (customer, account, inventory item)."""
+
+    id: str
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TaxRateRef(Ref):
+    """A tax rate reference; ``effectiveTaxRate`` is a percentage."""
+
+    effective_tax_rate: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CurrencyRef(Ref):
+    """A currency reference; ``id`` is the ISO 4217 code."""
+
+    symbol: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TrackingCategoryRef(Ref):
+    """A tracking category reference with the chosen option."""
+
+    option: str | None = None
+    option_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Address:
+    """A postal address."""
+
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    postal_code: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RefundLine:
+    """A line of a refund."""
+
+    id: str | None = None
+    description: str | None = None
+    unit_amount: Decimal | None = None
+    quantity: int | None = None
+    discount_amount: Decimal | None = None
+    discount_percentage: Decimal | None = None
+    sub_total: Decimal | None = None
+    tax_amount: Decimal | None = None
+    total_amount: Decimal | None = None
+    account_ref: Ref | None = None
+    tax_rate_ref: TaxRateRef | None = None
+    inventory_ref: Ref | None = None
+    tracking_category_ref: TrackingCategoryRef | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Refund:
+    """A refund to a customer."""
+
+    id: str
+    customer_ref: Ref | None = None
+    account_ref: Ref | None = None
+    date: date
+    currency_ref: CurrencyRef | None = None
+    currency_rate: Decimal | None = None
+    lines: list[RefundLine] | None = None
+    sub_total: Decimal | None = None
+    tax_amount: Decimal | None = None
+    # The data model table spells it discountAmount; the example and the
+    # OpenAPI document spell it totalDiscount.
+    total_discount: Decimal | None = attrs.field(
+        default=None, metadata={"aliases": ("discountAmount",)}
+    )
+    discount_percentage: Decimal | None = None
+    total_amount: Decimal
+    memo: str | None = None
+    shipping_address: Address | None = None
+    # The data model table misspells it sourceModifiedData.
+    source_modified_date: date | None = attrs.field(
+        default=None, metadata={"aliases": ("sourceModifiedData",)}
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Pagination:
+    """Where a page sits in the whole result."""
+
+    offset: int
+    limit: int
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class Meta:
+    """The report metadata of a list response."""
+
+    report_id: list[str]
+    service_name: str
+    business_name: str
+    created_at: date
+    updated_at: date
+    start_date: date
+    end_date: date
+
+
+@attrs.frozen(kw_only=True)
+class ListResponse:
+    """``GET /refunds``: a page of refunds with its metadata."""
+
+    pagination: Pagination
+    count: int
+    meta: Meta
+    data: list[Refund]

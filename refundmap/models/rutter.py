@@ -1,0 +1,179 @@
+"""Rutter's accounting customer refund (API version 2024-08-31 and earlier).
+
+Required, optional and nullable as Rutter documents them: a field typed
+``X | None`` without a default must be present and may be null; a field with a
+default may be left out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal, NewType
+
+import attrs
+
+from refundmap.models._base import JSONObject, non_empty
+
+__all__ = [
+    "Connection",
+    "CreateAdditionalFields",
+    "CreateItem",
+    "CreateLineItem",
+    "CreateRefund",
+    "CreateRequest",
+    "CustomerRefund",
+    "DecimalString",
+    "FetchResponse",
+    "Item",
+    "LineAdditionalFields",
+    "LineItem",
+    "ListResponse",
+]
+
+#: A decimal sent as a JSON string (the create body's ``currency_rate``).
+DecimalString = NewType("DecimalString", Decimal)
+
+
+@attrs.frozen(kw_only=True)
+class Item:
+    """The item a read line item refers to, with its quantity and unit price."""
+
+    id: str | None
+    quantity: Decimal | None
+    unit_amount: Decimal | None
+
+
+@attrs.frozen(kw_only=True)
+class LineAdditionalFields:
+    """Platform flags of a line item."""
+
+    sales_taxable: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class LineItem:
+    """A line of a read customer refund."""
+
+    account_id: str | None
+    class_id: str | None
+    tax_rate_id: str | None
+    total_amount: Decimal
+    description: str | None
+    item: Item | None
+    additional_fields: LineAdditionalFields | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CustomerRefund:
+    """A customer refund as Rutter returns it (``customer_refund``)."""
+
+    id: str
+    platform_id: str
+    account_id: str
+    class_id: str | None
+    customer_id: str | None
+    department_id: str | None
+    tax_rate_id: str | None
+    transaction_date: date | None
+    total_amount: Decimal
+    # Versions 2023-03-14 and 2024-04-30 only, hence optional.
+    currency_code: str | None = None
+    currency_rate: Decimal | None = None
+    discount_amount: Decimal | None
+    document_number: str | None
+    tax_amount: Decimal | None
+    line_items: list[LineItem]
+    created_at: date | None
+    updated_at: date | None
+    last_synced_at: date
+    platform_url: str | None
+    # Only with ``expand=platform_data``.
+    platform_data: JSONObject | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Connection:
+    """The connection a response came through."""
+
+    id: str
+    org_id: str = attrs.field(metadata={"key": "orgId"})
+    platform: str
+
+
+@attrs.frozen(kw_only=True)
+class ListResponse:
+    """``GET /accounting/customer_refunds``: a page of refunds."""
+
+    customer_refunds: list[CustomerRefund]
+    next_cursor: str | None
+    connection: Connection
+
+
+@attrs.frozen(kw_only=True)
+class FetchResponse:
+    """``GET /accounting/customer_refunds/:id``: one refund.
+
+    The create response has this shape too, without ``connection``.
+    """
+
+    customer_refund: CustomerRefund
+    connection: Connection | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateItem:
+    """The item of a create line item; Rutter publishes no required fields."""
+
+    id: str | None = None
+    quantity: Decimal | None = None
+    unit_amount: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateLineItem:
+    """A line of a create body."""
+
+    account_id: str | None = None
+    class_id: str | None = None
+    tax_rate_id: str | None = None
+    description: str | None = None
+    total_amount: Decimal
+    item: CreateItem | None = None
+    additional_fields: LineAdditionalFields | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateAdditionalFields:
+    """Platform flags of a create body."""
+
+    tax_inclusive: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateRefund:
+    """The ``customer_refund`` of ``POST /accounting/customer_refunds``.
+
+    Rutter does not publish which fields are required; ``account_id`` and one
+    line item are the least a refund can be created with.
+    """
+
+    account_id: str
+    class_id: str | None = None
+    customer_id: str | None = None
+    department_id: str | None = None
+    tax_rate_id: str | None = None
+    transaction_date: date | None = None
+    document_number: str | None = None
+    currency_code: str | None = None
+    currency_rate: DecimalString | None = None
+    line_items: list[CreateLineItem] = attrs.field(validator=non_empty)
+    additional_fields: CreateAdditionalFields | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateRequest:
+    """The whole request body: ``{"customer_refund": {...}}``."""
+
+    customer_refund: CreateRefund
+    response_mode: Literal["async", "prefer_sync"] | None = None

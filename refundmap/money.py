@@ -1,0 +1,126 @@
+"""Exact amounts: parsing JSON numbers and numeric strings, currency minor units.
+
+Amounts are :class:`decimal.Decimal` from input to output; a binary float is
+never on the way. Floats from already-decoded JSON are taken as their shortest
+``repr``, which is the text the JSON number had.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Context, Decimal
+
+from refundmap.report import ValueProblem, describe
+
+__all__ = [
+    "MAX_DECIMAL_PLACES",
+    "MAX_MAGNITUDE",
+    "AmountError",
+    "minor_unit",
+    "parse_amount",
+    "parse_integer",
+    "tolerance",
+]
+
+#: Amounts must be smaller than this in absolute value.
+MAX_MAGNITUDE = Decimal(10) ** 15
+#: More decimal places than this is not an amount (and ``1e-999999999`` would
+#: otherwise be written out as a billion zeros).
+MAX_DECIMAL_PLACES = 20
+
+# The JSON number grammar: what a numeric string must look like. Decimal() alone
+# would also take "1_000", " 12 ", "Infinity" and "NaN".
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+#: Enough precision for products of two bounded amounts, so checks never round.
+EXACT = Context(prec=80)
+
+# ISO 4217 exponents that are not 2. Currencies not listed have 2 minor digits.
+_EXPONENTS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
+        ).split(),
+        0,
+    ),
+    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+    **dict.fromkeys("CLF UYW".split(), 4),
+}
+
+
+class AmountError(ValueProblem):
+    """A value is not an acceptable amount; the message says what was found."""
+
+
+def _to_decimal(value: object, *, strict: bool, what: str) -> Decimal:
+    kind = type(value)
+    if kind is Decimal:
+        number = value
+    elif kind is int:
+        number = Decimal(value)  # type: ignore[arg-type]
+    elif kind is float:
+        number = Decimal(repr(value))
+    elif kind is str:
+        if strict:
+            raise AmountError(
+                f"expected {what} as a JSON number, got the string {describe(value)}"
+                " (numeric strings are refused in strict mode)"
+            )
+        if not _JSON_NUMBER.fullmatch(value):  # type: ignore[arg-type]
+            raise AmountError(f"expected {what}, got {describe(value)}")
+        number = Decimal(value)  # type: ignore[arg-type]
+    else:
+        raise AmountError(f"expected {what}, got {describe(value)}")
+    assert isinstance(number, Decimal)  # noqa: S101 - narrowing for mypy
+    if not number.is_finite():
+        raise AmountError(f"expected {what}, got {describe(value)}")
+    if abs(number) >= MAX_MAGNITUDE:
+        raise AmountError(
+            f"expected {what} smaller than 10^15 in magnitude, got {describe(value)}"
+        )
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # noqa: S101 - finite, so an int
+    if exponent < -MAX_DECIMAL_PLACES:
+        raise AmountError(
+            f"expected {what} with at most {MAX_DECIMAL_PLACES} decimal places,"
+            f" got {describe(value)}"
+        )
+    return number
+
+
+def parse_amount(value: object, *, strict: bool = False) -> Decimal:
+    """Return ``value`` as an exact decimal amount.
+
+    Args:
+        value: a decoded JSON value: ``Decimal``, ``int``, ``float`` or ``str``.
+        strict: refuse numeric strings.
+
+    Raises:
+        AmountError: for booleans, NaN, infinities, non-numeric strings,
+            magnitudes of 10^15 or more, and more than 20 decimal places.
+    """
+    return _to_decimal(value, strict=strict, what="a decimal amount")
+
+
+def parse_integer(value: object, *, strict: bool = False) -> int:
+    """Return ``value`` as an ``int``; integral decimals such as ``3.0`` are taken.
+
+    Raises:
+        AmountError: for anything :func:`parse_amount` refuses, and fractions.
+    """
+    number = _to_decimal(value, strict=strict, what="an integer")
+    if number != number.to_integral_value():
+        raise AmountError(f"expected an integer, got {describe(value)}")
+    return int(number)
+
+
+def minor_unit(currency: str | None) -> int:
+    """Return the ISO 4217 exponent of ``currency``: 2 unless known otherwise."""
+    if currency is None:
+        return 2
+    return _EXPONENTS.get(currency.upper(), 2)
+
+
+def tolerance(currency: str | None) -> Decimal:
+    """Return half of ``currency``'s minor unit: how far a total may be off."""
+    return Decimal(5).scaleb(-minor_unit(currency) - 1)

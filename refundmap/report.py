@@ -1,0 +1,149 @@
+"""Report entries, problems, the two public errors, and JSONPath formatting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
+from decimal import Decimal
+
+import attrs
+
+__all__ = [
+    "Entry",
+    "Kind",
+    "MappingError",
+    "Path",
+    "Problem",
+    "RefundmapError",
+    "ValidationError",
+    "ValueProblem",
+    "describe",
+    "format_path",
+]
+
+#: A location in a JSON document: object keys and array indexes, root first.
+Path = tuple[str | int, ...]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """Return ``path`` as JSONPath with the vendor's keys, e.g. ``$.lines[0].id``.
+
+    Keys that are not plain identifiers are quoted: ``$['odd key']``.
+    """
+    parts = ["$"]
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif _IDENTIFIER.fullmatch(step):
+            parts.append(f".{step}")
+        else:
+            escaped = step.replace("\\", "\\\\").replace("'", "\\'")
+            parts.append(f"['{escaped}']")
+    return "".join(parts)
+
+
+def describe(value: object) -> str:
+    """Return ``value`` as a user would see it in JSON, shortened if long."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, Decimal):
+        text = str(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    return repr(value)
+
+
+class ValueProblem(ValueError):
+    """A JSON value broke a value rule; the message says what was expected and found."""
+
+
+class Kind(StrEnum):
+    """What a report entry says about a value."""
+
+    #: A non-null business value the target has no field for.
+    DROPPED = "dropped"
+    #: Vendor bookkeeping with no meaning outside that vendor.
+    OMITTED = "omitted"
+    #: A target value computed from source values.
+    DERIVED = "derived"
+    #: A target value the source does not hold (a generated id, the time).
+    SYNTHESIZED = "synthesized"
+    #: A failed check, an unknown key, a total that changes.
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Entry:
+    """One line of a report: what happened to the value at ``source_path``."""
+
+    kind: Kind
+    source_path: str
+    target_path: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Return the entry as JSON-ready data."""
+        return {
+            "kind": str(self.kind),
+            "source_path": self.source_path,
+            "target_path": self.target_path,
+            "message": self.message,
+        }
+
+
+@attrs.frozen
+class Problem:
+    """One reason a document was refused: where, and what was wrong there."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the problem as JSON-ready data."""
+        return {"path": self.path, "message": self.message}
+
+
+class RefundmapError(Exception):
+    """Base of the errors refundmap raises for documents it cannot accept."""
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''}"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class ValidationError(RefundmapError):
+    """The input is not a valid document of its format.
+
+    ``problems`` lists every problem found, each with its JSONPath.
+    """
+
+
+class MappingError(RefundmapError):
+    """The input is valid but the target format cannot hold it as asked.
+
+    ``problems`` lists every problem, each with its path in the source document.
+    """
