@@ -105,12 +105,18 @@ def _railz_line(
     discount = line.discount_amount or _ZERO
     if gross is not None and line.sub_total is not None:
         expected = gross - discount
-        if _off(line.sub_total, expected, currency):
+        # Tax-inclusive unit amounts (Xero's default) make the line's total,
+        # not its subtotal, the net of quantity x unit amount.
+        inclusive = line.total_amount is not None and not _off(
+            line.total_amount, expected, currency
+        )
+        if not inclusive and _off(line.sub_total, expected, currency):
             yield (
                 (*path, "subTotal"),
                 f"subTotal {_show(line.sub_total)} is not quantity {line.quantity} x"
                 f" unitAmount {_show(line.unit_amount or _ZERO)} less discountAmount"
-                f" {_show(discount)} = {_show(expected)}",
+                f" {_show(discount)} = {_show(expected)} (nor is totalAmount, as it"
+                " would be where unit amounts include tax)",
             )
     if (
         gross is not None

@@ -27,7 +27,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from refundmap.dates import format_date, parse_date
-from refundmap.models._base import FieldError, JSONObject
+from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
 from refundmap.money import parse_amount, parse_integer
 from refundmap.report import Path, Problem, ValueProblem, describe, format_path
@@ -212,6 +212,9 @@ class Codec:
             for alias in f.metadata.get("aliases", ())
         }
         known = frozenset(self.key(f) for f in fields) | frozenset(aliases)
+        minimum = {
+            self.key(f): f.metadata["min_items"] for f in fields if "min_items" in f.metadata
+        }
         strict = self.strict
         name = cls.__name__
 
@@ -229,6 +232,12 @@ class Codec:
                         noted.append((value, unknown))
             if aliases:
                 value = self._resolve_aliases(value, aliases, extra)
+            for key, least in minimum.items():
+                held = value.get(key)
+                if type(held) is list and len(held) < least:
+                    extra.append(
+                        KeyProblem(key, f"expected at least {least} element, got {len(held)}")
+                    )
             try:
                 result = generated(value, cls)
             except ClassValidationError as exc:
@@ -338,8 +347,6 @@ class Codec:
                         yield Problem(format_path((*path, key)), "unknown key")
                 elif isinstance(sub, KeyProblem):
                     yield Problem(format_path((*path, sub.key)), str(sub))
-                elif isinstance(sub, FieldError):
-                    yield Problem(format_path((*path, keys[sub.name])), str(sub))
                 else:
                     yield from self._problems(sub, path, exc.cl)
         elif isinstance(exc, IterableValidationError):

@@ -70,7 +70,8 @@ def loads(text: str | bytes) -> Any:
         )
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
-        raise ValidationError([Problem("$", f"invalid JSON at {where}: {exc.msg}")]) from None
+        reason = exc.msg.removesuffix(" at")  # the stdlib ends some messages so
+        raise ValidationError([Problem("$", f"invalid JSON at {where}: {reason}")]) from None
     except ValueError as exc:
         raise ValidationError([Problem("$", f"invalid JSON: {exc}")]) from None
     except RecursionError:

@@ -71,12 +71,14 @@ def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
     """Name the other vendor's format when ``raw`` is plainly one of its documents."""
     own = len(_vocabulary(fmt).intersection(raw))
     for other in FORMATS.values():
-        if other.naming is fmt.naming:
+        if other is fmt:
             continue
         for shape in other.envelopes:
             if shape.marker in raw and shape.marker not in _vocabulary(fmt):
                 return f"this is a {other.name} {shape.name} document, not {fmt.name}"
-        if len(_vocabulary(other).intersection(raw)) > max(own, 1) * 2:
+        if other.naming is not fmt.naming and len(
+            _vocabulary(other).intersection(raw)
+        ) > max(own, 1) * 2:
             return f"this looks like a {other.name} document, not {fmt.name}"
     return None
 

@@ -4,7 +4,8 @@ Attribute names are snake_case; the JSON key of each attribute is decided by
 the format's converter (:mod:`refundmap.codec`): Rutter keys are the attribute
 names, Railz keys are their camelCase. A field whose key breaks that rule says
 so with ``metadata={"key": ...}``; documented alternative spellings are listed
-in ``metadata={"aliases": (...)}``.
+in ``metadata={"aliases": (...)}``; a list that must not be empty says
+``metadata={"min_items": 1}``.
 """
 
 from refundmap.models import railz, rutter

@@ -13,7 +13,7 @@ from typing import Literal, NewType
 
 import attrs
 
-from refundmap.models._base import JSONObject, non_empty
+from refundmap.models._base import JSONObject
 
 __all__ = [
     "Connection",
@@ -167,7 +167,7 @@ class CreateRefund:
     document_number: str | None = None
     currency_code: str | None = None
     currency_rate: DecimalString | None = None
-    line_items: list[CreateLineItem] = attrs.field(validator=non_empty)
+    line_items: list[CreateLineItem] = attrs.field(metadata={"min_items": 1})
     additional_fields: CreateAdditionalFields | None = None
 
 
