@@ -90,9 +90,7 @@ def _percentage(value: Decimal | None, path: Path) -> Iterator[Finding]:
         yield path, f"{path[-1]} {_show(value)} is not a percentage from 0 to 100"
 
 
-def _railz_line(
-    line: railz.RefundLine, path: Path, currency: str | None
-) -> Iterator[Finding]:
+def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Iterator[Finding]:
     yield from _percentage(line.discount_percentage, (*path, "discountPercentage"))
     if line.tax_rate_ref is not None:
         yield from _percentage(

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
+from pathlib import Path
 from typing import IO, Any
 
 import attrs
@@ -60,19 +61,28 @@ def _parser() -> argparse.ArgumentParser:
         description="Check each INPUT against FORMAT; print one line per problem.",
     )
     check.add_argument(
-        "--as", dest="format", required=True, choices=list(FORMATS), metavar="FORMAT",
+        "--as",
+        dest="format",
+        required=True,
+        choices=list(FORMATS),
+        metavar="FORMAT",
         help=f"the format of the input: {', '.join(FORMATS)}",
     )
     check.add_argument(
-        "--strict", action="store_true",
+        "--strict",
+        action="store_true",
         help="refuse numeric strings, unknown keys and totals that do not add up",
     )
     check.add_argument(
-        "--format", dest="output", choices=("text", "json"), default="text",
+        "--format",
+        dest="output",
+        choices=("text", "json"),
+        default="text",
         help="how to print the results (default: text)",
     )
     check.add_argument(
-        "--jsonl", action="store_true",
+        "--jsonl",
+        action="store_true",
         help="read every input as JSON Lines (implied by a .jsonl name)",
     )
     check.add_argument(
@@ -87,7 +97,7 @@ def _open(name: str) -> IO[bytes]:
     if name == "-":
         return sys.stdin.buffer
     try:
-        return open(name, "rb")  # noqa: SIM115 - closed by the caller
+        return Path(name).open("rb")
     except OSError as exc:
         raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
 

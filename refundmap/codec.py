@@ -30,7 +30,7 @@ from refundmap.dates import format_date, parse_date
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
 from refundmap.money import parse_amount, parse_integer
-from refundmap.report import Path, Problem, ValueProblem, describe, format_path
+from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
 
 __all__ = ["Codec", "camel", "snake"]
 
@@ -54,7 +54,7 @@ def camel(name: str) -> str:
     return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-class UnknownKeysError(ValueProblem):
+class UnknownKeysError(ValueRuleError):
     """Keys a model does not know (an error only when strict)."""
 
     def __init__(self, keys: list[str]) -> None:
@@ -62,7 +62,7 @@ class UnknownKeysError(ValueProblem):
         self.keys = keys
 
 
-class KeyProblem(ValueProblem):
+class KeyRuleError(ValueRuleError):
     """A problem at a key of the object being structured (an alias clash)."""
 
     def __init__(self, key: str, message: str) -> None:
@@ -81,14 +81,12 @@ _WORDS: dict[Any, str] = {
 
 
 def _expected(type_: Any) -> str:
-    args = [a for a in get_args(type_) if a is not type(None)]
-    if get_origin(type_) is not None and len(args) == 1 and get_origin(type_) is not list:
-        type_ = args[0]
+    """Return what a value of ``type_`` is, in words, for a missing key."""
+    type_ = _without_none(type_)
     if type_ in _WORDS:
         return _WORDS[type_]
-    if get_origin(type_) is list:
-        return "an array"
-    return "an object"
+    origin: Any = get_origin(type_)
+    return "an array" if origin is list else "an object"
 
 
 class Codec:
@@ -124,42 +122,34 @@ class Codec:
         def structure_str(value: Any, _: Any) -> str:
             if type(value) is str:
                 return value
-            raise ValueProblem(f"expected a string, got {describe(value)}")
+            raise ValueRuleError(f"expected a string, got {describe(value)}")
 
         def structure_bool(value: Any, _: Any) -> bool:
             if type(value) is bool:
                 return value
-            raise ValueProblem(f"expected true or false, got {describe(value)}")
+            raise ValueRuleError(f"expected true or false, got {describe(value)}")
 
         def structure_decimal_string(value: Any, _: Any) -> Decimal:
             if type(value) is str:
                 return parse_amount(value, strict=False)
             if strict:
-                raise ValueProblem(f"expected a numeric string, got {describe(value)}")
+                raise ValueRuleError(f"expected a numeric string, got {describe(value)}")
             return parse_amount(value)
 
         def structure_object(value: Any, _: Any) -> JSONObject:
             if type(value) is dict:
                 return value
-            raise ValueProblem(f"expected an object, got {describe(value)}")
+            raise ValueRuleError(f"expected an object, got {describe(value)}")
 
         conv.register_structure_hook(str, structure_str)
         conv.register_structure_hook(bool, structure_bool)
-        conv.register_structure_hook(
-            Decimal, lambda value, _: parse_amount(value, strict=strict)
-        )
-        conv.register_structure_hook(
-            int, lambda value, _: parse_integer(value, strict=strict)
-        )
+        conv.register_structure_hook(Decimal, lambda value, _: parse_amount(value, strict=strict))
+        conv.register_structure_hook(int, lambda value, _: parse_integer(value, strict=strict))
         conv.register_structure_hook(date, lambda value, _: parse_date(value))
         conv.register_structure_hook(DecimalString, structure_decimal_string)
         conv.register_structure_hook_func(lambda t: t == JSONObject, structure_object)
-        conv.register_structure_hook_factory(
-            lambda t: get_origin(t) is Literal, self._literal_hook
-        )
-        conv.register_structure_hook_factory(
-            lambda t: get_origin(t) is list, self._list_hook
-        )
+        conv.register_structure_hook_factory(_is_literal, self._literal_hook)
+        conv.register_structure_hook_factory(_is_list, self._list_hook)
         conv.register_structure_hook_factory(attrs.has, self._class_hook)
 
         conv.register_unstructure_hook(date, format_date)
@@ -174,7 +164,7 @@ class Codec:
         def structure_literal(value: Any, _: Any) -> Any:
             if type(value) is str and value in allowed:
                 return value
-            raise ValueProblem(f"expected one of {shown}, got {describe(value)}")
+            raise ValueRuleError(f"expected one of {shown}, got {describe(value)}")
 
         return structure_literal
 
@@ -184,7 +174,7 @@ class Codec:
 
         def structure_list(value: Any, _: Any) -> list[Any]:
             if type(value) is not list:
-                raise ValueProblem(f"expected an array, got {describe(value)}")
+                raise ValueRuleError(f"expected an array, got {describe(value)}")
             result = []
             errors: list[Exception] = []
             for index, item in enumerate(value):
@@ -205,11 +195,13 @@ class Codec:
     def _class_hook(self, cls: type) -> Callable[[Any, Any], Any]:
         fields = attrs.fields(cls)
         overrides = {f.name: override(rename=self.key(f)) for f in fields}
-        generated = make_dict_structure_fn(cls, self.converter, **overrides)  # type: ignore[arg-type]
+        generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cls,
+            self.converter,
+            **overrides,  # type: ignore[arg-type]  # cattrs types **kwargs as overrides
+        )
         aliases = {
-            alias: (self.key(f), f.type)
-            for f in fields
-            for alias in f.metadata.get("aliases", ())
+            alias: (self.key(f), f.type) for f in fields for alias in f.metadata.get("aliases", ())
         }
         known = frozenset(self.key(f) for f in fields) | frozenset(aliases)
         minimum = {
@@ -220,7 +212,7 @@ class Codec:
 
         def structure_class(value: Any, _: Any) -> Any:
             if type(value) is not dict:
-                raise ValueProblem(f"expected an object, got {describe(value)}")
+                raise ValueRuleError(f"expected an object, got {describe(value)}")
             extra: list[Exception] = []
             if not known.issuperset(value):
                 unknown = [key for key in value if key not in known]
@@ -236,7 +228,7 @@ class Codec:
                 held = value.get(key)
                 if type(held) is list and len(held) < least:
                     extra.append(
-                        KeyProblem(key, f"expected at least {least} element, got {len(held)}")
+                        KeyRuleError(key, f"expected at least {least} element, got {len(held)}")
                     )
             try:
                 result = generated(value, cls)
@@ -273,7 +265,7 @@ class Codec:
                 same = True
             if not same:
                 errors.append(
-                    KeyProblem(
+                    KeyRuleError(
                         alias,
                         f"{describe(value[alias])} differs from {canonical}"
                         f" {describe(value[canonical])}; they are one field",
@@ -324,7 +316,7 @@ class Codec:
         token = _unknown.set(noted)
         try:
             return self.converter.structure(value, cls), [], noted
-        except (BaseValidationError, ValueProblem) as exc:
+        except (BaseValidationError, ValueRuleError) as exc:
             return None, list(self._problems(exc, path, cls)), noted
         except RecursionError:
             return None, [Problem(format_path(path), "nested too deeply")], noted
@@ -345,22 +337,33 @@ class Codec:
                 elif isinstance(sub, UnknownKeysError):
                     for key in sub.keys:
                         yield Problem(format_path((*path, key)), "unknown key")
-                elif isinstance(sub, KeyProblem):
+                elif isinstance(sub, KeyRuleError):
                     yield Problem(format_path((*path, sub.key)), str(sub))
                 else:
                     yield from self._problems(sub, path, exc.cl)
         elif isinstance(exc, IterableValidationError):
             for sub in exc.exceptions:
-                note = _note(sub, IterableValidationNote)
-                index = note.index if note is not None else "?"
-                element = note.type if note is not None else Any
-                yield from self._problems(sub, (*path, index), element)  # type: ignore[arg-type]
+                at = _note(sub, IterableValidationNote)
+                if at is None:
+                    yield from self._problems(sub, path, type_)
+                else:
+                    yield from self._problems(sub, (*path, at.index), at.type)
         elif isinstance(exc, KeyError):
             yield Problem(format_path(path), f"required key is missing ({_expected(type_)})")
-        elif isinstance(exc, ValueProblem):
+        elif isinstance(exc, ValueRuleError):
             yield Problem(format_path(path), str(exc))
         else:
             yield Problem(format_path(path), f"cannot be read: {exc!r}")
+
+
+def _is_literal(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is Literal
+
+
+def _is_list(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is list
 
 
 def _without_none(type_: Any) -> Any:
@@ -380,8 +383,4 @@ def _note(exc: BaseException, kind: type[T]) -> T | None:
 
 @cache
 def _keys(cls: type, naming: Naming) -> dict[str, str]:
-    return {
-        f.name: str(f.metadata.get("key") or naming(f.name)) for f in attrs.fields(cls)
-    }
-
-
+    return {f.name: str(f.metadata.get("key") or naming(f.name)) for f in attrs.fields(cls)}

@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 
 from dateutil.parser import isoparse
 
-from refundmap.report import ValueProblem, describe
+from refundmap.report import ValueRuleError, describe
 
-__all__ = ["DateValue", "DateError", "format_date", "parse_date"]
+__all__ = ["DateError", "DateValue", "format_date", "parse_date"]
 
 #: A date as the vendors send it: a bare calendar date or a timestamp.
 DateValue = date | datetime
@@ -22,7 +22,7 @@ DateValue = date | datetime
 _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-class DateError(ValueProblem):
+class DateError(ValueRuleError):
     """A value is not an acceptable date; the message says what was found."""
 
 
@@ -74,4 +74,3 @@ def format_date(value: date) -> str:
     if seconds:
         suffix += f":{seconds:02d}"
     return text + suffix
-

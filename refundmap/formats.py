@@ -28,7 +28,7 @@ class Shape:
     """
 
     name: str
-    model: type
+    model: type[Any]
     marker: str | None = None
     records: str | None = None
     many: bool = False
@@ -41,7 +41,7 @@ class Format:
     name: str
     summary: str
     naming: Callable[[str], str]
-    record: type
+    record: type[Any]
     envelopes: tuple[Shape, ...]
     check: Callable[[Any, Path], list[checks.Finding]]
 
@@ -83,9 +83,7 @@ RUTTER_CREATE = Format(
     summary="the body of Rutter's POST /accounting/customer_refunds",
     naming=snake,
     record=rutter.CreateRefund,
-    envelopes=(
-        Shape("request", rutter.CreateRequest, "customer_refund", "customer_refund"),
-    ),
+    envelopes=(Shape("request", rutter.CreateRequest, "customer_refund", "customer_refund"),),
     check=checks.check_rutter_create,
 )
 

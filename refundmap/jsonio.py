@@ -27,7 +27,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def loads(text: str | bytes) -> Any:
+def loads(text: str | bytes | bytearray) -> Any:
     """Parse JSON text exactly.
 
     Args:
@@ -82,8 +82,7 @@ def loads(text: str | bytes) -> Any:
             [
                 Problem(
                     format_path((*path, key)),
-                    "key repeated within one object: which value is meant cannot be"
-                    " told",
+                    "key repeated within one object: which value is meant cannot be told",
                 )
                 for obj, key in repeated
                 for path in paths.get(id(obj), [()])
@@ -126,9 +125,7 @@ def normalize(value: Any) -> Any:
             return [walk(item, (*path, index)) for index, item in enumerate(node)]
         if node is None or kind in (str, bool, int, Decimal):
             return node
-        problems.append(
-            Problem(format_path(path), f"not a JSON value: {type(node).__name__}")
-        )
+        problems.append(Problem(format_path(path), f"not a JSON value: {type(node).__name__}"))
         return node
 
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
-from refundmap.report import ValueProblem, describe
+from refundmap.report import ValueRuleError, describe
 
 __all__ = [
     "MAX_DECIMAL_PLACES",
@@ -36,48 +36,44 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
 EXACT = Context(prec=80)
 
 # ISO 4217 exponents that are not 2. Currencies not listed have 2 minor digits.
+# fmt: off
 _EXPONENTS: dict[str, int] = {
     **dict.fromkeys(
-        (
-            "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
-        ).split(),
-        0,
+        "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0
     ),
     **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
     **dict.fromkeys("CLF UYW".split(), 4),
 }
+# fmt: on
 
 
-class AmountError(ValueProblem):
+class AmountError(ValueRuleError):
     """A value is not an acceptable amount; the message says what was found."""
 
 
 def _to_decimal(value: object, *, strict: bool, what: str) -> Decimal:
-    kind = type(value)
-    if kind is Decimal:
+    # type() rather than isinstance(): bool is an int, and must be refused.
+    if type(value) is Decimal:
         number = value
-    elif kind is int:
-        number = Decimal(value)  # type: ignore[arg-type]
-    elif kind is float:
+    elif type(value) is int:
+        number = Decimal(value)
+    elif type(value) is float:
         number = Decimal(repr(value))
-    elif kind is str:
+    elif type(value) is str:
         if strict:
             raise AmountError(
                 f"expected {what} as a JSON number, got the string {describe(value)}"
                 " (numeric strings are refused in strict mode)"
             )
-        if not _JSON_NUMBER.fullmatch(value):  # type: ignore[arg-type]
+        if not _JSON_NUMBER.fullmatch(value):
             raise AmountError(f"expected {what}, got {describe(value)}")
-        number = Decimal(value)  # type: ignore[arg-type]
+        number = Decimal(value)
     else:
         raise AmountError(f"expected {what}, got {describe(value)}")
-    assert isinstance(number, Decimal)  # noqa: S101 - narrowing for mypy
     if not number.is_finite():
         raise AmountError(f"expected {what}, got {describe(value)}")
     if abs(number) >= MAX_MAGNITUDE:
-        raise AmountError(
-            f"expected {what} smaller than 10^15 in magnitude, got {describe(value)}"
-        )
+        raise AmountError(f"expected {what} smaller than 10^15 in magnitude, got {describe(value)}")
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)  # noqa: S101 - finite, so an int
     if exponent < -MAX_DECIMAL_PLACES:

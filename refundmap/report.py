@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from enum import StrEnum
-
 from decimal import Decimal
+from enum import StrEnum
 
 import attrs
 
@@ -18,7 +17,7 @@ __all__ = [
     "Problem",
     "RefundmapError",
     "ValidationError",
-    "ValueProblem",
+    "ValueRuleError",
     "describe",
     "format_path",
 ]
@@ -67,7 +66,7 @@ def describe(value: object) -> str:
     return repr(value)
 
 
-class ValueProblem(ValueError):
+class ValueRuleError(ValueError):
     """A JSON value broke a value rule; the message says what was expected and found."""
 
 

@@ -76,9 +76,10 @@ def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
         for shape in other.envelopes:
             if shape.marker in raw and shape.marker not in _vocabulary(fmt):
                 return f"this is a {other.name} {shape.name} document, not {fmt.name}"
-        if other.naming is not fmt.naming and len(
-            _vocabulary(other).intersection(raw)
-        ) > max(own, 1) * 2:
+        if (
+            other.naming is not fmt.naming
+            and len(_vocabulary(other).intersection(raw)) > max(own, 1) * 2
+        ):
             return f"this looks like a {other.name} document, not {fmt.name}"
     return None
 
@@ -102,7 +103,9 @@ def load(document: Any, fmt: str | Format, *, strict: bool = False) -> Loaded:
     for path, item in items:
         if type(item) is not dict:
             expected = "an object" if is_array else "a JSON object or array"
-            problems.append(Problem(format_path(path), f"expected {expected}, got {describe(item)}"))
+            problems.append(
+                Problem(format_path(path), f"expected {expected}, got {describe(item)}")
+            )
             continue
         hint = _foreign_hint(item, fmt)
         if hint is not None:

@@ -7,7 +7,7 @@ names.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 
 import attrs
@@ -94,7 +94,7 @@ class Refund:
     id: str
     customer_ref: Ref | None = None
     account_ref: Ref | None = None
-    date: date
+    date: dt.date
     currency_ref: CurrencyRef | None = None
     currency_rate: Decimal | None = None
     lines: list[RefundLine] | None = None
@@ -110,7 +110,7 @@ class Refund:
     memo: str | None = None
     shipping_address: Address | None = None
     # The data model table misspells it sourceModifiedData.
-    source_modified_date: date | None = attrs.field(
+    source_modified_date: dt.date | None = attrs.field(
         default=None, metadata={"aliases": ("sourceModifiedData",)}
     )
 
@@ -131,10 +131,10 @@ class Meta:
     report_id: list[str]
     service_name: str
     business_name: str
-    created_at: date
-    updated_at: date
-    start_date: date
-    end_date: date
+    created_at: dt.date
+    updated_at: dt.date
+    start_date: dt.date
+    end_date: dt.date
 
 
 @attrs.frozen(kw_only=True)

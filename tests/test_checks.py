@@ -1,0 +1,215 @@
+"""Totals arithmetic and percentage ranges: warnings, errors when strict."""
+
+import json
+
+import pytest
+
+from refundmap import Kind, ValidationError, validate
+
+
+def rutter_record(**changes):
+    record = {
+        "id": "r1",
+        "platform_id": "p1",
+        "account_id": "a1",
+        "class_id": None,
+        "customer_id": None,
+        "department_id": None,
+        "tax_rate_id": None,
+        "transaction_date": "2024-01-01",
+        "total_amount": 113.40,
+        "discount_amount": 10,
+        "document_number": None,
+        "tax_amount": 8.40,
+        "line_items": [
+            {
+                "account_id": None,
+                "class_id": None,
+                "tax_rate_id": None,
+                "total_amount": 75,
+                "description": None,
+                "item": {"id": None, "quantity": 3, "unit_amount": 25},
+            },
+            {
+                "account_id": None,
+                "class_id": None,
+                "tax_rate_id": None,
+                "total_amount": 40,
+                "description": None,
+                "item": None,
+            },
+        ],
+        "created_at": None,
+        "updated_at": None,
+        "last_synced_at": "2024-01-01T00:00:00Z",
+        "platform_url": None,
+    }
+    record.update(changes)
+    return record
+
+
+def warnings(document, fmt):
+    return {e.source_path: e.message for e in validate(document, fmt) if e.kind is Kind.WARNING}
+
+
+def test_consistent_rutter_refund_has_no_warning():
+    assert warnings(rutter_record(), "rutter") == {}
+
+
+def test_rutter_total_may_exclude_tax_from_lines_that_include_it():
+    assert warnings(rutter_record(total_amount=105), "rutter") == {}
+
+
+def test_rutter_total_that_does_not_add_up_is_a_warning_at_the_total():
+    found = warnings(rutter_record(total_amount=120), "rutter")
+    assert list(found) == ["$.total_amount"]
+    assert found["$.total_amount"] == (
+        "total_amount 120 does not add up: line_items sum to 115, less discount_amount"
+        " 10, plus tax_amount 8.4 is 113.4 (105 where the lines include tax)"
+    )
+
+
+def test_rutter_line_total_against_quantity_times_unit_amount():
+    record = rutter_record()
+    record["line_items"][0]["item"]["unit_amount"] = 24
+    assert list(warnings(record, "rutter")) == ["$.line_items[0].total_amount"]
+
+
+def test_tolerance_is_half_the_minor_unit_of_the_currency():
+    record = rutter_record(total_amount=113.404)
+    assert warnings(record, "rutter") == {}
+    record = rutter_record(total_amount=113.406)
+    assert list(warnings(record, "rutter")) == ["$.total_amount"]
+    jpy = rutter_record(currency_code="JPY", total_amount=113.8)
+    assert warnings(jpy, "rutter") == {}
+    kwd = rutter_record(currency_code="KWD", total_amount=113.4006)
+    assert list(warnings(kwd, "rutter")) == ["$.total_amount"]
+
+
+def test_failed_check_is_an_error_when_strict():
+    with pytest.raises(ValidationError) as exc:
+        validate(rutter_record(total_amount=120), "rutter", strict=True)
+    assert [p.path for p in exc.value.problems] == ["$.total_amount"]
+
+
+def test_create_lines_are_checked():
+    body = {
+        "account_id": "a",
+        "line_items": [{"total_amount": 10, "item": {"quantity": 3, "unit_amount": 3}}],
+    }
+    assert list(warnings(body, "rutter-create")) == ["$.line_items[0].total_amount"]
+
+
+def railz_record(**changes):
+    record = {
+        "id": "1",
+        "date": "2024-01-01",
+        "totalAmount": 116.10,
+        "subTotal": 107.50,
+        "taxAmount": 8.60,
+        "lines": [
+            {
+                "unitAmount": 25,
+                "quantity": 3,
+                "discountAmount": 7.5,
+                "discountPercentage": 10,
+                "subTotal": 67.5,
+                "taxAmount": 5.4,
+                "totalAmount": 72.9,
+            },
+            {
+                "unitAmount": 40,
+                "quantity": 1,
+                "subTotal": 40,
+                "taxAmount": 3.2,
+                "totalAmount": 43.2,
+            },
+        ],
+    }
+    record.update(changes)
+    return record
+
+
+def test_consistent_railz_refund_has_no_warning():
+    assert warnings(railz_record(), "railz") == {}
+
+
+def test_railz_header_total_is_subtotal_plus_tax():
+    assert list(warnings(railz_record(totalAmount=117), "railz")) == ["$.totalAmount"]
+
+
+def test_railz_header_subtotal_is_the_sum_of_line_subtotals():
+    record = railz_record(subTotal=100, totalAmount=108.6)
+    assert list(warnings(record, "railz")) == ["$.subTotal"]
+
+
+def test_railz_line_subtotal_and_total():
+    record = railz_record()
+    record["lines"][1]["subTotal"] = 41
+    record["lines"][1]["totalAmount"] = 44.2
+    record["subTotal"] = 108.5
+    record["totalAmount"] = 117.1
+    assert list(warnings(record, "railz")) == ["$.lines[1].subTotal"]
+    record["lines"][1]["totalAmount"] = 50
+    assert sorted(warnings(record, "railz")) == ["$.lines[1].subTotal", "$.lines[1].totalAmount"]
+
+
+def test_railz_tax_inclusive_unit_amounts_are_accepted():
+    record = {
+        "id": "1",
+        "date": "2024-01-01",
+        "totalAmount": 121,
+        "subTotal": 100.83,
+        "taxAmount": 20.17,
+        "lines": [
+            {
+                "unitAmount": 60.5,
+                "quantity": 2,
+                "subTotal": 100.83,
+                "taxAmount": 20.17,
+                "totalAmount": 121,
+            }
+        ],
+    }
+    assert warnings(record, "railz") == {}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["discountPercentage", "lines.0.discountPercentage", "lines.0.taxRateRef.effectiveTaxRate"],
+)
+@pytest.mark.parametrize("value", [-1, 100.5, 322])
+def test_railz_percentages_lie_within_0_and_100(path, value):
+    record = railz_record()
+    record["lines"][0]["taxRateRef"] = {"id": "t"}
+    target = record
+    *parents, last = path.split(".")
+    for step in parents:
+        target = target[int(step)] if step.isdigit() else target[step]
+    target[last] = value
+    found = warnings(record, "railz")
+    json_path = "$." + path.replace(".0.", "[0].")
+    assert json_path in found
+    assert "not a percentage from 0 to 100" in found[json_path]
+
+
+def test_railz_seed_quirks_are_reported(fixtures):
+    found = warnings((fixtures / "railz/seed-refund.json").read_bytes(), "railz")
+    assert found == {
+        "$.discountPercentage": "discountPercentage 322 is not a percentage from 0 to 100",
+        "$.lines[0].discountAmount": (
+            "discountAmount 0 is not discountPercentage 10.5% of quantity x unitAmount"
+            " 301.5 = 31.6575"
+        ),
+    }
+
+
+def test_rutter_seed_total_is_reported(fixtures):
+    document = json.loads((fixtures / "rutter/seed-list.json").read_text())
+    assert warnings(document, "rutter") == {
+        "$.customer_refunds[0].total_amount": (
+            "total_amount 123.45 does not add up: line_items sum to 123.45, less"
+            " discount_amount 20, plus tax_amount 23.45 is 126.90 (103.45 where the"
+            " lines include tax)"
+        )
+    }

@@ -1,0 +1,212 @@
+"""Required, optional and nullable exactly as each vendor documents them."""
+
+import json
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from refundmap import ValidationError, validate
+from refundmap.codec import camel
+from refundmap.models import railz, rutter
+
+
+def rutter_refund(fixtures, **changes):
+    record = json.loads((fixtures / "rutter/seed-list.json").read_text())["customer_refunds"][0]
+    record.update(changes)
+    return record
+
+
+def railz_refund(fixtures, **changes):
+    record = json.loads((fixtures / "railz/seed-refund.json").read_text())
+    record.update(changes)
+    return record
+
+
+def paths_of(document, fmt, *, strict=False):
+    with pytest.raises(ValidationError) as exc:
+        validate(document, fmt, strict=strict)
+    return {p.path: p.message for p in exc.value.problems}
+
+
+def test_models_are_frozen_and_slotted():
+    for module in (rutter, railz):
+        for name in module.__all__:
+            cls = getattr(module, name)
+            if attrs.has(cls):
+                assert cls.__attrs_attrs__ is not None
+                assert "__slots__" in cls.__dict__, name
+                assert cls.__setattr__ is not object.__setattr__, name
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "id",
+        "platform_id",
+        "account_id",
+        "class_id",
+        "customer_id",
+        "department_id",
+        "tax_rate_id",
+        "transaction_date",
+        "total_amount",
+        "discount_amount",
+        "document_number",
+        "tax_amount",
+        "line_items",
+        "created_at",
+        "updated_at",
+        "last_synced_at",
+        "platform_url",
+    ],
+)
+def test_rutter_documented_fields_must_be_present(fixtures, key):
+    record = rutter_refund(fixtures)
+    del record[key]
+    assert list(paths_of(record, "rutter")) == [f"$.{key}"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "class_id",
+        "customer_id",
+        "department_id",
+        "tax_rate_id",
+        "transaction_date",
+        "discount_amount",
+        "document_number",
+        "tax_amount",
+        "created_at",
+        "updated_at",
+        "platform_url",
+    ],
+)
+def test_rutter_nullable_fields_take_null(fixtures, key):
+    validate(rutter_refund(fixtures, **{key: None}), "rutter")
+
+
+@pytest.mark.parametrize(
+    "key", ["id", "platform_id", "account_id", "total_amount", "last_synced_at"]
+)
+def test_rutter_never_null_fields_refuse_null(fixtures, key):
+    assert paths_of(rutter_refund(fixtures, **{key: None}), "rutter")[f"$.{key}"].endswith(
+        "got null"
+    )
+
+
+@pytest.mark.parametrize("key", ["platform_data", "currency_code", "currency_rate"])
+def test_rutter_optional_fields_may_be_left_out(fixtures, key):
+    record = rutter_refund(fixtures, currency_code="EUR", currency_rate=1.08)
+    del record[key]
+    validate(record, "rutter")
+
+
+def test_rutter_line_item_fields(fixtures):
+    record = rutter_refund(fixtures)
+    line = record["line_items"][0]
+    line["item"] = {"id": None, "quantity": None, "unit_amount": None}
+    line["additional_fields"] = {"sales_taxable": True}
+    validate(record, "rutter")
+    line["additional_fields"] = {"sales_taxable": "yes"}
+    del line["description"]
+    assert paths_of(record, "rutter") == {
+        "$.line_items[0].description": "required key is missing (a string)",
+        "$.line_items[0].additional_fields.sales_taxable": 'expected true or false, got "yes"',
+    }
+
+
+def test_rutter_connection_uses_its_camel_case_key(fixtures):
+    document = json.loads((fixtures / "rutter/seed-list.json").read_text())
+    document["connection"]["org_id"] = document["connection"].pop("orgId")
+    assert paths_of(document, "rutter", strict=True) == {
+        "$.connection.orgId": "required key is missing (a string)",
+        "$.connection.org_id": "unknown key",
+    }
+
+
+def test_create_body_needs_an_account_and_a_line():
+    assert paths_of({"line_items": []}, "rutter-create") == {
+        "$.account_id": "required key is missing (a string)",
+        "$.line_items": "expected at least 1 element, got 0",
+    }
+
+
+def test_create_body_fields_are_optional_beyond_account_and_lines():
+    validate({"account_id": "a", "line_items": [{"total_amount": 1}]}, "rutter-create")
+
+
+def test_create_currency_rate_is_a_numeric_string():
+    body = {"account_id": "a", "currency_rate": "1.1712", "line_items": [{"total_amount": 1}]}
+    validate(body, "rutter-create", strict=True)
+    body["currency_rate"] = 1.1712
+    validate(body, "rutter-create")
+    assert paths_of(body, "rutter-create", strict=True) == {
+        "$.currency_rate": "expected a numeric string, got 1.1712"
+    }
+
+
+@pytest.mark.parametrize("key", ["id", "totalAmount", "date"])
+def test_railz_required_fields(fixtures, key):
+    record = railz_refund(fixtures)
+    del record[key]
+    assert list(paths_of(record, "railz")) == [f"$.{key}"]
+
+
+def test_railz_optional_fields_may_be_absent_or_null():
+    validate(
+        {"id": "1", "totalAmount": 0, "date": "2024-01-01", "memo": None, "lines": None}, "railz"
+    )
+
+
+def test_railz_reference_extra_fields_are_read(fixtures):
+    record = railz_refund(fixtures)
+    record["currencyRef"]["symbol"] = "$"
+    record["lines"][0]["trackingCategoryRef"] = {
+        "id": "4040",
+        "name": "Region",
+        "option": "East",
+        "optionId": "40401",
+    }
+    validate(record, "railz", strict=False)
+    record["lines"][0]["trackingCategoryRef"]["optionId"] = 40401
+    assert paths_of(record, "railz") == {
+        "$.lines[0].trackingCategoryRef.optionId": "expected a string, got 40401"
+    }
+
+
+def test_railz_keys_are_camel_case():
+    assert camel("tax_rate_ref") == "taxRateRef"
+    assert camel("line1") == "line1"
+    assert camel("option_id") == "optionId"
+
+
+def test_railz_list_envelope_parts_are_required(fixtures):
+    document = json.loads((fixtures / "railz/quickbooks-list.json").read_text())
+    del document["pagination"]["limit"]
+    del document["meta"]["serviceName"]
+    document["count"] = "two"
+    assert paths_of(document, "railz") == {
+        "$.pagination.limit": "required key is missing (an integer)",
+        "$.count": 'expected an integer, got "two"',
+        "$.meta.serviceName": "required key is missing (a string)",
+    }
+
+
+def test_railz_quantity_is_an_integer(fixtures):
+    record = railz_refund(fixtures)
+    record["lines"][0]["quantity"] = 3.0
+    validate(record, "railz")
+    record["lines"][0]["quantity"] = 2.5
+    assert paths_of(record, "railz") == {"$.lines[0].quantity": "expected an integer, got 2.5"}
+
+
+def test_models_hold_exact_decimals(fixtures):
+    from refundmap.validation import load
+
+    loaded = load((fixtures / "railz/seed-refund.json").read_bytes(), "railz")
+    refund = loaded.parts[0].model
+    assert refund.currency_rate == Decimal("1.13")
+    assert refund.lines[0].unit_amount == Decimal("100.5")
+    assert refund.lines[0].quantity == 3

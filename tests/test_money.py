@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from strategies import amounts
+
+from refundmap.money import AmountError, minor_unit, parse_amount, parse_integer, tolerance
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("123.45"), Decimal("123.45")),
+        (7, Decimal(7)),
+        (123.45, Decimal("123.45")),
+        (0.1, Decimal("0.1")),
+        ("12.88", Decimal("12.88")),
+        ("-1e2", Decimal("-1E+2")),
+    ],
+)
+def test_amounts_are_exact(value, expected):
+    parsed = parse_amount(value)
+    assert parsed == expected
+    assert str(parsed) == str(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        (True, "true"),
+        (None, "null"),
+        ("12,50", '"12,50"'),
+        ("NaN", '"NaN"'),
+        (" 12", '" 12"'),
+        ("1_000", '"1_000"'),
+        (Decimal("NaN"), "NaN"),
+        (float("inf"), "inf"),
+        ([], "an array"),
+    ],
+)
+def test_non_amounts_are_refused(value, found):
+    with pytest.raises(AmountError, match="expected a decimal amount, got ") as exc:
+        parse_amount(value)
+    assert str(exc.value).endswith(found)
+
+
+@pytest.mark.parametrize("value", [Decimal("1E15"), 10**15, "-1000000000000000", 1e15])
+def test_magnitude_of_ten_to_the_fifteen_is_refused(value):
+    with pytest.raises(AmountError, match="smaller than 10\\^15"):
+        parse_amount(value)
+
+
+def test_just_under_the_bound_is_taken():
+    assert parse_amount("999999999999999.99") == Decimal("999999999999999.99")
+
+
+def test_more_than_twenty_places_is_refused():
+    with pytest.raises(AmountError, match="at most 20 decimal places"):
+        parse_amount(Decimal("1e-999999999"))
+
+
+def test_numeric_strings_are_refused_when_strict():
+    with pytest.raises(AmountError, match="refused in strict mode"):
+        parse_amount("12.88", strict=True)
+
+
+def test_integers_take_integral_decimals_and_refuse_fractions():
+    assert parse_integer(Decimal("3.0")) == 3
+    with pytest.raises(AmountError, match=r"expected an integer, got 2\.5"):
+        parse_integer(Decimal("2.5"))
+
+
+@pytest.mark.parametrize(
+    ("currency", "places"), [("USD", 2), ("JPY", 0), ("krw", 0), ("KWD", 3), (None, 2)]
+)
+def test_minor_units_follow_iso_4217(currency, places):
+    assert minor_unit(currency) == places
+    assert tolerance(currency) == Decimal(5) / Decimal(10) ** (places + 1)
+
+
+@given(amounts)
+def test_parse_amount_keeps_every_digit(amount):
+    assert parse_amount(format(amount, "f")) == amount
+    assert parse_amount(amount) is amount
