@@ -8,9 +8,11 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.money` and :mod:`refundmap.dates`: the value rules;
 - :mod:`refundmap.checks`: totals arithmetic;
 - :mod:`refundmap.formats`: the format registry;
+- :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.report`: report entries and errors.
 """
 
+from refundmap.conversion import Conversion, convert
 from refundmap.formats import FORMATS, Format
 from refundmap.report import (
     Entry,
@@ -24,6 +26,7 @@ from refundmap.validation import validate
 
 __all__ = [
     "FORMATS",
+    "Conversion",
     "Entry",
     "Format",
     "Kind",
@@ -31,5 +34,6 @@ __all__ = [
     "Problem",
     "RefundmapError",
     "ValidationError",
+    "convert",
     "validate",
 ]

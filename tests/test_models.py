@@ -120,9 +120,10 @@ def test_rutter_line_item_fields(fixtures):
 def test_rutter_connection_uses_its_camel_case_key(fixtures):
     document = json.loads((fixtures / "rutter/seed-list.json").read_text())
     document["connection"]["org_id"] = document["connection"].pop("orgId")
-    assert paths_of(document, "rutter", strict=True) == {
-        "$.connection.orgId": "required key is missing (a string)",
-        "$.connection.org_id": "unknown key",
+    assert paths_of(document, "rutter", strict=True) == {"$.connection.org_id": "unknown key"}
+    del document["connection"]["platform"]
+    assert paths_of(document, "rutter") == {
+        "$.connection.platform": "required key is missing (a string)"
     }
 
 
@@ -186,6 +187,7 @@ def test_railz_list_envelope_parts_are_required(fixtures):
     document = json.loads((fixtures / "railz/quickbooks-list.json").read_text())
     del document["pagination"]["limit"]
     del document["meta"]["serviceName"]
+    del document["meta"]["businessName"]  # optional here: see the model
     document["count"] = "two"
     assert paths_of(document, "railz") == {
         "$.pagination.limit": "required key is missing (an integer)",

@@ -126,15 +126,20 @@ class Pagination:
 
 @attrs.frozen(kw_only=True)
 class Meta:
-    """The report metadata of a list response."""
+    """The report metadata of a list response.
 
-    report_id: list[str]
+    Railz documents every field as required; only ``serviceName`` is, here, so
+    that a list converted from Rutter (which knows no business name or report)
+    is still a valid document.
+    """
+
+    report_id: list[str] | None = None
     service_name: str
-    business_name: str
-    created_at: dt.date
-    updated_at: dt.date
-    start_date: dt.date
-    end_date: dt.date
+    business_name: str | None = None
+    created_at: dt.date | None = None
+    updated_at: dt.date | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)

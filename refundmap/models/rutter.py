@@ -94,10 +94,14 @@ class CustomerRefund:
 
 @attrs.frozen(kw_only=True)
 class Connection:
-    """The connection a response came through."""
+    """The connection a response came through.
 
-    id: str
-    org_id: str = attrs.field(metadata={"key": "orgId"})
+    ``id`` and ``orgId`` may be left out: a connection converted from Railz
+    knows only its platform.
+    """
+
+    id: str | None = None
+    org_id: str | None = attrs.field(default=None, metadata={"key": "orgId"})
     platform: str
 
 

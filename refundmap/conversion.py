@@ -1,0 +1,106 @@
+"""Converting a document from one format to another: load, map, report."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import attrs
+
+from refundmap import jsonio
+from refundmap.dates import DateError, format_date, parse_date
+from refundmap.formats import Format, get_format
+from refundmap.mapping import PAIRS, Run
+from refundmap.report import Entry, MappingError
+from refundmap.validation import load
+
+__all__ = ["Conversion", "convert", "supported"]
+
+
+@attrs.frozen
+class Conversion:
+    """The result of :func:`convert`.
+
+    Attributes:
+        output: the target document as JSON-ready data, amounts as ``Decimal``.
+        report: what was not carried over one to one: ``dropped``, ``omitted``,
+            ``derived``, ``synthesized`` and ``warning`` entries.
+    """
+
+    output: Any
+    report: tuple[Entry, ...]
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Return ``output`` as JSON text: exact decimals, keys in schema order."""
+        return jsonio.dumps(self.output, indent=indent)
+
+
+def supported(source: str, target: str) -> bool:
+    """Return whether refundmap converts ``source`` documents to ``target``."""
+    return source == target or (source, target) in PAIRS
+
+
+def _synced_at(value: datetime | str | None) -> str:
+    if value is None:
+        now = datetime.now(UTC)
+        return format_date(now.replace(microsecond=now.microsecond // 1000 * 1000))
+    if isinstance(value, str):
+        try:
+            value = parse_date(value)
+        except DateError as exc:
+            raise ValueError(f"synced_at: {exc}") from None
+    if not isinstance(value, datetime):
+        assert isinstance(value, date)  # noqa: S101 - parse_date returns a date otherwise
+        raise ValueError(f"synced_at must be a timestamp, not the date {value.isoformat()}")
+    return format_date(value)
+
+
+def convert(  # noqa: PLR0913 - the documented keywords
+    document: Any,
+    source: str | Format,
+    target: str | Format,
+    *,
+    strict: bool = False,
+    lossless: bool = False,
+    synced_at: datetime | str | None = None,
+) -> Conversion:
+    """Convert ``document`` from the ``source`` format to the ``target`` format.
+
+    Args:
+        document: JSON text (``str`` or ``bytes``) or decoded JSON, as for
+            :func:`refundmap.validate`. Its shape (a record, an envelope, an
+            array) is kept; ``rutter-create`` output is always request bodies.
+        source: the format of ``document``.
+        target: the format to write.
+        strict: validate the input strictly (see :func:`refundmap.validate`).
+        lossless: fail where any value would be dropped or a total would change.
+        synced_at: the conversion time written as Rutter's ``last_synced_at``
+            (default: now, in UTC).
+
+    Returns:
+        The converted document and the report.
+
+    Raises:
+        ValidationError: the input is not a valid ``source`` document.
+        MappingError: the input is valid but ``target`` cannot hold it (or, when
+            lossless, would lose a value); every problem is listed with its
+            path in the source document.
+        ValueError: for an unknown format, a pair that is not converted, or a
+            ``synced_at`` that is not a timestamp.
+    """
+    source, target = get_format(source), get_format(target)
+    if not supported(source.name, target.name):
+        pairs = ", ".join(f"{a}->{b}" for a, b in sorted(PAIRS))
+        raise ValueError(
+            f"cannot convert {source.name} to {target.name}; the pairs are {pairs},"
+            " and each format to itself"
+        )
+    when = _synced_at(synced_at)
+    loaded = load(document, source, strict=strict)
+    run = Run(source, target, synced_at=when)
+    output = run.convert(loaded)
+    if run.unmappable:
+        raise MappingError(run.unmappable)
+    if lossless and run.losses:
+        raise MappingError(run.losses)
+    return Conversion(output, (*loaded.report, *run.report))
