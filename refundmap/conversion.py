@@ -46,13 +46,14 @@ def _synced_at(value: datetime | str | None) -> str:
         return format_date(now.replace(microsecond=now.microsecond // 1000 * 1000))
     if isinstance(value, str):
         try:
-            value = parse_date(value)
+            moment = parse_date(value)
         except DateError as exc:
             raise ValueError(f"synced_at: {exc}") from None
-    if not isinstance(value, datetime):
-        assert isinstance(value, date)  # noqa: S101 - parse_date returns a date otherwise
-        raise ValueError(f"synced_at must be a timestamp, not the date {value.isoformat()}")
-    return format_date(value)
+    else:
+        moment = value
+    if not isinstance(moment, datetime):
+        raise ValueError(f"synced_at must be a timestamp, not the date {moment.isoformat()}")  # noqa: TRY004 - a value error to the caller
+    return format_date(moment)
 
 
 def convert(  # noqa: PLR0913 - the documented keywords

@@ -82,7 +82,7 @@ class Run:
 
     # -- records ------------------------------------------------------------
 
-    def _map(  # noqa: C901, PLR0912 - one pass over the table, one branch a cell kind
+    def _map(
         self,
         rows: Sequence[Row],
         source: dict[str, Any],
@@ -137,16 +137,17 @@ class Run:
             assert isinstance(t, str)  # noqa: S101 - only rows with a target key wait here
             s = row.cell(src_name)
             where = (*source_path, *_steps(s)) if isinstance(s, str) else source_path
+            assert row.make is not None  # noqa: S101 - only rows with a make rule wait here
             try:
-                made = MAKE[row.make](self._context(source, out, count))  # type: ignore[index]
+                produced = MAKE[row.make](self._context(source, out, count))
             except Unmappable as exc:
                 self._fail(where, str(exc))
                 continue
-            if made is None:
+            if produced is None:
                 continue
-            _set(out, t, made.value)
-            if made.kind is not None:
-                self._note(made.kind, where, (*target_path, *_steps(t)), made.message)
+            _set(out, t, produced.value)
+            if produced.kind is not None:
+                self._note(produced.kind, where, (*target_path, *_steps(t)), produced.message)
         if lines_total is not None:
             self._lines_total(*lines_total, out, target_path)
         return out
