@@ -176,7 +176,7 @@ class Run:
         return Context(self.source.name, self.target.name, source, out, self.synced_at, count)
 
     def _finish(
-        self, record: dict[str, Any], cls: type, source_path: Path
+        self, record: dict[str, Any], cls: type[object], source_path: Path
     ) -> dict[str, Any] | None:
         """Return ``record`` valid and in schema order, as the target model has it."""
         self._fill_nulls(record, cls)
