@@ -116,8 +116,15 @@ class Run:
             assert isinstance(s, str)  # noqa: S101 - a value was read, so s is a key
             where = (*source_path, *_steps(s))
             if isinstance(t, str):
-                ctx = self._context(source, out, count)
-                made = WRITE[row.write](value, ctx) if row.write else Made(value)
+                try:
+                    made = (
+                        WRITE[row.write](value, self._context(source, out, count))
+                        if row.write
+                        else Made(value)
+                    )
+                except Unmappable as exc:
+                    self._fail(where, str(exc))
+                    continue
                 _set(out, t, made.value)
                 if made.kind is not None:
                     self._note(made.kind, where, (*target_path, *_steps(t)), made.message)
@@ -175,6 +182,14 @@ class Run:
     def _context(self, source: dict[str, Any], out: dict[str, Any], count: int) -> Context:
         return Context(self.source.name, self.target.name, source, out, self.synced_at, count)
 
+    def _record(self, record: dict[str, Any], source_path: Path, target_path: Path) -> Any:
+        """Map one refund and finish it; None when it cannot be held by the target."""
+        failures = len(self.unmappable)
+        mapped = self._map(REFUND, record, source_path, target_path)
+        if len(self.unmappable) > failures:
+            return None
+        return self._finish(mapped, self.target.record, source_path)
+
     def _finish(
         self, record: dict[str, Any], cls: type[object], source_path: Path
     ) -> dict[str, Any] | None:
@@ -214,7 +229,7 @@ class Run:
         if self.target.name == "rutter-create":
             bodies = [body for part in loaded.parts for body in self._bodies(part, loaded)]
             many = loaded.is_array or any(part.shape.many for part in loaded.parts)
-            return bodies if many else bodies[0]
+            return bodies if many else next(iter(bodies), None)
         docs = [self._document(part) for part in loaded.parts]
         return docs if loaded.is_array else docs[0]
 
@@ -257,8 +272,7 @@ class Run:
             index = self._bodies_written
             self._bodies_written += 1
             target_path: Path = (index, "customer_refund") if many else ("customer_refund",)
-            mapped = self._map(REFUND, record, path, target_path)
-            finished = self._finish(mapped, self.target.record, path)
+            finished = self._record(record, path, target_path)
             if finished is not None:
                 yield {"customer_refund": finished}
 
@@ -270,14 +284,14 @@ class Run:
         if not (part.shape.many and list_shape is not None):
             self._omit_envelope(part)
             ((path, record),) = self._records(part)
-            mapped = self._map(REFUND, record, path, part.path)
-            return self._finish(mapped, self.target.record, path)
+            return self._record(record, path, part.path)
         records = list(self._records(part))
         key = self.target.naming(list_shape.records or "")
         out_records = []
         for index, (path, record) in enumerate(records):
-            mapped = self._map(REFUND, record, path, (*part.path, key, index))
-            out_records.append(self._finish(mapped, self.target.record, path))
+            out_records.append(self._record(record, path, (*part.path, key, index)))
+        if None in out_records:
+            return None
         envelope = self._map(
             ENVELOPE, self._envelope(part), part.path, part.path, count=len(records)
         )

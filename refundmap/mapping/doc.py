@@ -1,0 +1,79 @@
+"""Render the mapping table as Markdown: ``python -m refundmap.mapping.doc > docs/mapping.md``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from refundmap.mapping.rules import RUTTER_ID_NAMESPACE
+from refundmap.mapping.table import ENVELOPE, FORMAT_COLUMNS, LINE, REFUND, Cell, Marker, Row
+
+__all__ = ["render"]
+
+_MARKERS = {
+    Marker.DROPPED: "*(dropped)*",
+    Marker.OMITTED: "*(omitted)*",
+    Marker.LINES_TOTAL: "*(sum of the lines)*",
+}
+
+
+def _cell(cell: Cell) -> str:
+    return _MARKERS[cell] if isinstance(cell, Marker) else f"`{cell}`"
+
+
+def _table(rows: Sequence[Row]) -> list[str]:
+    names = list(FORMAT_COLUMNS)
+    lines = [
+        "| " + " | ".join(names) + " | rule | note |",
+        "|" + "---|" * (len(names) + 2),
+    ]
+    for row in rows:
+        cells = [_cell(row.cell(name)) for name in names]
+        rule = ", ".join(f"`{r}`" for r in (row.make, row.write) if r)
+        note = "each line maps by the Line table" if row.lines else row.note
+        lines.append("| " + " | ".join([*cells, rule, note]) + " |")
+    return lines
+
+
+def render() -> str:
+    """Return ``docs/mapping.md`` as the table in :mod:`refundmap.mapping.table` has it."""
+    parts = [
+        "# The field mapping",
+        "",
+        "Generated from `refundmap/mapping/table.py` by"
+        " `python -m refundmap.mapping.doc > docs/mapping.md`; a test fails when this",
+        "page and the table differ. Each row is one field across the formats.",
+        "",
+        "- a key path (`accountRef.id`) is where the value sits in that format;",
+        "- *(dropped)*: the format has no field for the value; converting a non-null"
+        " value into it reports `dropped` (and fails a lossless conversion);",
+        "- *(omitted)*: vendor bookkeeping; converting a non-null value into it reports `omitted`;",
+        "- *(sum of the lines)*: the Rutter create body has no total; Rutter takes the"
+        " sum of the line totals, and a conversion whose lines sum to another total"
+        " reports it (and fails when lossless);",
+        "- a *rule* in `refundmap/mapping/rules.py` makes the value when converting into"
+        " a format whose cell is a key and the source has none (`make`), or checks a"
+        " value on its way in (`write`).",
+        "",
+        f"Synthesized Rutter ids are `uuid5({RUTTER_ID_NAMESPACE}, railz_id)`.",
+        "",
+        "## Refund",
+        "",
+        *_table(REFUND),
+        "",
+        "## Line",
+        "",
+        *_table(LINE),
+        "",
+        "## List envelope",
+        "",
+        "The records map by the tables above; a target without an envelope (a Railz"
+        " refund, a Rutter create body) reports every envelope value as omitted.",
+        "",
+        *_table(ENVELOPE),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(render(), end="")  # noqa: T201 - the module's job is to print the page

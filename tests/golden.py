@@ -1,0 +1,64 @@
+"""The golden conversions: every fixture to every format it converts to.
+
+Run ``python tests/golden.py`` to rewrite ``fixtures/expected/`` after a change
+that is meant to alter an output, and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from refundmap import FORMATS, MappingError, ValidationError, convert
+from refundmap.conversion import supported
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EXPECTED = FIXTURES / "expected"
+SYNCED_AT = "2024-06-30T12:00:00.000Z"
+
+
+def cases() -> Iterator[tuple[Path, str, str]]:
+    """Yield ``(fixture, source format, target format)`` for every golden case."""
+    for source in FORMATS:
+        for path in sorted((FIXTURES / source).glob("*.json")):
+            for target in FORMATS:
+                if supported(source, target):
+                    yield path, source, target
+
+
+def expected_paths(path: Path, source: str, target: str) -> tuple[Path, Path]:
+    """Return where a case's expected output and report (or mapping error) are kept."""
+    folder = EXPECTED / source
+    return folder / f"{path.stem}.{target}.json", folder / f"{path.stem}.{target}.report.json"
+
+
+def _text(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def run(path: Path, source: str, target: str) -> tuple[str, str]:
+    """Return a case's output and report, as kept; a mapping error is kept as its problems."""
+    try:
+        result = convert(path.read_bytes(), source, target, synced_at=SYNCED_AT)
+    except MappingError as exc:
+        return _text({"mapping_error": [p.to_dict() for p in exc.problems]}), _text([])
+    return result.to_json(indent=2) + "\n", _text([e.to_dict() for e in result.report])
+
+
+def main() -> None:
+    """Rewrite every expected output and report."""
+    for path, source, target in cases():
+        output_path, report_path = expected_paths(path, source, target)
+        output_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            output, report = run(path, source, target)
+        except ValidationError as exc:
+            raise SystemExit(f"{path}: {exc}") from None
+        output_path.write_text(output)
+        report_path.write_text(report)
+        print(f"wrote {output_path.relative_to(FIXTURES)}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,477 @@
+"""convert(): golden outputs, and one test per rule of the mapping contract."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from refundmap import Kind, MappingError, ValidationError, convert
+from refundmap.mapping.doc import render
+from refundmap.mapping.rules import RUTTER_ID_NAMESPACE
+
+import golden
+
+ROOT = Path(__file__).resolve().parent.parent
+SYNCED = "2024-06-30T12:00:00.000Z"
+
+
+def load(name):
+    return json.loads((ROOT / "fixtures" / name).read_text())
+
+
+def railz_refund(**changes):
+    refund = {
+        "id": "R-1",
+        "accountRef": {"id": "145", "name": "Bank"},
+        "date": "2024-01-02",
+        "totalAmount": 12.5,
+        "lines": [{"description": "x", "totalAmount": 12.5}],
+    }
+    refund.update(changes)
+    return refund
+
+
+def rutter_refund(**changes):
+    refund = load("rutter/seed-list.json")["customer_refunds"][0]
+    refund.update(changes)
+    return refund
+
+
+def entries(result, kind=None):
+    return {(e.source_path, e.target_path) for e in result.report if kind is None or e.kind is kind}
+
+
+CASES = list(golden.cases())
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "target"),
+    CASES,
+    ids=[f"{p.parent.name}/{p.stem}->{t}" for p, _, t in CASES],
+)
+def test_golden_conversion(path, source, target):
+    output_path, report_path = golden.expected_paths(path, source, target)
+    output, report = golden.run(path, source, target)
+    assert output == output_path.read_text(), "run python tests/golden.py and read the diff"
+    assert report == report_path.read_text(), "run python tests/golden.py and read the diff"
+
+
+def test_every_golden_file_belongs_to_a_case():
+    kept = {p for case in CASES for p in golden.expected_paths(*case)}
+    assert set((ROOT / "fixtures/expected").glob("*/*.json")) == kept
+
+
+def test_mapping_doc_is_generated_from_the_table():
+    assert (ROOT / "docs/mapping.md").read_text() == render(), (
+        "run: python -m refundmap.mapping.doc > docs/mapping.md"
+    )
+
+
+# -- ids ----------------------------------------------------------------------
+
+
+def test_railz_id_is_rutter_platform_id_both_ways():
+    to_rutter = convert(railz_refund(), "railz", "rutter", synced_at=SYNCED).output
+    assert to_rutter["platform_id"] == "R-1"
+    back = convert(to_rutter, "rutter", "railz").output
+    assert back["id"] == "R-1"
+
+
+def test_rutter_id_is_uuid5_of_the_railz_id_and_stable():
+    first = convert(railz_refund(), "railz", "rutter", synced_at=SYNCED)
+    second = convert(railz_refund(), "railz", "rutter", synced_at=SYNCED)
+    expected = str(uuid.uuid5(RUTTER_ID_NAMESPACE, "R-1"))
+    assert first.output["id"] == second.output["id"] == expected
+    assert ("$", "$.id") in entries(first, Kind.SYNTHESIZED)
+
+
+def test_last_synced_at_is_the_conversion_time():
+    result = convert(railz_refund(), "railz", "rutter", synced_at="2024-06-30T14:00:00+02:00")
+    assert result.output["last_synced_at"] == "2024-06-30T14:00:00.000+02:00"
+    assert ("$", "$.last_synced_at") in entries(result, Kind.SYNTHESIZED)
+
+
+def test_last_synced_at_defaults_to_now_in_utc():
+    before = datetime.now(UTC).replace(microsecond=0)
+    written = convert(railz_refund(), "railz", "rutter").output["last_synced_at"]
+    assert written.endswith("Z")
+    assert before <= datetime.fromisoformat(written) <= datetime.now(UTC)
+
+
+def test_synced_at_must_be_a_timestamp():
+    with pytest.raises(ValueError, match="synced_at must be a timestamp"):
+        convert(railz_refund(), "railz", "rutter", synced_at="2024-06-30")
+
+
+def test_rutter_bookkeeping_is_omitted_for_railz():
+    result = convert(rutter_refund(), "rutter", "railz")
+    omitted = {source for source, _ in entries(result, Kind.OMITTED)}
+    assert {"$.id", "$.last_synced_at", "$.platform_url", "$.platform_data"} <= omitted
+
+
+# -- references and fields -------------------------------------------------------
+
+
+def test_references_carry_their_id_and_report_their_name():
+    result = convert(railz_refund(customerRef={"id": "7", "name": "Amy"}), "railz", "rutter")
+    assert result.output["customer_id"] == "7"
+    assert result.output["account_id"] == "145"
+    dropped = {source for source, _ in entries(result, Kind.DROPPED)}
+    assert {"$.customerRef.name", "$.accountRef.name"} <= dropped
+
+
+def test_rutter_ids_become_railz_references():
+    output = convert(rutter_refund(), "rutter", "railz").output
+    assert output["accountRef"] == {"id": "00000000-0000-0000-0000-000000000000"}
+    line = output["lines"][0]
+    assert line["taxRateRef"] == {"id": "00000000-0000-0000-0000-000000000000"}
+    assert line["trackingCategoryRef"] == {"id": "00000000-0000-0000-0000-000000000000"}
+    assert line["inventoryRef"] == {"id": "00000000-0000-0000-0000-000000000000"}
+
+
+def test_fields_without_a_railz_place_are_dropped_and_reported():
+    result = convert(rutter_refund(), "rutter", "railz")
+    dropped = {source for source, _ in entries(result, Kind.DROPPED)}
+    assert dropped == {"$.class_id", "$.department_id", "$.tax_rate_id", "$.created_at"}
+
+
+def test_account_is_required_for_rutter():
+    with pytest.raises(MappingError) as exc:
+        convert(railz_refund(accountRef=None), "railz", "rutter")
+    assert [(p.path, p.message) for p in exc.value.problems] == [
+        ("$.accountRef.id", "Rutter requires account_id, and the refund has no accountRef")
+    ]
+
+
+def test_railz_fields_not_named_are_left_out_not_null():
+    output = convert(
+        rutter_refund(customer_id=None, document_number=None), "rutter", "railz"
+    ).output
+    assert "customerRef" not in output
+    assert "memo" not in output
+    assert None not in output.values()
+
+
+def test_rutter_required_nullable_fields_are_written_as_null():
+    output = convert(railz_refund(), "railz", "rutter").output
+    for key in (
+        "class_id",
+        "customer_id",
+        "department_id",
+        "tax_rate_id",
+        "discount_amount",
+        "document_number",
+        "tax_amount",
+        "created_at",
+        "updated_at",
+        "platform_url",
+    ):
+        assert output[key] is None, key
+    assert "platform_data" not in output
+
+
+# -- amounts ---------------------------------------------------------------------
+
+
+def test_sub_total_is_total_less_tax_where_both_are_known():
+    result = convert(rutter_refund(), "rutter", "railz")
+    assert result.output["subTotal"] == Decimal("100.00")
+    assert ("$", "$.subTotal") in entries(result, Kind.DERIVED)
+    assert "subTotal" not in convert(rutter_refund(tax_amount=None), "rutter", "railz").output
+
+
+def test_line_total_falls_back_to_sub_total_plus_tax():
+    line = {"subTotal": 10, "taxAmount": 1.3}
+    result = convert(railz_refund(lines=[line], totalAmount=11.3), "railz", "rutter")
+    assert result.output["line_items"][0]["total_amount"] == Decimal("11.3")
+    assert ("$.lines[0].totalAmount", "$.line_items[0].total_amount") in entries(
+        result, Kind.DERIVED
+    )
+
+
+def test_line_without_any_total_is_a_mapping_error():
+    with pytest.raises(MappingError) as exc:
+        convert(railz_refund(lines=[{"description": "x"}, {"unitAmount": 1}]), "railz", "rutter")
+    assert [p.path for p in exc.value.problems] == [
+        "$.lines[0].totalAmount",
+        "$.lines[1].totalAmount",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ({"totalAmount": 5}, None),
+        ({"totalAmount": 5, "quantity": 2}, {"id": None, "quantity": 2, "unit_amount": None}),
+        (
+            {"totalAmount": 5, "unitAmount": 2.5},
+            {"id": None, "quantity": None, "unit_amount": Decimal("2.5")},
+        ),
+        (
+            {"totalAmount": 5, "inventoryRef": {"id": "9"}},
+            {"id": "9", "quantity": None, "unit_amount": None},
+        ),
+    ],
+)
+def test_a_line_gets_an_item_when_it_has_inventory_quantity_or_unit_amount(line, item):
+    output = convert(railz_refund(lines=[line], totalAmount=5), "railz", "rutter").output
+    assert output["line_items"][0]["item"] == item
+
+
+def test_fractional_quantity_cannot_become_railz():
+    refund = rutter_refund()
+    refund["line_items"][0]["item"]["quantity"] = 1.5
+    with pytest.raises(MappingError) as exc:
+        convert(refund, "rutter", "railz")
+    assert [(p.path, p.message) for p in exc.value.problems] == [
+        ("$.line_items[0].item.quantity", "Railz quantities are integers, and 1.5 is not")
+    ]
+
+
+def test_integral_quantity_becomes_a_railz_integer():
+    refund = rutter_refund()
+    refund["line_items"][0]["item"]["quantity"] = Decimal("2.0")
+    assert convert(refund, "rutter", "railz").output["lines"][0]["quantity"] == 2
+
+
+def test_amounts_stay_exact_through_a_round_trip():
+    refund = railz_refund(
+        totalAmount="1234567890123.4567",
+        currencyRate="1.000000001",
+        lines=[{"totalAmount": "1234567890123.4567"}],
+    )
+    there = convert(refund, "railz", "rutter", synced_at=SYNCED)
+    back = convert(there.output, "rutter", "railz")
+    assert back.to_json() == (
+        '{"id":"R-1","accountRef":{"id":"145"},"date":"2024-01-02","currencyRate":1.000000001,'
+        '"lines":[{"totalAmount":1234567890123.4567}],"totalAmount":1234567890123.4567}'
+    )
+
+
+def test_to_json_writes_plain_numbers_in_schema_order():
+    result = convert(railz_refund(totalAmount=1e2, lines=[{"totalAmount": 100}]), "railz", "railz")
+    assert result.to_json() == (
+        '{"id":"R-1","accountRef":{"id":"145","name":"Bank"},"date":"2024-01-02",'
+        '"lines":[{"totalAmount":100}],"totalAmount":100.0}'
+    )
+
+
+# -- dates -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2023-01-02", "2023-01-02"),
+        ("2023-01-02T23:30:00-05:00", "2023-01-02T23:30:00.000-05:00"),
+        ("2023-01-02T10:00:00", "2023-01-02T10:00:00.000"),
+        ("2023-01-02T10:00:00+00:00", "2023-01-02T10:00:00.000Z"),
+    ],
+)
+def test_dates_keep_day_offset_and_precision(written, expected):
+    rutter = convert(railz_refund(date=written), "railz", "rutter").output
+    assert rutter["transaction_date"] == expected
+    assert convert(rutter, "rutter", "railz").output["date"] == expected
+
+
+# -- the create body ---------------------------------------------------------------
+
+
+def test_create_output_is_always_a_request_body():
+    bare = load("rutter-create/seed-create-request.json")["customer_refund"]
+    assert list(convert(bare, "rutter-create", "rutter-create").output) == ["customer_refund"]
+    body = convert(rutter_refund(), "rutter", "rutter-create").output
+    assert list(body) == ["customer_refund"]
+    assert "response_mode" not in body
+
+
+def test_create_request_keeps_its_response_mode():
+    request = load("rutter-create/xero-create-request.json")
+    assert (
+        convert(request, "rutter-create", "rutter-create").output["response_mode"] == "prefer_sync"
+    )
+
+
+def test_create_total_that_matches_the_lines_is_derived():
+    refund = railz_refund(accountRef={"id": "145"})
+    result = convert(refund, "railz", "rutter-create")
+    assert ("$.totalAmount", None) in entries(result, Kind.DERIVED)
+    convert(refund, "railz", "rutter-create", lossless=True)
+
+
+def test_create_total_that_differs_from_the_lines_is_reported_and_fails_lossless():
+    refund = railz_refund(totalAmount=20, accountRef={"id": "145"})
+    result = convert(refund, "railz", "rutter-create")
+    (warning,) = [e for e in result.report if e.kind is Kind.WARNING]
+    assert warning.source_path == "$.totalAmount"
+    assert warning.message.startswith("the total changes from 20 to 12.5")
+    with pytest.raises(MappingError) as exc:
+        convert(refund, "railz", "rutter-create", lossless=True)
+    assert [p.path for p in exc.value.problems] == ["$.totalAmount"]
+
+
+def test_create_needs_a_line():
+    with pytest.raises(MappingError, match="needs at least one line item"):
+        convert(railz_refund(lines=[]), "railz", "rutter-create")
+
+
+def test_create_currency_rate_is_written_as_a_string():
+    output = convert(railz_refund(currencyRate=1.1712), "railz", "rutter-create").output
+    assert output["customer_refund"]["currency_rate"] == "1.1712"
+
+
+# -- lossless ----------------------------------------------------------------------
+
+
+def test_lossless_lists_every_dropped_path():
+    with pytest.raises(MappingError) as exc:
+        convert(rutter_refund(), "rutter", "railz", lossless=True)
+    assert sorted(p.path for p in exc.value.problems) == [
+        "$.class_id",
+        "$.created_at",
+        "$.department_id",
+        "$.tax_rate_id",
+    ]
+
+
+def test_omitted_derived_and_synthesized_never_fail_lossless():
+    result = convert(railz_refund(accountRef={"id": "1"}), "railz", "rutter", lossless=True)
+    kinds = {e.kind for e in result.report}
+    assert Kind.SYNTHESIZED in kinds
+    assert Kind.DROPPED not in kinds
+
+
+# -- shapes and envelopes -------------------------------------------------------------
+
+
+def test_list_envelope_becomes_list_envelope():
+    output = convert(load("rutter/seed-list.json"), "rutter", "railz").output
+    assert list(output) == ["pagination", "count", "meta", "data"]
+    assert output["pagination"] == {"offset": 0, "limit": 1, "count": 1}
+    assert output["meta"] == {"serviceName": "oracleNetsuite"}
+    back = convert(output, "railz", "rutter", synced_at=SYNCED).output
+    assert list(back) == ["customer_refunds", "next_cursor", "connection"]
+    assert back["connection"] == {"platform": "NETSUITE"}
+    assert back["next_cursor"] is None
+
+
+def test_envelope_metadata_is_omitted_once_at_its_own_path():
+    result = convert(load("rutter/seed-list.json"), "rutter", "railz")
+    omitted = [
+        source
+        for source, _ in entries(result, Kind.OMITTED)
+        if not source.startswith("$.customer_refunds")
+    ]
+    assert sorted(omitted) == ["$.connection.id", "$.connection.orgId", "$.next_cursor"]
+    assert ("$.connection.platform", "$.meta.serviceName") in entries(result, Kind.DERIVED)
+
+
+def test_fetch_envelope_becomes_a_bare_railz_refund():
+    result = convert(load("rutter/seed-fetch.json"), "rutter", "railz")
+    assert result.output["id"] == "12345678"
+    assert ("$.customer_refund.platform_id", None) not in entries(result)
+    assert ("$.connection.platform", None) in entries(result, Kind.OMITTED)
+
+
+def test_arrays_stay_arrays_with_indexed_paths():
+    result = convert([railz_refund(), railz_refund(id="R-2", accountRef=None)], "railz", "railz")
+    assert [r["id"] for r in result.output] == ["R-1", "R-2"]
+    with pytest.raises(MappingError) as exc:
+        convert([railz_refund(), railz_refund(id="R-2", accountRef=None)], "railz", "rutter")
+    assert [p.path for p in exc.value.problems] == ["$[1].accountRef.id"]
+
+
+def test_list_to_create_gives_one_body_per_record():
+    output = convert(load("railz/quickbooks-list.json"), "railz", "rutter-create").output
+    assert [list(body) for body in output] == [["customer_refund"], ["customer_refund"]]
+
+
+# -- self conversion ------------------------------------------------------------------
+
+
+def test_a_format_to_itself_normalizes():
+    refund = railz_refund(
+        totalAmount="12.50", discountAmount=0, sourceModifiedData="2024-01-03T00:00:00Z"
+    )
+    output = convert(refund, "railz", "railz").output
+    assert output["totalAmount"] == Decimal("12.50")
+    assert output["totalDiscount"] == 0
+    assert output["sourceModifiedDate"] == "2024-01-03T00:00:00.000Z"
+    assert "discountAmount" not in output
+    assert convert(output, "railz", "railz").output == output
+
+
+def test_unknown_keys_are_warned_and_left_out():
+    result = convert(railz_refund(customField=1), "railz", "railz")
+    assert "customField" not in result.output
+    assert ("$.customField", None) in entries(result, Kind.WARNING)
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+def test_unsupported_pair_is_a_value_error():
+    with pytest.raises(ValueError, match="cannot convert rutter-create to railz"):
+        convert({}, "rutter-create", "railz")
+
+
+def test_invalid_input_is_a_validation_error_not_a_mapping_error():
+    with pytest.raises(ValidationError):
+        convert(railz_refund(id=1), "railz", "rutter")
+
+
+# -- nothing lost silently ---------------------------------------------------------------
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    elif value is not None:
+        yield path, value
+
+
+def _jsonpath(path):
+    from refundmap.report import format_path
+
+    return format_path(path)
+
+
+def _canonical(value):
+    from refundmap.dates import DateError, format_date, parse_date
+
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, Decimal)):
+        return format(Decimal(value).normalize(), "f")
+    try:
+        return format_date(parse_date(value))
+    except DateError:
+        return value
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "target"),
+    [c for c in CASES if c[1] != c[2]],
+    ids=[f"{p.parent.name}/{p.stem}->{t}" for p, s, t in CASES if s != t],
+)
+def test_every_source_value_is_in_the_output_or_the_report(path, source, target):
+    try:
+        result = convert(path.read_bytes(), source, target, synced_at=SYNCED)
+    except MappingError:
+        pytest.skip("the target cannot hold this fixture (a golden mapping error)")
+    named = [e.source_path for e in result.report]
+    values = {_canonical(value) for _, value in _leaves(result.output)}
+    document = json.loads(path.read_text(), parse_float=Decimal, parse_int=Decimal)
+    for leaf, value in _leaves(document):
+        where = _jsonpath(leaf)
+        reported = any(where == n or where.startswith((n + ".", n + "[")) for n in named)
+        assert reported or _canonical(value) in values, (
+            f"{where} = {value!r} is neither in the output nor in the report"
+        )
