@@ -2,9 +2,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
-from strategies import dates
 
 from refundmap.dates import DateError, format_date, parse_date
+
+from strategies import dates
 
 
 def test_bare_date_stays_a_bare_date():

@@ -2,10 +2,11 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
-from strategies import json_values
 
 from refundmap import ValidationError
 from refundmap.jsonio import dumps, loads, locate, normalize
+
+from strategies import json_values
 
 
 def problems(exc: pytest.ExceptionInfo[ValidationError]) -> list[tuple[str, str]]:

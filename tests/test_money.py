@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
-from strategies import amounts
 
 from refundmap.money import AmountError, minor_unit, parse_amount, parse_integer, tolerance
+
+from strategies import amounts
 
 
 @pytest.mark.parametrize(
