@@ -1,8 +1,10 @@
 """The ``refundmap`` command line: parses arguments, calls the API, prints.
 
-Exit status: 0 when every document is valid, 1 when any is not, 2 for a usage
-error (an unknown format, an unreadable file). Problems go to stdout as
-``FILE: $.path: message`` lines; a summary goes to stderr.
+Exit status: 0 on success, 1 when a document is invalid or cannot be
+converted, 2 for a usage error (an unknown format or pair, an unreadable file).
+``validate`` prints problems to stdout; ``convert`` writes documents to stdout
+or files and problems to stderr. Output files are written atomically and only
+when every input converted.
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any
 
 import attrs
 
+from refundmap import jsonio
+from refundmap.conversion import Conversion, conversion_time, convert, supported
 from refundmap.formats import FORMATS
-from refundmap.report import Entry, Problem, ValidationError
+from refundmap.mapping import PAIRS
+from refundmap.report import Entry, Kind, MappingError, Problem, RefundmapError, ValidationError
 from refundmap.validation import validate
 
 __all__ = ["main"]
@@ -47,6 +54,17 @@ class Outcome:
         return self.source if self.line is None else f"{self.source}:{self.line}"
 
 
+def _format_choice(parser: argparse.ArgumentParser, *flags: str, dest: str, help_: str) -> None:
+    parser.add_argument(
+        *flags,
+        dest=dest,
+        required=True,
+        choices=list(FORMATS),
+        metavar="FORMAT",
+        help=f"{help_}: {', '.join(FORMATS)}",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="refundmap",
@@ -60,14 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check documents against a format",
         description="Check each INPUT against FORMAT; print one line per problem.",
     )
-    check.add_argument(
-        "--as",
-        dest="format",
-        required=True,
-        choices=list(FORMATS),
-        metavar="FORMAT",
-        help=f"the format of the input: {', '.join(FORMATS)}",
-    )
+    _format_choice(check, "--as", dest="format", help_="the format of the input")
     check.add_argument(
         "--strict",
         action="store_true",
@@ -81,16 +92,52 @@ def _parser() -> argparse.ArgumentParser:
         help="how to print the results (default: text)",
     )
     check.add_argument(
-        "--jsonl",
-        action="store_true",
-        help="read every input as JSON Lines (implied by a .jsonl name)",
+        "--jsonl", action="store_true", help="read every input as JSON Lines (implied by .jsonl)"
     )
     check.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="a JSON or JSON Lines file; - is stdin"
     )
 
-    commands.add_parser("formats", help="list the formats")
+    conv = commands.add_parser(
+        "convert",
+        help="convert documents from one format to another",
+        description="Convert each INPUT from one format to another, keeping its shape.",
+    )
+    _format_choice(conv, "--from", "-f", dest="source", help_="the format of the input")
+    _format_choice(conv, "--to", "-t", dest="target", help_="the format to write")
+    conv.add_argument(
+        "inputs", nargs="*", metavar="INPUT", help="JSON or JSON Lines files; - or none is stdin"
+    )
+    conv.add_argument(
+        "-o", "--output", metavar="OUTPUT", help="a file, or a directory for several inputs"
+    )
+    conv.add_argument("--strict", action="store_true", help="validate the input strictly")
+    conv.add_argument(
+        "--lossless",
+        action="store_true",
+        help="fail where a value would be dropped or a total would change",
+    )
+    conv.add_argument(
+        "--synced-at", metavar="TIMESTAMP", help="Rutter's last_synced_at (default: now, UTC)"
+    )
+    conv.add_argument("--report", metavar="FILE", help="write the report as JSON to FILE")
+    conv.add_argument(
+        "--indent", type=int, metavar="N", help="indent JSON output by N spaces (not JSON Lines)"
+    )
+    conv.add_argument(
+        "--jsonl", action="store_true", help="read every input as JSON Lines (implied by .jsonl)"
+    )
+    conv.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="JSON Lines: collect failing records here, with their problems, and go on",
+    )
+
+    commands.add_parser("formats", help="list the formats and the conversions")
     return parser
+
+
+# -- reading ------------------------------------------------------------------------
 
 
 def _open(name: str) -> IO[bytes]:
@@ -102,10 +149,15 @@ def _open(name: str) -> IO[bytes]:
         raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
 
 
+def _is_jsonl(name: str, *, forced: bool) -> bool:
+    return forced or name.endswith(".jsonl")
+
+
 def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
+    """Yield ``(line number or None, text)``: one document, or a JSON Lines record at a time."""
     stream = _open(name)
     try:
-        if not (jsonl or name.endswith(".jsonl")):
+        if not jsonl:
             yield None, stream.read()
             return
         for number, line in enumerate(stream, start=1):
@@ -116,9 +168,16 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
             stream.close()
 
 
+def _where(name: str, line: int | None) -> str:
+    return name if line is None else f"{name}:{line}"
+
+
+# -- validate -----------------------------------------------------------------------
+
+
 def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
     for name in args.inputs:
-        for line, text in _documents(name, jsonl=args.jsonl):
+        for line, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
             try:
                 report = validate(text, args.format, strict=args.strict)
             except ValidationError as exc:
@@ -150,23 +209,171 @@ def _print_json(outcomes: Sequence[Outcome], out: IO[str]) -> None:
     out.write("\n")
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _run_validate(args: argparse.Namespace) -> int:
     outcomes = list(_validate_all(args))
     (_print_json if args.output == "json" else _print_text)(outcomes, sys.stdout)
     invalid = sum(1 for outcome in outcomes if outcome.problems)
     warnings = sum(len(outcome.report) for outcome in outcomes)
     print(
-        f"refundmap: {len(outcomes)} document{'s' if len(outcomes) != 1 else ''},"
-        f" {invalid} invalid, {warnings} warning{'s' if warnings != 1 else ''}",
+        f"refundmap: {_plural(len(outcomes), 'document')}, {invalid} invalid,"
+        f" {_plural(warnings, 'warning')}",
         file=sys.stderr,
     )
     return EXIT_INVALID if invalid else EXIT_OK
 
 
+# -- convert ------------------------------------------------------------------------
+
+
+class _Converter:
+    """One ``refundmap convert`` run: its options, counts, report and rejects."""
+
+    def __init__(self, args: argparse.Namespace, stack: ExitStack) -> None:
+        self.args = args
+        self.counts: Counter[str] = Counter()
+        self.report: IO[str] | None = None
+        self.rejects: IO[str] | None = None
+        self._first_entry = True
+        self._stack = stack
+        self._files: list[jsonio.AtomicFile] = []
+        if args.report:
+            self.report = self._file(args.report).stream
+            self.report.write("[")
+        if args.rejects:
+            self.rejects = self._file(args.rejects).stream
+
+    def _file(self, destination: str | Path) -> jsonio.AtomicFile:
+        try:
+            atomic = jsonio.AtomicFile(destination)
+        except OSError as exc:
+            raise UsageError(f"{destination}: cannot write: {exc.strerror}") from None
+        self._files.append(self._stack.enter_context(atomic))
+        return atomic
+
+    def commit(self) -> None:
+        if self.report is not None:
+            self.report.write("\n]\n" if not self._first_entry else "]\n")
+        for atomic in self._files:
+            atomic.commit()
+
+    def _convert(self, text: bytes) -> Conversion:
+        return convert(
+            text,
+            self.args.source,
+            self.args.target,
+            strict=self.args.strict,
+            lossless=self.args.lossless,
+            synced_at=self.args.synced_at,
+        )
+
+    def _record(self, name: str, line: int | None, result: Conversion) -> None:
+        self.counts["records"] += result.records
+        for entry in result.report:
+            self.counts[str(entry.kind)] += 1
+            if self.report is not None:
+                row = {"file": name, "line": line, **entry.to_dict()}
+                self.report.write(("\n" if self._first_entry else ",\n") + json.dumps(row))
+                self._first_entry = False
+
+    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        for problem in exc.problems:
+            print(f"{_where(name, line)}: {problem.path}: {problem.message}", file=sys.stderr)
+
+    def run(self, name: str, out: IO[str]) -> bool:
+        """Convert one input to ``out``; return whether it all converted."""
+        jsonl = _is_jsonl(name, forced=self.args.jsonl)
+        for line, text in _documents(name, jsonl=jsonl):
+            try:
+                result = self._convert(text)
+            except (ValidationError, MappingError) as exc:
+                if jsonl and self.rejects is not None:
+                    self._reject(name, line, text, exc)
+                    continue
+                self._problems(name, line, exc)
+                return False
+            self._record(name, line, result)
+            if not jsonl:
+                out.write(result.to_json(indent=self.args.indent) + "\n")
+            elif type(result.output) is list and not text.lstrip().startswith(b"["):
+                # A list envelope written as create bodies: one line a record.
+                for body in result.output:
+                    out.write(jsonio.dumps(body) + "\n")
+            else:
+                out.write(result.to_json() + "\n")
+        return True
+
+    def _reject(self, name: str, line: int | None, text: bytes, exc: RefundmapError) -> None:
+        assert self.rejects is not None  # noqa: S101 - only called with --rejects
+        self.counts["rejected"] += 1
+        row = {
+            "file": name,
+            "line": line,
+            "error": "validation" if isinstance(exc, ValidationError) else "mapping",
+            "problems": [problem.to_dict() for problem in exc.problems],
+            "input": text.decode("utf-8", errors="replace").rstrip("\r\n"),
+        }
+        self.rejects.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def outputs(self, inputs: Sequence[str]) -> list[IO[str]]:
+        """Return where each input's output goes: stdout, a file, or a file in a folder."""
+        target = self.args.output
+        if target is None:
+            return [sys.stdout] * len(inputs)
+        if len(inputs) > 1 or Path(target).is_dir():
+            folder = Path(target)
+            if not folder.is_dir():
+                raise UsageError(f"{target}: -o must be a directory when there are several inputs")
+            if "-" in inputs:
+                raise UsageError("stdin cannot be named in a directory of outputs")
+            return [self._file(folder / Path(name).name).stream for name in inputs]
+        return [self._file(target).stream]
+
+    def summary(self) -> str:
+        counts = self.counts
+        parts = [
+            _plural(counts["records"], "record"),
+            *(f"{counts[str(kind)]} {kind}" for kind in Kind if kind is not Kind.WARNING),
+            _plural(counts[str(Kind.WARNING)], "warning"),
+        ]
+        if self.rejects is not None:
+            parts.append(f"{counts['rejected']} rejected")
+        return "refundmap: " + ", ".join(parts)
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    if not supported(args.source, args.target):
+        pairs = ", ".join(f"{a} -> {b}" for a, b in sorted(PAIRS))
+        raise UsageError(
+            f"cannot convert {args.source} to {args.target}; the conversions are {pairs},"
+            " and each format to itself"
+        )
+    try:
+        # One time for the whole run, so that every record says the same.
+        args.synced_at = conversion_time(args.synced_at)
+    except ValueError as exc:
+        raise UsageError(f"--synced-at: {exc}") from None
+    inputs = args.inputs or ["-"]
+    with ExitStack() as stack:
+        run = _Converter(args, stack)
+        outputs = run.outputs(inputs)
+        for name, out in zip(inputs, outputs, strict=True):
+            if not run.run(name, out):
+                print(run.summary(), file=sys.stderr)
+                return EXIT_INVALID
+        run.commit()
+    print(run.summary(), file=sys.stderr)
+    return EXIT_OK
+
+
 def _run_formats() -> int:
     width = max(len(name) for name in FORMATS)
     for fmt in FORMATS.values():
-        print(f"{fmt.name:<{width}}  {fmt.summary}")
+        targets = [t for t in FORMATS if supported(fmt.name, t)]
+        print(f"{fmt.name:<{width}}  {fmt.summary}; converts to {', '.join(targets)}")
     return EXIT_OK
 
 
@@ -176,11 +383,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _run_validate(args)
+        if args.command == "convert":
+            return _run_convert(args)
         return _run_formats()
     except UsageError as exc:
         print(f"refundmap: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        print("refundmap: interrupted; no output file was written", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (``| head``); end quietly, as Unix filters do.

@@ -14,7 +14,7 @@ from refundmap.mapping import PAIRS, Run
 from refundmap.report import Entry, MappingError
 from refundmap.validation import load
 
-__all__ = ["Conversion", "convert", "supported"]
+__all__ = ["Conversion", "conversion_time", "convert", "supported"]
 
 
 @attrs.frozen
@@ -25,10 +25,12 @@ class Conversion:
         output: the target document as JSON-ready data, amounts as ``Decimal``.
         report: what was not carried over one to one: ``dropped``, ``omitted``,
             ``derived``, ``synthesized`` and ``warning`` entries.
+        records: how many refunds the document held.
     """
 
     output: Any
     report: tuple[Entry, ...]
+    records: int = 0
 
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
@@ -40,7 +42,12 @@ def supported(source: str, target: str) -> bool:
     return source == target or (source, target) in PAIRS
 
 
-def _synced_at(value: datetime | str | None) -> str:
+def conversion_time(value: datetime | str | None = None) -> str:
+    """Return ``value`` (default: now, in UTC, to the millisecond) as Rutter's ``last_synced_at``.
+
+    Raises:
+        ValueError: for text that is not a timestamp, or a bare date.
+    """
     if value is None:
         now = datetime.now(UTC)
         return format_date(now.replace(microsecond=now.microsecond // 1000 * 1000))
@@ -96,7 +103,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
             f"cannot convert {source.name} to {target.name}; the pairs are {pairs},"
             " and each format to itself"
         )
-    when = _synced_at(synced_at)
+    when = conversion_time(synced_at)
     loaded = load(document, source, strict=strict)
     run = Run(source, target, synced_at=when)
     output = run.convert(loaded)
@@ -104,4 +111,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
         raise MappingError(run.unmappable)
     if lossless and run.losses:
         raise MappingError(run.losses)
-    return Conversion(output, (*loaded.report, *run.report))
+    records = sum(
+        1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
+    )
+    return Conversion(output, (*loaded.report, *run.report), records)

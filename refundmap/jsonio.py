@@ -9,16 +9,20 @@ prints decimals as plain JSON numbers (``1E+2`` as ``100``; ``1.10`` stays
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
+import pathlib
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, Self
 
 from refundmap.report import Path, Problem, ValidationError, describe, format_path
 
-__all__ = ["dumps", "loads", "locate", "normalize"]
+__all__ = ["AtomicFile", "dumps", "loads", "locate", "normalize"]
 
 _BOM = "\ufeff"
 
@@ -216,3 +220,37 @@ def dumps(value: Any, indent: int | None = None) -> str:
         indent: spaces per level; None writes one compact line.
     """
     return "".join(_chunks(value, None if indent is None else " " * indent, 0))
+
+
+class AtomicFile:
+    """A text file written beside its destination and put in place only on commit.
+
+    Until :meth:`commit`, the destination keeps whatever it held; :meth:`discard`
+    (or leaving the ``with`` block without committing) removes the partial file.
+    """
+
+    def __init__(self, destination: str | os.PathLike[str]) -> None:
+        self.destination = pathlib.Path(destination)
+        fd, name = tempfile.mkstemp(
+            dir=self.destination.parent, prefix=f".{self.destination.name}.", suffix=".part"
+        )
+        self._temp = pathlib.Path(name)
+        self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def commit(self) -> None:
+        """Put the written file in place of the destination."""
+        self.stream.close()
+        self._temp.replace(self.destination)
+
+    def discard(self) -> None:
+        """Remove the partial file; the destination is left as it was."""
+        self.stream.close()
+        with contextlib.suppress(FileNotFoundError):
+            self._temp.unlink()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._temp.exists():
+            self.discard()

@@ -1,0 +1,249 @@
+"""refundmap convert: outputs, report, JSON Lines, rejects, atomicity, exit status."""
+
+import io
+import json
+import sys
+
+from refundmap.cli import main
+
+SYNCED = "2024-06-30T12:00:00.000Z"
+
+
+def run(capsys, *argv):
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_converts_a_file_to_stdout_like_the_golden_output(capsys, fixtures):
+    status, out, err = run(
+        capsys,
+        "convert",
+        "--from",
+        "rutter",
+        "--to",
+        "railz",
+        "--indent",
+        "2",
+        "--synced-at",
+        SYNCED,
+        str(fixtures / "rutter/seed-list.json"),
+    )
+    assert status == 0
+    assert out == (fixtures / "expected/rutter/seed-list.railz.json").read_text()
+    assert err == (
+        "refundmap: 1 record, 4 dropped, 7 omitted, 3 derived, 1 synthesized, 1 warning\n"
+    )
+
+
+def test_stdin_and_no_input_read_stdin(capsys, monkeypatch, fixtures):
+    data = (fixtures / "railz/seed-refund.json").read_bytes()
+    for argv in ([], ["-"]):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        status, out, _ = run(
+            capsys, "convert", "-f", "railz", "-t", "rutter", "--synced-at", SYNCED, *argv
+        )
+        assert status == 0
+        assert json.loads(out)["platform_id"] == "1"
+
+
+def test_output_file_and_report_file(capsys, tmp_path, fixtures):
+    output, report = tmp_path / "out.json", tmp_path / "report.json"
+    status, out, _ = run(
+        capsys,
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "rutter-create",
+        "-o",
+        str(output),
+        "--report",
+        str(report),
+        str(fixtures / "railz/seed-refund.json"),
+    )
+    assert status == 0
+    assert out == ""
+    assert json.loads(output.read_text()) == json.loads(
+        (fixtures / "expected/railz/seed-refund.rutter-create.json").read_text()
+    )
+    entries = json.loads(report.read_text())
+    expected = json.loads(
+        (fixtures / "expected/railz/seed-refund.rutter-create.report.json").read_text()
+    )
+    assert [{k: v for k, v in e.items() if k not in ("file", "line")} for e in entries] == expected
+
+
+def test_several_inputs_go_to_a_directory(capsys, tmp_path, fixtures):
+    paths = [str(fixtures / "railz/seed-refund.json"), str(fixtures / "railz/xero-list.json")]
+    status, _, _ = run(
+        capsys, "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path), *paths
+    )
+    assert status == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed-refund.json", "xero-list.json"]
+
+
+def test_several_inputs_need_a_directory(capsys, tmp_path, fixtures):
+    path = str(fixtures / "railz/seed-refund.json")
+    status, _, err = run(
+        capsys, "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path / "x.json"), path, path
+    )
+    assert status == 2
+    assert "-o must be a directory" in err
+
+
+def test_failure_leaves_the_existing_output_as_it_was(capsys, tmp_path, fixtures):
+    output = tmp_path / "out.json"
+    output.write_text("precious\n")
+    status, out, err = run(
+        capsys,
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "rutter",
+        "-o",
+        str(output),
+        str(fixtures / "railz/seed-refund.json"),
+        str(fixtures / "invalid/railz/missing-required.json"),
+    )
+    assert status == 2  # several inputs need a directory: nothing was run
+    status, out, err = run(
+        capsys,
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "rutter",
+        "-o",
+        str(output),
+        str(fixtures / "invalid/railz/missing-required.json"),
+    )
+    assert status == 1
+    assert output.read_text() == "precious\n"
+    assert list(tmp_path.iterdir()) == [output]
+    assert err.splitlines()[0].endswith(
+        "missing-required.json: $.id: required key is missing (a string)"
+    )
+
+
+def test_a_mapping_error_exits_one_with_source_paths(capsys, fixtures):
+    status, out, err = run(
+        capsys,
+        "convert",
+        "-f",
+        "rutter",
+        "-t",
+        "railz",
+        str(fixtures / "rutter/quickbooks-list.json"),
+    )
+    assert status == 1
+    assert out == ""
+    assert (
+        "quickbooks-list.json: $.customer_refunds[1].line_items[1].item.quantity: Railz quantities are integers, and 1.5 is not"
+        in err
+    )
+    assert "Traceback" not in err
+
+
+def test_lossless_fails_on_dropped_values(capsys, fixtures):
+    status, _, err = run(
+        capsys,
+        "convert",
+        "-f",
+        "rutter",
+        "-t",
+        "railz",
+        "--lossless",
+        str(fixtures / "rutter/seed-fetch.json"),
+    )
+    assert status == 1
+    assert "$.customer_refund.class_id: would be dropped" in err
+
+
+def _jsonl(tmp_path, fixtures):
+    record = json.loads((fixtures / "railz/seed-refund.json").read_text())
+    page = json.loads((fixtures / "railz/quickbooks-list.json").read_text())
+    lines = [record, dict(record, id=5), page, dict(record, accountRef=None)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+def test_json_lines_are_converted_line_by_line(capsys, tmp_path, fixtures):
+    path = tmp_path / "in.jsonl"
+    record = (fixtures / "railz/seed-refund.json").read_text()
+    path.write_text(json.dumps(json.loads(record)) + "\n\n" + json.dumps(json.loads(record)) + "\n")
+    status, out, _ = run(
+        capsys, "convert", "-f", "railz", "-t", "rutter", "--synced-at", SYNCED, str(path)
+    )
+    assert status == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0] == lines[1]
+    assert json.loads(lines[0])["last_synced_at"] == SYNCED
+
+
+def test_json_lines_failure_without_rejects_stops_and_writes_nothing(capsys, tmp_path, fixtures):
+    output = tmp_path / "out.jsonl"
+    status, _, err = run(
+        capsys,
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "rutter-create",
+        "-o",
+        str(output),
+        str(_jsonl(tmp_path, fixtures)),
+    )
+    assert status == 1
+    assert not output.exists()
+    assert "in.jsonl:2: $.id: expected a string, got 5" in err
+
+
+def test_rejects_collects_failing_records_and_the_rest_convert(capsys, tmp_path, fixtures):
+    output, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    status, _, err = run(
+        capsys,
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "rutter-create",
+        "-o",
+        str(output),
+        "--rejects",
+        str(rejects),
+        str(_jsonl(tmp_path, fixtures)),
+    )
+    assert status == 0
+    bodies = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [list(body) for body in bodies] == [["customer_refund"]] * 3
+    rejected = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [(r["line"], r["error"], r["problems"][0]["path"]) for r in rejected] == [
+        (2, "validation", "$.id"),
+        (4, "mapping", "$.accountRef.id"),
+    ]
+    assert json.loads(rejected[0]["input"])["id"] == 5
+    assert err.endswith(", 2 rejected\n")
+
+
+def test_unsupported_pair_and_bad_synced_at_are_usage_errors(capsys):
+    status, _, err = run(capsys, "convert", "-f", "rutter-create", "-t", "railz", "x.json")
+    assert status == 2
+    assert "cannot convert rutter-create to railz" in err
+    status, _, err = run(
+        capsys, "convert", "-f", "railz", "-t", "rutter", "--synced-at", "soon", "x.json"
+    )
+    assert status == 2
+    assert err.startswith("refundmap: --synced-at:")
+
+
+def test_formats_lists_the_conversions(capsys):
+    status, out, _ = run(capsys, "formats")
+    assert status == 0
+    assert out.splitlines()[0].endswith("converts to rutter, rutter-create, railz")
