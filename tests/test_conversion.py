@@ -85,7 +85,7 @@ def test_rutter_id_is_uuid5_of_the_railz_id_and_stable():
     second = convert(railz_refund(), "railz", "rutter", synced_at=SYNCED)
     expected = str(uuid.uuid5(RUTTER_ID_NAMESPACE, "R-1"))
     assert first.output["id"] == second.output["id"] == expected
-    assert ("$", "$.id") in entries(first, Kind.SYNTHESIZED)
+    assert ("$.id", "$.id") in entries(first, Kind.SYNTHESIZED)
 
 
 def test_last_synced_at_is_the_conversion_time():
@@ -179,7 +179,7 @@ def test_rutter_required_nullable_fields_are_written_as_null():
 def test_sub_total_is_total_less_tax_where_both_are_known():
     result = convert(rutter_refund(), "rutter", "railz")
     assert result.output["subTotal"] == Decimal("100.00")
-    assert ("$", "$.subTotal") in entries(result, Kind.DERIVED)
+    assert ("$.total_amount", "$.subTotal") in entries(result, Kind.DERIVED)
     assert "subTotal" not in convert(rutter_refund(tax_amount=None), "rutter", "railz").output
 
 
@@ -187,9 +187,7 @@ def test_line_total_falls_back_to_sub_total_plus_tax():
     line = {"subTotal": 10, "taxAmount": 1.3}
     result = convert(railz_refund(lines=[line], totalAmount=11.3), "railz", "rutter")
     assert result.output["line_items"][0]["total_amount"] == Decimal("11.3")
-    assert ("$.lines[0].totalAmount", "$.line_items[0].total_amount") in entries(
-        result, Kind.DERIVED
-    )
+    assert ("$.lines[0].subTotal", "$.line_items[0].total_amount") in entries(result, Kind.DERIVED)
 
 
 def test_line_without_any_total_is_a_mapping_error():

@@ -154,7 +154,8 @@ class Run:
                 continue
             _set(out, t, produced.value)
             if produced.kind is not None:
-                self._note(produced.kind, where, (*target_path, *_steps(t)), produced.message)
+                origin = (*source_path, *_steps(produced.source)) if produced.source else where
+                self._note(produced.kind, origin, (*target_path, *_steps(t)), produced.message)
         if lines_total is not None:
             self._lines_total(*lines_total, out, target_path)
         return out

@@ -45,11 +45,16 @@ class Unmappable(Exception):  # noqa: N818 - a reason, raised and caught inside 
 
 @attrs.frozen
 class Made:
-    """A value a rule made, and how the report names it (None: not reported)."""
+    """A value a rule made, and how the report names it (``kind`` None: not reported).
+
+    ``source`` is the key path, in the source object, of the value it was made
+    from, when there is one.
+    """
 
     value: Any
     kind: Kind | None = None
     message: str = ""
+    source: str | None = None
 
 
 @attrs.frozen
@@ -69,7 +74,7 @@ def _rutter_id(ctx: Context) -> Made | None:
     if railz_id is None:
         return None
     made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, railz_id))
-    return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}")
+    return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}", "id")
 
 
 def _required(ctx: Context) -> Made | None:
@@ -90,7 +95,9 @@ def _sub_total(ctx: Context) -> Made | None:
     total, tax = ctx.source.get("total_amount"), ctx.source.get("tax_amount")
     if ctx.source_format != "rutter" or total is None or tax is None:
         return None
-    return Made(total - tax, Kind.DERIVED, f"total_amount {total} - tax_amount {tax}")
+    return Made(
+        total - tax, Kind.DERIVED, f"total_amount {total} - tax_amount {tax}", "total_amount"
+    )
 
 
 def _synced_at(ctx: Context) -> Made | None:
@@ -107,8 +114,10 @@ def _line_total(ctx: Context) -> Made | None:
         )
     tax = ctx.source.get("taxAmount")
     if tax is None:
-        return Made(sub_total, Kind.DERIVED, f"subTotal {sub_total} (no taxAmount)")
-    return Made(sub_total + tax, Kind.DERIVED, f"subTotal {sub_total} + taxAmount {tax}")
+        return Made(sub_total, Kind.DERIVED, f"subTotal {sub_total} (no taxAmount)", "subTotal")
+    return Made(
+        sub_total + tax, Kind.DERIVED, f"subTotal {sub_total} + taxAmount {tax}", "subTotal"
+    )
 
 
 def _pagination(ctx: Context) -> Made | None:
