@@ -3,6 +3,7 @@
 import io
 import json
 import sys
+from pathlib import Path
 
 from refundmap.cli import main
 
@@ -225,3 +226,28 @@ def test_formats_lists_the_conversions(capsys):
     status, out, _ = run(capsys, "formats")
     assert status == 0
     assert out.splitlines()[0].endswith("converts to rutter, rutter-create, railz")
+
+
+def test_the_readme_conversion_example_is_what_refundmap_prints(capsys, tmp_path, monkeypatch):
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    block = readme.split("```console\n$ refundmap convert", 1)[1].split("```", 1)[0]
+    shown = block.split("\n", 2)[2]
+    monkeypatch.chdir(root)
+    status, out, err = run(
+        capsys,
+        "convert",
+        "--from",
+        "railz",
+        "--to",
+        "rutter",
+        "--indent",
+        "2",
+        "--synced-at",
+        "2024-06-30T12:00:00Z",
+        "--report",
+        str(tmp_path / "report.json"),
+        "fixtures/railz/seed-refund.json",
+    )
+    assert status == 0
+    assert out + err == shown
