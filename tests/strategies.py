@@ -45,3 +45,283 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     ),
     max_leaves=30,
 )
+
+
+# -- vendor payloads -------------------------------------------------------------------
+
+#: ISO 4217 codes with 0, 2 and 3 minor digits, and no currency at all.
+currencies = st.sampled_from(["USD", "EUR", "GBP", "CAD", "JPY", "KRW", "KWD", "BHD", None])
+
+#: Identifiers: any non-empty unicode text (no surrogates), as vendors may send.
+identifiers = st.text(min_size=1, max_size=16)
+
+#: Free text with unicode, including the empty string.
+texts = st.text(max_size=40)
+
+
+def _places(currency: str | None) -> int:
+    from refundmap.money import minor_unit
+
+    return minor_unit(currency)
+
+
+def money(currency: str | None, *, low: int = 0, high: int = 10**7) -> st.SearchStrategy[Decimal]:
+    """Amounts in ``currency``'s minor unit, from ``low`` to ``high``."""
+    places = _places(currency)
+    return st.integers(min_value=low * 10**places, max_value=high * 10**places).map(
+        lambda units: Decimal(units).scaleb(-places)
+    )
+
+
+def date_text() -> st.SearchStrategy[str]:
+    """Dates as vendors write them: bare dates and timestamps, with and without offsets."""
+    from refundmap.dates import format_date
+
+    return dates.map(format_date)
+
+
+def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``strategy`` or null."""
+    return st.none() | strategy
+
+
+@st.composite
+def rutter_lines(draw: st.DrawFn, currency: str | None, *, whole: bool) -> dict[str, Any]:
+    """A Rutter line item whose total is quantity x unit amount when it has both."""
+    has_item = draw(st.booleans())
+    if has_item:
+        quantity = (
+            Decimal(draw(st.integers(min_value=1, max_value=50)))
+            if whole
+            else draw(st.integers(1, 5000).map(lambda n: Decimal(n).scaleb(-2)))
+        )
+        unit = draw(money(currency, high=10**5))
+        item: dict[str, Any] | None = {
+            "id": draw(maybe(identifiers)),
+            "quantity": quantity,
+            "unit_amount": unit,
+        }
+        total = quantity * unit
+    else:
+        item = None
+        total = draw(money(currency, high=10**5))
+    line = {
+        "account_id": draw(maybe(identifiers)),
+        "class_id": draw(maybe(identifiers)),
+        "tax_rate_id": draw(maybe(identifiers)),
+        "total_amount": total,
+        "description": draw(maybe(texts)),
+        "item": item,
+    }
+    if draw(st.booleans()):
+        line["additional_fields"] = {"sales_taxable": draw(maybe(st.booleans()))}
+    return line
+
+
+@st.composite
+def rutter_refunds(
+    draw: st.DrawFn, *, whole: bool = False, dated: bool = False, max_lines: int = 20
+) -> dict[str, Any]:
+    """A Rutter read refund whose totals add up (whole: integer quantities only)."""
+    currency = draw(currencies)
+    lines = draw(st.lists(rutter_lines(currency, whole=whole), max_size=max_lines))
+    summed = sum((line["total_amount"] for line in lines), Decimal(0))
+    discount = draw(maybe(money(currency, high=int(summed))))
+    tax = draw(maybe(money(currency, high=10**5)))
+    total = summed - (discount or 0) + (tax or 0) if lines else draw(money(currency))
+    refund: dict[str, Any] = {
+        "id": draw(identifiers),
+        "platform_id": draw(identifiers),
+        "account_id": draw(identifiers),
+        "class_id": draw(maybe(identifiers)),
+        "customer_id": draw(maybe(identifiers)),
+        "department_id": draw(maybe(identifiers)),
+        "tax_rate_id": draw(maybe(identifiers)),
+        "transaction_date": draw(date_text() if dated else maybe(date_text())),
+        "total_amount": total,
+        "discount_amount": discount,
+        "document_number": draw(maybe(texts)),
+        "tax_amount": tax,
+        "line_items": lines,
+        "created_at": draw(maybe(date_text())),
+        "updated_at": draw(maybe(date_text())),
+        "last_synced_at": draw(date_text()),
+        "platform_url": draw(maybe(texts)),
+    }
+    if currency is not None or draw(st.booleans()):
+        refund["currency_code"] = currency
+        refund["currency_rate"] = draw(maybe(money("KWD", low=0, high=1000)))
+    if draw(st.booleans()):
+        refund["platform_data"] = draw(st.dictionaries(st.text(max_size=8), json_values, max_size=4))
+    return refund
+
+
+def connections() -> st.SearchStrategy[dict[str, Any]]:
+    """A Rutter connection."""
+    return st.fixed_dictionaries(
+        {
+            "id": identifiers,
+            "orgId": identifiers,
+            "platform": st.sampled_from(["QUICKBOOKS", "XERO", "NETSUITE", "FRESHBOOKS"]),
+        }
+    )
+
+
+def rutter_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Rutter document of any shape: record, fetch, list, or an array of them."""
+    record = rutter_refunds(**kwargs)
+    fetch = st.builds(lambda r, c: {"customer_refund": r, "connection": c}, record, connections())
+    page = st.builds(
+        lambda rs, cursor, c: {"customer_refunds": rs, "next_cursor": cursor, "connection": c},
+        st.lists(record, max_size=3),
+        maybe(texts),
+        connections(),
+    )
+    single = record | fetch | page
+    return single | st.lists(single, max_size=3)
+
+
+@st.composite
+def rutter_create_bodies(draw: st.DrawFn) -> dict[str, Any]:
+    """A Rutter create object (bare, or as a request body)."""
+    currency = draw(currencies)
+    lines = draw(st.lists(rutter_lines(currency, whole=False), min_size=1, max_size=20))
+    for line in lines:
+        for key in ("account_id", "class_id", "tax_rate_id", "description"):
+            if line[key] is None and draw(st.booleans()):
+                del line[key]
+    body: dict[str, Any] = {"account_id": draw(identifiers), "line_items": lines}
+    optional = {
+        "customer_id": maybe(identifiers),
+        "class_id": maybe(identifiers),
+        "department_id": maybe(identifiers),
+        "tax_rate_id": maybe(identifiers),
+        "transaction_date": maybe(date_text()),
+        "document_number": maybe(texts),
+        "currency_rate": maybe(money("KWD", high=1000).map(lambda d: format(d, "f"))),
+    }
+    for key, strategy in optional.items():
+        if draw(st.booleans()):
+            body[key] = draw(strategy)
+    if currency is not None:
+        body["currency_code"] = currency
+    if draw(st.booleans()):
+        body["additional_fields"] = {"tax_inclusive": draw(st.booleans())}
+    if draw(st.booleans()):
+        return body
+    request: dict[str, Any] = {"customer_refund": body}
+    if draw(st.booleans()):
+        request["response_mode"] = draw(st.sampled_from(["async", "prefer_sync"]))
+    return request
+
+
+def _ref(draw: st.DrawFn, **extra: st.SearchStrategy[Any]) -> dict[str, Any] | None:
+    if draw(st.integers(0, 4)) == 0:
+        return None
+    ref: dict[str, Any] = {"id": draw(identifiers)}
+    for key, strategy in {"name": texts, **extra}.items():
+        if draw(st.booleans()):
+            ref[key] = draw(maybe(strategy))
+    return ref
+
+
+def _put(draw: st.DrawFn, target: dict[str, Any], key: str, value: Any) -> None:
+    """Set an optional Railz key, or leave it out, or (for null) send null."""
+    if value is not None or draw(st.booleans()):
+        target[key] = value
+
+
+@st.composite
+def railz_lines(
+    draw: st.DrawFn, currency: str | None, *, plain: bool = False
+) -> dict[str, Any]:
+    """A Railz line whose subtotal and total add up (plain: no line tax or discount)."""
+    quantity = draw(st.integers(min_value=1, max_value=50))
+    unit = draw(money(currency, high=10**5))
+    gross = quantity * unit
+    discount = Decimal(0) if plain else draw(money(currency, high=int(gross)))
+    discount = min(discount, gross)
+    tax = Decimal(0) if plain else draw(money(currency, high=10**4))
+    line: dict[str, Any] = {}
+    _put(draw, line, "id", draw(maybe(identifiers)))
+    _put(draw, line, "description", draw(maybe(texts)))
+    line["unitAmount"] = unit
+    line["quantity"] = quantity
+    if discount or draw(st.booleans()):
+        line["discountAmount"] = discount
+    line["subTotal"] = gross - discount
+    line["taxAmount"] = tax
+    line["totalAmount"] = gross - discount + tax
+    _put(draw, line, "accountRef", _ref(draw))
+    _put(draw, line, "taxRateRef", _ref(draw, effectiveTaxRate=money(None, high=100)))
+    _put(draw, line, "inventoryRef", _ref(draw))
+    _put(
+        draw,
+        line,
+        "trackingCategoryRef",
+        _ref(draw, option=texts, optionId=identifiers),
+    )
+    return line
+
+
+@st.composite
+def railz_refunds(
+    draw: st.DrawFn, *, plain: bool = False, with_account: bool = False, max_lines: int = 20
+) -> dict[str, Any]:
+    """A Railz refund whose totals add up.
+
+    plain: no line tax, line discount or header discount, so that the refund also
+    adds up in Rutter's rules. with_account: always an ``accountRef`` (Rutter needs one).
+    """
+    currency = draw(currencies)
+    lines = draw(st.lists(railz_lines(currency, plain=plain), max_size=max_lines))
+    sub_total = sum((line["subTotal"] for line in lines), Decimal(0))
+    tax = (
+        draw(money(currency, high=10**4))
+        if plain
+        else sum((line["taxAmount"] for line in lines), Decimal(0))
+    )
+    refund: dict[str, Any] = {"id": draw(identifiers)}
+    _put(draw, refund, "customerRef", _ref(draw))
+    account = _ref(draw)
+    if with_account and account is None:
+        account = {"id": draw(identifiers)}
+    _put(draw, refund, "accountRef", account)
+    refund["date"] = draw(date_text())
+    if currency is not None:
+        refund["currencyRef"] = {"id": currency, **({"symbol": "¤"} if draw(st.booleans()) else {})}
+    _put(draw, refund, "currencyRate", draw(maybe(money("KWD", high=1000))))
+    if lines or draw(st.booleans()):
+        refund["lines"] = lines
+    if lines:
+        refund["subTotal"] = sub_total
+        refund["taxAmount"] = tax
+        refund["totalAmount"] = sub_total + tax
+        discounts = sum((line.get("discountAmount", 0) for line in lines), Decimal(0))
+        if discounts or (not plain and draw(st.booleans())):
+            refund["totalDiscount"] = discounts
+    else:
+        refund["totalAmount"] = draw(money(currency))
+    _put(draw, refund, "discountPercentage", None if plain else draw(maybe(money(None, high=100))))
+    _put(draw, refund, "memo", draw(maybe(texts)))
+    if draw(st.booleans()):
+        refund["shippingAddress"] = {"line1": draw(texts), "city": draw(texts), "country": "CAN"}
+    _put(draw, refund, "sourceModifiedDate", draw(maybe(date_text())))
+    return refund
+
+
+def railz_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Railz document of any shape: record, list response, or an array of them."""
+    record = railz_refunds(**kwargs)
+    page = st.builds(
+        lambda rs, service: {
+            "pagination": {"offset": 0, "limit": 100, "count": len(rs)},
+            "count": len(rs),
+            "meta": {"serviceName": service, "businessName": "Büro Ünlü"},
+            "data": rs,
+        },
+        st.lists(record, max_size=3),
+        st.sampled_from(["quickbooks", "xero", "oracleNetsuite"]),
+    )
+    single = record | page
+    return single | st.lists(single, max_size=3)
