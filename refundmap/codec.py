@@ -193,7 +193,8 @@ class Codec:
         return structure_list
 
     def _class_hook(self, cls: type) -> Callable[[Any, Any], Any]:
-        fields = attrs.fields(cls)
+        # Models use postponed annotations: resolve them before reading field types.
+        fields = attrs.fields(attrs.resolve_types(cls))
         overrides = {f.name: override(rename=self.key(f)) for f in fields}
         generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
             cls,
@@ -284,7 +285,7 @@ class Codec:
                 f.default is None,
                 self.converter.get_unstructure_hook(_without_none(f.type)),
             )
-            for f in attrs.fields(cls)
+            for f in attrs.fields(attrs.resolve_types(cls))
         ]
 
         def unstructure_class(instance: Any) -> dict[str, Any]:

@@ -152,7 +152,9 @@ def rutter_refunds(
         refund["currency_code"] = currency
         refund["currency_rate"] = draw(maybe(money("KWD", low=0, high=1000)))
     if draw(st.booleans()):
-        refund["platform_data"] = draw(st.dictionaries(st.text(max_size=8), json_values, max_size=4))
+        refund["platform_data"] = draw(
+            st.dictionaries(st.text(max_size=8), json_values, max_size=4)
+        )
     return refund
 
 
@@ -232,9 +234,7 @@ def _put(draw: st.DrawFn, target: dict[str, Any], key: str, value: Any) -> None:
 
 
 @st.composite
-def railz_lines(
-    draw: st.DrawFn, currency: str | None, *, plain: bool = False
-) -> dict[str, Any]:
+def railz_lines(draw: st.DrawFn, currency: str | None, *, plain: bool = False) -> dict[str, Any]:
     """A Railz line whose subtotal and total add up (plain: no line tax or discount)."""
     quantity = draw(st.integers(min_value=1, max_value=50))
     unit = draw(money(currency, high=10**5))

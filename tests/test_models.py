@@ -212,3 +212,22 @@ def test_models_hold_exact_decimals(fixtures):
     assert refund.currency_rate == Decimal("1.13")
     assert refund.lines[0].unit_amount == Decimal("100.5")
     assert refund.lines[0].quantity == 3
+
+
+def test_unstructuring_before_any_structuring_gives_plain_data():
+    # Found by a property test: the field types of models with postponed
+    # annotations were read before they were resolved, in a fresh process.
+    import subprocess
+    import sys
+
+    code = (
+        "from refundmap.models import railz\n"
+        "from refundmap.formats import get_format\n"
+        "from refundmap.validation import codec_for\n"
+        "line = railz.RefundLine(tax_rate_ref=railz.TaxRateRef(id='1'))\n"
+        "print(codec_for(get_format('railz'), strict=False).unstructure(line))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "{'taxRateRef': {'id': '1'}}\n"

@@ -1,0 +1,205 @@
+"""Properties of conversion, each its own test (issue 4).
+
+Profiles: ``HYPOTHESIS_PROFILE=ci`` in CI (bounded, derandomized), ``deep`` by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from refundmap import Kind, MappingError, ValidationError, convert, validate
+from refundmap.dates import DateError, format_date, parse_date
+from refundmap.jsonio import normalize
+from refundmap.mapping import PAIRS as ENGINE_PAIRS
+from refundmap.mapping.table import REFUND, Row
+from refundmap.money import AmountError, parse_amount
+from refundmap.report import format_path
+from refundmap.validation import codec_for, load
+
+import strategies as s
+
+SYNCED = "2024-06-30T12:00:00.000Z"
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def records(document: Any, fmt: str) -> list[dict[str, Any]]:
+    """The records of a document, unstructured with the vendor's keys."""
+    loaded = load(document, fmt)
+    codec = codec_for(loaded.format, strict=False)
+    return [
+        codec.unstructure(record)
+        for part in loaded.parts
+        for _, record in loaded.format.records(part.model, part.shape, part.path)
+    ]
+
+
+def _get(obj: Any, keypath: str) -> Any:
+    for step in keypath.split("."):
+        obj = obj.get(step) if isinstance(obj, dict) else None
+    return obj
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return format_date(parse_date(value))
+        except DateError:
+            return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def mapped(
+    record: dict[str, Any], fmt: str, other: str, rows: tuple[Row, ...] = REFUND
+) -> dict[str, Any]:
+    """The fields of ``record`` that the table maps between ``fmt`` and ``other``."""
+    view: dict[str, Any] = {}
+    for row in rows:
+        mine, theirs = row.cell(fmt), row.cell(other)
+        if not (isinstance(mine, str) and isinstance(theirs, str)):
+            continue
+        value = _get(record, mine)
+        if row.lines is not None:
+            view[mine] = [mapped(line, fmt, other, row.lines) for line in value or []]
+        else:
+            view[mine] = _normal(value)
+    return view
+
+
+def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() for leaf in leaves(item, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for index, item in enumerate(value) for leaf in leaves(item, (*path, index))]
+    return [] if value is None else [(path, value)]
+
+
+def canonical(value: Any) -> str:
+    """Text by which a value is recognized in the output, whatever its JSON spelling."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            value = parse_amount(value)  # the create body's currency_rate is a string
+        except AmountError:
+            return str(_normal(value))
+    if isinstance(value, int | Decimal):
+        return format(Decimal(value).normalize(), "f")
+    return str(_normal(value))
+
+
+ARITHMETIC = ("does not add up", " is not ", "not a percentage")
+
+
+# -- 1. round trips keep every mapped field ----------------------------------------------
+
+
+@given(s.rutter_documents(whole=True, dated=True))
+def test_rutter_to_railz_to_rutter_keeps_every_mapped_field(document):
+    there = convert(document, "rutter", "railz", synced_at=SYNCED).output
+    back = convert(there, "railz", "rutter", synced_at=SYNCED).output
+    before = [mapped(r, "rutter", "railz") for r in records(document, "rutter")]
+    after = [mapped(r, "rutter", "railz") for r in records(back, "rutter")]
+    assert after == before
+
+
+@given(s.railz_documents(with_account=True))
+def test_railz_to_rutter_to_railz_keeps_every_mapped_field(document):
+    there = convert(document, "railz", "rutter", synced_at=SYNCED).output
+    back = convert(there, "rutter", "railz", synced_at=SYNCED).output
+    before = [mapped(r, "railz", "rutter") for r in records(document, "railz")]
+    after = [mapped(r, "railz", "rutter") for r in records(back, "railz")]
+    assert after == before
+
+
+# -- 2. consistent refunds stay consistent ------------------------------------------------
+
+
+@given(s.rutter_documents(whole=True, dated=True))
+def test_consistent_rutter_refunds_convert_without_arithmetic_warnings(document):
+    result = convert(document, "rutter", "railz", synced_at=SYNCED)
+    assert not [e for e in result.report if e.kind is Kind.WARNING]
+    validate(result.output, "railz", strict=True)
+
+
+@given(s.railz_documents(plain=True, with_account=True))
+def test_consistent_railz_refunds_convert_without_arithmetic_warnings(document):
+    result = convert(document, "railz", "rutter", synced_at=SYNCED)
+    assert not [e for e in result.report if e.kind is Kind.WARNING]
+    validate(result.output, "rutter", strict=True)
+
+
+# -- 3. nothing is lost silently --------------------------------------------------------------
+
+
+def _assert_nothing_lost(document: Any, source: str, target: str) -> None:
+    try:
+        result = convert(document, source, target, synced_at=SYNCED)
+    except MappingError:
+        return  # refused as a whole, with every reason: nothing is silently lost
+    named = [e.source_path for e in result.report]
+    present = {canonical(value) for _, value in leaves(result.output)}
+    for path, value in leaves(normalize(document)):
+        where = format_path(path)
+        reported = any(where == n or where.startswith((n + ".", n + "[")) for n in named)
+        assert reported or canonical(value) in present, f"{where} = {value!r} was lost"
+
+
+@given(s.rutter_documents(whole=True, dated=True), st.sampled_from(["railz", "rutter-create"]))
+def test_no_rutter_value_is_lost_silently(document, target):
+    _assert_nothing_lost(document, "rutter", target)
+
+
+@given(s.railz_documents(), st.sampled_from(["rutter", "rutter-create"]))
+def test_no_railz_value_is_lost_silently(document, target):
+    _assert_nothing_lost(document, "railz", target)
+
+
+# -- 4. normalizing is idempotent ----------------------------------------------------------------
+
+
+@given(
+    st.one_of(
+        s.rutter_documents().map(lambda d: ("rutter", d)),
+        s.railz_documents().map(lambda d: ("railz", d)),
+        s.rutter_create_bodies().map(lambda d: ("rutter-create", d)),
+    )
+)
+def test_normalizing_twice_changes_nothing_more(case):
+    fmt, document = case
+    once = convert(document, fmt, fmt)
+    twice = convert(once.output, fmt, fmt)
+    assert twice.output == once.output
+    assert twice.to_json() == once.to_json()
+    assert not twice.report
+
+
+# -- 5. arbitrary input raises only refundmap's errors ---------------------------------------------
+
+FORMATS = ["rutter", "rutter-create", "railz"]
+PAIRS = sorted({(f, f) for f in FORMATS} | ENGINE_PAIRS)
+
+
+@given(s.json_values, st.sampled_from(PAIRS), st.booleans())
+@example(value={"customer_refunds": [{"line_items": 5}]}, pair=("rutter", "railz"), strict=False)
+@example(value={"data": {"x": 1}}, pair=("railz", "rutter"), strict=True)
+def test_arbitrary_json_raises_only_refundmap_errors(value, pair, strict):
+    source, target = pair
+    with contextlib.suppress(ValidationError):
+        validate(value, source, strict=strict)
+    with contextlib.suppress(ValidationError, MappingError):
+        convert(value, source, target, strict=strict, synced_at=SYNCED)
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200), st.sampled_from(FORMATS))
+def test_arbitrary_text_raises_only_validation_errors(text, fmt):
+    with contextlib.suppress(ValidationError):
+        validate(text, fmt)
