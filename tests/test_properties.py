@@ -102,7 +102,42 @@ ARITHMETIC = ("does not add up", " is not ", "not a percentage")
 # -- 1. round trips keep every mapped field ----------------------------------------------
 
 
+# Found the unresolved-annotations bug (see test_models): a line's taxRateRef came
+# back as an attrs instance. Kept, though that bug also needs a fresh process.
+FOUND_TAX_RATE_REF = {
+    "id": "0",
+    "platform_id": "0",
+    "account_id": "0",
+    "class_id": None,
+    "customer_id": None,
+    "department_id": None,
+    "tax_rate_id": None,
+    "transaction_date": "2000-01-01",
+    "total_amount": Decimal("0.00"),
+    "discount_amount": None,
+    "document_number": None,
+    "tax_amount": None,
+    "created_at": None,
+    "updated_at": None,
+    "last_synced_at": "2000-01-01",
+    "platform_url": None,
+    "currency_code": "USD",
+    "currency_rate": None,
+    "line_items": [
+        {
+            "account_id": None,
+            "class_id": None,
+            "tax_rate_id": "0",
+            "total_amount": Decimal("0.00"),
+            "description": None,
+            "item": None,
+        }
+    ],
+}
+
+
 @given(s.rutter_documents(whole=True, dated=True))
+@example(FOUND_TAX_RATE_REF)
 def test_rutter_to_railz_to_rutter_keeps_every_mapped_field(document):
     there = convert(document, "rutter", "railz", synced_at=SYNCED).output
     back = convert(there, "railz", "rutter", synced_at=SYNCED).output
