@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal, localcontext
 
 from refundmap.models import railz, rutter
-from refundmap.money import EXACT, tolerance
+from refundmap.money import EXACT, format_amount, tolerance
 from refundmap.report import Path
 
 __all__ = ["Finding", "check_railz", "check_rutter", "check_rutter_create"]
@@ -22,10 +22,6 @@ Finding = tuple[Path, str]
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
-
-
-def _show(value: Decimal) -> str:
-    return format(value, "f")
 
 
 def _off(stated: Decimal, expected: Decimal, currency: str | None) -> bool:
@@ -43,9 +39,9 @@ def _rutter_lines(
         if _off(line.total_amount, expected, currency):
             yield (
                 (*path, "line_items", index, "total_amount"),
-                f"total_amount {_show(line.total_amount)} is not item.quantity"
-                f" {_show(item.quantity)} x item.unit_amount {_show(item.unit_amount)}"
-                f" = {_show(expected)}",
+                f"total_amount {format_amount(line.total_amount)} is not item.quantity"
+                f" {format_amount(item.quantity)} x item.unit_amount"
+                f" {format_amount(item.unit_amount)} = {format_amount(expected)}",
             )
 
 
@@ -70,10 +66,10 @@ def check_rutter(refund: rutter.CustomerRefund, path: Path = ()) -> list[Finding
             findings.append(
                 (
                     (*path, "total_amount"),
-                    f"total_amount {_show(total)} does not add up: line_items sum to"
-                    f" {_show(lines)}, less discount_amount {_show(discount)}, plus"
-                    f" tax_amount {_show(tax)} is {_show(excluding)}"
-                    f" ({_show(including)} where the lines include tax)",
+                    f"total_amount {format_amount(total)} does not add up: line_items sum to"
+                    f" {format_amount(lines)}, less discount_amount {format_amount(discount)}, plus"
+                    f" tax_amount {format_amount(tax)} is {format_amount(excluding)}"
+                    f" ({format_amount(including)} where the lines include tax)",
                 )
             )
     return findings
@@ -87,7 +83,7 @@ def check_rutter_create(refund: rutter.CreateRefund, path: Path = ()) -> list[Fi
 
 def _percentage(value: Decimal | None, path: Path) -> Iterator[Finding]:
     if value is not None and not _ZERO <= value <= _HUNDRED:
-        yield path, f"{path[-1]} {_show(value)} is not a percentage from 0 to 100"
+        yield path, f"{path[-1]} {format_amount(value)} is not a percentage from 0 to 100"
 
 
 def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Iterator[Finding]:
@@ -111,9 +107,9 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
         if not inclusive and _off(line.sub_total, expected, currency):
             yield (
                 (*path, "subTotal"),
-                f"subTotal {_show(line.sub_total)} is not quantity {line.quantity} x"
-                f" unitAmount {_show(line.unit_amount or _ZERO)} less discountAmount"
-                f" {_show(discount)} = {_show(expected)} (nor is totalAmount, as it"
+                f"subTotal {format_amount(line.sub_total)} is not quantity {line.quantity} x"
+                f" unitAmount {format_amount(line.unit_amount or _ZERO)} less discountAmount"
+                f" {format_amount(discount)} = {format_amount(expected)} (nor is totalAmount, as it"
                 " would be where unit amounts include tax)",
             )
     if (
@@ -125,9 +121,9 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
         if _off(line.discount_amount, expected, currency):
             yield (
                 (*path, "discountAmount"),
-                f"discountAmount {_show(line.discount_amount)} is not discountPercentage"
-                f" {_show(line.discount_percentage)}% of quantity x unitAmount"
-                f" {_show(gross)} = {_show(expected)}",
+                f"discountAmount {format_amount(line.discount_amount)} is not discountPercentage"
+                f" {format_amount(line.discount_percentage)}% of quantity x unitAmount"
+                f" {format_amount(gross)} = {format_amount(expected)}",
             )
     if line.sub_total is not None and line.total_amount is not None:
         tax = line.tax_amount or _ZERO
@@ -135,9 +131,9 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
         if _off(line.total_amount, expected, currency):
             yield (
                 (*path, "totalAmount"),
-                f"totalAmount {_show(line.total_amount)} is not subTotal"
-                f" {_show(line.sub_total)} plus taxAmount {_show(tax)}"
-                f" = {_show(expected)}",
+                f"totalAmount {format_amount(line.total_amount)} is not subTotal"
+                f" {format_amount(line.sub_total)} plus taxAmount {format_amount(tax)}"
+                f" = {format_amount(expected)}",
             )
 
 
@@ -157,9 +153,9 @@ def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
             findings.append(
                 (
                     (*path, "totalAmount"),
-                    f"totalAmount {_show(refund.total_amount)} is not subTotal"
-                    f" {_show(refund.sub_total)} plus taxAmount {_show(tax)}"
-                    f" = {_show(expected)}",
+                    f"totalAmount {format_amount(refund.total_amount)} is not subTotal"
+                    f" {format_amount(refund.sub_total)} plus taxAmount {format_amount(tax)}"
+                    f" = {format_amount(expected)}",
                 )
             )
         subtotals = [line.sub_total for line in lines]
@@ -169,8 +165,8 @@ def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
                 findings.append(
                     (
                         (*path, "subTotal"),
-                        f"subTotal {_show(refund.sub_total)} is not the sum of the"
-                        f" lines' subTotal {_show(summed)}",
+                        f"subTotal {format_amount(refund.sub_total)} is not the sum of the"
+                        f" lines' subTotal {format_amount(summed)}",
                     )
                 )
     return findings

@@ -29,7 +29,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from refundmap.dates import format_date, parse_date
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
-from refundmap.money import parse_amount, parse_integer
+from refundmap.money import format_amount, parse_amount, parse_integer
 from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
 
 __all__ = ["Codec", "camel", "snake"]
@@ -153,7 +153,7 @@ class Codec:
         conv.register_structure_hook_factory(attrs.has, self._class_hook)
 
         conv.register_unstructure_hook(date, format_date)
-        conv.register_unstructure_hook(DecimalString, lambda value: format(value, "f"))
+        conv.register_unstructure_hook(DecimalString, format_amount)
         conv.register_unstructure_hook_factory(attrs.has, self._class_unstructure_hook)
 
     @staticmethod

@@ -20,6 +20,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any, Self
 
+from refundmap.money import format_amount
 from refundmap.report import Path, Problem, ValidationError, describe, format_path
 
 __all__ = ["AtomicFile", "dumps", "loads", "locate", "normalize"]
@@ -171,11 +172,11 @@ def _chunks(value: Any, indent: str | None, level: int) -> Iterator[str]:
     elif value is False:
         yield "false"
     elif kind is Decimal:
-        yield format(value, "f")
+        yield format_amount(value)
     elif kind is int:
         yield str(value)
     elif kind is float:
-        yield format(Decimal(repr(value)), "f")
+        yield format_amount(Decimal(repr(value)))
     elif kind is dict:
         if not value:
             yield "{}"

@@ -13,9 +13,11 @@ from decimal import Context, Decimal
 from refundmap.report import ValueRuleError, describe
 
 __all__ = [
+    "EXACT",
     "MAX_DECIMAL_PLACES",
     "MAX_MAGNITUDE",
     "AmountError",
+    "format_amount",
     "minor_unit",
     "parse_amount",
     "parse_integer",
@@ -108,6 +110,14 @@ def parse_integer(value: object, *, strict: bool = False) -> int:
     if number != number.to_integral_value():
         raise AmountError(f"expected an integer, got {describe(value)}")
     return int(number)
+
+
+def format_amount(value: Decimal) -> str:
+    """Return ``value`` as a plain JSON number: every digit kept, never an exponent.
+
+    ``Decimal("1E+2")`` is ``100``; ``Decimal("1.10")`` stays ``1.10``.
+    """
+    return format(value, "f")
 
 
 def minor_unit(currency: str | None) -> int:

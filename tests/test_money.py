@@ -3,7 +3,14 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
-from refundmap.money import AmountError, minor_unit, parse_amount, parse_integer, tolerance
+from refundmap.money import (
+    AmountError,
+    format_amount,
+    minor_unit,
+    parse_amount,
+    parse_integer,
+    tolerance,
+)
 
 from strategies import amounts
 
@@ -83,3 +90,17 @@ def test_minor_units_follow_iso_4217(currency, places):
 def test_parse_amount_keeps_every_digit(amount):
     assert parse_amount(format(amount, "f")) == amount
     assert parse_amount(amount) is amount
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("1E+2", "100"),
+        ("1.10", "1.10"),
+        ("-0.0", "-0.0"),
+        ("1E-7", "0.0000001"),
+        ("12345678901234.56", "12345678901234.56"),
+    ],
+)
+def test_amounts_are_written_as_plain_json_numbers(value, text):
+    assert format_amount(Decimal(value)) == text
