@@ -37,3 +37,24 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def fixtures() -> Path:
     """The fixtures folder of the repository."""
     return FIXTURES
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run the command line in-process: ``cli(*argv, stdin=b"...")`` -> (status, out, err)."""
+    import io
+    import sys
+
+    from refundmap.cli import main
+
+    def run(*argv: str, stdin: bytes | None = None) -> tuple[int | str | None, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        try:
+            status: int | str | None = main(list(argv))
+        except SystemExit as exc:
+            status = exc.code
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

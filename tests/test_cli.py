@@ -1,29 +1,15 @@
 """The command line: output lines, exit status, stdin, JSON Lines, JSON output."""
 
-import io
 import json
 import subprocess
 import sys
 
 import pytest
 
-from refundmap.cli import main
 
-
-def run(capsys, *argv, stdin=None, monkeypatch=None):
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_valid_document_exits_zero_and_prints_warnings(capsys, fixtures):
+def test_valid_document_exits_zero_and_prints_warnings(cli, fixtures):
     path = str(fixtures / "railz/seed-refund.json")
-    status, out, err = run(capsys, "validate", "--as", "railz", path)
+    status, out, err = cli("validate", "--as", "railz", path)
     assert status == 0
     assert out.splitlines() == [
         f"{path}: $.discountPercentage: warning: discountPercentage 322 is not a percentage"
@@ -34,9 +20,9 @@ def test_valid_document_exits_zero_and_prints_warnings(capsys, fixtures):
     assert err == "refundmap: 1 document, 0 invalid, 2 warnings\n"
 
 
-def test_invalid_document_exits_one_with_a_line_per_problem(capsys, fixtures):
+def test_invalid_document_exits_one_with_a_line_per_problem(cli, fixtures):
     path = str(fixtures / "invalid/railz/missing-required.json")
-    status, out, _ = run(capsys, "validate", "--as", "railz", path)
+    status, out, _ = cli("validate", "--as", "railz", path)
     assert status == 1
     assert out.splitlines() == [
         f"{path}: $.id: required key is missing (a string)",
@@ -45,42 +31,40 @@ def test_invalid_document_exits_one_with_a_line_per_problem(capsys, fixtures):
     ]
 
 
-def test_strict_turns_warnings_into_errors(capsys, fixtures):
+def test_strict_turns_warnings_into_errors(cli, fixtures):
     path = str(fixtures / "railz/seed-refund.json")
-    status, out, _ = run(capsys, "validate", "--strict", "--as", "railz", path)
+    status, out, _ = cli("validate", "--strict", "--as", "railz", path)
     assert status == 1
     assert f"{path}: $.discountPercentage: discountPercentage 322" in out
 
 
-def test_unknown_format_is_a_usage_error(capsys):
-    status, _, err = run(capsys, "validate", "--as", "quickbooks", "x.json")
+def test_unknown_format_is_a_usage_error(cli):
+    status, _, err = cli("validate", "--as", "quickbooks", "x.json")
     assert status == 2
     assert "invalid choice: 'quickbooks'" in err
 
 
-def test_unreadable_input_is_a_usage_error(capsys, tmp_path):
+def test_unreadable_input_is_a_usage_error(cli, tmp_path):
     missing = tmp_path / "missing.json"
-    status, out, err = run(capsys, "validate", "--as", "railz", str(missing))
+    status, out, err = cli("validate", "--as", "railz", str(missing))
     assert status == 2
     assert out == ""
     assert err == f"refundmap: {missing}: cannot read: No such file or directory\n"
 
 
-def test_stdin_is_read_for_a_dash(capsys, monkeypatch, fixtures):
+def test_stdin_is_read_for_a_dash(cli, fixtures):
     data = (fixtures / "invalid/rutter/number-ids.json").read_bytes()
-    status, out, _ = run(
-        capsys, "validate", "--as", "rutter", "-", stdin=data, monkeypatch=monkeypatch
-    )
+    status, out, _ = cli("validate", "--as", "rutter", "-", stdin=data)
     assert status == 1
     assert out.splitlines()[0] == "-: $.platform_id: expected a string, got 12345678"
 
 
-def test_json_lines_are_validated_record_by_record(capsys, tmp_path, fixtures):
+def test_json_lines_are_validated_record_by_record(cli, tmp_path, fixtures):
     record = json.loads((fixtures / "railz/seed-refund.json").read_text())
     bad = dict(record, id=7)
     stream = tmp_path / "refunds.jsonl"
     stream.write_text("\n".join(json.dumps(r) for r in (record, bad)) + "\n\n")
-    status, out, err = run(capsys, "validate", "--as", "railz", "--format", "json", str(stream))
+    status, out, err = cli("validate", "--as", "railz", "--format", "json", str(stream))
     assert status == 1
     results = json.loads(out)
     assert [(r["line"], r["valid"]) for r in results] == [(1, True), (2, False)]
@@ -89,25 +73,25 @@ def test_json_lines_are_validated_record_by_record(capsys, tmp_path, fixtures):
     assert err == "refundmap: 2 documents, 1 invalid, 2 warnings\n"
 
 
-def test_text_output_names_the_json_lines_line(capsys, tmp_path):
+def test_text_output_names_the_json_lines_line(cli, tmp_path):
     stream = tmp_path / "r.jsonl"
     stream.write_text('{"id": "1", "date": "2024-01-01", "totalAmount": 1}\n{"id": 2}\n')
-    status, out, _ = run(capsys, "validate", "--as", "railz", str(stream))
+    status, out, _ = cli("validate", "--as", "railz", str(stream))
     assert status == 1
     assert out.splitlines()[0] == f"{stream}:2: $.id: expected a string, got 2"
 
 
-def test_formats_lists_every_format(capsys):
-    status, out, _ = run(capsys, "formats")
+def test_formats_lists_every_format(cli):
+    status, out, _ = cli("formats")
     assert status == 0
     assert [line.split()[0] for line in out.splitlines()] == ["rutter", "rutter-create", "railz"]
 
 
 @pytest.mark.parametrize("text", [b"", b"{", b"\xff\xfe", b'"x"'])
-def test_bad_input_gives_a_line_not_a_traceback(capsys, tmp_path, text):
+def test_bad_input_gives_a_line_not_a_traceback(cli, tmp_path, text):
     path = tmp_path / "bad.json"
     path.write_bytes(text)
-    status, out, err = run(capsys, "validate", "--as", "rutter", str(path))
+    status, out, err = cli("validate", "--as", "rutter", str(path))
     assert status == 1
     assert out.startswith(f"{path}: $: ")
     assert "Traceback" not in out + err

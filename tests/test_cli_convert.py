@@ -1,27 +1,13 @@
 """refundmap convert: outputs, report, JSON Lines, rejects, atomicity, exit status."""
 
-import io
 import json
-import sys
 from pathlib import Path
-
-from refundmap.cli import main
 
 SYNCED = "2024-06-30T12:00:00.000Z"
 
 
-def run(capsys, *argv):
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_converts_a_file_to_stdout_like_the_golden_output(capsys, fixtures):
-    status, out, err = run(
-        capsys,
+def test_converts_a_file_to_stdout_like_the_golden_output(cli, fixtures):
+    status, out, err = cli(
         "convert",
         "--from",
         "rutter",
@@ -40,21 +26,19 @@ def test_converts_a_file_to_stdout_like_the_golden_output(capsys, fixtures):
     )
 
 
-def test_stdin_and_no_input_read_stdin(capsys, monkeypatch, fixtures):
+def test_stdin_and_no_input_read_stdin(cli, fixtures):
     data = (fixtures / "railz/seed-refund.json").read_bytes()
     for argv in ([], ["-"]):
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
-        status, out, _ = run(
-            capsys, "convert", "-f", "railz", "-t", "rutter", "--synced-at", SYNCED, *argv
+        status, out, _ = cli(
+            "convert", "-f", "railz", "-t", "rutter", "--synced-at", SYNCED, *argv, stdin=data
         )
         assert status == 0
         assert json.loads(out)["platform_id"] == "1"
 
 
-def test_output_file_and_report_file(capsys, tmp_path, fixtures):
+def test_output_file_and_report_file(cli, tmp_path, fixtures):
     output, report = tmp_path / "out.json", tmp_path / "report.json"
-    status, out, _ = run(
-        capsys,
+    status, out, _ = cli(
         "convert",
         "-f",
         "railz",
@@ -78,40 +62,35 @@ def test_output_file_and_report_file(capsys, tmp_path, fixtures):
     assert [{k: v for k, v in e.items() if k not in ("file", "line")} for e in entries] == expected
 
 
-def test_several_inputs_go_to_a_directory(capsys, tmp_path, fixtures):
+def test_several_inputs_go_to_a_directory(cli, tmp_path, fixtures):
     paths = [str(fixtures / "railz/seed-refund.json"), str(fixtures / "railz/xero-list.json")]
-    status, _, _ = run(
-        capsys, "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path), *paths
-    )
+    status, _, _ = cli("convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path), *paths)
     assert status == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seed-refund.json", "xero-list.json"]
 
 
-def test_several_inputs_need_a_directory(capsys, tmp_path, fixtures):
+def test_several_inputs_need_a_directory(cli, tmp_path, fixtures):
     path = str(fixtures / "railz/seed-refund.json")
-    status, _, err = run(
-        capsys, "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path / "x.json"), path, path
+    status, _, err = cli(
+        "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path / "x.json"), path, path
     )
     assert status == 2
     assert "-o must be a directory" in err
 
 
-def test_failure_leaves_the_existing_output_as_it_was(capsys, tmp_path, fixtures):
+def test_failure_leaves_the_existing_output_as_it_was(cli, tmp_path, fixtures):
     output = tmp_path / "out.json"
     output.write_text("precious\n")
     invalid = str(fixtures / "invalid/railz/missing-required.json")
-    status, _, err = run(
-        capsys, "convert", "-f", "railz", "-t", "rutter", "-o", str(output), invalid
-    )
+    status, _, err = cli("convert", "-f", "railz", "-t", "rutter", "-o", str(output), invalid)
     assert status == 1
     assert output.read_text() == "precious\n"
     assert list(tmp_path.iterdir()) == [output]
     assert err.splitlines()[0] == f"{invalid}: $.id: required key is missing (a string)"
 
 
-def test_a_mapping_error_exits_one_with_source_paths(capsys, fixtures):
-    status, out, err = run(
-        capsys,
+def test_a_mapping_error_exits_one_with_source_paths(cli, fixtures):
+    status, out, err = cli(
         "convert",
         "-f",
         "rutter",
@@ -128,9 +107,8 @@ def test_a_mapping_error_exits_one_with_source_paths(capsys, fixtures):
     assert "Traceback" not in err
 
 
-def test_lossless_fails_on_dropped_values(capsys, fixtures):
-    status, _, err = run(
-        capsys,
+def test_lossless_fails_on_dropped_values(cli, fixtures):
+    status, _, err = cli(
         "convert",
         "-f",
         "rutter",
@@ -152,13 +130,11 @@ def _jsonl(tmp_path, fixtures):
     return path
 
 
-def test_json_lines_are_converted_line_by_line(capsys, tmp_path, fixtures):
+def test_json_lines_are_converted_line_by_line(cli, tmp_path, fixtures):
     path = tmp_path / "in.jsonl"
     record = (fixtures / "railz/seed-refund.json").read_text()
     path.write_text(json.dumps(json.loads(record)) + "\n\n" + json.dumps(json.loads(record)) + "\n")
-    status, out, _ = run(
-        capsys, "convert", "-f", "railz", "-t", "rutter", "--synced-at", SYNCED, str(path)
-    )
+    status, out, _ = cli("convert", "-f", "railz", "-t", "rutter", "--synced-at", SYNCED, str(path))
     assert status == 0
     lines = out.splitlines()
     assert len(lines) == 2
@@ -166,10 +142,9 @@ def test_json_lines_are_converted_line_by_line(capsys, tmp_path, fixtures):
     assert json.loads(lines[0])["last_synced_at"] == SYNCED
 
 
-def test_json_lines_failure_without_rejects_stops_and_writes_nothing(capsys, tmp_path, fixtures):
+def test_json_lines_failure_without_rejects_stops_and_writes_nothing(cli, tmp_path, fixtures):
     output = tmp_path / "out.jsonl"
-    status, _, err = run(
-        capsys,
+    status, _, err = cli(
         "convert",
         "-f",
         "railz",
@@ -184,10 +159,9 @@ def test_json_lines_failure_without_rejects_stops_and_writes_nothing(capsys, tmp
     assert "in.jsonl:2: $.id: expected a string, got 5" in err
 
 
-def test_rejects_collects_failing_records_and_the_rest_convert(capsys, tmp_path, fixtures):
+def test_rejects_collects_failing_records_and_the_rest_convert(cli, tmp_path, fixtures):
     output, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
-    status, _, err = run(
-        capsys,
+    status, _, err = cli(
         "convert",
         "-f",
         "railz",
@@ -211,31 +185,28 @@ def test_rejects_collects_failing_records_and_the_rest_convert(capsys, tmp_path,
     assert err.endswith(", 2 rejected\n")
 
 
-def test_unsupported_pair_and_bad_synced_at_are_usage_errors(capsys):
-    status, _, err = run(capsys, "convert", "-f", "rutter-create", "-t", "railz", "x.json")
+def test_unsupported_pair_and_bad_synced_at_are_usage_errors(cli):
+    status, _, err = cli("convert", "-f", "rutter-create", "-t", "railz", "x.json")
     assert status == 2
     assert "cannot convert rutter-create to railz" in err
-    status, _, err = run(
-        capsys, "convert", "-f", "railz", "-t", "rutter", "--synced-at", "soon", "x.json"
-    )
+    status, _, err = cli("convert", "-f", "railz", "-t", "rutter", "--synced-at", "soon", "x.json")
     assert status == 2
     assert err.startswith("refundmap: --synced-at:")
 
 
-def test_formats_lists_the_conversions(capsys):
-    status, out, _ = run(capsys, "formats")
+def test_formats_lists_the_conversions(cli):
+    status, out, _ = cli("formats")
     assert status == 0
     assert out.splitlines()[0].endswith("converts to rutter, rutter-create, railz")
 
 
-def test_the_readme_conversion_example_is_what_refundmap_prints(capsys, tmp_path, monkeypatch):
+def test_the_readme_conversion_example_is_what_refundmap_prints(cli, tmp_path, monkeypatch):
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text()
     block = readme.split("```console\n$ refundmap convert", 1)[1].split("```", 1)[0]
     shown = block.split("\n", 2)[2]
     monkeypatch.chdir(root)
-    status, out, err = run(
-        capsys,
+    status, out, err = cli(
         "convert",
         "--from",
         "railz",
