@@ -153,6 +153,9 @@ class Codec:
         conv.register_structure_hook_factory(attrs.has, self._class_hook)
 
         conv.register_unstructure_hook(date, format_date)
+        # Opaque JSON (platform_data) is JSON-ready already; walking it would only
+        # cost time, and recursion at depth.
+        conv.register_unstructure_hook_func(lambda t: t == JSONObject, lambda value: value)
         conv.register_unstructure_hook(DecimalString, format_amount)
         conv.register_unstructure_hook_factory(attrs.has, self._class_unstructure_hook)
 

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import pathlib
+import re
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -26,6 +27,44 @@ from refundmap.report import Path, Problem, ValidationError, describe, format_pa
 __all__ = ["AtomicFile", "dumps", "loads", "locate", "normalize"]
 
 _BOM = "\ufeff"
+#: Numbers whose exponent is beyond this are refused: ``1e999999999`` would be
+#: written out as a billion digits.
+MAX_EXPONENT = 1000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _exact(text: str) -> Decimal:
+    number = Decimal(text)
+    if abs(number.adjusted()) > MAX_EXPONENT:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(f"the number {shown} is beyond 10^\u00b1{MAX_EXPONENT}")
+    return number
+
+
+def _has_surrogate(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _surrogates(root: Any) -> list[Problem]:
+    """Return a problem for every string or key holding a lone UTF-16 surrogate."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, Path]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if type(node) is str:
+            if _has_surrogate(node):
+                problems.append(Problem(format_path(path), _SURROGATE_MESSAGE))
+        elif type(node) is dict:
+            for key, item in node.items():
+                if _has_surrogate(key):
+                    problems.append(Problem(format_path(path), f"a key {_SURROGATE_MESSAGE}"))
+                stack.append((item, (*path, key)))
+        elif type(node) is list:
+            stack.extend((item, (*path, index)) for index, item in enumerate(node))
+    return sorted(problems, key=lambda p: p.path)
+
+
+_SURROGATE_MESSAGE = "holds a lone UTF-16 surrogate (such as \\ud800), which is not text"
 
 
 def _refuse_constant(name: str) -> Any:
@@ -68,7 +107,7 @@ def loads(text: str | bytes | bytearray) -> Any:
     try:
         value = json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=_exact,
             parse_int=Decimal,
             parse_constant=_refuse_constant,
             object_pairs_hook=pairs,
@@ -81,6 +120,11 @@ def loads(text: str | bytes | bytearray) -> Any:
         raise ValidationError([Problem("$", f"invalid JSON: {exc}")]) from None
     except RecursionError:
         raise ValidationError([Problem("$", "invalid JSON: nested too deeply")]) from None
+    # A lone surrogate can only come from a \\ud... escape or a str that holds one.
+    if ("\\ud" in text or "\\uD" in text or _has_surrogate(text)) and (
+        problems := _surrogates(value)
+    ):
+        raise ValidationError(problems)
     if repeated:
         paths = locate(value, {id(obj) for obj, _ in repeated})
         raise ValidationError(
@@ -124,10 +168,16 @@ def normalize(value: Any) -> Any:
                         Problem(format_path(path), f"object key {key!r} is not a string")
                     )
                     continue
+                if _has_surrogate(key):
+                    problems.append(Problem(format_path(path), f"a key {_SURROGATE_MESSAGE}"))
+                    continue
                 out[key] = walk(item, (*path, key))
             return out
         if kind is list or kind is tuple:
             return [walk(item, (*path, index)) for index, item in enumerate(node)]
+        if kind is str and _has_surrogate(node):
+            problems.append(Problem(format_path(path), _SURROGATE_MESSAGE))
+            return node
         if node is None or kind in (str, bool, int, Decimal):
             return node
         problems.append(Problem(format_path(path), f"not a JSON value: {type(node).__name__}"))

@@ -1,0 +1,191 @@
+"""Hostile input: a ValidationError (exit 1 naming the file), never a crash or a partial file."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from refundmap import ValidationError, convert, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = json.loads((ROOT / "fixtures/rutter/seed-list.json").read_text())["customer_refunds"][0]
+TEXT = json.dumps(SEED)
+
+
+def with_description(raw: str) -> str:
+    return TEXT.replace('"This is a description."', raw)
+
+
+def with_platform_data(raw: str) -> str:
+    return TEXT.replace('"id": 123', f'"id": {raw}')
+
+
+HOSTILE: dict[str, tuple[bytes, str, str]] = {
+    # name: (input, path of the first problem, what its message says)
+    "NaN literal": (TEXT.replace("123.45", "NaN", 1).encode(), "$", "NaN is not a JSON number"),
+    "Infinity literal": (TEXT.replace("123.45", "Infinity", 1).encode(), "$", "Infinity is not"),
+    "-Infinity literal": (TEXT.replace("123.45", "-Infinity", 1).encode(), "$", "-Infinity is not"),
+    "1e999999999 amount": (TEXT.replace("123.45", "1e999999999", 1).encode(), "$", "beyond 10^"),
+    "1e999999999 in platform_data": (with_platform_data("1e999999999").encode(), "$", "beyond 10^"),
+    "5,000-digit integer amount": (
+        TEXT.replace("123.45", "9" * 5000, 1).encode(),
+        "$.total_amount",
+        "smaller than 10^15",
+    ),
+    "100,000 levels at the top": (b"[" * 100_000 + b"]" * 100_000, "$", "nested too deeply"),
+    "100,000 levels in platform_data": (
+        with_platform_data("[" * 100_000 + "]" * 100_000).encode(),
+        "$",
+        "nested too deeply",
+    ),
+    "duplicate keys": (
+        TEXT.replace(
+            '"total_amount": 123.45,', '"total_amount": 1, "total_amount": 2,', 1
+        ).encode(),
+        "$.total_amount",
+        "key repeated",
+    ),
+    "bytes that are not UTF-8": (
+        TEXT.encode().replace(b"description", b"descr\xffption"),
+        "$",
+        "not UTF-8",
+    ),
+    "lone surrogate": (
+        with_description('"\\ud800"').encode(),
+        "$.line_items[0].description",
+        "lone UTF-16 surrogate",
+    ),
+    "control character": (with_description('"a\x01b"').encode(), "$", "Invalid control character"),
+    "empty file": (b"", "$", "Expecting value"),
+    "truncated JSON": (TEXT[: len(TEXT) // 2].encode(), "$", "invalid JSON"),
+    "top-level string": (b'"refund"', "$", "expected a JSON object or array"),
+    "top-level number": (b"12.5", "$", "expected a JSON object or array"),
+    "envelope of the other vendor": (
+        (ROOT / "fixtures/railz/quickbooks-list.json").read_bytes(),
+        "$",
+        "this is a railz list document, not rutter",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_input_is_a_validation_error(name):
+    data, path, message = HOSTILE[name]
+    for document in (data, data.decode("utf-8", errors="surrogateescape")):
+        for call in (lambda d: validate(d, "rutter"), lambda d: convert(d, "rutter", "railz")):
+            with pytest.raises(ValidationError) as exc:
+                call(document)
+            first = exc.value.problems[0]
+            if isinstance(document, bytes) or "UTF-8" not in message:
+                assert first.path == path
+                assert message in first.message
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_input_exits_one_with_a_line_naming_the_file(cli, tmp_path, name):
+    data, path, message = HOSTILE[name]
+    source = tmp_path / "hostile.json"
+    source.write_bytes(data)
+    output = tmp_path / "out.json"
+    status, out, err = cli("convert", "-f", "rutter", "-t", "railz", "-o", str(output), str(source))
+    assert status == 1
+    assert out == ""
+    first = err.splitlines()[0]
+    assert first.startswith(f"{source}: {path}: ")
+    assert message in first
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.json"]
+
+
+def test_byte_order_mark_is_accepted():
+    validate(b"\xef\xbb\xbf" + TEXT.encode(), "rutter")
+    validate("\ufeff" + TEXT, "rutter")
+
+
+def test_decoded_data_gets_the_same_rules():
+    record = dict(SEED, document_number="\udc00")
+    with pytest.raises(ValidationError, match="lone UTF-16 surrogate"):
+        validate(record, "rutter")
+    deep: dict = {}
+    node = deep
+    for _ in range(100_000):
+        node["a"] = {}
+        node = node["a"]
+    with pytest.raises(ValidationError, match="nested too deeply"):
+        validate(dict(SEED, platform_data=deep), "rutter")
+    with pytest.raises(ValidationError, match=r"\$\.total_amount: nan is not a JSON number"):
+        validate(dict(SEED, total_amount=float("nan")), "rutter")
+
+
+def test_nesting_the_parser_accepts_is_also_written():
+    text = with_platform_data("[" * 900 + "]" * 900)
+    assert convert(text, "rutter", "rutter").to_json().count("[") == 901
+
+
+def test_a_valid_surrogate_pair_is_text():
+    result = convert(with_description('"\\ud83d\\ude00"'), "rutter", "rutter")
+    assert result.output["line_items"][0]["description"] == "\U0001f600"
+
+
+def test_a_100_megabyte_string_is_carried():
+    big = "x" * 100_000_000
+    result = convert(with_description(json.dumps(big)), "rutter", "railz")
+    assert result.output["lines"][0]["description"] == big
+
+
+def _stream(path: Path, count: int) -> None:
+    record = json.dumps(json.loads((ROOT / "fixtures/railz/seed-refund.json").read_text()))
+    path.write_text((record + "\n") * count)
+
+
+def test_interrupting_a_conversion_leaves_no_output_file(tmp_path):
+    source, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _stream(source, 200_000)
+    output.write_text("before\n")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "refundmap",
+            "convert",
+            "-f",
+            "railz",
+            "-t",
+            "rutter",
+            str(source),
+            "-o",
+            str(output),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.jsonl.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the conversion is writing its partial file
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    assert output.read_text() == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    source = tmp_path / "in.jsonl"
+    _stream(source, 20_000)
+    result = subprocess.run(  # noqa: S602 - the shell makes the pipe under test
+        f"{sys.executable} -m refundmap convert -f railz -t rutter {source} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONUNBUFFERED": "0"},
+    )
+    assert result.stdout.count("\n") == 1
+    assert result.stderr == ""
