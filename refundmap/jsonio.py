@@ -17,7 +17,7 @@ import pathlib
 import re
 import tempfile
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring
 from typing import Any, Self
 
@@ -34,8 +34,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _exact(text: str) -> Decimal:
-    number = Decimal(text)
-    if abs(number.adjusted()) > MAX_EXPONENT:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # an exponent beyond what Decimal can hold at all
+        number = Decimal("Infinity")
+    if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
         shown = text if len(text) <= 40 else text[:37] + "..."
         raise ValueError(f"the number {shown} is beyond 10^\u00b1{MAX_EXPONENT}")
     return number

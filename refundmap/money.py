@@ -8,7 +8,7 @@ never on the way. Floats from already-decoded JSON are taken as their shortest
 from __future__ import annotations
 
 import re
-from decimal import Context, Decimal
+from decimal import Context, Decimal, InvalidOperation
 
 from refundmap.report import ValueRuleError, describe
 
@@ -69,7 +69,12 @@ def _to_decimal(value: object, *, strict: bool, what: str) -> Decimal:
             )
         if not _JSON_NUMBER.fullmatch(value):
             raise AmountError(f"expected {what}, got {describe(value)}")
-        number = Decimal(value)
+        try:
+            number = Decimal(value)
+        except InvalidOperation:  # an exponent beyond what Decimal can hold at all
+            raise AmountError(
+                f"expected {what} smaller than 10^15 in magnitude, got {describe(value)}"
+            ) from None
     else:
         raise AmountError(f"expected {what}, got {describe(value)}")
     if not number.is_finite():
