@@ -189,3 +189,32 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     )
     assert result.stdout.count("\n") == 1
     assert result.stderr == ""
+
+
+def _peak_rss_kib(source: Path, output: Path) -> int:
+    code = (
+        "import resource, sys\n"
+        "from refundmap.cli import main\n"
+        "argv = ['convert', '-f', 'railz', '-t', 'rutter', sys.argv[1], '-o', sys.argv[2]]\n"
+        "status = main(argv)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "sys.exit(status)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(source), str(output)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(result.stdout)
+
+
+def test_json_lines_memory_does_not_grow_with_the_input(tmp_path):
+    # Ten times the records, the same peak memory: records are read, converted
+    # and written one at a time. (A million records, by hand: see the README.)
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    _stream(small, 1_000)
+    _stream(large, 10_000)
+    small_peak = _peak_rss_kib(small, tmp_path / "small.out")
+    large_peak = _peak_rss_kib(large, tmp_path / "large.out")
+    assert large_peak < small_peak + 5_000, (small_peak, large_peak)
