@@ -1,0 +1,406 @@
+"""What a user would write instead of refundmap, for the benchmark to compare.
+
+- ``pydantic_*``: the same validation (types, required and nullable fields,
+  string ids, the totals checks) and mapping, with pydantic v2 models;
+- ``floor_*``: a hand-written dict-to-dict mapping with no validation, on the
+  standard library's json: the least any pipeline can do.
+
+Each takes JSON bytes of a list response and returns JSON text of the other
+vendor's list response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
+
+Id = StrictStr
+Money = Decimal
+NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://refundmap.invalid/rutter-id")
+_HALF_CENT = Decimal("0.005")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class RutterItem(_Model):
+    id: Id | None
+    quantity: Money | None
+    unit_amount: Money | None
+
+
+class RutterLine(_Model):
+    account_id: Id | None
+    class_id: Id | None
+    tax_rate_id: Id | None
+    total_amount: Money
+    description: str | None
+    item: RutterItem | None
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> RutterLine:
+        item = self.item
+        if item and item.quantity is not None and item.unit_amount is not None:
+            _ = abs(self.total_amount - item.quantity * item.unit_amount) > _HALF_CENT
+        return self
+
+
+class RutterRefund(_Model):
+    id: Id
+    platform_id: Id
+    account_id: Id
+    class_id: Id | None
+    customer_id: Id | None
+    department_id: Id | None
+    tax_rate_id: Id | None
+    transaction_date: dt.date | dt.datetime | None
+    total_amount: Money
+    currency_code: str | None = None
+    currency_rate: Money | None = None
+    discount_amount: Money | None
+    document_number: str | None
+    tax_amount: Money | None
+    line_items: list[RutterLine]
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    last_synced_at: dt.datetime
+    platform_url: str | None
+    platform_data: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> RutterRefund:
+        lines = sum((line.total_amount for line in self.line_items), Decimal(0))
+        expected = lines - (self.discount_amount or 0) + (self.tax_amount or 0)
+        _ = abs(self.total_amount - expected) > _HALF_CENT
+        return self
+
+
+class RutterConnection(_Model):
+    id: Id | None = None
+    org_id: Annotated[Id | None, Field(alias="orgId")] = None
+    platform: str
+
+
+class RutterList(_Model):
+    customer_refunds: list[RutterRefund]
+    next_cursor: str | None
+    connection: RutterConnection
+
+
+class Ref(_Model):
+    id: Id
+    name: str | None = None
+
+
+class TaxRateRef(Ref):
+    effective_tax_rate: Annotated[Money | None, Field(alias="effectiveTaxRate")] = None
+
+
+class RailzLine(_Model):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    id: Id | None = None
+    description: str | None = None
+    unit_amount: Annotated[Money | None, Field(alias="unitAmount")] = None
+    quantity: int | None = None
+    discount_amount: Annotated[Money | None, Field(alias="discountAmount")] = None
+    sub_total: Annotated[Money | None, Field(alias="subTotal")] = None
+    tax_amount: Annotated[Money | None, Field(alias="taxAmount")] = None
+    total_amount: Annotated[Money | None, Field(alias="totalAmount")] = None
+    account_ref: Annotated[Ref | None, Field(alias="accountRef")] = None
+    tax_rate_ref: Annotated[TaxRateRef | None, Field(alias="taxRateRef")] = None
+    inventory_ref: Annotated[Ref | None, Field(alias="inventoryRef")] = None
+    tracking_category_ref: Annotated[Ref | None, Field(alias="trackingCategoryRef")] = None
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> RailzLine:
+        if (
+            self.quantity is not None
+            and self.unit_amount is not None
+            and self.sub_total is not None
+        ):
+            gross = self.quantity * self.unit_amount - (self.discount_amount or 0)
+            _ = abs(self.sub_total - gross) > _HALF_CENT
+        if self.sub_total is not None and self.total_amount is not None:
+            _ = abs(self.total_amount - self.sub_total - (self.tax_amount or 0)) > _HALF_CENT
+        return self
+
+
+class RailzRefund(_Model):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    id: Id
+    customer_ref: Annotated[Ref | None, Field(alias="customerRef")] = None
+    account_ref: Annotated[Ref | None, Field(alias="accountRef")] = None
+    date: dt.date | dt.datetime
+    currency_ref: Annotated[Ref | None, Field(alias="currencyRef")] = None
+    currency_rate: Annotated[Money | None, Field(alias="currencyRate")] = None
+    lines: list[RailzLine] | None = None
+    sub_total: Annotated[Money | None, Field(alias="subTotal")] = None
+    tax_amount: Annotated[Money | None, Field(alias="taxAmount")] = None
+    total_discount: Annotated[Money | None, Field(alias="totalDiscount")] = None
+    total_amount: Annotated[Money, Field(alias="totalAmount")]
+    memo: str | None = None
+    source_modified_date: Annotated[dt.datetime | None, Field(alias="sourceModifiedDate")] = None
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> RailzRefund:
+        if self.sub_total is not None:
+            _ = abs(self.total_amount - self.sub_total - (self.tax_amount or 0)) > _HALF_CENT
+        return self
+
+
+class Pagination(_Model):
+    offset: int
+    limit: int
+    count: int
+
+
+class Meta(_Model):
+    service_name: Annotated[str, Field(alias="serviceName")]
+
+
+class RailzList(_Model):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    pagination: Pagination
+    count: int
+    meta: Meta
+    data: list[RailzRefund]
+
+
+def _ref(value: str | None) -> Ref | None:
+    return None if value is None else Ref(id=value)
+
+
+def pydantic_rutter_to_railz(data: bytes) -> str:
+    """Validate a Rutter list with pydantic, map it, and write a Railz list."""
+    page = RutterList.model_validate_json(data)
+    refunds = []
+    for r in page.customer_refunds:
+        lines = [
+            RailzLine(
+                description=line.description,
+                totalAmount=line.total_amount,
+                accountRef=_ref(line.account_id),
+                taxRateRef=None if line.tax_rate_id is None else TaxRateRef(id=line.tax_rate_id),
+                trackingCategoryRef=_ref(line.class_id),
+                inventoryRef=_ref(line.item.id) if line.item else None,
+                quantity=int(line.item.quantity)
+                if line.item and line.item.quantity is not None
+                else None,
+                unitAmount=line.item.unit_amount if line.item else None,
+            )
+            for line in r.line_items
+        ]
+        refunds.append(
+            RailzRefund(
+                id=r.platform_id,
+                accountRef=Ref(id=r.account_id),
+                customerRef=_ref(r.customer_id),
+                date=r.transaction_date,
+                currencyRef=_ref(r.currency_code),
+                currencyRate=r.currency_rate,
+                lines=lines,
+                subTotal=None if r.tax_amount is None else r.total_amount - r.tax_amount,
+                taxAmount=r.tax_amount,
+                totalDiscount=r.discount_amount,
+                totalAmount=r.total_amount,
+                memo=r.document_number,
+                sourceModifiedDate=r.updated_at,
+            )
+        )
+    count = len(refunds)
+    out = RailzList(
+        pagination=Pagination(offset=0, limit=count, count=count),
+        count=count,
+        meta=Meta(serviceName=page.connection.platform.lower()),
+        data=refunds,
+    )
+    return out.model_dump_json(by_alias=True, exclude_none=True)
+
+
+class RutterOut(_Model):
+    id: str
+    platform_id: str
+    account_id: str
+    class_id: str | None
+    customer_id: str | None
+    department_id: str | None
+    tax_rate_id: str | None
+    transaction_date: dt.date | dt.datetime
+    total_amount: Decimal
+    currency_code: str | None
+    currency_rate: Decimal | None
+    discount_amount: Decimal | None
+    document_number: str | None
+    tax_amount: Decimal | None
+    line_items: list[RutterLine]
+    created_at: None
+    updated_at: dt.datetime | None
+    last_synced_at: dt.datetime
+    platform_url: None
+
+
+class RutterListOut(_Model):
+    customer_refunds: list[RutterOut]
+    next_cursor: None
+    connection: dict[str, str]
+
+
+def pydantic_railz_to_rutter(data: bytes) -> str:
+    """Validate a Railz list with pydantic, map it, and write a Rutter list."""
+    page = RailzList.model_validate_json(data)
+    now = dt.datetime.now(dt.UTC)
+    refunds = []
+    for r in page.data:
+        lines = [
+            RutterLine(
+                account_id=line.account_ref.id if line.account_ref else None,
+                class_id=line.tracking_category_ref.id if line.tracking_category_ref else None,
+                tax_rate_id=line.tax_rate_ref.id if line.tax_rate_ref else None,
+                total_amount=line.total_amount
+                if line.total_amount is not None
+                else (line.sub_total or 0) + (line.tax_amount or 0),
+                description=line.description,
+                item=RutterItem(
+                    id=line.inventory_ref.id if line.inventory_ref else None,
+                    quantity=line.quantity,
+                    unit_amount=line.unit_amount,
+                ),
+            )
+            for line in r.lines or []
+        ]
+        refunds.append(
+            RutterOut(
+                id=str(uuid.uuid5(NS, r.id)),
+                platform_id=r.id,
+                account_id=r.account_ref.id if r.account_ref else "",
+                class_id=None,
+                customer_id=r.customer_ref.id if r.customer_ref else None,
+                department_id=None,
+                tax_rate_id=None,
+                transaction_date=r.date,
+                total_amount=r.total_amount,
+                currency_code=r.currency_ref.id if r.currency_ref else None,
+                currency_rate=r.currency_rate,
+                discount_amount=r.total_discount,
+                document_number=r.memo,
+                tax_amount=r.tax_amount,
+                line_items=lines,
+                created_at=None,
+                updated_at=r.source_modified_date,
+                last_synced_at=now,
+                platform_url=None,
+            )
+        )
+    out = RutterListOut(
+        customer_refunds=refunds,
+        next_cursor=None,
+        connection={"platform": page.meta.service_name.upper()},
+    )
+    return out.model_dump_json()
+
+
+def floor_rutter_to_railz(data: bytes) -> str:
+    """Map a Rutter list to a Railz list by hand, trusting the input entirely."""
+    page = json.loads(data)
+    refunds = []
+    for r in page["customer_refunds"]:
+        lines = []
+        for line in r["line_items"]:
+            item = line["item"] or {}
+            out_line = {"description": line["description"], "totalAmount": line["total_amount"]}
+            if line["account_id"] is not None:
+                out_line["accountRef"] = {"id": line["account_id"]}
+            if line["tax_rate_id"] is not None:
+                out_line["taxRateRef"] = {"id": line["tax_rate_id"]}
+            if line["class_id"] is not None:
+                out_line["trackingCategoryRef"] = {"id": line["class_id"]}
+            if item.get("id") is not None:
+                out_line["inventoryRef"] = {"id": item["id"]}
+            out_line["quantity"] = item.get("quantity")
+            out_line["unitAmount"] = item.get("unit_amount")
+            lines.append(out_line)
+        refunds.append(
+            {
+                "id": r["platform_id"],
+                "customerRef": {"id": r["customer_id"]},
+                "accountRef": {"id": r["account_id"]},
+                "date": r["transaction_date"],
+                "currencyRef": {"id": r.get("currency_code")},
+                "currencyRate": r.get("currency_rate"),
+                "lines": lines,
+                "subTotal": r["total_amount"] - (r["tax_amount"] or 0),
+                "taxAmount": r["tax_amount"],
+                "totalDiscount": r["discount_amount"],
+                "totalAmount": r["total_amount"],
+                "memo": r["document_number"],
+                "sourceModifiedDate": r["updated_at"],
+            }
+        )
+    count = len(refunds)
+    return json.dumps(
+        {
+            "pagination": {"offset": 0, "limit": count, "count": count},
+            "count": count,
+            "meta": {"serviceName": page["connection"]["platform"].lower()},
+            "data": refunds,
+        }
+    )
+
+
+def floor_railz_to_rutter(data: bytes) -> str:
+    """Map a Railz list to a Rutter list by hand, trusting the input entirely."""
+    page = json.loads(data)
+    now = dt.datetime.now(dt.UTC).isoformat()
+    refunds = []
+    for r in page["data"]:
+        lines = [
+            {
+                "account_id": (line.get("accountRef") or {}).get("id"),
+                "class_id": (line.get("trackingCategoryRef") or {}).get("id"),
+                "tax_rate_id": (line.get("taxRateRef") or {}).get("id"),
+                "total_amount": line.get("totalAmount"),
+                "description": line.get("description"),
+                "item": {
+                    "id": (line.get("inventoryRef") or {}).get("id"),
+                    "quantity": line.get("quantity"),
+                    "unit_amount": line.get("unitAmount"),
+                },
+            }
+            for line in r.get("lines") or []
+        ]
+        refunds.append(
+            {
+                "id": str(uuid.uuid5(NS, r["id"])),
+                "platform_id": r["id"],
+                "account_id": (r.get("accountRef") or {}).get("id"),
+                "class_id": None,
+                "customer_id": (r.get("customerRef") or {}).get("id"),
+                "department_id": None,
+                "tax_rate_id": None,
+                "transaction_date": r["date"],
+                "total_amount": r["totalAmount"],
+                "currency_code": (r.get("currencyRef") or {}).get("id"),
+                "currency_rate": r.get("currencyRate"),
+                "discount_amount": r.get("totalDiscount"),
+                "document_number": r.get("memo"),
+                "tax_amount": r.get("taxAmount"),
+                "line_items": lines,
+                "created_at": None,
+                "updated_at": r.get("sourceModifiedDate"),
+                "last_synced_at": now,
+                "platform_url": None,
+            }
+        )
+    return json.dumps(
+        {
+            "customer_refunds": refunds,
+            "next_cursor": None,
+            "connection": {"platform": page["meta"]["serviceName"].upper()},
+        }
+    )

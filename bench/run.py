@@ -1,0 +1,175 @@
+"""Benchmark refundmap against its peers, interleaved in one process.
+
+    pip install -e ".[bench]"
+    python bench/run.py                 # 2,000 refunds, 7 rounds, memory and start-up too
+    python bench/run.py --records 500 --rounds 5 --no-memory
+
+For each direction it times the full pipeline from JSON bytes to JSON text for
+refundmap (``convert(...).to_json()``), the same validation and mapping with
+pydantic v2, and a hand-written mapping with no validation (the floor),
+interleaved round by round, and prints microseconds per record (the median of
+the rounds) and the ratios refundmap/pydantic and refundmap/floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+import peers  # noqa: E402
+
+import refundmap  # noqa: E402
+
+Pipeline = Callable[[bytes], str]
+
+
+def _refundmap(source: str, target: str) -> Pipeline:
+    def run(data: bytes) -> str:
+        return refundmap.convert(data, source, target, synced_at="2024-06-30T12:00:00Z").to_json()
+
+    return run
+
+
+DIRECTIONS: dict[str, tuple[Callable[[int], object], dict[str, Pipeline]]] = {
+    "rutter -> railz": (
+        generate.rutter_list,
+        {
+            "refundmap": _refundmap("rutter", "railz"),
+            "pydantic": peers.pydantic_rutter_to_railz,
+            "floor": peers.floor_rutter_to_railz,
+        },
+    ),
+    "railz -> rutter": (
+        generate.railz_list,
+        {
+            "refundmap": _refundmap("railz", "rutter"),
+            "pydantic": peers.pydantic_railz_to_rutter,
+            "floor": peers.floor_railz_to_rutter,
+        },
+    ),
+}
+
+
+def throughput(records: int, rounds: int) -> list[str]:
+    """Return the table rows of microseconds per record and ratios, one a direction."""
+    rows = [
+        "| direction | refundmap µs/record | pydantic µs/record | floor µs/record"
+        " | refundmap/pydantic | refundmap/floor |",
+        "|---|---|---|---|---|---|",
+    ]
+    for direction, (make, pipelines) in DIRECTIONS.items():
+        data = generate.dumps(make(records))
+        for run in pipelines.values():
+            run(data)  # warm up: hooks, caches
+        times: dict[str, list[float]] = {name: [] for name in pipelines}
+        for _ in range(rounds):
+            for name, run in pipelines.items():
+                start = time.perf_counter()
+                run(data)
+                times[name].append((time.perf_counter() - start) / records * 1e6)
+        median = {name: statistics.median(values) for name, values in times.items()}
+        rows.append(
+            f"| {direction} | {median['refundmap']:.1f} | {median['pydantic']:.1f}"
+            f" | {median['floor']:.1f} | {median['refundmap'] / median['pydantic']:.2f}"
+            f" | {median['refundmap'] / median['floor']:.2f} |"
+        )
+    return rows
+
+
+_PEAK = (
+    "import resource, sys\n"
+    "from refundmap.cli import main\n"
+    "main(['convert', '-f', 'railz', '-t', 'rutter', sys.argv[1], '-o', sys.argv[2]])\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+)
+
+
+def streaming_memory(counts: list[int]) -> list[str]:
+    """Return rows of peak memory converting JSON Lines of ``counts`` records."""
+    rows = ["| JSON Lines records | seconds | peak memory (MB) |", "|---|---|---|"]
+    with tempfile.TemporaryDirectory() as folder:
+        source, output = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
+        for count in counts:
+            with source.open("wb") as stream:
+                for record in generate.railz_refunds(count):
+                    stream.write(generate.dumps(record) + b"\n")
+            start = time.perf_counter()
+            result = subprocess.run(
+                [sys.executable, "-c", _PEAK, str(source), str(output)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            seconds = time.perf_counter() - start
+            rows.append(f"| {count:,} | {seconds:.1f} | {int(result.stdout) / 1024:.1f} |")
+    return rows
+
+
+_START = (
+    "import time\n"
+    "start = time.perf_counter()\n"
+    "import refundmap\n"
+    "imported = time.perf_counter()\n"
+    "refundmap.convert(open(__import__('sys').argv[1], 'rb').read(), 'rutter', 'railz')\n"
+    "done = time.perf_counter()\n"
+    "print(f'{(imported - start) * 1000:.0f} {(done - imported) * 1000:.0f}')\n"
+)
+
+
+def start_up(repeat: int = 5) -> list[str]:
+    """Return rows of import time and the first conversion (hook generation), in ms."""
+    seed = HERE.parent / "fixtures/rutter/seed-list.json"
+    runs = []
+    for _ in range(repeat):
+        result = subprocess.run(
+            [sys.executable, "-c", _START, str(seed)], capture_output=True, text=True, check=True
+        )
+        runs.append(tuple(int(x) for x in result.stdout.split()))
+    imported = statistics.median(r[0] for r in runs)
+    first = statistics.median(r[1] for r in runs)
+    return [
+        "| import refundmap (ms) | first conversion (ms) | together (ms) |",
+        "|---|---|---|",
+        f"| {imported:.0f} | {first:.0f} | {imported + first:.0f} |",
+    ]
+
+
+def main() -> None:
+    """Run the benchmarks and print Markdown tables for the README."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=2000, help="refunds per list response")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds (at least 5)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the streaming runs")
+    parser.add_argument(
+        "--memory-counts",
+        type=int,
+        nargs="+",
+        default=[100_000, 1_000_000],
+        help="JSON Lines sizes for the memory runs",
+    )
+    args = parser.parse_args()
+    print(
+        f"Python {platform.python_version()}, {platform.machine()},"
+        f" {args.records} refunds of 3 lines, median of {max(args.rounds, 5)} rounds\n"
+    )
+    print("\n".join(throughput(args.records, max(args.rounds, 5))), "\n")
+    print("\n".join(start_up()), "\n")
+    if not args.no_memory:
+        print("\n".join(streaming_memory(args.memory_counts)))
+
+
+if __name__ == "__main__":
+    main()
