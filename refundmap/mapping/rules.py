@@ -1,23 +1,23 @@
 """The rules the mapping table names: values made for a target, values checked on the way in.
 
 A *make* rule runs when the target format's cell is a key and the source has
-no value for it; it returns a :class:`Made` (the value and how to report it),
-or None when there is nothing to write. A *write* rule receives each value
-copied into its cell. Either raises :class:`Unmappable` when the target cannot
-hold the record.
+no value for it: it receives the source model, the target dict so far and the
+run, and returns a :class:`Made` (the value and how to report it), or None when
+there is nothing to write. A *write* rule receives each value copied into its
+cell. Either raises :class:`Unmappable` when the target cannot hold the record.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 from refundmap.report import Kind
 
-__all__ = ["MAKE", "RUTTER_ID_NAMESPACE", "WRITE", "Context", "Made", "Unmappable"]
+__all__ = ["MAKE", "RUTTER_ID_NAMESPACE", "WRITE", "Made", "Run", "Unmappable"]
 
 #: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``.
 #: Fixed, so that converting the same refund twice gives the same id.
@@ -57,62 +57,62 @@ class Made:
     source: str | None = None
 
 
-@attrs.frozen
-class Context:
-    """What a rule may look at: the source object, the target so far, the run."""
+class Run(Protocol):
+    """What a rule may ask of the conversion it runs in."""
 
-    source_format: str
-    target_format: str
-    source: dict[str, Any]
-    target: dict[str, Any]
-    synced_at: str
-    count: int = 0
+    @property
+    def source_name(self) -> str: ...  # noqa: D102
+    @property
+    def target_name(self) -> str: ...  # noqa: D102
+    @property
+    def synced_at(self) -> str: ...  # noqa: D102
+    @property
+    def count(self) -> int: ...  # noqa: D102
 
 
-def _rutter_id(ctx: Context) -> Made | None:
-    railz_id = ctx.target.get("platform_id")
+def _rutter_id(_src: Any, out: dict[str, Any], _run: Run) -> Made | None:
+    railz_id = out.get("platform_id")
     if railz_id is None:
         return None
     made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, railz_id))
     return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}", "id")
 
 
-def _required(ctx: Context) -> Made | None:
-    if ctx.target_format.startswith("rutter"):
+def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    if run.target_name.startswith("rutter"):
         raise Unmappable("Rutter requires account_id, and the refund has no accountRef")
     return None
 
 
-def _required_lines(ctx: Context) -> Made | None:
-    if ctx.target_format == "rutter-create":
+def _required_lines(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    if run.target_name == "rutter-create":
         raise Unmappable("a Rutter create body needs at least one line item, and there is none")
-    if ctx.target_format == "rutter":
+    if run.target_name == "rutter":
         return Made([])
     return None
 
 
-def _sub_total(ctx: Context) -> Made | None:
-    total, tax = ctx.source.get("total_amount"), ctx.source.get("tax_amount")
-    if ctx.source_format != "rutter" or total is None or tax is None:
+def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    if run.source_name != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
+    total, tax = src.total_amount, src.tax_amount
     return Made(
         total - tax, Kind.DERIVED, f"total_amount {total} - tax_amount {tax}", "total_amount"
     )
 
 
-def _synced_at(ctx: Context) -> Made | None:
-    return Made(ctx.synced_at, Kind.SYNTHESIZED, "the conversion time")
+def _synced_at(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
 
-def _line_total(ctx: Context) -> Made | None:
-    sub_total = ctx.source.get("subTotal")
-    if ctx.source_format != "railz":
+def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    if run.source_name != "railz":
         return None
+    sub_total, tax = src.sub_total, src.tax_amount
     if sub_total is None:
         raise Unmappable(
             "Rutter requires a line total, and the line has neither totalAmount nor subTotal"
         )
-    tax = ctx.source.get("taxAmount")
     if tax is None:
         return Made(sub_total, Kind.DERIVED, f"subTotal {sub_total} (no taxAmount)", "subTotal")
     return Made(
@@ -120,25 +120,25 @@ def _line_total(ctx: Context) -> Made | None:
     )
 
 
-def _pagination(ctx: Context) -> Made | None:
-    page = {"offset": 0, "limit": ctx.count, "count": ctx.count}
-    return Made(page, Kind.SYNTHESIZED, f"a single page holding all {ctx.count} records")
+def _pagination(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    page = {"offset": 0, "limit": run.count, "count": run.count}
+    return Made(page, Kind.SYNTHESIZED, f"a single page holding all {run.count} records")
 
 
-def _count(ctx: Context) -> Made | None:
-    return Made(ctx.count, Kind.DERIVED, "the number of records")
+def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    return Made(run.count, Kind.DERIVED, "the number of records")
 
 
-def _quantity(value: Any, ctx: Context) -> Made:
-    if ctx.target_format != "railz":
+def _quantity(value: Any, run: Run) -> Made:
+    if run.target_name != "railz":
         return Made(value)
     if value != value.to_integral_value():
         raise Unmappable(f"Railz quantities are integers, and {value} is not")
     return Made(int(value))
 
 
-def _platform(value: Any, ctx: Context) -> Made:
-    if ctx.target_format == "railz":
+def _platform(value: Any, run: Run) -> Made:
+    if run.target_name == "railz":
         service = _PLATFORMS.get(value, value.lower())
         return Made(service, Kind.DERIVED, f"Rutter's platform {value!r} is Railz's {service!r}")
     platform = _SERVICES.get(value, value.upper())
@@ -146,7 +146,7 @@ def _platform(value: Any, ctx: Context) -> Made:
 
 
 #: Rules that make a target value the source does not hold, by name.
-MAKE: dict[str, Callable[[Context], Made | None]] = {
+MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
     "rutter_id": _rutter_id,
     "required": _required,
     "required_lines": _required_lines,
@@ -158,7 +158,7 @@ MAKE: dict[str, Callable[[Context], Made | None]] = {
 }
 
 #: Rules each copied value passes on its way into the target, by name.
-WRITE: dict[str, Callable[[Any, Context], Made]] = {
+WRITE: dict[str, Callable[[Any, Run], Made]] = {
     "quantity": _quantity,
     "platform": _platform,
 }
