@@ -27,6 +27,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from refundmap.dates import format_date, parse_date
+from refundmap.jsonio import MAX_EXPONENT, check_numbers
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
 from refundmap.money import format_amount, parse_amount, parse_integer
@@ -137,9 +138,15 @@ class Codec:
             return parse_amount(value)
 
         def structure_object(value: Any, _: Any) -> JSONObject:
-            if type(value) is dict:
-                return value
-            raise ValueRuleError(f"expected an object, got {describe(value)}")
+            if type(value) is not dict:
+                raise ValueRuleError(f"expected an object, got {describe(value)}")
+            where = check_numbers(value)
+            if where is not None:
+                raise ValueRuleError(
+                    f"holds a number beyond 10^\u00b1{MAX_EXPONENT} at {where}; it cannot be"
+                    " carried exactly"
+                )
+            return value
 
         conv.register_structure_hook(str, structure_str)
         conv.register_structure_hook(bool, structure_bool)
@@ -148,6 +155,7 @@ class Codec:
         conv.register_structure_hook(date, lambda value, _: parse_date(value))
         conv.register_structure_hook(DecimalString, structure_decimal_string)
         conv.register_structure_hook_func(lambda t: t == JSONObject, structure_object)
+        conv.register_structure_hook_factory(_is_optional, self._optional_hook)
         conv.register_structure_hook_factory(_is_literal, self._literal_hook)
         conv.register_structure_hook_factory(_is_list, self._list_hook)
         conv.register_structure_hook_factory(attrs.has, self._class_hook)
@@ -158,6 +166,17 @@ class Codec:
         conv.register_unstructure_hook_func(lambda t: t == JSONObject, lambda value: value)
         conv.register_unstructure_hook(DecimalString, format_amount)
         conv.register_unstructure_hook_factory(attrs.has, self._class_unstructure_hook)
+
+    def _optional_hook(self, type_: Any) -> Callable[[Any, Any], Any]:
+        # cattrs' own Optional handling dispatches on the inner type at every
+        # call; resolving the inner hook once is most of a Railz record's cost.
+        inner = _without_none(type_)
+        handler = self.converter.get_structure_hook(inner)
+
+        def structure_optional(value: Any, _: Any) -> Any:
+            return None if value is None else handler(value, inner)
+
+        return structure_optional
 
     @staticmethod
     def _literal_hook(type_: Any) -> Callable[[Any, Any], Any]:
@@ -358,6 +377,11 @@ class Codec:
             yield Problem(format_path(path), str(exc))
         else:
             yield Problem(format_path(path), f"cannot be read: {exc!r}")
+
+
+def _is_optional(type_: Any) -> bool:
+    args = get_args(type_)
+    return len(args) == 2 and type(None) in args  # X | None
 
 
 def _is_literal(type_: Any) -> bool:

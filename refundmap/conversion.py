@@ -109,8 +109,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
     output = run.convert(loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)
-    if lossless and run.losses:
-        raise MappingError(run.losses)
+    if lossless and (losses := run.losses()):
+        raise MappingError(losses)
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )

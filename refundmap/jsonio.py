@@ -16,7 +16,7 @@ import os
 import pathlib
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring
 from typing import Any, Self
@@ -27,21 +27,27 @@ from refundmap.report import Path, Problem, ValidationError, describe, format_pa
 __all__ = ["AtomicFile", "dumps", "loads", "locate", "normalize"]
 
 _BOM = "\ufeff"
-#: Numbers whose exponent is beyond this are refused: ``1e999999999`` would be
+#: Numbers whose exponent is beyond this are refused where no typed field bounds
+#: them (in opaque JSON such as ``platform_data``): ``1e999999999`` would be
 #: written out as a billion digits.
 MAX_EXPONENT = 1000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _exact(text: str) -> Decimal:
-    try:
-        number = Decimal(text)
-    except InvalidOperation:  # an exponent beyond what Decimal can hold at all
-        number = Decimal("Infinity")
-    if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(f"the number {shown} is beyond 10^\u00b1{MAX_EXPONENT}")
-    return number
+def check_numbers(value: Any) -> str | None:
+    """Return where in ``value`` a number lies beyond 10^±1000 (``[2].a``), or None."""
+    stack: list[tuple[Any, Path]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        kind = type(node)
+        if kind is Decimal:
+            if not node.is_finite() or abs(node.adjusted()) > MAX_EXPONENT:
+                return format_path(path)[1:] or "itself"
+        elif kind is dict:
+            stack.extend((item, (*path, key)) for key, item in node.items())
+        elif kind is list:
+            stack.extend((item, (*path, index)) for index, item in enumerate(node))
+    return None
 
 
 def _has_surrogate(text: str) -> bool:
@@ -110,7 +116,7 @@ def loads(text: str | bytes | bytearray) -> Any:
     try:
         value = json.loads(
             text,
-            parse_float=_exact,
+            parse_float=Decimal,
             parse_int=Decimal,
             parse_constant=_refuse_constant,
             object_pairs_hook=pairs,
@@ -121,6 +127,10 @@ def loads(text: str | bytes | bytearray) -> Any:
         raise ValidationError([Problem("$", f"invalid JSON at {where}: {reason}")]) from None
     except ValueError as exc:
         raise ValidationError([Problem("$", f"invalid JSON: {exc}")]) from None
+    except InvalidOperation:  # a number whose exponent Decimal cannot hold at all
+        raise ValidationError(
+            [Problem("$", f"invalid JSON: a number is beyond 10^\u00b1{MAX_EXPONENT}")]
+        ) from None
     except RecursionError:
         raise ValidationError([Problem("$", "invalid JSON: nested too deeply")]) from None
     # A lone surrogate can only come from a \\ud... escape or a str that holds one.
@@ -214,56 +224,72 @@ def locate(root: Any, targets: set[int]) -> dict[int, list[Path]]:
     return found
 
 
-def _chunks(value: Any, indent: str | None, level: int) -> Iterator[str]:
+def _write(value: Any, append: Callable[[str], object]) -> None:  # noqa: C901, PLR0912 - one flat dispatch, scalars inlined for speed (bench/run.py)
+    """Append the compact JSON text of ``value``; the common scalars are inlined."""
     kind = type(value)
-    if kind is str:
-        yield encode_basestring(value)
-    elif value is None:
-        yield "null"
-    elif value is True:
-        yield "true"
-    elif value is False:
-        yield "false"
-    elif kind is Decimal:
-        yield format_amount(value)
-    elif kind is int:
-        yield str(value)
-    elif kind is float:
-        yield format_amount(Decimal(repr(value)))
-    elif kind is dict:
+    if kind is dict:
         if not value:
-            yield "{}"
+            append("{}")
             return
-        inner, outer, sep, colon = _layout(indent, level)
-        yield "{" + inner
-        first = True
+        separator = "{"
         for key, item in value.items():
-            if not first:
-                yield sep
-            first = False
-            yield encode_basestring(key) + colon
-            yield from _chunks(item, indent, level + 1)
-        yield outer + "}"
+            item_kind = type(item)
+            if item_kind is str:
+                append(f"{separator}{encode_basestring(key)}:{encode_basestring(item)}")
+            elif item_kind is Decimal:
+                append(f"{separator}{encode_basestring(key)}:{format_amount(item)}")
+            elif item is None:
+                append(f"{separator}{encode_basestring(key)}:null")
+            else:
+                append(f"{separator}{encode_basestring(key)}:")
+                _write(item, append)
+            separator = ","
+        append("}")
     elif kind is list or kind is tuple:
         if not value:
-            yield "[]"
+            append("[]")
             return
-        inner, outer, sep, _ = _layout(indent, level)
-        yield "[" + inner
-        for index, item in enumerate(value):
-            if index:
-                yield sep
-            yield from _chunks(item, indent, level + 1)
-        yield outer + "]"
+        separator = "["
+        for item in value:
+            append(separator)
+            _write(item, append)
+            separator = ","
+        append("]")
+    elif kind is str:
+        append(encode_basestring(value))
+    elif kind is Decimal:
+        append(format_amount(value))
+    elif value is None:
+        append("null")
+    elif value is True:
+        append("true")
+    elif value is False:
+        append("false")
+    elif kind is int:
+        append(str(value))
+    elif kind is float:
+        append(format_amount(Decimal(repr(value))))
     else:
         raise TypeError(f"not JSON-ready: {describe(value)} ({type(value).__name__})")
 
 
-def _layout(indent: str | None, level: int) -> tuple[str, str, str, str]:
-    if indent is None:
-        return "", "", ",", ":"
-    inner = "\n" + indent * (level + 1)
-    return inner, "\n" + indent * level, "," + inner, ": "
+def _write_indented(value: Any, append: Callable[[str], object], indent: str, level: int) -> None:
+    kind = type(value)
+    if (kind is dict or kind is list or kind is tuple) and value:
+        inner = "\n" + indent * (level + 1)
+        if kind is dict:
+            append("{")
+            for index, (key, item) in enumerate(value.items()):
+                append(("," if index else "") + inner + encode_basestring(key) + ": ")
+                _write_indented(item, append, indent, level + 1)
+        else:
+            append("[")
+            for index, item in enumerate(value):
+                append(("," if index else "") + inner)
+                _write_indented(item, append, indent, level + 1)
+        append("\n" + indent * level + ("}" if kind is dict else "]"))
+    else:
+        _write(value, append)
 
 
 def dumps(value: Any, indent: int | None = None) -> str:
@@ -273,7 +299,12 @@ def dumps(value: Any, indent: int | None = None) -> str:
         value: dicts, lists, strings, ``Decimal``, ``int``, booleans and None.
         indent: spaces per level; None writes one compact line.
     """
-    return "".join(_chunks(value, None if indent is None else " " * indent, 0))
+    parts: list[str] = []
+    if indent is None:
+        _write(value, parts.append)
+    else:
+        _write_indented(value, parts.append, " " * indent, 0)
+    return "".join(parts)
 
 
 class AtomicFile:

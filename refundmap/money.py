@@ -26,6 +26,7 @@ __all__ = [
 
 #: Amounts must be smaller than this in absolute value.
 MAX_MAGNITUDE = Decimal(10) ** 15
+MAX_DIGITS = 15  # integer digits: 10^15 has 16
 #: More decimal places than this is not an amount (and ``1e-999999999`` would
 #: otherwise be written out as a billion zeros).
 MAX_DECIMAL_PLACES = 20
@@ -79,7 +80,9 @@ def _to_decimal(value: object, *, strict: bool, what: str) -> Decimal:
         raise AmountError(f"expected {what}, got {describe(value)}")
     if not number.is_finite():
         raise AmountError(f"expected {what}, got {describe(value)}")
-    if abs(number) >= MAX_MAGNITUDE:
+    # adjusted() is the exponent of the leading digit: no arithmetic, so no
+    # overflow for 1e999999999 (abs() would raise under the default context).
+    if number.adjusted() >= MAX_DIGITS:
         raise AmountError(f"expected {what} smaller than 10^15 in magnitude, got {describe(value)}")
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)  # noqa: S101 - finite, so an int

@@ -30,8 +30,21 @@ HOSTILE: dict[str, tuple[bytes, str, str]] = {
     "NaN literal": (TEXT.replace("123.45", "NaN", 1).encode(), "$", "NaN is not a JSON number"),
     "Infinity literal": (TEXT.replace("123.45", "Infinity", 1).encode(), "$", "Infinity is not"),
     "-Infinity literal": (TEXT.replace("123.45", "-Infinity", 1).encode(), "$", "-Infinity is not"),
-    "1e999999999 amount": (TEXT.replace("123.45", "1e999999999", 1).encode(), "$", "beyond 10^"),
-    "1e999999999 in platform_data": (with_platform_data("1e999999999").encode(), "$", "beyond 10^"),
+    "1e999999999 amount": (
+        TEXT.replace("123.45", "1e999999999", 1).encode(),
+        "$.total_amount",
+        "smaller than 10^15",
+    ),
+    "1e999999999 in platform_data": (
+        with_platform_data("1e999999999").encode(),
+        "$.platform_data",
+        "beyond 10^\u00b11000 at .id",
+    ),
+    "0e6666... beyond what Decimal holds": (
+        TEXT.replace("123.45", "0e" + "6" * 40, 1).encode(),
+        "$",
+        "a number is beyond 10^",
+    ),
     "5,000-digit integer amount": (
         TEXT.replace("123.45", "9" * 5000, 1).encode(),
         "$.total_amount",

@@ -104,3 +104,10 @@ def test_parse_amount_keeps_every_digit(amount):
 )
 def test_amounts_are_written_as_plain_json_numbers(value, text):
     assert format_amount(Decimal(value)) == text
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "0E+999999999", "-1e20"])
+def test_huge_exponents_are_refused_without_overflow(value):
+    # abs() of such a Decimal raises decimal.Overflow; the check must not.
+    with pytest.raises(AmountError, match="smaller than 10\\^15"):
+        parse_amount(Decimal(value))

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, get_args, get_origin
+from typing import Any, get_args
 
 import attrs
 
@@ -62,31 +62,32 @@ def _suffix(keypath: str) -> str:
     return format_path(keypath.split("."))[1:]
 
 
-class _Writer:
-    """Lines of generated code with their indentation."""
+class _Function:
+    """The lines of one generated function, with their indentation."""
 
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.depth = 0
-        self.names: dict[str, Any] = {}
-        self._counter = 0
+    def __init__(self, header: str) -> None:
+        self.lines = [header]
+        self.depth = 1
 
-    def __call__(self, line: str) -> None:
+    def __call__(self, line: str) -> _Function:
         self.lines.append("    " * self.depth + line)
+        return self
 
-    def name(self, value: Any, hint: str) -> str:
-        """Return a global name bound to ``value`` in the generated module."""
-        self._counter += 1
-        name = f"_{hint}_{self._counter}"
-        self.names[name] = value
-        return name
-
-    def indent(self) -> _Writer:
+    def indent(self) -> _Function:
         self.depth += 1
         return self
 
     def dedent(self) -> None:
         self.depth -= 1
+
+
+@attrs.define
+class _Table:
+    """What compiling one table keeps track of."""
+
+    code: _Function
+    source_class: type
+    pending: list[tuple[int, Row]] = attrs.Factory(list)
 
 
 class _Compiler:
@@ -95,19 +96,28 @@ class _Compiler:
         self.target = target
         self.src_codec = codec_for(source, strict=False)
         self.tgt_codec = codec_for(target, strict=False)
-        self.out = _Writer()
-        self.out.names.update(
-            {
-                "Unmappable": Unmappable,
-                "format_date": format_date,
-                "format_amount": format_amount,
-                "Decimal": Decimal,
-                "date": date,
-            }
-        )
+        self.functions: list[list[str]] = []
+        self.names: dict[str, Any] = {
+            "Unmappable": Unmappable,
+            "format_date": format_date,
+            "format_amount": format_amount,
+            "Decimal": Decimal,
+            "_DROPPED": Kind.DROPPED,
+            "_OMITTED": Kind.OMITTED,
+        }
         self.finishers: dict[type, str] = {}
 
-    # -- reading the source model --------------------------------------------------------
+    def name(self, value: Any, hint: str) -> str:
+        """Return a global name bound to ``value`` in the generated module."""
+        name = f"_{hint}_{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def module(self) -> str:
+        """Return the generated module: every function, in any order."""
+        return "\n\n".join("\n".join(lines) for lines in self.functions) + "\n"
+
+    # -- reading the source model, writing the target dict ---------------------------------
 
     def _attributes(self, cls: type, keypath: str) -> tuple[list[str], Any]:
         """Return the attribute chain of ``keypath`` on ``cls`` and the type it ends on."""
@@ -121,247 +131,192 @@ class _Compiler:
             type_ = attrs.fields_dict(attrs.resolve_types(current))[attribute].type
         return chain, type_
 
-    def _read(self, cls: type, keypath: str, into: str = "v") -> Any:
+    def _read(self, code: _Function, cls: type, keypath: str, into: str = "v") -> Any:
         chain, type_ = self._attributes(cls, keypath)
-        w = self.out
-        w(f"{into} = src.{chain[0]}")
+        code(f"{into} = src.{chain[0]}")
         for attribute in chain[1:]:
-            w(f"if {into} is not None:")
-            w.indent()(f"{into} = {into}.{attribute}")
-            w.dedent()
+            code(f"if {into} is not None:").indent()(f"{into} = {into}.{attribute}").dedent()
         return type_
 
-    # -- writing the target dict -----------------------------------------------------------
-
-    def _set(self, keypath: str, value: str) -> None:
+    @staticmethod
+    def _set(code: _Function, keypath: str, value: str) -> None:
         *parents, last = keypath.split(".")
         target = "out"
         for step in parents:
-            self.out(f"_t = {target}.get({step!r})")
-            self.out("if _t is None:")
-            self.out.indent()(f"_t = {target}[{step!r}] = {{}}")
-            self.out.dedent()
+            code(f"_t = {target}.get({step!r})")
+            code("if _t is None:").indent()(f"_t = {target}[{step!r}] = {{}}").dedent()
             target = "_t"
-        self.out(f"{target}[{last!r}] = {value}")
+        code(f"{target}[{last!r}] = {value}")
 
-    # -- one table -------------------------------------------------------------------------
+    # -- tables ------------------------------------------------------------------------------
 
     def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
-        w = self.out
-        src_name, tgt_name = self.source.name, self.target.name
+        """Compile ``rows`` into ``map_<name>``; return the function's name."""
         function = f"map_{name}"
-        w(f"def {function}(src, sp, tp, run):")
-        w.indent()
-        w("out = {}")
-        pending: list[tuple[int, Row]] = []
-        totals: list[str] = []
+        table = _Table(_Function(f"def {function}(src, sp, tp, run):"), src_cls)
+        code = table.code
+        code("out = {}")
+        if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
+            code("lines_total = None")
         for index, row in enumerate(rows):
-            s, t = row.cell(src_name), row.cell(tgt_name)
-            if not isinstance(s, str):
-                if isinstance(t, str) and row.make is not None:
-                    pending.append((index, row))
-                    w(f"p{index} = True")
-                continue
-            w(f"# {s} -> {t.value if isinstance(t, Marker) else t}")
-            if row.lines is not None:
-                self._lines(index, row, src_cls, s, t, pending)
-                continue
-            self._read(src_cls, s)
-            if row.make is not None and isinstance(t, str):
-                pending.append((index, row))
-                w(f"p{index} = v is None")
-            w("if v is not None:")
-            w.indent()
-            where = f"sp + {_suffix(s)!r}"
-            if isinstance(t, str):
-                target_path = f"tp + {_suffix(t)!r}"
-                if row.write is not None:
-                    rule = w.name(WRITE[row.write], "write")
-                    w("try:")
-                    w.indent()(f"m = {rule}(v, run)")
-                    w.dedent()
-                    w("except Unmappable as exc:")
-                    w.indent()(f"run.fail({where}, str(exc))")
-                    w.dedent()
-                    w("else:")
-                    w.indent()
-                    self._set(t, "m.value")
-                    w("if m.kind is not None:")
-                    w.indent()(f"run.note(m.kind, {where}, {target_path}, m.message)")
-                    w.dedent()
-                    w.dedent()
-                else:
-                    self._set(t, "v")
-            elif t is Marker.DROPPED:
-                w(f"run.note(_DROPPED, {where}, None, {f'{tgt_name} has no field for it'!r})")
-            elif t is Marker.OMITTED:
-                message = f"{src_name} bookkeeping; {tgt_name} has no place for it"
-                w(f"run.note(_OMITTED, {where}, None, {message!r})")
-            elif t is LINES_TOTAL:
-                totals.append(s)
-                w(f"lines_total = ({where}, v)")
-            w.dedent()
-        for index, row in pending:
-            self._make(index, row)
-        if totals:
-            w("if lines_total is not None:")
-            w.indent()("run.lines_total(*lines_total, out, tp)")
-            w.dedent()
+            self._row(table, index, row)
+        for index, row in table.pending:
+            self._make(code, index, row)
+        if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
+            code("if lines_total is not None:").indent()(
+                "run.lines_total(*lines_total, out, tp)"
+            ).dedent()
         if tgt_cls is None:
-            w("return out")
+            code("return out")
         else:
-            w(f"return {self.finisher(tgt_cls)}(out, run, sp)")
-        w.dedent()
-        w("")
-        if totals:
-            # lines_total must exist before the first row that may set it
-            at = self.out.lines.index(f"def {function}(src, sp, tp, run):")
-            self.out.lines.insert(at + 2, "    lines_total = None")
+            code(f"return {self.finisher(tgt_cls)}(out, run, sp)")
+        self.functions.append(code.lines)
         return function
 
-    def _lines(
-        self,
-        index: int,
-        row: Row,
-        src_cls: type,
-        s: str,
-        t: Any,
-        pending: list[tuple[int, Row]],
-    ) -> None:
-        w = self.out
-        list_type = self._read(src_cls, s, into="seq")
+    def _row(self, table: _Table, index: int, row: Row) -> None:
+        code = table.code
+        s, t = row.cell(self.source.name), row.cell(self.target.name)
+        if not isinstance(s, str):
+            if isinstance(t, str) and row.make is not None:
+                table.pending.append((index, row))
+                code(f"p{index} = True")
+            return
+        code(f"# {s} -> {t.value if isinstance(t, Marker) else t}")
+        if row.lines is not None:
+            self._lines(table, index, row)
+            return
+        self._read(code, table.source_class, s)
+        if row.make is not None and isinstance(t, str):
+            table.pending.append((index, row))
+            code(f"p{index} = v is None")
+        code("if v is not None:").indent()
+        where = f"sp + {_suffix(s)!r}"
+        if isinstance(t, str):
+            self._copy(code, row, where, t)
+        elif t is Marker.DROPPED:
+            code(
+                f"run.note(_DROPPED, {where}, None, {f'{self.target.name} has no field for it'!r})"
+            )
+        elif t is Marker.OMITTED:
+            message = f"{self.source.name} bookkeeping; {self.target.name} has no place for it"
+            code(f"run.note(_OMITTED, {where}, None, {message!r})")
+        elif t is LINES_TOTAL:
+            code(f"lines_total = ({where}, v)")
+        code.dedent()
+
+    def _copy(self, code: _Function, row: Row, where: str, t: str) -> None:
+        if row.write is None:
+            self._set(code, t, "v")
+            return
+        rule = self.name(WRITE[row.write], "write")
+        code("try:").indent()(f"m = {rule}(v, run)").dedent()
+        code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
+        code("else:").indent()
+        self._set(code, t, "m.value")
+        code("if m.kind is not None:").indent()(
+            f"run.note(m.kind, {where}, tp + {_suffix(t)!r}, m.message)"
+        ).dedent()
+        code.dedent()
+
+    def _lines(self, table: _Table, index: int, row: Row) -> None:
+        code = table.code
+        s, t = row.cell(self.source.name), row.cell(self.target.name)
+        assert isinstance(s, str)  # noqa: S101 - lines map to lines in every format
+        assert isinstance(t, str)  # noqa: S101
+        list_type = self._read(code, table.source_class, s, into="seq")
         element = get_args(_without_none(list_type))[0]
-        assert isinstance(t, str)  # noqa: S101 - lines map to lines in every format
-        tgt_element = self._target_element(t)
-        line_mapper = self.table(f"line_{index}", row.lines or (), element, tgt_element)
-        # the line mapper was written into the middle of this function; move it out
-        self._hoist(line_mapper)
+        line_mapper = self.table(f"line_{index}", row.lines or (), element, self._element(t))
         if row.make is not None:
-            pending.append((index, row))
-            w(f"p{index} = not seq")
-        w("if seq:")
-        w.indent()
-        steps = _suffix(s)
-        target_steps = _suffix(t)
+            table.pending.append((index, row))
+            code(f"p{index} = not seq")
+        code("if seq:").indent()
         self._set(
+            code,
             t,
-            f"[{line_mapper}(x, f'{{sp}}{steps}[{{i}}]', f'{{tp}}{target_steps}[{{i}}]', run)"
+            f"[{line_mapper}(x, f'{{sp}}{_suffix(s)}[{{i}}]', f'{{tp}}{_suffix(t)}[{{i}}]', run)"
             " for i, x in enumerate(seq)]",
         )
-        w.dedent()
+        code.dedent()
 
-    def _hoist(self, function: str) -> None:
-        """Move the just-written function ``function`` to the top level of the module."""
-        lines = self.out.lines
-        start = next(
-            i for i, line in enumerate(lines) if line.strip().startswith(f"def {function}(")
-        )
-        indent = len(lines[start]) - len(lines[start].lstrip())
-        end = start + 1
-        while end < len(lines) and (
-            not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
-        ):
-            end += 1
-        block = [line[indent:] for line in lines[start:end]]
-        del lines[start:end]
-        first = next(i for i, line in enumerate(lines) if line.startswith("def "))
-        lines[first:first] = [*block, ""]
-
-    def _target_element(self, keypath: str) -> type:
+    def _element(self, keypath: str) -> type:
         """Return the element class of the target record's list at ``keypath``."""
         names = {k: a for a, k in self.tgt_codec.keys(self.target.record).items()}
         field = attrs.fields_dict(attrs.resolve_types(self.target.record))[names[keypath]]
         return get_args(_without_none(field.type))[0]  # type: ignore[no-any-return]
 
-    def _make(self, index: int, row: Row) -> None:
-        w = self.out
+    def _make(self, code: _Function, index: int, row: Row) -> None:
         s, t = row.cell(self.source.name), row.cell(self.target.name)
         assert isinstance(t, str)  # noqa: S101 - only rows with a target key are made
         where = f"sp + {_suffix(s)!r}" if isinstance(s, str) else "sp"
-        rule = w.name(MAKE[row.make or ""], "make")
-        w(f"if p{index}:")
-        w.indent()
-        w("try:")
-        w.indent()(f"m = {rule}(src, out, run)")
-        w.dedent()
-        w("except Unmappable as exc:")
-        w.indent()(f"run.fail({where}, str(exc))")
-        w.dedent()
-        w("else:")
-        w.indent()
-        w("if m is not None:")
-        w.indent()
-        self._set(t, "m.value")
-        w("if m.kind is not None:")
-        w.indent()
-        w(f"origin = sp + '.' + m.source if m.source else {where}")
-        w(f"run.note(m.kind, origin, tp + {_suffix(t)!r}, m.message)")
-        w.dedent()
-        w.dedent()
-        w.dedent()
-        w.dedent()
+        rule = self.name(MAKE[row.make or ""], "make")
+        code(f"if p{index}:").indent()
+        code("try:").indent()(f"m = {rule}(src, out, run)").dedent()
+        code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
+        code("else:").indent()
+        code("if m is not None:").indent()
+        self._set(code, t, "m.value")
+        code("if m.kind is not None:").indent()
+        code(f"origin = sp + '.' + m.source if m.source else {where}")
+        code(f"run.note(m.kind, origin, tp + {_suffix(t)!r}, m.message)")
+        code.dedent()
+        code.dedent()
+        code.dedent()
+        code.dedent()
 
-    # -- finishing the target dict ---------------------------------------------------------
+    # -- finishing the target dict -----------------------------------------------------------
 
     def finisher(self, cls: type) -> str:
         """Return the name of the generated function that finishes a dict as ``cls``."""
         if cls in self.finishers:
             return self.finishers[cls]
-        name = f"finish_{cls.__name__}_{len(self.finishers)}"
+        name = f"finish_{cls.__name__}"
         self.finishers[cls] = name
         keys = self.tgt_codec.keys(cls)
-        body = [f"def {name}(d, run, sp):", "    r = {}"]
+        code = _Function(f"def {name}(d, run, sp):")
+        code("r = {}")
         for field in attrs.fields(attrs.resolve_types(cls)):
-            key = keys[field.name]
-            base = _without_none(field.type)
-            nullable = type(None) in get_args(field.type)
-            required = field.default is attrs.NOTHING
-            body.append(f"    v = d.get({key!r})")
-            if attrs.has(base):
-                nested = self.finisher(base)
-                body.append(f"    if v is not None: v = {nested}(v, run, sp)")
-            elif base is date:
-                body.append("    if v is not None and type(v) is not str: v = format_date(v)")
-            elif base is DecimalString:
-                body.append("    if v is not None and type(v) is not str: v = format_amount(v)")
-            elif base is Decimal:
-                body.append("    if type(v) is int: v = Decimal(v)")
-            if required and not nullable:
-                message = f"{self.target.name} requires {key}, and there is no value for it"
-                body.append("    if v is None:")
-                body.append(f"        run.missing(sp, {message!r})")
-                body.append("    else:")
-                body.append(f"        r[{key!r}] = v")
-            elif required:
-                body.append(f"    r[{key!r}] = v")
-            else:
-                body.append(f"    if v is not None: r[{key!r}] = v")
-        body += ["    return r", ""]
-        self.out.lines[0:0] = body
+            self._finish_field(code, keys[field.name], field)
+        code("return r")
+        self.functions.append(code.lines)
         return name
+
+    def _finish_field(self, code: _Function, key: str, field: attrs.Attribute[Any]) -> None:
+        base = _without_none(field.type)
+        code(f"v = d.get({key!r})")
+        if attrs.has(base):
+            code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
+        elif base is date:
+            code("if v is not None and type(v) is not str: v = format_date(v)")
+        elif base is DecimalString:
+            code("if v is not None and type(v) is not str: v = format_amount(v)")
+        elif base is Decimal:
+            code("if type(v) is int: v = Decimal(v)")
+        if field.default is not attrs.NOTHING:
+            code(f"if v is not None: r[{key!r}] = v")
+        elif type(None) in get_args(field.type):
+            code(f"r[{key!r}] = v")
+        else:
+            message = f"{self.target.name} requires {key}, and there is no value for it"
+            code("if v is None:").indent()(f"run.missing(sp, {message!r})").dedent()
+            code("else:").indent()(f"r[{key!r}] = v").dedent()
 
     def omit_envelope(self, shapes: Sequence[type]) -> None:
         """Write ``omit_envelope``: report every envelope value as omitted."""
-        w = self.out
-        w("def omit_envelope(src, sp, run):")
-        w.indent()
-        w("kind = type(src)")
+        code = _Function("def omit_envelope(src, sp, run):")
+        code("kind = type(src)")
         message = f"envelope metadata; {self.target.name} has no place for it here"
         for cls in shapes:
-            w(f"if kind is {w.name(cls, 'shape')}:")
-            w.indent()
+            code(f"if kind is {self.name(cls, 'shape')}:").indent()
             keys = set(self.src_codec.keys(cls).values())
             for row in ENVELOPE:
                 s = row.cell(self.source.name)
                 if isinstance(s, str) and s.split(".")[0] in keys:
-                    self._read(cls, s)
-                    w(
-                        f"if v is not None: run.note(_OMITTED, sp + {_suffix(s)!r}, None, {message!r})"
-                    )
-            w("return")
-            w.dedent()
-        w.dedent()
-        w("")
+                    self._read(code, cls, s)
+                    where = f"sp + {_suffix(s)!r}"
+                    code(f"if v is not None: run.note(_OMITTED, {where}, None, {message!r})")
+            code("return")
+            code.dedent()
+        self.functions.append(code.lines)
 
 
 def _envelopes(fmt: Format) -> list[type]:
@@ -376,27 +331,22 @@ def _list_model(fmt: Format) -> type | None:
 def _compiled(source_name: str, target_name: str) -> tuple[Compiled, str]:
     source, target = get_format(source_name), get_format(target_name)
     compiler = _Compiler(source, target)
-    compiler.out.names.update({"_DROPPED": Kind.DROPPED, "_OMITTED": Kind.OMITTED})
     compiler.table("refund", REFUND, source.record, target.record)
     source_list, target_list = _list_model(source), _list_model(target)
+    envelope, finish = "map_refund", "map_refund"  # unused where no list maps to a list
     if source_list is not None and target_list is not None:
-        # Unfinished: the engine adds the records, then finishes the envelope.
-        compiler.table("envelope", ENVELOPE, source_list, None)
+        # Left unfinished: the engine adds the records, then finishes the envelope.
+        envelope = compiler.table("envelope", ENVELOPE, source_list, None)
         finish = compiler.finisher(target_list)
-    else:
-        compiler.out("def map_envelope(src, sp, tp, run):")
-        compiler.out("    raise AssertionError('no list envelope in both formats')")
-        compiler.out("")
-        finish = "map_envelope"
     compiler.omit_envelope(_envelopes(source))
-    code = "\n".join(compiler.out.lines)
+    code = compiler.module()
     filename = f"<refundmap compiled {source_name} -> {target_name}>"
-    namespace: dict[str, Any] = dict(compiler.out.names)
+    namespace: dict[str, Any] = dict(compiler.names)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
     compiled = Compiled(
         refund=namespace["map_refund"],
-        envelope=namespace["map_envelope"],
+        envelope=namespace[envelope],
         finish_envelope=namespace[finish],
         omit_envelope=namespace["omit_envelope"],
         code=code,

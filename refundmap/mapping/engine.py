@@ -42,17 +42,24 @@ class Run:
         self.count = 0
         self.report: list[Entry] = []
         self.unmappable: list[Problem] = []
-        self.losses: list[Problem] = []
+        self.changed_totals: list[Problem] = []
         self._failures_before_record = 0
         self._bodies_written = 0
 
     # -- what the compiled functions call ---------------------------------------------
 
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None:
-        """Add a report entry (and, for a dropped value, a lossless problem)."""
+        """Add a report entry."""
         self.report.append(Entry(kind, source, target, message))
-        if kind is Kind.DROPPED:
-            self.losses.append(Problem(source, f"would be dropped: {message}"))
+
+    def losses(self) -> list[Problem]:
+        """Return what a lossless conversion refuses: dropped values and changed totals."""
+        dropped = [
+            Problem(entry.source_path, f"would be dropped: {entry.message}")
+            for entry in self.report
+            if entry.kind is Kind.DROPPED
+        ]
+        return dropped + self.changed_totals
 
     def fail(self, source: str, reason: str) -> None:
         """Record why the target cannot hold the record at ``source``."""
@@ -65,6 +72,8 @@ class Run:
 
     def lines_total(self, where: str, total: Decimal, out: dict[str, Any], target: str) -> None:
         """Report how the create body's implied total compares with the source total."""
+        if len(self.unmappable) > self._failures_before_record:
+            return  # a line could not be mapped: the record is refused, not compared
         summed = sum((line["total_amount"] for line in out.get("line_items", [])), Decimal(0))
         if summed == total:
             self.note(
@@ -80,7 +89,7 @@ class Run:
             " and Rutter takes the sum of the line totals"
         )
         self.note(Kind.WARNING, where, target + ".line_items", message)
-        self.losses.append(Problem(where, message))
+        self.changed_totals.append(Problem(where, message))
 
     # -- records ------------------------------------------------------------------------
 
