@@ -30,7 +30,13 @@ from refundmap.dates import format_date, parse_date
 from refundmap.jsonio import MAX_EXPONENT, check_numbers
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
-from refundmap.money import format_amount, parse_amount, parse_integer
+from refundmap.money import (
+    MAX_DECIMAL_PLACES,
+    MAX_DIGITS,
+    format_amount,
+    parse_amount,
+    parse_integer,
+)
 from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
 
 __all__ = ["Codec", "camel", "snake"]
@@ -148,9 +154,22 @@ class Codec:
                 )
             return value
 
+        def structure_amount(value: Any, _: Any) -> Decimal:
+            # The common case, an exact bounded Decimal from the reader, in C calls;
+            # parse_amount decides (and explains) everything else.
+            if (
+                type(value) is Decimal
+                and value.is_finite()
+                and value.adjusted() < MAX_DIGITS
+                and value.as_tuple().exponent >= -MAX_DECIMAL_PLACES  # type: ignore[operator]
+            ):
+                return value
+            return parse_amount(value, strict=strict)
+
+        self._amount = structure_amount
         conv.register_structure_hook(str, structure_str)
         conv.register_structure_hook(bool, structure_bool)
-        conv.register_structure_hook(Decimal, lambda value, _: parse_amount(value, strict=strict))
+        conv.register_structure_hook(Decimal, structure_amount)
         conv.register_structure_hook(int, lambda value, _: parse_integer(value, strict=strict))
         conv.register_structure_hook(date, lambda value, _: parse_date(value))
         conv.register_structure_hook(DecimalString, structure_decimal_string)
@@ -171,6 +190,15 @@ class Codec:
         # cattrs' own Optional handling dispatches on the inner type at every
         # call; resolving the inner hook once is most of a Railz record's cost.
         inner = _without_none(type_)
+        if inner is str:
+            return _structure_optional_str
+        if inner is Decimal:
+            amount = self._amount
+
+            def structure_optional_amount(value: Any, _: Any) -> Decimal | None:
+                return None if value is None else amount(value, _)
+
+            return structure_optional_amount
         handler = self.converter.get_structure_hook(inner)
 
         def structure_optional(value: Any, _: Any) -> Any:
@@ -377,6 +405,12 @@ class Codec:
             yield Problem(format_path(path), str(exc))
         else:
             yield Problem(format_path(path), f"cannot be read: {exc!r}")
+
+
+def _structure_optional_str(value: Any, _: Any) -> str | None:
+    if value is None or type(value) is str:
+        return value
+    raise ValueRuleError(f"expected a string, got {describe(value)}")
 
 
 def _is_optional(type_: Any) -> bool:

@@ -93,6 +93,9 @@ def loads(text: str | bytes | bytearray) -> Any:
         ValidationError: for text that is not JSON, not UTF-8, or that repeats
             a key within one object (each repeat listed with its path).
     """
+    # Text decoded from UTF-8 holds no raw surrogate (the decoder refuses them);
+    # a str may, and encoding it finds one in C.
+    raw_surrogate = False
     if isinstance(text, bytes | bytearray):
         try:
             text = bytes(text).decode("utf-8")
@@ -100,6 +103,11 @@ def loads(text: str | bytes | bytearray) -> Any:
             raise ValidationError(
                 [Problem("$", f"not UTF-8 text: byte {exc.start} is {text[exc.start]:#04x}")]
             ) from None
+    elif not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raw_surrogate = True
     text = text.removeprefix(_BOM)
     repeated: list[tuple[dict[str, Any], str]] = []
 
@@ -134,9 +142,7 @@ def loads(text: str | bytes | bytearray) -> Any:
     except RecursionError:
         raise ValidationError([Problem("$", "invalid JSON: nested too deeply")]) from None
     # A lone surrogate can only come from a \\ud... escape or a str that holds one.
-    if ("\\ud" in text or "\\uD" in text or _has_surrogate(text)) and (
-        problems := _surrogates(value)
-    ):
+    if (raw_surrogate or "\\ud" in text or "\\uD" in text) and (problems := _surrogates(value)):
         raise ValidationError(problems)
     if repeated:
         paths = locate(value, {id(obj) for obj, _ in repeated})

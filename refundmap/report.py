@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 import attrs
 
@@ -85,9 +86,13 @@ class Kind(StrEnum):
     WARNING = "warning"
 
 
-@attrs.frozen
-class Entry:
-    """One line of a report: what happened to the value at ``source_path``."""
+class Entry(NamedTuple):
+    """One line of a report: what happened to the value at ``source_path``.
+
+    A named tuple rather than an attrs class: a conversion makes one for every
+    value not carried over one to one, and a tuple is the cheapest immutable
+    record to make (bench/run.py).
+    """
 
     kind: Kind
     source_path: str

@@ -30,7 +30,7 @@ from refundmap.mapping.rules import MAKE, WRITE, Unmappable
 from refundmap.mapping.table import ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
 from refundmap.models.rutter import DecimalString
 from refundmap.money import format_amount
-from refundmap.report import Kind, format_path
+from refundmap.report import Entry, Kind, format_path
 from refundmap.validation import codec_for
 
 __all__ = ["Compiled", "compile_pair", "source"]
@@ -104,6 +104,10 @@ class _Compiler:
             "Decimal": Decimal,
             "_DROPPED": Kind.DROPPED,
             "_OMITTED": Kind.OMITTED,
+            # Entries are made in C: tuple.__new__ skips the named tuple's
+            # Python-level constructor, and the report's append is bound once.
+            "_Entry": Entry,
+            "_new": tuple.__new__,
         }
         self.finishers: dict[type, str] = {}
 
@@ -156,6 +160,7 @@ class _Compiler:
         table = _Table(_Function(f"def {function}(src, sp, tp, run):"), src_cls)
         code = table.code
         code("out = {}")
+        code("add = run.report.append")
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("lines_total = None")
         for index, row in enumerate(rows):
@@ -194,12 +199,11 @@ class _Compiler:
         if isinstance(t, str):
             self._copy(code, row, where, t)
         elif t is Marker.DROPPED:
-            code(
-                f"run.note(_DROPPED, {where}, None, {f'{self.target.name} has no field for it'!r})"
-            )
+            message = f"{self.target.name} has no field for it"
+            code(f"add(_new(_Entry, (_DROPPED, {where}, None, {message!r})))")
         elif t is Marker.OMITTED:
             message = f"{self.source.name} bookkeeping; {self.target.name} has no place for it"
-            code(f"run.note(_OMITTED, {where}, None, {message!r})")
+            code(f"add(_new(_Entry, (_OMITTED, {where}, None, {message!r})))")
         elif t is LINES_TOTAL:
             code(f"lines_total = ({where}, v)")
         code.dedent()
@@ -214,7 +218,7 @@ class _Compiler:
         code("else:").indent()
         self._set(code, t, "m.value")
         code("if m.kind is not None:").indent()(
-            f"run.note(m.kind, {where}, tp + {_suffix(t)!r}, m.message)"
+            f"add(_new(_Entry, (m.kind, {where}, tp + {_suffix(t)!r}, m.message)))"
         ).dedent()
         code.dedent()
 
@@ -257,7 +261,7 @@ class _Compiler:
         self._set(code, t, "m.value")
         code("if m.kind is not None:").indent()
         code(f"origin = sp + '.' + m.source if m.source else {where}")
-        code(f"run.note(m.kind, origin, tp + {_suffix(t)!r}, m.message)")
+        code(f"add(_new(_Entry, (m.kind, origin, tp + {_suffix(t)!r}, m.message)))")
         code.dedent()
         code.dedent()
         code.dedent()
@@ -303,6 +307,7 @@ class _Compiler:
     def omit_envelope(self, shapes: Sequence[type]) -> None:
         """Write ``omit_envelope``: report every envelope value as omitted."""
         code = _Function("def omit_envelope(src, sp, run):")
+        code("add = run.report.append")
         code("kind = type(src)")
         message = f"envelope metadata; {self.target.name} has no place for it here"
         for cls in shapes:
@@ -312,8 +317,8 @@ class _Compiler:
                 s = row.cell(self.source.name)
                 if isinstance(s, str) and s.split(".")[0] in keys:
                     self._read(code, cls, s)
-                    where = f"sp + {_suffix(s)!r}"
-                    code(f"if v is not None: run.note(_OMITTED, {where}, None, {message!r})")
+                    entry = f"(_OMITTED, sp + {_suffix(s)!r}, None, {message!r})"
+                    code(f"if v is not None: add(_new(_Entry, {entry}))")
             code("return")
             code.dedent()
         self.functions.append(code.lines)
