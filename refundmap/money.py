@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Context, Decimal, InvalidOperation
+from functools import cache
 
 from refundmap.report import ValueRuleError, describe
 
@@ -135,6 +136,7 @@ def minor_unit(currency: str | None) -> int:
     return _EXPONENTS.get(currency.upper(), 2)
 
 
+@cache
 def tolerance(currency: str | None) -> Decimal:
     """Return half of ``currency``'s minor unit: how far a total may be off."""
     return Decimal(5).scaleb(-minor_unit(currency) - 1)
