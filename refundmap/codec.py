@@ -39,7 +39,7 @@ from refundmap.money import (
 )
 from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
 
-__all__ = ["Codec", "camel", "snake"]
+__all__ = ["Codec", "camel", "snake", "without_none"]
 
 T = TypeVar("T")
 Naming = Callable[[str], str]
@@ -89,7 +89,7 @@ _WORDS: dict[Any, str] = {
 
 def _expected(type_: Any) -> str:
     """Return what a value of ``type_`` is, in words, for a missing key."""
-    type_ = _without_none(type_)
+    type_ = without_none(type_)
     if type_ in _WORDS:
         return _WORDS[type_]
     origin: Any = get_origin(type_)
@@ -189,7 +189,7 @@ class Codec:
     def _optional_hook(self, type_: Any) -> Callable[[Any, Any], Any]:
         # cattrs' own Optional handling dispatches on the inner type at every
         # call; resolving the inner hook once is most of a Railz record's cost.
-        inner = _without_none(type_)
+        inner = without_none(type_)
         if inner is str:
             return _structure_optional_str
         if inner is Decimal:
@@ -333,7 +333,7 @@ class Codec:
                 f.name,
                 self.key(f),
                 f.default is None,
-                self.converter.get_unstructure_hook(_without_none(f.type)),
+                self.converter.get_unstructure_hook(without_none(f.type)),
             )
             for f in attrs.fields(attrs.resolve_types(cls))
         ]
@@ -428,7 +428,8 @@ def _is_list(type_: Any) -> bool:
     return origin is list
 
 
-def _without_none(type_: Any) -> Any:
+def without_none(type_: Any) -> Any:
+    """Return ``X`` for ``X | None`` (and the type itself otherwise)."""
     args = get_args(type_)
     if type(None) in args:
         rest = tuple(a for a in args if a is not type(None))

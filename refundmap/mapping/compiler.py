@@ -24,6 +24,7 @@ from typing import Any, get_args
 
 import attrs
 
+from refundmap.codec import without_none
 from refundmap.dates import format_date
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import MAKE, WRITE, Unmappable
@@ -48,13 +49,6 @@ class Compiled:
     finish_envelope: Callable[[dict[str, Any], Any, str], dict[str, Any]]
     omit_envelope: Callable[[Any, str, Any], None]
     code: str
-
-
-def _without_none(type_: Any) -> Any:
-    args = [a for a in get_args(type_) if a is not type(None)]
-    if type(None) in get_args(type_) and len(args) == 1:
-        return args[0]
-    return type_
 
 
 def _suffix(keypath: str) -> str:
@@ -128,7 +122,7 @@ class _Compiler:
         chain: list[str] = []
         type_: Any = cls
         for key in keypath.split("."):
-            current = _without_none(type_)
+            current = without_none(type_)
             names = {k: a for a, k in self.src_codec.keys(current).items()}
             attribute = names[key]
             chain.append(attribute)
@@ -228,7 +222,7 @@ class _Compiler:
         assert isinstance(s, str)  # noqa: S101 - lines map to lines in every format
         assert isinstance(t, str)  # noqa: S101
         list_type = self._read(code, table.source_class, s, into="seq")
-        element = get_args(_without_none(list_type))[0]
+        element = get_args(without_none(list_type))[0]
         line_mapper = self.table(f"line_{index}", row.lines or (), element, self._element(t))
         if row.make is not None:
             table.pending.append((index, row))
@@ -246,7 +240,7 @@ class _Compiler:
         """Return the element class of the target record's list at ``keypath``."""
         names = {k: a for a, k in self.tgt_codec.keys(self.target.record).items()}
         field = attrs.fields_dict(attrs.resolve_types(self.target.record))[names[keypath]]
-        return get_args(_without_none(field.type))[0]  # type: ignore[no-any-return]
+        return get_args(without_none(field.type))[0]  # type: ignore[no-any-return]
 
     def _make(self, code: _Function, index: int, row: Row) -> None:
         s, t = row.cell(self.source.name), row.cell(self.target.name)
@@ -285,7 +279,7 @@ class _Compiler:
         return name
 
     def _finish_field(self, code: _Function, key: str, field: attrs.Attribute[Any]) -> None:
-        base = _without_none(field.type)
+        base = without_none(field.type)
         code(f"v = d.get({key!r})")
         if attrs.has(base):
             code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
