@@ -1,7 +1,10 @@
 """What a user would write instead of refundmap, for the benchmark to compare.
 
-- ``pydantic_*``: the same validation (types, required and nullable fields,
-  string ids, the totals checks) and mapping, with pydantic v2 models;
+- ``pydantic_*``: the same validation and mapping with pydantic v2 models:
+  exact decimals, a repeated key refused (pydantic keeps the last one, so the
+  text is read with a duplicate-key hook first, as a user would), types,
+  required and nullable fields, string ids, the 10^15 and 20-place bounds,
+  unknown keys noted, and the totals checks;
 - ``floor_*``: a hand-written dict-to-dict mapping with no validation, on the
   standard library's json: the least any pipeline can do.
 
@@ -20,13 +23,33 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 Id = StrictStr
-Money = Decimal
+Money = Annotated[Decimal, Field(gt=-(10**15), lt=10**15, decimal_places=20)]
 NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://refundmap.invalid/rutter-id")
 _HALF_CENT = Decimal("0.005")
 
 
+UNKNOWN: list[str] = []  # unknown keys seen, as refundmap reports them
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    @model_validator(mode="after")
+    def _note_unknown_keys(self) -> _Model:
+        if self.model_extra:
+            UNKNOWN.extend(self.model_extra)
+        return self
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise ValueError("a key is repeated within one object")
+    return obj
+
+
+def _read(data: bytes) -> Any:
+    return json.loads(data, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_no_duplicates)
 
 
 class RutterItem(_Model):
@@ -103,7 +126,7 @@ class TaxRateRef(Ref):
 
 
 class RailzLine(_Model):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
     id: Id | None = None
     description: str | None = None
     unit_amount: Annotated[Money | None, Field(alias="unitAmount")] = None
@@ -132,7 +155,7 @@ class RailzLine(_Model):
 
 
 class RailzRefund(_Model):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
     id: Id
     customer_ref: Annotated[Ref | None, Field(alias="customerRef")] = None
     account_ref: Annotated[Ref | None, Field(alias="accountRef")] = None
@@ -165,7 +188,7 @@ class Meta(_Model):
 
 
 class RailzList(_Model):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
     pagination: Pagination
     count: int
     meta: Meta
@@ -178,7 +201,7 @@ def _ref(value: str | None) -> Ref | None:
 
 def pydantic_rutter_to_railz(data: bytes) -> str:
     """Validate a Rutter list with pydantic, map it, and write a Railz list."""
-    page = RutterList.model_validate_json(data)
+    page = RutterList.model_validate(_read(data))
     refunds = []
     for r in page.customer_refunds:
         lines = [
@@ -253,7 +276,7 @@ class RutterListOut(_Model):
 
 def pydantic_railz_to_rutter(data: bytes) -> str:
     """Validate a Railz list with pydantic, map it, and write a Rutter list."""
-    page = RailzList.model_validate_json(data)
+    page = RailzList.model_validate(_read(data))
     now = dt.datetime.now(dt.UTC)
     refunds = []
     for r in page.data:
