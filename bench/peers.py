@@ -49,7 +49,9 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _read(data: bytes) -> Any:
-    return json.loads(data, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_no_duplicates)
+    return json.loads(
+        data, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_no_duplicates
+    )
 
 
 class RutterItem(_Model):
