@@ -15,7 +15,7 @@ from refundmap.models import railz, rutter
 from refundmap.money import EXACT, format_amount, tolerance
 from refundmap.report import Path
 
-__all__ = ["Finding", "check_railz", "check_rutter", "check_rutter_create"]
+__all__ = ["Finding", "check_railz", "check_railz_v2", "check_rutter", "check_rutter_create"]
 
 #: Where a figure does not add up, and why.
 Finding = tuple[Path, str]
@@ -167,6 +167,38 @@ def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
                         (*path, "subTotal"),
                         f"subTotal {format_amount(refund.sub_total)} is not the sum of the"
                         f" lines' subTotal {format_amount(summed)}",
+                    )
+                )
+    return findings
+
+
+def check_railz_v2(refund: railz.RefundV2, path: Path = ()) -> list[Finding]:
+    """Check a Railz version 2 refund: the header total and percentage ranges.
+
+    A version 2 line has one ``amount`` and Railz does not say whether it includes
+    tax or discounts, so lines are checked for their percentages only.
+    """
+    findings = list(_percentage(refund.discount_percentage, (*path, "discountPercentage")))
+    for index, line in enumerate(refund.lines or []):
+        where = (*path, "lines", index)
+        findings.extend(_percentage(line.discount_percentage, (*where, "discountPercentage")))
+        if line.tax_rate_ref is not None:
+            findings.extend(
+                _percentage(
+                    line.tax_rate_ref.effective_tax_rate, (*where, "taxRateRef", "effectiveTaxRate")
+                )
+            )
+    if refund.sub_total is not None:
+        with localcontext(EXACT):
+            tax = refund.tax_amount or _ZERO
+            expected = refund.sub_total + tax
+            if _off(refund.total_amount, expected, refund.currency):
+                findings.append(
+                    (
+                        (*path, "totalAmount"),
+                        f"totalAmount {format_amount(refund.total_amount)} is not subTotal"
+                        f" {format_amount(refund.sub_total)} plus taxAmount {format_amount(tax)}"
+                        f" = {format_amount(expected)}",
                     )
                 )
     return findings

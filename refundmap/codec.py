@@ -93,6 +93,8 @@ def _expected(type_: Any) -> str:
     if type_ in _WORDS:
         return _WORDS[type_]
     origin: Any = get_origin(type_)
+    if origin is Literal:
+        return "one of " + ", ".join(describe(value) for value in get_args(type_))
     return "an array" if origin is list else "an object"
 
 

@@ -96,8 +96,17 @@ RAILZ = Format(
     check=checks.check_railz,
 )
 
+RAILZ_V2 = Format(
+    name="railz-v2",
+    summary="Railz version 2 read refunds, and the GET /v2/accounting/refunds response",
+    naming=camel,
+    record=railz.RefundV2,
+    envelopes=(Shape("list", railz.ListResponseV2, "data", "data", many=True),),
+    check=checks.check_railz_v2,
+)
+
 #: Every format by name, in the order ``refundmap formats`` lists them.
-FORMATS: dict[str, Format] = {f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ)}
+FORMATS: dict[str, Format] = {f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2)}
 
 
 def get_format(name: str | Format) -> Format:

@@ -213,3 +213,23 @@ def test_rutter_seed_total_is_reported(fixtures):
             " lines include tax)"
         )
     }
+
+
+def test_railz_v2_header_total_and_percentages():
+    refund = {
+        "id": "1",
+        "postedDate": "2024-01-01",
+        "totalAmount": 12,
+        "subTotal": 10,
+        "taxAmount": 1,
+        "discountPercentage": 150,
+        "lines": [{"amount": 10, "discountPercentage": -5}],
+    }
+    assert sorted(warnings(refund, "railz-v2")) == [
+        "$.discountPercentage",
+        "$.lines[0].discountPercentage",
+        "$.totalAmount",
+    ]
+    refund.update(totalAmount=11, discountPercentage=15)
+    refund["lines"][0]["discountPercentage"] = 5
+    assert warnings(refund, "railz-v2") == {}

@@ -84,7 +84,12 @@ def test_text_output_names_the_json_lines_line(cli, tmp_path):
 def test_formats_lists_every_format(cli):
     status, out, _ = cli("formats")
     assert status == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["rutter", "rutter-create", "railz"]
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "rutter",
+        "rutter-create",
+        "railz",
+        "railz-v2",
+    ]
 
 
 @pytest.mark.parametrize("text", [b"", b"{", b"\xff\xfe", b'"x"'])

@@ -222,3 +222,13 @@ def test_the_readme_conversion_example_is_what_refundmap_prints(cli, tmp_path, m
     )
     assert status == 0
     assert out + err == shown
+
+
+def test_railz_v2_converts_only_to_itself_for_now(cli, fixtures):
+    path = str(fixtures / "railz-v2/xero-list.json")
+    status, _, err = cli("convert", "-f", "railz-v2", "-t", "rutter", path)
+    assert status == 2
+    assert "cannot convert railz-v2 to rutter" in err
+    status, out, _ = cli("convert", "-f", "railz-v2", "-t", "railz-v2", "--indent", "2", path)
+    assert status == 0
+    assert out == (fixtures / "expected/railz-v2/xero-list.railz-v2.json").read_text()

@@ -231,3 +231,61 @@ def test_unstructuring_before_any_structuring_gives_plain_data():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout == "{'taxRateRef': {'id': '1'}}\n"
+
+
+# -- Railz version 2 -------------------------------------------------------------------------
+
+
+def railz_v2_refund(**changes):
+    refund = {
+        "id": "1",
+        "postedDate": "2024-05-02",
+        "totalAmount": 10,
+        "currency": "EUR",
+        "lines": [{"amount": 10, "trackingCategoryRefs": [{"id": "c", "type": "class"}]}],
+        "passThrough": {"Status": "PAID", "Total": 10.00},
+    }
+    refund.update(changes)
+    return refund
+
+
+def test_railz_v2_requires_id_total_and_posted_date():
+    assert paths_of({"lines": []}, "railz-v2") == {
+        "$.id": "required key is missing (a string)",
+        "$.totalAmount": "required key is missing (a decimal amount)",
+        "$.postedDate": "required key is missing (an ISO 8601 date or timestamp)",
+    }
+
+
+def test_railz_v2_line_amount_is_required():
+    assert paths_of(railz_v2_refund(lines=[{"description": "x"}]), "railz-v2") == {
+        "$.lines[0].amount": "required key is missing (a decimal amount)"
+    }
+
+
+def test_railz_v2_tracking_categories_have_a_known_type():
+    refund = railz_v2_refund(lines=[{"amount": 1, "trackingCategoryRefs": [{"id": "r"}]}])
+    assert paths_of(refund, "railz-v2") == {
+        "$.lines[0].trackingCategoryRefs[0].type": (
+            'required key is missing (one of "class", "department", "location", "unknown")'
+        )
+    }
+    refund["lines"][0]["trackingCategoryRefs"][0]["type"] = "region"
+    assert paths_of(refund, "railz-v2") == {
+        "$.lines[0].trackingCategoryRefs[0].type": (
+            'expected one of "class", "department", "location", "unknown", got "region"'
+        )
+    }
+
+
+def test_railz_v2_pass_through_is_kept_as_it_came():
+    from refundmap import convert
+
+    output = convert(railz_v2_refund(), "railz-v2", "railz-v2").output
+    assert output["passThrough"] == {"Status": "PAID", "Total": Decimal("10.0")}
+    assert output["lines"][0]["trackingCategoryRefs"] == [{"id": "c", "type": "class"}]
+
+
+def test_railz_v1_fields_are_unknown_in_version_2():
+    report = validate(railz_v2_refund(date="2024-05-02", currencyRef={"id": "EUR"}), "railz-v2")
+    assert sorted(e.source_path for e in report) == ["$.currencyRef", "$.date"]

@@ -1,28 +1,38 @@
-"""Railz refunds, version 1 data model (``GET /refunds``).
+"""Railz refunds: the version 1 data model (``GET /refunds``) and version 2 reads.
 
-Railz marks only ``id``, ``totalAmount`` and ``date`` as required; every other
-field may be left out or sent as null. Keys are the camelCase of the attribute
-names.
+Railz marks only ``id``, ``totalAmount`` and ``date`` (``postedDate`` in version
+2) as required on a refund; every other field may be left out or sent as null.
+Keys are the camelCase of the attribute names; field order follows the data
+model table (version 1) and the OpenAPI document (version 2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 import attrs
+
+from refundmap.models._base import JSONObject
 
 __all__ = [
     "Address",
     "CurrencyRef",
+    "Link",
     "ListResponse",
+    "ListResponseV2",
     "Meta",
+    "MetaV2",
     "Pagination",
     "Ref",
     "Refund",
     "RefundLine",
+    "RefundLineV2",
+    "RefundV2",
     "TaxRateRef",
     "TrackingCategoryRef",
+    "TrackingCategoryRefV2",
 ]
 
 
@@ -150,3 +160,86 @@ class ListResponse:
     count: int
     meta: Meta
     data: list[Refund]
+
+
+# -- version 2 (GET /v2/accounting/refunds) -------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class TrackingCategoryRefV2(Ref):
+    """A tracking category of a version 2 line, with what kind of category it is."""
+
+    type: Literal["class", "department", "location", "unknown"]
+
+
+@attrs.frozen(kw_only=True)
+class Link:
+    """A document a version 2 line is linked to."""
+
+    id: str
+
+
+@attrs.frozen(kw_only=True)
+class RefundLineV2:
+    """A line of a version 2 refund: ``amount`` replaces ``totalAmount`` and ``subTotal``."""
+
+    description: str | None = None
+    unit_amount: Decimal | None = None
+    quantity: int | None = None
+    discount_amount: Decimal | None = None
+    tax_amount: Decimal | None = None
+    tax_rate_ref: TaxRateRef | None = None
+    inventory_ref: Ref | None = None
+    discount_percentage: Decimal | None = None
+    amount: Decimal
+    tracking_category_refs: list[TrackingCategoryRefV2] | None = None
+    account_ref: Ref | None = None
+    links: list[Link] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RefundV2:
+    """A version 2 refund: ``postedDate`` and an ISO ``currency``; no shipping address."""
+
+    id: str
+    customer_ref: Ref | None = None
+    account_ref: Ref | None = None
+    currency_rate: Decimal | None = None
+    total_discount: Decimal | None = None
+    discount_percentage: Decimal | None = None
+    sub_total: Decimal | None = None
+    tax_amount: Decimal | None = None
+    total_amount: Decimal
+    memo: str | None = None
+    source_modified_date: dt.date | None = None
+    posted_date: dt.date
+    currency: str | None = None
+    lines: list[RefundLineV2] | None = None
+    pass_through: JSONObject | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MetaV2:
+    """The report metadata of a version 2 list response.
+
+    As for version 1, only ``serviceName`` is required here, though Railz marks
+    every field required, so that a list converted from Rutter is a valid document.
+    """
+
+    connection_uuid: str | None = None
+    business_name: str | None = None
+    service_name: str
+    report_id: list[str] | None = None
+    created_at: dt.date | None = None
+    updated_at: dt.date | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ListResponseV2:
+    """``GET /v2/accounting/refunds``: a page of refunds with its metadata."""
+
+    pagination: Pagination
+    meta: MetaV2
+    data: list[RefundV2]
