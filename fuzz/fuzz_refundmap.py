@@ -20,10 +20,11 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
+    from refundmap import FORMATS as REGISTRY
     from refundmap import MappingError, ValidationError, convert, validate
     from refundmap.mapping import PAIRS as CONVERSIONS
 
-FORMATS = ("rutter", "rutter-create", "railz")
+FORMATS = tuple(REGISTRY)
 PAIRS = sorted({(f, f) for f in FORMATS} | CONVERSIONS)
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 

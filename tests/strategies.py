@@ -120,11 +120,18 @@ def rutter_lines(draw: st.DrawFn, currency: str | None, *, whole: bool) -> dict[
 
 @st.composite
 def rutter_refunds(
-    draw: st.DrawFn, *, whole: bool = False, dated: bool = False, max_lines: int = 20
+    draw: st.DrawFn,
+    *,
+    whole: bool = False,
+    dated: bool = False,
+    min_lines: int = 0,
+    max_lines: int = 20,
 ) -> dict[str, Any]:
     """A Rutter read refund whose totals add up (whole: integer quantities only)."""
     currency = draw(currencies)
-    lines = draw(st.lists(rutter_lines(currency, whole=whole), max_size=max_lines))
+    lines = draw(
+        st.lists(rutter_lines(currency, whole=whole), min_size=min_lines, max_size=max_lines)
+    )
     summed = sum((line["total_amount"] for line in lines), Decimal(0))
     discount = draw(maybe(money(currency, high=int(summed))))
     tax = draw(maybe(money(currency, high=10**5)))

@@ -197,7 +197,7 @@ def test_unsupported_pair_and_bad_synced_at_are_usage_errors(cli):
 def test_formats_lists_the_conversions(cli):
     status, out, _ = cli("formats")
     assert status == 0
-    assert out.splitlines()[0].endswith("converts to rutter, rutter-create, railz")
+    assert out.splitlines()[0].endswith("converts to rutter, rutter-create, railz, railz-v2")
 
 
 def test_the_readme_conversion_example_is_what_refundmap_prints(cli, tmp_path, monkeypatch):
@@ -224,11 +224,22 @@ def test_the_readme_conversion_example_is_what_refundmap_prints(cli, tmp_path, m
     assert out + err == shown
 
 
-def test_railz_v2_converts_only_to_itself_for_now(cli, fixtures):
+def test_railz_v2_converts_to_rutter_and_back_to_itself(cli, fixtures):
     path = str(fixtures / "railz-v2/xero-list.json")
-    status, _, err = cli("convert", "-f", "railz-v2", "-t", "rutter", path)
-    assert status == 2
-    assert "cannot convert railz-v2 to rutter" in err
-    status, out, _ = cli("convert", "-f", "railz-v2", "-t", "railz-v2", "--indent", "2", path)
+    status, out, _ = cli(
+        "convert",
+        "-f",
+        "railz-v2",
+        "-t",
+        "rutter",
+        "--indent",
+        "2",
+        "--synced-at",
+        "2024-06-30T12:00:00.000Z",
+        path,
+    )
     assert status == 0
-    assert out == (fixtures / "expected/railz-v2/xero-list.railz-v2.json").read_text()
+    assert out == (fixtures / "expected/railz-v2/xero-list.rutter.json").read_text()
+    status, _, err = cli("convert", "-f", "railz-v2", "-t", "railz", path)
+    assert status == 2
+    assert "cannot convert railz-v2 to railz" in err

@@ -436,6 +436,8 @@ def test_invalid_input_is_a_validation_error_not_a_mapping_error():
 def _leaves(value, path=()):
     if isinstance(value, dict):
         for key, item in value.items():
+            if key == "type" and len(path) > 1 and path[-2] == "trackingCategoryRefs":
+                continue  # which field an entry is: carried by where its id goes
             yield from _leaves(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -482,3 +484,106 @@ def test_every_source_value_is_in_the_output_or_the_report(path, source, target)
         assert reported or _canonical(value) in values, (
             f"{where} = {value!r} is neither in the output nor in the report"
         )
+
+
+# -- Railz version 2 ---------------------------------------------------------------------
+
+
+def v2_refund(*lines, **changes):
+    refund = {
+        "id": "V-1",
+        "accountRef": {"id": "145"},
+        "postedDate": "2024-05-02",
+        "totalAmount": 10,
+        "lines": list(lines) or [{"amount": 10}],
+    }
+    refund.update(changes)
+    return refund
+
+
+def tracking(*entries):
+    return [{"id": i, "type": t} for t, i in entries]
+
+
+def test_a_v2_class_entry_is_the_line_class_and_back():
+    line = {"amount": 10, "trackingCategoryRefs": tracking(("class", "C1"))}
+    rutter = convert(v2_refund(line), "railz-v2", "rutter", synced_at=SYNCED).output
+    assert rutter["line_items"][0]["class_id"] == "C1"
+    back = convert(rutter, "rutter", "railz-v2").output
+    assert back["lines"][0]["trackingCategoryRefs"] == tracking(("class", "C1"))
+
+
+def test_two_class_entries_on_one_line_are_a_mapping_error():
+    line = {"amount": 10, "trackingCategoryRefs": tracking(("class", "C1"), ("class", "C2"))}
+    with pytest.raises(MappingError) as exc:
+        convert(v2_refund(line), "railz-v2", "rutter")
+    assert [(p.path, p.message) for p in exc.value.problems] == [
+        ("$.lines[0].trackingCategoryRefs", "more than one entry of type class; rutter holds one")
+    ]
+
+
+def test_the_refund_department_is_an_entry_on_every_v2_line():
+    refund = rutter_refund(department_id="D1")
+    refund["line_items"].append(dict(refund["line_items"][0], class_id=None))
+    result = convert(refund, "rutter", "railz-v2")
+    assert [line["trackingCategoryRefs"][-1] for line in result.output["lines"]] == [
+        {"id": "D1", "type": "department"}
+    ] * 2
+    derived = [e for e in result.report if e.source_path == "$.department_id"]
+    assert [e.target_path for e in derived] == [
+        "$.lines[0].trackingCategoryRefs[1]",
+        "$.lines[1].trackingCategoryRefs[0]",
+    ]
+    assert {e.kind for e in derived} == {Kind.DERIVED}
+
+
+def test_a_department_every_v2_line_shares_is_the_refund_department():
+    lines = [{"amount": 5, "trackingCategoryRefs": tracking(("department", "D1"))}] * 2
+    result = convert(v2_refund(*lines), "railz-v2", "rutter", synced_at=SYNCED)
+    assert result.output["department_id"] == "D1"
+    assert not [e for e in result.report if e.kind is Kind.DROPPED]
+
+
+def test_departments_that_differ_between_v2_lines_are_dropped():
+    lines = [
+        {"amount": 5, "trackingCategoryRefs": tracking(("department", "D1"))},
+        {"amount": 5, "trackingCategoryRefs": tracking(("department", "D2"))},
+        {"amount": 0},
+    ]
+    result = convert(v2_refund(*lines), "railz-v2", "rutter", synced_at=SYNCED)
+    assert result.output["department_id"] is None
+    assert sorted(e.source_path for e in result.report if e.kind is Kind.DROPPED) == [
+        "$.lines[0].trackingCategoryRefs[0]",
+        "$.lines[1].trackingCategoryRefs[0]",
+    ]
+
+
+@pytest.mark.parametrize("kind", ["location", "unknown"])
+def test_other_v2_tracking_entries_are_dropped_at_their_index(kind):
+    line = {"amount": 10, "trackingCategoryRefs": tracking(("class", "C1"), (kind, "X"))}
+    result = convert(v2_refund(line), "railz-v2", "rutter", synced_at=SYNCED)
+    assert ("$.lines[0].trackingCategoryRefs[1]", None) in entries(result, Kind.DROPPED)
+
+
+def test_v2_links_are_dropped_but_an_empty_list_is_nothing():
+    lines = [{"amount": 5, "links": [{"id": "INV-1"}]}, {"amount": 5, "links": []}]
+    result = convert(v2_refund(*lines), "railz-v2", "rutter", synced_at=SYNCED)
+    assert [e.source_path for e in result.report if "links" in e.source_path] == [
+        "$.lines[0].links"
+    ]
+
+
+def test_v2_pass_through_is_rutter_platform_data():
+    result = convert(
+        v2_refund(passThrough={"Status": "PAID"}), "railz-v2", "rutter", synced_at=SYNCED
+    )
+    assert result.output["platform_data"] == {"Status": "PAID"}
+    back = convert(result.output, "rutter", "railz-v2").output
+    assert back["passThrough"] == {"Status": "PAID"}
+
+
+def test_v2_quantities_are_integers_too():
+    refund = rutter_refund()
+    refund["line_items"][0]["item"]["quantity"] = 1.5
+    with pytest.raises(MappingError, match="Railz quantities are integers"):
+        convert(refund, "rutter", "railz-v2")

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from refundmap import FORMATS as REGISTRY
 from refundmap import MappingError, ValidationError, convert, validate
 from refundmap.jsonio import dumps
 from refundmap.mapping import PAIRS as CONVERSIONS
@@ -22,7 +23,7 @@ from refundmap.mapping import PAIRS as CONVERSIONS
 import strategies as s
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("rutter", "rutter-create", "railz")
+FORMATS = tuple(REGISTRY)
 PAIRS = sorted({(f, f) for f in FORMATS} | CONVERSIONS)
 SEEDS = {
     fmt: [json.loads(p.read_text()) for p in sorted((ROOT / "fixtures" / fmt).glob("*.json"))]

@@ -20,14 +20,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 import attrs
 
 from refundmap.codec import without_none
 from refundmap.dates import format_date
 from refundmap.formats import Format, get_format
-from refundmap.mapping.rules import MAKE, WRITE, Unmappable
+from refundmap.mapping.rules import APPLY, MAKE, WRITE, Unmappable
 from refundmap.mapping.table import ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
 from refundmap.models.rutter import DecimalString
 from refundmap.money import format_amount
@@ -82,6 +82,14 @@ class _Table:
     code: _Function
     source_class: type
     pending: list[tuple[int, Row]] = attrs.Factory(list)
+    applied: list[Row] = attrs.Factory(list)
+
+
+def _selector(keypath: str) -> tuple[str, str, str | None]:
+    """``trackingCategoryRefs[class].id`` -> (``trackingCategoryRefs``, ``class``, ``id``)."""
+    head, _, rest = keypath.partition(".")
+    key, _, kind = head.rstrip("]").partition("[")
+    return key, kind, rest or None
 
 
 class _Compiler:
@@ -138,6 +146,11 @@ class _Compiler:
 
     @staticmethod
     def _set(code: _Function, keypath: str, value: str) -> None:
+        if "[" in keypath:
+            key, kind, rest = _selector(keypath)
+            entry = f"{{{rest!r}: {value}, 'type': {kind!r}}}"
+            code(f"out.setdefault({key!r}, []).append({entry})")
+            return
         *parents, last = keypath.split(".")
         target = "out"
         for step in parents:
@@ -161,6 +174,9 @@ class _Compiler:
             self._row(table, index, row)
         for index, row in table.pending:
             self._make(code, index, row)
+        for row in table.applied:
+            rule = self.name(APPLY[row.apply or ""], "apply")
+            code(f"{rule}(src, out, run, sp, tp)")
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("if lines_total is not None:").indent()(
                 "run.lines_total(*lines_total, out, tp)"
@@ -175,6 +191,9 @@ class _Compiler:
     def _row(self, table: _Table, index: int, row: Row) -> None:
         code = table.code
         s, t = row.cell(self.source.name), row.cell(self.target.name)
+        if row.apply is not None and any(isinstance(c, str) and "[]" in c for c in (s, t)):
+            table.applied.append(row)  # a field at no one place: its rule does the work
+            return
         if not isinstance(s, str):
             if isinstance(t, str) and row.make is not None:
                 table.pending.append((index, row))
@@ -184,11 +203,16 @@ class _Compiler:
         if row.lines is not None:
             self._lines(table, index, row)
             return
-        self._read(code, table.source_class, s)
+        if "[" in s:
+            self._selected(table, row, s, t)
+            return
+        type_ = without_none(self._read(code, table.source_class, s))
         if row.make is not None and isinstance(t, str):
             table.pending.append((index, row))
             code(f"p{index} = v is None")
-        code("if v is not None:").indent()
+        # An empty list or object carries no value: nothing to copy or to report.
+        container = get_origin(type_) in (list, dict) or type_ in (list, dict)
+        code("if v:" if container else "if v is not None:").indent()
         where = f"sp + {_suffix(s)!r}"
         if isinstance(t, str):
             self._copy(code, row, where, t)
@@ -200,6 +224,46 @@ class _Compiler:
             code(f"add(_new(_Entry, (_OMITTED, {where}, None, {message!r})))")
         elif t is LINES_TOTAL:
             code(f"lines_total = ({where}, v)")
+        code.dedent()
+
+    def _selected(self, table: _Table, row: Row, s: str, t: Any) -> None:
+        """Read the entries of a typed list: one to copy, or each to report."""
+        code = table.code
+        key, kind, rest = _selector(s)
+        chain, list_type = self._attributes(table.source_class, key)
+        element = get_args(without_none(list_type))[0]
+        tail = self._attributes(element, rest)[0] if rest else []
+        rest_path = _suffix(rest) if rest else ""
+        where = f"sp + f'.{key}[{{_i}}]{rest_path}'"
+        entries = f"[(_i, x) for _i, x in enumerate(src.{chain[0]} or ()) if x.type == {kind!r}]"
+        if isinstance(t, str):
+            code(f"_m = {entries}")
+            message = f"more than one entry of type {kind}; {self.target.name} holds one"
+            code("v = None")
+            code("if len(_m) > 1:").indent()(
+                f"run.fail(sp + {_suffix(key)!r}, {message!r})"
+            ).dedent()
+            code("elif _m:").indent()
+            code("_i, v = _m[0]")
+            for attribute in tail:
+                code(f"if v is not None: v = v.{attribute}")
+            code.dedent()
+            code("if v is not None:").indent()
+            self._copy(code, row, where, t)
+            code.dedent()
+            return
+        code(f"for _i, v in {entries}:").indent()
+        for attribute in tail:
+            code(f"if v is not None: v = v.{attribute}")
+        kind_name, message = (
+            ("_DROPPED", f"{self.target.name} has no field for it")
+            if t is Marker.DROPPED
+            else (
+                "_OMITTED",
+                f"{self.source.name} bookkeeping; {self.target.name} has no place for it",
+            )
+        )
+        code(f"if v is not None: add(_new(_Entry, ({kind_name}, {where}, None, {message!r})))")
         code.dedent()
 
     def _copy(self, code: _Function, row: Row, where: str, t: str) -> None:

@@ -28,7 +28,7 @@ def _table(rows: Sequence[Row]) -> list[str]:
     ]
     for row in rows:
         cells = [_cell(row.cell(name)) for name in names]
-        rule = ", ".join(f"`{r}`" for r in (row.make, row.write) if r)
+        rule = ", ".join(f"`{r}`" for r in (row.make, row.write, row.apply) if r)
         note = "each line maps by the Line table" if row.lines else row.note
         lines.append("| " + " | ".join([*cells, rule, note]) + " |")
     return lines
@@ -51,8 +51,13 @@ def render() -> str:
         " sum of the line totals, and a conversion whose lines sum to another total"
         " reports it (and fails when lossless);",
         "- a *rule* in `refundmap/mapping/rules.py` makes the value when converting into"
-        " a format whose cell is a key and the source has none (`make`), or checks a"
-        " value on its way in (`write`).",
+        " a format whose cell is a key and the source has none (`make`), checks a"
+        " value on its way in (`write`), or maps a field that sits at no one place in"
+        " a format (`apply`: the refund's department is an entry on every Railz"
+        " version 2 line);",
+        "- `list[type].key` selects from a list of typed entries:"
+        " `trackingCategoryRefs[class].id` is the id of the line's one entry of type"
+        " `class`; other types are reported at their own index.",
         "",
         f"Synthesized Rutter ids are `uuid5({RUTTER_ID_NAMESPACE}, railz_id)`.",
         "",

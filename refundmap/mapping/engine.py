@@ -26,6 +26,9 @@ PAIRS: frozenset[tuple[str, str]] = frozenset(
         ("railz", "rutter"),
         ("railz", "rutter-create"),
         ("rutter", "rutter-create"),
+        ("rutter", "railz-v2"),
+        ("railz-v2", "rutter"),
+        ("railz-v2", "rutter-create"),
     }
 )
 

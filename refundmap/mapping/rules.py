@@ -17,7 +17,7 @@ import attrs
 
 from refundmap.report import Kind
 
-__all__ = ["MAKE", "RUTTER_ID_NAMESPACE", "WRITE", "Made", "Run", "Unmappable"]
+__all__ = ["APPLY", "MAKE", "RUTTER_ID_NAMESPACE", "WRITE", "Made", "Run", "Unmappable"]
 
 #: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``.
 #: Fixed, so that converting the same refund twice gives the same id.
@@ -68,6 +68,7 @@ class Run(Protocol):
     def synced_at(self) -> str: ...  # noqa: D102
     @property
     def count(self) -> int: ...  # noqa: D102
+    def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
 
 
 def _rutter_id(_src: Any, out: dict[str, Any], _run: Run) -> Made | None:
@@ -130,7 +131,7 @@ def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
 
 
 def _quantity(value: Any, run: Run) -> Made:
-    if run.target_name != "railz":
+    if not run.target_name.startswith("railz"):
         return Made(value)
     if value != value.to_integral_value():
         raise Unmappable(f"Railz quantities are integers, and {value} is not")
@@ -138,11 +139,65 @@ def _quantity(value: Any, run: Run) -> Made:
 
 
 def _platform(value: Any, run: Run) -> Made:
-    if run.target_name == "railz":
+    if run.target_name.startswith("railz"):
         service = _PLATFORMS.get(value, value.lower())
         return Made(service, Kind.DERIVED, f"Rutter's platform {value!r} is Railz's {service!r}")
     platform = _SERVICES.get(value, value.upper())
     return Made(platform, Kind.DERIVED, f"Railz's service {value!r} is Rutter's {platform!r}")
+
+
+def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+    """The refund's department and Railz version 2 lines' department entries.
+
+    Rutter has one department for the refund; a version 2 line has it as a
+    tracking category entry of type ``department``. Into version 2, every line
+    gets the refund's department (derived). Out of version 2, a department that
+    every line has, once and the same, is the refund's (derived); any other
+    department entry has no Rutter field (dropped).
+    """
+    if run.target_name == "railz-v2":
+        department = src.department_id
+        if department is None:
+            return
+        lines = out.get("lines") or []
+        if not lines:
+            message = "railz-v2 keeps a department on lines only, and there is no line"
+            run.note(Kind.DROPPED, sp + ".department_id", None, message)
+            return
+        for index, line in enumerate(lines):
+            entries = line.setdefault("trackingCategoryRefs", [])
+            entries.append({"id": department, "type": "department"})
+            target = f"{tp}.lines[{index}].trackingCategoryRefs[{len(entries) - 1}]"
+            run.note(
+                Kind.DERIVED,
+                sp + ".department_id",
+                target,
+                "the refund's department, on every line",
+            )
+        return
+    found = [
+        (index, position, entry)
+        for index, line in enumerate(src.lines or ())
+        for position, entry in enumerate(line.tracking_category_refs or ())
+        if entry.type == "department"
+    ]
+    if not found:
+        return
+    lines = src.lines or ()
+    shared = len(found) == len(lines) and len({e.id for _, _, e in found}) == 1
+    shared = shared and len({index for index, _, _ in found}) == len(lines)
+    for index, position, entry in found:
+        where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}]"
+        if shared:
+            out["department_id"] = entry.id
+            run.note(Kind.DERIVED, where, tp + ".department_id", "the department every line shares")
+            if entry.name is not None:
+                run.note(
+                    Kind.DROPPED, where + ".name", None, f"{run.target_name} has no field for it"
+                )
+        else:
+            message = f"{run.target_name} has no field for a department that not every line shares"
+            run.note(Kind.DROPPED, where, None, message)
 
 
 #: Rules that make a target value the source does not hold, by name.
@@ -161,4 +216,9 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
 WRITE: dict[str, Callable[[Any, Run], Made]] = {
     "quantity": _quantity,
     "platform": _platform,
+}
+
+#: Rules that map a field that sits at no one place in one of the formats, by name.
+APPLY: dict[str, Callable[[Any, dict[str, Any], Run, str, str], None]] = {
+    "department": _department,
 }
