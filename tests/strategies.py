@@ -332,3 +332,90 @@ def railz_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
     )
     single = record | page
     return single | st.lists(single, max_size=3)
+
+
+@st.composite
+def railz_v2_lines(
+    draw: st.DrawFn, currency: str | None, department: str | None, *, carried: bool
+) -> dict[str, Any]:
+    """A Railz version 2 line; ``carried``: only what Rutter holds (no location entries)."""
+    quantity = draw(st.integers(min_value=1, max_value=50))
+    unit = draw(money(currency, high=10**5))
+    line: dict[str, Any] = {}
+    _put(draw, line, "description", draw(maybe(texts)))
+    line["unitAmount"] = unit
+    line["quantity"] = quantity
+    if not carried:
+        _put(draw, line, "discountAmount", draw(maybe(money(currency, high=100))))
+        _put(draw, line, "taxAmount", draw(maybe(money(currency, high=100))))
+    _put(draw, line, "taxRateRef", _ref(draw, effectiveTaxRate=money(None, high=100)))
+    _put(draw, line, "inventoryRef", _ref(draw))
+    line["amount"] = quantity * unit
+    entries: list[dict[str, Any]] = []
+    if draw(st.booleans()):
+        entries.append({"id": draw(identifiers), "type": "class"})
+    if department is not None:
+        entries.append({"id": department, "type": "department"})
+    if not carried and draw(st.booleans()):
+        entries.append(
+            {"id": draw(identifiers), "type": draw(st.sampled_from(["location", "unknown"]))}
+        )
+    if entries or draw(st.booleans()):
+        line["trackingCategoryRefs"] = entries
+    _put(draw, line, "accountRef", _ref(draw))
+    if not carried and draw(st.booleans()):
+        line["links"] = [{"id": draw(identifiers)}]
+    return line
+
+
+@st.composite
+def railz_v2_refunds(draw: st.DrawFn, *, carried: bool = False) -> dict[str, Any]:
+    """A Railz version 2 refund whose header total adds up.
+
+    carried: what Rutter can hold, so that a round trip keeps it: an account, a
+    department on every line or on none, no location or unknown entries.
+    """
+    currency = draw(currencies)
+    department = draw(st.none() | identifiers)
+    lines = draw(
+        st.lists(
+            railz_v2_lines(currency, department, carried=carried),
+            min_size=1 if carried and department else 0,
+            max_size=10,
+        )
+    )
+    sub_total = sum((line["amount"] for line in lines), Decimal(0))
+    tax = draw(money(currency, high=10**4))
+    refund: dict[str, Any] = {"id": draw(identifiers)}
+    _put(draw, refund, "customerRef", _ref(draw))
+    refund["accountRef"] = {"id": draw(identifiers)} if carried else _ref(draw)
+    _put(draw, refund, "currencyRate", draw(maybe(money("KWD", high=1000))))
+    if lines:
+        refund["subTotal"] = sub_total
+        refund["taxAmount"] = tax
+    refund["totalAmount"] = sub_total + tax if lines else draw(money(currency))
+    _put(draw, refund, "memo", draw(maybe(texts)))
+    _put(draw, refund, "sourceModifiedDate", draw(maybe(date_text())))
+    refund["postedDate"] = draw(date_text())
+    if currency is not None:
+        refund["currency"] = currency
+    if lines or draw(st.booleans()):
+        refund["lines"] = lines
+    if draw(st.booleans()):
+        refund["passThrough"] = {"Status": draw(texts)}
+    return refund
+
+
+def railz_v2_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Railz version 2 document of any shape: record, list response, or an array."""
+    record = railz_v2_refunds(**kwargs)
+    page = st.builds(
+        lambda rs: {
+            "pagination": {"offset": 0, "limit": 100, "count": len(rs)},
+            "meta": {"serviceName": "xero", "connectionUuid": "CON-1"},
+            "data": rs,
+        },
+        st.lists(record, max_size=3),
+    )
+    single = record | page
+    return single | st.lists(single, max_size=3)

@@ -42,7 +42,15 @@ def records(document: Any, fmt: str) -> list[dict[str, Any]]:
 
 
 def _get(obj: Any, keypath: str) -> Any:
+    """The value at ``keypath``; ``list[type]`` selects typed entries, ``lines[]`` each line."""
+    if keypath.startswith("lines[]."):
+        return tuple(_get(line, keypath[len("lines[].") :]) for line in obj.get("lines") or ())
     for step in keypath.split("."):
+        if "[" in step:
+            key, kind = step.rstrip("]").split("[")
+            entries = [e for e in (obj or {}).get(key) or () if e.get("type") == kind]
+            obj = entries[0] if len(entries) == 1 else None
+            continue
         obj = obj.get(step) if isinstance(obj, dict) else None
     return obj
 
@@ -163,6 +171,20 @@ def test_rutter_to_railz_v2_to_rutter_keeps_every_mapped_field(document):
     before = [mapped(r, "rutter", "railz-v2") for r in records(document, "rutter")]
     after = [mapped(r, "rutter", "railz-v2") for r in records(back, "rutter")]
     assert after == before
+
+
+@given(s.railz_v2_documents(carried=True))
+def test_railz_v2_to_rutter_to_railz_v2_keeps_every_mapped_field(document):
+    there = convert(document, "railz-v2", "rutter", synced_at=SYNCED).output
+    back = convert(there, "rutter", "railz-v2", synced_at=SYNCED).output
+    before = [mapped(r, "railz-v2", "rutter") for r in records(document, "railz-v2")]
+    after = [mapped(r, "railz-v2", "rutter") for r in records(back, "railz-v2")]
+    assert after == before
+
+
+@given(s.railz_v2_documents(), st.sampled_from(["rutter", "rutter-create"]))
+def test_no_railz_v2_value_is_lost_silently(document, target):
+    _assert_nothing_lost(document, "railz-v2", target)
 
 
 @given(s.rutter_documents(whole=True, dated=True), st.sampled_from(["railz-v2"]))
