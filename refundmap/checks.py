@@ -15,7 +15,14 @@ from refundmap.models import railz, rutter
 from refundmap.money import EXACT, format_amount, tolerance
 from refundmap.report import Path
 
-__all__ = ["Finding", "check_railz", "check_railz_v2", "check_rutter", "check_rutter_create"]
+__all__ = [
+    "Finding",
+    "check_railz",
+    "check_railz_v2",
+    "check_railz_v2_push",
+    "check_rutter",
+    "check_rutter_create",
+]
 
 #: Where a figure does not add up, and why.
 Finding = tuple[Path, str]
@@ -201,4 +208,14 @@ def check_railz_v2(refund: railz.RefundV2, path: Path = ()) -> list[Finding]:
                         f" = {format_amount(expected)}",
                     )
                 )
+    return findings
+
+
+def check_railz_v2_push(refund: railz.PushRefundDataV2, path: Path = ()) -> list[Finding]:
+    """Check a Railz version 2 push body: its lines' discount percentages."""
+    findings: list[Finding] = []
+    for index, line in enumerate(refund.lines or []):
+        findings.extend(
+            _percentage(line.discount_percentage, (*path, "lines", index, "discountPercentage"))
+        )
     return findings

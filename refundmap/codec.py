@@ -26,7 +26,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from refundmap.dates import format_date, parse_date
+from refundmap.dates import Day, format_date, parse_date, parse_day
 from refundmap.jsonio import MAX_EXPONENT, check_numbers
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
@@ -81,6 +81,7 @@ _WORDS: dict[Any, str] = {
     str: "a string",
     Decimal: "a decimal amount",
     DecimalString: "a numeric string",
+    Day: "a calendar date (YYYY-MM-DD)",
     int: "an integer",
     bool: "true or false",
     date: "an ISO 8601 date or timestamp",
@@ -174,6 +175,7 @@ class Codec:
         conv.register_structure_hook(Decimal, structure_amount)
         conv.register_structure_hook(int, lambda value, _: parse_integer(value, strict=strict))
         conv.register_structure_hook(date, lambda value, _: parse_date(value))
+        conv.register_structure_hook(Day, lambda value, _: parse_day(value))
         conv.register_structure_hook(DecimalString, structure_decimal_string)
         conv.register_structure_hook_func(lambda t: t == JSONObject, structure_object)
         conv.register_structure_hook_factory(_is_optional, self._optional_hook)
@@ -260,6 +262,9 @@ class Codec:
         minimum = {
             self.key(f): f.metadata["min_items"] for f in fields if "min_items" in f.metadata
         }
+        longest = {
+            self.key(f): f.metadata["max_length"] for f in fields if "max_length" in f.metadata
+        }
         strict = self.strict
         name = cls.__name__
 
@@ -277,6 +282,12 @@ class Codec:
                         noted.append((value, unknown))
             if aliases:
                 value = self._resolve_aliases(value, aliases, extra)
+            for key, most in longest.items():
+                held = value.get(key)
+                if type(held) is str and len(held) > most:
+                    extra.append(
+                        KeyRuleError(key, f"expected at most {most} characters, got {len(held)}")
+                    )
             for key, least in minimum.items():
                 held = value.get(key)
                 if type(held) is list and len(held) < least:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import NewType
 
 from dateutil.parser import isoparse
 
 from refundmap.report import ValueRuleError, describe
 
-__all__ = ["DateError", "DateValue", "format_date", "parse_date"]
+__all__ = ["DateError", "DateValue", "Day", "format_date", "parse_date", "parse_day"]
 
 #: A date as the vendors send it: a bare calendar date or a timestamp.
 DateValue = date | datetime
+#: A calendar date only, no time (Railz's push bodies: ``format: date``).
+Day = NewType("Day", date)
 
 _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The form vendors send nearly always: the standard library parses it 80 times
@@ -61,6 +64,20 @@ def parse_date(text: object) -> date:
         if offset is None or abs(offset) >= timedelta(hours=24):
             raise DateError(f"not a possible UTC offset: {describe(text)}")
     return parsed
+
+
+def parse_day(text: object) -> date:
+    """Return ``text`` as a bare calendar date.
+
+    Raises:
+        DateError: for anything :func:`parse_date` refuses, and for a timestamp.
+    """
+    value = parse_date(text)
+    if isinstance(value, datetime):
+        raise DateError(
+            f"expected a calendar date (YYYY-MM-DD), got the timestamp {describe(text)}"
+        )
+    return value
 
 
 def format_date(value: date) -> str:

@@ -105,8 +105,19 @@ RAILZ_V2 = Format(
     check=checks.check_railz_v2,
 )
 
+RAILZ_V2_PUSH = Format(
+    name="railz-v2-push",
+    summary="the body of Railz's POST /v2/accounting/refunds",
+    naming=camel,
+    record=railz.PushRefundDataV2,
+    envelopes=(Shape("request", railz.PushRefundV2, "connectionUuid", "data"),),
+    check=checks.check_railz_v2_push,
+)
+
 #: Every format by name, in the order ``refundmap formats`` lists them.
-FORMATS: dict[str, Format] = {f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2)}
+FORMATS: dict[str, Format] = {
+    f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2, RAILZ_V2_PUSH)
+}
 
 
 def get_format(name: str | Format) -> Format:

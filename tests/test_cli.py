@@ -89,6 +89,7 @@ def test_formats_lists_every_format(cli):
         "rutter-create",
         "railz",
         "railz-v2",
+        "railz-v2-push",
     ]
 
 

@@ -289,3 +289,51 @@ def test_railz_v2_pass_through_is_kept_as_it_came():
 def test_railz_v1_fields_are_unknown_in_version_2():
     report = validate(railz_v2_refund(date="2024-05-02", currencyRef={"id": "EUR"}), "railz-v2")
     assert sorted(e.source_path for e in report) == ["$.currencyRef", "$.date"]
+
+
+# -- Railz version 2 push ------------------------------------------------------------------
+
+
+def push_body(**changes):
+    data = {
+        "accountRef": {"id": "200"},
+        "postedDate": "2021-03-09",
+        "totalAmount": 1,
+        "lines": [{"amount": 1, "quantity": 2.5}],
+    }
+    data.update(changes)
+    return {"connectionUuid": "CON-1", "data": data}
+
+
+def test_push_v2_posted_date_is_a_calendar_date():
+    validate(push_body(), "railz-v2-push")
+    assert paths_of(push_body(postedDate="2021-03-09T10:00:00Z"), "railz-v2-push") == {
+        "$.data.postedDate": (
+            'expected a calendar date (YYYY-MM-DD), got the timestamp "2021-03-09T10:00:00Z"'
+        )
+    }
+
+
+def test_push_v2_memo_is_at_most_4000_characters():
+    validate(push_body(memo="x" * 4000), "railz-v2-push")
+    assert paths_of(push_body(memo="x" * 4001), "railz-v2-push") == {
+        "$.data.memo": "expected at most 4000 characters, got 4001"
+    }
+
+
+def test_push_v2_needs_an_account_and_a_connection():
+    assert list(paths_of({"data": {"lines": []}, "connectionUuid": "C"}, "railz-v2-push")) == [
+        "$.data.accountRef"
+    ]
+    assert list(paths_of({"connectionUuid": 5, "data": push_body()["data"]}, "railz-v2-push")) == [
+        "$.connectionUuid"
+    ]
+
+
+def test_push_v2_quantity_may_be_fractional_and_refs_are_ids_only():
+    from refundmap.validation import load
+
+    model = load(push_body(), "railz-v2-push").parts[0].model
+    assert model.data.lines[0].quantity == Decimal("2.5")
+    body = push_body(customerRef={"id": "1", "name": "Amy"})
+    assert [e.source_path for e in validate(body, "railz-v2-push")] == ["$.data.customerRef.name"]

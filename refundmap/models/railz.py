@@ -14,17 +14,23 @@ from typing import Literal
 
 import attrs
 
+from refundmap.dates import Day
 from refundmap.models._base import JSONObject
 
 __all__ = [
     "Address",
     "CurrencyRef",
+    "IdRef",
     "Link",
     "ListResponse",
     "ListResponseV2",
     "Meta",
     "MetaV2",
     "Pagination",
+    "PushRefundDataV2",
+    "PushRefundLineV2",
+    "PushRefundV2",
+    "PushTrackingCategoryRef",
     "Ref",
     "Refund",
     "RefundLine",
@@ -243,3 +249,60 @@ class ListResponseV2:
     pagination: Pagination
     meta: MetaV2
     data: list[RefundV2]
+
+
+# -- version 2 push (POST /v2/accounting/refunds) ---------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class IdRef:
+    """A reference in a push body: the id alone."""
+
+    id: str
+
+
+@attrs.frozen(kw_only=True)
+class PushTrackingCategoryRef:
+    """A tracking category of a pushed line; Railz does not require its type."""
+
+    id: str
+    type: Literal["class", "department", "location", "unknown"] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PushRefundLineV2:
+    """A line of a version 2 push body; ``quantity`` may be fractional."""
+
+    description: str | None = None
+    inventory_ref: IdRef | None = None
+    tax_rate_ref: IdRef | None = None
+    amount: Decimal
+    unit_amount: Decimal | None = None
+    quantity: Decimal | None = None
+    discount_percentage: Decimal | None = None
+    account_ref: IdRef | None = None
+    tracking_category_refs: list[PushTrackingCategoryRef] | None = None
+    links: list[Link] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PushRefundDataV2:
+    """The refund of a version 2 push body: ``postedDate`` is a calendar date."""
+
+    pass_through: JSONObject | None = None
+    currency_rate: Decimal | None = None
+    total_amount: Decimal | None = None
+    memo: str | None = attrs.field(default=None, metadata={"max_length": 4000})
+    posted_date: Day | None = None
+    customer_ref: IdRef | None = None
+    account_ref: IdRef
+    currency: str | None = None
+    lines: list[PushRefundLineV2] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PushRefundV2:
+    """The whole body of ``POST /v2/accounting/refunds``."""
+
+    connection_uuid: str
+    data: PushRefundDataV2
