@@ -38,7 +38,9 @@ def test_one_input(data: bytes) -> None:
     with contextlib.suppress(ValidationError):
         validate(data, source, strict=strict)
     try:
-        result = convert(data, source, target, strict=strict, synced_at=SYNCED_AT)
+        result = convert(
+            data, source, target, strict=strict, synced_at=SYNCED_AT, connection_uuid="CON-fuzz"
+        )
     except (ValidationError, MappingError):
         return
     text = result.to_json()

@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument(
         "--synced-at", metavar="TIMESTAMP", help="Rutter's last_synced_at (default: now, UTC)"
     )
+    conv.add_argument(
+        "--connection-uuid", metavar="ID", help="the Railz connection of railz-v2-push bodies"
+    )
     conv.add_argument("--report", metavar="FILE", help="write the report as JSON to FILE")
     conv.add_argument(
         "--indent", type=int, metavar="N", help="indent JSON output by N spaces (not JSON Lines)"
@@ -268,6 +271,7 @@ class _Converter:
             strict=self.args.strict,
             lossless=self.args.lossless,
             synced_at=self.args.synced_at,
+            connection_uuid=self.args.connection_uuid,
         )
 
     def _record(self, name: str, line: int | None, result: Conversion) -> None:
@@ -289,6 +293,8 @@ class _Converter:
         for line, text in _documents(name, jsonl=jsonl):
             try:
                 result = self._convert(text)
+            except ValueError as exc:  # a run the arguments cannot serve (a missing id)
+                raise UsageError(f"{_where(name, line)}: {exc}") from None
             except (ValidationError, MappingError) as exc:
                 if jsonl and self.rejects is not None:
                     self._reject(name, line, text, exc)
@@ -351,6 +357,8 @@ def _run_convert(args: argparse.Namespace) -> int:
             f"cannot convert {args.source} to {args.target}; the conversions are {pairs},"
             " and each format to itself"
         )
+    if args.target == "railz-v2-push" and not args.connection_uuid and args.source != args.target:
+        raise UsageError("railz-v2-push bodies need the Railz connection: give --connection-uuid")
     try:
         # One time for the whole run, so that every record says the same.
         args.synced_at = conversion_time(args.synced_at)

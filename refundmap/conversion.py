@@ -71,6 +71,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
     strict: bool = False,
     lossless: bool = False,
     synced_at: datetime | str | None = None,
+    connection_uuid: str | None = None,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -84,6 +85,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
         lossless: fail where any value would be dropped or a total would change.
         synced_at: the conversion time written as Rutter's ``last_synced_at``
             (default: now, in UTC).
+        connection_uuid: the Railz connection a ``railz-v2-push`` body is for;
+            required to write one, except from push bodies that carry their own.
 
     Returns:
         The converted document and the report.
@@ -93,8 +96,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
         MappingError: the input is valid but ``target`` cannot hold it (or, when
             lossless, would lose a value); every problem is listed with its
             path in the source document.
-        ValueError: for an unknown format, a pair that is not converted, or a
-            ``synced_at`` that is not a timestamp.
+        ValueError: for an unknown format, a pair that is not converted, a
+            ``synced_at`` that is not a timestamp, or a missing ``connection_uuid``.
     """
     source, target = get_format(source), get_format(target)
     if not supported(source.name, target.name):
@@ -105,7 +108,16 @@ def convert(  # noqa: PLR0913 - the documented keywords
         )
     when = conversion_time(synced_at)
     loaded = load(document, source, strict=strict)
-    run = Run(source, target, synced_at=when)
+    if (
+        target.name == "railz-v2-push"
+        and connection_uuid is None
+        and (source is not target or any(part.shape.name == "record" for part in loaded.parts))
+    ):
+        raise ValueError(
+            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
+            " (--connection-uuid)"
+        )
+    run = Run(source, target, synced_at=when, params={"connection_uuid": connection_uuid})
     output = run.convert(loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -44,6 +44,9 @@ class Format:
     record: type[Any]
     envelopes: tuple[Shape, ...]
     check: Callable[[Any, Path], list[checks.Finding]]
+    #: For a format written as request bodies: wraps a record, given the
+    #: conversion's parameters (a push body's connection id).
+    request: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
 
     def shape_of(self, document: dict[str, Any]) -> Shape:
         """Return the shape of one decoded JSON object of this format."""
@@ -85,6 +88,7 @@ RUTTER_CREATE = Format(
     record=rutter.CreateRefund,
     envelopes=(Shape("request", rutter.CreateRequest, "customer_refund", "customer_refund"),),
     check=checks.check_rutter_create,
+    request=lambda record, _: {"customer_refund": record},
 )
 
 RAILZ = Format(
@@ -112,6 +116,7 @@ RAILZ_V2_PUSH = Format(
     record=railz.PushRefundDataV2,
     envelopes=(Shape("request", railz.PushRefundV2, "connectionUuid", "data"),),
     check=checks.check_railz_v2_push,
+    request=lambda record, params: {"connectionUuid": params["connection_uuid"], "data": record},
 )
 
 #: Every format by name, in the order ``refundmap formats`` lists them.

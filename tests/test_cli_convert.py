@@ -197,7 +197,9 @@ def test_unsupported_pair_and_bad_synced_at_are_usage_errors(cli):
 def test_formats_lists_the_conversions(cli):
     status, out, _ = cli("formats")
     assert status == 0
-    assert out.splitlines()[0].endswith("converts to rutter, rutter-create, railz, railz-v2")
+    assert out.splitlines()[0].endswith(
+        "converts to rutter, rutter-create, railz, railz-v2, railz-v2-push"
+    )
 
 
 def test_the_readme_conversion_example_is_what_refundmap_prints(cli, tmp_path, monkeypatch):

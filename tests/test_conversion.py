@@ -472,7 +472,9 @@ def _canonical(value):
 )
 def test_every_source_value_is_in_the_output_or_the_report(path, source, target):
     try:
-        result = convert(path.read_bytes(), source, target, synced_at=SYNCED)
+        result = convert(
+            path.read_bytes(), source, target, synced_at=SYNCED, connection_uuid=golden.CONNECTION
+        )
     except MappingError:
         pytest.skip("the target cannot hold this fixture (a golden mapping error)")
     named = [e.source_path for e in result.report]
@@ -587,3 +589,67 @@ def test_v2_quantities_are_integers_too():
     refund["line_items"][0]["item"]["quantity"] = 1.5
     with pytest.raises(MappingError, match="Railz quantities are integers"):
         convert(refund, "rutter", "railz-v2")
+
+
+# -- Railz version 2 push ----------------------------------------------------------------
+
+
+def test_a_push_body_needs_a_connection_id():
+    with pytest.raises(ValueError, match="needs the Railz connection"):
+        convert(rutter_refund(), "rutter", "railz-v2-push")
+    body = convert(rutter_refund(), "rutter", "railz-v2-push", connection_uuid="CON-7").output
+    assert list(body) == ["connectionUuid", "data"]
+    assert body["connectionUuid"] == "CON-7"
+
+
+def test_a_push_body_keeps_its_own_connection_unless_one_is_given():
+    body = {"connectionUuid": "CON-A", "data": {"accountRef": {"id": "1"}, "totalAmount": 1}}
+    assert convert(body, "railz-v2-push", "railz-v2-push").output["connectionUuid"] == "CON-A"
+    given = convert(body, "railz-v2-push", "railz-v2-push", connection_uuid="CON-B").output
+    assert given["connectionUuid"] == "CON-B"
+
+
+def test_a_timestamp_becomes_the_calendar_day_in_its_own_offset():
+    refund = rutter_refund(transaction_date="2023-01-02T23:30:00-05:00")
+    result = convert(refund, "rutter", "railz-v2-push", connection_uuid="C")
+    assert result.output["data"]["postedDate"] == "2023-01-02"
+    (entry,) = [e for e in result.report if e.target_path == "$.data.postedDate"]
+    assert entry.kind is Kind.DERIVED
+    assert entry.message == "the calendar day of 2023-01-02T23:30:00.000-05:00, in its own offset"
+
+
+def test_a_memo_longer_than_4000_characters_is_a_mapping_error_never_a_cut():
+    refund = rutter_refund(document_number="x" * 4001)
+    with pytest.raises(MappingError) as exc:
+        convert(refund, "rutter", "railz-v2-push", connection_uuid="C")
+    assert [p.path for p in exc.value.problems] == ["$.document_number"]
+    convert(
+        rutter_refund(document_number="x" * 4000), "rutter", "railz-v2-push", connection_uuid="C"
+    )
+
+
+def test_push_quantities_may_be_fractional():
+    refund = rutter_refund()
+    refund["line_items"][0]["item"]["quantity"] = 1.5
+    refund["line_items"][0]["total_amount"] = 185.175
+    body = convert(refund, "rutter", "railz-v2-push", connection_uuid="C").output
+    assert body["data"]["lines"][0]["quantity"] == Decimal("1.5")
+
+
+def test_push_references_are_ids_and_the_department_is_on_every_line():
+    body = convert(rutter_refund(), "rutter", "railz-v2-push", connection_uuid="C").output
+    line = body["data"]["lines"][0]
+    assert line["inventoryRef"] == {"id": "00000000-0000-0000-0000-000000000000"}
+    assert [e["type"] for e in line["trackingCategoryRefs"]] == ["class", "department"]
+
+
+def test_push_from_the_command_line_needs_connection_uuid(cli, fixtures):
+    path = str(fixtures / "rutter/seed-fetch.json")
+    status, _, err = cli("convert", "-f", "rutter", "-t", "railz-v2-push", path)
+    assert status == 2
+    assert "give --connection-uuid" in err
+    status, out, _ = cli(
+        "convert", "-f", "rutter", "-t", "railz-v2-push", "--connection-uuid", "C", path
+    )
+    assert status == 0
+    assert json.loads(out)["connectionUuid"] == "C"

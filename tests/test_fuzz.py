@@ -37,7 +37,14 @@ def oracle(data: bytes | str | Any, source: str, target: str, *, strict: bool) -
     with contextlib.suppress(ValidationError):
         validate(data, source, strict=strict)
     try:
-        result = convert(data, source, target, strict=strict, synced_at="2024-06-30T12:00:00Z")
+        result = convert(
+            data,
+            source,
+            target,
+            strict=strict,
+            synced_at="2024-06-30T12:00:00Z",
+            connection_uuid="CON-fuzz",
+        )
     except (ValidationError, MappingError):
         return
     text = result.to_json()

@@ -182,12 +182,12 @@ def test_railz_v2_to_rutter_to_railz_v2_keeps_every_mapped_field(document):
     assert after == before
 
 
-@given(s.railz_v2_documents(), st.sampled_from(["rutter", "rutter-create"]))
+@given(s.railz_v2_documents(), st.sampled_from(["rutter", "rutter-create", "railz-v2-push"]))
 def test_no_railz_v2_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "railz-v2", target)
 
 
-@given(s.rutter_documents(whole=True, dated=True), st.sampled_from(["railz-v2"]))
+@given(s.rutter_documents(whole=True, dated=True), st.sampled_from(["railz-v2", "railz-v2-push"]))
 def test_no_rutter_value_is_lost_silently_in_railz_v2(document, target):
     _assert_nothing_lost(document, "rutter", target)
 
@@ -223,7 +223,7 @@ def test_consistent_railz_refunds_convert_without_arithmetic_warnings(document):
 
 def _assert_nothing_lost(document: Any, source: str, target: str) -> None:
     try:
-        result = convert(document, source, target, synced_at=SYNCED)
+        result = convert(document, source, target, synced_at=SYNCED, connection_uuid="CON-1")
     except MappingError:
         return  # refused as a whole, with every reason: nothing is silently lost
     named = [e.source_path for e in result.report]
@@ -239,7 +239,7 @@ def test_no_rutter_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "rutter", target)
 
 
-@given(s.railz_documents(), st.sampled_from(["rutter", "rutter-create"]))
+@given(s.railz_documents(), st.sampled_from(["rutter", "rutter-create", "railz-v2-push"]))
 def test_no_railz_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "railz", target)
 
@@ -277,7 +277,7 @@ def test_arbitrary_json_raises_only_refundmap_errors(value, pair, strict):
     with contextlib.suppress(ValidationError):
         validate(value, source, strict=strict)
     with contextlib.suppress(ValidationError, MappingError):
-        convert(value, source, target, strict=strict, synced_at=SYNCED)
+        convert(value, source, target, strict=strict, synced_at=SYNCED, connection_uuid="CON-1")
 
 
 @given(st.binary(max_size=200) | st.text(max_size=200), st.sampled_from(FORMATS))

@@ -25,7 +25,7 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from refundmap.codec import without_none
-from refundmap.dates import format_date
+from refundmap.dates import Day, format_date
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import APPLY, MAKE, WRITE, Unmappable
 from refundmap.mapping.table import ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
@@ -112,6 +112,7 @@ class _Compiler:
             "_new": tuple.__new__,
         }
         self.finishers: dict[type, str] = {}
+        self.names["_unstructure"] = self.tgt_codec.unstructure
 
     def name(self, value: Any, hint: str) -> str:
         """Return a global name bound to ``value`` in the generated module."""
@@ -347,12 +348,15 @@ class _Compiler:
         code(f"v = d.get({key!r})")
         if attrs.has(base):
             code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
-        elif base is date:
+        elif base is date or base is Day:
             code("if v is not None and type(v) is not str: v = format_date(v)")
         elif base is DecimalString:
             code("if v is not None and type(v) is not str: v = format_amount(v)")
         elif base is Decimal:
             code("if type(v) is int: v = Decimal(v)")
+        elif get_origin(base) is list and attrs.has(get_args(base)[0]):
+            # A list copied whole (links) holds source models: write them as data.
+            code("if v and type(v[0]) is not dict: v = _unstructure(v)")
         if field.default is not attrs.NOTHING:
             code(f"if v is not None: r[{key!r}] = v")
         elif type(None) in get_args(field.type):

@@ -29,6 +29,9 @@ PAIRS: frozenset[tuple[str, str]] = frozenset(
         ("rutter", "railz-v2"),
         ("railz-v2", "rutter"),
         ("railz-v2", "rutter-create"),
+        ("rutter", "railz-v2-push"),
+        ("railz", "railz-v2-push"),
+        ("railz-v2", "railz-v2-push"),
     }
 )
 
@@ -36,8 +39,16 @@ PAIRS: frozenset[tuple[str, str]] = frozenset(
 class Run:
     """One conversion: the formats, the time, and the report as it grows."""
 
-    def __init__(self, source: Format, target: Format, *, synced_at: str) -> None:
+    def __init__(
+        self,
+        source: Format,
+        target: Format,
+        *,
+        synced_at: str,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         self.source = source
+        self.params = params or {}
         self.target = target
         self.source_name = source.name
         self.target_name = target.name
@@ -108,7 +119,7 @@ class Run:
 
     def convert(self, loaded: Loaded) -> Any:
         """Return the target document for ``loaded``, keeping its shape."""
-        if self.target.name == "rutter-create":
+        if self.target.request is not None:
             bodies = [body for part in loaded.parts for body in self._bodies(part, loaded)]
             many = loaded.is_array or any(part.shape.many for part in loaded.parts)
             return bodies if many else next(iter(bodies), None)
@@ -128,19 +139,27 @@ class Run:
         return codec_for(self.target, strict=False).unstructure(model)
 
     def _bodies(self, part: Part, loaded: Loaded) -> Iterator[dict[str, Any]]:
+        request = self.target.request
+        assert request is not None  # noqa: S101 - only formats written as bodies come here
         if self.source is self.target:
             body = self._unstructure(part.model)
-            yield {"customer_refund": body} if part.shape.name == "record" else body
+            if part.shape.name == "record":
+                yield request(body, self.params)
+            elif self.params.get("connection_uuid") and "connectionUuid" in body:
+                yield {**body, "connectionUuid": self.params["connection_uuid"]}
+            else:
+                yield body
             return
         self._omit_envelope(part)
         many = loaded.is_array or any(p.shape.many for p in loaded.parts)
+        key = self.target.naming(self.target.envelopes[0].records or "")
         for path, record in self._records(part):
             index = self._bodies_written
             self._bodies_written += 1
-            target_path: Path = (index, "customer_refund") if many else ("customer_refund",)
+            target_path: Path = (index, key) if many else (key,)
             finished = self._record(record, path, target_path)
             if finished is not None:
-                yield {"customer_refund": finished}
+                yield request(finished, self.params)
 
     def _document(self, part: Part) -> Any:
         if self.source is self.target:

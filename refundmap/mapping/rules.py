@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 import attrs
 
+from refundmap.dates import format_date
 from refundmap.report import Kind
 
 __all__ = ["APPLY", "MAKE", "RUTTER_ID_NAMESPACE", "WRITE", "Made", "Run", "Unmappable"]
@@ -82,6 +84,8 @@ def _rutter_id(_src: Any, out: dict[str, Any], _run: Run) -> Made | None:
 def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     if run.target_name.startswith("rutter"):
         raise Unmappable("Rutter requires account_id, and the refund has no accountRef")
+    if run.target_name == "railz-v2-push":
+        raise Unmappable("railz-v2-push requires accountRef, and the refund has no account")
     return None
 
 
@@ -130,12 +134,36 @@ def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(run.count, Kind.DERIVED, "the number of records")
 
 
+#: Formats whose line quantities are integers.
+_WHOLE_QUANTITIES = frozenset({"railz", "railz-v2"})
+#: Formats that keep a refund's department on its lines.
+_DEPARTMENT_ON_LINES = frozenset({"railz-v2", "railz-v2-push"})
+#: The longest memo a Railz push body takes.
+MAX_MEMO = 4000
+
+
 def _quantity(value: Any, run: Run) -> Made:
-    if not run.target_name.startswith("railz"):
+    if run.target_name not in _WHOLE_QUANTITIES:
         return Made(value)
     if value != value.to_integral_value():
         raise Unmappable(f"Railz quantities are integers, and {value} is not")
     return Made(int(value))
+
+
+def _day(value: Any, run: Run) -> Made:
+    if run.target_name != "railz-v2-push" or not isinstance(value, datetime):
+        return Made(value)
+    day = value.date()  # the calendar day in the timestamp's own offset
+    return Made(day, Kind.DERIVED, f"the calendar day of {format_date(value)}, in its own offset")
+
+
+def _memo(value: Any, run: Run) -> Made:
+    if run.target_name == "railz-v2-push" and len(value) > MAX_MEMO:
+        raise Unmappable(
+            f"railz-v2-push takes a memo of at most {MAX_MEMO:,} characters, and this one has"
+            f" {len(value):,}; it is not cut"
+        )
+    return Made(value)
 
 
 def _platform(value: Any, run: Run) -> Made:
@@ -155,7 +183,24 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
     every line has, once and the same, is the refund's (derived); any other
     department entry has no Rutter field (dropped).
     """
-    if run.target_name == "railz-v2":
+    if run.target_name in _DEPARTMENT_ON_LINES:
+        if run.source_name == "railz-v2":  # a line's department entries stay on that line
+            pairs = zip(out.get("lines") or [], src.lines or (), strict=False)
+            for index, (line, source) in enumerate(pairs):
+                for position, entry in enumerate(source.tracking_category_refs or ()):
+                    if entry.type != "department":
+                        continue
+                    line.setdefault("trackingCategoryRefs", []).append(
+                        {"id": entry.id, "type": "department"}
+                    )
+                    if entry.name is not None:
+                        where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}].name"
+                        run.note(
+                            Kind.DROPPED, where, None, f"{run.target_name} has no field for it"
+                        )
+            return
+        if run.source_name != "rutter":
+            return
         department = src.department_id
         if department is None:
             return
@@ -216,6 +261,8 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
 WRITE: dict[str, Callable[[Any, Run], Made]] = {
     "quantity": _quantity,
     "platform": _platform,
+    "day": _day,
+    "memo": _memo,
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.
