@@ -39,7 +39,14 @@ def test_one_input(data: bytes) -> None:
         validate(data, source, strict=strict)
     try:
         result = convert(
-            data, source, target, strict=strict, synced_at=SYNCED_AT, connection_uuid="CON-fuzz"
+            data,
+            source,
+            target,
+            strict=strict,
+            synced_at=SYNCED_AT,
+            connection_uuid="CON-fuzz",
+            business_name="Fuzz",
+            service_name="xero",
         )
     except (ValidationError, MappingError):
         return

@@ -18,6 +18,7 @@ from refundmap.report import Path
 __all__ = [
     "Finding",
     "check_railz",
+    "check_railz_push",
     "check_railz_v2",
     "check_railz_v2_push",
     "check_rutter",
@@ -219,3 +220,12 @@ def check_railz_v2_push(refund: railz.PushRefundDataV2, path: Path = ()) -> list
             _percentage(line.discount_percentage, (*path, "lines", index, "discountPercentage"))
         )
     return findings
+
+
+def check_railz_push(_refund: railz.PushRefundData, _path: Path = ()) -> list[Finding]:
+    """Check a Railz version 1 push body: nothing to check.
+
+    Its lines have a total and no quantity or price, and Railz does not say how
+    the refund's total relates to them.
+    """
+    return []

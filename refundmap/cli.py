@@ -123,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument(
         "--connection-uuid", metavar="ID", help="the Railz connection of railz-v2-push bodies"
     )
+    conv.add_argument("--business-name", metavar="NAME", help="the business of railz-push bodies")
+    conv.add_argument(
+        "--service-name", metavar="NAME", help="xero or quickbooks, for railz-push bodies"
+    )
     conv.add_argument("--report", metavar="FILE", help="write the report as JSON to FILE")
     conv.add_argument(
         "--indent", type=int, metavar="N", help="indent JSON output by N spaces (not JSON Lines)"
@@ -272,6 +276,8 @@ class _Converter:
             lossless=self.args.lossless,
             synced_at=self.args.synced_at,
             connection_uuid=self.args.connection_uuid,
+            business_name=self.args.business_name,
+            service_name=self.args.service_name,
         )
 
     def _record(self, name: str, line: int | None, result: Conversion) -> None:
@@ -359,6 +365,12 @@ def _run_convert(args: argparse.Namespace) -> int:
         )
     if args.target == "railz-v2-push" and not args.connection_uuid and args.source != args.target:
         raise UsageError("railz-v2-push bodies need the Railz connection: give --connection-uuid")
+    if (
+        args.target == "railz-push"
+        and args.source != args.target
+        and not (args.business_name and args.service_name)
+    ):
+        raise UsageError("railz-push bodies need --business-name and --service-name")
     try:
         # One time for the whole run, so that every record says the same.
         args.synced_at = conversion_time(args.synced_at)

@@ -63,6 +63,16 @@ def conversion_time(value: datetime | str | None = None) -> str:
     return format_date(moment)
 
 
+def _check_push_connection(business_name: str | None, service_name: str | None) -> None:
+    if business_name is None or service_name is None:
+        raise ValueError(
+            "a railz-push body needs the business it is for: give business_name and"
+            " service_name (--business-name, --service-name)"
+        )
+    if service_name not in ("xero", "quickbooks"):
+        raise ValueError(f"railz-push takes service_name xero or quickbooks, not {service_name!r}")
+
+
 def convert(  # noqa: PLR0913 - the documented keywords
     document: Any,
     source: str | Format,
@@ -72,6 +82,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
     lossless: bool = False,
     synced_at: datetime | str | None = None,
     connection_uuid: str | None = None,
+    business_name: str | None = None,
+    service_name: str | None = None,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -87,6 +99,9 @@ def convert(  # noqa: PLR0913 - the documented keywords
             (default: now, in UTC).
         connection_uuid: the Railz connection a ``railz-v2-push`` body is for;
             required to write one, except from push bodies that carry their own.
+        business_name: the business a ``railz-push`` body is for; with
+            ``service_name`` (``xero`` or ``quickbooks``), required likewise.
+        service_name: the accounting service of a ``railz-push`` body.
 
     Returns:
         The converted document and the report.
@@ -97,7 +112,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
             lossless, would lose a value); every problem is listed with its
             path in the source document.
         ValueError: for an unknown format, a pair that is not converted, a
-            ``synced_at`` that is not a timestamp, or a missing ``connection_uuid``.
+            ``synced_at`` that is not a timestamp, or a missing push parameter.
     """
     source, target = get_format(source), get_format(target)
     if not supported(source.name, target.name):
@@ -117,7 +132,16 @@ def convert(  # noqa: PLR0913 - the documented keywords
             "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
             " (--connection-uuid)"
         )
-    run = Run(source, target, synced_at=when, params={"connection_uuid": connection_uuid})
+    if target.name == "railz-push" and (
+        source is not target or any(part.shape.name == "record" for part in loaded.parts)
+    ):
+        _check_push_connection(business_name, service_name)
+    params = {
+        "connection_uuid": connection_uuid,
+        "business_name": business_name,
+        "service_name": service_name,
+    }
+    run = Run(source, target, synced_at=when, params=params)
     output = run.convert(loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)

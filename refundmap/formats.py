@@ -119,9 +119,25 @@ RAILZ_V2_PUSH = Format(
     request=lambda record, params: {"connectionUuid": params["connection_uuid"], "data": record},
 )
 
+RAILZ_PUSH = Format(
+    name="railz-push",
+    summary="the body of Railz's version 1 POST /refunds",
+    naming=camel,
+    record=railz.PushRefundData,
+    envelopes=(Shape("request", railz.PushRefund, "connection", "data"),),
+    check=checks.check_railz_push,
+    request=lambda record, params: {
+        "connection": {
+            "businessName": params["business_name"],
+            "serviceName": params["service_name"],
+        },
+        "data": record,
+    },
+)
+
 #: Every format by name, in the order ``refundmap formats`` lists them.
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2, RAILZ_V2_PUSH)
+    f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2, RAILZ_V2_PUSH, RAILZ_PUSH)
 }
 
 

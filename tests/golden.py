@@ -17,6 +17,12 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECTED = FIXTURES / "expected"
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 CONNECTION = "CON-00000000-0000-0000-0000-000000000000"
+#: What the push bodies need: a Railz connection, or a business and its service.
+PUSH_PARAMETERS = {
+    "connection_uuid": CONNECTION,
+    "business_name": "Northwind Outfitters",
+    "service_name": "quickbooks",
+}
 
 
 def cases() -> Iterator[tuple[Path, str, str]]:
@@ -41,9 +47,7 @@ def _text(value: object) -> str:
 def run(path: Path, source: str, target: str) -> tuple[str, str]:
     """Return a case's output and report, as kept; a mapping error is kept as its problems."""
     try:
-        result = convert(
-            path.read_bytes(), source, target, synced_at=SYNCED_AT, connection_uuid=CONNECTION
-        )
+        result = convert(path.read_bytes(), source, target, synced_at=SYNCED_AT, **PUSH_PARAMETERS)
     except MappingError as exc:
         return _text({"mapping_error": [p.to_dict() for p in exc.problems]}), _text([])
     return result.to_json(indent=2) + "\n", _text([e.to_dict() for e in result.report])

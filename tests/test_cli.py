@@ -90,6 +90,7 @@ def test_formats_lists_every_format(cli):
         "railz",
         "railz-v2",
         "railz-v2-push",
+        "railz-push",
     ]
 
 

@@ -198,7 +198,7 @@ def test_formats_lists_the_conversions(cli):
     status, out, _ = cli("formats")
     assert status == 0
     assert out.splitlines()[0].endswith(
-        "converts to rutter, rutter-create, railz, railz-v2, railz-v2-push"
+        "converts to rutter, rutter-create, railz, railz-v2, railz-v2-push, railz-push"
     )
 
 

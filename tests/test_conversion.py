@@ -473,7 +473,7 @@ def _canonical(value):
 def test_every_source_value_is_in_the_output_or_the_report(path, source, target):
     try:
         result = convert(
-            path.read_bytes(), source, target, synced_at=SYNCED, connection_uuid=golden.CONNECTION
+            path.read_bytes(), source, target, synced_at=SYNCED, **golden.PUSH_PARAMETERS
         )
     except MappingError:
         pytest.skip("the target cannot hold this fixture (a golden mapping error)")
@@ -653,3 +653,66 @@ def test_push_from_the_command_line_needs_connection_uuid(cli, fixtures):
     )
     assert status == 0
     assert json.loads(out)["connectionUuid"] == "C"
+
+
+# -- Railz version 1 push -------------------------------------------------------------------
+
+PUSH = {"business_name": "Northwind", "service_name": "quickbooks"}
+
+
+def test_a_v1_push_body_needs_its_business_and_service():
+    with pytest.raises(ValueError, match="needs the business"):
+        convert(rutter_refund(), "rutter", "railz-push")
+    with pytest.raises(ValueError, match="xero or quickbooks, not 'netsuite'"):
+        convert(rutter_refund(), "rutter", "railz-push", business_name="B", service_name="netsuite")
+    body = convert(rutter_refund(), "rutter", "railz-push", **PUSH).output
+    assert body["connection"] == {"businessName": "Northwind", "serviceName": "quickbooks"}
+
+
+def test_v1_push_references_are_bare_ids_and_lines_have_three_fields():
+    data = convert(rutter_refund(), "rutter", "railz-push", **PUSH).output["data"]
+    assert data["accountRef"] == data["customerRef"] == "00000000-0000-0000-0000-000000000000"
+    assert data["date"] == "2023-01-02"
+    assert list(data["lines"][0]) == ["inventoryRef", "taxRef", "totalAmount"]
+
+
+def test_v1_push_requires_a_customer_and_a_date():
+    with pytest.raises(MappingError) as exc:
+        convert(
+            rutter_refund(customer_id=None, transaction_date=None), "rutter", "railz-push", **PUSH
+        )
+    assert [p.message for p in exc.value.problems] == [
+        "railz-push requires customerRef, and there is no value for it"
+    ]
+
+
+def test_what_a_v1_push_line_cannot_hold_is_dropped():
+    result = convert(rutter_refund(), "rutter", "railz-push", **PUSH)
+    dropped = {e.source_path for e in result.report if e.kind is Kind.DROPPED}
+    assert {
+        "$.line_items[0].description",
+        "$.line_items[0].item.quantity",
+        "$.line_items[0].item.unit_amount",
+        "$.line_items[0].account_id",
+    } <= dropped
+
+
+def test_v1_push_from_the_command_line_needs_business_and_service(cli, fixtures):
+    path = str(fixtures / "rutter/seed-fetch.json")
+    status, _, err = cli("convert", "-f", "rutter", "-t", "railz-push", path)
+    assert status == 2
+    assert "--business-name and --service-name" in err
+    status, out, _ = cli(
+        "convert",
+        "-f",
+        "rutter",
+        "-t",
+        "railz-push",
+        "--business-name",
+        "B",
+        "--service-name",
+        "xero",
+        path,
+    )
+    assert status == 0
+    assert json.loads(out)["connection"] == {"businessName": "B", "serviceName": "xero"}

@@ -44,6 +44,8 @@ def oracle(data: bytes | str | Any, source: str, target: str, *, strict: bool) -
             strict=strict,
             synced_at="2024-06-30T12:00:00Z",
             connection_uuid="CON-fuzz",
+            business_name="Fuzz",
+            service_name="xero",
         )
     except (ValidationError, MappingError):
         return

@@ -223,7 +223,15 @@ def test_consistent_railz_refunds_convert_without_arithmetic_warnings(document):
 
 def _assert_nothing_lost(document: Any, source: str, target: str) -> None:
     try:
-        result = convert(document, source, target, synced_at=SYNCED, connection_uuid="CON-1")
+        result = convert(
+            document,
+            source,
+            target,
+            synced_at=SYNCED,
+            connection_uuid="CON-1",
+            business_name="B",
+            service_name="xero",
+        )
     except MappingError:
         return  # refused as a whole, with every reason: nothing is silently lost
     named = [e.source_path for e in result.report]
@@ -277,7 +285,16 @@ def test_arbitrary_json_raises_only_refundmap_errors(value, pair, strict):
     with contextlib.suppress(ValidationError):
         validate(value, source, strict=strict)
     with contextlib.suppress(ValidationError, MappingError):
-        convert(value, source, target, strict=strict, synced_at=SYNCED, connection_uuid="CON-1")
+        convert(
+            value,
+            source,
+            target,
+            strict=strict,
+            synced_at=SYNCED,
+            connection_uuid="CON-1",
+            business_name="B",
+            service_name="xero",
+        )
 
 
 @given(st.binary(max_size=200) | st.text(max_size=200), st.sampled_from(FORMATS))

@@ -32,6 +32,9 @@ PAIRS: frozenset[tuple[str, str]] = frozenset(
         ("rutter", "railz-v2-push"),
         ("railz", "railz-v2-push"),
         ("railz-v2", "railz-v2-push"),
+        ("rutter", "railz-push"),
+        ("railz", "railz-push"),
+        ("railz-v2", "railz-push"),
     }
 )
 
@@ -147,6 +150,8 @@ class Run:
                 yield request(body, self.params)
             elif self.params.get("connection_uuid") and "connectionUuid" in body:
                 yield {**body, "connectionUuid": self.params["connection_uuid"]}
+            elif self.params.get("business_name") and "connection" in body:
+                yield request(body["data"], self.params)
             else:
                 yield body
             return

@@ -84,8 +84,8 @@ def _rutter_id(_src: Any, out: dict[str, Any], _run: Run) -> Made | None:
 def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     if run.target_name.startswith("rutter"):
         raise Unmappable("Rutter requires account_id, and the refund has no accountRef")
-    if run.target_name == "railz-v2-push":
-        raise Unmappable("railz-v2-push requires accountRef, and the refund has no account")
+    if run.target_name in _PUSH:
+        raise Unmappable(f"{run.target_name} requires accountRef, and the refund has no account")
     return None
 
 
@@ -140,6 +140,8 @@ _WHOLE_QUANTITIES = frozenset({"railz", "railz-v2"})
 _DEPARTMENT_ON_LINES = frozenset({"railz-v2", "railz-v2-push"})
 #: The longest memo a Railz push body takes.
 MAX_MEMO = 4000
+#: Railz's push bodies: a calendar date, a memo of at most MAX_MEMO characters.
+_PUSH = frozenset({"railz-v2-push", "railz-push"})
 
 
 def _quantity(value: Any, run: Run) -> Made:
@@ -151,17 +153,17 @@ def _quantity(value: Any, run: Run) -> Made:
 
 
 def _day(value: Any, run: Run) -> Made:
-    if run.target_name != "railz-v2-push" or not isinstance(value, datetime):
+    if run.target_name not in _PUSH or not isinstance(value, datetime):
         return Made(value)
     day = value.date()  # the calendar day in the timestamp's own offset
     return Made(day, Kind.DERIVED, f"the calendar day of {format_date(value)}, in its own offset")
 
 
 def _memo(value: Any, run: Run) -> Made:
-    if run.target_name == "railz-v2-push" and len(value) > MAX_MEMO:
+    if run.target_name in _PUSH and len(value) > MAX_MEMO:
         raise Unmappable(
-            f"railz-v2-push takes a memo of at most {MAX_MEMO:,} characters, and this one has"
-            f" {len(value):,}; it is not cut"
+            f"{run.target_name} takes a memo of at most {MAX_MEMO:,} characters, and this one"
+            f" has {len(value):,}; it is not cut"
         )
     return Made(value)
 

@@ -27,7 +27,11 @@ __all__ = [
     "Meta",
     "MetaV2",
     "Pagination",
+    "PushConnection",
+    "PushRefund",
+    "PushRefundData",
     "PushRefundDataV2",
+    "PushRefundLine",
     "PushRefundLineV2",
     "PushRefundV2",
     "PushTrackingCategoryRef",
@@ -306,3 +310,47 @@ class PushRefundV2:
 
     connection_uuid: str
     data: PushRefundDataV2
+
+
+# -- version 1 push (POST /refunds) ----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PushConnection:
+    """The business a version 1 push body is for."""
+
+    business_name: str
+    service_name: Literal["xero", "quickbooks"]
+
+
+@attrs.frozen(kw_only=True)
+class PushRefundLine:
+    """A line of a version 1 push body: references are bare id strings."""
+
+    inventory_ref: str | None = None
+    tax_ref: str | None = None
+    total_amount: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PushRefundData:
+    """The refund of a version 1 push body: ``date`` is a calendar date."""
+
+    pass_through: JSONObject | None = None
+    currency_rate: Decimal | None = None
+    total_amount: Decimal
+    memo: str | None = attrs.field(default=None, metadata={"max_length": 4000})
+    customer_ref: str
+    account_ref: str
+    date: Day
+    invoice_ref: str | None = None
+    currency: str | None = None
+    lines: list[PushRefundLine] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PushRefund:
+    """The whole body of ``POST /refunds``."""
+
+    connection: PushConnection
+    data: PushRefundData
