@@ -242,6 +242,7 @@ def test_railz_v2_converts_to_rutter_and_back_to_itself(cli, fixtures):
     )
     assert status == 0
     assert out == (fixtures / "expected/railz-v2/xero-list.rutter.json").read_text()
-    status, _, err = cli("convert", "-f", "railz-v2", "-t", "railz", path)
+    push = str(fixtures / "railz-v2-push/openapi-example-body.json")
+    status, _, err = cli("convert", "-f", "railz-v2-push", "-t", "rutter", push)
     assert status == 2
-    assert "cannot convert railz-v2 to railz" in err
+    assert "cannot convert railz-v2-push to rutter" in err

@@ -182,7 +182,18 @@ def test_railz_v2_to_rutter_to_railz_v2_keeps_every_mapped_field(document):
     assert after == before
 
 
-@given(s.railz_v2_documents(), st.sampled_from(["rutter", "rutter-create", "railz-v2-push"]))
+@given(s.railz_documents(with_account=True))
+def test_railz_to_railz_v2_to_railz_keeps_every_mapped_field(document):
+    there = convert(document, "railz", "railz-v2", synced_at=SYNCED).output
+    back = convert(there, "railz-v2", "railz", synced_at=SYNCED).output
+    before = [mapped(r, "railz", "railz-v2") for r in records(document, "railz")]
+    after = [mapped(r, "railz", "railz-v2") for r in records(back, "railz")]
+    assert after == before
+
+
+@given(
+    s.railz_v2_documents(), st.sampled_from(["railz", "rutter", "rutter-create", "railz-v2-push"])
+)
 def test_no_railz_v2_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "railz-v2", target)
 
@@ -247,7 +258,9 @@ def test_no_rutter_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "rutter", target)
 
 
-@given(s.railz_documents(), st.sampled_from(["rutter", "rutter-create", "railz-v2-push"]))
+@given(
+    s.railz_documents(), st.sampled_from(["rutter", "rutter-create", "railz-v2", "railz-v2-push"])
+)
 def test_no_railz_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "railz", target)
 

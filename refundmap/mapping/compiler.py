@@ -112,7 +112,9 @@ class _Compiler:
             "_new": tuple.__new__,
         }
         self.finishers: dict[type, str] = {}
+        self.line_classes: set[type] = set()
         self.names["_unstructure"] = self.tgt_codec.unstructure
+        self.names["_source_data"] = self.src_codec.unstructure
 
     def name(self, value: Any, hint: str) -> str:
         """Return a global name bound to ``value`` in the generated module."""
@@ -148,9 +150,12 @@ class _Compiler:
     @staticmethod
     def _set(code: _Function, keypath: str, value: str) -> None:
         if "[" in keypath:
+            # Into the one entry of that type, made when it is not there yet.
             key, kind, rest = _selector(keypath)
-            entry = f"{{{rest!r}: {value}, 'type': {kind!r}}}"
-            code(f"out.setdefault({key!r}, []).append({entry})")
+            code(f"_l = out.setdefault({key!r}, [])")
+            code(f"_e = next((e for e in _l if e.get('type') == {kind!r}), None)")
+            code("if _e is None:").indent()(f"_e = {{'type': {kind!r}}}")("_l.append(_e)").dedent()
+            code(f"_e[{rest!r}] = {value}")
             return
         *parents, last = keypath.split(".")
         target = "out"
@@ -288,7 +293,9 @@ class _Compiler:
         assert isinstance(t, str)  # noqa: S101
         list_type = self._read(code, table.source_class, s, into="seq")
         element = get_args(without_none(list_type))[0]
-        line_mapper = self.table(f"line_{index}", row.lines or (), element, self._element(t))
+        target_element = self._element(t)
+        self.line_classes.add(target_element)
+        line_mapper = self.table(f"line_{index}", row.lines or (), element, target_element)
         if row.make is not None:
             table.pending.append((index, row))
             code(f"p{index} = not seq")
@@ -347,6 +354,8 @@ class _Compiler:
         base = without_none(field.type)
         code(f"v = d.get({key!r})")
         if attrs.has(base):
+            # An object copied whole (pagination) is still a source model: as data first.
+            code("if v is not None and type(v) is not dict: v = _source_data(v)")
             code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
         elif base is date or base is Day:
             code("if v is not None and type(v) is not str: v = format_date(v)")
@@ -355,8 +364,11 @@ class _Compiler:
         elif base is Decimal:
             code("if type(v) is int: v = Decimal(v)")
         elif get_origin(base) is list and attrs.has(get_args(base)[0]):
+            element = get_args(base)[0]
             # A list copied whole (links) holds source models: write them as data.
             code("if v and type(v[0]) is not dict: v = _unstructure(v)")
+            if element not in self.line_classes:  # lines are finished by their mapper
+                code(f"if v: v = [{self.finisher(element)}(x, run, sp) for x in v]")
         if field.default is not attrs.NOTHING:
             code(f"if v is not None: r[{key!r}] = v")
         elif type(None) in get_args(field.type):

@@ -35,6 +35,8 @@ PAIRS: frozenset[tuple[str, str]] = frozenset(
         ("rutter", "railz-push"),
         ("railz", "railz-push"),
         ("railz-v2", "railz-push"),
+        ("railz", "railz-v2"),
+        ("railz-v2", "railz"),
     }
 )
 

@@ -145,7 +145,7 @@ _PUSH = frozenset({"railz-v2-push", "railz-push"})
 
 
 def _quantity(value: Any, run: Run) -> Made:
-    if run.target_name not in _WHOLE_QUANTITIES:
+    if run.target_name not in _WHOLE_QUANTITIES or type(value) is int:
         return Made(value)
     if value != value.to_integral_value():
         raise Unmappable(f"Railz quantities are integers, and {value} is not")
@@ -233,6 +233,8 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
     lines = src.lines or ()
     shared = len(found) == len(lines) and len({e.id for _, _, e in found}) == 1
     shared = shared and len({index for index, _, _ in found}) == len(lines)
+    # Only Rutter has a refund-level department; Railz version 1 has none at all.
+    shared = shared and run.target_name.startswith("rutter")
     for index, position, entry in found:
         where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}]"
         if shared:
@@ -243,7 +245,11 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
                     Kind.DROPPED, where + ".name", None, f"{run.target_name} has no field for it"
                 )
         else:
-            message = f"{run.target_name} has no field for a department that not every line shares"
+            message = (
+                f"{run.target_name} has no field for a department that not every line shares"
+                if run.target_name.startswith("rutter")
+                else f"{run.target_name} has no field for it"
+            )
             run.note(Kind.DROPPED, where, None, message)
 
 
