@@ -192,13 +192,17 @@ def test_railz_to_railz_v2_to_railz_keeps_every_mapped_field(document):
 
 
 @given(
-    s.railz_v2_documents(), st.sampled_from(["railz", "rutter", "rutter-create", "railz-v2-push"])
+    s.railz_v2_documents(),
+    st.sampled_from(["railz", "rutter", "rutter-create", "railz-v2-push", "railz-push"]),
 )
 def test_no_railz_v2_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "railz-v2", target)
 
 
-@given(s.rutter_documents(whole=True, dated=True), st.sampled_from(["railz-v2", "railz-v2-push"]))
+@given(
+    s.rutter_documents(whole=True, dated=True),
+    st.sampled_from(["railz-v2", "railz-v2-push", "railz-push"]),
+)
 def test_no_rutter_value_is_lost_silently_in_railz_v2(document, target):
     _assert_nothing_lost(document, "rutter", target)
 
@@ -259,7 +263,8 @@ def test_no_rutter_value_is_lost_silently(document, target):
 
 
 @given(
-    s.railz_documents(), st.sampled_from(["rutter", "rutter-create", "railz-v2", "railz-v2-push"])
+    s.railz_documents(),
+    st.sampled_from(["rutter", "rutter-create", "railz-v2", "railz-v2-push", "railz-push"]),
 )
 def test_no_railz_value_is_lost_silently(document, target):
     _assert_nothing_lost(document, "railz", target)
