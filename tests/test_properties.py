@@ -85,6 +85,15 @@ def mapped(
     return view
 
 
+def assert_round_trip_keeps_mapped_fields(document: Any, source: str, via: str) -> None:
+    """``source`` -> ``via`` -> ``source`` keeps every field the table maps between them."""
+    there = convert(document, source, via, synced_at=SYNCED).output
+    back = convert(there, via, source, synced_at=SYNCED).output
+    before = [mapped(r, source, via) for r in records(document, source)]
+    after = [mapped(r, source, via) for r in records(back, source)]
+    assert after == before
+
+
 def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
     if isinstance(value, dict):
         return [
@@ -156,39 +165,23 @@ FOUND_TAX_RATE_REF = {
 @given(s.rutter_documents(whole=True, dated=True))
 @example(FOUND_TAX_RATE_REF)
 def test_rutter_to_railz_to_rutter_keeps_every_mapped_field(document):
-    there = convert(document, "rutter", "railz", synced_at=SYNCED).output
-    back = convert(there, "railz", "rutter", synced_at=SYNCED).output
-    before = [mapped(r, "rutter", "railz") for r in records(document, "rutter")]
-    after = [mapped(r, "rutter", "railz") for r in records(back, "rutter")]
-    assert after == before
+    assert_round_trip_keeps_mapped_fields(document, "rutter", "railz")
 
 
 @given(s.rutter_documents(whole=True, dated=True, min_lines=1))
 def test_rutter_to_railz_v2_to_rutter_keeps_every_mapped_field(document):
     # A refund's department travels on its lines, so every refund here has one.
-    there = convert(document, "rutter", "railz-v2", synced_at=SYNCED).output
-    back = convert(there, "railz-v2", "rutter", synced_at=SYNCED).output
-    before = [mapped(r, "rutter", "railz-v2") for r in records(document, "rutter")]
-    after = [mapped(r, "rutter", "railz-v2") for r in records(back, "rutter")]
-    assert after == before
+    assert_round_trip_keeps_mapped_fields(document, "rutter", "railz-v2")
 
 
 @given(s.railz_v2_documents(carried=True))
 def test_railz_v2_to_rutter_to_railz_v2_keeps_every_mapped_field(document):
-    there = convert(document, "railz-v2", "rutter", synced_at=SYNCED).output
-    back = convert(there, "rutter", "railz-v2", synced_at=SYNCED).output
-    before = [mapped(r, "railz-v2", "rutter") for r in records(document, "railz-v2")]
-    after = [mapped(r, "railz-v2", "rutter") for r in records(back, "railz-v2")]
-    assert after == before
+    assert_round_trip_keeps_mapped_fields(document, "railz-v2", "rutter")
 
 
 @given(s.railz_documents(with_account=True))
 def test_railz_to_railz_v2_to_railz_keeps_every_mapped_field(document):
-    there = convert(document, "railz", "railz-v2", synced_at=SYNCED).output
-    back = convert(there, "railz-v2", "railz", synced_at=SYNCED).output
-    before = [mapped(r, "railz", "railz-v2") for r in records(document, "railz")]
-    after = [mapped(r, "railz", "railz-v2") for r in records(back, "railz")]
-    assert after == before
+    assert_round_trip_keeps_mapped_fields(document, "railz", "railz-v2")
 
 
 @given(
@@ -209,11 +202,7 @@ def test_no_rutter_value_is_lost_silently_in_railz_v2(document, target):
 
 @given(s.railz_documents(with_account=True))
 def test_railz_to_rutter_to_railz_keeps_every_mapped_field(document):
-    there = convert(document, "railz", "rutter", synced_at=SYNCED).output
-    back = convert(there, "rutter", "railz", synced_at=SYNCED).output
-    before = [mapped(r, "railz", "rutter") for r in records(document, "railz")]
-    after = [mapped(r, "railz", "rutter") for r in records(back, "railz")]
-    assert after == before
+    assert_round_trip_keeps_mapped_fields(document, "railz", "rutter")
 
 
 # -- 2. consistent refunds stay consistent ------------------------------------------------
