@@ -9,11 +9,13 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.checks`: totals arithmetic;
 - :mod:`refundmap.formats`: the format registry;
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
+- :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
 - :mod:`refundmap.report`: report entries and errors.
 """
 
 from refundmap.conversion import Conversion, convert
 from refundmap.formats import FORMATS, Format
+from refundmap.references import Directory, Lookup, Reference
 from refundmap.report import (
     Entry,
     Kind,
@@ -27,11 +29,14 @@ from refundmap.validation import validate
 __all__ = [
     "FORMATS",
     "Conversion",
+    "Directory",
     "Entry",
     "Format",
     "Kind",
+    "Lookup",
     "MappingError",
     "Problem",
+    "Reference",
     "RefundmapError",
     "ValidationError",
     "convert",

@@ -8,7 +8,8 @@ of the currency's minor unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
 
 from refundmap.models import railz, rutter
@@ -53,15 +54,43 @@ def _rutter_lines(
             )
 
 
-def check_rutter(refund: rutter.CustomerRefund, path: Path = ()) -> list[Finding]:
-    """Check a Rutter refund: line totals, and the refund total against its lines.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+#: The references Rutter declares as UUIDs (its own ids): on the refund, and on a line.
+_REFUND_REFS = ("account_id", "customer_id", "class_id", "department_id", "tax_rate_id")
+_LINE_REFS = ("account_id", "tax_rate_id")  # a line's class_id is not declared a UUID
 
-    The total must be the lines' sum less the discount plus the tax, or, where
-    the lines include tax, the lines' sum less the discount.
+
+def _rutter_refs(
+    refund: rutter.CustomerRefund | rutter.CreateRefund, path: Path
+) -> Iterator[Finding]:
+    """Find reference ids that are not UUIDs: platform ids where Rutter's own belong."""
+    found: list[tuple[Path, str | None]] = [((key,), getattr(refund, key)) for key in _REFUND_REFS]
+    lines: Sequence[rutter.LineItem | rutter.CreateLineItem] = refund.line_items
+    for index, line in enumerate(lines):
+        where = ("line_items", index)
+        found.extend(((*where, key), getattr(line, key)) for key in _LINE_REFS)
+        if line.item is not None:
+            found.append(((*where, "item", "id"), line.item.id))
+    for at, value in found:
+        if value is not None and not _UUID.fullmatch(value):
+            yield (
+                (*path, *at),
+                f"{at[-1]} {value!r} is not a UUID: it looks like a platform id, where Rutter"
+                " expects its own id (a directory of references translates platform ids)",
+            )
+
+
+def check_rutter(refund: rutter.CustomerRefund, path: Path = ()) -> list[Finding]:
+    """Check a Rutter refund: reference ids, line totals, and the total against its lines.
+
+    Reference ids must be UUIDs (Rutter's own). The total must be the lines'
+    sum less the discount plus the tax, or, where the lines include tax, the
+    lines' sum less the discount.
     """
     currency = refund.currency_code
     with localcontext(EXACT):
-        findings = list(_rutter_lines(refund.line_items, path, currency))
+        findings = list(_rutter_refs(refund, path))
+        findings.extend(_rutter_lines(refund.line_items, path, currency))
         if not refund.line_items:
             return findings
         lines = sum((line.total_amount for line in refund.line_items), _ZERO)
@@ -84,9 +113,11 @@ def check_rutter(refund: rutter.CustomerRefund, path: Path = ()) -> list[Finding
 
 
 def check_rutter_create(refund: rutter.CreateRefund, path: Path = ()) -> list[Finding]:
-    """Check a Rutter create body: each line total against quantity x unit amount."""
+    """Check a Rutter create body: reference ids, each line total against quantity x unit amount."""
     with localcontext(EXACT):
-        return list(_rutter_lines(refund.line_items, path, refund.currency_code))
+        findings = list(_rutter_refs(refund, path))
+        findings.extend(_rutter_lines(refund.line_items, path, refund.currency_code))
+        return findings
 
 
 def _percentage(value: Decimal | None, path: Path) -> Iterator[Finding]:

@@ -25,6 +25,7 @@ from refundmap import jsonio
 from refundmap.conversion import Conversion, conversion_time, convert, supported
 from refundmap.formats import FORMATS
 from refundmap.mapping import PAIRS
+from refundmap.references import Directory
 from refundmap.report import Entry, Kind, MappingError, Problem, RefundmapError, ValidationError
 from refundmap.validation import validate
 
@@ -126,6 +127,19 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("--business-name", metavar="NAME", help="the business of railz-push bodies")
     conv.add_argument(
         "--service-name", metavar="NAME", help="xero or quickbooks, for railz-push bodies"
+    )
+    conv.add_argument(
+        "--refs",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="translate reference ids with FILE: Rutter reference list or fetch responses"
+        " (JSON), or CSV kind,rutter_id,platform_id,name; repeatable",
+    )
+    conv.add_argument(
+        "--require-refs",
+        action="store_true",
+        help="refuse a record whose reference ids cannot all be translated",
     )
     conv.add_argument("--report", metavar="FILE", help="write the report as JSON to FILE")
     conv.add_argument(
@@ -239,8 +253,11 @@ def _run_validate(args: argparse.Namespace) -> int:
 class _Converter:
     """One ``refundmap convert`` run: its options, counts, report and rejects."""
 
-    def __init__(self, args: argparse.Namespace, stack: ExitStack) -> None:
+    def __init__(
+        self, args: argparse.Namespace, stack: ExitStack, directory: Directory | None
+    ) -> None:
         self.args = args
+        self.directory = directory
         self.counts: Counter[str] = Counter()
         self.report: IO[str] | None = None
         self.rejects: IO[str] | None = None
@@ -278,10 +295,13 @@ class _Converter:
             connection_uuid=self.args.connection_uuid,
             business_name=self.args.business_name,
             service_name=self.args.service_name,
+            directory=self.directory,
+            require_refs=self.args.require_refs,
         )
 
     def _record(self, name: str, line: int | None, result: Conversion) -> None:
         self.counts["records"] += result.records
+        self.counts["untranslated"] += result.untranslated
         for entry in result.report:
             self.counts[str(entry.kind)] += 1
             if self.report is not None:
@@ -353,7 +373,36 @@ class _Converter:
         ]
         if self.rejects is not None:
             parts.append(f"{counts['rejected']} rejected")
-        return "refundmap: " + ", ".join(parts)
+        summary = "refundmap: " + ", ".join(parts)
+        untranslated = counts["untranslated"]
+        if untranslated:
+            fix = (
+                "add the missing ids to a --refs file"
+                if self.directory is not None
+                else "give --refs FILE (Rutter reference lists, or a CSV"
+                " kind,rutter_id,platform_id,name) to translate them"
+            )
+            summary += (
+                f"\nrefundmap: {_plural(untranslated, 'reference id')} copied untranslated"
+                f" into the other vendor's id space; {fix}"
+            )
+        return summary
+
+
+def _directory(files: Sequence[str]) -> Directory | None:
+    """Read the ``--refs`` files, before any input, or say what is wrong with them."""
+    if not files:
+        return None
+    try:
+        return Directory.from_files(*files)
+    except OSError as exc:
+        raise UsageError(f"{exc.filename}: cannot read: {exc.strerror}") from None
+    except ValidationError as exc:
+        where = f"{exc.source}: " if exc.source else ""
+        lines = [f"{where}{problem.path}: {problem.message}" for problem in exc.problems]
+        raise UsageError(
+            "\nrefundmap: ".join(["--refs: not a directory of references", *lines])
+        ) from None
 
 
 def _run_convert(args: argparse.Namespace) -> int:
@@ -376,9 +425,10 @@ def _run_convert(args: argparse.Namespace) -> int:
         args.synced_at = conversion_time(args.synced_at)
     except ValueError as exc:
         raise UsageError(f"--synced-at: {exc}") from None
+    directory = _directory(args.refs)
     inputs = args.inputs or ["-"]
     with ExitStack() as stack:
-        run = _Converter(args, stack)
+        run = _Converter(args, stack, directory)
         outputs = run.outputs(inputs)
         for name, out in zip(inputs, outputs, strict=True):
             if not run.run(name, out):

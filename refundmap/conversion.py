@@ -11,6 +11,7 @@ from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, get_format
 from refundmap.mapping import PAIRS, Run
+from refundmap.references import Lookup
 from refundmap.report import Entry, MappingError
 from refundmap.validation import load
 
@@ -26,11 +27,14 @@ class Conversion:
         report: what was not carried over one to one: ``dropped``, ``omitted``,
             ``derived``, ``synthesized`` and ``warning`` entries.
         records: how many refunds the document held.
+        untranslated: how many reference ids were copied into the other
+            vendor's id space untranslated (each is a ``warning`` entry).
     """
 
     output: Any
     report: tuple[Entry, ...]
     records: int = 0
+    untranslated: int = 0
 
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
@@ -84,6 +88,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
     connection_uuid: str | None = None,
     business_name: str | None = None,
     service_name: str | None = None,
+    directory: Lookup | None = None,
+    require_refs: bool = False,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -102,6 +108,15 @@ def convert(  # noqa: PLR0913 - the documented keywords
         business_name: the business a ``railz-push`` body is for; with
             ``service_name`` (``xero`` or ``quickbooks``), required likewise.
         service_name: the accounting service of a ``railz-push`` body.
+        directory: translates reference ids between Rutter's id space and the
+            platform's (a :class:`~refundmap.Directory`, or any
+            :class:`~refundmap.Lookup`). Between the vendors each id becomes
+            its counterpart and a Railz reference's name is filled in, both
+            reported as ``derived``; an id the directory does not hold, or
+            every id when there is no directory, is copied and reported as a
+            ``warning``. Within one vendor ids stay as they are.
+        require_refs: refuse (MappingError) a reference id that cannot be
+            translated, instead of copying it.
 
     Returns:
         The converted document and the report.
@@ -141,7 +156,19 @@ def convert(  # noqa: PLR0913 - the documented keywords
         "business_name": business_name,
         "service_name": service_name,
     }
-    run = Run(source, target, synced_at=when, params=params)
+    if directory is not None and not isinstance(directory, Lookup):
+        raise TypeError(
+            f"directory must be a refundmap.Directory or have to_platform and to_rutter"
+            f" methods, not {type(directory).__name__}"
+        )
+    run = Run(
+        source,
+        target,
+        synced_at=when,
+        params=params,
+        lookup=directory,
+        require_refs=require_refs,
+    )
     output = run.convert(loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)
@@ -150,4 +177,4 @@ def convert(  # noqa: PLR0913 - the documented keywords
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
-    return Conversion(output, (*loaded.report, *run.report), records)
+    return Conversion(output, (*loaded.report, *run.report), records, run.untranslated)

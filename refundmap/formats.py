@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -40,6 +40,8 @@ class Format:
 
     name: str
     summary: str
+    #: Whose ids the format's references hold: Rutter's own, or the platform's (Railz).
+    vendor: Literal["rutter", "railz"]
     naming: Callable[[str], str]
     record: type[Any]
     envelopes: tuple[Shape, ...]
@@ -71,6 +73,7 @@ class Format:
 
 RUTTER = Format(
     name="rutter",
+    vendor="rutter",
     summary="Rutter customer refund read objects, fetch and list responses",
     naming=snake,
     record=rutter.CustomerRefund,
@@ -83,6 +86,7 @@ RUTTER = Format(
 
 RUTTER_CREATE = Format(
     name="rutter-create",
+    vendor="rutter",
     summary="the body of Rutter's POST /accounting/customer_refunds",
     naming=snake,
     record=rutter.CreateRefund,
@@ -93,6 +97,7 @@ RUTTER_CREATE = Format(
 
 RAILZ = Format(
     name="railz",
+    vendor="railz",
     summary="Railz refunds, version 1 data model, and the GET /refunds response",
     naming=camel,
     record=railz.Refund,
@@ -102,6 +107,7 @@ RAILZ = Format(
 
 RAILZ_V2 = Format(
     name="railz-v2",
+    vendor="railz",
     summary="Railz version 2 read refunds, and the GET /v2/accounting/refunds response",
     naming=camel,
     record=railz.RefundV2,
@@ -111,6 +117,7 @@ RAILZ_V2 = Format(
 
 RAILZ_V2_PUSH = Format(
     name="railz-v2-push",
+    vendor="railz",
     summary="the body of Railz's POST /v2/accounting/refunds",
     naming=camel,
     record=railz.PushRefundDataV2,
@@ -121,6 +128,7 @@ RAILZ_V2_PUSH = Format(
 
 RAILZ_PUSH = Format(
     name="railz-push",
+    vendor="railz",
     summary="the body of Railz's version 1 POST /refunds",
     naming=camel,
     record=railz.PushRefundData,

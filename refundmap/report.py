@@ -125,17 +125,31 @@ class Problem:
 
 
 class RefundmapError(Exception):
-    """Base of the errors refundmap raises for documents it cannot accept."""
+    """Base of the errors refundmap raises for documents it cannot accept.
+
+    Attributes:
+        problems: every problem found, each with its path.
+        source: the file or document the paths are in, when it is known
+            (a ``--refs`` file, say); None for the document being converted.
+    """
 
     problems: tuple[Problem, ...]
+    source: str | None
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], source: str | None = None) -> None:
         self.problems = tuple(problems)
+        self.source = source
         super().__init__(self._summary())
+
+    def __reduce__(self) -> tuple[type[RefundmapError], tuple[tuple[Problem, ...], str | None]]:
+        # Exception pickles its args (the summary text); rebuild from the problems instead.
+        return type(self), (self.problems, self.source)
 
     def _summary(self) -> str:
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''}"
+        if self.source is not None:
+            head = f"{self.source}: {head}"
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 

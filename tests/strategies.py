@@ -55,6 +55,9 @@ currencies = st.sampled_from(["USD", "EUR", "GBP", "CAD", "JPY", "KRW", "KWD", "
 #: Identifiers: any non-empty unicode text (no surrogates), as vendors may send.
 identifiers = st.text(min_size=1, max_size=16)
 
+#: Rutter's own ids of the objects a refund refers to: UUIDs, as Rutter mints them.
+rutter_ids = st.uuids().map(str)
+
 #: Free text with unicode, including the empty string.
 texts = st.text(max_size=40)
 
@@ -97,7 +100,7 @@ def rutter_lines(draw: st.DrawFn, currency: str | None, *, whole: bool) -> dict[
         )
         unit = draw(money(currency, high=10**5))
         item: dict[str, Any] | None = {
-            "id": draw(maybe(identifiers)),
+            "id": draw(maybe(rutter_ids)),
             "quantity": quantity,
             "unit_amount": unit,
         }
@@ -106,9 +109,9 @@ def rutter_lines(draw: st.DrawFn, currency: str | None, *, whole: bool) -> dict[
         item = None
         total = draw(money(currency, high=10**5))
     line = {
-        "account_id": draw(maybe(identifiers)),
-        "class_id": draw(maybe(identifiers)),
-        "tax_rate_id": draw(maybe(identifiers)),
+        "account_id": draw(maybe(rutter_ids)),
+        "class_id": draw(maybe(rutter_ids)),
+        "tax_rate_id": draw(maybe(rutter_ids)),
         "total_amount": total,
         "description": draw(maybe(texts)),
         "item": item,
@@ -139,11 +142,11 @@ def rutter_refunds(
     refund: dict[str, Any] = {
         "id": draw(identifiers),
         "platform_id": draw(identifiers),
-        "account_id": draw(identifiers),
-        "class_id": draw(maybe(identifiers)),
-        "customer_id": draw(maybe(identifiers)),
-        "department_id": draw(maybe(identifiers)),
-        "tax_rate_id": draw(maybe(identifiers)),
+        "account_id": draw(rutter_ids),
+        "class_id": draw(maybe(rutter_ids)),
+        "customer_id": draw(maybe(rutter_ids)),
+        "department_id": draw(maybe(rutter_ids)),
+        "tax_rate_id": draw(maybe(rutter_ids)),
         "transaction_date": draw(date_text() if dated else maybe(date_text())),
         "total_amount": total,
         "discount_amount": discount,
@@ -199,12 +202,12 @@ def rutter_create_bodies(draw: st.DrawFn) -> dict[str, Any]:
         for key in ("account_id", "class_id", "tax_rate_id", "description"):
             if line[key] is None and draw(st.booleans()):
                 del line[key]
-    body: dict[str, Any] = {"account_id": draw(identifiers), "line_items": lines}
+    body: dict[str, Any] = {"account_id": draw(rutter_ids), "line_items": lines}
     optional = {
-        "customer_id": maybe(identifiers),
-        "class_id": maybe(identifiers),
-        "department_id": maybe(identifiers),
-        "tax_rate_id": maybe(identifiers),
+        "customer_id": maybe(rutter_ids),
+        "class_id": maybe(rutter_ids),
+        "department_id": maybe(rutter_ids),
+        "tax_rate_id": maybe(rutter_ids),
         "transaction_date": maybe(date_text()),
         "document_number": maybe(texts),
         "currency_rate": maybe(money("KWD", high=1000).map(lambda d: format(d, "f"))),
@@ -419,3 +422,95 @@ def railz_v2_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
     )
     single = record | page
     return single | st.lists(single, max_size=3)
+
+
+# -- references ----------------------------------------------------------------------------
+
+#: Where a record holds reference ids, and of which kind: the refund's, then each line's.
+_REFS = {
+    "rutter": (
+        (
+            ("account_id", "account"),
+            ("customer_id", "customer"),
+            ("class_id", "class"),
+            ("department_id", "department"),
+            ("tax_rate_id", "tax_rate"),
+        ),
+        "line_items",
+        (
+            ("account_id", "account"),
+            ("class_id", "class"),
+            ("tax_rate_id", "tax_rate"),
+            ("item.id", "item"),
+        ),
+    ),
+    "railz": (
+        (("accountRef.id", "account"), ("customerRef.id", "customer")),
+        "lines",
+        (
+            ("accountRef.id", "account"),
+            ("taxRateRef.id", "tax_rate"),
+            ("inventoryRef.id", "item"),
+            ("trackingCategoryRef.id", "class"),
+        ),
+    ),
+}
+
+
+def _at(data: dict[str, Any], keypath: str) -> Any:
+    for key in keypath.split("."):
+        data = data.get(key) if isinstance(data, dict) else None  # type: ignore[assignment]
+    return data
+
+
+def reference_ids(document: Any, fmt: str) -> list[tuple[str, str, str]]:
+    """``(JSONPath, kind, id)`` of every reference id in a read document of ``fmt``."""
+    from refundmap.report import format_path
+    from refundmap.validation import codec_for, load
+
+    loaded = load(document, fmt)
+    codec = codec_for(loaded.format, strict=False)
+    refund_refs, lines_key, line_refs = _REFS[loaded.format.vendor]
+    found: list[tuple[str, str, str]] = []
+
+    def add(data: dict[str, Any], path: tuple[Any, ...], refs: Any) -> None:
+        for keypath, kind in refs:
+            value = _at(data, keypath)
+            if value is not None:
+                found.append((format_path((*path, *keypath.split("."))), kind, value))
+
+    for part in loaded.parts:
+        for path, record in loaded.format.records(part.model, part.shape, part.path):
+            data = codec.unstructure(record)
+            add(data, path, refund_refs)
+            for index, line in enumerate(data.get(lines_key) or []):
+                at = (*path, lines_key, index)
+                add(line, at, line_refs)
+                for position, entry in enumerate(line.get("trackingCategoryRefs") or []):
+                    if entry.get("type") in ("class", "department"):
+                        where = format_path((*at, "trackingCategoryRefs", position, "id"))
+                        found.append((where, entry["type"], entry["id"]))
+    return found
+
+
+@st.composite
+def directories(draw: st.DrawFn, document: Any, fmt: str) -> Any:
+    """A :class:`refundmap.Directory` holding every reference id of ``document``.
+
+    Each id gets a counterpart of the other id space (a platform id for a
+    Rutter id, a UUID for a platform id), distinct within its kind, and maybe a name.
+    """
+    from refundmap import Directory
+
+    rutter = fmt.startswith("rutter")
+    directory = Directory()
+    taken: set[tuple[str, str]] = set()
+    for kind, value in sorted({(kind, value) for _, kind, value in reference_ids(document, fmt)}):
+        other = draw(
+            (identifiers if rutter else rutter_ids).filter(lambda x, k=kind: (k, x) not in taken)
+        )
+        taken.add((kind, other))
+        name = draw(maybe(st.text(min_size=1, max_size=20)))
+        rutter_id, platform_id = (value, other) if rutter else (other, value)
+        directory.add(kind, rutter_id, platform_id, name)
+    return directory

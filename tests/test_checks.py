@@ -6,12 +6,14 @@ import pytest
 
 from refundmap import Kind, ValidationError, validate
 
+ACCOUNT = "8a2e4c6b-0d1f-4a3e-b7c9-5e8f1a2d3c4b"  # a Rutter id
+
 
 def rutter_record(**changes):
     record = {
         "id": "r1",
         "platform_id": "p1",
-        "account_id": "a1",
+        "account_id": ACCOUNT,
         "class_id": None,
         "customer_id": None,
         "department_id": None,
@@ -94,7 +96,7 @@ def test_failed_check_is_an_error_when_strict():
 
 def test_create_lines_are_checked():
     body = {
-        "account_id": "a",
+        "account_id": ACCOUNT,
         "line_items": [{"total_amount": 10, "item": {"quantity": 3, "unit_amount": 3}}],
     }
     assert list(warnings(body, "rutter-create")) == ["$.line_items[0].total_amount"]

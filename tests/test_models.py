@@ -10,6 +10,8 @@ from refundmap import ValidationError, validate
 from refundmap.codec import camel
 from refundmap.models import railz, rutter
 
+ACCOUNT = "8a2e4c6b-0d1f-4a3e-b7c9-5e8f1a2d3c4b"  # a Rutter id
+
 
 def rutter_refund(fixtures, **changes):
     record = json.loads((fixtures / "rutter/seed-list.json").read_text())["customer_refunds"][0]
@@ -139,7 +141,7 @@ def test_create_body_fields_are_optional_beyond_account_and_lines():
 
 
 def test_create_currency_rate_is_a_numeric_string():
-    body = {"account_id": "a", "currency_rate": "1.1712", "line_items": [{"total_amount": 1}]}
+    body = {"account_id": ACCOUNT, "currency_rate": "1.1712", "line_items": [{"total_amount": 1}]}
     validate(body, "rutter-create", strict=True)
     body["currency_rate"] = 1.1712
     validate(body, "rutter-create")

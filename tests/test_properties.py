@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from refundmap import FORMATS as REGISTRY
-from refundmap import Kind, MappingError, ValidationError, convert, validate
+from refundmap import Directory, Kind, MappingError, ValidationError, convert, validate
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.jsonio import normalize
 from refundmap.mapping import PAIRS as ENGINE_PAIRS
@@ -85,10 +85,12 @@ def mapped(
     return view
 
 
-def assert_round_trip_keeps_mapped_fields(document: Any, source: str, via: str) -> None:
+def assert_round_trip_keeps_mapped_fields(
+    document: Any, source: str, via: str, directory: Any = None
+) -> None:
     """``source`` -> ``via`` -> ``source`` keeps every field the table maps between them."""
-    there = convert(document, source, via, synced_at=SYNCED).output
-    back = convert(there, via, source, synced_at=SYNCED).output
+    there = convert(document, source, via, synced_at=SYNCED, directory=directory).output
+    back = convert(there, via, source, synced_at=SYNCED, directory=directory).output
     before = [mapped(r, source, via) for r in records(document, source)]
     after = [mapped(r, source, via) for r in records(back, source)]
     assert after == before
@@ -205,19 +207,89 @@ def test_railz_to_rutter_to_railz_keeps_every_mapped_field(document):
     assert_round_trip_keeps_mapped_fields(document, "railz", "rutter")
 
 
+# -- 1b. with a directory, round trips translate every id and give it back ----------------
+
+
+@given(st.data(), st.sampled_from(["railz", "railz-v2"]))
+def test_a_round_trip_through_railz_with_a_directory_gives_back_every_rutter_id(data, via):
+    document = data.draw(s.rutter_documents(whole=True, dated=True, min_lines=via == "railz-v2"))
+    directory = data.draw(s.directories(document, "rutter"))
+    assert_round_trip_keeps_mapped_fields(document, "rutter", via, directory)
+
+
+@given(st.data())
+def test_a_round_trip_through_rutter_with_a_directory_gives_back_every_platform_id(data):
+    source = data.draw(st.sampled_from(["railz", "railz-v2"]))
+    strategy = (
+        s.railz_documents(with_account=True)
+        if source == "railz"
+        else s.railz_v2_documents(carried=True)
+    )
+    document = data.draw(strategy)
+    assert_round_trip_keeps_mapped_fields(
+        document, source, "rutter", data.draw(s.directories(document, source))
+    )
+
+
+@given(st.data(), st.sampled_from(["railz", "railz-v2", "railz-v2-push", "railz-push"]))
+def test_no_rutter_id_reaches_a_railz_document_when_the_directory_covers_every_id(data, target):
+    document = data.draw(s.rutter_documents(whole=True, dated=True))
+    directory = data.draw(s.directories(document, "rutter"))
+    try:
+        result = convert(document, "rutter", target, directory=directory, **PUSH)
+    except MappingError:
+        return  # refused as a whole (a refund without a customer into railz-push)
+    rutter_ids = {value for _, _, value in s.reference_ids(document, "rutter")}
+    assert not rutter_ids & {value for _, value in leaves(result.output)}
+    assert result.untranslated == 0
+    translated = [e for e in result.report if "from the directory" in e.message]
+    assert all(e.kind is Kind.DERIVED for e in translated)
+
+
+@given(st.data(), st.sampled_from(["rutter", "railz", "railz-v2"]))
+def test_require_refs_refuses_exactly_the_ids_the_directory_lacks(data, source):
+    strategy = {
+        "rutter": s.rutter_documents(whole=True, dated=True),
+        "railz": s.railz_documents(with_account=True),
+        "railz-v2": s.railz_v2_documents(carried=True),
+    }[source]
+    document = data.draw(strategy)
+    target = "railz-v2" if source == "rutter" else "rutter"
+    full = data.draw(s.directories(document, source))
+    held = data.draw(st.lists(st.sampled_from(list(full)), unique=True) if len(full) else st.just([]))
+    partial = Directory(held)
+    try:
+        result = convert(document, source, target, directory=partial)
+    except MappingError:
+        return  # the target cannot hold the document at all
+    missing = result.untranslated
+    try:
+        convert(document, source, target, directory=partial, require_refs=True)
+    except MappingError as exc:
+        assert missing
+        assert all("references are required" in p.message for p in exc.problems)
+        assert len(exc.problems) == missing
+    else:
+        assert not missing
+
+
 # -- 2. consistent refunds stay consistent ------------------------------------------------
 
 
-@given(s.rutter_documents(whole=True, dated=True))
-def test_consistent_rutter_refunds_convert_without_arithmetic_warnings(document):
-    result = convert(document, "rutter", "railz", synced_at=SYNCED)
+@given(st.data())
+def test_consistent_rutter_refunds_convert_without_arithmetic_warnings(data):
+    document = data.draw(s.rutter_documents(whole=True, dated=True))
+    directory = data.draw(s.directories(document, "rutter"))
+    result = convert(document, "rutter", "railz", synced_at=SYNCED, directory=directory)
     assert not [e for e in result.report if e.kind is Kind.WARNING]
     validate(result.output, "railz", strict=True)
 
 
-@given(s.railz_documents(plain=True, with_account=True))
-def test_consistent_railz_refunds_convert_without_arithmetic_warnings(document):
-    result = convert(document, "railz", "rutter", synced_at=SYNCED)
+@given(st.data())
+def test_consistent_railz_refunds_convert_without_arithmetic_warnings(data):
+    document = data.draw(s.railz_documents(plain=True, with_account=True))
+    directory = data.draw(s.directories(document, "railz"))
+    result = convert(document, "railz", "rutter", synced_at=SYNCED, directory=directory)
     assert not [e for e in result.report if e.kind is Kind.WARNING]
     validate(result.output, "rutter", strict=True)
 
@@ -225,17 +297,12 @@ def test_consistent_railz_refunds_convert_without_arithmetic_warnings(document):
 # -- 3. nothing is lost silently --------------------------------------------------------------
 
 
+PUSH = {"synced_at": SYNCED, "connection_uuid": "CON-1", "business_name": "B", "service_name": "xero"}
+
+
 def _assert_nothing_lost(document: Any, source: str, target: str) -> None:
     try:
-        result = convert(
-            document,
-            source,
-            target,
-            synced_at=SYNCED,
-            connection_uuid="CON-1",
-            business_name="B",
-            service_name="xero",
-        )
+        result = convert(document, source, target, **PUSH)
     except MappingError:
         return  # refused as a whole, with every reason: nothing is silently lost
     named = [e.source_path for e in result.report]
@@ -244,6 +311,16 @@ def _assert_nothing_lost(document: Any, source: str, target: str) -> None:
         where = format_path(path)
         reported = any(where == n or where.startswith((n + ".", n + "[")) for n in named)
         assert reported or canonical(value) in present, f"{where} = {value!r} was lost"
+    if REGISTRY[source].vendor == REGISTRY[target].vendor:
+        return
+    # Between the vendors, no reference id is copied without an entry at its own path
+    # (a typed entry's: at the entry) saying it was not translated, or where it went.
+    for where, _kind, _value in s.reference_ids(document, source):
+        entry = where.removesuffix(".id")
+        assert where in named or entry in named, f"{where} was copied without a word"
+    untranslated = [e for e in result.report if "copied untranslated" in e.message]
+    assert result.untranslated == len(untranslated)
+    assert all(e.kind is Kind.WARNING for e in untranslated)
 
 
 @given(s.rutter_documents(whole=True, dated=True), st.sampled_from(["railz", "rutter-create"]))

@@ -81,6 +81,7 @@ class _Table:
 
     code: _Function
     source_class: type
+    rows: Sequence[Row]
     pending: list[tuple[int, Row]] = attrs.Factory(list)
     applied: list[Row] = attrs.Factory(list)
 
@@ -96,6 +97,8 @@ class _Compiler:
     def __init__(self, source: Format, target: Format) -> None:
         self.source = source
         self.target = target
+        # Between Rutter and Railz, reference ids change id space (refundmap.references).
+        self.translates = source.vendor != target.vendor
         self.src_codec = codec_for(source, strict=False)
         self.tgt_codec = codec_for(target, strict=False)
         self.functions: list[list[str]] = []
@@ -148,29 +151,37 @@ class _Compiler:
         return type_
 
     @staticmethod
-    def _set(code: _Function, keypath: str, value: str) -> None:
+    def _place(code: _Function, keypath: str) -> tuple[str, str, Callable[[str], str]]:
+        """Make the objects ``keypath`` sits in; return the one holding it and its key.
+
+        The third value gives, for a key of the holding object, a Python
+        expression of that key's target path.
+        """
         if "[" in keypath:
             # Into the one entry of that type, made when it is not there yet.
             key, kind, rest = _selector(keypath)
             code(f"_l = out.setdefault({key!r}, [])")
             code(f"_e = next((e for e in _l if e.get('type') == {kind!r}), None)")
             code("if _e is None:").indent()(f"_e = {{'type': {kind!r}}}")("_l.append(_e)").dedent()
-            code(f"_e[{rest!r}] = {value}")
-            return
+            return "_e", rest or "", lambda sub: f"tp + f'.{key}[{{_l.index(_e)}}].{sub}'"
         *parents, last = keypath.split(".")
         target = "out"
         for step in parents:
             code(f"_t = {target}.get({step!r})")
             code("if _t is None:").indent()(f"_t = {target}[{step!r}] = {{}}").dedent()
             target = "_t"
-        code(f"{target}[{last!r}] = {value}")
+        return target, last, lambda sub: f"tp + {_suffix('.'.join((*parents, sub)))!r}"
+
+    def _set(self, code: _Function, keypath: str, value: str) -> None:
+        holder, key, _ = self._place(code, keypath)
+        code(f"{holder}[{key!r}] = {value}")
 
     # -- tables ------------------------------------------------------------------------------
 
     def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
         """Compile ``rows`` into ``map_<name>``; return the function's name."""
         function = f"map_{name}"
-        table = _Table(_Function(f"def {function}(src, sp, tp, run):"), src_cls)
+        table = _Table(_Function(f"def {function}(src, sp, tp, run):"), src_cls, rows)
         code = table.code
         code("out = {}")
         code("add = run.report.append")
@@ -221,7 +232,7 @@ class _Compiler:
         code("if v:" if container else "if v is not None:").indent()
         where = f"sp + {_suffix(s)!r}"
         if isinstance(t, str):
-            self._copy(code, row, where, t)
+            self._copy(table, row, where, t)
         elif t is Marker.DROPPED:
             message = f"{self.target.name} has no field for it"
             code(f"add(_new(_Entry, (_DROPPED, {where}, None, {message!r})))")
@@ -255,7 +266,7 @@ class _Compiler:
                 code(f"if v is not None: v = v.{attribute}")
             code.dedent()
             code("if v is not None:").indent()
-            self._copy(code, row, where, t)
+            self._copy(table, row, where, t)
             code.dedent()
             return
         code(f"for _i, v in {entries}:").indent()
@@ -272,7 +283,11 @@ class _Compiler:
         code(f"if v is not None: add(_new(_Entry, ({kind_name}, {where}, None, {message!r})))")
         code.dedent()
 
-    def _copy(self, code: _Function, row: Row, where: str, t: str) -> None:
+    def _copy(self, table: _Table, row: Row, where: str, t: str) -> None:
+        code = table.code
+        if row.ref is not None and self.translates:
+            self._translate(table, row.ref, where, t)
+            return
         if row.write is None:
             self._set(code, t, "v")
             return
@@ -285,6 +300,20 @@ class _Compiler:
             f"add(_new(_Entry, (m.kind, {where}, tp + {_suffix(t)!r}, m.message)))"
         ).dedent()
         code.dedent()
+
+    def _translate(self, table: _Table, kind: str, where: str, t: str) -> None:
+        """Copy a reference id across the vendors' id spaces, with its name where one goes."""
+        code = table.code
+        holder, key, path = self._place(code, t)
+        parent = t.rpartition(".")[0]
+        named = bool(parent) and any(
+            r.cell(self.target.name) == parent + ".name" for r in table.rows
+        )
+        name_path = path("name") if named else "None"
+        code(f"v, _n = run.translate({kind!r}, v, {where}, {path(key)}, {name_path})")
+        code(f"{holder}[{key!r}] = v")
+        if named:
+            code("if _n is not None:").indent()(f"{holder}['name'] = _n").dedent()
 
     def _lines(self, table: _Table, index: int, row: Row) -> None:
         code = table.code

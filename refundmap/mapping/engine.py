@@ -14,10 +14,13 @@ from typing import Any
 
 from refundmap.formats import Format, Shape
 from refundmap.mapping.compiler import compile_pair
+from refundmap.references import Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, format_path
 from refundmap.validation import Loaded, Part, codec_for
 
 __all__ = ["PAIRS", "Run"]
+
+_UNASKED: Any = object()
 
 #: Every (source, target) pair refundmap converts, besides each format to itself.
 PAIRS: frozenset[tuple[str, str]] = frozenset(
@@ -44,16 +47,23 @@ PAIRS: frozenset[tuple[str, str]] = frozenset(
 class Run:
     """One conversion: the formats, the time, and the report as it grows."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the conversion's options
         self,
         source: Format,
         target: Format,
         *,
         synced_at: str,
         params: dict[str, Any] | None = None,
+        lookup: Lookup | None = None,
+        require_refs: bool = False,
     ) -> None:
         self.source = source
         self.params = params or {}
+        self.lookup = lookup
+        self.require_refs = require_refs
+        #: How many reference ids were copied into the other vendor's id space untranslated.
+        self.untranslated = 0
+        self._translated: dict[tuple[str, str], Reference | None] = {}
         self.target = target
         self.source_name = source.name
         self.target_name = target.name
@@ -70,6 +80,63 @@ class Run:
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None:
         """Add a report entry."""
         self.report.append(Entry(kind, source, target, message))
+
+    def translate(
+        self, kind: str, value: str, source: str, target: str, name_target: str | None
+    ) -> tuple[str, str | None]:
+        """Return a reference id in the target vendor's id space, and its name when one goes.
+
+        Reports the translation (and the name) as derived; an id that cannot be
+        translated is copied and reported as a warning, or refused when
+        references are required.
+        """
+        found = self._translated.get((kind, value), _UNASKED)
+        if found is _UNASKED:
+            found = self._look_up(kind, value)
+            self._translated[kind, value] = found
+        if found is None:
+            return self._untranslated(kind, value, source, target), None
+        into_railz = self.target.vendor == "railz"
+        new = found.platform_id if into_railz else found.rutter_id
+        space = "the platform's" if into_railz else "Rutter's"
+        words = kind.replace("_", " ")
+        self.report.append(
+            Entry(
+                Kind.DERIVED, source, target, f"{space} id of {words} {value!r}, from the directory"
+            )
+        )
+        if name_target is not None and found.name is not None:
+            message = f"the directory's name of {words} {new!r}"
+            self.report.append(Entry(Kind.DERIVED, source, name_target, message))
+            return new, found.name
+        return new, None
+
+    def _look_up(self, kind: str, value: str) -> Reference | None:
+        if self.lookup is None:
+            return None
+        if self.target.vendor == "railz":
+            return self.lookup.to_platform(kind, value)  # type: ignore[arg-type]
+        return self.lookup.to_rutter(kind, value)  # type: ignore[arg-type]
+
+    def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
+        self.untranslated += 1
+        words = kind.replace("_", " ")
+        if self.target.vendor == "railz":
+            what, expected = f"Rutter's id of {words} {value!r}", "the platform's id"
+        else:
+            what, expected = f"the platform's id of {words} {value!r}", "Rutter's own id"
+        if self.lookup is None:
+            message = (
+                f"{what}, copied untranslated: {self.target.name} expects {expected}; give a"
+                " directory of references (directory=, --refs) to translate it"
+            )
+        else:
+            message = f"{what} is not in the directory; copied untranslated"
+        if self.require_refs:
+            self.fail(source, message.replace("copied untranslated", "references are required"))
+        else:
+            self.report.append(Entry(Kind.WARNING, source, target, message))
+        return value
 
     def losses(self) -> list[Problem]:
         """Return what a lossless conversion refuses: dropped values and changed totals."""

@@ -71,6 +71,9 @@ class Run(Protocol):
     @property
     def count(self) -> int: ...  # noqa: D102
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
+    def translate(  # noqa: D102
+        self, kind: str, value: str, source: str, target: str, name_target: str | None
+    ) -> tuple[str, str | None]: ...
 
 
 def _rutter_id(_src: Any, out: dict[str, Any], _run: Run) -> Made | None:
@@ -211,9 +214,24 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
             message = "railz-v2 keeps a department on lines only, and there is no line"
             run.note(Kind.DROPPED, sp + ".department_id", None, message)
             return
+        first = (
+            f"{tp}.lines[0].trackingCategoryRefs[{len(lines[0].get('trackingCategoryRefs') or ())}]"
+        )
+        named = run.target_name == "railz-v2"  # push entries have no name
+        department, name = run.translate(
+            "department",
+            department,
+            sp + ".department_id",
+            first + ".id",
+            first + ".name" if named else None,
+        )
         for index, line in enumerate(lines):
             entries = line.setdefault("trackingCategoryRefs", [])
-            entries.append({"id": department, "type": "department"})
+            # Lines are finished already: keys in the model's order (id, name, type).
+            named_entry = (
+                {"id": department, "name": name} if name is not None else {"id": department}
+            )
+            entries.append({**named_entry, "type": "department"})
             target = f"{tp}.lines[{index}].trackingCategoryRefs[{len(entries) - 1}]"
             run.note(
                 Kind.DERIVED,
@@ -235,10 +253,15 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
     shared = shared and len({index for index, _, _ in found}) == len(lines)
     # Only Rutter has a refund-level department; Railz version 1 has none at all.
     shared = shared and run.target_name.startswith("rutter")
+    if shared:
+        index, position, entry = found[0]
+        where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}].id"
+        out["department_id"] = run.translate(
+            "department", entry.id, where, tp + ".department_id", None
+        )[0]
     for index, position, entry in found:
         where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}]"
         if shared:
-            out["department_id"] = entry.id
             run.note(Kind.DERIVED, where, tp + ".department_id", "the department every line shares")
             if entry.name is not None:
                 run.note(

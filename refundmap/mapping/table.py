@@ -19,6 +19,10 @@ a synthesized ``id``); ``write`` names the rule a value passes on its way in.
 ``apply`` names a rule that does all the work for a field that does not sit at
 one place in one of the formats (the refund's department is an entry on every
 Railz version 2 line); the cells of such a row only document it.
+``ref`` names the kind of object (``account``, ``customer``, ...) a row's
+value refers to: between Rutter and Railz its id is *translated* from one id
+space to the other (:mod:`refundmap.references`), and a Railz reference's
+``name`` beside the id (``accountRef.name``) is filled from the directory.
 The rules live in :mod:`refundmap.mapping.rules`; the engine in
 :mod:`refundmap.mapping.engine` applies the table to any pair of formats.
 """
@@ -73,6 +77,7 @@ class Row:
     make: str | None = None
     write: str | None = None
     apply: str | None = None
+    ref: str | None = None
     lines: tuple[Row, ...] | None = None
 
     def cell(self, fmt: str) -> Cell:
@@ -96,11 +101,14 @@ LINE: tuple[Row, ...] = (
     Row("description",                      "description",                      "description",                   "description",                       "description",                     DROPPED),
     Row("total_amount",                     "total_amount",                     "totalAmount",                   "amount",                            "amount",                          "totalAmount",
         make="line_total", note="else subTotal + taxAmount (derived), else a mapping error"),
-    Row("account_id",                       "account_id",                       "accountRef.id",                 "accountRef.id",                     "accountRef.id",                   DROPPED),
-    Row("tax_rate_id",                      "tax_rate_id",                      "taxRateRef.id",                 "taxRateRef.id",                     "taxRateRef.id",                   "taxRef"),
+    Row("account_id",                       "account_id",                       "accountRef.id",                 "accountRef.id",                     "accountRef.id",                   DROPPED,
+        ref="account"),
+    Row("tax_rate_id",                      "tax_rate_id",                      "taxRateRef.id",                 "taxRateRef.id",                     "taxRateRef.id",                   "taxRef",
+        ref="tax_rate"),
     Row("class_id",                         "class_id",                         "trackingCategoryRef.id",        "trackingCategoryRefs[class].id",    "trackingCategoryRefs[class].id",  DROPPED,
-        note="version 2: the line's one entry of type class"),
-    Row("item.id",                          "item.id",                          "inventoryRef.id",               "inventoryRef.id",                   "inventoryRef.id",                 "inventoryRef"),
+        ref="class", note="version 2: the line's one entry of type class"),
+    Row("item.id",                          "item.id",                          "inventoryRef.id",               "inventoryRef.id",                   "inventoryRef.id",                 "inventoryRef",
+        ref="item"),
     Row("item.quantity",                    "item.quantity",                    "quantity",                      "quantity",                          "quantity",                        DROPPED,
         write="quantity", note="Railz quantities are integers: a fractional one is a mapping error"),
     Row("item.unit_amount",                 "item.unit_amount",                 "unitAmount",                    "unitAmount",                        "unitAmount",                      DROPPED),
@@ -129,12 +137,15 @@ REFUND: tuple[Row, ...] = (
     Row("platform_id",       OMITTED,                            "id",                  "id",                                           OMITTED,                                        OMITTED,
         note="the platform's own id is Railz's id"),
     Row("account_id",        "account_id",                       "accountRef.id",       "accountRef.id",                                "accountRef.id",                                "accountRef",
-        make="required", note="required by Rutter: a Railz refund without accountRef is a mapping error"),
-    Row("class_id",          "class_id",                         DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED),
-    Row("customer_id",       "customer_id",                      "customerRef.id",      "customerRef.id",                               "customerRef.id",                               "customerRef"),
+        make="required", ref="account", note="required by Rutter: a Railz refund without accountRef is a mapping error"),
+    Row("class_id",          "class_id",                         DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,
+        ref="class"),
+    Row("customer_id",       "customer_id",                      "customerRef.id",      "customerRef.id",                               "customerRef.id",                               "customerRef",
+        ref="customer"),
     Row("department_id",     "department_id",                    DROPPED,               "lines[].trackingCategoryRefs[department].id",  "lines[].trackingCategoryRefs[department].id",  DROPPED,
-        apply="department", note="version 2: an entry on every line; back, the department every line shares"),
-    Row("tax_rate_id",       "tax_rate_id",                      DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED),
+        apply="department", ref="department", note="version 2: an entry on every line; back, the department every line shares"),
+    Row("tax_rate_id",       "tax_rate_id",                      DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,
+        ref="tax_rate"),
     Row("transaction_date",  "transaction_date",                 "date",                "postedDate",                                   "postedDate",                                   "date",
         write="day", note="into a push body: the calendar day, in its own offset (derived)"),
     Row("total_amount",      LINES_TOTAL,                        "totalAmount",         "totalAmount",                                  "totalAmount",                                  "totalAmount"),

@@ -22,6 +22,7 @@ __all__ = [
     "CreateLineItem",
     "CreateRefund",
     "CreateRequest",
+    "CustomerObject",
     "CustomerRefund",
     "DecimalString",
     "FetchResponse",
@@ -29,6 +30,7 @@ __all__ = [
     "LineAdditionalFields",
     "LineItem",
     "ListResponse",
+    "NamedObject",
 ]
 
 #: A decimal sent as a JSON string (the create body's ``currency_rate``).
@@ -181,3 +183,34 @@ class CreateRequest:
 
     customer_refund: CreateRefund
     response_mode: Literal["async", "prefer_sync"] | None = None
+
+
+# -- reference objects: what a refund's ids point at ------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class NamedObject:
+    """What refundmap reads of a Rutter account, item, tax rate, class or department.
+
+    Rutter's objects have many more fields; a reader of them needs only the
+    two ids and the name. ``platform_id`` may be null or left out (older API
+    versions): such an object cannot translate an id, and is skipped.
+    """
+
+    id: str
+    platform_id: str | None = None
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CustomerObject:
+    """What refundmap reads of a Rutter customer: its ids and its names.
+
+    A customer has no ``name``: ``customer_name`` is the business, and
+    ``contact_name`` the person.
+    """
+
+    id: str
+    platform_id: str | None = None
+    customer_name: str | None = None
+    contact_name: str | None = None

@@ -1,0 +1,417 @@
+"""References: the ids of a refund's account, customer, items... in both id spaces.
+
+Rutter's refund references are Rutter's own ids (UUIDs it mints); Railz's are
+the accounting platform's ids, passed through (QuickBooks' ``"35"``, a Xero
+GUID). Between the two vendors every reference id is translated through a
+:class:`Lookup`: a :class:`Directory` read from Rutter's reference list and
+fetch responses or from a CSV file, or an object of the caller's that asks
+an API or a database.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, Protocol, get_args, runtime_checkable
+
+import attrs
+
+from refundmap.codec import Codec, snake
+from refundmap.models.rutter import CustomerObject, NamedObject
+from refundmap.report import Path as JSONPath
+from refundmap.report import Problem, ValidationError, describe, format_path
+from refundmap.validation import decode
+
+__all__ = [
+    "CSV_COLUMNS",
+    "ENVELOPE_KEYS",
+    "KINDS",
+    "Directory",
+    "Lookup",
+    "RefKind",
+    "Reference",
+]
+
+#: The kinds of object a refund refers to.
+RefKind = Literal["account", "customer", "item", "tax_rate", "class", "department"]
+KINDS: tuple[RefKind, ...] = get_args(RefKind)
+
+#: Rutter's list key and fetch key of each kind: key -> (kind, is a list).
+ENVELOPE_KEYS: dict[str, tuple[RefKind, bool]] = {
+    "accounts": ("account", True),
+    "account": ("account", False),
+    "customers": ("customer", True),
+    "customer": ("customer", False),
+    "items": ("item", True),
+    "item": ("item", False),
+    "tax_rates": ("tax_rate", True),
+    "tax_rate": ("tax_rate", False),
+    "classes": ("class", True),
+    "class": ("class", False),
+    "departments": ("department", True),
+    "department": ("department", False),
+}
+
+#: The columns of a CSV directory file; ``name`` may be left out.
+CSV_COLUMNS = ("kind", "rutter_id", "platform_id", "name")
+
+
+def _kind(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value not in KINDS:
+        raise ValueError(
+            f"unknown kind {value!r}{_suggest(value)}; the kinds are {', '.join(KINDS)}"
+        )
+
+
+def _id(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is not str or not value:
+        raise ValueError(f"{attribute.name} must be a non-empty string, not {describe(value)}")
+
+
+@attrs.frozen
+class Reference:
+    """One object known by both ids: Rutter's own and the platform's.
+
+    Attributes:
+        kind: ``account``, ``customer``, ``item``, ``tax_rate``, ``class`` or
+            ``department``.
+        rutter_id: Rutter's id of the object.
+        platform_id: the accounting platform's id, as Railz passes it through.
+        name: the name a Railz reference shows (for a customer, the business
+            name, else the contact's), or None.
+        source: the file or document the entry came from, None when added in code.
+        path: where in ``source``: a JSONPath, or ``line N`` of a CSV file.
+    """
+
+    kind: RefKind = attrs.field(validator=_kind)
+    rutter_id: str = attrs.field(validator=_id)
+    platform_id: str = attrs.field(validator=_id)
+    name: str | None = None
+    source: str | None = attrs.field(default=None, eq=False, kw_only=True)
+    path: str = attrs.field(default="added in code", eq=False, kw_only=True)
+
+    @property
+    def origin(self) -> str:
+        """Where the entry came from, for messages: ``accounts.json at $.accounts[3]``."""
+        return self.path if self.source is None else f"{self.source} at {self.path}"
+
+
+@runtime_checkable
+class Lookup(Protocol):
+    """Translates reference ids between Rutter's space and the platform's.
+
+    :class:`Directory` is one. Implement the two methods to look ids up behind
+    an API or a database (Rutter's fetch endpoints take ``id_type=platform``).
+    Each returns None for an id it does not know; a conversion asks once per
+    distinct id.
+    """
+
+    def to_platform(self, kind: RefKind, rutter_id: str) -> Reference | None:
+        """Return the object whose Rutter id is ``rutter_id``, or None."""
+        ...
+
+    def to_rutter(self, kind: RefKind, platform_id: str) -> Reference | None:
+        """Return the object whose platform id is ``platform_id``, or None."""
+        ...
+
+
+class Directory:
+    """The pairs Rutter id <-> platform id (and a name) of each kind, in memory.
+
+    Build one from Rutter's reference responses (:meth:`from_documents`), from
+    files (:meth:`from_files`), or in code (:meth:`add`), and combine
+    directories with ``|`` or :meth:`update`. Within a kind, one Rutter id with
+    two platform ids, or one platform id with two Rutter ids, is a
+    :class:`~refundmap.ValidationError` naming where each came from; the
+    directory is left as it was.
+    """
+
+    __slots__ = ("_by_platform", "_by_rutter")
+
+    def __init__(self, references: Iterable[Reference] = ()) -> None:
+        self._by_rutter: dict[str, dict[str, Reference]] = {kind: {} for kind in KINDS}
+        self._by_platform: dict[str, dict[str, Reference]] = {kind: {} for kind in KINDS}
+        self.update(references)
+
+    # -- building ---------------------------------------------------------------------
+
+    @classmethod
+    def from_documents(cls, *documents: Any) -> Directory:
+        """Read Rutter reference list and fetch responses.
+
+        Each document is JSON text (``str``, ``bytes``) or decoded JSON: a list
+        response (``{"accounts": [...], "next_cursor", "connection"}``), a
+        fetch response (``{"customer": {...}}``), or an array of them. The key
+        names the kind. Only ``id``, ``platform_id`` and the name fields are
+        read; an object whose ``platform_id`` is null or absent is skipped.
+
+        Raises:
+            ValidationError: for a document that is not one of these, with
+                every problem's path; its ``source`` is ``document N`` when
+                there are several documents.
+        """
+        directory = cls()
+        for number, document in enumerate(documents, start=1):
+            source = f"document {number}" if len(documents) > 1 else None
+            directory.update(_from_json(document, source))
+        return directory
+
+    @classmethod
+    def from_files(cls, *paths: str | os.PathLike[str]) -> Directory:
+        """Read files: Rutter reference responses (JSON), or CSV of ``kind,rutter_id,...``.
+
+        A file whose name ends in ``.csv`` (any case) is CSV: a header row,
+        then one object a row; ``name`` may be empty or left out, and spaces
+        around kinds and ids are ignored. Any other file is JSON, read as
+        :meth:`from_documents` reads a document.
+
+        Raises:
+            ValidationError: for a file that is not valid, with the file as
+                its ``source`` and every problem's path or line.
+            OSError: for a file that cannot be read, unchanged.
+        """
+        directory = cls()
+        for path in paths:
+            name = os.fspath(path)
+            data = Path(path).read_bytes()
+            if name.lower().endswith(".csv"):
+                directory.update(_from_csv(data, name))
+            else:
+                directory.update(_from_json(data, name))
+        return directory
+
+    def add(
+        self, kind: RefKind, rutter_id: str, platform_id: str, name: str | None = None
+    ) -> Reference:
+        """Add one object and return its entry.
+
+        Raises:
+            ValueError: for an unknown kind or an empty id.
+            ValidationError: when an id already has another counterpart.
+        """
+        reference = Reference(kind, rutter_id, platform_id, name)
+        self.update((reference,))
+        return reference
+
+    def update(self, references: Iterable[Reference]) -> None:
+        """Add every entry of ``references`` (another directory, say), or none of them.
+
+        An entry already held is kept; a name is filled in where the held one
+        has none.
+
+        Raises:
+            ValidationError: listing every id that would have two counterparts.
+        """
+        by_rutter = {kind: dict(held) for kind, held in self._by_rutter.items()}
+        by_platform = {kind: dict(held) for kind, held in self._by_platform.items()}
+        problems: list[Problem] = []
+        sources: set[str | None] = set()
+        for new in references:
+            known = by_rutter[new.kind].get(new.rutter_id)
+            other = by_platform[new.kind].get(new.platform_id)
+            clash = _clash(new, known, other)
+            if clash is not None:
+                problems.append(clash)
+                sources.add(new.source)
+                continue
+            if known is None or (known.name is None and new.name is not None):
+                kept = new if known is None else attrs.evolve(known, name=new.name)
+                by_rutter[new.kind][new.rutter_id] = kept
+                by_platform[new.kind][new.platform_id] = kept
+        if problems:
+            raise ValidationError(problems, sources.pop() if len(sources) == 1 else None)
+        self._by_rutter, self._by_platform = by_rutter, by_platform
+
+    def __or__(self, other: Directory) -> Directory:
+        """Return a new directory holding the entries of both."""
+        if not isinstance(other, Directory):
+            return NotImplemented
+        merged = Directory(self)
+        merged.update(other)
+        return merged
+
+    # -- reading ----------------------------------------------------------------------
+
+    def to_platform(self, kind: RefKind, rutter_id: str) -> Reference | None:
+        """Return the object whose Rutter id is ``rutter_id``, or None."""
+        return self._by_rutter[kind].get(rutter_id)
+
+    def to_rutter(self, kind: RefKind, platform_id: str) -> Reference | None:
+        """Return the object whose platform id is ``platform_id``, or None."""
+        return self._by_platform[kind].get(platform_id)
+
+    def __iter__(self) -> Iterator[Reference]:
+        """Yield every entry, kind by kind, in the order they were added."""
+        for held in self._by_rutter.values():
+            yield from held.values()
+
+    def __len__(self) -> int:
+        return sum(len(held) for held in self._by_rutter.values())
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{kind}={len(held)}" for kind, held in self._by_rutter.items() if held)
+        return f"Directory({counts})"
+
+
+def _clash(new: Reference, known: Reference | None, other: Reference | None) -> Problem | None:
+    """Return why ``new`` cannot join a directory holding ``known`` and ``other``."""
+    kind = new.kind.replace("_", " ")
+    if known is not None and known.platform_id != new.platform_id:
+        return Problem(
+            new.path,
+            f"Rutter {kind} {new.rutter_id!r} has platform id {new.platform_id!r} here,"
+            f" and {known.platform_id!r} in {known.origin}",
+        )
+    if other is not None and other.rutter_id != new.rutter_id:
+        return Problem(
+            new.path,
+            f"platform {kind} {new.platform_id!r} has Rutter id {new.rutter_id!r} here,"
+            f" and {other.rutter_id!r} in {other.origin}",
+        )
+    return None
+
+
+def _suggest(value: object) -> str:
+    close = difflib.get_close_matches(str(value), KINDS, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# -- JSON: Rutter's reference responses ------------------------------------------------
+
+
+@cache
+def _codec() -> Codec:
+    # Not strict: Rutter's reference objects carry many fields refundmap does not read.
+    return Codec(snake, strict=False)
+
+
+def _from_json(document: Any, source: str | None) -> list[Reference]:
+    try:
+        raw = decode(document)
+    except ValidationError as exc:
+        raise ValidationError(exc.problems, source) from None
+    items: list[tuple[JSONPath, Any]] = (
+        [((index,), item) for index, item in enumerate(raw)] if type(raw) is list else [((), raw)]
+    )
+    problems: list[Problem] = []
+    references: list[Reference] = []
+    into: dict[str, Any] = {"source": source, "references": references, "problems": problems}
+    for path, item in items:
+        keys = [key for key in item if key in ENVELOPE_KEYS] if type(item) is dict else []
+        if not keys:
+            expected = ", ".join(ENVELOPE_KEYS)
+            problems.append(
+                Problem(
+                    format_path(path),
+                    f"not a Rutter reference list or fetch response: expected an object with"
+                    f" one of the keys {expected}, got {describe(item)}",
+                )
+            )
+        for key in keys:
+            kind, many = ENVELOPE_KEYS[key]
+            value = item[key]
+            if not many:
+                _read_object(kind, value, (*path, key), **into)
+            elif type(value) is not list:
+                problems.append(
+                    Problem(format_path((*path, key)), f"expected an array, got {describe(value)}")
+                )
+            else:
+                for index, obj in enumerate(value):
+                    _read_object(kind, obj, (*path, key, index), **into)
+    if problems:
+        raise ValidationError(problems, source)
+    return references
+
+
+def _read_object(  # noqa: PLR0913 - one object, where it is, and where its results go
+    kind: RefKind,
+    value: Any,
+    path: JSONPath,
+    *,
+    source: str | None,
+    references: list[Reference],
+    problems: list[Problem],
+) -> None:
+    model_class: type[NamedObject | CustomerObject] = (
+        CustomerObject if kind == "customer" else NamedObject
+    )
+    model, found, _unknown = _codec().structure(value, model_class, path)
+    problems.extend(found)
+    if model is None:
+        return
+    problems.extend(
+        Problem(format_path((*path, key)), "expected an id, got an empty string")
+        for key in ("id", "platform_id")
+        if getattr(model, key) == ""
+    )
+    if not model.id or not model.platform_id:
+        return
+    if isinstance(model, CustomerObject):
+        name = model.customer_name or model.contact_name
+    else:
+        name = model.name
+    references.append(
+        Reference(kind, model.id, model.platform_id, name, source=source, path=format_path(path))
+    )
+
+
+# -- CSV: ids kept in a database ---------------------------------------------------------
+
+
+def _from_csv(data: bytes, source: str) -> list[Reference]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError([Problem(f"byte {exc.start}", "not UTF-8 text")], source) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    expected = ",".join(CSV_COLUMNS)
+    if header is None:
+        raise ValidationError(
+            [Problem("line 1", f"the file is empty; expected the header {expected}")], source
+        )
+    columns = [column.strip() for column in header]
+    missing = [column for column in CSV_COLUMNS[:3] if column not in columns]
+    unknown = [column for column in columns if column not in CSV_COLUMNS]
+    if missing or unknown or len(set(columns)) != len(columns):
+        raise ValidationError(
+            [Problem("line 1", f"expected the header {expected}, got {','.join(header)!r}")],
+            source,
+        )
+    problems: list[Problem] = []
+    references: list[Reference] = []
+    for row in reader:
+        where = f"line {reader.line_num}"
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            problems.append(Problem(where, f"expected {len(columns)} columns, got {len(row)}"))
+            continue
+        cells = dict(zip(columns, row, strict=True))
+        kind = cells["kind"].strip()
+        rutter_id, platform_id = cells["rutter_id"].strip(), cells["platform_id"].strip()
+        found = [
+            f"{column}: empty"
+            for column, value in (("rutter_id", rutter_id), ("platform_id", platform_id))
+            if not value
+        ]
+        if kind not in KINDS:
+            found.insert(
+                0, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}{_suggest(kind)}"
+            )
+        if found:
+            problems.extend(Problem(where, message) for message in found)
+            continue
+        name = cells.get("name") or None
+        references.append(
+            Reference(kind, rutter_id, platform_id, name, source=source, path=where)  # type: ignore[arg-type]
+        )
+    if problems:
+        raise ValidationError(problems, source)
+    return references
