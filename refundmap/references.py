@@ -168,7 +168,8 @@ class Directory:
         A file whose name ends in ``.csv`` (any case) is CSV: a header row,
         then one object a row; ``name`` may be empty or left out, and spaces
         around kinds and ids are ignored. Any other file is JSON, read as
-        :meth:`from_documents` reads a document.
+        :meth:`from_documents` reads a document. A folder stands for its
+        ``.json`` and ``.csv`` files, in name order.
 
         Raises:
             ValidationError: for a file that is not valid, with the file as
@@ -176,9 +177,9 @@ class Directory:
             OSError: for a file that cannot be read, unchanged.
         """
         directory = cls()
-        for path in paths:
+        for path in _files(paths):
             name = os.fspath(path)
-            data = Path(path).read_bytes()
+            data = path.read_bytes()
             if name.lower().endswith(".csv"):
                 directory.update(_from_csv(data, name))
             else:
@@ -256,6 +257,17 @@ class Directory:
     def __repr__(self) -> str:
         counts = ", ".join(f"{kind}={len(held)}" for kind, held in self._by_rutter.items() if held)
         return f"Directory({counts})"
+
+
+def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Yield each path, and for a folder its ``.json`` and ``.csv`` files in name order."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".json", ".csv") and p.is_file()
+            )
+        else:
+            yield path
 
 
 def _clash(new: Reference, known: Reference | None, other: Reference | None) -> Problem | None:

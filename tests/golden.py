@@ -10,11 +10,24 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from refundmap import FORMATS, MappingError, ValidationError, convert
+from refundmap import FORMATS, Directory, MappingError, ValidationError, convert
 from refundmap.conversion import supported
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECTED = FIXTURES / "expected"
+REFERENCES = FIXTURES / "references"
+#: Conversions across the vendors with a directory: (fixture, source, target, references).
+#: The references are a folder of Rutter reference responses, or a CSV file.
+WITH_REFERENCES = (
+    ("rutter/quickbooks-list.json", "rutter", "railz-v2-push", "quickbooks"),
+    ("rutter/xero-fetch.json", "rutter", "railz", "xero"),
+    ("rutter/xero-fetch.json", "rutter", "railz-v2", "xero"),
+    ("railz/quickbooks-list.json", "railz", "rutter", "quickbooks"),
+    ("railz/quickbooks-list.json", "railz", "rutter-create", "quickbooks.csv"),
+    ("railz/xero-list.json", "railz", "rutter", "xero"),
+    ("railz-v2/xero-list.json", "railz-v2", "rutter", "xero"),
+    ("railz-v2/quickbooks-refund.json", "railz-v2", "rutter", "quickbooks.csv"),
+)
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 CONNECTION = "CON-00000000-0000-0000-0000-000000000000"
 #: What the push bodies need: a Railz connection, or a business and its service.
@@ -34,20 +47,42 @@ def cases() -> Iterator[tuple[Path, str, str]]:
                     yield path, source, target
 
 
-def expected_paths(path: Path, source: str, target: str) -> tuple[Path, Path]:
+def reference_cases() -> Iterator[tuple[Path, str, str, str]]:
+    """Yield ``(fixture, source, target, references)`` for every golden case with a directory."""
+    for fixture, source, target, references in WITH_REFERENCES:
+        yield FIXTURES / fixture, source, target, references
+
+
+def directory(references: str) -> Directory:
+    """Return the directory of ``fixtures/references/<references>`` (a folder, or a CSV file)."""
+    return Directory.from_files(REFERENCES / references)
+
+
+def expected_paths(
+    path: Path, source: str, target: str, references: str | None = None
+) -> tuple[Path, Path]:
     """Return where a case's expected output and report (or mapping error) are kept."""
-    folder = EXPECTED / source
-    return folder / f"{path.stem}.{target}.json", folder / f"{path.stem}.{target}.report.json"
+    folder = EXPECTED / source if references is None else EXPECTED / "with-refs" / references
+    stem = path.stem if references is None else f"{source}.{path.stem}"
+    return folder / f"{stem}.{target}.json", folder / f"{stem}.{target}.report.json"
 
 
 def _text(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
-def run(path: Path, source: str, target: str) -> tuple[str, str]:
+def run(path: Path, source: str, target: str, references: str | None = None) -> tuple[str, str]:
     """Return a case's output and report, as kept; a mapping error is kept as its problems."""
+    refs = None if references is None else directory(references)
     try:
-        result = convert(path.read_bytes(), source, target, synced_at=SYNCED_AT, **PUSH_PARAMETERS)
+        result = convert(
+            path.read_bytes(),
+            source,
+            target,
+            synced_at=SYNCED_AT,
+            directory=refs,
+            **PUSH_PARAMETERS,
+        )
     except MappingError as exc:
         return _text({"mapping_error": [p.to_dict() for p in exc.problems]}), _text([])
     return result.to_json(indent=2) + "\n", _text([e.to_dict() for e in result.report])
@@ -55,11 +90,12 @@ def run(path: Path, source: str, target: str) -> tuple[str, str]:
 
 def main() -> None:
     """Rewrite every expected output and report."""
-    for path, source, target in cases():
-        output_path, report_path = expected_paths(path, source, target)
+    every = [(*case, None) for case in cases()] + list(reference_cases())
+    for path, source, target, references in every:
+        output_path, report_path = expected_paths(path, source, target, references)
         output_path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            output, report = run(path, source, target)
+            output, report = run(path, source, target, references)
         except ValidationError as exc:
             raise SystemExit(f"{path}: {exc}") from None
         output_path.write_text(output)

@@ -249,3 +249,80 @@ def test_railz_v2_converts_to_rutter_and_back_to_itself(cli, fixtures):
     status, _, err = cli("convert", "-f", "railz-v2-push", "-t", "rutter", push)
     assert status == 2
     assert "cannot convert railz-v2-push to rutter" in err
+
+
+# -- references (issue 10) ------------------------------------------------------------------
+
+
+def test_refs_translate_ids_like_the_golden_output(cli, fixtures):
+    folder = fixtures / "expected/with-refs"
+    for refs, source, name, expected in (
+        ("quickbooks.csv", "railz", "quickbooks-list.json", "quickbooks.csv/railz.quickbooks-list"),
+        ("xero", "railz-v2", "xero-list.json", "xero/railz-v2.xero-list"),
+    ):
+        status, out, err = cli(
+            "convert", "-f", source, "-t", "rutter" if refs == "xero" else "rutter-create",
+            "--refs", str(fixtures / "references" / refs), "--indent", "2",
+            "--synced-at", SYNCED, str(fixtures / source / name),
+        )  # fmt: skip
+        assert status == 0
+        target = "rutter" if refs == "xero" else "rutter-create"
+        assert out == (folder / f"{expected}.{target}.json").read_text()
+        assert "untranslated" not in err
+
+
+def test_refs_may_be_repeated_and_mixed(cli, fixtures):
+    refs = fixtures / "references/xero"
+    status, _, err = cli(
+        "convert", "-f", "railz-v2", "-t", "rutter", "--synced-at", SYNCED,
+        "--refs", str(refs / "accounts.json"), "--refs", str(refs / "customer.json"),
+        str(fixtures / "railz-v2/xero-list.json"),
+    )  # fmt: skip
+    assert status == 0
+    assert (
+        "refundmap: 4 reference ids copied untranslated" in err
+    )  # tax rate, class, item, department
+    assert "add the missing ids to a --refs file" in err
+
+
+def test_a_bad_refs_file_is_a_usage_error_before_any_output(cli, fixtures, tmp_path):
+    bad = tmp_path / "accounts.json"
+    bad.write_text('{"accounts": [{"id": "a", "platform_id": 35}]}')
+    out = tmp_path / "out.json"
+    out.write_text("old")
+    status, stdout, err = cli(
+        "convert", "-f", "railz", "-t", "rutter", "--refs", str(bad), "-o", str(out),
+        str(fixtures / "railz/seed-refund.json"),
+    )  # fmt: skip
+    assert status == 2
+    assert err.splitlines() == [
+        "refundmap: --refs: not a directory of references",
+        f"refundmap: {bad}: $.accounts[0].platform_id: expected a string, got 35",
+    ]
+    assert stdout == ""
+    assert out.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.json", "out.json"]
+    status, _, err = cli(
+        "convert", "-f", "railz", "-t", "rutter", "--refs", str(tmp_path / "nope.csv"), "-",
+    )  # fmt: skip
+    assert (status, err) == (
+        2,
+        f"refundmap: {tmp_path / 'nope.csv'}: cannot read: No such file or directory\n",
+    )
+
+
+def test_require_refs_refuses_the_record_and_names_every_id(cli, fixtures, tmp_path):
+    out = tmp_path / "out.json"
+    status, _, err = cli(
+        "convert", "-f", "railz-v2", "-t", "rutter", "--require-refs", "-o", str(out),
+        "--refs", str(fixtures / "references/xero/accounts.json"),
+        str(fixtures / "railz-v2/xero-list.json"),
+    )  # fmt: skip
+    assert status == 1
+    problems = [line for line in err.splitlines() if "references are required" in line]
+    assert len(problems) == 5
+    assert problems[0].endswith(
+        "xero-list.json: $.data[0].customerRef.id: the platform's id of customer"
+        " 'a7d3f1e0-2b4c-4d6e-8f0a-1b3c5d7e9f20' is not in the directory; references are required"
+    )
+    assert not out.exists()

@@ -59,9 +59,47 @@ def test_golden_conversion(path, source, target):
     assert report == report_path.read_text(), "run python tests/golden.py and read the diff"
 
 
+REFERENCE_CASES = list(golden.reference_cases())
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "target", "references"),
+    REFERENCE_CASES,
+    ids=[f"{p.parent.name}/{p.stem}->{t} with {r}" for p, _, t, r in REFERENCE_CASES],
+)
+def test_golden_conversion_with_a_directory(path, source, target, references):
+    output_path, report_path = golden.expected_paths(path, source, target, references)
+    output, report = golden.run(path, source, target, references)
+    assert output == output_path.read_text(), "run python tests/golden.py and read the diff"
+    assert report == report_path.read_text(), "run python tests/golden.py and read the diff"
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "target", "references"),
+    REFERENCE_CASES,
+    ids=[f"{p.parent.name}/{p.stem}->{t} with {r}" for p, _, t, r in REFERENCE_CASES],
+)
+def test_the_reference_fixtures_translate_every_id_of_their_refunds(
+    path, source, target, references
+):
+    result = convert(
+        path.read_bytes(),
+        source,
+        target,
+        synced_at=SYNCED,
+        directory=golden.directory(references),
+        **golden.PUSH_PARAMETERS,
+    )
+    assert result.untranslated == 0
+    assert not [e for e in result.report if "directory" in e.message and e.kind != "derived"]
+
+
 def test_every_golden_file_belongs_to_a_case():
     kept = {p for case in CASES for p in golden.expected_paths(*case)}
-    assert set((ROOT / "fixtures/expected").glob("*/*.json")) == kept
+    kept |= {p for case in REFERENCE_CASES for p in golden.expected_paths(*case)}
+    found = set((ROOT / "fixtures/expected").glob("*/*.json"))
+    found |= set((ROOT / "fixtures/expected/with-refs").glob("*/*.json"))
+    assert found == kept
 
 
 def test_mapping_doc_is_generated_from_the_table():

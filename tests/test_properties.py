@@ -9,6 +9,7 @@ import contextlib
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -256,21 +257,19 @@ def test_require_refs_refuses_exactly_the_ids_the_directory_lacks(data, source):
     document = data.draw(strategy)
     target = "railz-v2" if source == "rutter" else "rutter"
     full = data.draw(s.directories(document, source))
-    held = data.draw(st.lists(st.sampled_from(list(full)), unique=True) if len(full) else st.just([]))
-    partial = Directory(held)
+    held = st.lists(st.sampled_from(list(full)), unique=True) if len(full) else st.just([])
+    partial = Directory(data.draw(held))
     try:
         result = convert(document, source, target, directory=partial)
     except MappingError:
         return  # the target cannot hold the document at all
-    missing = result.untranslated
-    try:
+    if not result.untranslated:
         convert(document, source, target, directory=partial, require_refs=True)
-    except MappingError as exc:
-        assert missing
-        assert all("references are required" in p.message for p in exc.problems)
-        assert len(exc.problems) == missing
-    else:
-        assert not missing
+        return
+    with pytest.raises(MappingError) as exc:
+        convert(document, source, target, directory=partial, require_refs=True)
+    assert all("references are required" in p.message for p in exc.value.problems)
+    assert len(exc.value.problems) == result.untranslated
 
 
 # -- 2. consistent refunds stay consistent ------------------------------------------------
@@ -297,7 +296,12 @@ def test_consistent_railz_refunds_convert_without_arithmetic_warnings(data):
 # -- 3. nothing is lost silently --------------------------------------------------------------
 
 
-PUSH = {"synced_at": SYNCED, "connection_uuid": "CON-1", "business_name": "B", "service_name": "xero"}
+PUSH = {
+    "synced_at": SYNCED,
+    "connection_uuid": "CON-1",
+    "business_name": "B",
+    "service_name": "xero",
+}
 
 
 def _assert_nothing_lost(document: Any, source: str, target: str) -> None:

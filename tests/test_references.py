@@ -1,0 +1,473 @@
+"""References: the directory, and translating ids between Rutter and the platform (issue 10)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from refundmap import (
+    Directory,
+    Kind,
+    Lookup,
+    MappingError,
+    Reference,
+    ValidationError,
+    convert,
+    validate,
+)
+
+import golden
+
+SYNCED = "2024-06-30T12:00:00.000Z"
+ACCOUNT = "8a2e4c6b-0d1f-4a3e-b7c9-5e8f1a2d3c4b"
+CUSTOMER = "c71d5e9f-2a4b-4c6d-8e0f-1a3b5c7d9e2f"
+LINE_ACCOUNT = "e5f7a9b1-c3d5-4e7f-9a1b-3c5d7e9f1a2b"
+ITEM = "a9b1c3d5-e7f9-4a1b-8c3d-5e7f9a1b3c5d"
+
+
+def rutter_refund(**changes):
+    refund = {
+        "id": "3f6c9d2a-1b7e-4c8f-a5d0-2e9b4a7c1f63",
+        "platform_id": "1047",
+        "account_id": ACCOUNT,
+        "class_id": None,
+        "customer_id": CUSTOMER,
+        "department_id": None,
+        "tax_rate_id": None,
+        "transaction_date": "2024-03-14",
+        "total_amount": 75,
+        "discount_amount": None,
+        "document_number": None,
+        "tax_amount": None,
+        "line_items": [
+            {
+                "account_id": LINE_ACCOUNT,
+                "class_id": None,
+                "tax_rate_id": None,
+                "total_amount": 75,
+                "description": "Keyboard",
+                "item": {"id": ITEM, "quantity": 3, "unit_amount": 25},
+            }
+        ],
+        "created_at": None,
+        "updated_at": None,
+        "last_synced_at": "2024-03-15T09:45:27.318Z",
+        "platform_url": None,
+    }
+    refund.update(changes)
+    return refund
+
+
+def directory():
+    refs = Directory()
+    refs.add("account", ACCOUNT, "35", "Checking")
+    refs.add("account", LINE_ACCOUNT, "79", "Sales of Product Income")
+    refs.add("customer", CUSTOMER, "58", "Amy's Bird Sanctuary")
+    refs.add("item", ITEM, "11", "Keyboard")
+    return refs
+
+
+def by_target(result):
+    return {e.target_path: e for e in result.report if e.target_path}
+
+
+# -- reading Rutter's reference responses ---------------------------------------------------
+
+
+def test_a_list_response_names_its_kind_and_only_ids_and_names_are_read(fixtures):
+    refs = Directory.from_documents((fixtures / "references/quickbooks/accounts.json").read_text())
+    assert list(refs) == [
+        Reference("account", ACCOUNT, "35", "Checking"),
+        Reference("account", LINE_ACCOUNT, "79", "Sales of Product Income"),
+    ]
+    assert refs.to_platform("account", ACCOUNT).path == "$.accounts[0]"
+
+
+def test_a_fetch_response_and_a_customer_name_falling_back_to_the_contact():
+    fetch = {"customer": {"id": CUSTOMER, "platform_id": "58", "customer_name": None,
+                          "contact_name": "Amy Lauterbach", "email": "a@b.c"}}  # fmt: skip
+    refs = Directory.from_documents(fetch)
+    assert refs.to_rutter("customer", "58") == Reference(
+        "customer", CUSTOMER, "58", "Amy Lauterbach"
+    )
+
+
+def test_documents_may_be_text_bytes_decoded_or_an_array_of_them():
+    accounts = {"accounts": [{"id": ACCOUNT, "platform_id": "35", "name": "Checking"}]}
+    classes = {"classes": [{"id": "c", "platform_id": "7", "name": "Retail"}]}
+    refs = Directory.from_documents(json.dumps(accounts), json.dumps(classes).encode())
+    assert refs == refs  # noqa: PLR0124 - a directory is an ordinary object
+    assert len(refs) == 2
+    assert len(Directory.from_documents([accounts, classes])) == 2
+
+
+def test_an_object_without_a_platform_id_is_skipped():
+    # Older API versions send a null platform_id for customers: nothing to translate with.
+    refs = Directory.from_documents(
+        {"customers": [{"id": CUSTOMER, "platform_id": None}, {"id": "x"}]}
+    )
+    assert len(refs) == 0
+
+
+def test_a_broken_reference_document_is_a_validation_error_with_paths():
+    accounts = [{"id": str(n), "platform_id": str(n)} for n in range(3)]
+    accounts.append({"id": "3", "platform_id": 35, "name": ["Checking"]})
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_documents({"accounts": accounts, "next_cursor": None})
+    assert [str(p) for p in exc.value.problems] == [
+        "$.accounts[3].platform_id: expected a string, got 35",
+        "$.accounts[3].name: expected a string, got an array",
+    ]
+    assert exc.value.source is None
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ({"customer_refunds": []}, "$: not a Rutter reference list or fetch response"),
+        ({"accounts": {"id": "1"}}, "$.accounts: expected an array, got an object"),
+        ({"item": {"platform_id": "11"}}, "$.item.id: required key is missing (a string)"),
+        ({"items": [{"id": "", "platform_id": "11"}]}, "$.items[0].id: expected an id"),
+        ("[1]", "$[0]: not a Rutter reference list or fetch response"),
+        ('{"accounts": [', "$: "),
+    ],
+)
+def test_what_is_not_a_reference_document_is_named(document, problem):
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_documents(document)
+    assert str(exc.value.problems[0]).startswith(problem)
+
+
+def test_several_documents_name_the_one_that_is_broken():
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_documents({"accounts": []}, {"taxes": []})
+    assert exc.value.source == "document 2"
+    assert str(exc.value).startswith("document 2: 1 problem")
+
+
+# -- files: JSON and CSV ------------------------------------------------------------------------
+
+
+def test_the_csv_fixture_holds_the_same_directory_as_the_json_fixtures(fixtures):
+    from_json = golden.directory("quickbooks")
+    from_csv = Directory.from_files(fixtures / "references/quickbooks.csv")
+    assert list(from_csv) == list(from_json)
+    assert len(from_json) == 9
+    held = from_csv.to_rutter("class", "200900000000000000000")
+    assert held.origin == f"{fixtures / 'references/quickbooks.csv'} at line 9"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_name_is_optional_spaces_around_ids_go_and_a_bom_is_read(tmp_path):
+    path = write(tmp_path, "ids.CSV", "\ufeffkind,rutter_id,platform_id\n item , i1 , 11 \n\n")
+    assert list(Directory.from_files(path)) == [Reference("item", "i1", "11")]
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [
+        ("", ["line 1: the file is empty; expected the header kind,rutter_id,platform_id,name"]),
+        (
+            "kind,rutter,platform_id\n",
+            ["line 1: expected the header kind,rutter_id,platform_id,name"],
+        ),
+        (
+            "kind,rutter_id,platform_id,name\nacount,a,1,x\nitem,,2,y\nitem,b\n",
+            [
+                "line 2: kind: expected one of account, customer, item, tax_rate, class,"
+                " department, got 'acount' (did you mean 'account'?)",
+                "line 3: rutter_id: empty",
+                "line 4: expected 4 columns, got 2",
+            ],
+        ),
+    ],
+)
+def test_a_broken_csv_file_names_the_file_and_each_line(tmp_path, text, problems):
+    path = write(tmp_path, "refs.csv", text)
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_files(path)
+    assert exc.value.source == str(path)
+    assert [
+        str(p)[: len(expected)] for p, expected in zip(exc.value.problems, problems, strict=True)
+    ] == problems
+
+
+def test_a_broken_json_file_names_the_file(tmp_path):
+    path = write(tmp_path, "accounts.json", '{"accounts": [{"id": "a", "platform_id": 1}]}')
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_files(path)
+    assert exc.value.source == str(path)
+    assert str(exc.value.problems[0]) == "$.accounts[0].platform_id: expected a string, got 1"
+
+
+def test_a_file_that_cannot_be_read_is_an_os_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        Directory.from_files(tmp_path / "missing.json")
+
+
+# -- conflicts, merging, adding in code ----------------------------------------------------
+
+
+def test_one_rutter_id_with_two_platform_ids_names_both_sources(tmp_path, fixtures):
+    path = write(tmp_path, "more.csv", f"kind,rutter_id,platform_id\naccount,{ACCOUNT},36\n")
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_files(fixtures / "references/quickbooks/accounts.json", path)
+    (problem,) = exc.value.problems
+    assert exc.value.source == str(path)
+    assert problem.path == "line 2"
+    assert problem.message == (
+        f"Rutter account {ACCOUNT!r} has platform id '36' here, and '35' in"
+        f" {fixtures / 'references/quickbooks/accounts.json'} at $.accounts[0]"
+    )
+
+
+def test_one_platform_id_with_two_rutter_ids_is_refused_and_the_directory_is_unchanged():
+    refs = directory()
+    with pytest.raises(ValidationError, match="platform account '35' has Rutter id 'other'"):
+        refs.update([Reference("class", "c1", "7"), Reference("account", "other", "35")])
+    assert refs.to_platform("class", "c1") is None  # all or nothing
+    assert len(refs) == 4
+
+
+def test_the_same_pair_twice_is_one_entry_and_a_missing_name_is_filled_in():
+    refs = Directory()
+    refs.add("item", ITEM, "11")
+    refs.add("item", ITEM, "11", "Keyboard")
+    refs.add("item", ITEM, "11", "Another name")
+    assert list(refs) == [Reference("item", ITEM, "11", "Keyboard")]
+
+
+def test_the_same_ids_in_two_kinds_do_not_clash():
+    refs = Directory()
+    refs.add("class", "x", "1")
+    refs.add("department", "x", "2")
+    assert refs.to_platform("department", "x").platform_id == "2"
+
+
+def test_directories_merge_with_or():
+    a, b = Directory(), Directory()
+    a.add("account", ACCOUNT, "35")
+    b.add("customer", CUSTOMER, "58")
+    merged = a | b
+    assert len(merged) == 2
+    assert len(a) == len(b) == 1
+    b.add("account", ACCOUNT, "36")
+    with pytest.raises(ValidationError):
+        a | b
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("acount", "a", "1"), r"unknown kind 'acount' \(did you mean 'account'\?\)"),
+        (("account", "", "1"), "rutter_id must be a non-empty string"),
+        (("account", "a", 35), "platform_id must be a non-empty string, not 35"),
+    ],
+)
+def test_adding_in_code_checks_the_kind_and_the_ids(args, message):
+    with pytest.raises(ValueError, match=message):
+        Directory().add(*args)
+
+
+# -- translating ---------------------------------------------------------------------------------
+
+
+def test_rutter_ids_become_platform_ids_and_railz_names_are_filled_in():
+    result = convert(rutter_refund(), "rutter", "railz", directory=directory())
+    out = result.output
+    assert out["accountRef"] == {"id": "35", "name": "Checking"}
+    assert out["customerRef"] == {"id": "58", "name": "Amy's Bird Sanctuary"}
+    assert out["lines"][0]["accountRef"] == {"id": "79", "name": "Sales of Product Income"}
+    assert out["lines"][0]["inventoryRef"] == {"id": "11", "name": "Keyboard"}
+    entries = by_target(result)
+    assert entries["$.accountRef.id"] == (
+        Kind.DERIVED,
+        "$.account_id",
+        "$.accountRef.id",
+        f"the platform's id of account {ACCOUNT!r}, from the directory",
+    )
+    assert entries["$.customerRef.name"] == (
+        Kind.DERIVED,
+        "$.customer_id",
+        "$.customerRef.name",
+        "the directory's name of customer '58'",
+    )
+    assert result.untranslated == 0
+
+
+def test_push_bodies_get_platform_ids_and_no_names():
+    push = convert(
+        rutter_refund(), "rutter", "railz-push", directory=directory(),
+        business_name="B", service_name="quickbooks",
+    )  # fmt: skip
+    assert push.output["data"]["accountRef"] == "35"
+    assert push.output["data"]["lines"][0]["inventoryRef"] == "11"
+    v2 = convert(rutter_refund(), "rutter", "railz-v2-push", directory=directory(),
+                 connection_uuid="CON-1")  # fmt: skip
+    assert v2.output["data"]["accountRef"] == {"id": "35"}
+
+
+def test_platform_ids_become_rutter_ids(fixtures):
+    result = convert(
+        (fixtures / "railz/quickbooks-list.json").read_bytes(),
+        "railz",
+        "rutter",
+        synced_at=SYNCED,
+        directory=golden.directory("quickbooks"),
+    )
+    refund = result.output["customer_refunds"][0]
+    assert (refund["account_id"], refund["customer_id"]) == (ACCOUNT, CUSTOMER)
+    assert refund["line_items"][0]["item"]["id"] == ITEM
+    # The output is what Rutter expects: its own ids, so no "looks like a platform id".
+    assert not [e for e in validate(result.output, "rutter") if "UUID" in e.message]
+
+
+def test_the_refund_department_is_translated_onto_every_v2_line_and_back():
+    refs = directory()
+    refs.add("department", "d4e6f8a0-b2c4-4d6e-8f0a-2b4c6d8e0f1a", "1", "Downtown")
+    refund = rutter_refund(department_id="d4e6f8a0-b2c4-4d6e-8f0a-2b4c6d8e0f1a")
+    there = convert(refund, "rutter", "railz-v2", directory=refs)
+    assert there.output["lines"][0]["trackingCategoryRefs"] == [
+        {"id": "1", "name": "Downtown", "type": "department"}
+    ]
+    back = convert(there.output, "railz-v2", "rutter", directory=refs, synced_at=SYNCED)
+    assert back.output["department_id"] == refund["department_id"]
+
+
+def test_an_id_the_directory_lacks_is_copied_and_reported_at_its_source_path():
+    refs = directory()
+    refund = rutter_refund(class_id="f1a3b5c7-d9e1-4f3a-8b5c-7d9e1f3a5b7c")
+    refund["line_items"][0]["tax_rate_id"] = "3b5d7f9b-1d3f-4b5d-9f1b-3d5f7b9d1f3b"
+    result = convert(refund, "rutter", "railz", directory=refs)
+    assert result.output["lines"][0]["taxRateRef"] == {"id": "3b5d7f9b-1d3f-4b5d-9f1b-3d5f7b9d1f3b"}
+    (warning,) = [e for e in result.report if e.kind is Kind.WARNING]
+    assert warning.source_path == "$.line_items[0].tax_rate_id"
+    assert warning.target_path == "$.lines[0].taxRateRef.id"
+    assert "is not in the directory; copied untranslated" in warning.message
+    assert result.untranslated == 1
+
+
+def test_require_refs_makes_every_missing_id_a_mapping_error():
+    refund = rutter_refund()
+    refund["line_items"][0]["tax_rate_id"] = "3b5d7f9b-1d3f-4b5d-9f1b-3d5f7b9d1f3b"
+    refs = Directory()
+    refs.add("account", ACCOUNT, "35")
+    with pytest.raises(MappingError) as exc:
+        convert(refund, "rutter", "railz", directory=refs, require_refs=True)
+    assert [p.path for p in exc.value.problems] == [
+        "$.customer_id",
+        "$.line_items[0].account_id",
+        "$.line_items[0].tax_rate_id",
+        "$.line_items[0].item.id",
+    ]
+    assert all("references are required" in p.message for p in exc.value.problems)
+    with pytest.raises(MappingError) as exc:
+        convert(refund, "rutter", "railz", require_refs=True)  # no directory: every id
+    assert len(exc.value.problems) == 5
+
+
+def test_without_a_directory_every_id_crossing_vendors_is_reported():
+    result = convert(rutter_refund(), "rutter", "railz")
+    warned = [e.source_path for e in result.report if "copied untranslated" in e.message]
+    assert warned == [
+        "$.account_id",
+        "$.customer_id",
+        "$.line_items[0].account_id",
+        "$.line_items[0].item.id",
+    ]
+    assert result.untranslated == 4
+    assert result.output["accountRef"] == {"id": ACCOUNT}
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [("rutter", "rutter-create"), ("railz", "railz-v2"), ("rutter", "rutter")]
+)
+def test_within_one_vendor_ids_stay_as_they_are(fixtures, source, target):
+    path = fixtures / (
+        "rutter/quickbooks-list.json" if source == "rutter" else "railz/xero-list.json"
+    )
+    plain = convert(path.read_bytes(), source, target, synced_at=SYNCED)
+    with_refs = convert(
+        path.read_bytes(),
+        source,
+        target,
+        synced_at=SYNCED,
+        directory=golden.directory("quickbooks"),
+    )
+    assert with_refs.output == plain.output
+    assert with_refs.report == plain.report
+    assert not [e for e in plain.report if "untranslated" in e.message or "directory" in e.message]
+
+
+def test_a_lookup_of_the_callers_is_asked_once_per_distinct_id():
+    asked: list[tuple[str, str]] = []
+
+    class Api:
+        """Ids that live behind an API: the platform id is the Rutter id, upper-cased."""
+
+        def to_platform(self, kind, rutter_id):
+            asked.append((kind, rutter_id))
+            return Reference(kind, rutter_id, rutter_id.upper())
+
+        def to_rutter(self, kind, platform_id):
+            raise AssertionError((kind, platform_id))
+
+    refund = rutter_refund()
+    refund["line_items"].append(copy.deepcopy(refund["line_items"][0]))
+    result = convert(refund, "rutter", "railz", directory=Api())
+    assert isinstance(Api(), Lookup)
+    assert result.output["lines"][1]["accountRef"] == {"id": LINE_ACCOUNT.upper()}
+    assert sorted(asked) == sorted(
+        {("account", ACCOUNT), ("customer", CUSTOMER), ("account", LINE_ACCOUNT), ("item", ITEM)}
+    )
+
+
+def test_a_directory_that_is_not_a_lookup_is_a_type_error():
+    with pytest.raises(TypeError, match=r"directory must be a refundmap\.Directory"):
+        convert(rutter_refund(), "rutter", "railz", directory={"account": {}})
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+def test_a_rutter_reference_that_is_not_a_uuid_looks_like_a_platform_id():
+    refund = rutter_refund(account_id="35")
+    refund["line_items"][0]["class_id"] = "Retail"  # a line's class_id is not declared a UUID
+    (entry,) = validate(refund, "rutter")
+    assert entry.source_path == "$.account_id"
+    assert entry.message.startswith("account_id '35' is not a UUID: it looks like a platform id")
+    with pytest.raises(ValidationError):
+        validate(refund, "rutter", strict=True)
+    body = {"account_id": "35", "line_items": [{"total_amount": 1, "item": {"id": "11"}}]}
+    assert [e.source_path for e in validate(body, "rutter-create")] == [
+        "$.account_id",
+        "$.line_items[0].item.id",
+    ]
+
+
+def test_errors_pickle_and_copy_with_their_problems_and_source():
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_documents({"accounts": 5}, {"items": []})
+    for copied in (pickle.loads(pickle.dumps(exc.value)), copy.copy(exc.value)):  # noqa: S301
+        assert type(copied) is ValidationError
+        assert copied.problems == exc.value.problems
+        assert copied.source == "document 1"
+        assert str(copied) == str(exc.value)
+
+
+def test_a_folder_stands_for_its_json_and_csv_files(tmp_path, fixtures):
+    folder = fixtures / "references/xero"
+    files = sorted(folder.glob("*.json"))
+    assert list(Directory.from_files(folder)) == list(Directory.from_files(*files))
+    write(tmp_path, "notes.txt", "not read")
+    write(tmp_path, "ids.csv", "kind,rutter_id,platform_id\nitem,i1,11\n")
+    assert len(Directory.from_files(tmp_path)) == 1
