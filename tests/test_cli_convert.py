@@ -1,7 +1,10 @@
 """refundmap convert: outputs, report, JSON Lines, rejects, atomicity, exit status."""
 
 import json
+import shlex
 from pathlib import Path
+
+import pytest
 
 SYNCED = "2024-06-30T12:00:00.000Z"
 
@@ -205,26 +208,31 @@ def test_formats_lists_the_conversions(cli):
     )
 
 
-def test_the_readme_conversion_example_is_what_refundmap_prints(cli, tmp_path, monkeypatch):
+def readme_conversions() -> list[tuple[list[str], str]]:
+    """Each ``$ refundmap convert ...`` console block of the README: its arguments and output."""
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text()
-    block = readme.split("```console\n$ refundmap convert", 1)[1].split("```", 1)[0]
-    shown = block.split("\n", 2)[2]
-    monkeypatch.chdir(root)
-    status, out, err = cli(
-        "convert",
-        "--from",
-        "railz",
-        "--to",
-        "rutter",
-        "--indent",
-        "2",
-        "--synced-at",
-        "2024-06-30T12:00:00Z",
-        "--report",
-        str(tmp_path / "report.json"),
-        "fixtures/railz/seed-refund.json",
-    )
+    found = []
+    for block in readme.split("```console\n$ refundmap convert ")[1:]:
+        text = block.split("```", 1)[0]
+        command, shown = text.replace("\\\n", " ").split("\n", 1)
+        found.append((shlex.split(command), shown))
+    return found
+
+
+def test_the_readme_shows_the_references_example_and_the_report_example():
+    commands = [argv for argv, _ in readme_conversions()]
+    assert "--refs" in commands[0]
+    assert "--report" in commands[1]
+
+
+@pytest.mark.parametrize(("argv", "shown"), readme_conversions())
+def test_the_readme_conversion_examples_are_what_refundmap_prints(
+    cli, tmp_path, monkeypatch, argv, shown
+):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    argv = [str(tmp_path / "report.json") if arg == "report.json" else arg for arg in argv]
+    status, out, err = cli("convert", *argv)
     assert status == 0
     assert out + err == shown
 

@@ -28,7 +28,10 @@ def _table(rows: Sequence[Row]) -> list[str]:
     ]
     for row in rows:
         cells = [_cell(row.cell(name)) for name in names]
-        rule = ", ".join(f"`{r}`" for r in (row.make, row.write, row.apply) if r)
+        rules = [f"`{r}`" for r in (row.make, row.write, row.apply) if r]
+        if row.ref:
+            rules.append(f"translated ({row.ref})")
+        rule = ", ".join(rules)
         note = "each line maps by the Line table" if row.lines else row.note
         lines.append("| " + " | ".join([*cells, rule, note]) + " |")
     return lines
@@ -55,6 +58,13 @@ def render() -> str:
         " value on its way in (`write`), or maps a field that sits at no one place in"
         " a format (`apply`: the refund's department is an entry on every Railz"
         " version 2 line);",
+        "- *translated (kind)*: the value is a reference id. Between a Rutter format and a"
+        " Railz format it is translated from one id space to the other through a"
+        " directory (`refundmap.Directory`, `--refs`): Rutter's own id <-> the"
+        " platform's id, reported as `derived`; where the Railz cell's object has a"
+        " `name` (`accountRef.name`), the directory's name is written there too. An id"
+        " the directory does not hold (or any id, without a directory) is copied and"
+        " reported as a `warning`, or refused with `require_refs`;",
         "- `list[type].key` selects from a list of typed entries:"
         " `trackingCategoryRefs[class].id` is the id of the line's one entry of type"
         " `class`; other types are reported at their own index.",
