@@ -3,6 +3,10 @@
 ``python bench/generate.py rutter 1000 > rutter-1000.json`` writes one list
 response of 1000 refunds, 3 lines each, with realistic values; the same
 arguments always give the same bytes. ``--jsonl`` writes one refund a line.
+
+The refunds are one company's: their references are drawn from its accounts,
+customers, items, tax rates, classes and departments (:func:`company`), whose
+Rutter reference list responses :func:`reference_documents` gives.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 CURRENCIES = ["USD", "EUR", "GBP", "CAD", "JPY"]
@@ -22,6 +27,48 @@ PRODUCTS = ["Ergonomic keyboard", "Wireless mouse", "USB-C dock", "Monitor arm",
 
 def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+#: How many objects of each kind the company's refunds refer to.
+POOLS = {"account": 40, "customer": 500, "item": 200, "tax_rate": 8, "class": 20, "department": 10}
+#: Rutter's list key of each kind.
+LIST_KEYS = {
+    "account": "accounts",
+    "customer": "customers",
+    "item": "items",
+    "tax_rate": "tax_rates",
+    "class": "classes",
+    "department": "departments",
+}
+
+
+@cache
+def company(seed: int = 3) -> dict[str, list[tuple[str, str, str]]]:
+    """The company's objects of each kind: ``(Rutter id, platform id, name)``."""
+    rng = random.Random(seed)
+    return {
+        kind: [
+            (_uuid(rng), str(rng.randint(1, 10**6)) + f"-{n}", f"{kind} {n}") for n in range(size)
+        ]
+        for kind, size in POOLS.items()
+    }
+
+
+def reference_documents() -> list[dict[str, Any]]:
+    """Rutter's list responses of every object of :func:`company`, one a kind."""
+    documents = []
+    for kind, objects in company().items():
+        name_key = "customer_name" if kind == "customer" else "name"
+        rows = [
+            {"id": rutter_id, "platform_id": platform_id, name_key: name, "status": "active"}
+            for rutter_id, platform_id, name in objects
+        ]
+        documents.append({LIST_KEYS[kind]: rows, "next_cursor": None})
+    return documents
+
+
+def _pick(rng: random.Random, kind: str) -> tuple[str, str, str]:
+    return rng.choice(company()[kind])
 
 
 def _money(rng: random.Random, low: int, high: int, places: int) -> Decimal:
@@ -37,6 +84,11 @@ def _stamp(rng: random.Random) -> str:
     return f"{_day(rng)}T{hour:02d}:{minute:02d}:{second:02d}.000Z"
 
 
+def _ref(obj: tuple[str, str, str]) -> dict[str, str]:
+    """A Railz reference: the platform's id and the name."""
+    return {"id": obj[1], "name": obj[2]}
+
+
 def rutter_refunds(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
     """Yield ``count`` Rutter refunds whose totals add up."""
     rng = random.Random(seed)
@@ -49,12 +101,16 @@ def rutter_refunds(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
             unit = _money(rng, 1, 500, places)
             lines.append(
                 {
-                    "account_id": _uuid(rng),
-                    "class_id": rng.choice([None, _uuid(rng)]),
-                    "tax_rate_id": _uuid(rng),
+                    "account_id": _pick(rng, "account")[0],
+                    "class_id": rng.choice([None, _pick(rng, "class")[0]]),
+                    "tax_rate_id": _pick(rng, "tax_rate")[0],
                     "total_amount": quantity * unit,
                     "description": rng.choice(PRODUCTS),
-                    "item": {"id": _uuid(rng), "quantity": quantity, "unit_amount": unit},
+                    "item": {
+                        "id": _pick(rng, "item")[0],
+                        "quantity": quantity,
+                        "unit_amount": unit,
+                    },
                 }
             )
         summed = sum((line["total_amount"] for line in lines), Decimal(0))
@@ -63,10 +119,10 @@ def rutter_refunds(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
         yield {
             "id": _uuid(rng),
             "platform_id": str(10_000 + number),
-            "account_id": _uuid(rng),
+            "account_id": _pick(rng, "account")[0],
             "class_id": None,
-            "customer_id": _uuid(rng),
-            "department_id": rng.choice([None, _uuid(rng)]),
+            "customer_id": _pick(rng, "customer")[0],
+            "department_id": rng.choice([None, _pick(rng, "department")[0]]),
             "tax_rate_id": None,
             "transaction_date": _day(rng),
             "total_amount": summed - (discount or 0) + tax,
@@ -104,17 +160,17 @@ def railz_refunds(count: int, seed: int = 2) -> Iterator[dict[str, Any]]:
                     "subTotal": quantity * unit,
                     "taxAmount": tax,
                     "totalAmount": quantity * unit + tax,
-                    "accountRef": {"id": str(rng.randint(100, 999)), "name": "Sales"},
-                    "taxRateRef": {"id": "3", "name": "HST", "effectiveTaxRate": 13},
-                    "inventoryRef": {"id": str(rng.randint(1, 99)), "name": "Item"},
+                    "accountRef": _ref(_pick(rng, "account")),
+                    "taxRateRef": {**_ref(_pick(rng, "tax_rate")), "effectiveTaxRate": 13},
+                    "inventoryRef": _ref(_pick(rng, "item")),
                 }
             )
         sub_total = sum((line["subTotal"] for line in lines), Decimal(0))
         tax_total = sum((line["taxAmount"] for line in lines), Decimal(0))
         yield {
             "id": str(20_000 + number),
-            "customerRef": {"id": str(rng.randint(1, 500)), "name": "Customer"},
-            "accountRef": {"id": str(rng.randint(100, 199)), "name": "Checking"},
+            "customerRef": _ref(_pick(rng, "customer")),
+            "accountRef": _ref(_pick(rng, "account")),
             "date": _stamp(rng),
             "currencyRef": {"id": currency, "name": currency},
             "currencyRate": _money(rng, 0, 2, 4),

@@ -9,6 +9,10 @@ refundmap (``convert(...).to_json()``), the same validation and mapping with
 pydantic v2, and a hand-written mapping with no validation (the floor),
 interleaved round by round, and prints microseconds per record (the median of
 the rounds) and the ratios refundmap/pydantic and refundmap/floor.
+
+It then times the same conversions translating every reference id through a
+directory read from the company's Rutter reference lists, against the same
+conversions without one (the baseline), interleaved likewise.
 """
 
 from __future__ import annotations
@@ -34,9 +38,11 @@ import refundmap  # noqa: E402
 Pipeline = Callable[[bytes], str]
 
 
-def _refundmap(source: str, target: str) -> Pipeline:
+def _refundmap(source: str, target: str, directory: refundmap.Directory | None = None) -> Pipeline:
     def run(data: bytes) -> str:
-        return refundmap.convert(data, source, target, synced_at="2024-06-30T12:00:00Z").to_json()
+        return refundmap.convert(
+            data, source, target, synced_at="2024-06-30T12:00:00Z", directory=directory
+        ).to_json()
 
     return run
 
@@ -83,6 +89,42 @@ def throughput(records: int, rounds: int) -> list[str]:
             f"| {direction} | {median['refundmap']:.1f} | {median['pydantic']:.1f}"
             f" | {median['floor']:.1f} | {median['refundmap'] / median['pydantic']:.2f}"
             f" | {median['refundmap'] / median['floor']:.2f} |"
+        )
+    return rows
+
+
+def references(records: int, rounds: int) -> list[str]:
+    """Return rows of the cost of translating reference ids through a directory."""
+    start = time.perf_counter()
+    directory = refundmap.Directory.from_documents(*generate.reference_documents())
+    built = (time.perf_counter() - start) * 1000
+    rows = [
+        f"Directory of {len(directory):,} objects from {len(generate.POOLS)} Rutter list"
+        f" responses, read in {built:.0f} ms.",
+        "",
+        "| direction | without a directory µs/record | with one µs/record | ratio"
+        " | cost µs/record |",
+        "|---|---|---|---|---|",
+    ]
+    for direction, (make, _) in DIRECTIONS.items():
+        source, target = direction.split(" -> ")
+        data = generate.dumps(make(records))
+        pipelines = {
+            "without": _refundmap(source, target),
+            "with": _refundmap(source, target, directory),
+        }
+        for run in pipelines.values():
+            run(data)
+        times: dict[str, list[float]] = {name: [] for name in pipelines}
+        for _ in range(rounds):
+            for name, run in pipelines.items():
+                start = time.perf_counter()
+                run(data)
+                times[name].append((time.perf_counter() - start) / records * 1e6)
+        without, with_ = (statistics.median(times[name]) for name in ("without", "with"))
+        rows.append(
+            f"| {direction} | {without:.1f} | {with_:.1f} | {with_ / without:.2f}"
+            f" | {with_ - without:+.1f} |"
         )
     return rows
 
@@ -168,6 +210,7 @@ def main() -> None:
         f" {args.records} refunds of 3 lines, median of {max(args.rounds, 5)} rounds\n"
     )
     print("\n".join(throughput(args.records, max(args.rounds, 5))), "\n")
+    print("\n".join(references(args.records, max(args.rounds, 5))), "\n")
     print("\n".join(start_up()), "\n")
     if not args.no_memory:
         print("\n".join(streaming_memory(args.memory_counts)))

@@ -246,6 +246,13 @@ class Directory:
         """Return the object whose platform id is ``platform_id``, or None."""
         return self._by_platform[kind].get(platform_id)
 
+    def tables(self, *, into_railz: bool) -> dict[str, dict[str, Reference]]:
+        """Return the entries by kind and by id: Rutter ids (``into_railz``), or platform ids.
+
+        For the conversion engine, which reads them directly; do not change them.
+        """
+        return self._by_rutter if into_railz else self._by_platform
+
     def __iter__(self) -> Iterator[Reference]:
         """Yield every entry, kind by kind, in the order they were added."""
         for held in self._by_rutter.values():

@@ -27,7 +27,7 @@ import attrs
 from refundmap.codec import without_none
 from refundmap.dates import Day, format_date
 from refundmap.formats import Format, get_format
-from refundmap.mapping.rules import APPLY, MAKE, WRITE, Unmappable
+from refundmap.mapping.rules import APPLY, MAKE, WRITE, Unmappable, reference_messages
 from refundmap.mapping.table import ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
 from refundmap.models.rutter import DecimalString
 from refundmap.money import format_amount
@@ -94,11 +94,14 @@ def _selector(keypath: str) -> tuple[str, str, str | None]:
 
 
 class _Compiler:
-    def __init__(self, source: Format, target: Format) -> None:
+    def __init__(self, source: Format, target: Format, *, lookup: bool) -> None:
         self.source = source
         self.target = target
-        # Between Rutter and Railz, reference ids change id space (refundmap.references).
+        # Between Rutter and Railz, reference ids change id space (refundmap.references),
+        # through the conversion's lookup when it has one.
         self.translates = source.vendor != target.vendor
+        self.into_railz = target.vendor == "railz"
+        self.lookup = lookup
         self.src_codec = codec_for(source, strict=False)
         self.tgt_codec = codec_for(target, strict=False)
         self.functions: list[list[str]] = []
@@ -109,6 +112,8 @@ class _Compiler:
             "Decimal": Decimal,
             "_DROPPED": Kind.DROPPED,
             "_OMITTED": Kind.OMITTED,
+            "_WARNING": Kind.WARNING,
+            "_DERIVED": Kind.DERIVED,
             # Entries are made in C: tuple.__new__ skips the named tuple's
             # Python-level constructor, and the report's append is bound once.
             "_Entry": Entry,
@@ -185,6 +190,8 @@ class _Compiler:
         code = table.code
         code("out = {}")
         code("add = run.report.append")
+        if self.lookup and self.translates and any(row.ref for row in rows):
+            code("known = run.known")
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("lines_total = None")
         for index, row in enumerate(rows):
@@ -310,10 +317,35 @@ class _Compiler:
             r.cell(self.target.name) == parent + ".name" for r in table.rows
         )
         name_path = path("name") if named else "None"
-        code(f"v, _n = run.translate({kind!r}, v, {where}, {path(key)}, {name_path})")
-        code(f"{holder}[{key!r}] = v")
+        call = f"run.translate({kind!r}, v, {where}, {path(key)}, {name_path})"
+        if not self.lookup:
+            # No directory: the id is copied, and said so here, as a dropped value is.
+            message = reference_messages(self.target.name, into_railz=self.into_railz)
+            code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
+            code("else:").indent()("run.untranslated += 1")
+            entry = f"(_WARNING, {where}, {path(key)}, {message.no_directory[kind]!r})"
+            code(f"add(_new(_Entry, {entry}))")
+            code.dedent()
+            code(f"{holder}[{key!r}] = v")
+            return
+        # An id the lookup holds is translated here; the engine does the rest
+        # (asking a caller's lookup, an id it lacks, refusing one).
+        message = reference_messages(self.target.name, into_railz=self.into_railz)
+        code(f"_r = known[{kind!r}].get(v)")
+        code("if _r is None:").indent()(f"v, _n = {call}")(f"{holder}[{key!r}] = v")
         if named:
             code("if _n is not None:").indent()(f"{holder}['name'] = _n").dedent()
+        code.dedent()
+        code("else:").indent()
+        code(f"{holder}[{key!r}] = _r.{'platform_id' if self.into_railz else 'rutter_id'}")
+        entry = f"(_DERIVED, {where}, {path(key)}, {message.translated[kind]!r})"
+        code(f"add(_new(_Entry, {entry}))")
+        if named:
+            code("_n = _r.name")
+            code("if _n is not None:").indent()(f"{holder}['name'] = _n")
+            entry = f"(_DERIVED, {where}, {path('name')}, {message.named[kind]!r})"
+            code(f"add(_new(_Entry, {entry}))").dedent()
+        code.dedent()
 
     def _lines(self, table: _Table, index: int, row: Row) -> None:
         code = table.code
@@ -436,9 +468,9 @@ def _list_model(fmt: Format) -> type | None:
 
 
 @cache
-def _compiled(source_name: str, target_name: str) -> tuple[Compiled, str]:
+def _compiled(source_name: str, target_name: str, *, lookup: bool) -> tuple[Compiled, str]:
     source, target = get_format(source_name), get_format(target_name)
-    compiler = _Compiler(source, target)
+    compiler = _Compiler(source, target, lookup=lookup)
     compiler.table("refund", REFUND, source.record, target.record)
     source_list, target_list = _list_model(source), _list_model(target)
     envelope, finish = "map_refund", "map_refund"  # unused where no list maps to a list
@@ -448,7 +480,7 @@ def _compiled(source_name: str, target_name: str) -> tuple[Compiled, str]:
         finish = compiler.finisher(target_list)
     compiler.omit_envelope(_envelopes(source))
     code = compiler.module()
-    filename = f"<refundmap compiled {source_name} -> {target_name}>"
+    filename = f"<refundmap compiled {source_name} -> {target_name}{' with lookup' * lookup}>"
     namespace: dict[str, Any] = dict(compiler.names)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
@@ -462,11 +494,15 @@ def _compiled(source_name: str, target_name: str) -> tuple[Compiled, str]:
     return compiled, code
 
 
-def compile_pair(source: Format, target: Format) -> Compiled:
-    """Return the generated mapping functions of ``source`` to ``target``, built once."""
-    return _compiled(source.name, target.name)[0]
+def compile_pair(source: Format, target: Format, *, lookup: bool = False) -> Compiled:
+    """Return the generated mapping functions of ``source`` to ``target``, built once.
+
+    ``lookup``: whether the conversion translates reference ids through a lookup;
+    without one, the generated code reports each id it copies across the vendors.
+    """
+    return _compiled(source.name, target.name, lookup=lookup)[0]
 
 
-def source(source_name: str, target_name: str) -> str:
+def source(source_name: str, target_name: str, *, lookup: bool = False) -> str:
     """Return the generated code of a pair, for reading."""
-    return _compiled(source_name, target_name)[1]
+    return _compiled(source_name, target_name, lookup=lookup)[1]

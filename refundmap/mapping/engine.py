@@ -14,13 +14,16 @@ from typing import Any
 
 from refundmap.formats import Format, Shape
 from refundmap.mapping.compiler import compile_pair
-from refundmap.references import Lookup, Reference
+from refundmap.mapping.rules import reference_messages
+from refundmap.references import KINDS, Directory, Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, format_path
 from refundmap.validation import Loaded, Part, codec_for
 
 __all__ = ["PAIRS", "Run"]
 
 _UNASKED: Any = object()
+_new = tuple.__new__  # an Entry without the named tuple's Python-level constructor
+
 
 #: Every (source, target) pair refundmap converts, besides each format to itself.
 PAIRS: frozenset[tuple[str, str]] = frozenset(
@@ -63,7 +66,17 @@ class Run:
         self.require_refs = require_refs
         #: How many reference ids were copied into the other vendor's id space untranslated.
         self.untranslated = 0
-        self._translated: dict[tuple[str, str], Reference | None] = {}
+        into_railz = self._into_railz = target.vendor == "railz"
+        self._messages = reference_messages(target.name, into_railz=into_railz)
+        #: Ids known so far, by kind: a Directory's own tables, or what a caller's
+        #: lookup answered in this run (None: it does not know the id).
+        self.known: dict[str, dict[str, Reference | None]]
+        # Without a lookup, untranslated ids are reported by the generated code itself.
+        self.compiled = compile_pair(source, target, lookup=lookup is not None)
+        if isinstance(lookup, Directory):
+            self.known = lookup.tables(into_railz=into_railz)  # type: ignore[assignment]
+        else:
+            self.known = {kind: {} for kind in KINDS}
         self.target = target
         self.source_name = source.name
         self.target_name = target.name
@@ -90,52 +103,51 @@ class Run:
         translated is copied and reported as a warning, or refused when
         references are required.
         """
-        found = self._translated.get((kind, value), _UNASKED)
+        found = self.known[kind].get(value, _UNASKED)
         if found is _UNASKED:
-            found = self._look_up(kind, value)
-            self._translated[kind, value] = found
+            found = self._ask(kind, value)
         if found is None:
             return self._untranslated(kind, value, source, target), None
-        into_railz = self.target.vendor == "railz"
-        new = found.platform_id if into_railz else found.rutter_id
-        space = "the platform's" if into_railz else "Rutter's"
-        words = kind.replace("_", " ")
-        self.report.append(
-            Entry(
-                Kind.DERIVED, source, target, f"{space} id of {words} {value!r}, from the directory"
-            )
-        )
+        new = found.platform_id if self._into_railz else found.rutter_id
+        messages = self._messages
+        add = self.report.append
+        add(_new(Entry, (Kind.DERIVED, source, target, messages.translated[kind])))
         if name_target is not None and found.name is not None:
-            message = f"the directory's name of {words} {new!r}"
-            self.report.append(Entry(Kind.DERIVED, source, name_target, message))
+            add(_new(Entry, (Kind.DERIVED, source, name_target, messages.named[kind])))
             return new, found.name
         return new, None
 
-    def _look_up(self, kind: str, value: str) -> Reference | None:
-        if self.lookup is None:
-            return None
-        if self.target.vendor == "railz":
-            return self.lookup.to_platform(kind, value)  # type: ignore[arg-type]
-        return self.lookup.to_rutter(kind, value)  # type: ignore[arg-type]
+    def _ask(self, kind: str, value: str) -> Reference | None:
+        """Ask the caller's lookup, once per id and run."""
+        if self.lookup is None or isinstance(self.lookup, Directory):
+            return None  # a Directory's own tables are read directly
+        found = (
+            self.lookup.to_platform(kind, value)  # type: ignore[arg-type]
+            if self.target.vendor == "railz"
+            else self.lookup.to_rutter(kind, value)  # type: ignore[arg-type]
+        )
+        self.known[kind][value] = found
+        return found
 
     def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
         self.untranslated += 1
-        words = kind.replace("_", " ")
-        if self.target.vendor == "railz":
-            what, expected = f"Rutter's id of {words} {value!r}", "the platform's id"
-        else:
-            what, expected = f"the platform's id of {words} {value!r}", "Rutter's own id"
-        if self.lookup is None:
-            message = (
-                f"{what}, copied untranslated: {self.target.name} expects {expected}; give a"
-                " directory of references (directory=, --refs) to translate it"
+        messages = self._messages
+        if self.require_refs:
+            reason = (
+                "cannot be translated without a directory"
+                if self.lookup is None
+                else ("is not in the directory")
+            )
+            self.fail(source, f"{messages.whose[kind]} {value!r} {reason}; references are required")
+        elif self.lookup is None:
+            self.report.append(
+                _new(Entry, (Kind.WARNING, source, target, messages.no_directory[kind]))
             )
         else:
-            message = f"{what} is not in the directory; copied untranslated"
-        if self.require_refs:
-            self.fail(source, message.replace("copied untranslated", "references are required"))
-        else:
-            self.report.append(Entry(Kind.WARNING, source, target, message))
+            message = (
+                f"{messages.whose[kind]} {value!r} is not in the directory; copied untranslated"
+            )
+            self.report.append(_new(Entry, (Kind.WARNING, source, target, message)))
         return value
 
     def losses(self) -> list[Problem]:
@@ -182,7 +194,7 @@ class Run:
     def _record(self, record: Any, source_path: Path, target_path: Path) -> Any:
         """Map one refund; None when the target cannot hold it."""
         self._failures_before_record = len(self.unmappable)
-        mapped = compile_pair(self.source, self.target).refund(
+        mapped = self.compiled.refund(
             record, format_path(source_path), format_path(target_path), self
         )
         return None if len(self.unmappable) > self._failures_before_record else mapped
@@ -203,9 +215,7 @@ class Run:
 
     def _omit_envelope(self, part: Part) -> None:
         if part.shape.records is not None:
-            compile_pair(self.source, self.target).omit_envelope(
-                part.model, format_path(part.path), self
-            )
+            self.compiled.omit_envelope(part.model, format_path(part.path), self)
 
     def _unstructure(self, model: Any) -> Any:
         return codec_for(self.target, strict=False).unstructure(model)
@@ -253,7 +263,7 @@ class Run:
             return None
         self.count = len(records)
         where = format_path(part.path)
-        compiled = compile_pair(self.source, self.target)
+        compiled = self.compiled
         envelope = compiled.envelope(part.model, where, where, self)
         envelope[key] = out_records
         return compiled.finish_envelope(envelope, self, where)

@@ -12,14 +12,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
 import attrs
 
 from refundmap.dates import format_date
+from refundmap.references import KINDS
 from refundmap.report import Kind
 
-__all__ = ["APPLY", "MAKE", "RUTTER_ID_NAMESPACE", "WRITE", "Made", "Run", "Unmappable"]
+__all__ = [
+    "APPLY",
+    "MAKE",
+    "RUTTER_ID_NAMESPACE",
+    "WRITE",
+    "Made",
+    "ReferenceMessages",
+    "Run",
+    "Unmappable",
+    "reference_messages",
+]
 
 #: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``.
 #: Fixed, so that converting the same refund twice gives the same id.
@@ -274,6 +286,67 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
                 else f"{run.target_name} has no field for it"
             )
             run.note(Kind.DROPPED, where, None, message)
+
+
+_ARTICLES = {"account": "an", "item": "an"}
+
+
+@attrs.frozen
+class ReferenceMessages:
+    """The report's words for reference ids written into one format, per kind."""
+
+    whose: dict[str, str]
+    translated: dict[str, str]
+    named: dict[str, str]
+    no_directory: dict[str, str]
+
+
+@cache
+def reference_messages(target: str, *, into_railz: bool) -> ReferenceMessages:
+    """Return the words for reference ids written into the format ``target``."""
+    # Made once per target: the common entries carry no value, so that a
+    # conversion formats no text for them (the paths say which id it was).
+    space, expected = (
+        ("Rutter's", "the platform's id") if into_railz else ("the platform's", "Rutter's own id")
+    )
+    words = {kind: kind.replace("_", " ") for kind in KINDS}
+    return ReferenceMessages(
+        whose={kind: f"{space} id of {word}" for kind, word in words.items()},
+        translated={
+            kind: f"{'the platform' if into_railz else 'Rutter'}'s id of this {word},"
+            " from the directory"
+            for kind, word in words.items()
+        },
+        named={kind: f"the {word}'s name, from the directory" for kind, word in words.items()},
+        no_directory={
+            kind: f"{space} id of {_ARTICLES.get(kind, 'a')} {word}, copied untranslated:"
+            f" {target} expects {expected}; give a directory of references (directory=,"
+            " --refs) to translate it"
+            for kind, word in words.items()
+        },
+    )
+
+
+#: Every (source, target) pair refundmap converts, besides each format to itself.
+PAIRS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("rutter", "railz"),
+        ("railz", "rutter"),
+        ("railz", "rutter-create"),
+        ("rutter", "rutter-create"),
+        ("rutter", "railz-v2"),
+        ("railz-v2", "rutter"),
+        ("railz-v2", "rutter-create"),
+        ("rutter", "railz-v2-push"),
+        ("railz", "railz-v2-push"),
+        ("railz-v2", "railz-v2-push"),
+        ("rutter", "railz-push"),
+        ("railz", "railz-push"),
+        ("railz-v2", "railz-push"),
+        ("railz", "railz-v2"),
+        ("railz-v2", "railz"),
+    }
+)
 
 
 #: Rules that make a target value the source does not hold, by name.
