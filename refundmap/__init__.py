@@ -15,7 +15,7 @@ The public API is re-exported here; the modules behind it are:
 
 from refundmap.conversion import Conversion, convert
 from refundmap.formats import FORMATS, Format
-from refundmap.references import Directory, Lookup, Reference
+from refundmap.references import Directory, Lookup, Reference, RefKind
 from refundmap.report import (
     Entry,
     Kind,
@@ -36,6 +36,7 @@ __all__ = [
     "Lookup",
     "MappingError",
     "Problem",
+    "RefKind",
     "Reference",
     "RefundmapError",
     "ValidationError",

@@ -334,3 +334,21 @@ def test_require_refs_refuses_the_record_and_names_every_id(cli, fixtures, tmp_p
         " 'a7d3f1e0-2b4c-4d6e-8f0a-1b3c5d7e9f20' is not in the directory; references are required"
     )
     assert not out.exists()
+
+
+def test_require_refs_with_rejects_sets_aside_only_the_records_it_refuses(cli, fixtures, tmp_path):
+    page = json.loads((fixtures / "railz/quickbooks-list.json").read_text())
+    known, unknown = page["data"][0], dict(page["data"][0], customerRef={"id": "999"})
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(known) + "\n" + json.dumps(unknown) + "\n")
+    rejects = tmp_path / "rejects.jsonl"
+    status, out, err = cli(
+        "convert", "-f", "railz", "-t", "rutter", "--require-refs", "--synced-at", SYNCED,
+        "--refs", str(fixtures / "references/quickbooks.csv"), "--rejects", str(rejects),
+        str(source),
+    )  # fmt: skip
+    assert status == 0, err
+    assert len(out.splitlines()) == 1
+    (rejected,) = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert rejected["line"] == 2
+    assert [p["path"] for p in rejected["problems"]] == ["$.customerRef.id"]
