@@ -2,20 +2,31 @@
 
 A bare date (``2023-01-02``) stays a :class:`datetime.date`. A timestamp is a
 :class:`datetime.datetime`, aware when the text had an offset and naive when it
-had none; nothing is moved to another day or zone.
+had none; nothing is moved to another day or zone. A timestamp whose digits a
+``datetime`` cannot give back (more than six fractional digits, trailing zeros
+beyond the milliseconds, a leap second) is a :class:`Timestamp`, which keeps
+them.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import NewType
+from typing import Any, NewType
 
 from dateutil.parser import isoparse
 
 from refundmap.report import ValueRuleError, describe
 
-__all__ = ["DateError", "DateValue", "Day", "format_date", "parse_date", "parse_day"]
+__all__ = [
+    "DateError",
+    "DateValue",
+    "Day",
+    "Timestamp",
+    "format_date",
+    "parse_date",
+    "parse_day",
+]
 
 #: A date as the vendors send it: a bare calendar date or a timestamp.
 DateValue = date | datetime
@@ -26,12 +37,120 @@ _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The form vendors send nearly always: the standard library parses it 80 times
 # faster than dateutil, to the same value. Anything else goes to dateutil.
 _CANONICAL = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 )
+# RFC 3339 date-time, with the space RFC 3339 allows for T, any number of
+# fractional digits, and second 60 (a leap second): (date, time, seconds,
+# fraction, offset).
+_RFC3339 = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}):([0-9]{2})"
+    r"(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
+_LONG_FRACTION = re.compile(r"[.,][0-9]{7}")
 
 
 class DateError(ValueRuleError):
     """A value is not an acceptable date; the message says what was found."""
+
+
+class Timestamp(datetime):
+    """A timestamp that keeps the digits a ``datetime`` cannot hold.
+
+    ``fraction`` is the fractional seconds exactly as written (``"1234567"``,
+    100 ns ticks as .NET platforms write them; ``"120"``); the ``datetime``
+    value holds its first six digits. ``leap`` is true for a leap second
+    (``23:59:60Z``), held as ``23:59:59.999999``. :func:`format_date` writes
+    both back. A changed timestamp (``replace``, arithmetic) is a plain
+    ``datetime``: the digits it was written with no longer describe it.
+    """
+
+    __slots__ = ("_fraction", "_leap")
+    _fraction: str
+    _leap: bool
+
+    @classmethod
+    def keeping(cls, value: datetime, fraction: str, *, leap: bool = False) -> Timestamp:
+        """Return ``value`` with the fractional digits it was written with."""
+        made = cls(
+            value.year, value.month, value.day, value.hour, value.minute, value.second,
+            value.microsecond, value.tzinfo, fold=value.fold,
+        )  # fmt: skip
+        made._fraction = fraction
+        made._leap = leap
+        return made
+
+    @property
+    def fraction(self) -> str:
+        """The fractional seconds as written (empty when there were none)."""
+        return getattr(self, "_fraction", "")
+
+    @property
+    def leap(self) -> bool:
+        """Whether it was written as second 60, a leap second."""
+        return getattr(self, "_leap", False)
+
+    def as_datetime(self) -> datetime:
+        """Return the plain ``datetime`` value (to the microsecond)."""
+        return datetime(
+            self.year, self.month, self.day, self.hour, self.minute, self.second,
+            self.microsecond, self.tzinfo, fold=self.fold,
+        )  # fmt: skip
+
+    def replace(self, *args: Any, **kwargs: Any) -> datetime:  # type: ignore[override]
+        """Return a plain ``datetime`` with the fields changed."""
+        return self.as_datetime().replace(*args, **kwargs)
+
+    def __reduce_ex__(self, _protocol: Any) -> tuple[Any, ...]:
+        # datetime's own __reduce_ex__ would rebuild it without the digits.
+        return _timestamp, (self.as_datetime(), self.fraction, self.leap)
+
+    def __repr__(self) -> str:
+        return f"Timestamp({format_date(self)!r})"
+
+
+def _timestamp(value: datetime, fraction: str, leap: bool) -> Timestamp:  # noqa: FBT001 - pickling
+    return Timestamp.keeping(value, fraction, leap=leap)
+
+
+def _plain_digits(fraction: str, microsecond: int) -> bool:
+    """Whether :func:`format_date` writes ``fraction`` back from the microseconds alone."""
+    size = len(fraction)
+    return size <= 3 or (size == 6 and microsecond % 1000 != 0)
+
+
+def _rfc3339(text: str) -> date | None:
+    """Parse the RFC 3339 forms the standard library cannot; None for other text."""
+    found = _RFC3339.fullmatch(text)
+    if found is None:
+        return None
+    day, minutes, seconds, fraction, offset = found.groups()
+    fraction = fraction or ""
+    leap = seconds == "60"
+    micro = (fraction + "000000")[:6]
+    zone = "+00:00" if offset in ("Z", "z") else offset or ""
+    try:
+        value = datetime.fromisoformat(
+            f"{day}T{minutes}:{'59' if leap else seconds}.{'999999' if leap else micro}{zone}"
+        )
+    except ValueError:
+        if len(fraction) <= 6:
+            return None  # an impossible date or time: dateutil says which
+        cut = text[: found.start(4)] + fraction[:6] + text[found.end(4) :]
+        try:
+            parse_date(cut)
+        except DateError as exc:
+            raise DateError(str(exc).replace(describe(cut), describe(text))) from None
+        raise
+    if leap:
+        utc = value if value.tzinfo is None else value - (value.utcoffset() or timedelta(0))
+        if (utc.hour, utc.minute) != (23, 59):
+            raise DateError(
+                f"not a possible time: {describe(text)} (a leap second, second 60, ends a"
+                " UTC day, at 23:59:60Z)"
+            )
+    if leap or not _plain_digits(fraction, value.microsecond):
+        return Timestamp.keeping(value, fraction, leap=leap)
+    return value
 
 
 def parse_date(text: object) -> date:
@@ -48,7 +167,20 @@ def parse_date(text: object) -> date:
             pass  # an impossible date or time: dateutil says which
     if not isinstance(text, str):
         raise DateError(f"expected an ISO 8601 date string, got {describe(text)}")
-    if not _CALENDAR_DATE.match(text) or (len(text) > 10 and text[10] not in "Tt"):
+    if not _CALENDAR_DATE.match(text) or (len(text) > 10 and text[10] not in "Tt "):
+        raise DateError(
+            "expected an ISO 8601 date (YYYY-MM-DD) or timestamp"
+            f" (YYYY-MM-DDThh:mm:ss), got {describe(text)}"
+        )
+    if len(text) > 10 and (parsed_here := _rfc3339(text)) is not None:
+        return parsed_here
+    if _LONG_FRACTION.search(text):
+        # dateutil would keep six of them: refused rather than cut.
+        raise DateError(
+            f"more than six fractional digits are kept only in the form"
+            f" YYYY-MM-DDThh:mm:ss.fffffffff[offset]; got {describe(text)}"
+        )
+    if text[10:11] == " ":
         raise DateError(
             "expected an ISO 8601 date (YYYY-MM-DD) or timestamp"
             f" (YYYY-MM-DDThh:mm:ss), got {describe(text)}"
@@ -83,13 +215,24 @@ def parse_day(text: object) -> date:
 def format_date(value: date) -> str:
     """Return ``value`` as ISO 8601 text, the inverse of :func:`parse_date`.
 
-    A timestamp is written with milliseconds (microseconds when it has them, so
-    none are lost), and with ``Z`` for UTC or its own ``+hh:mm`` offset.
+    A timestamp is written with ``T``, with milliseconds (microseconds when it
+    has them; a :class:`Timestamp` with the digits it was written with, at
+    least three), and with ``Z`` for UTC or its own ``+hh:mm`` offset.
     """
     if not isinstance(value, datetime):
         return value.isoformat()
-    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
-    text = value.replace(tzinfo=None).isoformat(timespec=spec)
+    # By the digits, not the type: datetime arithmetic on a Timestamp makes one without them.
+    digits: str | None = getattr(value, "_fraction", None)
+    if digits is not None:
+        fraction = digits.ljust(3, "0")
+        second = 60 if getattr(value, "_leap", False) else value.second
+        text = (
+            f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+            f"{value.minute:02d}:{second:02d}.{fraction}"
+        )
+    else:
+        spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+        text = value.replace(tzinfo=None).isoformat(timespec=spec)
     offset = value.utcoffset()
     if offset is None:
         return text

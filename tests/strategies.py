@@ -76,11 +76,41 @@ def money(currency: str | None, *, low: int = 0, high: int = 10**7) -> st.Search
     )
 
 
-def date_text() -> st.SearchStrategy[str]:
-    """Dates as vendors write them: bare dates and timestamps, with and without offsets."""
-    from refundmap.dates import format_date
+#: The offsets timestamps are written with: UTC both ways, the extremes, a
+#: quarter-hour zone, and none (a local time).
+OFFSETS = ("Z", "+00:00", "+05:45", "-12:00", "+14:00", "")
 
-    return dates.map(format_date)
+
+@st.composite
+def timestamp_text(draw: st.DrawFn) -> str:
+    """A timestamp as platforms write it: 0 to 9 fractional digits (100 ns ticks
+    from .NET platforms), any offset, ``T`` or the space RFC 3339 allows, and
+    now and then a leap second."""
+    moment = draw(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)))
+    digits = draw(st.integers(min_value=0, max_value=9))
+    fraction = draw(st.text("0123456789", min_size=digits, max_size=digits))
+    offset = draw(st.sampled_from(OFFSETS))
+    clock = moment.strftime("%H:%M:%S")
+    if draw(st.integers(min_value=0, max_value=30)) == 0:
+        clock, offset = "23:59:60", draw(st.sampled_from(["Z", "+00:00", ""]))
+    separator = draw(st.sampled_from("TTTT "))
+    return f"{moment:%Y-%m-%d}{separator}{clock}{'.' if digits else ''}{fraction}{offset}"
+
+
+def fraction(text: str) -> str:
+    """The fractional digits of a timestamp's text ("" when there are none)."""
+    import re
+
+    found = re.search(r"[.,]([0-9]+)", text[11:])
+    return found.group(1) if found else ""
+
+
+def date_text() -> st.SearchStrategy[str]:
+    """Dates as vendors write them: bare dates, and timestamps as :func:`timestamp_text`."""
+    return (
+        st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)).map(date.isoformat)
+        | timestamp_text()
+    )
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:

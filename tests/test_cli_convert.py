@@ -352,3 +352,26 @@ def test_require_refs_with_rejects_sets_aside_only_the_records_it_refuses(cli, f
     (rejected,) = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert rejected["line"] == 2
     assert [p["path"] for p in rejected["problems"]] == ["$.customerRef.id"]
+
+
+def test_a_dot_net_timestamp_keeps_its_seventh_digit_through_the_command_line(cli, tmp_path):
+    refund = json.loads(
+        (Path(__file__).parent.parent / "fixtures/rutter/xero-fetch.json").read_text()
+    )
+    refund["customer_refund"]["transaction_date"] = "2024-06-30T12:00:00.1234567Z"
+    refund["customer_refund"]["updated_at"] = "2024-06-30 12:00:00.000000100+05:45"
+    refund["customer_refund"].update(tax_rate_id=None, created_at=None)  # no field in Railz
+    source = tmp_path / "refund.json"
+    source.write_text(json.dumps(refund))
+    status, out, err = cli(
+        "convert", "-f", "rutter", "-t", "railz", "--lossless", str(source)
+    )  # fmt: skip
+    assert status == 0, err
+    railz = json.loads(out)
+    assert railz["date"] == "2024-06-30T12:00:00.1234567Z"
+    assert railz["sourceModifiedDate"] == "2024-06-30T12:00:00.000000100+05:45"
+    status, back, _ = cli(
+        "convert", "-f", "railz", "-t", "rutter", "--synced-at", SYNCED, "-", stdin=out.encode()
+    )
+    assert status == 0
+    assert json.loads(back)["transaction_date"] == "2024-06-30T12:00:00.1234567Z"

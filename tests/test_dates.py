@@ -1,11 +1,13 @@
-from datetime import date, datetime, timedelta, timezone
+import copy
+import pickle
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 
-from refundmap.dates import DateError, format_date, parse_date
+from refundmap.dates import DateError, Timestamp, format_date, parse_date
 
-from strategies import dates
+from strategies import dates, fraction, timestamp_text
 
 
 def test_bare_date_stays_a_bare_date():
@@ -69,3 +71,79 @@ def test_format_then_parse_gives_the_same_date(value):
 def test_offsets_are_kept_not_converted():
     value = datetime(2024, 5, 2, tzinfo=timezone(timedelta(hours=2)))
     assert format_date(value) == "2024-05-02T00:00:00.000+02:00"
+
+
+# -- every fractional digit, leap seconds, the RFC 3339 space (issue 15) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        # .NET's 100 ns ticks (Dynamics 365 Business Central)
+        ("2024-06-30T12:00:00.1234567Z", "2024-06-30T12:00:00.1234567Z"),
+        ("2024-06-30T12:00:00.123456789+05:45", "2024-06-30T12:00:00.123456789+05:45"),
+        ("2024-06-30T12:00:00.123000-12:00", "2024-06-30T12:00:00.123000-12:00"),
+        ("2024-06-30T12:00:00.1200+14:00", "2024-06-30T12:00:00.1200+14:00"),
+        ("2024-06-30T12:00:00.1234", "2024-06-30T12:00:00.1234"),
+        ("2024-06-30T12:00:00.5Z", "2024-06-30T12:00:00.500Z"),
+        ("2024-06-30T12:00:00,25Z", "2024-06-30T12:00:00.250Z"),
+        # RFC 3339 allows a space for T; refundmap writes T
+        ("2024-06-30 12:00:00Z", "2024-06-30T12:00:00.000Z"),
+        ("2024-06-30 12:00:00.1234567+00:00", "2024-06-30T12:00:00.1234567Z"),
+        # a leap second ends a UTC day
+        ("2016-12-31T23:59:60Z", "2016-12-31T23:59:60.000Z"),
+        ("2016-12-31T15:59:60.5-08:00", "2016-12-31T15:59:60.500-08:00"),
+        ("2016-12-31T23:59:60", "2016-12-31T23:59:60.000"),
+    ],
+)
+def test_a_timestamp_keeps_every_fractional_digit_it_came_with(text, written):
+    value = parse_date(text)
+    assert format_date(value) == written
+    assert format_date(parse_date(written)) == written
+
+
+def test_a_timestamp_with_more_digits_is_still_a_datetime_and_pickles():
+    value = parse_date("2024-06-30T12:00:00.1234567Z")
+    assert isinstance(value, Timestamp)
+    assert isinstance(value, datetime)
+    assert (value.microsecond, value.fraction, value.leap) == (123456, "1234567", False)
+    assert value == datetime(2024, 6, 30, 12, 0, 0, 123456, tzinfo=UTC)
+    for copied in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):  # noqa: S301
+        assert format_date(copied) == "2024-06-30T12:00:00.1234567Z"
+    # A changed timestamp is a plain datetime: its old digits no longer describe it.
+    changed = value.replace(hour=13)
+    assert type(changed) is datetime
+    assert format_date(changed) == "2024-06-30T13:00:00.123456Z"
+    assert format_date(value + timedelta(hours=1)) == "2024-06-30T13:00:00.123456Z"
+
+
+def test_a_leap_second_is_held_as_the_last_microsecond_of_the_day():
+    value = parse_date("2016-12-31T23:59:60Z")
+    assert value.leap
+    assert value == datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert value.date() == date(2016, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2024-06-30T12:00:60Z", "a leap second, second 60, ends a UTC day"),
+        ("2016-12-31T23:59:60+01:00", "a leap second, second 60, ends a UTC day"),
+        ("2024-02-30T12:00:00.1234567Z", "not a possible date or time"),
+        ("2024-06-30T12:00:61Z", "not a possible date or time"),
+        ("2024-06-30T120000.1234567Z", "more than six fractional digits"),
+        ("2024-06-30 12:00", "expected an ISO 8601 date"),
+        ("2024-06-30  12:00:00Z", "expected an ISO 8601 date"),
+        ("2024-06-30_12:00:00Z", "expected an ISO 8601 date"),
+    ],
+)
+def test_what_is_not_a_timestamp_is_still_refused(text, message):
+    with pytest.raises(DateError, match=message):
+        parse_date(text)
+
+
+@given(timestamp_text())
+def test_every_timestamp_text_keeps_its_fraction(text):
+    written = format_date(parse_date(text))
+    assert fraction(written) == fraction(text).ljust(3, "0")
+    assert format_date(parse_date(written)) == written

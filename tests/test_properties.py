@@ -272,6 +272,41 @@ def test_require_refs_refuses_exactly_the_ids_the_directory_lacks(data, source):
     assert len(exc.value.problems) == result.untranslated
 
 
+# -- 1c. timestamps keep every fractional digit ------------------------------------------
+
+
+DATE_KEYS = {
+    "transaction_date", "created_at", "updated_at", "last_synced_at",
+    "date", "postedDate", "sourceModifiedDate",
+}  # fmt: skip
+READ_PAIRS = [
+    (a, b) for a in ("rutter", "railz", "railz-v2") for b in ("rutter", "railz", "railz-v2")
+]
+RECORDS = {
+    "rutter": s.rutter_refunds(whole=True, dated=True),
+    "railz": s.railz_refunds(with_account=True),
+    "railz-v2": s.railz_v2_refunds(carried=True),
+}
+
+
+@given(st.data(), st.sampled_from(READ_PAIRS))
+def test_timestamps_keep_the_text_of_their_fraction_through_every_pair_and_back(data, pair):
+    source, via = pair
+    record = data.draw(RECORDS[source])
+    there = convert(record, source, via, synced_at=SYNCED).output
+    back = convert(there, via, source, synced_at=SYNCED).output
+    for row in REFUND:
+        mine, theirs = row.cell(source), row.cell(via)
+        if mine not in DATE_KEYS or not isinstance(theirs, str):
+            continue
+        written = record.get(mine)
+        if not (isinstance(written, str) and len(written) > 10):  # a timestamp, not a day
+            continue
+        kept = s.fraction(written).ljust(3, "0")  # every digit, at least the milliseconds
+        assert s.fraction(there[theirs]) == kept, (mine, written, there[theirs])
+        assert s.fraction(back[mine]) == kept, (mine, written, back[mine])
+
+
 # -- 2. consistent refunds stay consistent ------------------------------------------------
 
 

@@ -79,6 +79,31 @@ def render() -> str:
         "",
         *_table(LINE),
         "",
+        "## Dates",
+        "",
+        "Every format reads and writes dates the same way (`refundmap/dates.py`):",
+        "",
+        "- a bare date (`2024-06-30`) stays a bare date; a push body's calendar date"
+        " (`postedDate`, `date`) is the day of a timestamp in its own offset (derived);",
+        "- a timestamp keeps its offset (`Z` for UTC, `+00:00` is written `Z`), or"
+        " stays without one, and is never moved to another day or zone;",
+        "- a timestamp keeps **every fractional digit it came with**: `.1234567`"
+        " (.NET's 100 ns ticks) stays `.1234567`, `.123000` stays `.123000`; fewer"
+        " than three digits are written as milliseconds (`.5` as `.500`, none as"
+        " `.000`). No conversion path drops a digit, so none is reported;",
+        "- a **leap second** (`23:59:60Z`, RFC 3339) is accepted where one can be:"
+        " at the end of a UTC day (`15:59:60-08:00` too). It is written back as it"
+        " came, and compares as `23:59:59.999999`. Second 60 at any other time is"
+        " a validation error;",
+        "- the **space** RFC 3339 allows for `T` (`2024-06-30 12:00:00Z`) is"
+        " accepted and written as `T`, the form both vendors document; nothing"
+        " else changes, so it is not reported;",
+        "- refused, as before: what is not a date or timestamp (`2024-06-30 12:00`,"
+        " two spaces, `02/01/2023`), impossible dates and times, offsets of 24"
+        " hours or more, and more than six fractional digits in a form other"
+        " than `hh:mm:ss.fffffffff` (basic `hhmmss.fffffffff`), which would"
+        " otherwise lose digits.",
+        "",
         "## List envelope",
         "",
         "The records map by the tables above; a target without an envelope (a Railz"
