@@ -1,7 +1,9 @@
 """The ``refundmap`` command line: parses arguments, calls the API, prints.
 
 Exit status: 0 on success, 1 when a document is invalid or cannot be
-converted, 2 for a usage error (an unknown format or pair, an unreadable file).
+converted, 2 for a usage error (an unknown format or pair, a missing file),
+74 when reading or writing fails (a full disk, a file too large; sysexits'
+EX_IOERR).
 ``validate`` prints problems to stdout; ``convert`` writes documents to stdout
 or files and problems to stderr. Output files are written atomically and only
 when every input converted.
@@ -11,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
@@ -34,6 +37,40 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_IO = 74  # sysexits.h EX_IOERR
+
+
+class FileIOError(Exception):
+    """Reading or writing a file failed (exit status 74); says which file, and why."""
+
+    def __init__(self, name: str, action: str, error: OSError) -> None:
+        super().__init__(f"{name}: cannot {action}: {error.strerror or error}")
+
+
+class _Named:
+    """A text stream that names itself when a write fails (an output file, stdout)."""
+
+    __slots__ = ("name", "stream")
+
+    def __init__(self, name: str, stream: IO[str] | None) -> None:
+        self.name = name
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return (self.stream or sys.stdout).write(text)  # None: stdout, as it is now
+        except BrokenPipeError:
+            raise  # the reader went away: not a failure of ours (see main)
+        except OSError as exc:
+            raise FileIOError(self.name, "write", exc) from None
+
+    def flush(self) -> None:
+        try:
+            (self.stream or sys.stdout).flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise FileIOError(self.name, "write", exc) from None
 
 
 class UsageError(Exception):
@@ -166,8 +203,21 @@ def _open(name: str) -> IO[bytes]:
         return sys.stdin.buffer
     try:
         return Path(name).open("rb")
-    except OSError as exc:
+    except (FileNotFoundError, IsADirectoryError) as exc:
         raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+    except OSError as exc:
+        raise FileIOError(name, "read", exc) from None
+
+
+def _read(name: str, read: Callable[[], bytes]) -> bytes:
+    try:
+        return read()
+    except OSError as exc:
+        raise FileIOError(name, "read", exc) from None
+
+
+#: Standard output, as the command writes it.
+_STDOUT = _Named("stdout", None)
 
 
 def _is_jsonl(name: str, *, forced: bool) -> bool:
@@ -179,9 +229,11 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
     stream = _open(name)
     try:
         if not jsonl:
-            yield None, stream.read()
+            yield None, _read(name, stream.read)
             return
-        for number, line in enumerate(stream, start=1):
+        number = 0
+        while line := _read(name, stream.readline):
+            number += 1
             if line.strip():
                 yield number, line
     finally:
@@ -207,7 +259,7 @@ def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
                 yield Outcome(name, line, (), report)
 
 
-def _print_text(outcomes: Sequence[Outcome], out: IO[str]) -> None:
+def _print_text(outcomes: Sequence[Outcome], out: _Named) -> None:
     for outcome in outcomes:
         for problem in outcome.problems:
             print(f"{outcome.where}: {problem.path}: {problem.message}", file=out)
@@ -215,7 +267,7 @@ def _print_text(outcomes: Sequence[Outcome], out: IO[str]) -> None:
             print(f"{outcome.where}: {entry.source_path}: {entry.kind}: {entry.message}", file=out)
 
 
-def _print_json(outcomes: Sequence[Outcome], out: IO[str]) -> None:
+def _print_json(outcomes: Sequence[Outcome], out: _Named) -> None:
     results: list[dict[str, Any]] = [
         {
             "file": outcome.source,
@@ -236,7 +288,7 @@ def _plural(count: int, word: str) -> str:
 
 def _run_validate(args: argparse.Namespace) -> int:
     outcomes = list(_validate_all(args))
-    (_print_json if args.output == "json" else _print_text)(outcomes, sys.stdout)
+    (_print_json if args.output == "json" else _print_text)(outcomes, _STDOUT)
     invalid = sum(1 for outcome in outcomes if outcome.problems)
     warnings = sum(len(outcome.report) for outcome in outcomes)
     print(
@@ -259,30 +311,39 @@ class _Converter:
         self.args = args
         self.directory = directory
         self.counts: Counter[str] = Counter()
-        self.report: IO[str] | None = None
-        self.rejects: IO[str] | None = None
+        self.report: _Named | None = None
+        self.rejects: _Named | None = None
         self._first_entry = True
         self._stack = stack
-        self._files: list[jsonio.AtomicFile] = []
+        self._files: list[tuple[str, jsonio.AtomicFile]] = []
         if args.report:
-            self.report = self._file(args.report).stream
+            self.report = self._file(args.report)
             self.report.write("[")
         if args.rejects:
-            self.rejects = self._file(args.rejects).stream
+            self.rejects = self._file(args.rejects)
 
-    def _file(self, destination: str | Path) -> jsonio.AtomicFile:
+    def _file(self, destination: str | Path) -> _Named:
         try:
             atomic = jsonio.AtomicFile(destination)
         except OSError as exc:
             raise UsageError(f"{destination}: cannot write: {exc.strerror}") from None
-        self._files.append(self._stack.enter_context(atomic))
-        return atomic
+        self._files.append((str(destination), self._stack.enter_context(atomic)))
+        return _Named(str(destination), atomic.stream)
 
     def commit(self) -> None:
+        """Put every file in place, or none: each is written to the disk before any is renamed."""
         if self.report is not None:
             self.report.write("\n]\n" if not self._first_entry else "]\n")
-        for atomic in self._files:
-            atomic.commit()
+        for name, atomic in self._files:
+            try:
+                atomic.close()
+            except OSError as exc:
+                raise FileIOError(name, "write", exc) from None
+        for name, atomic in self._files:
+            try:
+                atomic.commit()
+            except OSError as exc:
+                raise FileIOError(name, "write", exc) from None
 
     def _convert(self, text: bytes) -> Conversion:
         return convert(
@@ -313,7 +374,7 @@ class _Converter:
         for problem in exc.problems:
             print(f"{_where(name, line)}: {problem.path}: {problem.message}", file=sys.stderr)
 
-    def run(self, name: str, out: IO[str]) -> bool:
+    def run(self, name: str, out: _Named) -> bool:
         """Convert one input to ``out``; return whether it all converted."""
         jsonl = _is_jsonl(name, forced=self.args.jsonl)
         for line, text in _documents(name, jsonl=jsonl):
@@ -350,19 +411,19 @@ class _Converter:
         }
         self.rejects.write(json.dumps(row, ensure_ascii=False) + "\n")
 
-    def outputs(self, inputs: Sequence[str]) -> list[IO[str]]:
+    def outputs(self, inputs: Sequence[str]) -> list[_Named]:
         """Return where each input's output goes: stdout, a file, or a file in a folder."""
         target = self.args.output
         if target is None:
-            return [sys.stdout] * len(inputs)
+            return [_STDOUT] * len(inputs)
         if len(inputs) > 1 or Path(target).is_dir():
             folder = Path(target)
             if not folder.is_dir():
                 raise UsageError(f"{target}: -o must be a directory when there are several inputs")
             if "-" in inputs:
                 raise UsageError("stdin cannot be named in a directory of outputs")
-            return [self._file(folder / Path(name).name).stream for name in inputs]
-        return [self._file(target).stream]
+            return [self._file(folder / Path(name).name) for name in inputs]
+        return [self._file(target)]
 
     def summary(self) -> str:
         counts = self.counts
@@ -452,13 +513,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return _run_validate(args)
-        if args.command == "convert":
-            return _run_convert(args)
-        return _run_formats()
+            status = _run_validate(args)
+        elif args.command == "convert":
+            status = _run_convert(args)
+        else:
+            status = _run_formats()
+        _STDOUT.flush()  # a full device says so here, not at exit
     except UsageError as exc:
         print(f"refundmap: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except FileIOError as exc:
+        print(f"refundmap: {exc}", file=sys.stderr)
+        _abandon_stdout()
+        return EXIT_IO
     except KeyboardInterrupt:
         print("refundmap: interrupted; no output file was written", file=sys.stderr)
         return 130
@@ -466,3 +533,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``| head``); end quietly, as Unix filters do.
         sys.stderr.close()
         return EXIT_OK
+    return status
+
+
+def _abandon_stdout() -> None:
+    """Drop what stdout still holds, so that the interpreter's exit does not retry it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (captured, replaced): nothing to drop
+        pass

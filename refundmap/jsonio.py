@@ -328,14 +328,27 @@ class AtomicFile:
         self._temp = pathlib.Path(name)
         self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
+    def close(self) -> None:
+        """Write everything to the disk (flushed and fsynced) and close the file.
+
+        Raises:
+            OSError: when the data cannot be written (a full disk, a file too
+                large); the destination is still as it was.
+        """
+        if not self.stream.closed:
+            self.stream.flush()
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+
     def commit(self) -> None:
-        """Put the written file in place of the destination."""
-        self.stream.close()
+        """Put the written file in place of the destination (closing it first)."""
+        self.close()
         self._temp.replace(self.destination)
 
     def discard(self) -> None:
         """Remove the partial file; the destination is left as it was."""
-        self.stream.close()
+        with contextlib.suppress(OSError):  # unwritable data is being thrown away anyway
+            self.stream.close()
         with contextlib.suppress(FileNotFoundError):
             self._temp.unlink()
 
