@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import localcontext
 from typing import Any
 
 import attrs
@@ -11,6 +12,7 @@ from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, get_format
 from refundmap.mapping import PAIRS, Run
+from refundmap.money import EXACT
 from refundmap.references import Lookup
 from refundmap.report import Entry, MappingError
 from refundmap.validation import load
@@ -169,7 +171,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
         lookup=directory,
         require_refs=require_refs,
     )
-    output = run.convert(loaded)
+    with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
+        output = run.convert(loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)
     if lossless and (losses := run.losses()):

@@ -81,6 +81,11 @@ def _to_decimal(value: object, *, strict: bool, what: str) -> Decimal:
         raise AmountError(f"expected {what}, got {describe(value)}")
     if not number.is_finite():
         raise AmountError(f"expected {what}, got {describe(value)}")
+    if not number:
+        # Zero, whatever its exponent (0e15, 0E-30): kept as written where it fits.
+        exponent = number.as_tuple().exponent
+        assert isinstance(exponent, int)  # noqa: S101 - finite, so an int
+        return number if -MAX_DECIMAL_PLACES <= exponent <= 0 else Decimal(0)
     # adjusted() is the exponent of the leading digit: no arithmetic, so no
     # overflow for 1e999999999 (abs() would raise under the default context).
     if number.adjusted() >= MAX_DIGITS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import localcontext
 from functools import cache
 from typing import Any
 
@@ -10,6 +11,7 @@ import attrs
 from refundmap import jsonio
 from refundmap.codec import Codec
 from refundmap.formats import FORMATS, Format, Shape, get_format
+from refundmap.money import EXACT
 from refundmap.report import (
     Entry,
     Kind,
@@ -90,7 +92,11 @@ def load(document: Any, fmt: str | Format, *, strict: bool = False) -> Loaded:
     Raises:
         ValidationError: listing every problem found, each with its path.
     """
-    fmt = get_format(fmt)
+    with localcontext(EXACT):  # whatever decimal context the caller set
+        return _load(document, get_format(fmt), strict=strict)
+
+
+def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
     raw = decode(document)
     codec = codec_for(fmt, strict=strict)
     is_array = type(raw) is list

@@ -3,12 +3,12 @@
 import json
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Context, Decimal, localcontext
 from pathlib import Path
 
 import pytest
 
-from refundmap import Kind, MappingError, ValidationError, convert
+from refundmap import Kind, MappingError, ValidationError, convert, validate
 from refundmap.mapping.doc import render
 from refundmap.mapping.rules import RUTTER_ID_NAMESPACE
 
@@ -760,3 +760,22 @@ def test_v1_push_from_the_command_line_needs_business_and_service(cli, fixtures)
     )
     assert status == 0
     assert json.loads(out)["connection"] == {"businessName": "B", "serviceName": "xero"}
+
+
+def test_derived_amounts_are_exact_whatever_the_callers_decimal_context():
+    # Issue 17: with prec 10, subTotal 123456789.12 + taxAmount 10.01 became 123456799.1.
+    refund = railz_refund(
+        totalAmount="123456799.13",
+        accountRef={"id": "145"},
+        lines=[{"subTotal": "123456789.12", "taxAmount": "10.01"}],
+    )
+    with localcontext(Context(prec=10, rounding=ROUND_DOWN)):
+        result = convert(refund, "railz", "rutter", synced_at=SYNCED)
+    assert result.output["line_items"][0]["total_amount"] == Decimal("123456799.13")
+
+
+def test_a_sub_total_near_the_limit_is_exact_and_valid_again():
+    refund = rutter_refund(total_amount="999999999999999.99999999999999999999", tax_amount="1e-20")
+    result = convert(refund, "rutter", "railz")
+    assert result.to_json().count("999999999999999.99999999999999999998") == 1
+    validate(result.output, "railz")

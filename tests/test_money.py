@@ -111,3 +111,13 @@ def test_huge_exponents_are_refused_without_overflow(value):
     # abs() of such a Decimal raises decimal.Overflow; the check must not.
     with pytest.raises(AmountError, match="smaller than 10\\^15"):
         parse_amount(Decimal(value))
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("0e15", "0"), ("0E+30", "0"), ("0E-30", "0"), ("0.00", "0.00"), ("-0", "-0"), ("0", "0")],
+)
+def test_zero_with_any_exponent_is_zero(text, parsed):
+    # 0e15 was refused as "not smaller than 10^15" (issue 17).
+    assert str(parse_amount(text)) == parsed
+    assert str(parse_amount(Decimal(text))) == parsed

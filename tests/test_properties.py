@@ -6,6 +6,7 @@ Profiles: ``HYPOTHESIS_PROFILE=ci`` in CI (bounded, derandomized), ``deep`` by h
 from __future__ import annotations
 
 import contextlib
+import decimal
 from decimal import Decimal
 from typing import Any
 
@@ -424,3 +425,31 @@ def test_arbitrary_json_raises_only_refundmap_errors(value, pair, strict):
 def test_arbitrary_text_raises_only_validation_errors(text, fmt):
     with contextlib.suppress(ValidationError):
         validate(text, fmt)
+
+
+# -- 6. the caller's decimal context changes nothing (issue 17) -------------------------------
+
+ROUNDINGS = [getattr(decimal, name) for name in dir(decimal) if name.startswith("ROUND_")]
+CONTEXT_CASES = {
+    ("rutter", "railz"): s.rutter_documents(whole=True, dated=True),
+    ("railz", "rutter"): s.railz_documents(with_account=True),
+    ("railz", "rutter-create"): s.railz_documents(with_account=True),
+    ("railz-v2", "rutter"): s.railz_v2_documents(),
+}
+
+
+@given(st.data(), st.integers(min_value=1, max_value=40), st.sampled_from(ROUNDINGS))
+def test_output_does_not_depend_on_the_callers_decimal_context(data, precision, rounding):
+    source, target = data.draw(st.sampled_from(sorted(CONTEXT_CASES)))
+    document = data.draw(CONTEXT_CASES[source, target])
+
+    def outcome() -> Any:
+        try:
+            result = convert(document, source, target, synced_at=SYNCED)
+        except MappingError as exc:
+            return exc.problems
+        return result.to_json(), result.report
+
+    expected = outcome()
+    with decimal.localcontext(decimal.Context(prec=precision, rounding=rounding)):
+        assert outcome() == expected
