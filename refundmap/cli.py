@@ -29,7 +29,15 @@ from refundmap.conversion import Conversion, conversion_time, convert, supported
 from refundmap.formats import FORMATS
 from refundmap.mapping import PAIRS
 from refundmap.references import Directory
-from refundmap.report import Entry, Kind, MappingError, Problem, RefundmapError, ValidationError
+from refundmap.report import (
+    Entry,
+    Kind,
+    MappingError,
+    Problem,
+    RefundmapError,
+    ValidationError,
+    printable,
+)
 from refundmap.validation import validate
 
 __all__ = ["main"]
@@ -74,7 +82,11 @@ class _Named:
 
 
 class UsageError(Exception):
-    """The command cannot run as asked (exit status 2)."""
+    """The command cannot run as asked (exit status 2); each argument is a line to print."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 @attrs.frozen
@@ -262,9 +274,10 @@ def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
 def _print_text(outcomes: Sequence[Outcome], out: _Named) -> None:
     for outcome in outcomes:
         for problem in outcome.problems:
-            print(f"{outcome.where}: {problem.path}: {problem.message}", file=out)
+            print(printable(f"{outcome.where}: {problem.path}: {problem.message}"), file=out)
         for entry in outcome.report:
-            print(f"{outcome.where}: {entry.source_path}: {entry.kind}: {entry.message}", file=out)
+            line = f"{outcome.where}: {entry.source_path}: {entry.kind}: {entry.message}"
+            print(printable(line), file=out)
 
 
 def _print_json(outcomes: Sequence[Outcome], out: _Named) -> None:
@@ -372,7 +385,8 @@ class _Converter:
 
     def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
         for problem in exc.problems:
-            print(f"{_where(name, line)}: {problem.path}: {problem.message}", file=sys.stderr)
+            line_text = f"{_where(name, line)}: {problem.path}: {problem.message}"
+            print(printable(line_text), file=sys.stderr)
 
     def run(self, name: str, out: _Named) -> bool:
         """Convert one input to ``out``; return whether it all converted."""
@@ -461,9 +475,7 @@ def _directory(files: Sequence[str]) -> Directory | None:
     except ValidationError as exc:
         where = f"{exc.source}: " if exc.source else ""
         lines = [f"{where}{problem.path}: {problem.message}" for problem in exc.problems]
-        raise UsageError(
-            "\nrefundmap: ".join(["--refs: not a directory of references", *lines])
-        ) from None
+        raise UsageError("--refs: not a directory of references", *lines) from None
 
 
 def _run_convert(args: argparse.Namespace) -> int:
@@ -520,10 +532,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = _run_formats()
         _STDOUT.flush()  # a full device says so here, not at exit
     except UsageError as exc:
-        print(f"refundmap: {exc}", file=sys.stderr)
+        _say_error(*exc.lines)
         return EXIT_USAGE
     except FileIOError as exc:
-        print(f"refundmap: {exc}", file=sys.stderr)
+        _say_error(str(exc))
         _abandon_stdout()
         return EXIT_IO
     except KeyboardInterrupt:
@@ -534,6 +546,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     return status
+
+
+def _say_error(*lines: str) -> None:
+    """Print each line to stderr as ``refundmap: LINE``, control characters escaped."""
+    for line in lines:
+        print(printable(f"refundmap: {line}"), file=sys.stderr)
 
 
 def _abandon_stdout() -> None:

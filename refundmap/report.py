@@ -21,6 +21,7 @@ __all__ = [
     "ValueRuleError",
     "describe",
     "format_path",
+    "printable",
 ]
 
 #: A location in a JSON document: object keys and array indexes, root first.
@@ -44,6 +45,23 @@ def format_path(path: Iterable[str | int]) -> str:
             escaped = step.replace("\\", "\\\\").replace("'", "\\'")
             parts.append(f"['{escaped}']")
     return "".join(parts)
+
+
+# Characters that move the cursor, end a line or recolour a terminal (C0, DEL, C1),
+# and those that reorder what is shown (line and paragraph separators, bidi controls).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """Return ``text`` safe to print as one line: control characters as JSON escapes.
+
+    A key or value holding a newline, a carriage return or an escape sequence
+    would otherwise add a forged problem line or rewrite the terminal.
+    """
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: _SHORT.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
 
 
 def describe(value: object) -> str:

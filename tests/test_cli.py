@@ -121,3 +121,36 @@ def test_python_dash_m_runs_the_command_line(fixtures):
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == "refundmap: 1 document, 0 invalid, 0 warnings\n"
+
+
+def test_keys_values_and_file_names_cannot_forge_lines_or_drive_the_terminal(cli, tmp_path):
+    # Issue 17: a newline, CR or ESC in a key or value was printed raw.
+    invalid = tmp_path / "evil\nname.json"
+    invalid.write_text(
+        '{"id": "1", "totalAmount": "1\\n/x.json: $.ok: fine", "date": "2024-01-01"}'
+    )
+    valid = tmp_path / "keys.json"
+    valid.write_text(
+        '{"id": "1", "totalAmount": 1, "date": "2024-01-01",'
+        ' "lin\\u001b[2Jes": 5, "bad\\rkey": 1, "rtl\\u202ekey": 1}'
+    )
+    names = (str(invalid).replace("\n", "\\n"), str(valid), "refundmap: ")
+    for argv in (["validate", "--as", "railz"], ["convert", "-f", "railz", "-t", "rutter"]):
+        _, out, err = cli(*argv, str(invalid), str(valid))
+        text = out + err
+        assert all(line.startswith(names) for line in err.splitlines())
+        assert "\x1b" not in text
+        assert "\r" not in text
+        assert "\u202e" not in text
+        assert 'got "1\\n/x.json: $.ok: fine"' in text
+    _, out, _ = cli("validate", "--as", "railz", str(valid))
+    assert "$['lin\\u001b[2Jes']: warning: unknown key" in out
+
+
+def test_printable_escapes_control_characters_as_json_does():
+    from refundmap.report import printable
+
+    assert printable("plain text, ünïcode") == "plain text, ünïcode"
+    assert printable("a\nb\rc\td\x1b[31m\x7f\x85\u2028\u202e") == (
+        "a\\nb\\rc\\td\\u001b[31m\\u007f\\u0085\\u2028\\u202e"
+    )
