@@ -14,8 +14,8 @@ from refundmap.formats import Format, get_format
 from refundmap.mapping import PAIRS, Run
 from refundmap.money import EXACT
 from refundmap.references import Lookup
-from refundmap.report import Entry, MappingError
-from refundmap.validation import load
+from refundmap.report import Entry, MappingError, Problem
+from refundmap.validation import Loaded, load
 
 __all__ = ["Conversion", "conversion_time", "convert", "supported"]
 
@@ -69,6 +69,12 @@ def conversion_time(value: datetime | str | None = None) -> str:
     return format_date(moment)
 
 
+def _left_out(loaded: Loaded) -> list[Problem]:
+    """What a lossless conversion refuses in the input: values under unknown keys."""
+    message = f"would be left out: an unknown key, not part of the {loaded.format.name} format"
+    return [Problem(path, message) for path in loaded.unknown]
+
+
 def _check_push_connection(business_name: str | None, service_name: str | None) -> None:
     if business_name is None or service_name is None:
         raise ValueError(
@@ -102,7 +108,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
         source: the format of ``document``.
         target: the format to write.
         strict: validate the input strictly (see :func:`refundmap.validate`).
-        lossless: fail where any value would be dropped or a total would change.
+        lossless: fail where any value would be dropped or left out (an
+            unknown key) or a total would change.
         synced_at: the conversion time written as Rutter's ``last_synced_at``
             (default: now, in UTC).
         connection_uuid: the Railz connection a ``railz-v2-push`` body is for;
@@ -175,7 +182,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
         output = run.convert(loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)
-    if lossless and (losses := run.losses()):
+    if lossless and (losses := [*_left_out(loaded), *run.losses()]):
         raise MappingError(losses)
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)

@@ -48,6 +48,8 @@ class Loaded:
     parts: tuple[Part, ...]
     is_array: bool
     report: tuple[Entry, ...]
+    #: The paths of keys the format does not know (left out; warnings in the report).
+    unknown: tuple[str, ...] = ()
 
 
 def decode(document: Any) -> Any:
@@ -105,6 +107,7 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
     )
     problems: list[Problem] = []
     warnings: list[Entry] = []
+    unknown_paths: list[str] = []
     parts: list[Part] = []
     for path, item in items:
         if type(item) is not dict:
@@ -122,17 +125,15 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
         problems.extend(found)
         if unknown:
             located = jsonio.locate(item, {id(obj) for obj, _ in unknown})
-            warnings.extend(
-                Entry(
-                    Kind.WARNING,
-                    format_path((*path, *where, key)),
-                    None,
-                    f"unknown key: not part of the {fmt.name} format; left out",
-                )
+            found_paths = [
+                format_path((*path, *where, key))
                 for obj, keys in unknown
                 for where in located.get(id(obj), [()])
                 for key in keys
-            )
+            ]
+            unknown_paths.extend(found_paths)
+            message = f"unknown key: not part of the {fmt.name} format; left out"
+            warnings.extend(Entry(Kind.WARNING, where, None, message) for where in found_paths)
         if model is None:
             continue
         parts.append(Part(path, shape, model))
@@ -144,7 +145,7 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
                     warnings.append(Entry(Kind.WARNING, format_path(where), None, message))
     if problems:
         raise ValidationError(problems)
-    return Loaded(fmt, tuple(parts), is_array, tuple(warnings))
+    return Loaded(fmt, tuple(parts), is_array, tuple(warnings), tuple(unknown_paths))
 
 
 def validate(document: Any, format: str | Format, *, strict: bool = False) -> tuple[Entry, ...]:  # noqa: A002 - the documented keyword

@@ -779,3 +779,15 @@ def test_a_sub_total_near_the_limit_is_exact_and_valid_again():
     result = convert(refund, "rutter", "railz")
     assert result.to_json().count("999999999999999.99999999999999999998") == 1
     validate(result.output, "railz")
+
+
+def test_lossless_refuses_values_under_unknown_keys():
+    # Issue 17: a memo on a Rutter refund, or a misspelled total_amont, passed --lossless.
+    refund = rutter_refund(memo="returned in store", total_amont=5)
+    assert convert(refund, "rutter", "rutter-create").output  # not lossless: warnings only
+    with pytest.raises(MappingError) as exc:
+        convert(refund, "rutter", "rutter-create", lossless=True)
+    assert [(p.path, p.message) for p in exc.value.problems][:2] == [
+        ("$.memo", "would be left out: an unknown key, not part of the rutter format"),
+        ("$.total_amont", "would be left out: an unknown key, not part of the rutter format"),
+    ]
