@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any
@@ -523,6 +524,39 @@ def _run_formats() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     args = _parser().parse_args(argv)
+    with _stopped_by_signals():
+        return _main(args)
+
+
+class _Stopped(BaseException):
+    """A signal asked the run to stop; raised where the run is, so that it cleans up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Stopped`, as SIGINT is a KeyboardInterrupt."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise _Stopped(signum)
+
+    previous: dict[int, Any] = {}
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, stop)
+    except ValueError:  # not the main thread: leave the signals to the application
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "validate":
             status = _run_validate(args)
@@ -541,6 +575,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("refundmap: interrupted; no output file was written", file=sys.stderr)
         return 130
+    except _Stopped as exc:
+        name = signal.Signals(exc.signum).name
+        print(f"refundmap: stopped by {name}; no output file was written", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:
         # The reader went away (``| head``); end quietly, as Unix filters do.
         sys.stderr.close()

@@ -156,7 +156,16 @@ def _stream(path: Path, count: int) -> None:
     path.write_text((record + "\n") * count)
 
 
-def test_interrupting_a_conversion_leaves_no_output_file(tmp_path):
+@pytest.mark.parametrize(
+    ("stop", "status"),
+    [
+        (signal.SIGINT, 130),
+        (signal.SIGTERM, 128 + signal.SIGTERM),
+        (signal.SIGHUP, 128 + signal.SIGHUP),
+    ],
+)
+def test_interrupting_a_conversion_leaves_no_output_file(tmp_path, stop, status):
+    # SIGTERM and SIGHUP (timeout, docker stop, CI cancellation) left .part files (issue 17).
     source, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     _stream(source, 200_000)
     output.write_text("before\n")
@@ -181,9 +190,9 @@ def test_interrupting_a_conversion_leaves_no_output_file(tmp_path):
     while not list(tmp_path.glob(".out.jsonl.*.part")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until the conversion is writing its partial file
     time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == status
     assert "Traceback" not in err
     assert output.read_text() == "before\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
