@@ -272,28 +272,25 @@ def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
                 yield Outcome(name, line, (), report)
 
 
-def _print_text(outcomes: Sequence[Outcome], out: _Named) -> None:
-    for outcome in outcomes:
-        for problem in outcome.problems:
-            print(printable(f"{outcome.where}: {problem.path}: {problem.message}"), file=out)
-        for entry in outcome.report:
-            line = f"{outcome.where}: {entry.source_path}: {entry.kind}: {entry.message}"
-            print(printable(line), file=out)
+def _print_text(outcome: Outcome, out: _Named, *, first: bool) -> None:  # noqa: ARG001
+    for problem in outcome.problems:
+        print(printable(f"{outcome.where}: {problem.path}: {problem.message}"), file=out)
+    for entry in outcome.report:
+        line = f"{outcome.where}: {entry.source_path}: {entry.kind}: {entry.message}"
+        print(printable(line), file=out)
 
 
-def _print_json(outcomes: Sequence[Outcome], out: _Named) -> None:
-    results: list[dict[str, Any]] = [
-        {
-            "file": outcome.source,
-            "line": outcome.line,
-            "valid": not outcome.problems,
-            "problems": [problem.to_dict() for problem in outcome.problems],
-            "report": [entry.to_dict() for entry in outcome.report],
-        }
-        for outcome in outcomes
-    ]
-    json.dump(results, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+def _print_json(outcome: Outcome, out: _Named, *, first: bool) -> None:
+    """Write one element of the JSON array, as ``json.dump(results, indent=2)`` would."""
+    result = {
+        "file": outcome.source,
+        "line": outcome.line,
+        "valid": not outcome.problems,
+        "problems": [problem.to_dict() for problem in outcome.problems],
+        "report": [entry.to_dict() for entry in outcome.report],
+    }
+    text = json.dumps(result, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    out.write(("[\n  " if first else ",\n  ") + text)
 
 
 def _plural(count: int, word: str) -> str:
@@ -301,12 +298,18 @@ def _plural(count: int, word: str) -> str:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    outcomes = list(_validate_all(args))
-    (_print_json if args.output == "json" else _print_text)(outcomes, _STDOUT)
-    invalid = sum(1 for outcome in outcomes if outcome.problems)
-    warnings = sum(len(outcome.report) for outcome in outcomes)
+    """Validate every input, printing each document's results as it is read (flat memory)."""
+    write = _print_json if args.output == "json" else _print_text
+    documents = invalid = warnings = 0
+    for outcome in _validate_all(args):
+        write(outcome, _STDOUT, first=documents == 0)
+        documents += 1
+        invalid += bool(outcome.problems)
+        warnings += len(outcome.report)
+    if args.output == "json":
+        _STDOUT.write("\n]\n" if documents else "[]\n")
     print(
-        f"refundmap: {_plural(len(outcomes), 'document')}, {invalid} invalid,"
+        f"refundmap: {_plural(documents, 'document')}, {invalid} invalid,"
         f" {_plural(warnings, 'warning')}",
         file=sys.stderr,
     )

@@ -154,3 +154,16 @@ def test_printable_escapes_control_characters_as_json_does():
     assert printable("a\nb\rc\td\x1b[31m\x7f\x85\u2028\u202e") == (
         "a\\nb\\rc\\td\\u001b[31m\\u007f\\u0085\\u2028\\u202e"
     )
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_validate_json_output_is_the_json_array_it_always_was(cli, tmp_path, count):
+    # Written one element at a time now (issue 17), byte for byte json.dump(..., indent=2).
+    source = tmp_path / "in.jsonl"
+    record = {"id": "1", "totalAmount": 1, "date": "2024-01-01", "odd": "ü"}
+    source.write_text("".join(json.dumps(dict(record, id=str(n))) + "\n" for n in range(count)))
+    status, out, _ = cli("validate", "--as", "railz", "--format", "json", str(source))
+    assert status == 0
+    results = json.loads(out)
+    assert len(results) == count
+    assert out == json.dumps(results, indent=2, ensure_ascii=False) + "\n"

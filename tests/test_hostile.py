@@ -213,24 +213,25 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     assert result.stderr == ""
 
 
-def _peak_rss_kib(source: Path, output: Path) -> int:
+def _peak_rss_kib(source: Path, output: Path, *command: str) -> int:
     # VmHWM is the child's own peak; ru_maxrss survives exec on Linux, so a
     # child of this (large) test process would report the parent's peak.
     code = (
         "import sys\n"
         "from refundmap.cli import main\n"
-        "argv = ['convert', '-f', 'railz', '-t', 'rutter', sys.argv[1], '-o', sys.argv[2]]\n"
-        "status = main(argv)\n"
+        "convert = ['convert', '-f', 'railz', '-t', 'rutter', sys.argv[1], '-o', sys.argv[2]]\n"
+        "argv = sys.argv[3:] or convert\n"
+        "status = main([a.replace('SOURCE', sys.argv[1]) for a in argv])\n"
         "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
         "sys.exit(status)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(source), str(output)],
+        [sys.executable, "-c", code, str(source), str(output), *command],
         capture_output=True,
         text=True,
         check=True,
     )
-    return int(result.stdout)
+    return int(result.stdout.splitlines()[-1])  # after what the command printed
 
 
 def test_json_lines_memory_does_not_grow_with_the_input(tmp_path):
@@ -243,3 +244,15 @@ def test_json_lines_memory_does_not_grow_with_the_input(tmp_path):
     large_peak = _peak_rss_kib(large, tmp_path / "large.out")
     assert large_peak < small_peak + 5_000, (small_peak, large_peak)
     assert small_peak < 100_000  # KiB: the child's own peak, not its parent's
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_validating_json_lines_streams_in_flat_memory(tmp_path, output):
+    # Issue 17: validate held every outcome and printed at the end (922 MB for 1 GB).
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    _stream(small, 1_000)
+    _stream(large, 10_000)
+    command = ("validate", "--as", "railz", "--format", output, "SOURCE")
+    small_peak = _peak_rss_kib(small, tmp_path / "unused", *command)
+    large_peak = _peak_rss_kib(large, tmp_path / "unused", *command)
+    assert large_peak < small_peak + 5_000, (small_peak, large_peak)
