@@ -62,11 +62,25 @@ def conversion_time(value: datetime | str | None = None) -> str:
             moment = parse_date(value)
         except DateError as exc:
             raise ValueError(f"synced_at: {exc}") from None
-    else:
+    elif isinstance(value, datetime):
         moment = value
+    else:
+        raise TypeError(
+            f"synced_at must be a datetime or an ISO 8601 string, not {type(value).__name__}"
+        )
     if not isinstance(moment, datetime):
         raise ValueError(f"synced_at must be a timestamp, not the date {moment.isoformat()}")  # noqa: TRY004 - a value error to the caller
     return format_date(moment)
+
+
+def _check_text(name: str, value: object) -> None:
+    """Check an optional text parameter as the command line does: None, or non-empty text."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty")
 
 
 def _left_out(loaded: Loaded) -> list[Problem]:
@@ -138,6 +152,12 @@ def convert(  # noqa: PLR0913 - the documented keywords
         ValueError: for an unknown format, a pair that is not converted, a
             ``synced_at`` that is not a timestamp, or a missing push parameter.
     """
+    for name, text in (
+        ("connection_uuid", connection_uuid),
+        ("business_name", business_name),
+        ("service_name", service_name),
+    ):
+        _check_text(name, text)
     source, target = get_format(source), get_format(target)
     if not supported(source.name, target.name):
         pairs = ", ".join(f"{a}->{b}" for a, b in sorted(PAIRS))

@@ -791,3 +791,18 @@ def test_lossless_refuses_values_under_unknown_keys():
         ("$.memo", "would be left out: an unknown key, not part of the rutter format"),
         ("$.total_amont", "would be left out: an unknown key, not part of the rutter format"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"connection_uuid": 5}, TypeError, "connection_uuid must be a string, not int"),
+        ({"connection_uuid": " "}, ValueError, "connection_uuid must not be empty"),
+        ({"business_name": 5, "service_name": "xero"}, TypeError, "business_name must be a string"),
+        ({"synced_at": 123}, TypeError, "synced_at must be a datetime or an ISO 8601 string"),
+    ],
+)
+def test_options_are_checked_in_the_library_as_on_the_command_line(options, error, message):
+    # Issue 17: these made invalid bodies, or raised AttributeError.
+    with pytest.raises(error, match=message):
+        convert(rutter_refund(), "rutter", "railz-v2-push", **options)
