@@ -12,6 +12,7 @@ when every input converted.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -343,6 +344,14 @@ class _Converter:
         try:
             atomic = jsonio.AtomicFile(destination)
         except OSError as exc:
+            folder = Path(destination).parent
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
+                raise UsageError(
+                    f"{destination}: cannot write: its folder {folder} does not let refundmap"
+                    f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
+                    " the output and renames it, so that a failed run leaves the old file as it"
+                    " was. Write to a writable folder, or to stdout (no -o) and redirect"
+                ) from None
             raise UsageError(f"{destination}: cannot write: {exc.strerror}") from None
         self._files.append((str(destination), self._stack.enter_context(atomic)))
         return _Named(str(destination), atomic.stream)

@@ -313,6 +313,10 @@ def dumps(value: Any, indent: int | None = None) -> str:
     return "".join(parts)
 
 
+#: Bytes of the destination's name kept in its temporary file's name.
+_TEMP_NAME_ROOM = 200
+
+
 class AtomicFile:
     """A text file written beside its destination and put in place only on commit.
 
@@ -322,9 +326,11 @@ class AtomicFile:
 
     def __init__(self, destination: str | os.PathLike[str]) -> None:
         self.destination = pathlib.Path(destination)
-        fd, name = tempfile.mkstemp(
-            dir=self.destination.parent, prefix=f".{self.destination.name}.", suffix=".part"
-        )
+        # The temporary name adds 15 bytes: a long name (up to the 255 a file
+        # system allows) is cut, on a character boundary, to fit.
+        short = os.fsencode(self.destination.name)[:_TEMP_NAME_ROOM]
+        stem = short.decode("utf-8", errors="ignore")
+        fd, name = tempfile.mkstemp(dir=self.destination.parent, prefix=f".{stem}.", suffix=".part")
         self._temp = pathlib.Path(name)
         self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 

@@ -375,3 +375,37 @@ def test_a_dot_net_timestamp_keeps_its_seventh_digit_through_the_command_line(cl
     )
     assert status == 0
     assert json.loads(back)["transaction_date"] == "2024-06-30T12:00:00.1234567Z"
+
+
+def test_an_output_name_of_up_to_255_bytes_is_written(cli, fixtures, tmp_path):
+    # Issue 17: the temporary name added 15 bytes, and names of 241-255 bytes failed.
+    for name in ("r" * 250 + ".json", "é" * 122 + ".json"):
+        out = tmp_path / name
+        status, _, err = cli(
+            "convert", "-f", "railz", "-t", "rutter", str(fixtures / "railz/seed-refund.json"),
+            "-o", str(out),
+        )  # fmt: skip
+        assert status == 0, err
+        assert json.loads(out.read_text())["platform_id"] == "1"
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_folder_that_refuses_new_files_is_explained(cli, fixtures, tmp_path, monkeypatch):
+    # A writable file in a read-only folder: the temporary file beside it cannot be made.
+    import errno
+    import tempfile
+
+    def refuse(**_kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    out = tmp_path / "out.json"
+    out.write_text("old")
+    status, _, err = cli(
+        "convert", "-f", "railz", "-t", "rutter", str(fixtures / "railz/seed-refund.json"),
+        "-o", str(out),
+    )  # fmt: skip
+    assert status == 2
+    assert err.startswith(f"refundmap: {out}: cannot write: its folder {tmp_path} does not let")
+    assert "writes a temporary file beside the output and renames it" in err
+    assert out.read_text() == "old"
