@@ -16,7 +16,7 @@ import os
 import pathlib
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring
 from typing import Any, Self
@@ -160,11 +160,13 @@ def loads(text: str | bytes | bytearray) -> Any:
 
 
 def normalize(value: Any) -> Any:
-    """Return already-decoded JSON with floats as exact decimals.
+    """Return already-decoded JSON with numbers as exact decimals, as :func:`loads` gives them.
 
     A float becomes the ``Decimal`` of its shortest ``repr``, which is the
-    number as its JSON text had it. Containers are copied; the input is not
-    changed.
+    number as its JSON text had it; an int becomes its ``Decimal``, so that
+    decoded input meets the same bounds as text. Any ``Mapping`` is an object
+    and any ``Sequence`` other than text an array (an ``OrderedDict``, a
+    tuple). Containers are copied; the input is not changed.
 
     Raises:
         ValidationError: for NaN or infinite floats, non-string keys, and
@@ -179,7 +181,9 @@ def normalize(value: Any) -> Any:
                 problems.append(Problem(format_path(path), f"{node!r} is not a JSON number"))
                 return node
             return Decimal(repr(node))
-        if kind is dict:
+        if kind is int:
+            return Decimal(node)  # what JSON text gives (loads' parse_int)
+        if kind is dict or (kind is not str and isinstance(node, Mapping)):
             out: dict[str, Any] = {}
             for key, item in node.items():
                 if not isinstance(key, str):
@@ -192,13 +196,19 @@ def normalize(value: Any) -> Any:
                     continue
                 out[key] = walk(item, (*path, key))
             return out
-        if kind is list or kind is tuple:
+        if (
+            kind is list
+            or kind is tuple
+            or (isinstance(node, Sequence) and not isinstance(node, str | bytes | bytearray))
+        ):
             return [walk(item, (*path, index)) for index, item in enumerate(node)]
         if kind is str and _has_surrogate(node):
             problems.append(Problem(format_path(path), _SURROGATE_MESSAGE))
             return node
-        if node is None or kind in (str, bool, int, Decimal):
+        if node is None or kind in (str, bool, Decimal):
             return node
+        if isinstance(node, str):  # a str subclass: its text
+            return str(node)
         problems.append(Problem(format_path(path), f"not a JSON value: {type(node).__name__}"))
         return node
 
@@ -298,6 +308,35 @@ def _write_indented(value: Any, append: Callable[[str], object], indent: str, le
         _write(value, append)
 
 
+def _write_deep(value: Any, append: Callable[[str], object], indent: str | None) -> None:
+    """Append the text :func:`_write` (or :func:`_write_indented`) would, with a stack of its own.
+
+    For a document nested deeper than the caller's stack leaves room for.
+    """
+    # Entries: (text to append, None, 0), or (None, value to write, its level).
+    stack: list[tuple[str | None, Any, int]] = [(None, value, 0)]
+    while stack:
+        text, node, level = stack.pop()
+        if text is not None:
+            append(text)
+            continue
+        kind = type(node)
+        if not ((kind is dict or kind is list or kind is tuple) and node):
+            _write(node, append)  # a scalar or an empty container: no recursion
+            continue
+        pairs = list(node.items()) if kind is dict else [(None, item) for item in node]
+        inner = "" if indent is None else "\n" + indent * (level + 1)
+        close = "}" if kind is dict else "]"
+        todo: list[tuple[str | None, Any, int]] = [("{" if kind is dict else "[", None, 0)]
+        for index, (key, item) in enumerate(pairs):
+            head = ("," if index else "") + inner
+            if key is not None:
+                head += encode_basestring(key) + (":" if indent is None else ": ")
+            todo.extend(((head, None, 0), (None, item, level + 1)))
+        todo.append(((close if indent is None else "\n" + indent * level + close), None, 0))
+        stack.extend(reversed(todo))
+
+
 def dumps(value: Any, indent: int | None = None) -> str:
     """Return JSON text for JSON-ready ``value``, decimals written exactly.
 
@@ -306,10 +345,15 @@ def dumps(value: Any, indent: int | None = None) -> str:
         indent: spaces per level; None writes one compact line.
     """
     parts: list[str] = []
-    if indent is None:
-        _write(value, parts.append)
-    else:
-        _write_indented(value, parts.append, " " * indent, 0)
+    try:
+        if indent is None:
+            _write(value, parts.append)
+        else:
+            _write_indented(value, parts.append, " " * indent, 0)
+    except RecursionError:
+        # Deeper than the caller's stack allows: the same text, without recursion.
+        parts.clear()
+        _write_deep(value, parts.append, None if indent is None else " " * indent)
     return "".join(parts)
 
 

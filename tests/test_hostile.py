@@ -256,3 +256,45 @@ def test_validating_json_lines_streams_in_flat_memory(tmp_path, output):
     small_peak = _peak_rss_kib(small, tmp_path / "unused", *command)
     large_peak = _peak_rss_kib(large, tmp_path / "unused", *command)
     assert large_peak < small_peak + 5_000, (small_peak, large_peak)
+
+
+# -- decoded input meets the rules of text (issue 17) ------------------------------------------
+
+
+def _v2(**changes):
+    return {"id": "1", "totalAmount": 1, "postedDate": "2024-01-01", **changes}
+
+
+@pytest.mark.parametrize(
+    "number", [10**5000, 10**1001, -(10**1001)], ids=["5000-digits", "1e1001", "-1e1001"]
+)
+def test_a_huge_python_int_in_decoded_input_is_refused_like_its_text(number):
+    # A 5,000-digit int converted, then to_json() raised ValueError; 10**1001 made
+    # output that did not validate again.
+    with pytest.raises(ValidationError) as exc:
+        convert(_v2(passThrough={"n": number}), "railz-v2", "railz-v2")
+    assert str(exc.value.problems[0]).startswith("$.passThrough: holds a number beyond 10^")
+
+
+def test_mappings_and_sequences_of_any_kind_are_json():
+    from collections import OrderedDict, UserDict
+
+    document = OrderedDict(_v2(accountRef=UserDict(id="35"), lines=(UserDict(amount=1),)))
+    result = convert(document, "railz-v2", "rutter", synced_at="2024-06-30T12:00:00Z")
+    assert result.output["line_items"][0]["total_amount"] == 1
+
+
+def test_to_json_does_not_depend_on_the_callers_stack_depth():
+    nested: dict = {}
+    inner = nested
+    for _ in range(600):
+        inner["k"] = {}
+        inner = inner["k"]
+    result = convert(_v2(passThrough=nested), "railz-v2", "railz-v2")
+    expected = result.to_json()
+
+    def deep(levels: int) -> str:  # the caller is already deep in its own stack
+        return result.to_json() if levels == 0 else deep(levels - 1)
+
+    assert deep(sys.getrecursionlimit() - 200) == expected
+    assert json.loads(expected)["passThrough"]
