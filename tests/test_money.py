@@ -106,7 +106,7 @@ def test_amounts_are_written_as_plain_json_numbers(value, text):
     assert format_amount(Decimal(value)) == text
 
 
-@pytest.mark.parametrize("value", ["1e999999999", "0E+999999999", "-1e20"])
+@pytest.mark.parametrize("value", ["1e999999999", "-1e999999999", "-1e20"])
 def test_huge_exponents_are_refused_without_overflow(value):
     # abs() of such a Decimal raises decimal.Overflow; the check must not.
     with pytest.raises(AmountError, match="smaller than 10\\^15"):
@@ -115,7 +115,15 @@ def test_huge_exponents_are_refused_without_overflow(value):
 
 @pytest.mark.parametrize(
     ("text", "parsed"),
-    [("0e15", "0"), ("0E+30", "0"), ("0E-30", "0"), ("0.00", "0.00"), ("-0", "-0"), ("0", "0")],
+    [
+        ("0e15", "0"),
+        ("0E+30", "0"),
+        ("0E+999999999", "0"),
+        ("0E-30", "0"),
+        ("0.00", "0.00"),
+        ("-0", "-0"),
+        ("0", "0"),
+    ],
 )
 def test_zero_with_any_exponent_is_zero(text, parsed):
     # 0e15 was refused as "not smaller than 10^15" (issue 17).

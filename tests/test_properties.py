@@ -453,3 +453,26 @@ def test_output_does_not_depend_on_the_callers_decimal_context(data, precision, 
     expected = outcome()
     with decimal.localcontext(decimal.Context(prec=precision, rounding=rounding)):
         assert outcome() == expected
+
+
+ALL_PAIRS = sorted(ENGINE_PAIRS)
+
+
+@given(st.data(), st.sampled_from(ALL_PAIRS))
+def test_normalizing_any_conversions_output_leaves_its_bytes_alone(data, pair):
+    # Issue 17: rutter -> railz-v2 put a line's trackingCategoryRefs after its accountRef,
+    # and railz-v2 -> railz-v2 moved it back.
+    source, target = pair
+    strategy = {
+        "rutter": s.rutter_documents(whole=True, dated=True),
+        "railz": s.railz_documents(with_account=True),
+        "railz-v2": s.railz_v2_documents(),
+    }.get(source)
+    if strategy is None:
+        return
+    document = data.draw(strategy)
+    try:
+        once = convert(document, source, target, **PUSH).to_json()
+    except MappingError:
+        return
+    assert convert(once, target, target, **PUSH).to_json() == once

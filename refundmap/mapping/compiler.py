@@ -84,6 +84,9 @@ class _Table:
     rows: Sequence[Row]
     pending: list[tuple[int, Row]] = attrs.Factory(list)
     applied: list[Row] = attrs.Factory(list)
+    #: Lists finished only after the applied rules wrote into their elements:
+    #: (target key, source key path, element class).
+    late: list[tuple[str, str, type]] = attrs.Factory(list)
 
 
 def _selector(keypath: str) -> tuple[str, str, str | None]:
@@ -201,6 +204,14 @@ class _Compiler:
         for row in table.applied:
             rule = self.name(APPLY[row.apply or ""], "apply")
             code(f"{rule}(src, out, run, sp, tp)")
+        for key, source_path, element in table.late:
+            # Finished now, so that what the rules added sits in the format's key order.
+            code(f"_ls = out.get({key!r})")
+            where = f"f'{{sp}}{_suffix(source_path)}[{{i}}]'"
+            finish = self.finisher(element)
+            code("if _ls:").indent()(
+                f"out[{key!r}] = [{finish}(x, run, {where}) for i, x in enumerate(_ls)]"
+            ).dedent()
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("if lines_total is not None:").indent()(
                 "run.lines_total(*lines_total, out, tp)"
@@ -356,7 +367,19 @@ class _Compiler:
         element = get_args(without_none(list_type))[0]
         target_element = self._element(t)
         self.line_classes.add(target_element)
-        line_mapper = self.table(f"line_{index}", row.lines or (), element, target_element)
+        # A rule that writes into the lines (the refund's department on version 2
+        # lines) runs after them: they are finished after it, not by their mapper.
+        late = any(
+            r.apply is not None
+            and isinstance(cell := r.cell(self.target.name), str)
+            and cell.startswith(t + "[]")
+            for r in table.rows
+        )
+        if late:
+            table.late.append((t, s, target_element))
+        line_mapper = self.table(
+            f"line_{index}", row.lines or (), element, None if late else target_element
+        )
         if row.make is not None:
             table.pending.append((index, row))
             code(f"p{index} = not seq")

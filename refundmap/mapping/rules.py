@@ -239,11 +239,8 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
         )
         for index, line in enumerate(lines):
             entries = line.setdefault("trackingCategoryRefs", [])
-            # Lines are finished already: keys in the model's order (id, name, type).
-            named_entry = (
-                {"id": department, "name": name} if name is not None else {"id": department}
-            )
-            entries.append({**named_entry, "type": "department"})
+            # The lines are finished after this rule: key order, no null name.
+            entries.append({"id": department, "name": name, "type": "department"})
             target = f"{tp}.lines[{index}].trackingCategoryRefs[{len(entries) - 1}]"
             run.note(
                 Kind.DERIVED,
