@@ -806,3 +806,21 @@ def test_options_are_checked_in_the_library_as_on_the_command_line(options, erro
     # Issue 17: these made invalid bodies, or raised AttributeError.
     with pytest.raises(error, match=message):
         convert(rutter_refund(), "rutter", "railz-v2-push", **options)
+
+
+def _refuse_in_a_worker(refund):
+    convert(refund, "railz", "rutter")
+
+
+def test_a_mapping_error_crosses_a_process_boundary_intact():
+    # Issue 17: raised in a ProcessPoolExecutor worker, it arrived as "169 problems\n  3\n ...".
+    from concurrent.futures import ProcessPoolExecutor
+
+    refund = railz_refund()
+    del refund["accountRef"]
+    with pytest.raises(MappingError) as here:
+        _refuse_in_a_worker(refund)
+    with ProcessPoolExecutor(max_workers=1) as pool, pytest.raises(MappingError) as there:
+        pool.submit(_refuse_in_a_worker, refund).result()
+    assert there.value.problems == here.value.problems
+    assert str(there.value) == str(here.value)
