@@ -67,6 +67,21 @@ DIRECTIONS: dict[str, tuple[Callable[[int], object], dict[str, Pipeline]]] = {
 }
 
 
+def _interleaved(
+    pipelines: dict[str, Pipeline], data: bytes, records: int, rounds: int
+) -> dict[str, float]:
+    """Return each pipeline's median microseconds per record, run round by round in turn."""
+    for run in pipelines.values():
+        run(data)  # warm up: hooks, caches
+    times: dict[str, list[float]] = {name: [] for name in pipelines}
+    for _ in range(rounds):
+        for name, run in pipelines.items():
+            start = time.perf_counter()
+            run(data)
+            times[name].append((time.perf_counter() - start) / records * 1e6)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def throughput(records: int, rounds: int) -> list[str]:
     """Return the table rows of microseconds per record and ratios, one a direction."""
     rows = [
@@ -75,16 +90,7 @@ def throughput(records: int, rounds: int) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for direction, (make, pipelines) in DIRECTIONS.items():
-        data = generate.dumps(make(records))
-        for run in pipelines.values():
-            run(data)  # warm up: hooks, caches
-        times: dict[str, list[float]] = {name: [] for name in pipelines}
-        for _ in range(rounds):
-            for name, run in pipelines.items():
-                start = time.perf_counter()
-                run(data)
-                times[name].append((time.perf_counter() - start) / records * 1e6)
-        median = {name: statistics.median(values) for name, values in times.items()}
+        median = _interleaved(pipelines, generate.dumps(make(records)), records, rounds)
         rows.append(
             f"| {direction} | {median['refundmap']:.1f} | {median['pydantic']:.1f}"
             f" | {median['floor']:.1f} | {median['refundmap'] / median['pydantic']:.2f}"
@@ -108,20 +114,12 @@ def references(records: int, rounds: int) -> list[str]:
     ]
     for direction, (make, _) in DIRECTIONS.items():
         source, target = direction.split(" -> ")
-        data = generate.dumps(make(records))
         pipelines = {
             "without": _refundmap(source, target),
             "with": _refundmap(source, target, directory),
         }
-        for run in pipelines.values():
-            run(data)
-        times: dict[str, list[float]] = {name: [] for name in pipelines}
-        for _ in range(rounds):
-            for name, run in pipelines.items():
-                start = time.perf_counter()
-                run(data)
-                times[name].append((time.perf_counter() - start) / records * 1e6)
-        without, with_ = (statistics.median(times[name]) for name in ("without", "with"))
+        median = _interleaved(pipelines, generate.dumps(make(records)), records, rounds)
+        without, with_ = median["without"], median["with"]
         rows.append(
             f"| {direction} | {without:.1f} | {with_:.1f} | {with_ / without:.2f}"
             f" | {with_ - without:+.1f} |"

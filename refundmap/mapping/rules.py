@@ -324,28 +324,6 @@ def reference_messages(target: str, *, into_railz: bool) -> ReferenceMessages:
     )
 
 
-#: Every (source, target) pair refundmap converts, besides each format to itself.
-PAIRS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("rutter", "railz"),
-        ("railz", "rutter"),
-        ("railz", "rutter-create"),
-        ("rutter", "rutter-create"),
-        ("rutter", "railz-v2"),
-        ("railz-v2", "rutter"),
-        ("railz-v2", "rutter-create"),
-        ("rutter", "railz-v2-push"),
-        ("railz", "railz-v2-push"),
-        ("railz-v2", "railz-v2-push"),
-        ("rutter", "railz-push"),
-        ("railz", "railz-push"),
-        ("railz-v2", "railz-push"),
-        ("railz", "railz-v2"),
-        ("railz-v2", "railz"),
-    }
-)
-
-
 #: Rules that make a target value the source does not hold, by name.
 MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
     "rutter_id": _rutter_id,
