@@ -824,3 +824,29 @@ def test_a_mapping_error_crosses_a_process_boundary_intact():
         pool.submit(_refuse_in_a_worker, refund).result()
     assert there.value.problems == here.value.problems
     assert str(there.value) == str(here.value)
+
+
+RAILZ_SERVICES = [
+    "quickbooks", "xero", "freshbooks", "quickbooksDesktop", "sageIntacct",
+    "sageBusinessCloud", "oracleNetsuite", "dynamicsBusinessCentral", "wave", "zohoBooks",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("service", RAILZ_SERVICES)
+def test_every_accounting_platform_of_both_vendors_maps_both_ways(service):
+    page = {"pagination": {"offset": 0, "limit": 1, "count": 0}, "count": 0,
+            "meta": {"serviceName": service}, "data": []}  # fmt: skip
+    rutter = convert(page, "railz", "rutter", synced_at=SYNCED).output
+    assert rutter["connection"]["platform"].isupper()
+    back = convert(rutter, "rutter", "railz", synced_at=SYNCED).output
+    assert back["meta"]["serviceName"] == service
+
+
+def test_a_platform_without_a_counterpart_is_copied_and_reported_never_invented():
+    # Issue 11: SHOPIFY became 'shopify', a service Railz does not have, without a word.
+    page = {"customer_refunds": [], "next_cursor": None, "connection": {"platform": "SHOPIFY"}}
+    result = convert(page, "rutter", "railz", synced_at=SYNCED)
+    assert result.output["meta"]["serviceName"] == "SHOPIFY"
+    (entry,) = [e for e in result.report if e.source_path == "$.connection.platform"]
+    assert entry.kind is Kind.WARNING
+    assert entry.message == "Railz has no counterpart of Rutter's platform 'SHOPIFY'; copied"

@@ -184,11 +184,20 @@ def _memo(value: Any, run: Run) -> Made:
 
 
 def _platform(value: Any, run: Run) -> Made:
-    if run.target_name.startswith("railz"):
-        service = _PLATFORMS.get(value, value.lower())
-        return Made(service, Kind.DERIVED, f"Rutter's platform {value!r} is Railz's {service!r}")
-    platform = _SERVICES.get(value, value.upper())
-    return Made(platform, Kind.DERIVED, f"Railz's service {value!r} is Rutter's {platform!r}")
+    into_railz = run.target_name.startswith("railz")
+    if run.source_name.startswith("railz") == into_railz:
+        return Made(value)  # one vendor's name for it, on both sides
+    names = _PLATFORMS if into_railz else _SERVICES
+    if value not in names:
+        # No counterpart: copied as it is, and said so; never an invented name.
+        mine, theirs = (
+            ("Rutter's platform", "Railz") if into_railz else ("Railz's service", "Rutter")
+        )
+        return Made(value, Kind.WARNING, f"{theirs} has no counterpart of {mine} {value!r}; copied")
+    name = names[value]
+    if into_railz:
+        return Made(name, Kind.DERIVED, f"Rutter's platform {value!r} is Railz's {name!r}")
+    return Made(name, Kind.DERIVED, f"Railz's service {value!r} is Rutter's {name!r}")
 
 
 def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
