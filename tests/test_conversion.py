@@ -850,3 +850,38 @@ def test_a_platform_without_a_counterpart_is_copied_and_reported_never_invented(
     (entry,) = [e for e in result.report if e.source_path == "$.connection.platform"]
     assert entry.kind is Kind.WARNING
     assert entry.message == "Railz has no counterpart of Rutter's platform 'SHOPIFY'; copied"
+
+
+def _v1_page(business, *records):
+    return {
+        "pagination": {"offset": 0, "limit": 10, "count": len(records)},
+        "count": len(records),
+        "meta": {"serviceName": "quickbooks", **({"businessName": business} if business else {})},
+        "data": list(records),
+    }
+
+
+def test_the_synthesized_rutter_id_is_scoped_by_the_railz_connection():
+    # Issue 11: refund "1" of two businesses got one Rutter id.
+    refund = railz_refund(accountRef={"id": "145"})
+
+    def rutter_id(document, source="railz"):
+        output = convert(document, source, "rutter", synced_at=SYNCED).output
+        return output["customer_refunds"][0]["id"] if "customer_refunds" in output else output["id"]
+
+    north, south = rutter_id(_v1_page("North", refund)), rutter_id(_v1_page("South", refund))
+    assert north != south
+    assert north == rutter_id(_v1_page("North", refund))  # deterministic
+    assert north == str(
+        uuid.uuid5(RUTTER_ID_NAMESPACE, "business quickbooks/North/" + refund["id"])
+    )
+    # Without a business, or a bare refund: the Railz id alone, as before.
+    assert rutter_id(_v1_page(None, refund)) == rutter_id(refund)
+    assert rutter_id(refund) == str(uuid.uuid5(RUTTER_ID_NAMESPACE, refund["id"]))
+    record = {"id": "1", "postedDate": "2024-01-02", "totalAmount": 1, "accountRef": {"id": "a"}}
+    v2 = {
+        "pagination": {"offset": 0, "limit": 1, "count": 1},
+        "meta": {"serviceName": "xero", "connectionUuid": "CON-9"},
+        "data": [record],
+    }
+    assert rutter_id(v2, "railz-v2") == str(uuid.uuid5(RUTTER_ID_NAMESPACE, "connection CON-9/1"))

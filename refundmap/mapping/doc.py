@@ -69,7 +69,11 @@ def render() -> str:
         " `trackingCategoryRefs[class].id` is the id of the line's one entry of type"
         " `class`; other types are reported at their own index.",
         "",
-        f"Synthesized Rutter ids are `uuid5({RUTTER_ID_NAMESPACE}, railz_id)`.",
+        f"Synthesized Rutter ids are `uuid5({RUTTER_ID_NAMESPACE}, railz_id)`; where a"
+        " Railz list response names its connection (version 2 `meta.connectionUuid`,"
+        " version 1 `meta.businessName` with `meta.serviceName`), the Railz id is scoped"
+        " by it, `uuid5(NS, 'connection CON-.../1')` or `uuid5(NS, 'business"
+        " quickbooks/Name/1')`, so that refund \"1\" of two businesses gets two ids.",
         "",
         "## Refund",
         "",

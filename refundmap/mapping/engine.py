@@ -82,6 +82,9 @@ class Run:
         self.target_name = target.name
         self.synced_at = synced_at
         self.count = 0
+        #: The Railz connection the records come from, where the document says:
+        #: ``connection CON-...`` (version 2) or ``business quickbooks/Name`` (version 1).
+        self.scope: str | None = None
         self.report: list[Entry] = []
         self.unmappable: list[Problem] = []
         self.changed_totals: list[Problem] = []
@@ -211,6 +214,7 @@ class Run:
         return docs if loaded.is_array else docs[0]
 
     def _records(self, part: Part) -> Iterator[tuple[Path, Any]]:
+        self.scope = _scope(part.model)
         return self.source.records(part.model, part.shape, part.path)
 
     def _omit_envelope(self, part: Part) -> None:
@@ -273,4 +277,17 @@ def _list_shape(fmt: Format) -> Shape | None:
     for shape in fmt.envelopes:
         if shape.many:
             return shape
+    return None
+
+
+def _scope(document: Any) -> str | None:
+    """Return the Railz connection a list response names in its ``meta``, or None."""
+    meta = getattr(document, "meta", None)
+    if meta is None:
+        return None
+    connection = getattr(meta, "connection_uuid", None)
+    if connection:
+        return f"connection {connection}"
+    if getattr(meta, "business_name", None) and getattr(meta, "service_name", None):
+        return f"business {meta.service_name}/{meta.business_name}"
     return None

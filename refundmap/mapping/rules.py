@@ -33,8 +33,9 @@ __all__ = [
     "reference_messages",
 ]
 
-#: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``.
-#: Fixed, so that converting the same refund twice gives the same id.
+#: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``, or
+#: ``uuid5(NS, f"{scope}/{railz_id}")`` where the document names its connection
+#: (see ``Run.scope``). Fixed, so that converting the same refund twice gives the same id.
 RUTTER_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://refundmap.invalid/rutter-id")
 
 # Rutter's connection.platform and Railz's meta.serviceName for the same platform.
@@ -82,18 +83,25 @@ class Run(Protocol):
     def synced_at(self) -> str: ...  # noqa: D102
     @property
     def count(self) -> int: ...  # noqa: D102
+    @property
+    def scope(self) -> str | None: ...  # noqa: D102
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
     def translate(  # noqa: D102
         self, kind: str, value: str, source: str, target: str, name_target: str | None
     ) -> tuple[str, str | None]: ...
 
 
-def _rutter_id(_src: Any, out: dict[str, Any], _run: Run) -> Made | None:
+def _rutter_id(_src: Any, out: dict[str, Any], run: Run) -> Made | None:
     railz_id = out.get("platform_id")
     if railz_id is None:
         return None
-    made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, railz_id))
-    return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}", "id")
+    if run.scope is None:
+        made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, railz_id))
+        return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}", "id")
+    # Railz ids are the platform's, unique within one business only.
+    made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, f"{run.scope}/{railz_id}"))
+    message = f"UUID version 5 of the Railz id {railz_id!r} of {run.scope}"
+    return Made(made, Kind.SYNTHESIZED, message, "id")
 
 
 def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
