@@ -345,7 +345,7 @@ class Codec:
             (
                 f.name,
                 self.key(f),
-                f.default is None,
+                f.default is None and not f.metadata.get("write_null"),
                 self.converter.get_unstructure_hook(without_none(f.type)),
             )
             for f in attrs.fields(attrs.resolve_types(cls))

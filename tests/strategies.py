@@ -148,6 +148,8 @@ def rutter_lines(draw: st.DrawFn, currency: str | None, *, whole: bool) -> dict[
     }
     if draw(st.booleans()):
         line["additional_fields"] = {"sales_taxable": draw(maybe(st.booleans()))}
+    if draw(st.booleans()):  # newer copies of 2024-08-31 send it on every line
+        line["type"] = draw(st.sampled_from([None, "shipping"]))
     return line
 
 
@@ -192,6 +194,9 @@ def rutter_refunds(
         refund["currency_code"] = currency
         refund["currency_rate"] = draw(maybe(money("KWD", low=0, high=1000)))
     if draw(st.booleans()):
+        shipping = draw(maybe(money(currency, high=1000)))
+        refund["additional_fields"] = {} if shipping is None else {"shipping_amount": shipping}
+    if draw(st.booleans()):
         refund["platform_data"] = draw(
             st.dictionaries(st.text(max_size=8), json_values, max_size=4)
         )
@@ -214,9 +219,13 @@ def rutter_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
     record = rutter_refunds(**kwargs)
     fetch = st.builds(lambda r, c: {"customer_refund": r, "connection": c}, record, connections())
     page = st.builds(
-        lambda rs, cursor, c: {"customer_refunds": rs, "next_cursor": cursor, "connection": c},
+        lambda rs, cursor, c: {
+            "customer_refunds": rs,
+            **({} if cursor == "absent" else {"next_cursor": cursor}),
+            "connection": c,
+        },
         st.lists(record, max_size=3),
-        maybe(texts),
+        maybe(texts) | st.just("absent"),
         connections(),
     )
     single = record | fetch | page

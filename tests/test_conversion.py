@@ -885,3 +885,18 @@ def test_the_synthesized_rutter_id_is_scoped_by_the_railz_connection():
         "data": [record],
     }
     assert rutter_id(v2, "railz-v2") == str(uuid.uuid5(RUTTER_ID_NAMESPACE, "connection CON-9/1"))
+
+
+def test_a_shipping_line_is_a_line_and_the_shipping_amount_is_reported_dropped():
+    refund = rutter_refund(additional_fields={"shipping_amount": 5})
+    refund["line_items"][0]["type"] = "shipping"
+    result = convert(refund, "rutter", "railz")
+    assert len(result.output["lines"]) == len(refund["line_items"])
+    dropped = {e.source_path for e in result.report if e.kind is Kind.DROPPED}
+    assert {"$.line_items[0].type", "$.additional_fields.shipping_amount"} <= dropped
+    assert convert(refund, "rutter", "rutter").output["additional_fields"] == {"shipping_amount": 5}
+
+
+def test_a_list_without_next_cursor_still_writes_it_as_null():
+    page = {"customer_refunds": [rutter_refund()], "connection": {"platform": "XERO"}}
+    assert convert(page, "rutter", "rutter").output["next_cursor"] is None

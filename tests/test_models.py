@@ -339,3 +339,19 @@ def test_push_v2_quantity_may_be_fractional_and_refs_are_ids_only():
     assert model.data.lines[0].quantity == Decimal("2.5")
     body = push_body(customerRef={"id": "1", "name": "Amy"})
     assert [e.source_path for e in validate(body, "railz-v2-push")] == ["$.data.customerRef.name"]
+
+
+def test_the_newest_rutter_fields_are_valid_when_strict_and_older_payloads_too(fixtures):
+    # Issue 11: line type, the refund's additional_fields and an absent next_cursor.
+    page = json.loads((fixtures / "rutter/quickbooks-list.json").read_text())
+    validate(page, "rutter")  # older: none of them
+    page.pop("next_cursor")
+    refund = page["customer_refunds"][0]
+    refund["additional_fields"] = {"shipping_amount": 5.0}
+    refund["line_items"][0]["type"] = None
+    refund["line_items"][1]["type"] = "shipping"
+    assert not [e for e in validate(page, "rutter") if "unknown key" in e.message]
+    refund["line_items"][1]["type"] = "freight"
+    assert paths_of(page, "rutter") == {
+        "$.customer_refunds[0].line_items[1].type": 'expected one of "shipping", got "freight"'
+    }

@@ -453,7 +453,7 @@ class _Compiler:
             code("if v and type(v[0]) is not dict: v = _unstructure(v)")
             if element not in self.line_classes:  # lines are finished by their mapper
                 code(f"if v: v = [{self.finisher(element)}(x, run, sp) for x in v]")
-        if field.default is not attrs.NOTHING:
+        if field.default is not attrs.NOTHING and not field.metadata.get("write_null"):
             code(f"if v is not None: r[{key!r}] = v")
         elif type(None) in get_args(field.type):
             code(f"r[{key!r}] = v")

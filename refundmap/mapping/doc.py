@@ -73,7 +73,7 @@ def render() -> str:
         " Railz list response names its connection (version 2 `meta.connectionUuid`,"
         " version 1 `meta.businessName` with `meta.serviceName`), the Railz id is scoped"
         " by it, `uuid5(NS, 'connection CON-.../1')` or `uuid5(NS, 'business"
-        " quickbooks/Name/1')`, so that refund \"1\" of two businesses gets two ids.",
+        ' quickbooks/Name/1\')`, so that refund "1" of two businesses gets two ids.',
         "",
         "## Refund",
         "",

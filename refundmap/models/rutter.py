@@ -31,6 +31,7 @@ __all__ = [
     "LineItem",
     "ListResponse",
     "NamedObject",
+    "RefundAdditionalFields",
 ]
 
 #: A decimal sent as a JSON string (the create body's ``currency_rate``).
@@ -64,6 +65,16 @@ class LineItem:
     description: str | None
     item: Item | None
     additional_fields: LineAdditionalFields | None = None
+    #: ``shipping`` for a shipping charge line, null for a standard one; newer
+    #: copies of 2024-08-31 always send it, older ones never.
+    type: Literal["shipping"] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RefundAdditionalFields:
+    """Platform fields of a read refund (2024-08-31, QuickBooks)."""
+
+    shipping_amount: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -92,6 +103,8 @@ class CustomerRefund:
     platform_url: str | None
     # Only with ``expand=platform_data``.
     platform_data: JSONObject | None = None
+    # Newer copies of 2024-08-31 only.
+    additional_fields: RefundAdditionalFields | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -112,7 +125,8 @@ class ListResponse:
     """``GET /accounting/customer_refunds``: a page of refunds."""
 
     customer_refunds: list[CustomerRefund]
-    next_cursor: str | None
+    # May be left out (2024-08-31); written as null, which every version reads.
+    next_cursor: str | None = attrs.field(default=None, metadata={"write_null": True})
     connection: Connection
 
 
