@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import localcontext
+import copy
+import re
+from decimal import Decimal, localcontext
 from functools import cache
 from typing import Any
 
@@ -88,6 +90,57 @@ def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
     return None
 
 
+#: Formats whose ids real data has sent as JSON integers (Railz's read formats).
+_NUMERIC_IDS = frozenset({"railz", "railz-v2"})
+
+
+def _numeric_ids(
+    item: dict[str, Any], path: Path, found: list[Problem]
+) -> dict[str, tuple[Path, str]]:
+    """Return the ``id`` keys among ``found`` that hold a JSON integer: JSONPath -> (path, text)."""
+    numbers: dict[str, tuple[Path, str]] = {}
+    for problem in found:
+        if not problem.message.startswith("expected a string, got "):
+            continue
+        steps = _steps(problem.path)
+        if steps is None or steps[-1] != "id" or steps[: len(path)] != path:
+            continue
+        value: Any = item
+        for step in steps[len(path) :]:
+            value = value[step]
+        if type(value) is Decimal and value.as_tuple().exponent == 0:
+            numbers[problem.path] = (steps[len(path) :], str(value))
+    return numbers
+
+
+_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]")
+
+
+def _steps(jsonpath: str) -> Path | None:
+    """``$.data[0].accountRef.id`` -> ``("data", 0, "accountRef", "id")``; None for other forms."""
+    steps: list[str | int] = []
+    at = 1
+    while at < len(jsonpath):
+        match = _STEP.match(jsonpath, at)
+        if match is None:
+            return None
+        key, index = match.groups()
+        steps.append(key if key is not None else int(index))
+        at = match.end()
+    return tuple(steps)
+
+
+def _ids_as_text(item: Any, numbers: dict[str, tuple[Path, str]]) -> Any:
+    """Return a copy of ``item`` with each numeric id replaced by its text."""
+    item = copy.deepcopy(item)
+    for steps, text in numbers.values():
+        holder = item
+        for step in steps[:-1]:
+            holder = holder[step]
+        holder[steps[-1]] = text
+    return item
+
+
 def load(document: Any, fmt: str | Format, *, strict: bool = False) -> Loaded:
     """Decode and validate ``document`` as ``fmt``.
 
@@ -122,6 +175,28 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
             continue
         shape = fmt.shape_of(item)
         model, found, unknown = codec.structure(item, shape.model, path)
+        if found and fmt.name in _NUMERIC_IDS and (numbers := _numeric_ids(item, path, found)):
+            # Real Railz data has sent ids as JSON integers: read as their text.
+            if strict:
+                found = [
+                    Problem(p.path, f"{p.message} (an id sent as a number; refused when strict)")
+                    if p.path in numbers
+                    else p
+                    for p in found
+                ]
+            else:
+                # The fixed copy is what is structured, and searched for unknown keys.
+                item = _ids_as_text(item, numbers)  # noqa: PLW2901
+                model, found, unknown = codec.structure(item, shape.model, path)
+                warnings.extend(
+                    Entry(
+                        Kind.WARNING,
+                        where,
+                        None,
+                        f'an id sent as the number {text}; read as the text "{text}"',
+                    )
+                    for where, (_, text) in numbers.items()
+                )
         problems.extend(found)
         if unknown:
             located = jsonio.locate(item, {id(obj) for obj, _ in unknown})

@@ -130,7 +130,7 @@ def test_lossless_fails_on_dropped_values(cli, fixtures):
 def _jsonl(tmp_path, fixtures):
     record = json.loads((fixtures / "railz/seed-refund.json").read_text())
     page = json.loads((fixtures / "railz/quickbooks-list.json").read_text())
-    lines = [record, dict(record, id=5), page, dict(record, accountRef=None)]
+    lines = [record, dict(record, id=True), page, dict(record, accountRef=None)]
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     return path
@@ -162,7 +162,7 @@ def test_json_lines_failure_without_rejects_stops_and_writes_nothing(cli, tmp_pa
     )
     assert status == 1
     assert not output.exists()
-    assert "in.jsonl:2: $.id: expected a string, got 5" in err
+    assert "in.jsonl:2: $.id: expected a string, got true" in err
 
 
 def test_rejects_collects_failing_records_and_the_rest_convert(cli, tmp_path, fixtures):
@@ -187,7 +187,7 @@ def test_rejects_collects_failing_records_and_the_rest_convert(cli, tmp_path, fi
         (2, "validation", "$.id"),
         (4, "mapping", "$.accountRef.id"),
     ]
-    assert json.loads(rejected[0]["input"])["id"] == 5
+    assert json.loads(rejected[0]["input"])["id"] is True
     assert err.splitlines()[0].endswith(", 2 rejected")
 
 

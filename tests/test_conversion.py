@@ -465,7 +465,7 @@ def test_unsupported_pair_is_a_value_error():
 
 def test_invalid_input_is_a_validation_error_not_a_mapping_error():
     with pytest.raises(ValidationError):
-        convert(railz_refund(id=1), "railz", "rutter")
+        convert(railz_refund(id=True), "railz", "rutter")
 
 
 # -- nothing lost silently ---------------------------------------------------------------

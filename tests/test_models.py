@@ -6,7 +6,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from refundmap import ValidationError, validate
+from refundmap import ValidationError, convert, validate
 from refundmap.codec import camel
 from refundmap.models import railz, rutter
 
@@ -354,4 +354,46 @@ def test_the_newest_rutter_fields_are_valid_when_strict_and_older_payloads_too(f
     refund["line_items"][1]["type"] = "freight"
     assert paths_of(page, "rutter") == {
         "$.customer_refunds[0].line_items[1].type": 'expected one of "shipping", got "freight"'
+    }
+
+
+@pytest.mark.parametrize(
+    ("fmt", "fixture", "ids"),
+    [
+        ("railz", "railz/quickbooks-list.json", ["$.data[0].id", "$.data[0].accountRef.id",
+                                                  "$.data[0].lines[0].inventoryRef.id"]),
+        ("railz-v2", "railz-v2/xero-list.json", ["$.data[0].id", "$.data[0].customerRef.id",
+                                                  "$.data[0].lines[0].trackingCategoryRefs[0].id"]),
+    ],
+)  # fmt: skip
+def test_railz_ids_sent_as_integers_are_read_as_text_with_a_warning(fixtures, fmt, fixture, ids):
+    # Issue 11: real Railz data has sent numeric ids (Airbyte widened id to string or integer).
+    page = json.loads((fixtures / fixture).read_text())
+    refund = page["data"][0]
+    refund["id"] = 1047
+    if fmt == "railz":
+        refund["accountRef"]["id"] = 35
+        refund["lines"][0]["inventoryRef"]["id"] = 11
+    else:
+        refund["customerRef"]["id"] = 58
+        refund["lines"][0]["trackingCategoryRefs"][0]["id"] = 7
+    warned = {e.source_path: e.message for e in validate(page, fmt) if "sent as" in e.message}
+    assert sorted(warned) == sorted(ids)
+    assert warned["$.data[0].id"] == 'an id sent as the number 1047; read as the text "1047"'
+    with pytest.raises(ValidationError) as exc:
+        validate(page, fmt, strict=True)
+    assert sorted(p.path for p in exc.value.problems if "sent as a number" in p.message) == sorted(
+        ids
+    )
+    assert convert(page, fmt, "rutter").output["customer_refunds"][0]["platform_id"] == "1047"
+
+
+def test_other_numbers_where_ids_belong_are_still_refused(fixtures):
+    page = json.loads((fixtures / "railz/quickbooks-list.json").read_text())
+    page["data"][0]["id"] = 1.5
+    assert paths_of(page, "railz") == {"$.data[0].id": "expected a string, got 1.5"}
+    rutter = json.loads((fixtures / "rutter/seed-fetch.json").read_text())
+    rutter["customer_refund"]["platform_id"] = 12
+    assert paths_of(rutter, "rutter") == {
+        "$.customer_refund.platform_id": "expected a string, got 12"
     }
