@@ -73,8 +73,59 @@ def _vocabulary(fmt: Format) -> frozenset[str]:
     return frozenset(key for model in models for key in codec.keys(model).values())
 
 
+#: Documents from the same endpoints that are not refunds: their marker key, and what they are.
+_NOT_REFUNDS = {
+    "async_response": (
+        "this is Rutter's asynchronous create response (async_response: id, response_url,"
+        " status), not a refund: fetch the created refund from its response_url"
+    ),
+    "pushCommunicationId": (
+        "this is Railz's push response (pushCommunicationId, status), not a refund; it does"
+        " not carry the new refund's id"
+    ),
+}
+#: Per Railz version: its date key, the other version's, and keys only it has.
+_RAILZ_VERSIONS = {
+    "railz": ("date", "postedDate", frozenset({"currencyRef", "shippingAddress"})),
+    "railz-v2": ("postedDate", "date", frozenset({"currency", "passThrough"})),
+}
+
+
+def _fits(raw: dict[str, Any], fmt: Format, shape: Shape | None = None) -> bool:
+    """Whether every key of ``raw`` is one of ``shape``'s (default: any envelope of ``fmt``)."""
+    shapes = [shape] if shape is not None else [s for s in fmt.envelopes if s.marker in raw]
+    codec = codec_for(fmt, strict=False)
+    return any(set(raw) <= set(codec.keys(s.model).values()) for s in shapes)
+
+
 def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
-    """Name the other vendor's format when ``raw`` is plainly one of its documents."""
+    """Name what ``raw`` is when it is plainly not a document of ``fmt``."""
+    for marker, what in _NOT_REFUNDS.items():
+        if marker in raw:
+            return what
+    if fmt.name in _RAILZ_VERSIONS:
+        own_key, other_key, own_only = _RAILZ_VERSIONS[fmt.name]
+        data = raw.get("data")
+        record = data[0] if type(data) is list and data and type(data[0]) is dict else raw
+        # Only when nothing in it is this version's: else its own problems say more.
+        if other_key in record and own_key not in record and not own_only.intersection(record):
+            version = "railz-v2" if fmt.name == "railz" else "railz"
+            return (
+                f"this looks like a {version} refund ({other_key}, not {own_key}): validate or"
+                f" convert it as {version}"
+            )
+    if fmt.request is not None and not _fits(raw, fmt):
+        # A body format given a read response (a Rutter fetch response as rutter-create):
+        # name the response whose keys the document has, all of them.
+        for other in FORMATS.values():
+            if other.request is not None:
+                continue
+            for shape in other.envelopes:
+                if shape.marker in raw and _fits(raw, other, shape):
+                    return (
+                        f"this is a {other.name} {shape.name} document, not {fmt.name}:"
+                        f" convert it to {fmt.name}"
+                    )
     own = len(_vocabulary(fmt).intersection(raw))
     for other in FORMATS.values():
         if other is fmt:

@@ -214,3 +214,53 @@ def test_report_entries_have_the_documented_fields(fixtures):
     (entry, *_) = validate((fixtures / "railz/seed-refund.json").read_bytes(), "railz")
     assert isinstance(entry, Entry)
     assert entry.to_dict().keys() == {"kind", "source_path", "target_path", "message"}
+
+
+@pytest.mark.parametrize(
+    ("document", "fmt", "message"),
+    [
+        (
+            {"async_response": {"id": "x", "response_url": "https://x", "status": "pending"}},
+            "rutter",
+            "this is Rutter's asynchronous create response (async_response: id, response_url,"
+            " status), not a refund: fetch the created refund from its response_url",
+        ),
+        (
+            {"connectionUuid": "C", "businessName": "B", "serviceName": "xero",
+             "pushCommunicationId": "p", "requestedOn": "2024-01-01", "status": "success",
+             "data": {}},
+            "railz-v2-push",
+            "this is Railz's push response (pushCommunicationId, status), not a refund; it does"
+            " not carry the new refund's id",
+        ),
+    ],
+)  # fmt: skip
+def test_documents_from_the_same_endpoints_that_are_not_refunds_are_named(document, fmt, message):
+    # Issue 11: each gave a flood of missing keys.
+    with pytest.raises(ValidationError) as exc:
+        validate(document, fmt)
+    assert [(p.path, p.message) for p in exc.value.problems] == [("$", message)]
+
+
+def test_a_rutter_fetch_response_given_as_a_create_body_is_named(fixtures):
+    # Issue 11: it was called a railz-push document.
+    with pytest.raises(ValidationError) as exc:
+        validate((fixtures / "rutter/seed-fetch.json").read_text(), "rutter-create")
+    assert str(exc.value.problems[0]) == (
+        "$: this is a rutter fetch document, not rutter-create: convert it to rutter-create"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "fmt", "message"),
+    [
+        ("railz/seed-refund.json", "railz-v2", "this looks like a railz refund (date, not"),
+        ("railz/quickbooks-list.json", "railz-v2", "this looks like a railz refund (date, not"),
+        ("railz-v2/quickbooks-refund.json", "railz", "this looks like a railz-v2 refund"),
+    ],
+)  # fmt: skip
+def test_railz_version_1_and_2_mix_ups_are_named(fixtures, fixture, fmt, message):
+    with pytest.raises(ValidationError) as exc:
+        validate((fixtures / fixture).read_text(), fmt)
+    (problem,) = exc.value.problems
+    assert problem.message.startswith(message)
