@@ -61,11 +61,12 @@ _LINE_REFS = ("account_id", "tax_rate_id")  # a line's class_id is not declared 
 
 
 def _rutter_refs(
-    refund: rutter.CustomerRefund | rutter.CreateRefund, path: Path
+    refund: rutter.CustomerRefund | rutter.CreateRefund,
+    lines: Sequence[rutter.LineItem | rutter.CreateLineItem],
+    path: Path,
 ) -> Iterator[Finding]:
     """Find reference ids that are not UUIDs: platform ids where Rutter's own belong."""
     found: list[tuple[Path, str | None]] = [((key,), getattr(refund, key)) for key in _REFUND_REFS]
-    lines: Sequence[rutter.LineItem | rutter.CreateLineItem] = refund.line_items
     for index, line in enumerate(lines):
         where = ("line_items", index)
         found.extend(((*where, key), getattr(line, key)) for key in _LINE_REFS)
@@ -80,20 +81,23 @@ def _rutter_refs(
             )
 
 
-def check_rutter(refund: rutter.CustomerRefund, path: Path = ()) -> list[Finding]:
+def check_rutter(
+    refund: rutter.CustomerRefund, path: Path = (), *, refs: bool = True
+) -> list[Finding]:
     """Check a Rutter refund: reference ids, line totals, and the total against its lines.
 
-    Reference ids must be UUIDs (Rutter's own). The total must be the lines'
-    sum less the discount plus the tax, or, where the lines include tax, the
-    lines' sum less the discount.
+    Reference ids must be UUIDs (Rutter's own; ``refs=False`` skips them). The
+    total must be the lines' sum less the discount plus the tax, or, where the
+    lines include tax, the lines' sum less the discount.
     """
     currency = refund.currency_code
+    items = refund.line_items
     with localcontext(EXACT):
-        findings = list(_rutter_refs(refund, path))
-        findings.extend(_rutter_lines(refund.line_items, path, currency))
-        if not refund.line_items:
+        findings = list(_rutter_refs(refund, items, path)) if refs else []
+        findings.extend(_rutter_lines(items, path, currency))
+        if not items:
             return findings
-        lines = sum((line.total_amount for line in refund.line_items), _ZERO)
+        lines = sum((line.total_amount for line in items), _ZERO)
         discount = refund.discount_amount or _ZERO
         tax = refund.tax_amount or _ZERO
         excluding = lines - discount + tax
@@ -112,11 +116,17 @@ def check_rutter(refund: rutter.CustomerRefund, path: Path = ()) -> list[Finding
     return findings
 
 
-def check_rutter_create(refund: rutter.CreateRefund, path: Path = ()) -> list[Finding]:
-    """Check a Rutter create body: reference ids, each line total against quantity x unit amount."""
+def check_rutter_create(
+    refund: rutter.CreateRefund, path: Path = (), *, refs: bool = True
+) -> list[Finding]:
+    """Check a Rutter create body: reference ids, each line total against quantity x unit amount.
+
+    ``refs=False`` skips the reference ids.
+    """
+    items = refund.line_items
     with localcontext(EXACT):
-        findings = list(_rutter_refs(refund, path))
-        findings.extend(_rutter_lines(refund.line_items, path, refund.currency_code))
+        findings = list(_rutter_refs(refund, items, path)) if refs else []
+        findings.extend(_rutter_lines(items, path, refund.currency_code))
         return findings
 
 

@@ -221,11 +221,143 @@ def test_sub_total_is_total_less_tax_where_both_are_known():
     assert "subTotal" not in convert(rutter_refund(tax_amount=None), "rutter", "railz").output
 
 
-def test_line_total_falls_back_to_sub_total_plus_tax():
-    line = {"subTotal": 10, "taxAmount": 1.3}
-    result = convert(railz_refund(lines=[line], totalAmount=11.3), "railz", "rutter")
-    assert result.output["line_items"][0]["total_amount"] == Decimal("11.3")
+# -- tax: a Rutter line total is the line before tax and discount (docs/mapping.md, Tax) ----
+
+
+def _line_total(result, index=0):
+    return result.output["line_items"][index]["total_amount"]
+
+
+def _target_warnings(result):
+    return [e for e in result.report if e.kind is Kind.WARNING and "its own check" in e.message]
+
+
+def test_a_railz_line_total_is_its_sub_total_before_tax():
+    line = {"quantity": 2, "unitAmount": 5, "subTotal": 10, "taxAmount": 1.3, "totalAmount": 11.3}
+    refund = railz_refund(lines=[line], subTotal=10, taxAmount=1.3, totalAmount=11.3)
+    result = convert(refund, "railz", "rutter")
+    assert _line_total(result) == Decimal(10)
     assert ("$.lines[0].subTotal", "$.line_items[0].total_amount") in entries(result, Kind.DERIVED)
+    assert ("$.lines[0].subTotal", None) not in entries(result, Kind.DROPPED)
+    assert ("$.lines[0].taxAmount", None) in entries(result, Kind.DROPPED)
+    assert not _target_warnings(result)  # 10 = 2 x 5; 11.3 = 10 + 1.3
+
+
+def test_a_discounted_railz_line_adds_its_discount_back():
+    line = {
+        "quantity": 2,
+        "unitAmount": 5,
+        "discountAmount": 1,
+        "subTotal": 9,
+        "taxAmount": 0.9,
+        "totalAmount": 9.9,
+    }
+    refund = railz_refund(lines=[line], subTotal=9, totalDiscount=1, taxAmount=0.9, totalAmount=9.9)
+    result = convert(refund, "railz", "rutter")
+    assert _line_total(result) == Decimal(10)
+    assert result.output["discount_amount"] == Decimal(1)
+    assert not _target_warnings(result)  # 10 - 1 + 0.9 = 9.9
+
+
+def test_tax_inclusive_unit_amounts_keep_the_total():
+    # Xero's default: quantity x unitAmount is the line's total, tax included.
+    line = {"quantity": 1, "unitAmount": 11, "subTotal": 10, "taxAmount": 1, "totalAmount": 11}
+    refund = railz_refund(lines=[line], subTotal=10, taxAmount=1, totalAmount=11)
+    result = convert(refund, "railz", "rutter")
+    assert _line_total(result) == Decimal(11)
+    assert not _target_warnings(result)  # Rutter's rule for lines that include tax
+    body = convert(refund, "railz", "rutter-create").output["customer_refund"]
+    assert body["additional_fields"] == {"tax_inclusive": True}
+
+
+def test_a_line_without_sub_total_is_its_total_less_tax():
+    line = {"totalAmount": 11.3, "taxAmount": 1.3}
+    result = convert(railz_refund(lines=[line], totalAmount=11.3, taxAmount=1.3), "railz", "rutter")
+    assert _line_total(result) == Decimal(10)
+    assert ("$.lines[0].totalAmount", "$.line_items[0].total_amount") in entries(
+        result, Kind.DERIVED
+    )
+
+
+def test_a_line_with_sub_total_only_is_made_from_it():
+    line = {"subTotal": 10, "taxAmount": 1.3}
+    result = convert(railz_refund(lines=[line], totalAmount=11.3, taxAmount=1.3), "railz", "rutter")
+    assert _line_total(result) == Decimal(10)
+    assert ("$.lines[0].subTotal", "$.line_items[0].total_amount") in entries(result, Kind.DERIVED)
+
+
+def test_an_untaxed_undiscounted_line_is_copied_unreported():
+    result = convert(railz_refund(), "railz", "rutter")
+    assert _line_total(result) == Decimal("12.5")
+    assert not [e for e in result.report if e.target_path == "$.line_items[0].total_amount"]
+
+
+def test_the_create_body_says_whether_lines_exclude_tax():
+    line = {"quantity": 2, "unitAmount": 5, "subTotal": 10, "taxAmount": 1.3, "totalAmount": 11.3}
+    refund = railz_refund(lines=[line], subTotal=10, taxAmount=1.3, totalAmount=11.3)
+    result = convert(refund, "railz", "rutter-create")
+    assert result.output["customer_refund"]["additional_fields"] == {"tax_inclusive": False}
+    assert ("$.lines", "$.customer_refund.additional_fields.tax_inclusive") in entries(
+        result, Kind.DERIVED
+    )
+    # Rutter takes the lines plus the tax: the total does not change.
+    assert not [e for e in result.report if "total changes" in e.message]
+    assert convert(refund, "railz", "rutter-create", lossless=False).output
+
+
+def test_the_create_body_leaves_tax_inclusive_out_without_tax():
+    body = convert(railz_refund(), "railz", "rutter-create").output["customer_refund"]
+    assert "additional_fields" not in body
+
+
+def test_a_rutter_refund_tells_its_lines_tax_treatment_to_the_create_body():
+    refund = rutter_refund()
+    lines = sum(Decimal(str(line["total_amount"])) for line in refund["line_items"])
+    excluded = rutter_refund(discount_amount=0, tax_amount=1, total_amount=float(lines + 1))
+    included = rutter_refund(discount_amount=0, tax_amount=1, total_amount=float(lines))
+    for document, expected in ((excluded, False), (included, True)):
+        body = convert(document, "rutter", "rutter-create").output["customer_refund"]
+        assert body["additional_fields"] == {"tax_inclusive": expected}
+
+
+def test_a_version_2_amount_net_of_discount_gets_it_back():
+    refund = load("railz-v2/quickbooks-refund.json")
+    result = convert(refund, "railz-v2", "rutter")
+    assert _line_total(result) == Decimal(75)  # 3 x 25; the amount was 67.5 after 7.5 off
+    assert not _target_warnings(result)
+
+
+# -- target-side checks ----------------------------------------------------------------
+
+
+def test_a_record_that_fails_the_targets_check_is_a_warning_at_its_target_path():
+    # The seed's own figures do not add up (totalDiscount 322): the Rutter output cannot.
+    seed = load("railz/seed-refund.json")
+    result = convert(seed, "railz", "rutter")
+    (warning,) = _target_warnings(result)
+    assert (warning.source_path, warning.target_path) == ("$", "$.total_amount")
+    assert warning.message.startswith("the rutter output fails its own check: total_amount 322")
+    with pytest.raises(MappingError) as exc:
+        convert(seed, "railz", "rutter", lossless=True)
+    problems = exc.value.problems
+    assert any(p.path == "$.total_amount" and "its own check" in p.message for p in problems)
+
+
+def test_target_checks_do_not_repeat_an_untranslated_id():
+    # A Railz id copied into Rutter fails Rutter's UUID check: said once, by the copy.
+    result = convert(railz_refund(), "railz", "rutter")
+    assert not _target_warnings(result)
+    assert ("$.accountRef.id", "$.account_id") in entries(result, Kind.WARNING)
+
+
+def test_target_checks_run_at_the_records_path_in_a_list():
+    document = load("railz/quickbooks-list.json")
+    document["data"].append(load("railz/seed-refund.json"))
+    result = convert(document, "railz", "rutter")
+    (warning,) = _target_warnings(result)
+    last = len(document["data"]) - 1
+    assert warning.target_path == f"$.customer_refunds[{last}].total_amount"
+    assert warning.source_path == f"$.data[{last}]"
 
 
 def test_line_without_any_total_is_a_mapping_error():
@@ -763,11 +895,11 @@ def test_v1_push_from_the_command_line_needs_business_and_service(cli, fixtures)
 
 
 def test_derived_amounts_are_exact_whatever_the_callers_decimal_context():
-    # Issue 17: with prec 10, subTotal 123456789.12 + taxAmount 10.01 became 123456799.1.
+    # Issue 17: with prec 10, subTotal 123456789.12 + 10.01 became 123456799.1.
     refund = railz_refund(
-        totalAmount="123456799.13",
+        totalAmount="123456789.12",
         accountRef={"id": "145"},
-        lines=[{"subTotal": "123456789.12", "taxAmount": "10.01"}],
+        lines=[{"subTotal": "123456789.12", "discountAmount": "10.01"}],
     )
     with localcontext(Context(prec=10, rounding=ROUND_DOWN)):
         result = convert(refund, "railz", "rutter", synced_at=SYNCED)

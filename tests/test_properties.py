@@ -93,9 +93,37 @@ def assert_round_trip_keeps_mapped_fields(
     """``source`` -> ``via`` -> ``source`` keeps every field the table maps between them."""
     there = convert(document, source, via, synced_at=SYNCED, directory=directory).output
     back = convert(there, via, source, synced_at=SYNCED, directory=directory).output
-    before = [mapped(r, source, via) for r in records(document, source)]
+    originals = records(document, source)
+    before = [mapped(r, source, via) for r in originals]
     after = [mapped(r, source, via) for r in records(back, source)]
+    if source.startswith("railz") and via.startswith("rutter"):
+        # A Railz line's total comes back as Rutter's line total: before tax and
+        # discount (docs/mapping.md, Tax). Compared only where that is the total.
+        key = "totalAmount" if source == "railz" else "amount"
+        for original, mine, theirs in zip(originals, before, after, strict=True):
+            for index, line in enumerate(original.get("lines") or ()):
+                if not _line_total_kept(line, source):
+                    mine["lines"][index].pop(key, None)
+                    if index < len(theirs["lines"]):
+                        theirs["lines"][index].pop(key, None)
     assert after == before
+
+
+_HALF_CENT = Decimal("0.005")
+
+
+def _line_total_kept(line: dict[str, Any], source: str) -> bool:
+    """Whether a Railz line's total is its Rutter line total: no tax or discount in it."""
+    discount = line.get("discountAmount") or 0
+    if source == "railz-v2":
+        quantity, unit = line.get("quantity"), line.get("unitAmount")
+        if not discount or quantity is None or unit is None:
+            return True
+        return abs(quantity * unit - discount - line["amount"]) > _HALF_CENT
+    total, sub_total = line.get("totalAmount"), line.get("subTotal")
+    if total is None or discount or line.get("taxAmount"):
+        return False
+    return sub_total is None or sub_total == total
 
 
 def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:

@@ -27,7 +27,14 @@ import attrs
 from refundmap.codec import without_none
 from refundmap.dates import Day, format_date
 from refundmap.formats import Format, get_format
-from refundmap.mapping.rules import APPLY, MAKE, WRITE, Unmappable, reference_messages
+from refundmap.mapping.rules import (
+    APPLY,
+    MAKE,
+    WRITE,
+    WRITE_WHEN,
+    Unmappable,
+    reference_messages,
+)
 from refundmap.mapping.table import ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
 from refundmap.models.rutter import DecimalString
 from refundmap.money import format_amount
@@ -54,6 +61,10 @@ class Compiled:
 def _suffix(keypath: str) -> str:
     """``accountRef.id`` -> ``.accountRef.id`` (a JSONPath suffix)."""
     return format_path(keypath.split("."))[1:]
+
+
+def _ALWAYS(_source: str, _target: str) -> bool:  # noqa: N802 - a constant predicate
+    return True
 
 
 class _Function:
@@ -193,6 +204,8 @@ class _Compiler:
         code = table.code
         code("out = {}")
         code("add = run.report.append")
+        if any(row.cell(self.target.name) is Marker.FOLDED for row in rows):
+            code("start = len(run.report)")
         if self.lookup and self.translates and any(row.ref for row in rows):
             code("known = run.known")
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
@@ -214,7 +227,7 @@ class _Compiler:
             ).dedent()
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("if lines_total is not None:").indent()(
-                "run.lines_total(*lines_total, out, tp)"
+                "run.lines_total(*lines_total, out, tp, src)"
             ).dedent()
         if tgt_cls is None:
             code("return out")
@@ -235,6 +248,16 @@ class _Compiler:
                 code(f"p{index} = True")
             return
         code(f"# {s} -> {t.value if isinstance(t, Marker) else t}")
+        if t is Marker.FOLDED:
+            # Part of another target value, whose rule reports it where it uses it;
+            # dropped where it does not.
+            self._read(code, table.source_class, s)
+            where = f"sp + {_suffix(s)!r}"
+            message = f"{self.target.name} has no field for it"
+            code(
+                f"if v is not None and not any(e[1] == {where} for e in run.report[start:]):"
+            ).indent()(f"add(_new(_Entry, (_DROPPED, {where}, None, {message!r})))").dedent()
+            return
         if row.lines is not None:
             self._lines(table, index, row)
             return
@@ -306,17 +329,19 @@ class _Compiler:
         if row.ref is not None and self.translates:
             self._translate(table, row.ref, where, t)
             return
-        if row.write is None:
+        if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(
+            self.source.name, self.target.name
+        ):
             self._set(code, t, "v")
             return
         rule = self.name(WRITE[row.write], "write")
-        code("try:").indent()(f"m = {rule}(v, run)").dedent()
+        code("try:").indent()(f"m = {rule}(v, src, run)").dedent()
         code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
         code("else:").indent()
         self._set(code, t, "m.value")
-        code("if m.kind is not None:").indent()(
-            f"add(_new(_Entry, (m.kind, {where}, tp + {_suffix(t)!r}, m.message)))"
-        ).dedent()
+        code("if m.kind is not None:").indent()
+        code(f"origin = sp + '.' + m.source if m.source else {where}")
+        code(f"add(_new(_Entry, (m.kind, origin, tp + {_suffix(t)!r}, m.message)))").dedent()
         code.dedent()
 
     def _translate(self, table: _Table, kind: str, where: str, t: str) -> None:

@@ -13,6 +13,7 @@ _MARKERS = {
     Marker.DROPPED: "*(dropped)*",
     Marker.OMITTED: "*(omitted)*",
     Marker.LINES_TOTAL: "*(sum of the lines)*",
+    Marker.FOLDED: "*(part of another field)*",
 }
 
 
@@ -53,6 +54,8 @@ def render() -> str:
         "- *(sum of the lines)*: the Rutter create body has no total; Rutter takes the"
         " sum of the line totals, and a conversion whose lines sum to another total"
         " reports it (and fails when lossless);",
+        "- *(part of another field)*: the format has no field of its own for the value,"
+        " and it is part of another's (see Tax below); it is not reported on its own;",
         "- a *rule* in `refundmap/mapping/rules.py` makes the value when converting into"
         " a format whose cell is a key and the source has none (`make`), checks a"
         " value on its way in (`write`), or maps a field that sits at no one place in"
@@ -82,6 +85,52 @@ def render() -> str:
         "## Line",
         "",
         *_table(LINE),
+        "",
+        "## Tax",
+        "",
+        "The vendors define their amounts differently, and the mapping follows their"
+        " definitions so that a refund whose figures add up in one format adds up in"
+        " the other:",
+        "",
+        "- Rutter: a line's `total_amount` is `item.quantity` x `item.unit_amount`;"
+        " the refund's `total_amount` is the lines' sum less `discount_amount`"
+        ' ("decreases the total") plus `tax_amount` ("increases the total"), or'
+        " less the discount only where the lines include tax. The read object has no"
+        " flag saying which; the create body has `additional_fields.tax_inclusive`.",
+        "- Railz version 1: a line's `subTotal` is \"inclusive of discounts but exclusive"
+        ' of tax", its `totalAmount` "inclusive of discounts and tax"; the refund\'s'
+        " `totalAmount` is its `subTotal` plus `taxAmount`.",
+        "",
+        "So a Railz version 1 line's Rutter `total_amount` is the line **before tax and"
+        " discount**: `subTotal + discountAmount` (derived), the line's discount going"
+        " to the refund's `discount_amount` through `totalDiscount`, and its tax to"
+        " `tax_amount` through the refund's `taxAmount`. Where a line's unit amounts"
+        " include tax (Xero's default: its `totalAmount`, not its `subTotal`, is"
+        " `quantity x unitAmount - discountAmount`), it is `totalAmount +"
+        " discountAmount`, and Rutter's rule for lines that include tax holds. Without"
+        " a `subTotal` it is `totalAmount - taxAmount + discountAmount`. The line's"
+        " `taxAmount` and `discountAmount` have no Rutter field and are reported"
+        " dropped.",
+        "",
+        "Into a Rutter create body, which has no total and no tax, the same line"
+        " totals go, and `additional_fields.tax_inclusive` says how Rutter is to read"
+        " them (derived): `true` where every line that carries tax has unit amounts"
+        " that include it, `false` where none has; from a Rutter refund, `true` where"
+        " its total is the lines less the discount, `false` where it is that plus the"
+        " tax. Where the source does not say (no tax, lines that disagree), the key is"
+        " left out. The implied total that a conversion compares with the source's"
+        " is the lines' sum, plus the tax where `tax_inclusive` is false.",
+        "",
+        "A Railz version 2 line has one `amount`, and Railz does not say whether it"
+        " includes tax: it is copied as it is, except that where it is `quantity x"
+        " unitAmount - discountAmount` the discount is added back (derived), as for"
+        " version 1. Rutter -> Railz copies a"
+        " Rutter line total to the line's `totalAmount` (Rutter has no line tax) and"
+        " derives the refund's `subTotal` as `total_amount - tax_amount`.",
+        "",
+        "Every converted record is then checked by the target format's own rules"
+        " (totals, reference ids, currency codes); a failure is a `warning` at its"
+        " target path, and fails a lossless conversion.",
         "",
         "## Dates",
         "",

@@ -8,10 +8,14 @@ a create body is written per record) and keeps the report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from functools import cache, partial
+from typing import Any, cast, get_args
 
+import attrs
+
+from refundmap.checks import Finding
 from refundmap.formats import Format, Shape
 from refundmap.mapping.compiler import compile_pair
 from refundmap.mapping.rules import reference_messages
@@ -88,6 +92,18 @@ class Run:
         self.report: list[Entry] = []
         self.unmappable: list[Problem] = []
         self.changed_totals: list[Problem] = []
+        #: Where the converted records fail the target format's own checks.
+        self.target_failures: list[Problem] = []
+        # Rutter's check that reference ids are its own: without a lookup every
+        # platform id copied in is already a warning, and within Rutter the source's
+        # check saw the same ids. Only ids a lookup gave are left to check.
+        check_refs = lookup is not None and source.vendor != target.vendor
+        self._target_check: Callable[..., list[Finding]] = (
+            target.check
+            if check_refs or target.vendor != "rutter"
+            else partial(cast("Callable[..., list[Finding]]", target.check), refs=False)
+        )
+        self._view_class = _view_class(target)
         self._failures_before_record = 0
         self._bodies_written = 0
 
@@ -154,13 +170,17 @@ class Run:
         return value
 
     def losses(self) -> list[Problem]:
-        """Return what a lossless conversion refuses: dropped values and changed totals."""
+        """Return what a lossless conversion refuses.
+
+        That is dropped values, changed totals, and records that fail the target
+        format's own checks.
+        """
         dropped = [
             Problem(entry.source_path, f"would be dropped: {entry.message}")
             for entry in self.report
             if entry.kind is Kind.DROPPED
         ]
-        return dropped + self.changed_totals
+        return dropped + self.changed_totals + self.target_failures
 
     def fail(self, source: str, reason: str) -> None:
         """Record why the target cannot hold the record at ``source``."""
@@ -171,23 +191,35 @@ class Run:
         if len(self.unmappable) == self._failures_before_record:
             self.fail(source, reason)
 
-    def lines_total(self, where: str, total: Decimal, out: dict[str, Any], target: str) -> None:
-        """Report how the create body's implied total compares with the source total."""
+    def lines_total(
+        self, where: str, total: Decimal, out: dict[str, Any], target: str, src: Any
+    ) -> None:
+        """Report how the create body's implied total compares with the source total.
+
+        Rutter takes the sum of the line totals, plus the source's tax where the
+        body says its lines exclude tax (``additional_fields.tax_inclusive`` false).
+        """
         if len(self.unmappable) > self._failures_before_record:
             return  # a line could not be mapped: the record is refused, not compared
         summed = sum((line["total_amount"] for line in out.get("line_items", [])), Decimal(0))
-        if summed == total:
+        implied, how = summed, "the sum of the line totals"
+        tax = getattr(src, "tax_amount", None)
+        if tax and (out.get("additional_fields") or {}).get("tax_inclusive") is False:
+            implied, how = summed + tax, f"the sum of the line totals, {summed}, plus the tax {tax}"
+        if implied == total:
             self.note(
                 Kind.DERIVED,
                 where,
                 None,
-                f"the create body has no total; Rutter takes the sum of the line totals,"
-                f" {summed}, which is total_amount",
+                f"the create body has no total; Rutter takes {how}, {implied}, which is"
+                " total_amount"
+                if implied is summed
+                else f"the create body has no total; Rutter takes {how}, which is total_amount",
             )
             return
         message = (
-            f"the total changes from {total} to {summed}: the create body has no total,"
-            " and Rutter takes the sum of the line totals"
+            f"the total changes from {total} to {implied}: the create body has no total,"
+            f" and Rutter takes {'the sum of the line totals' if implied is summed else how}"
         )
         self.note(Kind.WARNING, where, target + ".line_items", message)
         self.changed_totals.append(Problem(where, message))
@@ -197,10 +229,35 @@ class Run:
     def _record(self, record: Any, source_path: Path, target_path: Path) -> Any:
         """Map one refund; None when the target cannot hold it."""
         self._failures_before_record = len(self.unmappable)
-        mapped = self.compiled.refund(
-            record, format_path(source_path), format_path(target_path), self
-        )
-        return None if len(self.unmappable) > self._failures_before_record else mapped
+        before = len(self.report)
+        where = format_path(source_path)
+        mapped = self.compiled.refund(record, where, format_path(target_path), self)
+        if len(self.unmappable) > self._failures_before_record:
+            return None
+        self._check_target(mapped, where, target_path, before)
+        return mapped
+
+    def _check_target(self, mapped: dict[str, Any], where: str, path: Path, before: int) -> None:
+        """Check a mapped record by the target format's own rules: each failure is a warning.
+
+        A failure at a target path the record's report already warns about (an id
+        copied untranslated) is not said twice.
+        """
+        findings = self._target_check(_view(mapped, self._view_class), path)
+        if not findings:
+            return
+        warned = {
+            entry.target_path
+            for entry in self.report[before:]
+            if entry.kind is Kind.WARNING and entry.target_path is not None
+        }
+        for at, message in findings:
+            target = format_path(at)
+            if target in warned:
+                continue
+            text = f"the {self.target_name} output fails its own check: {message}"
+            self.report.append(Entry(Kind.WARNING, where, target, text))
+            self.target_failures.append(Problem(target, text))
 
     # -- documents ----------------------------------------------------------------------
 
@@ -271,6 +328,77 @@ class Run:
         envelope = compiled.envelope(part.model, where, where, self)
         envelope[key] = out_records
         return compiled.finish_envelope(envelope, self, where)
+
+
+class _Key:
+    """A view's attribute whose vendor key is another name (``tax_rate_ref``: ``taxRateRef``)."""
+
+    __slots__ = ("key", "view")
+
+    def __init__(self, key: str, *, view: bool) -> None:
+        self.key = key
+        self.view = view  # whether it holds a model, or a list of them
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        value = obj.__dict__.get(self.key)
+        if not self.view:
+            return value
+        view = type(obj)
+        if type(value) is dict:
+            return _view(value, view)
+        if type(value) is list:
+            return [_view(v, view) if type(v) is dict else v for v in value]
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:  # a data descriptor: read-only
+        raise AttributeError(self.key)
+
+
+@cache
+def _view_class(fmt: Format) -> type:
+    """Return the class of ``fmt``'s views: every attribute of every model of the format.
+
+    A view's ``__dict__`` is the mapped record's own dict. An attribute whose key
+    is its name and that holds no model is read from it directly (a missing key
+    reads the class's None, as on a model); any other goes through a :class:`_Key`.
+    One class serves every model of a format: the checks ask each only for its own
+    attributes.
+    """
+    codec = codec_for(fmt, strict=False)
+    attributes: dict[str, Any] = {}
+    seen: set[type] = set()
+    stack: list[type] = [fmt.record]
+    while stack:
+        cls = stack.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        keys = codec.keys(cls)
+        for field in attrs.fields(attrs.resolve_types(cls)):
+            key, models = keys[field.name], _models_in(field.type)
+            plain = not models and key == field.name
+            attributes[field.name] = None if plain else _Key(key, view=bool(models))
+            stack.extend(models)
+    return type(f"{fmt.name} view", (), attributes)
+
+
+def _models_in(annotation: Any) -> list[type]:
+    """Return the attrs classes in a field's type (``list[Line] | None`` -> ``[Line]``)."""
+    if isinstance(annotation, type) and attrs.has(annotation):
+        return [annotation]
+    return [cls for arg in get_args(annotation) for cls in _models_in(arg)]
+
+
+def _view(data: dict[str, Any], view: type) -> Any:
+    """Return a mapped record as its target model reads: ``view.line_items[0].item.quantity``.
+
+    The target's checks read models; structuring the output into one would cost
+    as much again as the conversion, and the mapping already writes each value
+    in its model's type. A view only reads, and copies nothing.
+    """
+    obj: Any = object.__new__(view)
+    obj.__dict__ = data
+    return obj
 
 
 def _list_shape(fmt: Format) -> Shape | None:

@@ -4,7 +4,8 @@ A *make* rule runs when the target format's cell is a key and the source has
 no value for it: it receives the source model, the target dict so far and the
 run, and returns a :class:`Made` (the value and how to report it), or None when
 there is nothing to write. A *write* rule receives each value copied into its
-cell. Either raises :class:`Unmappable` when the target cannot hold the record.
+cell, and the source model it comes from. Either raises :class:`Unmappable`
+when the target cannot hold the record.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any, Protocol
 
 import attrs
 
 from refundmap.dates import format_date
+from refundmap.money import tolerance
 from refundmap.references import KINDS
 from refundmap.report import Kind
 
@@ -26,6 +29,7 @@ __all__ = [
     "MAKE",
     "RUTTER_ID_NAMESPACE",
     "WRITE",
+    "WRITE_WHEN",
     "Made",
     "ReferenceMessages",
     "Run",
@@ -133,19 +137,132 @@ def _synced_at(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
 
-def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
-    if run.source_name != "railz":
+def _tax_included(line: Any) -> bool:
+    """Whether a Railz version 1 line's unit amount includes tax (Xero's default).
+
+    It does where its ``totalAmount``, not its ``subTotal``, is quantity x
+    unitAmount less discountAmount, and the line carries tax.
+    """
+    if line.quantity is None or line.unit_amount is None or line.total_amount is None:
+        return False
+    if not line.tax_amount:
+        return False
+    net = line.quantity * line.unit_amount - (line.discount_amount or _ZERO)
+    if abs(line.total_amount - net) > _HALF_CENT:
+        return False
+    return line.sub_total is None or abs(line.sub_total - net) > _HALF_CENT
+
+
+def _before_tax(line: Any) -> tuple[Decimal, str, str] | None:
+    """Return a Railz version 1 line's amount as Rutter's line total, how, and from which key.
+
+    The amount is before discount, and before tax unless the unit amounts include
+    it; None when the line has neither total.
+
+    Rutter's line total is ``item.quantity x item.unit_amount``, and its refund's total
+    is the lines less ``discount_amount`` plus ``tax_amount`` (or, where the lines
+    include tax, less ``discount_amount`` only). Railz's ``subTotal`` is the line
+    "inclusive of discounts but exclusive of tax", its ``totalAmount`` "inclusive of
+    discounts and tax": the discount is added back, and the tax left out unless the
+    unit amounts include it.
+    """
+    discount = line.discount_amount or _ZERO
+    plus = f" + discountAmount {discount}" if discount else ""
+    if _tax_included(line):
+        return (
+            line.total_amount + discount,
+            f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
+            "totalAmount",
+        )
+    if line.sub_total is not None:
+        return (
+            line.sub_total + discount,
+            f"subTotal {line.sub_total}{plus}: the line before tax and discount",
+            "subTotal",
+        )
+    if line.total_amount is None:
         return None
-    sub_total, tax = src.sub_total, src.tax_amount
-    if sub_total is None:
+    if line.tax_amount:
+        return (
+            line.total_amount - line.tax_amount + discount,
+            f"totalAmount {line.total_amount} - taxAmount {line.tax_amount}{plus}:"
+            " the line before tax and discount",
+            "totalAmount",
+        )
+    return line.total_amount + discount, f"totalAmount {line.total_amount}{plus}", "totalAmount"
+
+
+def _into_rutter_from_railz(run: Run) -> bool:
+    return run.source_name == "railz" and run.target_name.startswith("rutter")
+
+
+def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    if not _into_rutter_from_railz(run):
+        return None
+    found = _before_tax(src)
+    if found is None:
         raise Unmappable(
             "Rutter requires a line total, and the line has neither totalAmount nor subTotal"
         )
-    if tax is None:
-        return Made(sub_total, Kind.DERIVED, f"subTotal {sub_total} (no taxAmount)", "subTotal")
-    return Made(
-        sub_total + tax, Kind.DERIVED, f"subTotal {sub_total} + taxAmount {tax}", "subTotal"
-    )
+    value, message, key = found
+    return Made(value, Kind.DERIVED, message, key)
+
+
+def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
+    """Return a Railz version 2 line's amount before discount, where it is net of one.
+
+    That is where ``amount`` is quantity x unitAmount less discountAmount.
+    """
+    discount = line.discount_amount
+    if not discount or line.quantity is None or line.unit_amount is None:
+        return None
+    if abs(line.quantity * line.unit_amount - discount - line.amount) > _HALF_CENT:
+        return None
+    message = f"amount {line.amount} + discountAmount {discount}: the line before discount"
+    return line.amount + discount, message, "amount"
+
+
+def _line_amount(value: Any, src: Any, run: Run) -> Made:
+    if run.source_name == "railz-v2" and run.target_name.startswith("rutter"):
+        found = _before_discount(src)
+        return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
+    if not _into_rutter_from_railz(run):
+        return Made(value)
+    found = _before_tax(src)
+    assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
+    made, message, key = found
+    if made == value and key == "totalAmount":
+        return Made(value)  # the total as it is: no tax, no discount
+    return Made(made, Kind.DERIVED, message, key)
+
+
+def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    """Tell Rutter whether the create body's line amounts include tax, where the source says."""
+    if run.source_name == "railz":
+        taxed = [line for line in src.lines or () if line.tax_amount]
+        kinds = {_tax_included(line) for line in taxed}
+        if len(kinds) != 1:
+            return None  # no line carries tax, or the lines disagree
+        included = kinds.pop()
+    elif run.source_name == "rutter":
+        if not src.tax_amount or not src.line_items:
+            return None
+        lines = sum((line.total_amount for line in src.line_items), _ZERO)
+        including = lines - (src.discount_amount or _ZERO)
+        excluding = including + src.tax_amount
+        half = tolerance(src.currency_code)
+        match abs(src.total_amount - including) <= half, abs(src.total_amount - excluding) <= half:
+            case (True, False):
+                included = True
+            case (False, True):
+                included = False
+            case _:
+                return None
+    else:
+        return None
+    message = "the lines' amounts include tax" if included else "the lines' amounts exclude tax"
+    where = "lines" if run.source_name == "railz" else "line_items"
+    return Made(included, Kind.DERIVED, message, where)
 
 
 def _pagination(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
@@ -157,6 +274,10 @@ def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(run.count, Kind.DERIVED, "the number of records")
 
 
+_ZERO = Decimal(0)
+#: Half a cent: how far a line's figures may be off when telling its tax treatment.
+_HALF_CENT = tolerance(None)
+
 #: Formats whose line quantities are integers.
 _WHOLE_QUANTITIES = frozenset({"railz", "railz-v2"})
 #: Formats that keep a refund's department on its lines.
@@ -167,7 +288,7 @@ MAX_MEMO = 4000
 _PUSH = frozenset({"railz-v2-push", "railz-push"})
 
 
-def _quantity(value: Any, run: Run) -> Made:
+def _quantity(value: Any, _src: Any, run: Run) -> Made:
     if run.target_name not in _WHOLE_QUANTITIES or type(value) is int:
         return Made(value)
     if value != value.to_integral_value():
@@ -175,14 +296,14 @@ def _quantity(value: Any, run: Run) -> Made:
     return Made(int(value))
 
 
-def _day(value: Any, run: Run) -> Made:
+def _day(value: Any, _src: Any, run: Run) -> Made:
     if run.target_name not in _PUSH or not isinstance(value, datetime):
         return Made(value)
     day = value.date()  # the calendar day in the timestamp's own offset
     return Made(day, Kind.DERIVED, f"the calendar day of {format_date(value)}, in its own offset")
 
 
-def _memo(value: Any, run: Run) -> Made:
+def _memo(value: Any, _src: Any, run: Run) -> Made:
     if run.target_name in _PUSH and len(value) > MAX_MEMO:
         raise Unmappable(
             f"{run.target_name} takes a memo of at most {MAX_MEMO:,} characters, and this one"
@@ -191,7 +312,7 @@ def _memo(value: Any, run: Run) -> Made:
     return Made(value)
 
 
-def _platform(value: Any, run: Run) -> Made:
+def _platform(value: Any, _src: Any, run: Run) -> Made:
     into_railz = run.target_name.startswith("railz")
     if run.source_name.startswith("railz") == into_railz:
         return Made(value)  # one vendor's name for it, on both sides
@@ -349,16 +470,25 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
     "sub_total": _sub_total,
     "synced_at": _synced_at,
     "line_total": _line_total,
+    "tax_inclusive": _tax_inclusive,
     "pagination": _pagination,
     "count": _count,
 }
 
 #: Rules each copied value passes on its way into the target, by name.
-WRITE: dict[str, Callable[[Any, Run], Made]] = {
+WRITE: dict[str, Callable[[Any, Any, Run], Made]] = {
+    "line_amount": _line_amount,
     "quantity": _quantity,
     "platform": _platform,
     "day": _day,
     "memo": _memo,
+}
+
+#: The pairs (source, target) a write rule has work in; elsewhere a plain copy is compiled.
+WRITE_WHEN: dict[str, Callable[[str, str], bool]] = {
+    "line_amount": lambda source, target: (
+        source.startswith("railz") and target.startswith("rutter")
+    ),
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.

@@ -11,7 +11,10 @@ The markers:
 - ``OMITTED``: vendor bookkeeping with no meaning in the other format; a
   non-null value is reported as ``omitted``;
 - ``LINES_TOTAL``: the format has no field, and computes the value as the sum
-  of the line totals (the Rutter create body's total).
+  of the line totals (the Rutter create body's total);
+- ``FOLDED``: the format has no field of its own, and the value is part of
+  another field's (a Railz line's ``subTotal`` in Rutter's line total); it is
+  not reported on its own.
 
 ``make`` names the rule that produces the value when converting *into* a
 format whose cell is a key and the source has no value (a derived ``subTotal``,
@@ -36,6 +39,7 @@ import attrs
 __all__ = [
     "DROPPED",
     "ENVELOPE",
+    "FOLDED",
     "FORMAT_COLUMNS",
     "LINE",
     "LINES_TOTAL",
@@ -53,11 +57,13 @@ class Marker(Enum):
     DROPPED = "dropped"
     OMITTED = "omitted"
     LINES_TOTAL = "sum of the line totals"
+    FOLDED = "part of another field"
 
 
 DROPPED = Marker.DROPPED
 OMITTED = Marker.OMITTED
 LINES_TOTAL = Marker.LINES_TOTAL
+FOLDED = Marker.FOLDED
 
 #: A key path in one format, or what that format does without one.
 Cell = str | Marker
@@ -100,7 +106,7 @@ LINE: tuple[Row, ...] = (
     #   rutter                              rutter-create                       railz                            railz-v2                             railz-v2-push                      railz-push
     Row("description",                      "description",                      "description",                   "description",                       "description",                     DROPPED),
     Row("total_amount",                     "total_amount",                     "totalAmount",                   "amount",                            "amount",                          "totalAmount",
-        make="line_total", note="else subTotal + taxAmount (derived), else a mapping error"),
+        make="line_total", write="line_amount", note="into Rutter: the line before tax and discount: subTotal + discountAmount, or totalAmount + discountAmount where unit amounts include tax; version 2: amount + discountAmount where amount is net of it (derived; see Tax)"),
     Row("account_id",                       "account_id",                       "accountRef.id",                 "accountRef.id",                     "accountRef.id",                   DROPPED,
         ref="account"),
     Row("tax_rate_id",                      "tax_rate_id",                      "taxRateRef.id",                 "taxRateRef.id",                     "taxRateRef.id",                   "taxRef",
@@ -118,7 +124,8 @@ LINE: tuple[Row, ...] = (
     Row(DROPPED,                            DROPPED,                            "id",                            DROPPED,                             DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            "discountAmount",                "discountAmount",                    DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            "discountPercentage",            "discountPercentage",                "discountPercentage",              DROPPED),
-    Row(DROPPED,                            DROPPED,                            "subTotal",                      DROPPED,                             DROPPED,                           DROPPED),
+    Row(FOLDED,                             FOLDED,                             "subTotal",                      DROPPED,                             DROPPED,                           DROPPED,
+        note="into Rutter: part of total_amount"),
     Row(DROPPED,                            DROPPED,                            "taxAmount",                     "taxAmount",                         DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            "accountRef.name",               "accountRef.name",                   DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            "taxRateRef.name",               "taxRateRef.name",                   DROPPED,                           DROPPED),
@@ -168,7 +175,8 @@ REFUND: tuple[Row, ...] = (
     Row("platform_url",      OMITTED,                            OMITTED,               OMITTED,                                        OMITTED,                                        OMITTED),
     Row("platform_data",     OMITTED,                            OMITTED,               "passThrough",                                  OMITTED,                                        OMITTED,
         note="the platform's own fields, kept as they are"),
-    Row(DROPPED,             "additional_fields.tax_inclusive",  DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED),
+    Row(DROPPED,             "additional_fields.tax_inclusive",  DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,
+        make="tax_inclusive", note="whether the lines include tax, where the source says (derived; see Tax)"),
     Row("additional_fields.shipping_amount",  DROPPED,           DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,
         note="no Railz field, nor in the create body"),
     Row(DROPPED,             DROPPED,                            "accountRef.name",     "accountRef.name",                              DROPPED,                                        DROPPED),
