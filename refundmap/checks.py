@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
 
+from refundmap.currency import is_code
 from refundmap.models import railz, rutter
 from refundmap.money import EXACT, format_amount, tolerance
 from refundmap.report import Path
@@ -81,19 +82,32 @@ def _rutter_refs(
             )
 
 
+def _currency(code: str | None, path: Path) -> Iterator[Finding]:
+    if code is not None and not is_code(code):
+        yield (
+            (*path, "currency_code"),
+            f"currency_code {code!r} is not an ISO 4217 code, nor one Rutter adds"
+            " (ETH, BTC, withdrawn codes)",
+        )
+
+
 def check_rutter(
     refund: rutter.CustomerRefund, path: Path = (), *, refs: bool = True
 ) -> list[Finding]:
-    """Check a Rutter refund: reference ids, line totals, and the total against its lines.
+    """Check a Rutter refund: its currency code, reference ids, and totals.
 
-    Reference ids must be UUIDs (Rutter's own; ``refs=False`` skips them). The
+    The currency code must be ISO 4217's or one Rutter adds. Reference ids must
+    be UUIDs (Rutter's own; ``refs=False`` skips them). Each line's total must be
+    its quantity x unit amount. The
     total must be the lines' sum less the discount plus the tax, or, where the
     lines include tax, the lines' sum less the discount.
     """
     currency = refund.currency_code
     items = refund.line_items
     with localcontext(EXACT):
-        findings = list(_rutter_refs(refund, items, path)) if refs else []
+        findings = list(_currency(currency, path))
+        if refs:
+            findings.extend(_rutter_refs(refund, items, path))
         findings.extend(_rutter_lines(items, path, currency))
         if not items:
             return findings
@@ -119,13 +133,15 @@ def check_rutter(
 def check_rutter_create(
     refund: rutter.CreateRefund, path: Path = (), *, refs: bool = True
 ) -> list[Finding]:
-    """Check a Rutter create body: reference ids, each line total against quantity x unit amount.
+    """Check a Rutter create body: currency code, reference ids, line totals.
 
-    ``refs=False`` skips the reference ids.
+    As :func:`check_rutter` does, without the refund's total (a body has none).
     """
     items = refund.line_items
     with localcontext(EXACT):
-        findings = list(_rutter_refs(refund, items, path)) if refs else []
+        findings = list(_currency(refund.currency_code, path))
+        if refs:
+            findings.extend(_rutter_refs(refund, items, path))
         findings.extend(_rutter_lines(items, path, refund.currency_code))
         return findings
 

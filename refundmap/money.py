@@ -11,6 +11,7 @@ import re
 from decimal import Context, Decimal, InvalidOperation
 from functools import cache
 
+from refundmap.currency import minor_unit
 from refundmap.report import ValueRuleError, describe
 
 __all__ = [
@@ -38,17 +39,6 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
 
 #: Enough precision for products of two bounded amounts, so checks never round.
 EXACT = Context(prec=80)
-
-# ISO 4217 exponents that are not 2. Currencies not listed have 2 minor digits.
-# fmt: off
-_EXPONENTS: dict[str, int] = {
-    **dict.fromkeys(
-        "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0
-    ),
-    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
-    **dict.fromkeys("CLF UYW".split(), 4),
-}
-# fmt: on
 
 
 class AmountError(ValueRuleError):
@@ -132,13 +122,6 @@ def format_amount(value: Decimal) -> str:
     ``Decimal("1E+2")`` is ``100``; ``Decimal("1.10")`` stays ``1.10``.
     """
     return format(value, "f")
-
-
-def minor_unit(currency: str | None) -> int:
-    """Return the ISO 4217 exponent of ``currency``: 2 unless known otherwise."""
-    if currency is None:
-        return 2
-    return _EXPONENTS.get(currency.upper(), 2)
 
 
 @cache

@@ -88,6 +88,42 @@ def test_tolerance_is_half_the_minor_unit_of_the_currency():
     assert list(warnings(kwd, "rutter")) == ["$.total_amount"]
 
 
+@pytest.mark.parametrize("code", ["USD", "JPY", "SLE", "XAU", "ETH", "BTC", "HRK", "VEF", "XFU"])
+def test_rutter_currency_codes_iso_4217_and_rutters_own(code):
+    assert warnings(rutter_record(currency_code=code), "rutter") == {}
+
+
+@pytest.mark.parametrize("code", ["usd", "XXY", "US Dollar", "8000006D-1217255359"])
+def test_an_unknown_rutter_currency_code_is_a_warning_an_error_when_strict(code):
+    found = warnings(rutter_record(currency_code=code), "rutter")
+    assert found == {
+        "$.currency_code": f"currency_code {code!r} is not an ISO 4217 code, nor one Rutter"
+        " adds (ETH, BTC, withdrawn codes)"
+    }
+    with pytest.raises(ValidationError) as exc:
+        validate(rutter_record(currency_code=code), "rutter", strict=True)
+    assert [p.path for p in exc.value.problems] == ["$.currency_code"]
+    body = {"account_id": ACCOUNT, "currency_code": code, "line_items": [{"total_amount": 1}]}
+    assert list(warnings(body, "rutter-create")) == ["$.currency_code"]
+
+
+def test_minor_units_come_from_iso_4217():
+    from refundmap.currency import code_for_name, minor_unit
+
+    assert [minor_unit(c) for c in ("USD", "JPY", "KWD", "CLF", "XAU", "BTC", None)] == [
+        2,
+        0,
+        3,
+        4,
+        2,
+        8,
+        2,
+    ]
+    assert code_for_name("US Dollar") == code_for_name(" us dollar ") == "USD"
+    assert code_for_name("Bolívar Soberano") is None  # VES and VED share it
+    assert code_for_name("Dollar") is None
+
+
 def test_failed_check_is_an_error_when_strict():
     with pytest.raises(ValidationError) as exc:
         validate(rutter_record(total_amount=120), "rutter", strict=True)

@@ -327,6 +327,57 @@ def test_a_version_2_amount_net_of_discount_gets_it_back():
     assert not _target_warnings(result)
 
 
+# -- currency codes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["rutter", "rutter-create", "railz-v2"])
+def test_a_platform_currency_id_becomes_the_code_its_name_names(target):
+    # QuickBooks Desktop sends its own currency list id, named "US Dollar".
+    ref = {"id": "8000006D-1217255359", "name": "US Dollar", "symbol": "8000006D-1217255359"}
+    result = convert(railz_refund(currencyRef=ref), "railz", target, connection_uuid="C")
+    output = result.output.get("customer_refund", result.output)
+    assert output.get("currency_code", output.get("currency")) == "USD"
+    (entry,) = [e for e in result.report if e.source_path == "$.currencyRef.id"]
+    assert entry.kind is Kind.DERIVED
+    assert "USD is the one currency named 'US Dollar'" in entry.message
+
+
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [
+        ({"id": "8000006D-1217255359"}, "it has no name"),
+        ({"id": "8000006D-1", "name": "Bolívar Soberano"}, "is no one currency's"),
+        ({"id": "8000006D-1", "name": "Funny Money"}, "is no one currency's"),
+    ],
+)
+def test_a_platform_currency_id_without_one_currency_is_dropped_never_copied(ref, why):
+    result = convert(railz_refund(currencyRef=ref), "railz", "rutter")
+    assert result.output.get("currency_code") is None
+    (entry,) = [e for e in result.report if e.source_path == "$.currencyRef.id"]
+    assert entry.kind is Kind.DROPPED
+    assert why in entry.message
+    with pytest.raises(MappingError):
+        convert(railz_refund(currencyRef=ref), "railz", "rutter", lossless=True)
+
+
+def test_a_currency_code_is_copied_and_a_lower_case_one_upper_cased():
+    assert (
+        convert(railz_refund(currencyRef={"id": "EUR"}), "railz", "rutter").output["currency_code"]
+        == "EUR"
+    )
+    result = convert(railz_refund(currencyRef={"id": "eur"}), "railz", "rutter")
+    assert result.output["currency_code"] == "EUR"
+    assert ("$.currencyRef.id", "$.currency_code") in entries(result, Kind.DERIVED)
+
+
+def test_an_unknown_rutter_currency_reaches_railz_with_a_warning():
+    result = convert(rutter_refund(currency_code="XXY"), "rutter", "railz")
+    assert result.output["currencyRef"]["id"] == "XXY"
+    assert ("$.currency_code", None) in {
+        (e.source_path, e.target_path) for e in result.report if e.kind is Kind.WARNING
+    }
+
+
 # -- target-side checks ----------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from refundmap.currency import code_for_name, is_code
 from refundmap.dates import format_date
 from refundmap.money import tolerance
 from refundmap.references import KINDS
@@ -329,6 +330,27 @@ def _platform(value: Any, _src: Any, run: Run) -> Made:
     return Made(name, Kind.DERIVED, f"Railz's service {value!r} is Rutter's {name!r}")
 
 
+def _currency(value: Any, src: Any, run: Run) -> Made:
+    """A Railz version 1 ``currencyRef.id`` as a currency code: the code, where it is one.
+
+    QuickBooks Desktop sends its own currency list id (``8000006D-1217255359``,
+    named ``US Dollar``): the code is then the one currency of that name
+    (derived), or there is none (dropped). A platform id never lands where a
+    code belongs.
+    """
+    if is_code(value):
+        return Made(value)
+    if is_code(value.upper()):
+        return Made(value.upper(), Kind.DERIVED, f"the currency code {value!r} in upper case")
+    what = f"currencyRef.id {value!r} is not a currency code (the platform's own currency id)"
+    name = src.currency_ref.name
+    code = code_for_name(name) if name else None
+    if code is not None:
+        return Made(code, Kind.DERIVED, f"{what}; {code} is the one currency named {name!r}")
+    why = f"its name {name!r} is no one currency's" if name else "it has no name"
+    return Made(None, Kind.DROPPED, f"{what}, and {why}: {run.target_name} gets none")
+
+
 def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
     """The refund's department and Railz version 2 lines' department entries.
 
@@ -477,6 +499,7 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
 
 #: Rules each copied value passes on its way into the target, by name.
 WRITE: dict[str, Callable[[Any, Any, Run], Made]] = {
+    "currency": _currency,
     "line_amount": _line_amount,
     "quantity": _quantity,
     "platform": _platform,
@@ -489,6 +512,7 @@ WRITE_WHEN: dict[str, Callable[[str, str], bool]] = {
     "line_amount": lambda source, target: (
         source.startswith("railz") and target.startswith("rutter")
     ),
+    "currency": lambda source, target: source == "railz" and target != "railz",
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.
