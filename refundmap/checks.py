@@ -31,6 +31,7 @@ __all__ = [
 Finding = tuple[Path, str]
 
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 
 
@@ -39,18 +40,34 @@ def _off(stated: Decimal, expected: Decimal, currency: str | None) -> bool:
 
 
 def _rutter_lines(
-    lines: Iterable[rutter.LineItem | rutter.CreateLineItem], path: Path, currency: str | None
+    lines: Iterable[rutter.LineItem | rutter.CreateLineItem],
+    path: Path,
+    currency: str | None,
+    *,
+    create: bool = False,
 ) -> Iterator[Finding]:
     for index, line in enumerate(lines):
         item = line.item
-        if item is None or item.quantity is None or item.unit_amount is None:
+        if line.total_amount is None:  # a create line: Rutter computes it
+            if item is None or item.unit_amount is None:
+                yield (
+                    (*path, "line_items", index, "total_amount"),
+                    "total_amount is needed where item.unit_amount is absent",
+                )
             continue
-        expected = item.quantity * item.unit_amount
+        # A create line's quantity defaults to 1; a read line's is what it says.
+        quantity = item.quantity if item is not None else None
+        if create and quantity is None:
+            quantity = _ONE
+        if item is None or quantity is None or item.unit_amount is None:
+            continue
+        expected = quantity * item.unit_amount
         if _off(line.total_amount, expected, currency):
             yield (
                 (*path, "line_items", index, "total_amount"),
                 f"total_amount {format_amount(line.total_amount)} is not item.quantity"
-                f" {format_amount(item.quantity)} x item.unit_amount"
+                f" {format_amount(quantity)}{'' if item.quantity is not None else ' (by default)'}"
+                f" x item.unit_amount"
                 f" {format_amount(item.unit_amount)} = {format_amount(expected)}",
             )
 
@@ -142,7 +159,7 @@ def check_rutter_create(
         findings = list(_currency(refund.currency_code, path))
         if refs:
             findings.extend(_rutter_refs(refund, items, path))
-        findings.extend(_rutter_lines(items, path, refund.currency_code))
+        findings.extend(_rutter_lines(items, path, refund.currency_code, create=True))
         return findings
 
 

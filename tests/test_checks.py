@@ -138,6 +138,26 @@ def test_create_lines_are_checked():
     assert list(warnings(body, "rutter-create")) == ["$.line_items[0].total_amount"]
 
 
+def test_a_create_line_total_is_needed_only_without_a_unit_amount():
+    # Rutter 2024-08-31: it computes the total from item.quantity (default 1) x unit_amount.
+    priced = {"account_id": ACCOUNT, "line_items": [{"item": {"unit_amount": 3}}]}
+    assert warnings(priced, "rutter-create") == {}
+    defaulted = {
+        "account_id": ACCOUNT,
+        "line_items": [{"total_amount": 4, "item": {"unit_amount": 3}}],
+    }
+    assert warnings(defaulted, "rutter-create") == {
+        "$.line_items[0].total_amount": "total_amount 4 is not item.quantity 1 (by default)"
+        " x item.unit_amount 3 = 3"
+    }
+    bare = {"account_id": ACCOUNT, "line_items": [{"description": "x"}]}
+    assert warnings(bare, "rutter-create") == {
+        "$.line_items[0].total_amount": "total_amount is needed where item.unit_amount is absent"
+    }
+    with pytest.raises(ValidationError):
+        validate(bare, "rutter-create", strict=True)
+
+
 def railz_record(**changes):
     record = {
         "id": "1",

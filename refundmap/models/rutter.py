@@ -158,7 +158,9 @@ class CreateLineItem:
     class_id: str | None = None
     tax_rate_id: str | None = None
     description: str | None = None
-    total_amount: Decimal
+    #: Needed only where ``item.unit_amount`` is absent (Rutter then takes
+    #: ``item.quantity``, default 1, x ``item.unit_amount``).
+    total_amount: Decimal | None = None
     item: CreateItem | None = None
     additional_fields: LineAdditionalFields | None = None
 
