@@ -13,15 +13,17 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.report`: report entries and errors.
 """
 
-from refundmap.conversion import Conversion, convert
+from refundmap.conversion import Conversion, RecordResult, convert, convert_each
 from refundmap.formats import FORMATS, Format
 from refundmap.references import Directory, Lookup, Reference, RefKind
 from refundmap.report import (
     Entry,
     Kind,
     MappingError,
+    ParameterTypeError,
     Problem,
     RefundmapError,
+    UsageError,
     ValidationError,
 )
 from refundmap.validation import validate
@@ -35,11 +37,15 @@ __all__ = [
     "Kind",
     "Lookup",
     "MappingError",
+    "ParameterTypeError",
     "Problem",
+    "RecordResult",
     "RefKind",
     "Reference",
     "RefundmapError",
+    "UsageError",
     "ValidationError",
     "convert",
+    "convert_each",
     "validate",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import localcontext
 from typing import Any
@@ -14,10 +15,26 @@ from refundmap.formats import Format, get_format
 from refundmap.mapping import PAIRS, Run
 from refundmap.money import EXACT
 from refundmap.references import Lookup
-from refundmap.report import Entry, MappingError, Problem
-from refundmap.validation import Loaded, load
+from refundmap.report import (
+    Entry,
+    MappingError,
+    ParameterTypeError,
+    Problem,
+    RefundmapError,
+    UsageError,
+    ValidationError,
+)
+from refundmap.validation import Loaded, decode, load
 
-__all__ = ["Conversion", "conversion_time", "convert", "supported"]
+__all__ = [
+    "Conversion",
+    "RecordResult",
+    "conversion_time",
+    "convert",
+    "convert_each",
+    "split_records",
+    "supported",
+]
 
 
 @attrs.frozen
@@ -61,15 +78,18 @@ def conversion_time(value: datetime | str | None = None) -> str:
         try:
             moment = parse_date(value)
         except DateError as exc:
-            raise ValueError(f"synced_at: {exc}") from None
+            raise UsageError.of("synced_at", f"synced_at: {exc}") from None
     elif isinstance(value, datetime):
         moment = value
     else:
-        raise TypeError(
-            f"synced_at must be a datetime or an ISO 8601 string, not {type(value).__name__}"
+        raise ParameterTypeError.of(
+            "synced_at",
+            f"synced_at must be a datetime or an ISO 8601 string, not {type(value).__name__}",
         )
     if not isinstance(moment, datetime):
-        raise ValueError(f"synced_at must be a timestamp, not the date {moment.isoformat()}")  # noqa: TRY004 - a value error to the caller
+        raise UsageError.of(
+            "synced_at", f"synced_at must be a timestamp, not the date {moment.isoformat()}"
+        )
     return format_date(moment)
 
 
@@ -78,9 +98,9 @@ def _check_text(name: str, value: object) -> None:
     if value is None:
         return
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+        raise ParameterTypeError.of(name, f"{name} must be a string, not {type(value).__name__}")
     if not value.strip():
-        raise ValueError(f"{name} must not be empty")
+        raise UsageError.of(name, f"{name} must not be empty")
 
 
 def _left_out(loaded: Loaded) -> list[Problem]:
@@ -91,12 +111,16 @@ def _left_out(loaded: Loaded) -> list[Problem]:
 
 def _check_push_connection(business_name: str | None, service_name: str | None) -> None:
     if business_name is None or service_name is None:
-        raise ValueError(
+        raise UsageError.of(
+            "business_name" if business_name is None else "service_name",
             "a railz-push body needs the business it is for: give business_name and"
-            " service_name (--business-name, --service-name)"
+            " service_name (--business-name, --service-name)",
         )
     if service_name not in ("xero", "quickbooks"):
-        raise ValueError(f"railz-push takes service_name xero or quickbooks, not {service_name!r}")
+        raise UsageError.of(
+            "service_name",
+            f"railz-push takes service_name xero or quickbooks, not {service_name!r}",
+        )
 
 
 def convert(  # noqa: PLR0913 - the documented keywords
@@ -149,53 +173,104 @@ def convert(  # noqa: PLR0913 - the documented keywords
         MappingError: the input is valid but ``target`` cannot hold it (or, when
             lossless, would lose a value); every problem is listed with its
             path in the source document.
-        ValueError: for an unknown format, a pair that is not converted, a
-            ``synced_at`` that is not a timestamp, or a missing push parameter.
+        UsageError: for an unknown format, a pair that is not converted, a
+            ``synced_at`` that is not a timestamp, an empty or missing push
+            parameter (a ``ValueError`` too); ParameterTypeError for a
+            parameter of the wrong type (a ``TypeError`` too).
     """
-    for name, text in (
-        ("connection_uuid", connection_uuid),
-        ("business_name", business_name),
-        ("service_name", service_name),
-    ):
-        _check_text(name, text)
-    source, target = get_format(source), get_format(target)
-    if not supported(source.name, target.name):
-        pairs = ", ".join(f"{a}->{b}" for a, b in sorted(PAIRS))
-        raise ValueError(
-            f"cannot convert {source.name} to {target.name}; the pairs are {pairs},"
-            " and each format to itself"
-        )
-    when = conversion_time(synced_at)
+    options = _Options.check(
+        source,
+        target,
+        synced_at=synced_at,
+        connection_uuid=connection_uuid,
+        business_name=business_name,
+        service_name=service_name,
+        directory=directory,
+    )
+    return _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
+
+
+@attrs.frozen
+class _Options:
+    """A conversion's parameters, checked as the command line checks them."""
+
+    source: Format
+    target: Format
+    synced_at: str
+    params: dict[str, str | None]
+    directory: Lookup | None
+
+    @classmethod
+    def check(  # noqa: PLR0913 - the documented keywords
+        cls,
+        source: str | Format,
+        target: str | Format,
+        *,
+        synced_at: datetime | str | None,
+        connection_uuid: str | None,
+        business_name: str | None,
+        service_name: str | None,
+        directory: Lookup | None,
+    ) -> _Options:
+        for name, text in (
+            ("connection_uuid", connection_uuid),
+            ("business_name", business_name),
+            ("service_name", service_name),
+        ):
+            _check_text(name, text)
+        source, target = get_format(source, "source"), get_format(target, "target")
+        if not supported(source.name, target.name):
+            pairs = ", ".join(f"{a}->{b}" for a, b in sorted(PAIRS))
+            raise UsageError.of(
+                "target",
+                f"cannot convert {source.name} to {target.name}; the pairs are {pairs},"
+                " and each format to itself",
+            )
+        if directory is not None and not isinstance(directory, Lookup):
+            raise ParameterTypeError.of(
+                "directory",
+                "directory must be a refundmap.Directory or have to_platform and to_rutter"
+                f" methods, not {type(directory).__name__}",
+            )
+        if target.name == "railz-push" and service_name not in (None, "xero", "quickbooks"):
+            raise UsageError.of(
+                "service_name",
+                f"railz-push takes service_name xero or quickbooks, not {service_name!r}",
+            )
+        params = {
+            "connection_uuid": connection_uuid,
+            "business_name": business_name,
+            "service_name": service_name,
+        }
+        return cls(source, target, conversion_time(synced_at), params, directory)
+
+
+def _convert(
+    document: Any, options: _Options, *, strict: bool, lossless: bool, require_refs: bool
+) -> Conversion:
+    source, target = options.source, options.target
     loaded = load(document, source, strict=strict)
+    params = options.params
     if (
         target.name == "railz-v2-push"
-        and connection_uuid is None
+        and params["connection_uuid"] is None
         and (source is not target or any(part.shape.name == "record" for part in loaded.parts))
     ):
-        raise ValueError(
+        raise UsageError.of(
+            "connection_uuid",
             "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
-            " (--connection-uuid)"
+            " (--connection-uuid)",
         )
     if target.name == "railz-push" and (
         source is not target or any(part.shape.name == "record" for part in loaded.parts)
     ):
-        _check_push_connection(business_name, service_name)
-    params = {
-        "connection_uuid": connection_uuid,
-        "business_name": business_name,
-        "service_name": service_name,
-    }
-    if directory is not None and not isinstance(directory, Lookup):
-        raise TypeError(
-            f"directory must be a refundmap.Directory or have to_platform and to_rutter"
-            f" methods, not {type(directory).__name__}"
-        )
+        _check_push_connection(params["business_name"], params["service_name"])
     run = Run(
         source,
         target,
-        synced_at=when,
+        synced_at=options.synced_at,
         params=params,
-        lookup=directory,
+        lookup=options.directory,
         require_refs=require_refs,
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
@@ -208,3 +283,143 @@ def convert(  # noqa: PLR0913 - the documented keywords
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
     return Conversion(output, (*loaded.report, *run.report), records, run.untranslated)
+
+
+@attrs.frozen
+class RecordResult:
+    """The conversion of one record of a document, from :func:`convert_each`.
+
+    Attributes:
+        index: the record's position in the document, from 0, in order.
+        path: the record's JSONPath in the document (``$.data[3]``, ``$[1]``).
+        output: the target record or request body; None when it failed.
+        report: what was not carried over one to one: source paths in the
+            document, target paths in ``output`` (None for a value that went
+            to the envelope, which ``output`` does not hold).
+        error: why the record was refused (a ValidationError or MappingError
+            whose paths are the document's); None when it converted.
+    """
+
+    index: int
+    path: str
+    output: Any
+    report: tuple[Entry, ...]
+    error: RefundmapError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the record converted."""
+        return self.error is None
+
+
+def convert_each(  # noqa: PLR0913 - the documented keywords
+    document: Any,
+    source: str | Format,
+    target: str | Format,
+    *,
+    strict: bool = False,
+    lossless: bool = False,
+    synced_at: datetime | str | None = None,
+    connection_uuid: str | None = None,
+    business_name: str | None = None,
+    service_name: str | None = None,
+    directory: Lookup | None = None,
+    require_refs: bool = False,
+) -> Iterator[RecordResult]:
+    """Convert each record of ``document`` on its own: one result a record, in order.
+
+    A record the target cannot hold, or that is invalid, is a result with its
+    ``error``; the others convert as :func:`convert` would convert them. The
+    records are those of a list page, of each element of an array, or the one
+    record of a document. The parameters are those of :func:`convert`, and
+    are checked before the first record.
+
+    Raises:
+        ValidationError: for a document that is not JSON at all.
+        UsageError: as :func:`convert` does, before any record.
+    """
+    options = _Options.check(
+        source,
+        target,
+        synced_at=synced_at,
+        connection_uuid=connection_uuid,
+        business_name=business_name,
+        service_name=service_name,
+        directory=directory,
+    )
+    raw = decode(document)
+    flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}
+    return _each(raw, options, flags)
+
+
+def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[RecordResult]:
+    for index, (single, at, record_path, outer) in enumerate(split_records(raw, options.source)):
+
+        def source(
+            path: str, at: str = at, record_path: str = record_path, outer: str = outer
+        ) -> str:
+            if path.startswith(at):
+                return record_path + path[len(at) :]
+            return outer + path[1:]  # the envelope's
+
+        try:
+            result = _convert(single, options, **flags)
+        except (ValidationError, MappingError) as exc:
+            problems = [Problem(source(p.path), p.message) for p in exc.problems]
+            yield RecordResult(index, record_path, None, (), type(exc)(problems))
+            continue
+        output, prefix = _only_record(result.output, options.target)
+        # The envelope's own entries come with its first record only.
+        first = not record_path.endswith("]") or record_path.endswith("[0]")
+        entries = tuple(
+            Entry(e.kind, source(e.source_path), _within(e.target_path, prefix), e.message)
+            for e in result.report
+            if first or e.source_path.startswith(at)
+        )
+        yield RecordResult(index, record_path, output, entries)
+
+
+def _within(path: str | None, prefix: str) -> str | None:
+    """Return ``path`` relative to the record at ``prefix``; None for a path outside it."""
+    if path is None or not path.startswith(prefix):
+        return None
+    rest = path[len(prefix) :]
+    if rest and rest[0] not in ".[":
+        return None  # $.data[10] is not within $.data[1]
+    return "$" + rest
+
+
+def _only_record(output: Any, target: Format) -> tuple[Any, str]:
+    """Return the one record (or body) of a one-record conversion's output, and its path."""
+    if type(output) is list:  # request bodies
+        return output[0], "$[0]"
+    if target.request is not None or type(output) is not dict:
+        return output, "$"
+    shape = target.shape_of(output)
+    if shape.records is None:
+        return output, "$"
+    key = target.naming(shape.records)
+    if shape.many:
+        return output[key][0], f"$.{key}[0]"
+    return output[key], f"$.{key}"
+
+
+def split_records(raw: Any, fmt: Format) -> Iterator[tuple[Any, str, str, str]]:
+    """Yield each record of decoded ``raw`` as a one-record document of ``fmt``.
+
+    A list page's record keeps its envelope (the connection, the meta), with
+    itself as the only record; each element of an array is split the same
+    way. Yields ``(document, the record's path in it, the record's path in
+    raw, the document's path in raw)``.
+    """
+    elements = (
+        [(f"$[{i}]", item) for i, item in enumerate(raw)] if type(raw) is list else [("$", raw)]
+    )
+    for outer, item in elements:
+        shape = fmt.shape_of(item) if type(item) is dict else None
+        key = fmt.naming(shape.records) if shape is not None and shape.records else ""
+        if shape is None or not shape.many or type(item.get(key)) is not list:
+            yield item, "$", outer, outer
+            continue
+        for j, record in enumerate(item[key]):
+            yield {**item, key: [record]}, f"$.{key}[0]", f"{outer}.{key}[{j}]", outer

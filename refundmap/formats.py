@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ import attrs
 from refundmap import checks
 from refundmap.codec import camel, snake
 from refundmap.models import railz, rutter
-from refundmap.report import Path
+from refundmap.report import ParameterTypeError, Path, UsageError
 
 __all__ = ["FORMATS", "Format", "Shape", "get_format"]
 
@@ -149,16 +150,24 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def get_format(name: str | Format) -> Format:
-    """Return the format called ``name``.
+def get_format(name: str | Format, parameter: str = "format") -> Format:
+    """Return the format called ``name``, in any case (``Railz-V2`` is ``railz-v2``).
 
     Raises:
-        ValueError: for a name that is not a format, listing those that are.
+        UsageError: for a name that is not a format, with the nearest names
+            and all the formats.
+        ParameterTypeError: for anything but a name or a :class:`Format`.
     """
     if isinstance(name, Format):
         return name
-    try:
-        return FORMATS[name]
-    except KeyError:
-        known = ", ".join(FORMATS)
-        raise ValueError(f"unknown format {name!r}; the formats are {known}") from None
+    if not isinstance(name, str):
+        raise ParameterTypeError.of(
+            parameter, f"{parameter} must be a format name, not {type(name).__name__}"
+        )
+    found = FORMATS.get(name) or FORMATS.get(name.strip().lower())
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(name.lower(), FORMATS, n=2, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    known = ", ".join(FORMATS)
+    raise UsageError.of(parameter, f"unknown format {name!r}{hint}; the formats are {known}")

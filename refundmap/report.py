@@ -14,9 +14,11 @@ __all__ = [
     "Entry",
     "Kind",
     "MappingError",
+    "ParameterTypeError",
     "Path",
     "Problem",
     "RefundmapError",
+    "UsageError",
     "ValidationError",
     "ValueRuleError",
     "describe",
@@ -183,3 +185,23 @@ class MappingError(RefundmapError):
 
     ``problems`` lists every problem, each with its path in the source document.
     """
+
+
+class UsageError(RefundmapError, ValueError):
+    """A call refundmap cannot serve as asked: an unknown format or pair, a bad option.
+
+    Also a :class:`ValueError`, as these errors were before. ``problems`` holds
+    one problem whose path is the parameter's name (``connection_uuid``).
+    """
+
+    @classmethod
+    def of(cls, parameter: str, message: str) -> UsageError:
+        """Return the error for ``parameter`` (its name), saying ``message``."""
+        return cls([Problem(parameter, message)])
+
+    def _summary(self) -> str:
+        return "; ".join(problem.message for problem in self.problems)
+
+
+class ParameterTypeError(UsageError, TypeError):
+    """A parameter of the wrong type (also a :class:`TypeError`)."""
