@@ -28,7 +28,7 @@ import attrs
 
 from refundmap import jsonio
 from refundmap.conversion import Conversion, conversion_time, convert, supported
-from refundmap.formats import FORMATS
+from refundmap.formats import FORMATS, get_format
 from refundmap.mapping import PAIRS
 from refundmap.references import Directory
 from refundmap.report import (
@@ -37,6 +37,7 @@ from refundmap.report import (
     MappingError,
     Problem,
     RefundmapError,
+    UsageError,
     ValidationError,
     printable,
 )
@@ -83,7 +84,7 @@ class _Named:
             raise FileIOError(self.name, "write", exc) from None
 
 
-class UsageError(Exception):
+class CommandError(Exception):
     """The command cannot run as asked (exit status 2); each argument is a line to print."""
 
     def __init__(self, *lines: str) -> None:
@@ -106,14 +107,66 @@ class Outcome:
         return self.source if self.line is None else f"{self.source}:{self.line}"
 
 
+def _format_name(text: str) -> str:
+    """Return the format named ``text`` in any case, or say which are near (argparse type)."""
+    try:
+        return get_format(text).name
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _format_choice(parser: argparse.ArgumentParser, *flags: str, dest: str, help_: str) -> None:
     parser.add_argument(
         *flags,
         dest=dest,
         required=True,
-        choices=list(FORMATS),
+        type=_format_name,
         metavar="FORMAT",
-        help=f"{help_}: {', '.join(FORMATS)}",
+        help=f"{help_}: {', '.join(FORMATS)} (any case)",
+    )
+
+
+def _indent(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+EXIT_CODES = """exit status:
+  0    success
+  1    a document is invalid or cannot be converted (nothing is written)
+  2    usage error: an unknown format or pair, a missing file, an output that
+       would overwrite an input
+  3    converted, but some records were rejected (--rejects)
+  74   reading or writing failed (a full disk, a file too large)
+  130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP: no output file written"""
+
+_VALIDATE_EXAMPLES = """examples:
+  refundmap validate -f railz fixtures/railz/seed-refund.json
+  refundmap validate -f rutter --strict --output-format json page.json
+  cat refunds.jsonl | refundmap validate -f railz-v2 --jsonl -
+
+"""
+
+_CONVERT_EXAMPLES = """examples:
+  refundmap convert -f railz -t rutter refund.json -o refund.rutter.json
+  refundmap convert -f rutter -t railz --refs refs/ page.json --report report.txt
+  refundmap convert -f railz -t rutter big.jsonl -o out.jsonl --rejects bad.jsonl
+  refundmap convert -f rutter -t railz-v2 a.json b.json -o converted/
+
+"""
+
+
+def _subparser(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    return commands.add_parser(  # type: ignore[no-any-return]
+        name,
+        allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
     )
 
 
@@ -121,39 +174,54 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="refundmap",
         description="Validate and convert customer refunds between Rutter and Railz.",
+        epilog="'refundmap COMMAND --help' for a command's options and examples.\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
-    parser.add_argument("--version", action="version", version=version("refundmap"))
+    parser.add_argument("--version", action="version", version=f"refundmap {version('refundmap')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser(
+    check = _subparser(
+        commands,
         "validate",
         help="check documents against a format",
         description="Check each INPUT against FORMAT; print one line per problem.",
+        epilog=_VALIDATE_EXAMPLES + EXIT_CODES,
     )
-    _format_choice(check, "--as", dest="format", help_="the format of the input")
+    _format_choice(check, "--from", "-f", "--as", dest="format", help_="the format of the input")
     check.add_argument(
         "--strict",
         action="store_true",
         help="refuse numeric strings, unknown keys and totals that do not add up",
     )
     check.add_argument(
-        "--format",
+        "--output-format",
         dest="output",
         choices=("text", "json"),
         default="text",
         help="how to print the results (default: text)",
     )
     check.add_argument(
-        "--jsonl", action="store_true", help="read every input as JSON Lines (implied by .jsonl)"
+        "--format",
+        dest="old_output",
+        choices=("text", "json"),
+        help=argparse.SUPPRESS,  # the old spelling of --output-format
+    )
+    check.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read every input as JSON Lines (implied by .jsonl and .ndjson)",
     )
     check.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="a JSON or JSON Lines file; - is stdin"
     )
 
-    conv = commands.add_parser(
+    conv = _subparser(
+        commands,
         "convert",
         help="convert documents from one format to another",
         description="Convert each INPUT from one format to another, keeping its shape.",
+        epilog=_CONVERT_EXAMPLES + EXIT_CODES,
     )
     _format_choice(conv, "--from", "-f", dest="source", help_="the format of the input")
     _format_choice(conv, "--to", "-t", dest="target", help_="the format to write")
@@ -161,7 +229,10 @@ def _parser() -> argparse.ArgumentParser:
         "inputs", nargs="*", metavar="INPUT", help="JSON or JSON Lines files; - or none is stdin"
     )
     conv.add_argument(
-        "-o", "--output", metavar="OUTPUT", help="a file, or a directory for several inputs"
+        "-o",
+        "--output",
+        metavar="OUTPUT",
+        help="a file (- is stdout), or a directory for several inputs (made if missing)",
     )
     conv.add_argument("--strict", action="store_true", help="validate the input strictly")
     conv.add_argument(
@@ -194,7 +265,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     conv.add_argument("--report", metavar="FILE", help="write the report as JSON to FILE")
     conv.add_argument(
-        "--indent", type=int, metavar="N", help="indent JSON output by N spaces (not JSON Lines)"
+        "--indent",
+        type=_indent,
+        metavar="N",
+        help="indent JSON output by N spaces (not JSON Lines)",
     )
     conv.add_argument(
         "--jsonl", action="store_true", help="read every input as JSON Lines (implied by .jsonl)"
@@ -205,7 +279,13 @@ def _parser() -> argparse.ArgumentParser:
         help="JSON Lines: collect failing records here, with their problems, and go on",
     )
 
-    commands.add_parser("formats", help="list the formats and the conversions")
+    _subparser(
+        commands,
+        "formats",
+        help="list the formats and the conversions",
+        description="List every format refundmap reads and writes, what it is, and the"
+        " formats it converts to.",
+    )
     return parser
 
 
@@ -218,7 +298,7 @@ def _open(name: str) -> IO[bytes]:
     try:
         return Path(name).open("rb")
     except (FileNotFoundError, IsADirectoryError) as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+        raise CommandError(f"{name}: cannot read: {exc.strerror}") from None
     except OSError as exc:
         raise FileIOError(name, "read", exc) from None
 
@@ -300,6 +380,13 @@ def _plural(count: int, word: str) -> str:
 
 def _run_validate(args: argparse.Namespace) -> int:
     """Validate every input, printing each document's results as it is read (flat memory)."""
+    if args.old_output is not None:
+        print(
+            "refundmap: --format is now --output-format (in refundmap, a format is a"
+            " vendor format); the old spelling still works",
+            file=sys.stderr,
+        )
+        args.output = args.old_output
     write = _print_json if args.output == "json" else _print_text
     documents = invalid = warnings = 0
     for outcome in _validate_all(args):
@@ -346,13 +433,13 @@ class _Converter:
         except OSError as exc:
             folder = Path(destination).parent
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
-                raise UsageError(
+                raise CommandError(
                     f"{destination}: cannot write: its folder {folder} does not let refundmap"
                     f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
                     " the output and renames it, so that a failed run leaves the old file as it"
                     " was. Write to a writable folder, or to stdout (no -o) and redirect"
                 ) from None
-            raise UsageError(f"{destination}: cannot write: {exc.strerror}") from None
+            raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
         self._files.append((str(destination), self._stack.enter_context(atomic)))
         return _Named(str(destination), atomic.stream)
 
@@ -408,7 +495,7 @@ class _Converter:
             try:
                 result = self._convert(text)
             except ValueError as exc:  # a run the arguments cannot serve (a missing id)
-                raise UsageError(f"{_where(name, line)}: {exc}") from None
+                raise CommandError(f"{_where(name, line)}: {exc}") from None
             except (ValidationError, MappingError) as exc:
                 if jsonl and self.rejects is not None:
                     self._reject(name, line, text, exc)
@@ -446,9 +533,11 @@ class _Converter:
         if len(inputs) > 1 or Path(target).is_dir():
             folder = Path(target)
             if not folder.is_dir():
-                raise UsageError(f"{target}: -o must be a directory when there are several inputs")
+                raise CommandError(
+                    f"{target}: -o must be a directory when there are several inputs"
+                )
             if "-" in inputs:
-                raise UsageError("stdin cannot be named in a directory of outputs")
+                raise CommandError("stdin cannot be named in a directory of outputs")
             return [self._file(folder / Path(name).name) for name in inputs]
         return [self._file(target)]
 
@@ -484,33 +573,33 @@ def _directory(files: Sequence[str]) -> Directory | None:
     try:
         return Directory.from_files(*files)
     except OSError as exc:
-        raise UsageError(f"{exc.filename}: cannot read: {exc.strerror}") from None
+        raise CommandError(f"{exc.filename}: cannot read: {exc.strerror}") from None
     except ValidationError as exc:
         where = f"{exc.source}: " if exc.source else ""
         lines = [f"{where}{problem.path}: {problem.message}" for problem in exc.problems]
-        raise UsageError("--refs: not a directory of references", *lines) from None
+        raise CommandError("--refs: not a directory of references", *lines) from None
 
 
 def _run_convert(args: argparse.Namespace) -> int:
     if not supported(args.source, args.target):
         pairs = ", ".join(f"{a} -> {b}" for a, b in sorted(PAIRS))
-        raise UsageError(
+        raise CommandError(
             f"cannot convert {args.source} to {args.target}; the conversions are {pairs},"
             " and each format to itself"
         )
     if args.target == "railz-v2-push" and not args.connection_uuid and args.source != args.target:
-        raise UsageError("railz-v2-push bodies need the Railz connection: give --connection-uuid")
+        raise CommandError("railz-v2-push bodies need the Railz connection: give --connection-uuid")
     if (
         args.target == "railz-push"
         and args.source != args.target
         and not (args.business_name and args.service_name)
     ):
-        raise UsageError("railz-push bodies need --business-name and --service-name")
+        raise CommandError("railz-push bodies need --business-name and --service-name")
     try:
         # One time for the whole run, so that every record says the same.
         args.synced_at = conversion_time(args.synced_at)
     except ValueError as exc:
-        raise UsageError(f"--synced-at: {exc}") from None
+        raise CommandError(f"--synced-at: {exc}") from None
     directory = _directory(args.refs)
     inputs = args.inputs or ["-"]
     with ExitStack() as stack:
@@ -577,7 +666,7 @@ def _main(args: argparse.Namespace) -> int:
         else:
             status = _run_formats()
         _STDOUT.flush()  # a full device says so here, not at exit
-    except UsageError as exc:
+    except CommandError as exc:
         _say_error(*exc.lines)
         return EXIT_USAGE
     except FileIOError as exc:

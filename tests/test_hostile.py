@@ -252,7 +252,7 @@ def test_validating_json_lines_streams_in_flat_memory(tmp_path, output):
     small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
     _stream(small, 1_000)
     _stream(large, 10_000)
-    command = ("validate", "--as", "railz", "--format", output, "SOURCE")
+    command = ("validate", "--as", "railz", "--output-format", output, "SOURCE")
     small_peak = _peak_rss_kib(small, tmp_path / "unused", *command)
     large_peak = _peak_rss_kib(large, tmp_path / "unused", *command)
     assert large_peak < small_peak + 5_000, (small_peak, large_peak)
