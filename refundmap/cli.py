@@ -422,10 +422,10 @@ class _Converter:
         self._stack = stack
         self._files: list[tuple[str, jsonio.AtomicFile]] = []
         if args.report:
-            self.report = self._file(args.report)
+            self.report = _STDOUT if args.report == "-" else self._file(args.report)
             self.report.write("[")
         if args.rejects:
-            self.rejects = self._file(args.rejects)
+            self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
 
     def _file(self, destination: str | Path) -> _Named:
         try:
@@ -525,21 +525,9 @@ class _Converter:
         }
         self.rejects.write(json.dumps(row, ensure_ascii=False) + "\n")
 
-    def outputs(self, inputs: Sequence[str]) -> list[_Named]:
-        """Return where each input's output goes: stdout, a file, or a file in a folder."""
-        target = self.args.output
-        if target is None:
-            return [_STDOUT] * len(inputs)
-        if len(inputs) > 1 or Path(target).is_dir():
-            folder = Path(target)
-            if not folder.is_dir():
-                raise CommandError(
-                    f"{target}: -o must be a directory when there are several inputs"
-                )
-            if "-" in inputs:
-                raise CommandError("stdin cannot be named in a directory of outputs")
-            return [self._file(folder / Path(name).name) for name in inputs]
-        return [self._file(target)]
+    def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
+        """Open where each input's output goes (None: stdout)."""
+        return [_STDOUT if where is None else self._file(where) for where in destinations]
 
     def summary(self) -> str:
         counts = self.counts
@@ -564,6 +552,80 @@ class _Converter:
                 f" into the other vendor's id space; {fix}"
             )
         return summary
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two names are one file: the same inode, or the same path once links are read."""
+    try:
+        return Path(a).samefile(b)
+    except OSError:  # one does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path | None]:
+    """Decide where each input's output goes (None: stdout), before anything is read.
+
+    Refuses (a usage error) an output that is one of the inputs, two outputs
+    that are one file (an input listed twice, two inputs of the same name into
+    one directory, a report that is the output), and ``-`` twice. Makes the
+    directory ``-o`` names when there are several inputs or it ends with ``/``.
+    """
+    target = args.output
+    destinations: list[Path | None]
+    if target is None or target == "-":
+        destinations = [None] * len(inputs)
+    else:
+        folder = Path(target)
+        many = len(inputs) > 1 or target.endswith(("/", os.sep)) or folder.is_dir()
+        if not many:
+            destinations = [folder]
+        else:
+            if folder.exists() and not folder.is_dir():
+                raise CommandError(
+                    f"{target}: not a directory; -o names a directory when there are several inputs"
+                )
+            if "-" in inputs:
+                raise CommandError("stdin cannot be named in a directory of outputs")
+            destinations = [folder / Path(name).name for name in inputs]
+    named: list[tuple[str, str | Path]] = [
+        (f"the output of {name}", where)
+        for name, where in zip(inputs, destinations, strict=True)
+        if where is not None
+    ]
+    named += [
+        (option, value)
+        for option, value in (("--report", args.report), ("--rejects", args.rejects))
+        if value and value != "-"
+    ]
+    stdout = [
+        what
+        for what, value in (
+            ("the output", target in (None, "-")),
+            ("--report", args.report == "-"),
+            ("--rejects", args.rejects == "-"),
+        )
+        if value
+    ]
+    if len(stdout) > 1:
+        raise CommandError(f"{' and '.join(stdout)} cannot both go to stdout; name a file")
+    for what, where in named:
+        for name in inputs:
+            if name != "-" and _same_file(name, where):
+                raise CommandError(
+                    f"{where}: {what} would overwrite the input {name}; name another file"
+                )
+    for index, (what, where) in enumerate(named):
+        for other, elsewhere in named[:index]:
+            if _same_file(where, elsewhere):
+                raise CommandError(
+                    f"{where}: {other} and {what} would be the same file; name another"
+                )
+    if target not in (None, "-") and (len(inputs) > 1 or target.endswith(("/", os.sep))):
+        try:
+            Path(target).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"{target}: cannot make the directory: {exc.strerror}") from None
+    return destinations
 
 
 def _directory(files: Sequence[str]) -> Directory | None:
@@ -600,11 +662,12 @@ def _run_convert(args: argparse.Namespace) -> int:
         args.synced_at = conversion_time(args.synced_at)
     except ValueError as exc:
         raise CommandError(f"--synced-at: {exc}") from None
-    directory = _directory(args.refs)
     inputs = args.inputs or ["-"]
+    destinations = _plan_outputs(args, inputs)
+    directory = _directory(args.refs)
     with ExitStack() as stack:
         run = _Converter(args, stack, directory)
-        outputs = run.outputs(inputs)
+        outputs = run.outputs(destinations)
         for name, out in zip(inputs, outputs, strict=True):
             if not run.run(name, out):
                 print(run.summary(), file=sys.stderr)

@@ -15,6 +15,7 @@ import math
 import os
 import pathlib
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -361,21 +362,48 @@ def dumps(value: Any, indent: int | None = None) -> str:
 _TEMP_NAME_ROOM = 200
 
 
+def _umask() -> int:
+    """Return the process's umask (reading it means setting it: set it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class AtomicFile:
     """A text file written beside its destination and put in place only on commit.
 
     Until :meth:`commit`, the destination keeps whatever it held; :meth:`discard`
     (or leaving the ``with`` block without committing) removes the partial file.
+
+    The destination's nature is respected: a symbolic link is written through
+    (its target is replaced, the link kept); a file that exists keeps its mode,
+    a new one gets the mode the umask gives (as ``open`` would); a destination
+    that is not a regular file (a FIFO, a terminal, ``/dev/stdout``) is written
+    to directly, never renamed over, and so cannot be rolled back.
     """
 
     def __init__(self, destination: str | os.PathLike[str]) -> None:
         self.destination = pathlib.Path(destination)
+        try:
+            found = self.destination.stat()  # through symbolic links
+        except FileNotFoundError:
+            found = None
+        self.streaming = found is not None and not stat.S_ISREG(found.st_mode)
+        if self.streaming:
+            self._temp = None
+            self.stream = self.destination.open("w", encoding="utf-8", newline="\n")
+            return
+        # A link is written through: the temporary file goes beside its target.
+        self.destination = pathlib.Path(os.path.realpath(self.destination))
         # The temporary name adds 15 bytes: a long name (up to the 255 a file
         # system allows) is cut, on a character boundary, to fit.
         short = os.fsencode(self.destination.name)[:_TEMP_NAME_ROOM]
         stem = short.decode("utf-8", errors="ignore")
         fd, name = tempfile.mkstemp(dir=self.destination.parent, prefix=f".{stem}.", suffix=".part")
         self._temp = pathlib.Path(name)
+        # mkstemp makes 0600: give the file the mode it had, or the one the umask gives.
+        mode = stat.S_IMODE(found.st_mode) if found is not None else 0o666 & ~_umask()
+        os.fchmod(fd, mode)
         self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def close(self) -> None:
@@ -387,24 +415,30 @@ class AtomicFile:
         """
         if not self.stream.closed:
             self.stream.flush()
-            os.fsync(self.stream.fileno())
+            if self._temp is not None:
+                os.fsync(self.stream.fileno())
             self.stream.close()
 
     def commit(self) -> None:
         """Put the written file in place of the destination (closing it first)."""
         self.close()
-        self._temp.replace(self.destination)
+        if self._temp is not None:
+            self._temp.replace(self.destination)
 
     def discard(self) -> None:
         """Remove the partial file; the destination is left as it was."""
         with contextlib.suppress(OSError):  # unwritable data is being thrown away anyway
             self.stream.close()
-        with contextlib.suppress(FileNotFoundError):
-            self._temp.unlink()
+        if self._temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._temp.unlink()
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._temp.exists():
+        if self._temp is None:
+            with contextlib.suppress(OSError):
+                self.stream.close()
+        elif self._temp.exists():
             self.discard()

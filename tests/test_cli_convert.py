@@ -75,13 +75,14 @@ def test_several_inputs_go_to_a_directory(cli, tmp_path, fixtures):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seed-refund.json", "xero-list.json"]
 
 
-def test_several_inputs_need_a_directory(cli, tmp_path, fixtures):
+def test_an_input_listed_twice_into_a_directory_is_refused(cli, tmp_path, fixtures):
     path = str(fixtures / "railz/seed-refund.json")
     status, _, err = cli(
-        "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path / "x.json"), path, path
+        "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path / "x"), path, path
     )
     assert status == 2
-    assert "-o must be a directory" in err
+    assert "would be the same file" in err
+    assert not (tmp_path / "x").exists()  # refused before anything was made
 
 
 def test_failure_leaves_the_existing_output_as_it_was(cli, tmp_path, fixtures):
