@@ -15,8 +15,10 @@ import argparse
 import errno
 import json
 import os
+import re
 import signal
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -27,8 +29,8 @@ from typing import IO, Any
 import attrs
 
 from refundmap import jsonio
-from refundmap.conversion import Conversion, conversion_time, convert, supported
-from refundmap.formats import FORMATS, get_format
+from refundmap.conversion import Conversion, conversion_time, convert, convert_each, supported
+from refundmap.formats import FORMATS, Format, get_format
 from refundmap.mapping import PAIRS
 from refundmap.references import Directory
 from refundmap.report import (
@@ -48,6 +50,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_REJECTED = 3
 EXIT_IO = 74  # sysexits.h EX_IOERR
 
 
@@ -124,6 +127,16 @@ def _format_choice(parser: argparse.ArgumentParser, *flags: str, dest: str, help
         metavar="FORMAT",
         help=f"{help_}: {', '.join(FORMATS)} (any case)",
     )
+
+
+def _kinds(text: str) -> list[str]:
+    kinds = [kind.strip() for kind in text.split(",") if kind.strip()]
+    unknown = [kind for kind in kinds if kind not in set(Kind)]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"unknown kind {', '.join(unknown) or text!r}; the kinds are {', '.join(Kind)}"
+        )
+    return kinds
 
 
 def _indent(text: str) -> int:
@@ -263,7 +276,31 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse a record whose reference ids cannot all be translated",
     )
-    conv.add_argument("--report", metavar="FILE", help="write the report as JSON to FILE")
+    conv.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the report to FILE (- is stdout): JSON, or text for .txt and .log",
+    )
+    conv.add_argument(
+        "--report-format",
+        choices=("json", "text"),
+        help="the report's format, whatever FILE's extension",
+    )
+    conv.add_argument(
+        "--report-kinds",
+        type=_kinds,
+        metavar="KINDS",
+        help="only these kinds in the report, comma-separated: " + ",".join(Kind),
+    )
+    conv.add_argument(
+        "-q", "--quiet", action="store_true", help="print no warning, only errors and the summary"
+    )
+    conv.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress line on stderr (default: when stderr is a terminal)",
+    )
     conv.add_argument(
         "--indent",
         type=_indent,
@@ -271,12 +308,15 @@ def _parser() -> argparse.ArgumentParser:
         help="indent JSON output by N spaces (not JSON Lines)",
     )
     conv.add_argument(
-        "--jsonl", action="store_true", help="read every input as JSON Lines (implied by .jsonl)"
+        "--jsonl",
+        action="store_true",
+        help="read every input as JSON Lines (implied by .jsonl and .ndjson; needed on stdin)",
     )
     conv.add_argument(
         "--rejects",
         metavar="FILE",
-        help="JSON Lines: collect failing records here, with their problems, and go on",
+        help="write records that fail here (JSON Lines, with their problems) and convert the"
+        " others; exit status 3 when any was rejected",
     )
 
     _subparser(
@@ -315,7 +355,8 @@ _STDOUT = _Named("stdout", None)
 
 
 def _is_jsonl(name: str, *, forced: bool) -> bool:
-    return forced or name.endswith(".jsonl")
+    """Whether ``name`` is JSON Lines: ``--jsonl``, or ``.jsonl`` / ``.ndjson`` in any case."""
+    return forced or name.lower().endswith((".jsonl", ".ndjson"))
 
 
 def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
@@ -407,8 +448,92 @@ def _run_validate(args: argparse.Namespace) -> int:
 # -- convert ------------------------------------------------------------------------
 
 
+_GENERAL_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def _general(path: str) -> str:
+    """``$.data[3].lines[0].subTotal`` -> ``$.data[*].lines[*].subTotal``: one row a field."""
+    return _GENERAL_INDEX.sub("[*]", path)
+
+
+class _Report:
+    """The ``--report`` file: every entry as it comes, then the counts per kind and path.
+
+    JSON: ``{"entries": [...], "counts": [{"kind", "path", "count"}, ...]}``,
+    entries streamed. Text: one line an entry, then the counts, commonest first.
+    """
+
+    def __init__(self, out: _Named, *, text: bool, kinds: frozenset[str] | None) -> None:
+        self.out = out
+        self.text = text
+        self.kinds = kinds
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self._first = True
+        if not text:
+            out.write('{"entries": [')
+
+    def add(self, name: str, line: int | None, entry: Entry) -> None:
+        if self.kinds is not None and str(entry.kind) not in self.kinds:
+            return
+        self.counts[str(entry.kind), _general(entry.source_path)] += 1
+        if self.text:
+            target = f" -> {entry.target_path}" if entry.target_path else ""
+            where = _where(name, line)
+            text = f"{where}: {entry.kind}: {entry.source_path}{target}: {entry.message}"
+            self.out.write(printable(text) + "\n")
+        else:
+            row = {"file": name, "line": line, **entry.to_dict()}
+            self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(row))
+        self._first = False
+
+    def close(self) -> None:
+        rows = sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))
+        if self.text:
+            self.out.write("\ncounts (kind, path, entries):\n")
+            for (kind, path), count in rows:
+                self.out.write(printable(f"{count:>9}  {kind:<12} {path}") + "\n")
+            return
+        counts = [{"kind": kind, "path": path, "count": count} for (kind, path), count in rows]
+        self.out.write(("\n" if not self._first else "") + '], "counts": [')
+        self.out.write(",".join("\n  " + json.dumps(row) for row in counts))
+        self.out.write("\n]}\n" if counts else "]}\n")
+
+
+class _Progress:
+    """A status line on stderr for long runs: records done, rate, time spent."""
+
+    def __init__(self, *, shown: bool, at_once: bool = False) -> None:
+        self.shown = shown
+        self.start = time.monotonic()
+        # Nothing for runs of under a second, unless asked for (--progress).
+        self._next = self.start + (0.0 if at_once else 1.0)
+        self._drawn = False
+        self.records = 0
+
+    def add(self, records: int) -> None:
+        self.records += records
+        if self.shown and (now := time.monotonic()) >= self._next:
+            self._next = now + 0.5
+            spent = now - self.start
+            rate = self.records / spent if spent else 0.0
+            minutes, seconds = divmod(int(spent), 60)
+            line = (
+                f"refundmap: {self.records:,} record{'' if self.records == 1 else 's'},"
+                f" {rate:,.0f}/s, {minutes}:{seconds:02d}"
+            )
+            sys.stderr.write("\r" + line + "\x1b[K")
+            sys.stderr.flush()
+            self._drawn = True
+
+    def done(self) -> None:
+        if self._drawn:  # clear the line, for the summary
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._drawn = False
+
+
 class _Converter:
-    """One ``refundmap convert`` run: its options, counts, report and rejects."""
+    """One ``refundmap convert`` run: its options, counts, report, rejects and progress."""
 
     def __init__(
         self, args: argparse.Namespace, stack: ExitStack, directory: Directory | None
@@ -416,16 +541,18 @@ class _Converter:
         self.args = args
         self.directory = directory
         self.counts: Counter[str] = Counter()
-        self.report: _Named | None = None
+        self.report: _Report | None = None
         self.rejects: _Named | None = None
-        self._first_entry = True
         self._stack = stack
         self._files: list[tuple[str, jsonio.AtomicFile]] = []
         if args.report:
-            self.report = _STDOUT if args.report == "-" else self._file(args.report)
-            self.report.write("[")
+            out = _STDOUT if args.report == "-" else self._file(args.report)
+            kinds = frozenset(args.report_kinds) if args.report_kinds else None
+            self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
         if args.rejects:
             self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
+        shown = args.progress if args.progress is not None else sys.stderr.isatty()
+        self.progress = _Progress(shown=shown, at_once=bool(args.progress))
 
     def _file(self, destination: str | Path) -> _Named:
         try:
@@ -445,8 +572,9 @@ class _Converter:
 
     def commit(self) -> None:
         """Put every file in place, or none: each is written to the disk before any is renamed."""
+        self.progress.done()
         if self.report is not None:
-            self.report.write("\n]\n" if not self._first_entry else "]\n")
+            self.report.close()
         for name, atomic in self._files:
             try:
                 atomic.close()
@@ -458,51 +586,67 @@ class _Converter:
             except OSError as exc:
                 raise FileIOError(name, "write", exc) from None
 
-    def _convert(self, text: bytes) -> Conversion:
-        return convert(
-            text,
-            self.args.source,
-            self.args.target,
-            strict=self.args.strict,
-            lossless=self.args.lossless,
-            synced_at=self.args.synced_at,
-            connection_uuid=self.args.connection_uuid,
-            business_name=self.args.business_name,
-            service_name=self.args.service_name,
-            directory=self.directory,
-            require_refs=self.args.require_refs,
-        )
+    @property
+    def _options(self) -> dict[str, Any]:
+        args = self.args
+        return {
+            "strict": args.strict,
+            "lossless": args.lossless,
+            "synced_at": args.synced_at,
+            "connection_uuid": args.connection_uuid,
+            "business_name": args.business_name,
+            "service_name": args.service_name,
+            "directory": self.directory,
+            "require_refs": args.require_refs,
+        }
 
-    def _record(self, name: str, line: int | None, result: Conversion) -> None:
+    def _convert(self, document: Any) -> Conversion:
+        return convert(document, self.args.source, self.args.target, **self._options)
+
+    def _record(
+        self, name: str, line: int | None, result: Conversion, report: Sequence[Entry]
+    ) -> None:
         self.counts["records"] += result.records
         self.counts["untranslated"] += result.untranslated
-        for entry in result.report:
+        self.progress.add(result.records)
+        quiet = self.args.quiet
+        for entry in report:
             self.counts[str(entry.kind)] += 1
             if self.report is not None:
-                row = {"file": name, "line": line, **entry.to_dict()}
-                self.report.write(("\n" if self._first_entry else ",\n") + json.dumps(row))
-                self._first_entry = False
+                self.report.add(name, line, entry)
+            if entry.kind is Kind.WARNING and not quiet:
+                self.progress.done()
+                text = f"{_where(name, line)}: {entry.source_path}: warning: {entry.message}"
+                print(printable(text), file=sys.stderr)
 
     def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        self.progress.done()
         for problem in exc.problems:
             line_text = f"{_where(name, line)}: {problem.path}: {problem.message}"
             print(printable(line_text), file=sys.stderr)
 
     def run(self, name: str, out: _Named) -> bool:
-        """Convert one input to ``out``; return whether it all converted."""
+        """Convert one input to ``out``; return whether it all converted (or was rejected)."""
         jsonl = _is_jsonl(name, forced=self.args.jsonl)
         for line, text in _documents(name, jsonl=jsonl):
             try:
                 result = self._convert(text)
-            except ValueError as exc:  # a run the arguments cannot serve (a missing id)
+            except UsageError as exc:  # a run the arguments cannot serve (a missing id)
                 raise CommandError(f"{_where(name, line)}: {exc}") from None
             except (ValidationError, MappingError) as exc:
-                if jsonl and self.rejects is not None:
-                    self._reject(name, line, text, exc)
+                if self.rejects is None:
+                    self._problems(name, line, exc)
+                    return False
+                if jsonl:
+                    self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), exc)
                     continue
-                self._problems(name, line, exc)
-                return False
-            self._record(name, line, result)
+                found = self._convert_good(name, text, exc)
+                if found is None:
+                    continue  # the whole document was rejected
+                result, report = found
+            else:
+                report = list(result.report)
+            self._record(name, line, result, report)
             if not jsonl:
                 out.write(result.to_json(indent=self.args.indent) + "\n")
             elif type(result.output) is list and not text.lstrip().startswith(b"["):
@@ -513,17 +657,58 @@ class _Converter:
                 out.write(result.to_json() + "\n")
         return True
 
-    def _reject(self, name: str, line: int | None, text: bytes, exc: RefundmapError) -> None:
+    def _convert_good(
+        self, name: str, text: bytes, failure: RefundmapError
+    ) -> tuple[Conversion, list[Entry]] | None:
+        """Convert the records of a JSON document that convert; reject the others.
+
+        Returns the conversion of the good records, its report's source paths the
+        document's; None when the whole document is rejected (not JSON, a broken
+        envelope, no record at all).
+        """
+        try:
+            raw = jsonio.loads(text)
+        except ValidationError as exc:
+            self._reject(name, None, "$", text.decode("utf-8", "replace"), exc)
+            return None
+        results = list(convert_each(raw, self.args.source, self.args.target, **self._options))
+        bad = {result.path: result for result in results if not result.ok}
+        if not bad:  # each record converts alone, yet not together: keep the first failure
+            self._reject(name, None, "$", raw, failure)
+            return None
+        remainder, remap = _without(raw, set(bad), get_format(self.args.source))
+        try:
+            result = self._convert(remainder)
+        except (ValidationError, MappingError) as exc:
+            self._reject(name, None, "$", raw, exc)
+            return None
+        for path, rejected in bad.items():
+            assert rejected.error is not None  # noqa: S101 - a bad result has its error
+            self._reject(name, None, path, _at(raw, path), rejected.error)
+        report = [
+            Entry(e.kind, remap(e.source_path), e.target_path, e.message) for e in result.report
+        ]
+        return result, report
+
+    def _reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
         assert self.rejects is not None  # noqa: S101 - only called with --rejects
         self.counts["rejected"] += 1
         row = {
             "file": name,
             "line": line,
+            "path": path,
             "error": "validation" if isinstance(exc, ValidationError) else "mapping",
             "problems": [problem.to_dict() for problem in exc.problems],
-            "input": text.decode("utf-8", errors="replace").rstrip("\r\n"),
+            "input": value,
         }
-        self.rejects.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.rejects.write(jsonio.dumps(row) + "\n")
+        if not self.args.quiet:
+            self.progress.done()
+            for problem in exc.problems:
+                text = f"{_where(name, line)}: {problem.path}: rejected: {problem.message}"
+                print(printable(text), file=sys.stderr)
 
     def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
         """Open where each input's output goes (None: stdout)."""
@@ -628,6 +813,56 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
     return destinations
 
 
+def _report_is_text(args: argparse.Namespace) -> bool:
+    """Whether the report is text: ``--report-format``, else by the file's extension."""
+    if args.report_format is not None:
+        return bool(args.report_format == "text")
+    return Path(args.report).suffix.lower() in (".txt", ".text", ".log")
+
+
+def _at(raw: Any, path: str) -> Any:
+    """Return the value at a record's path (``$[1].data[3]``) in decoded ``raw``."""
+    value = raw
+    for key, index in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]", path):
+        value = value[key] if key else value[int(index)]
+    return value
+
+
+def _without(raw: Any, bad: set[str], fmt: Format) -> tuple[Any, Callable[[str], str]]:
+    """Return ``raw`` without the records at ``bad`` paths, and a map of its paths to raw's."""
+    renamed: dict[str, str] = {}
+
+    def page(item: Any, new: str, old: str) -> Any:
+        shape = fmt.shape_of(item) if type(item) is dict else None
+        key = fmt.naming(shape.records) if shape is not None and shape.records else ""
+        if shape is None or not shape.many or type(item.get(key)) is not list:
+            return item
+        kept = [(j, r) for j, r in enumerate(item[key]) if f"{old}.{key}[{j}]" not in bad]
+        for position, (j, _) in enumerate(kept):
+            renamed[f"{new}.{key}[{position}]"] = f"{old}.{key}[{j}]"
+        return {**item, key: [record for _, record in kept]}
+
+    if type(raw) is list:
+        remainder: Any = []
+        for i, item in enumerate(raw):
+            if f"$[{i}]" in bad:
+                continue
+            new = f"$[{len(remainder)}]"
+            renamed[new] = f"$[{i}]"
+            remainder.append(page(item, new, f"$[{i}]"))
+    else:
+        remainder = page(raw, "$", "$")
+    prefixes = sorted(renamed, key=len, reverse=True)
+
+    def remap(path: str) -> str:
+        for prefix in prefixes:
+            if path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", ".", "["):
+                return renamed[prefix] + path[len(prefix) :]
+        return path
+
+    return remainder, remap
+
+
 def _directory(files: Sequence[str]) -> Directory | None:
     """Read the ``--refs`` files, before any input, or say what is wrong with them."""
     if not files:
@@ -670,11 +905,12 @@ def _run_convert(args: argparse.Namespace) -> int:
         outputs = run.outputs(destinations)
         for name, out in zip(inputs, outputs, strict=True):
             if not run.run(name, out):
+                run.progress.done()
                 print(run.summary(), file=sys.stderr)
                 return EXIT_INVALID
         run.commit()
     print(run.summary(), file=sys.stderr)
-    return EXIT_OK
+    return EXIT_REJECTED if run.counts["rejected"] else EXIT_OK
 
 
 def _run_formats() -> int:

@@ -81,6 +81,20 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _decode_error(exc: json.JSONDecodeError) -> str:
+    """Say what is wrong with text that is not JSON, and where."""
+    if not exc.doc.strip():
+        return "the document is empty"
+    where = f"line {exc.lineno} column {exc.colno}"
+    reason = exc.msg.removesuffix(" at")  # the stdlib ends some messages so
+    if reason == "Extra data":
+        reason = (
+            "Extra data: a second JSON value after the first (JSON Lines? read each line"
+            " as a document: --jsonl, or a .jsonl or .ndjson file name)"
+        )
+    return f"invalid JSON at {where}: {reason}"
+
+
 def loads(text: str | bytes | bytearray) -> Any:
     """Parse JSON text exactly.
 
@@ -131,9 +145,7 @@ def loads(text: str | bytes | bytearray) -> Any:
             object_pairs_hook=pairs,
         )
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        reason = exc.msg.removesuffix(" at")  # the stdlib ends some messages so
-        raise ValidationError([Problem("$", f"invalid JSON at {where}: {reason}")]) from None
+        raise ValidationError([Problem("$", _decode_error(exc))]) from None
     except ValueError as exc:
         raise ValidationError([Problem("$", f"invalid JSON: {exc}")]) from None
     except InvalidOperation:  # a number whose exponent Decimal cannot hold at all

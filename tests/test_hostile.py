@@ -74,7 +74,7 @@ HOSTILE: dict[str, tuple[bytes, str, str]] = {
         "lone UTF-16 surrogate",
     ),
     "control character": (with_description('"a\x01b"').encode(), "$", "Invalid control character"),
-    "empty file": (b"", "$", "Expecting value"),
+    "empty file": (b"", "$", "the document is empty"),
     "truncated JSON": (TEXT[: len(TEXT) // 2].encode(), "$", "invalid JSON"),
     "top-level string": (b'"refund"', "$", "expected a JSON object or array"),
     "top-level number": (b"12.5", "$", "expected a JSON object or array"),
@@ -202,7 +202,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     source = tmp_path / "in.jsonl"
     _stream(source, 20_000)
     result = subprocess.run(  # noqa: S602 - the shell makes the pipe under test
-        f"{sys.executable} -m refundmap convert -f railz -t rutter {source} | head -1",
+        f"{sys.executable} -m refundmap convert -q -f railz -t rutter {source} | head -1",
         shell=True,
         capture_output=True,
         text=True,

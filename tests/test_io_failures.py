@@ -55,7 +55,7 @@ def left(folder: Path) -> list[str]:
 
 def test_an_output_too_large_fails_with_74_and_leaves_the_old_file(big, tmp_path):
     (tmp_path / "out.jsonl").write_text("old")
-    done = run("convert", "-f", "railz", "-t", "rutter", big.name, "-o", "out.jsonl",
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", big.name, "-o", "out.jsonl",
                cwd=tmp_path, limit=True)  # fmt: skip
     assert done.returncode == 74
     assert done.stderr == "refundmap: out.jsonl: cannot write: File too large\n"
@@ -82,7 +82,7 @@ def test_a_report_too_large_fails_and_replaces_no_output(big, tmp_path):
 def test_rejects_too_large_fail_the_run(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(('{"id": 1, "note": "' + "x" * 2000 + '"}\n') * 100)
-    done = run("convert", "-f", "railz", "-t", "rutter", "bad.jsonl", "-o", "/dev/null",
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", "bad.jsonl", "-o", "/dev/null",
                "--rejects", "rejects.jsonl", cwd=tmp_path, limit=True)  # fmt: skip
     assert done.returncode == 74
     assert done.stderr == "refundmap: rejects.jsonl: cannot write: File too large\n"
