@@ -13,6 +13,9 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.report`: report entries and errors.
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from refundmap.conversion import Conversion, RecordResult, convert, convert_each
 from refundmap.formats import FORMATS, Format
 from refundmap.references import Directory, Lookup, Reference, RefKind
@@ -28,7 +31,13 @@ from refundmap.report import (
 )
 from refundmap.validation import validate
 
+try:
+    __version__ = _version("refundmap")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
+
 __all__ = [
+    "__version__",
     "FORMATS",
     "Conversion",
     "Directory",
