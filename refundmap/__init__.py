@@ -37,7 +37,6 @@ except PackageNotFoundError:  # run from a source tree that was never installed
     __version__ = "0+unknown"
 
 __all__ = [
-    "__version__",
     "FORMATS",
     "Conversion",
     "Directory",
@@ -54,6 +53,7 @@ __all__ = [
     "RefundmapError",
     "UsageError",
     "ValidationError",
+    "__version__",
     "convert",
     "convert_each",
     "validate",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
@@ -26,7 +26,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from refundmap.dates import Day, format_date, parse_date, parse_day
+from refundmap.dates import Day, Moment, format_date, parse_date, parse_day
 from refundmap.jsonio import MAX_EXPONENT, check_numbers
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
@@ -85,6 +85,7 @@ _WORDS: dict[Any, str] = {
     int: "an integer",
     bool: "true or false",
     date: "an ISO 8601 date or timestamp",
+    Moment: "an ISO 8601 date or timestamp",
 }
 
 
@@ -175,6 +176,7 @@ class Codec:
         conv.register_structure_hook(Decimal, structure_amount)
         conv.register_structure_hook(int, lambda value, _: parse_integer(value, strict=strict))
         conv.register_structure_hook(date, lambda value, _: parse_date(value))
+        conv.register_structure_hook_func(lambda t: t == Moment, lambda value, _: parse_date(value))
         conv.register_structure_hook(Day, lambda value, _: parse_day(value))
         conv.register_structure_hook(DecimalString, structure_decimal_string)
         conv.register_structure_hook_func(lambda t: t == JSONObject, structure_object)
@@ -184,6 +186,8 @@ class Codec:
         conv.register_structure_hook_factory(attrs.has, self._class_hook)
 
         conv.register_unstructure_hook(date, format_date)
+        conv.register_unstructure_hook(datetime, format_date)
+        conv.register_unstructure_hook_func(lambda t: t == Moment, format_date)
         # Opaque JSON (platform_data) is JSON-ready already; walking it would only
         # cost time, and recursion at depth.
         conv.register_unstructure_hook_func(lambda t: t == JSONObject, lambda value: value)
@@ -428,7 +432,7 @@ def _structure_optional_str(value: Any, _: Any) -> str | None:
 
 def _is_optional(type_: Any) -> bool:
     args = get_args(type_)
-    return len(args) == 2 and type(None) in args  # X | None
+    return len(args) >= 2 and type(None) in args  # X | None, X | Y | None
 
 
 def _is_literal(type_: Any) -> bool:

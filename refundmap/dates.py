@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any, NewType
+from typing import Any, NewType, TypeAlias
 
 from dateutil.parser import isoparse
 
@@ -22,6 +22,7 @@ __all__ = [
     "DateError",
     "DateValue",
     "Day",
+    "Moment",
     "Timestamp",
     "format_date",
     "parse_date",
@@ -32,6 +33,12 @@ __all__ = [
 DateValue = date | datetime
 #: A calendar date only, no time (Railz's push bodies: ``format: date``).
 Day = NewType("Day", date)
+
+#: What a field that takes a calendar date or a timestamp holds: a
+#: :class:`datetime.datetime` (a :class:`Timestamp`, keeping its fraction) for a
+#: timestamp, a :class:`datetime.date` for a bare date. Check which with
+#: ``isinstance(value, datetime)``.
+Moment: TypeAlias = datetime | date
 
 _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The form vendors send nearly always: the standard library parses it 80 times

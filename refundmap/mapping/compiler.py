@@ -25,7 +25,7 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from refundmap.codec import without_none
-from refundmap.dates import Day, format_date
+from refundmap.dates import Day, Moment, format_date
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import (
     APPLY,
@@ -466,7 +466,7 @@ class _Compiler:
             # An object copied whole (pagination) is still a source model: as data first.
             code("if v is not None and type(v) is not dict: v = _source_data(v)")
             code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
-        elif base is date or base is Day:
+        elif base is date or base is Day or base == Moment:
             code("if v is not None and type(v) is not str: v = format_date(v)")
         elif base is DecimalString:
             code("if v is not None and type(v) is not str: v = format_amount(v)")

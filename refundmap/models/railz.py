@@ -8,13 +8,12 @@ model table (version 1) and the OpenAPI document (version 2).
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
 import attrs
 
-from refundmap.dates import Day
+from refundmap.dates import Day, Moment
 from refundmap.models._base import JSONObject
 
 __all__ = [
@@ -114,7 +113,7 @@ class Refund:
     id: str
     customer_ref: Ref | None = None
     account_ref: Ref | None = None
-    date: dt.date
+    date: Moment
     currency_ref: CurrencyRef | None = None
     currency_rate: Decimal | None = None
     lines: list[RefundLine] | None = None
@@ -130,7 +129,7 @@ class Refund:
     memo: str | None = None
     shipping_address: Address | None = None
     # The data model table misspells it sourceModifiedData.
-    source_modified_date: dt.date | None = attrs.field(
+    source_modified_date: Moment | None = attrs.field(
         default=None, metadata={"aliases": ("sourceModifiedData",)}
     )
 
@@ -156,10 +155,10 @@ class Meta:
     report_id: list[str] | None = None
     service_name: str
     business_name: str | None = None
-    created_at: dt.date | None = None
-    updated_at: dt.date | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    created_at: Moment | None = None
+    updated_at: Moment | None = None
+    start_date: Moment | None = None
+    end_date: Moment | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -221,8 +220,8 @@ class RefundV2:
     tax_amount: Decimal | None = None
     total_amount: Decimal
     memo: str | None = None
-    source_modified_date: dt.date | None = None
-    posted_date: dt.date
+    source_modified_date: Moment | None = None
+    posted_date: Moment
     currency: str | None = None
     lines: list[RefundLineV2] | None = None
     pass_through: JSONObject | None = None
@@ -240,10 +239,10 @@ class MetaV2:
     business_name: str | None = None
     service_name: str
     report_id: list[str] | None = None
-    created_at: dt.date | None = None
-    updated_at: dt.date | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    created_at: Moment | None = None
+    updated_at: Moment | None = None
+    start_date: Moment | None = None
+    end_date: Moment | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -7,12 +7,12 @@ default may be left out.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal, NewType
 
 import attrs
 
+from refundmap.dates import Moment
 from refundmap.models._base import JSONObject
 
 __all__ = [
@@ -88,7 +88,7 @@ class CustomerRefund:
     customer_id: str | None
     department_id: str | None
     tax_rate_id: str | None
-    transaction_date: date | None
+    transaction_date: Moment | None
     total_amount: Decimal
     # Versions 2023-03-14 and 2024-04-30 only, hence optional.
     currency_code: str | None = None
@@ -97,9 +97,9 @@ class CustomerRefund:
     document_number: str | None
     tax_amount: Decimal | None
     line_items: list[LineItem]
-    created_at: date | None
-    updated_at: date | None
-    last_synced_at: date
+    created_at: Moment | None
+    updated_at: Moment | None
+    last_synced_at: Moment
     platform_url: str | None
     # Only with ``expand=platform_data``.
     platform_data: JSONObject | None = None
@@ -185,7 +185,7 @@ class CreateRefund:
     customer_id: str | None = None
     department_id: str | None = None
     tax_rate_id: str | None = None
-    transaction_date: date | None = None
+    transaction_date: Moment | None = None
     document_number: str | None = None
     currency_code: str | None = None
     currency_rate: DecimalString | None = None
