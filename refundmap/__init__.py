@@ -2,7 +2,10 @@
 
 The public API is re-exported here; the modules behind it are:
 
-- :mod:`refundmap.models`: attrs classes of each vendor's schemas;
+- :mod:`refundmap.models`: attrs classes of each vendor's schemas (the public
+  home of the models: ``refundmap.models.rutter.CustomerRefund``,
+  ``refundmap.models.railz.Refund``, ...);
+- :mod:`refundmap.document`: :func:`load` and :func:`dump` of typed models;
 - :mod:`refundmap.codec`: cattrs converters, vendor keys, value rules;
 - :mod:`refundmap.jsonio`: exact JSON reading and writing;
 - :mod:`refundmap.money` and :mod:`refundmap.dates`: the value rules;
@@ -17,7 +20,9 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from refundmap.conversion import Conversion, RecordResult, convert, convert_each
-from refundmap.formats import FORMATS, Format
+from refundmap.document import dump, load
+from refundmap.formats import FORMATS, Format, FormatName
+from refundmap.jsonio import JSONValue
 from refundmap.references import Directory, Lookup, Reference, RefKind
 from refundmap.report import (
     Entry,
@@ -42,6 +47,8 @@ __all__ = [
     "Directory",
     "Entry",
     "Format",
+    "FormatName",
+    "JSONValue",
     "Kind",
     "Lookup",
     "MappingError",
@@ -56,5 +63,7 @@ __all__ = [
     "__version__",
     "convert",
     "convert_each",
+    "dump",
+    "load",
     "validate",
 ]

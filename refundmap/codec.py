@@ -185,13 +185,15 @@ class Codec:
         conv.register_structure_hook_factory(_is_list, self._list_hook)
         conv.register_structure_hook_factory(attrs.has, self._class_hook)
 
-        conv.register_unstructure_hook(date, format_date)
-        conv.register_unstructure_hook(datetime, format_date)
-        conv.register_unstructure_hook_func(lambda t: t == Moment, format_date)
+        # Lenient: a model built in code may hold the wrong type (a string where a
+        # date belongs); it is written as it is, for validation to name its path.
+        conv.register_unstructure_hook(date, _date_text)
+        conv.register_unstructure_hook(datetime, _date_text)
+        conv.register_unstructure_hook_func(lambda t: t == Moment, _date_text)
         # Opaque JSON (platform_data) is JSON-ready already; walking it would only
         # cost time, and recursion at depth.
         conv.register_unstructure_hook_func(lambda t: t == JSONObject, lambda value: value)
-        conv.register_unstructure_hook(DecimalString, format_amount)
+        conv.register_unstructure_hook(DecimalString, _amount_text)
         conv.register_unstructure_hook_factory(attrs.has, self._class_unstructure_hook)
 
     def _optional_hook(self, type_: Any) -> Callable[[Any, Any], Any]:
@@ -342,7 +344,7 @@ class Codec:
             del value[alias]
         return value
 
-    def _class_unstructure_hook(self, cls: type) -> Callable[[Any], dict[str, Any]]:
+    def _class_unstructure_hook(self, cls: type) -> Callable[[Any], Any]:
         # Written here rather than by cattrs.gen, whose generated function puts
         # omittable fields after the others; the vendor's key order is kept.
         plan = [
@@ -355,7 +357,9 @@ class Codec:
             for f in attrs.fields(attrs.resolve_types(cls))
         ]
 
-        def unstructure_class(instance: Any) -> dict[str, Any]:
+        def unstructure_class(instance: Any) -> Any:
+            if type(instance) is not cls:
+                return instance  # not the model: as it is, for validation to name
             out: dict[str, Any] = {}
             for name, key, optional, hook in plan:
                 value = getattr(instance, name)
@@ -443,6 +447,14 @@ def _is_literal(type_: Any) -> bool:
 def _is_list(type_: Any) -> bool:
     origin: Any = get_origin(type_)
     return origin is list
+
+
+def _date_text(value: Any) -> Any:
+    return format_date(value) if isinstance(value, date) else value
+
+
+def _amount_text(value: Any) -> Any:
+    return format_amount(value) if isinstance(value, Decimal) else value
 
 
 def without_none(type_: Any) -> Any:

@@ -11,7 +11,8 @@ import attrs
 
 from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
-from refundmap.formats import Format, get_format
+from refundmap.formats import Format, FormatName, get_format
+from refundmap.jsonio import JSONValue
 from refundmap.mapping import PAIRS, Run
 from refundmap.money import EXACT
 from refundmap.references import Lookup
@@ -50,14 +51,34 @@ class Conversion:
             vendor's id space untranslated (each is a ``warning`` entry).
     """
 
-    output: Any
+    output: JSONValue
     report: tuple[Entry, ...]
     records: int = 0
     untranslated: int = 0
+    #: The format of ``output``.
+    target: FormatName | None = None
 
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
         return jsonio.dumps(self.output, indent=indent)
+
+    def bodies(self) -> list[str]:
+        """Return the JSON text of each record (or request body) of ``output``, in order.
+
+        Ready to send one a request: ``httpx.post(url, content=body)``. A list
+        response gives its records, an array its elements, one record itself.
+        """
+        output = self.output
+        if type(output) is list:
+            return [jsonio.dumps(item) for item in output]
+        if type(output) is dict and self.target is not None:
+            fmt = get_format(self.target)
+            shape = fmt.shape_of(output)
+            if shape.many and shape.records is not None:
+                records = output.get(fmt.naming(shape.records))
+                if type(records) is list:
+                    return [jsonio.dumps(record) for record in records]
+        return [jsonio.dumps(output)]
 
 
 def supported(source: str, target: str) -> bool:
@@ -125,8 +146,8 @@ def _check_push_connection(business_name: str | None, service_name: str | None) 
 
 def convert(  # noqa: PLR0913 - the documented keywords
     document: Any,
-    source: str | Format,
-    target: str | Format,
+    source: FormatName | Format,
+    target: FormatName | Format,
     *,
     strict: bool = False,
     lossless: bool = False,
@@ -282,7 +303,13 @@ def _convert(
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
-    return Conversion(output, (*loaded.report, *run.report), records, run.untranslated)
+    return Conversion(
+        output,
+        (*loaded.report, *run.report),
+        records,
+        run.untranslated,
+        target.name,  # type: ignore[arg-type]
+    )
 
 
 @attrs.frozen
@@ -302,7 +329,7 @@ class RecordResult:
 
     index: int
     path: str
-    output: Any
+    output: JSONValue
     report: tuple[Entry, ...]
     error: RefundmapError | None = None
 
@@ -311,11 +338,21 @@ class RecordResult:
         """Whether the record converted."""
         return self.error is None
 
+    def to_json(self, indent: int | None = None) -> str:
+        """Return ``output`` as JSON text, ready to send: ``httpx.post(url, content=...)``.
+
+        Raises:
+            ValueError: the record failed (``error`` says why); there is no output.
+        """
+        if self.error is not None:
+            raise ValueError(f"record {self.index} ({self.path}) did not convert: {self.error}")
+        return jsonio.dumps(self.output, indent=indent)
+
 
 def convert_each(  # noqa: PLR0913 - the documented keywords
     document: Any,
-    source: str | Format,
-    target: str | Format,
+    source: FormatName | Format,
+    target: FormatName | Format,
     *,
     strict: bool = False,
     lossless: bool = False,

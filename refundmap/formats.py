@@ -13,7 +13,7 @@ from refundmap.codec import camel, snake
 from refundmap.models import railz, rutter
 from refundmap.report import ParameterTypeError, Path, UsageError
 
-__all__ = ["FORMATS", "Format", "Shape", "get_format"]
+__all__ = ["FORMATS", "Format", "FormatName", "Shape", "format_of", "get_format"]
 
 
 @attrs.frozen
@@ -144,6 +144,9 @@ RAILZ_PUSH = Format(
     },
 )
 
+#: The name of a format, for type checkers: a typo is an error before it runs.
+FormatName = Literal["rutter", "rutter-create", "railz", "railz-v2", "railz-v2-push", "railz-push"]
+
 #: Every format by name, in the order ``refundmap formats`` lists them.
 FORMATS: dict[str, Format] = {
     f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2, RAILZ_V2_PUSH, RAILZ_PUSH)
@@ -171,3 +174,20 @@ def get_format(name: str | Format, parameter: str = "format") -> Format:
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     known = ", ".join(FORMATS)
     raise UsageError.of(parameter, f"unknown format {name!r}{hint}; the formats are {known}")
+
+
+def format_of(model: object) -> Format:
+    """Return the format whose record, envelope or body ``model`` is (an attrs instance).
+
+    Raises:
+        ParameterTypeError: for anything that is not a document model of a format.
+    """
+    cls = type(model)
+    for fmt in FORMATS.values():
+        if cls is fmt.record or any(cls is shape.model for shape in fmt.envelopes):
+            return fmt
+    raise ParameterTypeError.of(
+        "model",
+        f"not a refundmap document model: {cls.__name__} (a record, envelope or body of a"
+        " format, such as refundmap.models.rutter.CustomerRefund)",
+    )

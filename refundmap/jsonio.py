@@ -20,12 +20,18 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring
-from typing import Any, Self
+from typing import Any, Self, TypeAlias
 
 from refundmap.money import format_amount
 from refundmap.report import Path, Problem, ValidationError, describe, format_path
 
-__all__ = ["AtomicFile", "dumps", "loads", "locate", "normalize"]
+__all__ = ["AtomicFile", "JSONValue", "dumps", "loads", "locate", "normalize"]
+
+#: A JSON value as refundmap reads and writes it: numbers as ``Decimal`` (or
+#: ``int``), objects as ``dict``, arrays as ``list``.
+JSONValue: TypeAlias = (
+    dict[str, "JSONValue"] | list["JSONValue"] | str | Decimal | int | bool | None
+)
 
 _BOM = "\ufeff"
 #: Numbers whose exponent is beyond this are refused where no typed field bounds

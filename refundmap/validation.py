@@ -12,7 +12,7 @@ import attrs
 
 from refundmap import jsonio
 from refundmap.codec import Codec
-from refundmap.formats import FORMATS, Format, Shape, get_format
+from refundmap.formats import FORMATS, Format, FormatName, Shape, format_of, get_format
 from refundmap.money import EXACT
 from refundmap.report import (
     Entry,
@@ -24,7 +24,7 @@ from refundmap.report import (
     format_path,
 )
 
-__all__ = ["Loaded", "Part", "codec_for", "decode", "load", "validate"]
+__all__ = ["Loaded", "Part", "codec_for", "decode", "load", "model_data", "validate"]
 
 
 @cache
@@ -62,7 +62,30 @@ def decode(document: Any) -> Any:
     """
     if isinstance(document, str | bytes | bytearray):
         return jsonio.loads(document)
+    if attrs.has(type(document)) or (
+        type(document) is list and document and all(attrs.has(type(d)) for d in document)
+    ):
+        return model_data(document)
     return jsonio.normalize(document)
+
+
+def model_data(model: Any) -> Any:
+    """Return a document model (or a list of them) as the vendor's JSON data, unchecked.
+
+    A value of the wrong type (a string where an amount belongs) is kept as it
+    is, for validation to name with its path.
+
+    Raises:
+        ParameterTypeError: for an object that is not a document model.
+        ValidationError: for a model whose parts are not models where models belong.
+    """
+    if type(model) is list:
+        return [model_data(item) for item in model]
+    fmt = format_of(model)
+    try:
+        return codec_for(fmt, strict=False).unstructure(model)
+    except (AttributeError, TypeError) as exc:  # a dict or a str where a model belongs
+        raise ValidationError([Problem("$", f"cannot be written as {fmt.name}: {exc}")]) from None
 
 
 @cache
@@ -274,7 +297,12 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
     return Loaded(fmt, tuple(parts), is_array, tuple(warnings), tuple(unknown_paths))
 
 
-def validate(document: Any, format: str | Format, *, strict: bool = False) -> tuple[Entry, ...]:  # noqa: A002 - the documented keyword
+def validate(
+    document: Any,
+    format: FormatName | Format,  # noqa: A002 - the documented keyword
+    *,
+    strict: bool = False,
+) -> tuple[Entry, ...]:
     """Validate ``document`` as a document of ``format``.
 
     Args:
