@@ -34,6 +34,7 @@ from refundmap.report import (
     UsageError,
     ValidationError,
 )
+from refundmap.schema import json_schema
 from refundmap.validation import validate
 
 try:
@@ -64,6 +65,7 @@ __all__ = [
     "convert",
     "convert_each",
     "dump",
+    "json_schema",
     "load",
     "validate",
 ]

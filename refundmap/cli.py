@@ -43,6 +43,7 @@ from refundmap.report import (
     ValidationError,
     printable,
 )
+from refundmap.schema import json_schema
 from refundmap.validation import validate
 
 __all__ = ["main"]
@@ -319,6 +320,18 @@ def _parser() -> argparse.ArgumentParser:
         " others; exit status 3 when any was rejected",
     )
 
+    schema = _subparser(
+        commands,
+        "schema",
+        help="print the JSON Schema of a format",
+        description="Print the JSON Schema (2020-12) of FORMAT's documents, generated from"
+        " refundmap's models: what validate accepts, as far as JSON Schema can say it.",
+        epilog="examples:\n  refundmap schema railz > railz.schema.json\n"
+        "  refundmap schema rutter --strict --indent 2\n",
+    )
+    schema.add_argument("format", type=_format_name, metavar="FORMAT", help=", ".join(FORMATS))
+    schema.add_argument("--strict", action="store_true", help="the schema of --strict validation")
+    schema.add_argument("--indent", type=_indent, default=2, metavar="N", help="default: 2")
     _subparser(
         commands,
         "formats",
@@ -962,6 +975,10 @@ def _main(args: argparse.Namespace) -> int:
             status = _run_validate(args)
         elif args.command == "convert":
             status = _run_convert(args)
+        elif args.command == "schema":
+            text = json.dumps(json_schema(args.format, strict=args.strict), indent=args.indent)
+            _STDOUT.write(text + "\n")
+            status = EXIT_OK
         else:
             status = _run_formats()
         _STDOUT.flush()  # a full device says so here, not at exit
