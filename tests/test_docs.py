@@ -1,0 +1,36 @@
+"""Docstrings on everything public, and the API reference page pdoc builds from them."""
+
+import inspect
+
+import pytest
+
+import refundmap
+
+PUBLIC = [getattr(refundmap, name) for name in refundmap.__all__ if name != "__version__"]
+
+
+@pytest.mark.parametrize("obj", PUBLIC, ids=lambda o: getattr(o, "__name__", repr(o)))
+def test_every_public_name_and_its_public_methods_have_a_docstring(obj):
+    if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+        return  # aliases (FormatName, JSONValue) and the FORMATS table are documented where made
+    assert inspect.getdoc(obj), obj
+    if inspect.isclass(obj):
+        for name, member in vars(obj).items():
+            if name.startswith("_") or not (
+                inspect.isfunction(member) or isinstance(member, property | classmethod)
+            ):
+                continue
+            assert inspect.getdoc(member), f"{obj.__name__}.{name}"
+
+
+#: The modules of the API reference (README, "API reference").
+REFERENCE = ("refundmap", "refundmap.models.rutter", "refundmap.models.railz", "refundmap.dates")
+
+
+def test_the_api_reference_builds(tmp_path):
+    pdoc = pytest.importorskip("pdoc")
+    pdoc.pdoc(*REFERENCE, output_directory=tmp_path)
+    index = (tmp_path / "refundmap.html").read_text()
+    for name in ("convert_each", "load", "dump", "json_schema", "RecordResult", "Directory"):
+        assert f'id="{name}"' in index, name
+    assert (tmp_path / "refundmap" / "models" / "rutter.html").exists()
