@@ -429,3 +429,278 @@ def floor_railz_to_rutter(data: bytes) -> str:
             "connection": {"platform": page["meta"]["serviceName"].upper()},
         }
     )
+
+
+# -- msgspec ------------------------------------------------------------------------------
+#
+# What a speed-minded engineer would write: msgspec Structs with the vendors' keys
+# (rename), JSON numbers decoded straight into Decimal (exactly: msgspec reads the
+# number's text), string ids, required and nullable fields, dates checked with
+# fromisoformat (msgspec cannot decode a union of date and datetime), and the totals
+# checks in __post_init__. What it does not check, where refundmap does: a key given
+# twice (msgspec keeps the last), unknown keys (ignored, not reported), the 10^15
+# and 20-place bounds (msgspec.Meta bounds do not apply to Decimal), numeric strings
+# (refused), and Railz ids sent as integers (refused, not read with a warning).
+
+import msgspec  # noqa: E402 - the peer's own import, in its own section
+
+MsMoney = Decimal  # msgspec.Meta bounds do not apply to Decimal
+
+
+def _moment(text: str) -> None:
+    """Check a date or a timestamp (msgspec cannot decode a union of the two)."""
+    if len(text) == 10:
+        dt.date.fromisoformat(text)
+    else:
+        dt.datetime.fromisoformat(text)
+
+
+_ENCODER = msgspec.json.Encoder(decimal_format="number")
+
+
+class MsRutterItem(msgspec.Struct, frozen=True):
+    id: str | None
+    quantity: MsMoney | None
+    unit_amount: MsMoney | None
+
+
+class MsRutterLine(msgspec.Struct, frozen=True):
+    account_id: str | None
+    class_id: str | None
+    tax_rate_id: str | None
+    total_amount: MsMoney
+    description: str | None
+    item: MsRutterItem | None
+
+    def __post_init__(self) -> None:
+        item = self.item
+        if item and item.quantity is not None and item.unit_amount is not None:
+            _ = abs(self.total_amount - item.quantity * item.unit_amount) > _HALF_CENT
+
+
+class MsRutterRefund(msgspec.Struct, frozen=True):
+    id: str
+    platform_id: str
+    account_id: str
+    class_id: str | None
+    customer_id: str | None
+    department_id: str | None
+    tax_rate_id: str | None
+    transaction_date: str | None  # a date or a timestamp: checked in __post_init__
+    total_amount: MsMoney
+    discount_amount: MsMoney | None
+    document_number: str | None
+    tax_amount: MsMoney | None
+    line_items: list[MsRutterLine]
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    last_synced_at: dt.datetime
+    platform_url: str | None
+    currency_code: str | None = None
+    currency_rate: MsMoney | None = None
+    platform_data: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.transaction_date is not None:
+            _moment(self.transaction_date)
+        lines = sum((line.total_amount for line in self.line_items), Decimal(0))
+        expected = lines - (self.discount_amount or 0) + (self.tax_amount or 0)
+        _ = abs(self.total_amount - expected) > _HALF_CENT
+
+
+class MsConnection(msgspec.Struct, frozen=True):
+    platform: str
+    id: str | None = None
+    org_id: str | None = msgspec.field(default=None, name="orgId")
+
+
+class MsRutterList(msgspec.Struct, frozen=True):
+    customer_refunds: list[MsRutterRefund]
+    next_cursor: str | None
+    connection: MsConnection
+
+
+class MsRef(msgspec.Struct, frozen=True, omit_defaults=True):
+    id: str
+    name: str | None = None
+
+
+class MsTaxRateRef(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
+    id: str
+    name: str | None = None
+    effective_tax_rate: MsMoney | None = None
+
+
+class MsRailzLine(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
+    id: str | None = None
+    description: str | None = None
+    unit_amount: MsMoney | None = None
+    quantity: int | None = None
+    discount_amount: MsMoney | None = None
+    sub_total: MsMoney | None = None
+    tax_amount: MsMoney | None = None
+    total_amount: MsMoney | None = None
+    account_ref: MsRef | None = None
+    tax_rate_ref: MsTaxRateRef | None = None
+    inventory_ref: MsRef | None = None
+    tracking_category_ref: MsRef | None = None
+
+    def __post_init__(self) -> None:
+        if (
+            self.quantity is not None
+            and self.unit_amount is not None
+            and self.sub_total is not None
+        ):
+            gross = self.quantity * self.unit_amount - (self.discount_amount or 0)
+            _ = abs(self.sub_total - gross) > _HALF_CENT
+        if self.sub_total is not None and self.total_amount is not None:
+            _ = abs(self.total_amount - self.sub_total - (self.tax_amount or 0)) > _HALF_CENT
+
+
+class MsRailzRefund(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
+    id: str
+    date: str  # a date or a timestamp: checked in __post_init__
+    total_amount: MsMoney
+    customer_ref: MsRef | None = None
+    account_ref: MsRef | None = None
+    currency_ref: MsRef | None = None
+    currency_rate: MsMoney | None = None
+    lines: list[MsRailzLine] | None = None
+    sub_total: MsMoney | None = None
+    tax_amount: MsMoney | None = None
+    total_discount: MsMoney | None = None
+    memo: str | None = None
+    source_modified_date: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        _moment(self.date)
+        if self.sub_total is not None:
+            _ = abs(self.total_amount - self.sub_total - (self.tax_amount or 0)) > _HALF_CENT
+
+
+class MsPagination(msgspec.Struct, frozen=True):
+    offset: int
+    limit: int
+    count: int
+
+
+class MsMeta(msgspec.Struct, frozen=True, rename="camel"):
+    service_name: str
+
+
+class MsRailzList(msgspec.Struct, frozen=True):
+    pagination: MsPagination
+    count: int
+    meta: MsMeta
+    data: list[MsRailzRefund]
+
+
+_RUTTER_LIST = msgspec.json.Decoder(MsRutterList)
+_RAILZ_LIST = msgspec.json.Decoder(MsRailzList)
+
+
+def _ms_ref(value: str | None) -> MsRef | None:
+    return None if value is None else MsRef(id=value)
+
+
+def msgspec_rutter_to_railz(data: bytes) -> str:
+    """Validate a Rutter list with msgspec, map it, and write a Railz list."""
+    page = _RUTTER_LIST.decode(data)
+    refunds = []
+    for r in page.customer_refunds:
+        lines = [
+            MsRailzLine(
+                description=line.description,
+                total_amount=line.total_amount,
+                account_ref=_ms_ref(line.account_id),
+                tax_rate_ref=None
+                if line.tax_rate_id is None
+                else MsTaxRateRef(id=line.tax_rate_id),
+                tracking_category_ref=_ms_ref(line.class_id),
+                inventory_ref=_ms_ref(line.item.id) if line.item else None,
+                quantity=int(line.item.quantity)
+                if line.item and line.item.quantity is not None
+                else None,
+                unit_amount=line.item.unit_amount if line.item else None,
+            )
+            for line in r.line_items
+        ]
+        refunds.append(
+            MsRailzRefund(
+                id=r.platform_id,
+                account_ref=MsRef(id=r.account_id),
+                customer_ref=_ms_ref(r.customer_id),
+                date=r.transaction_date or "",
+                currency_ref=_ms_ref(r.currency_code),
+                currency_rate=r.currency_rate,
+                lines=lines,
+                sub_total=None if r.tax_amount is None else r.total_amount - r.tax_amount,
+                tax_amount=r.tax_amount,
+                total_discount=r.discount_amount,
+                total_amount=r.total_amount,
+                memo=r.document_number,
+                source_modified_date=r.updated_at,
+            )
+        )
+    count = len(refunds)
+    out = MsRailzList(
+        pagination=MsPagination(offset=0, limit=count, count=count),
+        count=count,
+        meta=MsMeta(service_name=page.connection.platform.lower()),
+        data=refunds,
+    )
+    return _ENCODER.encode(out).decode()
+
+
+def msgspec_railz_to_rutter(data: bytes) -> str:
+    """Validate a Railz list with msgspec, map it, and write a Rutter list."""
+    page = _RAILZ_LIST.decode(data)
+    now = dt.datetime.now(dt.UTC)
+    refunds = []
+    for r in page.data:
+        lines = [
+            MsRutterLine(
+                account_id=line.account_ref.id if line.account_ref else None,
+                class_id=line.tracking_category_ref.id if line.tracking_category_ref else None,
+                tax_rate_id=line.tax_rate_ref.id if line.tax_rate_ref else None,
+                total_amount=line.total_amount
+                if line.total_amount is not None
+                else (line.sub_total or Decimal(0)) + (line.tax_amount or 0),
+                description=line.description,
+                item=MsRutterItem(
+                    id=line.inventory_ref.id if line.inventory_ref else None,
+                    quantity=None if line.quantity is None else Decimal(line.quantity),
+                    unit_amount=line.unit_amount,
+                ),
+            )
+            for line in r.lines or []
+        ]
+        refunds.append(
+            MsRutterRefund(
+                id=str(uuid.uuid5(NS, r.id)),
+                platform_id=r.id,
+                account_id=r.account_ref.id if r.account_ref else "",
+                class_id=None,
+                customer_id=r.customer_ref.id if r.customer_ref else None,
+                department_id=None,
+                tax_rate_id=None,
+                transaction_date=r.date,
+                total_amount=r.total_amount,
+                currency_code=r.currency_ref.id if r.currency_ref else None,
+                currency_rate=r.currency_rate,
+                discount_amount=r.total_discount,
+                document_number=r.memo,
+                tax_amount=r.tax_amount,
+                line_items=lines,
+                created_at=None,
+                updated_at=r.source_modified_date,
+                last_synced_at=now,
+                platform_url=None,
+            )
+        )
+    out = MsRutterList(
+        customer_refunds=refunds,
+        next_cursor=None,
+        connection=MsConnection(platform=page.meta.service_name.upper()),
+    )
+    return _ENCODER.encode(out).decode()

@@ -6,9 +6,10 @@
 
 For each direction it times the full pipeline from JSON bytes to JSON text for
 refundmap (``convert(...).to_json()``), the same validation and mapping with
-pydantic v2, and a hand-written mapping with no validation (the floor),
+pydantic v2, the same with msgspec Structs (what msgspec does not check is listed
+in ``peers.py``), and a hand-written mapping with no validation (the floor),
 interleaved round by round, and prints microseconds per record (the median of
-the rounds) and the ratios refundmap/pydantic and refundmap/floor.
+the rounds) and the ratios of refundmap to each.
 
 It then times the same conversions translating every reference id through a
 directory read from the company's Rutter reference lists, against the same
@@ -53,6 +54,7 @@ DIRECTIONS: dict[str, tuple[Callable[[int], object], dict[str, Pipeline]]] = {
         {
             "refundmap": _refundmap("rutter", "railz"),
             "pydantic": peers.pydantic_rutter_to_railz,
+            "msgspec": peers.msgspec_rutter_to_railz,
             "floor": peers.floor_rutter_to_railz,
         },
     ),
@@ -61,6 +63,7 @@ DIRECTIONS: dict[str, tuple[Callable[[int], object], dict[str, Pipeline]]] = {
         {
             "refundmap": _refundmap("railz", "rutter"),
             "pydantic": peers.pydantic_railz_to_rutter,
+            "msgspec": peers.msgspec_railz_to_rutter,
             "floor": peers.floor_railz_to_rutter,
         },
     ),
@@ -85,16 +88,17 @@ def _interleaved(
 def throughput(records: int, rounds: int) -> list[str]:
     """Return the table rows of microseconds per record and ratios, one a direction."""
     rows = [
-        "| direction | refundmap µs/record | pydantic µs/record | floor µs/record"
-        " | refundmap/pydantic | refundmap/floor |",
-        "|---|---|---|---|---|---|",
+        "| direction | refundmap µs/record | pydantic µs/record | msgspec µs/record"
+        " | floor µs/record | refundmap/pydantic | refundmap/msgspec | refundmap/floor |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for direction, (make, pipelines) in DIRECTIONS.items():
         median = _interleaved(pipelines, generate.dumps(make(records)), records, rounds)
+        ours = median["refundmap"]
         rows.append(
-            f"| {direction} | {median['refundmap']:.1f} | {median['pydantic']:.1f}"
-            f" | {median['floor']:.1f} | {median['refundmap'] / median['pydantic']:.2f}"
-            f" | {median['refundmap'] / median['floor']:.2f} |"
+            f"| {direction} | {ours:.1f} | {median['pydantic']:.1f} | {median['msgspec']:.1f}"
+            f" | {median['floor']:.1f} | {ours / median['pydantic']:.2f}"
+            f" | {ours / median['msgspec']:.2f} | {ours / median['floor']:.2f} |"
         )
     return rows
 
