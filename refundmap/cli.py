@@ -19,8 +19,9 @@ import re
 import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from importlib.metadata import version
 from pathlib import Path
@@ -140,6 +141,10 @@ def _kinds(text: str) -> list[str]:
     return kinds
 
 
+def _jobs(text: str) -> int:
+    return _indent(text)  # 0 or more: 0 is one a core
+
+
 def _indent(text: str) -> int:
     try:
         value = int(text)
@@ -169,7 +174,7 @@ _VALIDATE_EXAMPLES = """examples:
 _CONVERT_EXAMPLES = """examples:
   refundmap convert -f railz -t rutter refund.json -o refund.rutter.json
   refundmap convert -f rutter -t railz --refs refs/ page.json --report report.txt
-  refundmap convert -f railz -t rutter big.jsonl -o out.jsonl --rejects bad.jsonl
+  refundmap convert -f railz -t rutter big.jsonl -o out.jsonl --rejects bad.jsonl -j 0
   refundmap convert -f rutter -t railz-v2 a.json b.json -o converted/
 
 """
@@ -312,6 +317,15 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl",
         action="store_true",
         help="read every input as JSON Lines (implied by .jsonl and .ndjson; needed on stdin)",
+    )
+    conv.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="convert JSON Lines with N worker processes (0: one a core); the output is"
+        " the same as with one",
     )
     conv.add_argument(
         "--rejects",
@@ -545,6 +559,62 @@ class _Progress:
             self._drawn = False
 
 
+#: One JSON Lines record converted: its line, its text, the result or why not, the
+#: lines to write, and (from a worker, when no entry is printed or reported) the
+#: count of the report's entries by kind instead of the entries.
+_LineOutcome = tuple[
+    int | None, bytes, "Conversion | RefundmapError", list[str], "dict[str, int] | None"
+]
+#: JSON Lines records a worker converts at a time.
+_CHUNK = 256
+#: What a worker converts with, set once by :func:`_init_worker`.
+_WORKER: tuple[str, str, dict[str, Any], bool] | None = None
+
+
+def _convert_line(
+    source: str, target: str, options: dict[str, Any], text: bytes, *, entries: bool = True
+) -> tuple[Conversion | RefundmapError, list[str], dict[str, int] | None]:
+    """Convert one JSON Lines record; return the result (or the error) and the lines to write.
+
+    The same function in the command's process and in ``--jobs`` workers: the
+    output is the same, byte for byte.
+    """
+    try:
+        result = convert(text, source, target, **options)  # type: ignore[arg-type]
+    except RefundmapError as exc:
+        return exc, [], None
+    if type(result.output) is list and not text.lstrip().startswith(b"["):
+        # A list envelope written as create bodies: one line a record.
+        texts = [jsonio.dumps(body) for body in result.output]
+    else:
+        texts = [result.to_json()]
+    # The output is written already: what goes back from a worker is its text; the
+    # entries, only where they are printed or reported (pickling them costs).
+    if entries:
+        return attrs.evolve(result, output=None), texts, None
+    kinds = Counter(str(entry.kind) for entry in result.report)
+    return attrs.evolve(result, output=None, report=()), texts, dict(kinds)
+
+
+def _init_worker(source: str, target: str, options: dict[str, Any], entries: bool) -> None:  # noqa: FBT001 - initargs are positional
+    """Set a ``--jobs`` worker up: its conversion, and the signals left to the command."""
+    global _WORKER  # noqa: PLW0603 - one per worker process, set once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    _WORKER = (source, target, options, entries)
+
+
+def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
+    """Convert a chunk of JSON Lines records in a worker."""
+    assert _WORKER is not None  # noqa: S101 - set by the initializer
+    source, target, options, entries = _WORKER
+    return [
+        (line, text, *_convert_line(source, target, options, text, entries=entries))
+        for line, text in chunk
+    ]
+
+
 class _Converter:
     """One ``refundmap convert`` run: its options, counts, report, rejects and progress."""
 
@@ -564,6 +634,10 @@ class _Converter:
             self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
         if args.rejects:
             self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
+        self.jobs: int = args.jobs or os.cpu_count() or 1
+        #: Whether each report entry is needed here (printed or reported), or its count.
+        self._entries_needed = bool(args.report) or not args.quiet
+        self._pool: ProcessPoolExecutor | None = None
         shown = args.progress if args.progress is not None else sys.stderr.isatty()
         self.progress = _Progress(shown=shown, at_once=bool(args.progress))
 
@@ -638,10 +712,64 @@ class _Converter:
             line_text = f"{_where(name, line)}: {problem.path}: {problem.message}"
             print(printable(line_text), file=sys.stderr)
 
+    def _lines(self, name: str) -> Iterator[_LineOutcome]:
+        """Convert each JSON Lines record of ``name``, in order: here, or by ``--jobs`` workers.
+
+        Workers take chunks of lines; at most two chunks a worker are in flight, so
+        memory stays bounded whatever the file's size.
+        """
+        lines = _documents(name, jsonl=True)
+        source, target, options = self.args.source, self.args.target, self._options
+        if self.jobs == 1:
+            for line, text in lines:
+                yield (line, text, *_convert_line(source, target, options, text))
+            return
+        if self._pool is None:
+            self._pool = self._stack.enter_context(
+                ProcessPoolExecutor(
+                    self.jobs,
+                    initializer=_init_worker,
+                    initargs=(source, target, options, self._entries_needed),
+                )
+            )
+            self._stack.callback(self._pool.shutdown, wait=False, cancel_futures=True)
+        pending: deque[Future[list[_LineOutcome]]] = deque()
+        chunk: list[tuple[int | None, bytes]] = []
+        for item in lines:
+            chunk.append(item)
+            if len(chunk) == _CHUNK:
+                pending.append(self._pool.submit(_work, chunk))
+                chunk = []
+                if len(pending) >= 2 * self.jobs:
+                    yield from pending.popleft().result()
+        if chunk:
+            pending.append(self._pool.submit(_work, chunk))
+        while pending:
+            yield from pending.popleft().result()
+
+    def _run_lines(self, name: str, out: _Named) -> bool:
+        for line, text, outcome, texts, kinds in self._lines(name):
+            if isinstance(outcome, UsageError):  # a run the arguments cannot serve
+                raise CommandError(f"{_where(name, line)}: {outcome}")
+            if isinstance(outcome, RefundmapError):
+                if self.rejects is None:
+                    self._problems(name, line, outcome)
+                    return False
+                self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), outcome)
+                continue
+            self._record(name, line, outcome, list(outcome.report))
+            if kinds is not None:
+                self.counts.update(kinds)
+            for written in texts:
+                out.write(written + "\n")
+        return True
+
     def run(self, name: str, out: _Named) -> bool:
         """Convert one input to ``out``; return whether it all converted (or was rejected)."""
         jsonl = _is_jsonl(name, forced=self.args.jsonl)
-        for line, text in _documents(name, jsonl=jsonl):
+        if jsonl:
+            return self._run_lines(name, out)
+        for line, text in _documents(name, jsonl=False):
             try:
                 result = self._convert(text)
             except UsageError as exc:  # a run the arguments cannot serve (a missing id)
@@ -650,9 +778,6 @@ class _Converter:
                 if self.rejects is None:
                     self._problems(name, line, exc)
                     return False
-                if jsonl:
-                    self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), exc)
-                    continue
                 found = self._convert_good(name, text, exc)
                 if found is None:
                     continue  # the whole document was rejected
@@ -660,14 +785,7 @@ class _Converter:
             else:
                 report = list(result.report)
             self._record(name, line, result, report)
-            if not jsonl:
-                out.write(result.to_json(indent=self.args.indent) + "\n")
-            elif type(result.output) is list and not text.lstrip().startswith(b"["):
-                # A list envelope written as create bodies: one line a record.
-                for body in result.output:
-                    out.write(jsonio.dumps(body) + "\n")
-            else:
-                out.write(result.to_json() + "\n")
+            out.write(result.to_json(indent=self.args.indent) + "\n")
         return True
 
     def _convert_good(

@@ -1,0 +1,73 @@
+"""--jobs N: the same bytes as one process, whatever N (issue 14, part)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def lines(tmp_path, count=700, bad_every=0):
+    """A JSON Lines file of Railz refunds, more than two chunks' worth; some bad."""
+    page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+    records = []
+    for n in range(count):
+        record = dict(page["data"][n % len(page["data"])], id=str(n))
+        if bad_every and n % bad_every == bad_every - 1:
+            record = dict(record, totalAmount="lots") if n % 2 else dict(record, accountRef=None)
+        records.append(json.dumps(record))
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(records) + "\n")
+    return path
+
+
+def convert(tmp_path, jobs, *extra):
+    out = tmp_path / f"out-{jobs}"
+    out.mkdir(exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "refundmap", "convert", "-f", "railz", "-t", "rutter",
+         "--synced-at", "2024-06-30T12:00:00Z", "--jobs", str(jobs), str(tmp_path / "in.jsonl"),
+         "-o", str(out / "out.jsonl"), *[str(a).replace("OUT", str(out)) for a in extra]],
+        capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    files = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    return done.returncode, done.stderr, files
+
+
+@pytest.mark.parametrize("jobs", [2, 0])
+def test_outputs_reports_rejects_and_messages_are_those_of_one_process(tmp_path, jobs):
+    lines(tmp_path, bad_every=97)
+    extra = ("--report", "OUT/report.json", "--rejects", "OUT/rejects.jsonl")
+    one = convert(tmp_path, 1, *extra)
+    many = convert(tmp_path, jobs, *extra)
+    assert one[0] == many[0] == 3
+    assert one[2] == many[2]  # out.jsonl, report.json, rejects.jsonl: byte for byte
+    assert set(one[2]) == {"out.jsonl", "report.json", "rejects.jsonl"}
+    assert one[1] == many[1]  # every warning and rejection, in order, and the summary
+
+
+def test_quiet_runs_count_the_same(tmp_path):
+    lines(tmp_path)
+    one, many = convert(tmp_path, 1, "-q"), convert(tmp_path, 2, "-q")
+    assert one == many
+    assert one[0] == 0
+
+
+def test_a_failing_record_without_rejects_fails_the_run_as_one_process_does(tmp_path):
+    lines(tmp_path, bad_every=300)
+    one, many = convert(tmp_path, 1), convert(tmp_path, 2)
+    assert one[0] == many[0] == 1
+    assert one[1] == many[1]
+    assert one[2] == many[2] == {}  # nothing written
+
+
+def test_jobs_must_not_be_negative():
+    done = subprocess.run(
+        [sys.executable, "-m", "refundmap", "convert", "-f", "railz", "-t", "rutter", "-j", "-2"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "must be 0 or more" in done.stderr
