@@ -30,7 +30,14 @@ from typing import IO, Any
 import attrs
 
 from refundmap import jsonio
-from refundmap.conversion import Conversion, conversion_time, convert, convert_each, supported
+from refundmap.conversion import (
+    Conversion,
+    conversion_time,
+    convert,
+    convert_each,
+    records_key,
+    supported,
+)
 from refundmap.formats import FORMATS, Format, get_format
 from refundmap.mapping import PAIRS
 from refundmap.references import Directory
@@ -964,9 +971,8 @@ def _without(raw: Any, bad: set[str], fmt: Format) -> tuple[Any, Callable[[str],
     renamed: dict[str, str] = {}
 
     def page(item: Any, new: str, old: str) -> Any:
-        shape = fmt.shape_of(item) if type(item) is dict else None
-        key = fmt.naming(shape.records) if shape is not None and shape.records else ""
-        if shape is None or not shape.many or type(item.get(key)) is not list:
+        key = records_key(item, fmt)
+        if key is None:
             return item
         kept = [(j, r) for j, r in enumerate(item[key]) if f"{old}.{key}[{j}]" not in bad]
         for position, (j, _) in enumerate(kept):

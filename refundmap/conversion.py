@@ -33,6 +33,7 @@ __all__ = [
     "conversion_time",
     "convert",
     "convert_each",
+    "records_key",
     "split_records",
     "supported",
 ]
@@ -137,11 +138,7 @@ def _check_push_connection(business_name: str | None, service_name: str | None) 
             "a railz-push body needs the business it is for: give business_name and"
             " service_name (--business-name, --service-name)",
         )
-    if service_name not in ("xero", "quickbooks"):
-        raise UsageError.of(
-            "service_name",
-            f"railz-push takes service_name xero or quickbooks, not {service_name!r}",
-        )
+    # A service name given but not taken is refused by _Options.check, before reading.
 
 
 def convert(  # noqa: PLR0913 - the documented keywords
@@ -441,6 +438,15 @@ def _only_record(output: Any, target: Format) -> tuple[Any, str]:
     return output[key], f"$.{key}"
 
 
+def records_key(item: Any, fmt: Format) -> str | None:
+    """Return the key of ``item``'s list of records when it is a list page of ``fmt``."""
+    shape = fmt.shape_of(item) if type(item) is dict else None
+    if shape is None or not shape.many or shape.records is None:
+        return None
+    key = fmt.naming(shape.records)
+    return key if type(item.get(key)) is list else None
+
+
 def split_records(raw: Any, fmt: Format) -> Iterator[tuple[Any, str, str, str]]:
     """Yield each record of decoded ``raw`` as a one-record document of ``fmt``.
 
@@ -453,9 +459,8 @@ def split_records(raw: Any, fmt: Format) -> Iterator[tuple[Any, str, str, str]]:
         [(f"$[{i}]", item) for i, item in enumerate(raw)] if type(raw) is list else [("$", raw)]
     )
     for outer, item in elements:
-        shape = fmt.shape_of(item) if type(item) is dict else None
-        key = fmt.naming(shape.records) if shape is not None and shape.records else ""
-        if shape is None or not shape.many or type(item.get(key)) is not list:
+        key = records_key(item, fmt)
+        if key is None:
             yield item, "$", outer, outer
             continue
         for j, record in enumerate(item[key]):
