@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import argparse
 import errno
+import itertools
 import json
 import os
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +35,8 @@ import attrs
 from refundmap import jsonio
 from refundmap.conversion import (
     Conversion,
+    _convert,
+    _Options,
     conversion_time,
     convert,
     convert_each,
@@ -49,9 +54,11 @@ from refundmap.report import (
     RefundmapError,
     UsageError,
     ValidationError,
+    general_path,
     printable,
 )
 from refundmap.schema import json_schema
+from refundmap.stream import Chunk, Frame, Layout, convert_chunk, moved, read_spans, scan, shifted
 from refundmap.validation import validate
 
 __all__ = ["main"]
@@ -482,14 +489,6 @@ def _run_validate(args: argparse.Namespace) -> int:
 # -- convert ------------------------------------------------------------------------
 
 
-_GENERAL_INDEX = re.compile(r"\[[0-9]+\]")
-
-
-def _general(path: str) -> str:
-    """``$.data[3].lines[0].subTotal`` -> ``$.data[*].lines[*].subTotal``: one row a field."""
-    return _GENERAL_INDEX.sub("[*]", path)
-
-
 class _Report:
     """The ``--report`` file: every entry as it comes, then the counts per kind and path.
 
@@ -509,7 +508,7 @@ class _Report:
     def add(self, name: str, line: int | None, entry: Entry) -> None:
         if self.kinds is not None and str(entry.kind) not in self.kinds:
             return
-        self.counts[str(entry.kind), _general(entry.source_path)] += 1
+        self.counts[str(entry.kind), general_path(entry.source_path)] += 1
         if self.text:
             target = f" -> {entry.target_path}" if entry.target_path else ""
             where = _where(name, line)
@@ -612,6 +611,39 @@ def _init_worker(source: str, target: str, options: dict[str, Any], entries: boo
     _WORKER = (source, target, options, entries)
 
 
+#: A run of a JSON document's records for a worker: its frame, less the options
+#: the worker holds (head, tail, prefix, indent, level), and the records' texts.
+_ChunkTask = tuple[bytes, bytes, str, "int | None", int, list[bytes]]
+
+
+def _frame_options() -> tuple[_Options, dict[str, bool]]:
+    """Return a worker's conversion parameters and flags, checked once."""
+    global _WORKER_OPTIONS  # noqa: PLW0603 - one per worker process, made once
+    if _WORKER_OPTIONS is None:
+        assert _WORKER is not None  # noqa: S101 - set by the initializer
+        source, target, options, _ = _WORKER
+        flags = {key: options[key] for key in ("strict", "lossless", "require_refs")}
+        rest = {key: value for key, value in options.items() if key not in flags}
+        _WORKER_OPTIONS = (_Options.check(source, target, **rest), flags)
+    return _WORKER_OPTIONS
+
+
+_WORKER_OPTIONS: tuple[_Options, dict[str, bool]] | None = None
+
+
+def _work_chunk(task: _ChunkTask) -> Chunk:
+    """Convert a run of a JSON document's records in a worker.
+
+    The report's entries go back only where they are printed or reported; else
+    their count by kind.
+    """
+    assert _WORKER is not None  # noqa: S101 - set by the initializer
+    head, tail, prefix, indent, level, texts = task
+    options, flags = _frame_options()
+    frame = Frame(head, tail, prefix, options, flags, indent, level, entries=_WORKER[3])
+    return convert_chunk(texts, frame)
+
+
 def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
     """Convert a chunk of JSON Lines records in a worker."""
     assert _WORKER is not None  # noqa: S101 - set by the initializer
@@ -700,18 +732,24 @@ class _Converter:
     def _record(
         self, name: str, line: int | None, result: Conversion, report: Sequence[Entry]
     ) -> None:
-        self.counts["records"] += result.records
-        self.counts["untranslated"] += result.untranslated
-        self.progress.add(result.records)
-        quiet = self.args.quiet
+        self._tally(result.records, result.untranslated)
         for entry in report:
-            self.counts[str(entry.kind)] += 1
-            if self.report is not None:
-                self.report.add(name, line, entry)
-            if entry.kind is Kind.WARNING and not quiet:
-                self.progress.done()
-                text = f"{_where(name, line)}: {entry.source_path}: warning: {entry.message}"
-                print(printable(text), file=sys.stderr)
+            self._entry(name, line, entry)
+
+    def _tally(self, records: int, untranslated: int) -> None:
+        self.counts["records"] += records
+        self.counts["untranslated"] += untranslated
+        self.progress.add(records)
+
+    def _entry(self, name: str, line: int | None, entry: Entry) -> None:
+        """Count a report entry, report it, and print it when it is a warning."""
+        self.counts[str(entry.kind)] += 1
+        if self.report is not None:
+            self.report.add(name, line, entry)
+        if entry.kind is Kind.WARNING and not self.args.quiet:
+            self.progress.done()
+            text = f"{_where(name, line)}: {entry.source_path}: warning: {entry.message}"
+            print(printable(text), file=sys.stderr)
 
     def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
         self.progress.done()
@@ -731,28 +769,38 @@ class _Converter:
             for line, text in lines:
                 yield (line, text, *_convert_line(source, target, options, text))
             return
-        if self._pool is None:
-            self._pool = self._stack.enter_context(
-                ProcessPoolExecutor(
-                    self.jobs,
-                    initializer=_init_worker,
-                    initargs=(source, target, options, self._entries_needed),
-                )
-            )
-            self._stack.callback(self._pool.shutdown, wait=False, cancel_futures=True)
+        pool = self._workers()
         pending: deque[Future[list[_LineOutcome]]] = deque()
         chunk: list[tuple[int | None, bytes]] = []
         for item in lines:
             chunk.append(item)
             if len(chunk) == _CHUNK:
-                pending.append(self._pool.submit(_work, chunk))
+                pending.append(pool.submit(_work, chunk))
                 chunk = []
                 if len(pending) >= 2 * self.jobs:
                     yield from pending.popleft().result()
         if chunk:
-            pending.append(self._pool.submit(_work, chunk))
+            pending.append(pool.submit(_work, chunk))
         while pending:
             yield from pending.popleft().result()
+
+    def _workers(self) -> ProcessPoolExecutor:
+        """Return the ``--jobs`` worker processes, started on first use."""
+        if self._pool is None:
+            self._pool = self._stack.enter_context(
+                ProcessPoolExecutor(
+                    self.jobs,
+                    initializer=_init_worker,
+                    initargs=(
+                        self.args.source,
+                        self.args.target,
+                        self._options,
+                        self._entries_needed,
+                    ),
+                )
+            )
+            self._stack.callback(self._pool.shutdown, wait=False, cancel_futures=True)
+        return self._pool
 
     def _run_lines(self, name: str, out: _Named) -> bool:
         for line, text, outcome, texts, kinds in self._lines(name):
@@ -773,42 +821,187 @@ class _Converter:
 
     def run(self, name: str, out: _Named) -> bool:
         """Convert one input to ``out``; return whether it all converted (or was rejected)."""
-        jsonl = _is_jsonl(name, forced=self.args.jsonl)
-        if jsonl:
+        if _is_jsonl(name, forced=self.args.jsonl):
             return self._run_lines(name, out)
-        for line, text in _documents(name, jsonl=False):
+        with self._seekable(name) as stream:
             try:
-                result = self._convert(text)
-            except UsageError as exc:  # a run the arguments cannot serve (a missing id)
-                raise CommandError(f"{_where(name, line)}: {exc}") from None
-            except (ValidationError, MappingError) as exc:
+                layout = scan(stream, self._records_key)
+            except ValidationError as exc:  # not JSON: the whole document is refused
                 if self.rejects is None:
-                    self._problems(name, line, exc)
+                    self._problems(name, None, exc)
                     return False
-                found = self._convert_good(name, text, exc)
-                if found is None:
-                    continue  # the whole document was rejected
-                result, report = found
-            else:
-                report = list(result.report)
-            self._record(name, line, result, report)
-            out.write(result.to_json(indent=self.args.indent) + "\n")
+                stream.seek(0)
+                text = _read(name, stream.read).decode("utf-8", "replace")
+                self._reject(name, None, "$", text, exc)
+                return True
+            except OSError as exc:
+                raise FileIOError(name, "read", exc) from None
+            if layout.kind == "value":
+                return self._run_whole(name, out, layout.value)
+            return self._run_records(name, out, stream, layout)
+
+    @property
+    def _records_key(self) -> str | None:
+        """The key of the source format's list page records, which are read one at a time."""
+        fmt = get_format(self.args.source)
+        shape = next((shape for shape in fmt.envelopes if shape.many), None)
+        return None if shape is None or shape.records is None else fmt.naming(shape.records)
+
+    @contextmanager
+    def _seekable(self, name: str) -> Iterator[IO[bytes]]:
+        """Open ``name`` to be read twice: a pipe (stdin) is copied to a temporary file first."""
+        stream = _open(name)
+        try:
+            if stream.seekable():
+                yield stream
+                return
+            with tempfile.TemporaryFile() as copy:
+                try:
+                    shutil.copyfileobj(stream, copy, 1 << 20)
+                except OSError as exc:
+                    raise FileIOError(name, "read", exc) from None
+                copy.seek(0)
+                yield copy
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+
+    def _run_whole(self, name: str, out: _Named, document: Any) -> bool:
+        """Convert a document held whole: a record, a response of one, a page in an array."""
+        if type(document) not in (dict, list):  # a string would be read as JSON text
+            document = jsonio.dumps(document)
+        try:
+            result = self._convert(document)
+        except UsageError as exc:  # a run the arguments cannot serve (a missing id)
+            raise CommandError(f"{name}: {exc}") from None
+        except (ValidationError, MappingError) as exc:
+            if self.rejects is None:
+                self._problems(name, None, exc)
+                return False
+            found = self._convert_good(name, document, exc)
+            if found is None:
+                return True  # the whole document was rejected
+            result, report = found
+        else:
+            report = list(result.report)
+        self._record(name, None, result, report)
+        out.write(result.to_json(indent=self.args.indent) + "\n")
         return True
 
+    def _run_records(self, name: str, out: _Named, stream: IO[bytes], layout: Layout) -> bool:
+        """Convert a list page or an array a run of records at a time, here or in workers.
+
+        The output is the whole document's conversion, byte for byte; the report
+        lists each record's entries in record order, then the envelope's.
+        """
+        source = get_format(self.args.source)
+        whole = layout.kind == "page" and records_key(layout.envelope, source) != layout.key
+        if whole or not len(layout):  # not a list page after all, or nothing to stream
+            return self._run_whole(name, out, _decoded(stream, layout))
+        options = self._options
+        flags = {key: options.pop(key) for key in ("strict", "lossless", "require_refs")}
+        try:
+            checked = _Options.check(self.args.source, self.args.target, **options)
+            frame = Frame.of(layout, checked, flags, self.args.indent, entries=self._entries_needed)
+            envelope = self._envelope(frame, len(layout))
+        except UsageError as exc:
+            raise CommandError(f"{name}: {exc}") from None
+        except (ValidationError, MappingError):  # a broken envelope: as a whole, as ever
+            return self._run_whole(name, out, _decoded(stream, layout))
+        failures: list[RefundmapError] = []
+        written = 0
+        indent = self.args.indent
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+            for offset, texts, chunk in self._runs(stream, layout, frame):
+                for index, error in chunk.failures:
+                    problems = [
+                        Problem(moved(p.path, frame.prefix, offset), p.message)
+                        for p in error.problems
+                    ]
+                    failure = type(error)(problems)
+                    if self.rejects is None:
+                        failures.append(failure)
+                        continue
+                    path = f"{frame.prefix}{offset + index}]"
+                    self._reject(name, None, path, jsonio.loads(texts[index]), failure)
+                if failures:
+                    continue  # the run fails: only its problems count now
+                self._tally(chunk.records, chunk.untranslated)
+                moves = ((frame.prefix, offset), (chunk.target_prefix, written))
+                for _, entry in chunk.entries:
+                    self._entry(name, None, shifted(entry, *moves))
+                self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
+                for text in chunk.texts:
+                    pad = "" if indent is None else "\n" + " " * (indent * frame.level)
+                    spool.write(("," if written else "") + pad + text)
+                    written += 1
+            if failures:
+                validation = [
+                    p for f in failures if isinstance(f, ValidationError) for p in f.problems
+                ]
+                if validation:
+                    self._problems(name, None, ValidationError(validation))
+                else:
+                    self._problems(
+                        name, None, MappingError([p for f in failures for p in f.problems])
+                    )
+                return False
+            if envelope is not None and written != len(layout):  # records were rejected
+                envelope = self._envelope(frame, written)
+            for entry in envelope.report if envelope is not None else ():
+                self._entry(name, None, entry)
+            head, tail = _around(envelope, frame, written)
+            out.write(head)
+            spool.seek(0)
+            shutil.copyfileobj(spool, out, 1 << 20)
+            out.write(tail + "\n")
+        return True
+
+    def _envelope(self, frame: Frame, records: int) -> Conversion | None:
+        """Convert a list page's envelope alone, saying it holds ``records`` records."""
+        if frame.prefix == "$[":
+            return None  # an array has none
+        return _convert(frame.head + frame.tail, frame.options, **frame.flags, records=records)
+
+    def _runs(
+        self, stream: IO[bytes], layout: Layout, frame: Frame
+    ) -> Iterator[tuple[int, list[bytes], Chunk]]:
+        """Convert the records in runs, in order: ``(offset, texts, chunk)``.
+
+        With ``--jobs``, runs go to the workers, at most two a worker in flight.
+        Runs are shorter for a short document, so that every worker has some.
+        """
+        size = max(16, min(_CHUNK, -(-len(layout) // (2 * self.jobs))))
+        texts = read_spans(stream, layout.spans)
+        runs = (
+            (offset, list(itertools.islice(texts, size))) for offset in range(0, len(layout), size)
+        )
+        if self.jobs == 1:
+            for offset, run in runs:
+                yield offset, run, convert_chunk(run, frame)
+            return
+        pool = self._workers()
+        pending: deque[tuple[int, list[bytes], Future[Chunk]]]
+        pending = deque()
+        for offset, run in runs:
+            task = (frame.head, frame.tail, frame.prefix, frame.indent, frame.level, run)
+            pending.append((offset, run, pool.submit(_work_chunk, task)))
+            if len(pending) >= 2 * self.jobs:
+                offset_done, run_done, future = pending.popleft()
+                yield offset_done, run_done, future.result()
+        while pending:
+            offset_done, run_done, future = pending.popleft()
+            yield offset_done, run_done, future.result()
+
     def _convert_good(
-        self, name: str, text: bytes, failure: RefundmapError
+        self, name: str, raw: Any, failure: RefundmapError
     ) -> tuple[Conversion, list[Entry]] | None:
-        """Convert the records of a JSON document that convert; reject the others.
+        """Convert the records of a decoded JSON document that convert; reject the others.
 
         Returns the conversion of the good records, its report's source paths the
-        document's; None when the whole document is rejected (not JSON, a broken
-        envelope, no record at all).
+        document's; None when the whole document is rejected (a broken envelope,
+        no record at all).
         """
-        try:
-            raw = jsonio.loads(text)
-        except ValidationError as exc:
-            self._reject(name, None, "$", text.decode("utf-8", "replace"), exc)
-            return None
         results = list(convert_each(raw, self.args.source, self.args.target, **self._options))
         bad = {result.path: result for result in results if not result.ok}
         if not bad:  # each record converts alone, yet not together: keep the first failure
@@ -964,6 +1157,31 @@ def _at(raw: Any, path: str) -> Any:
     for key, index in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]", path):
         value = value[key] if key else value[int(index)]
     return value
+
+
+def _decoded(stream: IO[bytes], layout: Layout) -> Any:
+    """Return the document :func:`scan` read, decoded whole."""
+    records = [jsonio.loads(text) for text in read_spans(stream, layout.spans)]
+    if layout.kind == "array":
+        return records
+    assert layout.envelope is not None  # noqa: S101 - a page has its envelope
+    return {**layout.envelope, layout.key: records}
+
+
+def _around(envelope: Conversion | None, frame: Frame, written: int) -> tuple[str, str]:
+    """Return the output text before the records and after them."""
+    indent = frame.indent
+    close = (
+        "]" if not written or indent is None else "\n" + " " * (indent * (frame.level - 1)) + "]"
+    )
+    if envelope is None or type(envelope.output) is not dict:
+        return "[", close
+    fmt = frame.options.target
+    key = fmt.naming(fmt.shape_of(envelope.output).records or "")
+    marker = f"refundmap-records-{os.urandom(8).hex()}"
+    text = jsonio.dumps({**envelope.output, key: marker}, indent=indent)
+    head, tail = text.split(jsonio.dumps(marker))
+    return head + "[", close + tail
 
 
 def _without(raw: Any, bad: set[str], fmt: Format) -> tuple[Any, Callable[[str], str]]:

@@ -263,8 +263,14 @@ class _Options:
         return cls(source, target, conversion_time(synced_at), params, directory)
 
 
-def _convert(
-    document: Any, options: _Options, *, strict: bool, lossless: bool, require_refs: bool
+def _convert(  # noqa: PLR0913 - the conversion's flags
+    document: Any,
+    options: _Options,
+    *,
+    strict: bool,
+    lossless: bool,
+    require_refs: bool,
+    records: int | None = None,
 ) -> Conversion:
     source, target = options.source, options.target
     loaded = load(document, source, strict=strict)
@@ -290,6 +296,7 @@ def _convert(
         params=params,
         lookup=options.directory,
         require_refs=require_refs,
+        records=records,
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
         output = run.convert(loaded)

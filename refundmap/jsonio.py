@@ -91,14 +91,65 @@ def _decode_error(exc: json.JSONDecodeError) -> str:
     """Say what is wrong with text that is not JSON, and where."""
     if not exc.doc.strip():
         return "the document is empty"
-    where = f"line {exc.lineno} column {exc.colno}"
-    reason = exc.msg.removesuffix(" at")  # the stdlib ends some messages so
+    return syntax_error(exc.msg, exc.lineno, exc.colno)
+
+
+def syntax_error(message: str, line: int, column: int) -> str:
+    """Say what the stdlib's parser found wrong (``message``) at a line and column."""
+    reason = message.removesuffix(" at")  # the stdlib ends some messages so
     if reason == "Extra data":
         reason = (
             "Extra data: a second JSON value after the first (JSON Lines? read each line"
             " as a document: --jsonl, or a .jsonl or .ndjson file name)"
         )
-    return f"invalid JSON at {where}: {reason}"
+    return f"invalid JSON at line {line} column {column}: {reason}"
+
+
+#: Why a key repeated within one object is refused.
+REPEATED_KEY = "key repeated within one object: which value is meant cannot be told"
+
+
+class Repeats:
+    """The ``object_pairs_hook`` that notes each key repeated within one object."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found: list[tuple[dict[str, Any], str]] = []
+
+    def __call__(self, items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items):
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    self.found.append((obj, key))
+                seen.add(key)
+        return obj
+
+    def problems(self, value: Any, prefix: Path = ()) -> list[Problem]:
+        """Return a problem for each repeat noted, with its path in ``value`` (under ``prefix``)."""
+        paths = locate(value, {id(obj) for obj, _ in self.found})
+        return [
+            Problem(format_path((*prefix, *path, key)), REPEATED_KEY)
+            for obj, key in self.found
+            for path in paths.get(id(obj), [()])
+        ]
+
+
+def decoder(repeats: Repeats) -> json.JSONDecoder:
+    """Return the stdlib decoder with refundmap's rules: exact numbers, no NaN, repeats noted."""
+    return json.JSONDecoder(
+        parse_float=Decimal,
+        parse_int=Decimal,
+        parse_constant=_refuse_constant,
+        object_pairs_hook=repeats,
+    )
+
+
+def surrogate_problems(value: Any, prefix: Path = ()) -> list[Problem]:
+    """Return a problem for every string or key of ``value`` holding a lone UTF-16 surrogate."""
+    return [Problem(format_path(prefix) + p.path[1:], p.message) for p in _surrogates(value)]
 
 
 def loads(text: str | bytes | bytearray) -> Any:
@@ -130,52 +181,34 @@ def loads(text: str | bytes | bytearray) -> Any:
         except UnicodeEncodeError:
             raw_surrogate = True
     text = text.removeprefix(_BOM)
-    repeated: list[tuple[dict[str, Any], str]] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = dict(items)
-        if len(obj) != len(items):
-            seen: set[str] = set()
-            for key, _ in items:
-                if key in seen:
-                    repeated.append((obj, key))
-                seen.add(key)
-        return obj
-
+    repeats = Repeats()
     try:
         value = json.loads(
             text,
             parse_float=Decimal,
             parse_int=Decimal,
             parse_constant=_refuse_constant,
-            object_pairs_hook=pairs,
+            object_pairs_hook=repeats,
         )
     except json.JSONDecodeError as exc:
         raise ValidationError([Problem("$", _decode_error(exc))]) from None
     except ValueError as exc:
         raise ValidationError([Problem("$", f"invalid JSON: {exc}")]) from None
     except InvalidOperation:  # a number whose exponent Decimal cannot hold at all
-        raise ValidationError(
-            [Problem("$", f"invalid JSON: a number is beyond 10^\u00b1{MAX_EXPONENT}")]
-        ) from None
+        raise ValidationError([Problem("$", BEYOND)]) from None
     except RecursionError:
-        raise ValidationError([Problem("$", "invalid JSON: nested too deeply")]) from None
+        raise ValidationError([Problem("$", NESTED)]) from None
     # A lone surrogate can only come from a \\ud... escape or a str that holds one.
     if (raw_surrogate or "\\ud" in text or "\\uD" in text) and (problems := _surrogates(value)):
         raise ValidationError(problems)
-    if repeated:
-        paths = locate(value, {id(obj) for obj, _ in repeated})
-        raise ValidationError(
-            [
-                Problem(
-                    format_path((*path, key)),
-                    "key repeated within one object: which value is meant cannot be told",
-                )
-                for obj, key in repeated
-                for path in paths.get(id(obj), [()])
-            ]
-        )
+    if repeats.found:
+        raise ValidationError(repeats.problems(value))
     return value
+
+
+#: What :func:`loads` says of a number beyond what ``Decimal`` holds, and of deep nesting.
+BEYOND = f"invalid JSON: a number is beyond 10^\u00b1{MAX_EXPONENT}"
+NESTED = "invalid JSON: nested too deeply"
 
 
 def normalize(value: Any) -> Any:

@@ -23,6 +23,7 @@ __all__ = [
     "ValueRuleError",
     "describe",
     "format_path",
+    "general_path",
     "printable",
 ]
 
@@ -205,3 +206,11 @@ class UsageError(RefundmapError, ValueError):
 
 class ParameterTypeError(UsageError, TypeError):
     """A parameter of the wrong type (also a :class:`TypeError`)."""
+
+
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def general_path(path: str) -> str:
+    """``$.data[3].lines[0].subTotal`` -> ``$.data[*].lines[*].subTotal``: one row a field."""
+    return _INDEX.sub("[*]", path)

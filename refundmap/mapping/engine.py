@@ -63,8 +63,12 @@ class Run:
         params: dict[str, Any] | None = None,
         lookup: Lookup | None = None,
         require_refs: bool = False,
+        records: int | None = None,
     ) -> None:
         self.source = source
+        #: The number of records a list page holds, where it is not the records
+        #: given (a big page converted a piece at a time): its envelope says this.
+        self.total = records
         self.params = params or {}
         self.lookup = lookup
         self.require_refs = require_refs
@@ -322,7 +326,7 @@ class Run:
         ]
         if None in out_records:
             return None
-        self.count = len(records)
+        self.count = len(records) if self.total is None else self.total
         where = format_path(part.path)
         compiled = self.compiled
         envelope = compiled.envelope(part.model, where, where, self)
