@@ -2,7 +2,7 @@
 
     pip install -e ".[bench]"
     python bench/run.py                 # 2,000 refunds, 7 rounds, memory and start-up too
-    python bench/run.py --records 500 --rounds 5 --no-memory
+    python bench/run.py --records 500 --rounds 5 --no-memory --no-jobs
 
 For each direction it times the full pipeline from JSON bytes to JSON text for
 refundmap (``convert(...).to_json()``), the same validation and mapping with
@@ -13,7 +13,9 @@ the rounds) and the ratios of refundmap to each.
 
 It then times the same conversions translating every reference id through a
 directory read from the company's Rutter reference lists, against the same
-conversions without one (the baseline), interleaved likewise.
+conversions without one (the baseline), interleaved likewise; then the command
+with ``--jobs 1`` against ``--jobs 2`` (JSON Lines, one list page, many small
+pages), and the peak memory of converting JSON Lines and one big list page.
 """
 
 from __future__ import annotations
@@ -142,23 +144,79 @@ _PEAK = (
 
 
 def streaming_memory(counts: list[int]) -> list[str]:
-    """Return rows of peak memory converting JSON Lines of ``counts`` records."""
-    rows = ["| JSON Lines records | seconds | peak memory (MB) |", "|---|---|---|"]
+    """Return rows of peak memory converting ``counts`` records: JSON Lines, and one list page."""
+    rows = [
+        "| input | records | size (MB) | seconds | peak memory (MB) |",
+        "|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory() as folder:
-        source, output = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
         for count in counts:
-            with source.open("wb") as stream:
-                for record in generate.railz_refunds(count):
-                    stream.write(generate.dumps(record) + b"\n")
-            start = time.perf_counter()
-            result = subprocess.run(
-                [sys.executable, "-c", _PEAK, str(source), str(output)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            seconds = time.perf_counter() - start
-            rows.append(f"| {count:,} | {seconds:.1f} | {int(result.stdout) / 1024:.1f} |")
+            for kind in ("JSON Lines", "one list page"):
+                lines = kind == "JSON Lines"
+                source = Path(folder) / ("in.jsonl" if lines else "in.json")
+                output = Path(folder) / ("out.jsonl" if lines else "out.json")
+                with source.open("wb") as stream:
+                    subprocess.run(
+                        [sys.executable, str(HERE / "generate.py"), "railz", str(count)]
+                        + (["--jsonl"] if lines else []),
+                        stdout=stream,
+                        check=True,
+                    )
+                start = time.perf_counter()
+                result = subprocess.run(
+                    [sys.executable, "-c", _PEAK, str(source), str(output)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                seconds = time.perf_counter() - start
+                size = source.stat().st_size / 1e6
+                peak = int(result.stdout) / 1024
+                rows.append(f"| {kind} | {count:,} | {size:.0f} | {seconds:.1f} | {peak:.1f} |")
+    return rows
+
+
+def _command(*argv: str) -> float:
+    """Return the seconds ``refundmap convert ARGV`` takes, quietly."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "refundmap", "convert", "-q", "-f", "railz", "-t", "rutter", *argv],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def jobs(records: int, rounds: int) -> list[str]:
+    """Return rows of ``--jobs 1`` against ``--jobs 2``: JSON Lines, one page, many files."""
+    rows = [
+        f"| {records:,} refunds as | --jobs 1 (s) | --jobs 2 (s) | ratio |",
+        "|---|---|---|---|",
+    ]
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        page = generate.railz_list(records)
+        (folder / "in.jsonl").write_bytes(b"".join(generate.dumps(r) + b"\n" for r in page["data"]))
+        (folder / "page.json").write_bytes(generate.dumps(page))
+        many = folder / "many"
+        many.mkdir()
+        size = 100
+        for start in range(0, records, size):
+            part = {**page, "data": page["data"][start : start + size]}
+            (many / f"page-{start // size:04d}.json").write_bytes(generate.dumps(part))
+        files = sorted(str(p) for p in many.iterdir())
+        inputs = {
+            "JSON Lines": ([str(folder / "in.jsonl")], str(folder / "out.jsonl")),
+            "one list page": ([str(folder / "page.json")], str(folder / "out.json")),
+            f"{len(files)} pages of {size}": (files, str(folder / "out") + "/"),
+        }
+        for kind, (sources, output) in inputs.items():
+            times: dict[int, list[float]] = {1: [], 2: []}
+            for _ in range(rounds):  # interleaved: the machine's drift hits both alike
+                for count, seconds in times.items():
+                    seconds.append(_command("-j", str(count), *sources, "-o", output))
+            one, two = statistics.median(times[1]), statistics.median(times[2])
+            rows.append(f"| {kind} | {one:.2f} | {two:.2f} | {two / one:.2f} |")
     return rows
 
 
@@ -199,12 +257,16 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=2000, help="refunds per list response")
     parser.add_argument("--rounds", type=int, default=7, help="rounds (at least 5)")
     parser.add_argument("--no-memory", action="store_true", help="skip the streaming runs")
+    parser.add_argument("--no-jobs", action="store_true", help="skip the --jobs runs")
+    parser.add_argument(
+        "--jobs-records", type=int, default=20_000, help="refunds for the --jobs runs"
+    )
     parser.add_argument(
         "--memory-counts",
         type=int,
         nargs="+",
-        default=[100_000, 1_000_000],
-        help="JSON Lines sizes for the memory runs",
+        default=[100_000],
+        help="sizes for the memory runs (JSON Lines and one list page of each)",
     )
     args = parser.parse_args()
     print(
@@ -214,6 +276,8 @@ def main() -> None:
     print("\n".join(throughput(args.records, max(args.rounds, 5))), "\n")
     print("\n".join(references(args.records, max(args.rounds, 5))), "\n")
     print("\n".join(start_up()), "\n")
+    if not args.no_jobs:
+        print("\n".join(jobs(args.jobs_records, max(args.rounds, 5))), "\n")
     if not args.no_memory:
         print("\n".join(streaming_memory(args.memory_counts)))
 

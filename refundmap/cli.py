@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
 import itertools
 import json
 import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -76,6 +78,15 @@ class FileIOError(Exception):
     def __init__(self, name: str, action: str, error: OSError) -> None:
         super().__init__(f"{name}: cannot {action}: {error.strerror or error}")
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return _io_error, (str(self),)  # from a --jobs worker: its message
+
+
+def _io_error(message: str) -> FileIOError:
+    error = FileIOError.__new__(FileIOError)
+    Exception.__init__(error, message)
+    return error
+
 
 class _Named:
     """A text stream that names itself when a write fails (an output file, stdout)."""
@@ -109,6 +120,9 @@ class CommandError(Exception):
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+
+    def __reduce__(self) -> tuple[type[CommandError], tuple[str, ...]]:
+        return CommandError, self.lines
 
 
 @attrs.frozen
@@ -575,6 +589,8 @@ _LineOutcome = tuple[
 _CHUNK = 256
 #: What a worker converts with, set once by :func:`_init_worker`.
 _WORKER: tuple[str, str, dict[str, Any], bool] | None = None
+#: The command's arguments and directory, for a worker converting whole files.
+_WORKER_RUN: tuple[argparse.Namespace, Directory | None] | None = None
 
 
 def _convert_line(
@@ -602,9 +618,16 @@ def _convert_line(
     return attrs.evolve(result, output=None, report=()), texts, dict(kinds)
 
 
-def _init_worker(source: str, target: str, options: dict[str, Any], entries: bool) -> None:  # noqa: FBT001 - initargs are positional
+def _init_worker(
+    source: str,
+    target: str,
+    options: dict[str, Any],
+    entries: bool,  # noqa: FBT001 - initargs are positional
+    args: argparse.Namespace,
+) -> None:
     """Set a ``--jobs`` worker up: its conversion, and the signals left to the command."""
-    global _WORKER  # noqa: PLW0603 - one per worker process, set once
+    global _WORKER, _WORKER_RUN  # noqa: PLW0603 - one per worker process, set once
+    _WORKER_RUN = (args, options["directory"])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
@@ -744,6 +767,9 @@ class _Converter:
     def _entry(self, name: str, line: int | None, entry: Entry) -> None:
         """Count a report entry, report it, and print it when it is a warning."""
         self.counts[str(entry.kind)] += 1
+        self._emit(name, line, entry)
+
+    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
         if self.report is not None:
             self.report.add(name, line, entry)
         if entry.kind is Kind.WARNING and not self.args.quiet:
@@ -796,6 +822,7 @@ class _Converter:
                         self.args.target,
                         self._options,
                         self._entries_needed,
+                        self.args,
                     ),
                 )
             )
@@ -1024,8 +1051,13 @@ class _Converter:
     def _reject(
         self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
     ) -> None:
-        assert self.rejects is not None  # noqa: S101 - only called with --rejects
         self.counts["rejected"] += 1
+        self._emit_reject(name, line, path, value, exc)
+
+    def _emit_reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        assert self.rejects is not None  # noqa: S101 - only called with --rejects
         row = {
             "file": name,
             "line": line,
@@ -1040,6 +1072,48 @@ class _Converter:
             for problem in exc.problems:
                 text = f"{_where(name, line)}: {problem.path}: rejected: {problem.message}"
                 print(printable(text), file=sys.stderr)
+
+    def run_all(self, inputs: Sequence[str], outputs: Sequence[_Named]) -> bool:
+        """Convert each input to its output, in order; return whether all converted.
+
+        With ``--jobs``, small files (under :data:`_SMALL` bytes) are converted
+        whole by the workers, several at once, and what each wrote and said is
+        replayed here in input order; a bigger file, or a JSON Lines file, has
+        its records shared out instead.
+        """
+        pending: deque[tuple[_Named, Future[_FileOutcome]]] = deque()
+        for name, out in zip(inputs, outputs, strict=True):
+            if self.jobs > 1 and len(inputs) > 1 and _small(name, jsonl=self.args.jsonl):
+                pending.append((out, self._workers().submit(_work_file, name)))
+                if not self._replay_until(pending, 2 * self.jobs - 1):
+                    return False
+                continue
+            if not (self._replay_until(pending, 0) and self.run(name, out)):
+                return False
+        return self._replay_until(pending, 0)
+
+    def _replay_until(self, pending: deque[tuple[_Named, Future[_FileOutcome]]], left: int) -> bool:
+        """Replay the oldest files' outcomes until ``left`` are pending; False when one failed."""
+        while len(pending) > left:
+            out, future = pending.popleft()
+            if not self._replay(out, future.result()):
+                return False
+        return True
+
+    def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
+        """Write and say what a worker's conversion of a file wrote and said, in its order."""
+        converted, text, events, counts = outcome
+        self.counts.update(counts)
+        self.progress.add(counts["records"])
+        for event in events:
+            if event[0] == "entry":
+                self._emit(*event[1:])
+            elif event[0] == "reject":
+                self._emit_reject(*event[1:])
+            else:
+                self._problems(*event[1:])
+        out.write(text)
+        return converted
 
     def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
         """Open where each input's output goes (None: stdout)."""
@@ -1070,12 +1144,67 @@ class _Converter:
         return summary
 
 
-def _same_file(a: str | Path, b: str | Path) -> bool:
-    """Whether two names are one file: the same inode, or the same path once links are read."""
+#: Files below this size go whole to a ``--jobs`` worker, several at once.
+_SMALL = 4 << 20
+#: A file a worker converted: whether it all converted, its output, what it
+#: reported, rejected and said (in order), and its counts.
+_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str]]
+
+
+def _small(name: str, *, jsonl: bool) -> bool:
+    """Whether ``name`` is a regular file small enough to go whole to a worker."""
+    if name == "-" or _is_jsonl(name, forced=jsonl):
+        return False
     try:
-        return Path(a).samefile(b)
-    except OSError:  # one does not exist (yet)
-        return os.path.realpath(a) == os.path.realpath(b)
+        found = Path(name).stat()
+    except OSError:
+        return False  # said when it is read, in order
+    return stat.S_ISREG(found.st_mode) and found.st_size < _SMALL
+
+
+class _Recorder(_Converter):
+    """A file's conversion in a ``--jobs`` worker: what it writes and says, kept in order."""
+
+    def __init__(self, args: argparse.Namespace, directory: Directory | None) -> None:
+        alone = argparse.Namespace(
+            **{**vars(args), "jobs": 1, "report": None, "rejects": None, "progress": False}
+        )
+        super().__init__(alone, ExitStack(), directory)
+        self._entries_needed = bool(args.report) or not args.quiet
+        if args.rejects:
+            self.rejects = _Named("rejects", None)  # rejects are kept, not written here
+        self.events: list[tuple[Any, ...]] = []
+
+    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
+        if self._entries_needed:
+            self.events.append(("entry", name, line, entry))
+
+    def _emit_reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        self.events.append(("reject", name, line, path, value, exc))
+
+    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        self.events.append(("problems", name, line, exc))
+
+
+def _work_file(name: str) -> _FileOutcome:
+    """Convert a whole file in a ``--jobs`` worker."""
+    assert _WORKER_RUN is not None  # noqa: S101 - set by the initializer
+    args, directory = _WORKER_RUN
+    recorder = _Recorder(args, directory)
+    out = io.StringIO()
+    converted = recorder.run(name, _Named(name, out))
+    return converted, out.getvalue(), recorder.events, recorder.counts
+
+
+def _identity(name: str | Path) -> tuple[object, ...]:
+    """What names one file whatever its name: its inode, or its path once links are read."""
+    try:
+        found = Path(name).stat()
+    except OSError:  # it does not exist (yet)
+        return ("path", os.path.realpath(name))
+    return ("inode", found.st_dev, found.st_ino)
 
 
 def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path | None]:
@@ -1124,18 +1253,20 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
     ]
     if len(stdout) > 1:
         raise CommandError(f"{' and '.join(stdout)} cannot both go to stdout; name a file")
+    # Each name's identity once: thousands of inputs are checked in linear time.
+    read = {_identity(name): name for name in reversed(inputs) if name != "-"}
+    written: dict[tuple[object, ...], str] = {}
     for what, where in named:
-        for name in inputs:
-            if name != "-" and _same_file(name, where):
-                raise CommandError(
-                    f"{where}: {what} would overwrite the input {name}; name another file"
-                )
-    for index, (what, where) in enumerate(named):
-        for other, elsewhere in named[:index]:
-            if _same_file(where, elsewhere):
-                raise CommandError(
-                    f"{where}: {other} and {what} would be the same file; name another"
-                )
+        identity = _identity(where)
+        if identity in read:
+            raise CommandError(
+                f"{where}: {what} would overwrite the input {read[identity]}; name another file"
+            )
+        if identity in written:
+            raise CommandError(
+                f"{where}: {written[identity]} and {what} would be the same file; name another"
+            )
+        written[identity] = what
     if target not in (None, "-") and (len(inputs) > 1 or target.endswith(("/", os.sep))):
         try:
             Path(target).mkdir(parents=True, exist_ok=True)
@@ -1258,11 +1389,10 @@ def _run_convert(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         run = _Converter(args, stack, directory)
         outputs = run.outputs(destinations)
-        for name, out in zip(inputs, outputs, strict=True):
-            if not run.run(name, out):
-                run.progress.done()
-                print(run.summary(), file=sys.stderr)
-                return EXIT_INVALID
+        if not run.run_all(inputs, outputs):
+            run.progress.done()
+            print(run.summary(), file=sys.stderr)
+            return EXIT_INVALID
         run.commit()
     print(run.summary(), file=sys.stderr)
     return EXIT_REJECTED if run.counts["rejected"] else EXIT_OK

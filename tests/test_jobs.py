@@ -71,3 +71,80 @@ def test_jobs_must_not_be_negative():
     )  # fmt: skip
     assert done.returncode == 2
     assert "must be 0 or more" in done.stderr
+
+
+def page_files(tmp_path, files=12, per_file=30, bad=(3, 40, 77)):
+    """Several Railz list pages (one not JSON, some records bad), a JSON Lines file, a big page."""
+    page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    n = 0
+    names = []
+    for number in range(files):
+        records = []
+        for _ in range(per_file):
+            record = dict(page["data"][n % len(page["data"])], id=str(n))
+            if n in bad:
+                record = (
+                    dict(record, totalAmount="lots") if n % 2 else dict(record, accountRef=None)
+                )
+            records.append(record)
+            n += 1
+        path = folder / f"page-{number:02d}.json"
+        path.write_text(json.dumps({**page, "data": records}, indent=number % 3 or None))
+        names.append(path)
+    (folder / "broken.json").write_text('{"data": [')
+    names.insert(5, folder / "broken.json")
+    lines(folder)
+    names.insert(8, folder / "in.jsonl")
+    big = [dict(page["data"][k % 2], id=f"big{k}") for k in range(900)]
+    (folder / "big.json").write_text(json.dumps([*big[:500], {"id": 5}, *big[500:]]))
+    names.append(folder / "big.json")
+    return names
+
+
+def convert_many(tmp_path, jobs, names, *extra, into="dir"):
+    out = tmp_path / f"many-{jobs}-{into}"
+    out.mkdir()
+    target = ["-o", str(out / "outputs")] if into == "dir" else []
+    done = subprocess.run(
+        [sys.executable, "-m", "refundmap", "convert", "-f", "railz", "-t", "rutter",
+         "--synced-at", "2024-06-30T12:00:00Z", "--jobs", str(jobs), *map(str, names), *target,
+         *[str(a).replace("OUT", str(out)) for a in extra]],
+        capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    files = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return done.returncode, done.stdout, done.stderr, files
+
+
+@pytest.mark.parametrize("jobs", [2, 0])
+def test_several_json_files_and_a_big_page_are_those_of_one_process(tmp_path, jobs):
+    names = page_files(tmp_path)
+    extra = ("--report", "OUT/report.json", "--rejects", "OUT/rejects.jsonl")
+    one = convert_many(tmp_path, 1, names, *extra)
+    many = convert_many(tmp_path, jobs, names, *extra)
+    assert one[0] == 3
+    assert many == one  # exit status, stdout, stderr, and every file byte for byte
+    assert [name for name in one[3] if name.startswith("outputs/")] == [
+        f"outputs/{name}" for name in sorted(path.name for path in names)
+    ]
+    assert one[3]["outputs/broken.json"] == b""  # rejected whole: an empty output
+    rejected = [json.loads(row)["path"] for row in one[3]["rejects.jsonl"].splitlines()]
+    assert {"$", "$[500]", "$.data[10]", "$.data[17]"} <= set(rejected)
+
+
+def test_several_files_to_stdout_and_quietly_are_those_of_one_process(tmp_path):
+    names = [name for name in page_files(tmp_path, bad=()) if name.name != "broken.json"]
+    one = convert_many(tmp_path, 1, names, "-q", "--rejects", "OUT/r.jsonl", into="stdout")
+    many = convert_many(tmp_path, 2, names, "-q", "--rejects", "OUT/r.jsonl", into="stdout")
+    assert one[0] == 3  # the big array's {"id": 5}
+    assert many == one
+    assert one[1].count(b"\n") > len(names)
+
+
+def test_a_failing_file_fails_the_run_as_one_process_does(tmp_path):
+    names = page_files(tmp_path)
+    one, many = convert_many(tmp_path, 1, names), convert_many(tmp_path, 2, names)
+    assert one[0] == 1
+    assert many == one
+    assert one[3] == {}  # nothing written
