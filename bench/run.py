@@ -3,6 +3,7 @@
     pip install -e ".[bench]"
     python bench/run.py                 # 2,000 refunds, 7 rounds, memory and start-up too
     python bench/run.py --records 500 --rounds 5 --no-memory --no-jobs
+    pip install -e ".[bench,dask]" && python bench/run.py --dask   # and Dask's throughput
 
 For each direction it times the full pipeline from JSON bytes to JSON text for
 refundmap (``convert(...).to_json()``), the same validation and mapping with
@@ -249,6 +250,48 @@ def start_up(repeat: int = 5) -> list[str]:
     ]
 
 
+def dask_throughput(records: int, rounds: int, files: int = 8) -> list[str]:
+    """Return rows of records a second through ``refundmap.dask`` on 1 and 2 local workers."""
+    import dask.bag as db  # noqa: PLC0415 - only with --dask: the extra
+    from distributed import Client, LocalCluster  # noqa: PLC0415
+
+    from refundmap.dask import convert_bag, write_outputs  # noqa: PLC0415
+
+    rows = [
+        f"| workers | {records:,} refunds in {files} JSON Lines files: seconds | records/s |",
+        "|---|---|---|",
+    ]
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        data = list(generate.railz_refunds(records))
+        for number in range(files):
+            part = data[number::files]
+            (folder / f"in-{number}.jsonl").write_bytes(
+                b"".join(generate.dumps(r) + b"\n" for r in part)
+            )
+        for workers in (1, 2):
+            with (
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    local_directory=name,
+                ) as cluster,
+                Client(cluster),
+            ):
+                bag = db.read_text(str(folder / "in-*.jsonl"))
+                times = []
+                for round_ in range(rounds + 1):  # the first warms the workers up
+                    start = time.perf_counter()
+                    results = convert_bag(bag, "railz", "rutter", synced_at="2024-06-30T12:00:00Z")
+                    write_outputs(results, folder / f"out-{workers}-{round_}")
+                    times.append(time.perf_counter() - start)
+                seconds = statistics.median(times[1:])
+                rows.append(f"| {workers} | {seconds:.2f} | {records / seconds:,.0f} |")
+    return rows
+
+
 def main() -> None:
     """Run the benchmarks and print Markdown tables for the README."""
     parser = argparse.ArgumentParser(
@@ -258,6 +301,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="rounds (at least 5)")
     parser.add_argument("--no-memory", action="store_true", help="skip the streaming runs")
     parser.add_argument("--no-jobs", action="store_true", help="skip the --jobs runs")
+    parser.add_argument(
+        "--dask", action="store_true", help="time refundmap.dask on 1 and 2 local workers"
+    )
     parser.add_argument(
         "--jobs-records", type=int, default=20_000, help="refunds for the --jobs runs"
     )
@@ -278,6 +324,8 @@ def main() -> None:
     print("\n".join(start_up()), "\n")
     if not args.no_jobs:
         print("\n".join(jobs(args.jobs_records, max(args.rounds, 5))), "\n")
+    if args.dask:
+        print("\n".join(dask_throughput(args.jobs_records, max(args.rounds, 5))), "\n")
     if not args.no_memory:
         print("\n".join(streaming_memory(args.memory_counts)))
 
