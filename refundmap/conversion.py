@@ -25,7 +25,7 @@ from refundmap.report import (
     UsageError,
     ValidationError,
 )
-from refundmap.validation import Loaded, decode, load
+from refundmap.validation import Decoded, Loaded, decode, load
 
 __all__ = [
     "Conversion",
@@ -404,7 +404,8 @@ def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[Recor
             return outer + path[1:]  # the envelope's
 
         try:
-            result = _convert(single, options, **flags)
+            # Decoded once, by decode(): not walked again for each record.
+            result = _convert(Decoded(single), options, **flags)
         except (ValidationError, MappingError) as exc:
             problems = [Problem(source(p.path), p.message) for p in exc.problems]
             yield RecordResult(index, record_path, None, (), type(exc)(problems))

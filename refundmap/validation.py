@@ -24,7 +24,7 @@ from refundmap.report import (
     format_path,
 )
 
-__all__ = ["Loaded", "Part", "codec_for", "decode", "load", "model_data", "validate"]
+__all__ = ["Decoded", "Loaded", "Part", "codec_for", "decode", "load", "model_data", "validate"]
 
 
 @cache
@@ -54,12 +54,21 @@ class Loaded:
     unknown: tuple[str, ...] = ()
 
 
+@attrs.frozen
+class Decoded:
+    """JSON that refundmap has decoded already (a record split from its page): taken as it is."""
+
+    value: Any
+
+
 def decode(document: Any) -> Any:
     """Return decoded JSON with exact decimals from JSON text or decoded data.
 
     Raises:
         ValidationError: for text that is not JSON, or data that is not JSON.
     """
+    if type(document) is Decoded:
+        return document.value
     if isinstance(document, str | bytes | bytearray):
         return jsonio.loads(document)
     if attrs.has(type(document)) or (
