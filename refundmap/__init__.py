@@ -8,6 +8,9 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.document`: :func:`load` and :func:`dump` of typed models;
 - :mod:`refundmap.codec`: cattrs converters, vendor keys, value rules;
 - :mod:`refundmap.jsonio`: exact JSON reading and writing;
+- :mod:`refundmap.stream`: big documents read and converted a record at a time;
+- :mod:`refundmap.dask`: conversion on a Dask cluster (the ``dask`` extra; imported
+  only by name);
 - :mod:`refundmap.money` and :mod:`refundmap.dates`: the value rules;
 - :mod:`refundmap.checks`: totals arithmetic;
 - :mod:`refundmap.formats`: the format registry;

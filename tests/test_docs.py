@@ -5,8 +5,12 @@ import inspect
 import pytest
 
 import refundmap
+import refundmap.dask
+import refundmap.stream
 
 PUBLIC = [getattr(refundmap, name) for name in refundmap.__all__ if name != "__version__"]
+PUBLIC += [getattr(refundmap.dask, name) for name in refundmap.dask.__all__]
+PUBLIC += [getattr(refundmap.stream, name) for name in refundmap.stream.__all__]
 
 
 @pytest.mark.parametrize("obj", PUBLIC, ids=lambda o: getattr(o, "__name__", repr(o)))
@@ -24,7 +28,14 @@ def test_every_public_name_and_its_public_methods_have_a_docstring(obj):
 
 
 #: The modules of the API reference (README, "API reference").
-REFERENCE = ("refundmap", "refundmap.models.rutter", "refundmap.models.railz", "refundmap.dates")
+REFERENCE = (
+    "refundmap",
+    "refundmap.models.rutter",
+    "refundmap.models.railz",
+    "refundmap.dates",
+    "refundmap.stream",
+    "refundmap.dask",
+)
 
 
 def test_the_api_reference_builds(tmp_path):
@@ -34,3 +45,4 @@ def test_the_api_reference_builds(tmp_path):
     for name in ("convert_each", "load", "dump", "json_schema", "RecordResult", "Directory"):
         assert f'id="{name}"' in index, name
     assert (tmp_path / "refundmap" / "models" / "rutter.html").exists()
+    assert 'id="convert_bag"' in (tmp_path / "refundmap" / "dask.html").read_text()
