@@ -839,7 +839,7 @@ class _Converter:
                     ),
                 )
             )
-            self._stack.callback(self._pool.shutdown, wait=False, cancel_futures=True)
+            self._stack.push(_stop_workers(self._pool))
         return self._pool
 
     def _run_lines(self, name: str, out: _Named) -> bool:
@@ -1157,6 +1157,24 @@ class _Converter:
         return summary
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
+    """Return the exit step of the workers: gone when the run ends, at once when it fails.
+
+    A run cut short (an error, Ctrl-C) ends its workers rather than waiting: a
+    worker may be blocked writing a big result that nobody reads any more.
+    """
+
+    def stop(kind: type[BaseException] | None, *_: object) -> bool:
+        if kind is not None:
+            processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
+        pool.shutdown(wait=kind is None, cancel_futures=True)
+        return False
+
+    return stop
+
+
 #: Files below this size go whole to a ``--jobs`` worker, several at once.
 _SMALL = 4 << 20
 #: A file a worker converted: whether it all converted, its output, what it
@@ -1439,22 +1457,37 @@ class _Stopped(BaseException):
 
 @contextmanager
 def _stopped_by_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into :class:`_Stopped`, as SIGINT is a KeyboardInterrupt."""
+    """Turn SIGTERM and SIGHUP into :class:`_Stopped`, and SIGINT into a KeyboardInterrupt.
+
+    The first of them stops the run; later ones (a second Ctrl-C, ``timeout``
+    signalling the command and its process group) are ignored until it has
+    cleaned up, so that cleaning up (``--jobs`` workers finishing their task,
+    temporary files removed) is never cut short.
+    """
+    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    stopped = False
 
     def stop(signum: int, _frame: object) -> None:
+        nonlocal stopped
+        stopped = True
+        for number in numbers:
+            signal.signal(number, signal.SIG_IGN)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
         raise _Stopped(signum)
 
     previous: dict[int, Any] = {}
     try:
-        for signum in (signal.SIGTERM, signal.SIGHUP):
+        for signum in numbers:
             previous[signum] = signal.signal(signum, stop)
     except ValueError:  # not the main thread: leave the signals to the application
         pass
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        if not stopped:  # else the process is ending: signals stay ignored to its exit
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 def _main(args: argparse.Namespace) -> int:

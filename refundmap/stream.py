@@ -191,21 +191,21 @@ class _Reader:
 
     def key(self) -> str:
         """Decode the object key at ``pos`` (a ``"``) and move past it."""
+        start = self.pos
         while True:
             try:
-                key, end = json.decoder.scanstring(self.buf, self.pos + 1)  # type: ignore[attr-defined]
+                key, end = json.decoder.scanstring(self.buf, start + 1)  # type: ignore[attr-defined]
             except json.JSONDecodeError as exc:
                 if self._cut_off(exc) and self.read():
                     continue
                 raise self.fail(exc.msg, exc.pos) from None
-            self.pos = end
-            if "\\ud" in self.buf[self.pos - len(key) * 6 - 2 : end].lower():
-                self.surrogates += [
-                    Problem(p.path, p.message)
-                    for p in jsonio.surrogate_problems({key: None})
-                    if p.message.startswith("a key")
-                ]
-            return str(key)
+            break
+        self.pos = end
+        if self.buf.find("\\ud", start, end) >= 0 or self.buf.find("\\uD", start, end) >= 0:
+            self.surrogates += [
+                p for p in jsonio.surrogate_problems({key: None}) if p.message.startswith("a key")
+            ]
+        return str(key)
 
     def elements(self, prefix: Path) -> array[int]:
         """Read the array at ``pos``, each element checked and left; return their spans."""

@@ -1,8 +1,12 @@
 """--jobs N: the same bytes as one process, whatever N (issue 14, part)."""
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -148,3 +152,34 @@ def test_a_failing_file_fails_the_run_as_one_process_does(tmp_path):
     assert one[0] == 1
     assert many == one
     assert one[3] == {}  # nothing written
+
+
+@pytest.mark.parametrize("kind", ["in.jsonl", "page.json"])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_twice_stops_workers_and_command_cleanly(tmp_path, kind, stop):
+    """timeout(1) signals the command and then its process group: the command gets two."""
+    records = lines(tmp_path, count=6000)
+    if kind == "page.json":
+        page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+        rows = [json.loads(line) for line in records.read_text().splitlines()]
+        (tmp_path / kind).write_text(json.dumps({**page, "data": rows}))
+    output = tmp_path / "out.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "refundmap", "convert", "-j", "2", "-f", "railz", "-t", "rutter",
+         str(tmp_path / kind), "-o", str(output)],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(2.5)  # the workers are converting
+    process.send_signal(stop)
+    time.sleep(0.1)  # the second, while the first is cleaning up (it hung the command)
+    os.killpg(process.pid, stop)
+    try:
+        _, err = process.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # a hung command and its workers
+    assert process.returncode == (130 if stop == signal.SIGINT else 128 + stop)
+    assert "Traceback" not in err
+    assert "no output file was written" in err
+    assert not output.exists()
+    assert not list(tmp_path.glob(".*.part"))
