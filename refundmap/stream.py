@@ -16,7 +16,7 @@ import json
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableSequence, Sequence
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import IO, Any, Literal, cast
@@ -76,7 +76,7 @@ class Layout:
     """
 
     kind: Literal["page", "array", "value"]
-    spans: array[int] = attrs.field(factory=lambda: array("q"))
+    spans: MutableSequence[int] = attrs.field(factory=lambda: array("q"))
     envelope: dict[str, Any] | None = None
     key: str | None = None
     value: Any = None
