@@ -936,6 +936,9 @@ class _Converter:
         """
         source = get_format(self.args.source)
         whole = layout.kind == "page" and records_key(layout.envelope, source) != layout.key
+        # An array of list pages, with rejects: each page's records are rejected one by
+        # one, which the whole document's conversion does (an element is a unit here).
+        whole = whole or (layout.pages and self.rejects is not None)
         if whole or not len(layout):  # not a list page after all, or nothing to stream
             return self._run_whole(name, out, _decoded(stream, layout))
         options = self._options

@@ -73,6 +73,7 @@ class Layout:
         envelope: a page's members, in order, its records key holding ``[]``.
         key: a page's records key.
         value: the decoded document, for kind ``value``.
+        pages: whether an array holds list pages (records of records).
     """
 
     kind: Literal["page", "array", "value"]
@@ -80,6 +81,7 @@ class Layout:
     envelope: dict[str, Any] | None = None
     key: str | None = None
     value: Any = None
+    pages: bool = False
 
     def __len__(self) -> int:
         """Return the number of records (or elements)."""
@@ -89,8 +91,10 @@ class Layout:
 class _Reader:
     """A UTF-8 file decoded a piece at a time, with where each character lies."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], records: str | None) -> None:
         self.stream = stream
+        self.records = records  # a list page's records key
+        self.pages = False  # whether a top-level array holds list pages
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.buf = ""
         self.pos = 0
@@ -217,8 +221,10 @@ class _Reader:
         index = 0
         while True:
             spans.append(self.offset(self.pos))
-            self.value((*prefix, index))
+            value = self.value((*prefix, index))
             spans.append(self.offset(self.pos))
+            if not prefix and type(value) is dict and type(value.get(self.records)) is list:
+                self.pages = True
             index += 1
             self.drop()
             char = self.skip()
@@ -311,14 +317,15 @@ def scan(stream: IO[bytes], records: str | None) -> Layout:
     start = stream.tell()
     _check_utf8(stream)
     stream.seek(start)
-    reader = _Reader(stream)
+    reader = _Reader(stream, records)
     first = reader.skip()
     if not first:
         raise ValidationError([Problem("$", "the document is empty")])
     if first == "{" and records is not None:
         layout = reader.members(records)
     elif first == "[":
-        layout = Layout("array", reader.elements(()))
+        spans = reader.elements(())
+        layout = Layout("array", spans, pages=reader.pages)
     else:
         layout = Layout("value", value=reader.value(()))
     if reader.skip():

@@ -221,3 +221,19 @@ def test_a_big_page_converts_in_flat_memory(tmp_path):
     assert big.stat().st_size > 14_000_000
     assert peak_mb < 100, f"peak {peak_mb:.0f} MB"
     assert json.loads((tmp_path / "out.json").read_text())["customer_refunds"][-1]["id"]
+
+
+def test_an_array_of_pages_rejects_a_record_not_its_page(cli, tmp_path):
+    page = json.loads(PAGE)
+    bad = dict(page["data"][0], totalAmount="lots")
+    pages = [page, {**page, "data": [page["data"][0], bad, page["data"][1]]}]
+    (tmp_path / "in.json").write_text(json.dumps(pages))
+    kept = [page, {**page, "data": [page["data"][0], page["data"][1]]}]
+    expected = convert(json.dumps(kept), "railz", "rutter", synced_at="2024-06-30T12:00:00Z")
+    status, _, _ = cli("convert", "-q", "-f", "railz", "-t", "rutter", *PARAMS[-2:],
+                       str(tmp_path / "in.json"), "-o", str(tmp_path / "out.json"),
+                       "--rejects", str(tmp_path / "rejects.jsonl"))  # fmt: skip
+    assert status == 3
+    assert (tmp_path / "out.json").read_text() == expected.to_json() + "\n"
+    rejects = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert [r["path"] for r in rejects] == ["$[1].data[1]"]
