@@ -979,15 +979,12 @@ class _Converter:
                     spool.write(("," if written else "") + pad + text)
                     written += 1
             if failures:
-                validation = [
-                    p for f in failures if isinstance(f, ValidationError) for p in f.problems
-                ]
-                if validation:
-                    self._problems(name, None, ValidationError(validation))
-                else:
-                    self._problems(
-                        name, None, MappingError([p for f in failures for p in f.problems])
-                    )
+                # Validation problems first, as for a whole document; each once (a problem
+                # of the envelope's would come with every record that failed).
+                validation = [f for f in failures if isinstance(f, ValidationError)]
+                kind = ValidationError if validation else MappingError
+                unique = dict.fromkeys(p for f in validation or failures for p in f.problems)
+                self._problems(name, None, kind(list(unique)))
                 return False
             if envelope is not None and written != len(layout):  # records were rejected
                 envelope = self._envelope(frame, written)
