@@ -954,6 +954,7 @@ class _Converter:
         failures: list[RefundmapError] = []
         written = 0
         indent = self.args.indent
+        pad = "" if indent is None else "\n" + " " * (indent * frame.level)
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
             for offset, texts, chunk in self._runs(stream, layout, frame):
                 for index, error in chunk.failures:
@@ -975,7 +976,6 @@ class _Converter:
                     self._entry(name, None, shifted(entry, *moves))
                 self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
                 for text in chunk.texts:
-                    pad = "" if indent is None else "\n" + " " * (indent * frame.level)
                     spool.write(("," if written else "") + pad + text)
                     written += 1
             if failures:

@@ -339,9 +339,9 @@ def scan(stream: IO[bytes], records: str | None) -> Layout:
     return layout
 
 
-def read_spans(stream: IO[bytes], spans: Sequence[int], first: int = 0) -> Iterator[bytes]:
-    """Yield the text of each record :func:`scan` found, in order, from record ``first`` on."""
-    for index in range(2 * first, len(spans), 2):
+def read_spans(stream: IO[bytes], spans: Sequence[int]) -> Iterator[bytes]:
+    """Yield the text of each record :func:`scan` found, in order."""
+    for index in range(0, len(spans), 2):
         start, end = spans[index], spans[index + 1]
         stream.seek(start)
         yield stream.read(end - start)
@@ -502,21 +502,25 @@ def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:
 
 def _one_by_one(texts: Sequence[bytes], frame: Frame) -> Chunk:
     """Convert each record of a run alone; the ones that fail are its failures."""
-    out = Chunk([], [], [])
     prefix = frame.prefix
+    out: list[str] = []
+    entries: list[tuple[int, Entry]] = []
+    failures: list[tuple[int, ValidationError | MappingError]] = []
+    kinds: Counter[str] = Counter()
     records = untranslated = 0
+    target_prefix = "$["
     for index, text in enumerate(texts):
         one = convert_chunk([text], frame)
         if one.failures:
             exc = one.failures[0][1]
             problems = [Problem(moved(p.path, prefix, index), p.message) for p in exc.problems]
-            out.failures.append((index, type(exc)(problems)))
+            failures.append((index, type(exc)(problems)))
             continue
-        shift = ((prefix, index), (one.target_prefix, len(out.texts)))
-        out.entries.extend((index, shifted(entry, *shift)) for _, entry in one.entries)
-        out.kinds.update(one.kinds)
-        out.texts.extend(one.texts)
+        target_prefix = one.target_prefix
+        shift = ((prefix, index), (target_prefix, len(out)))
+        entries.extend((index, shifted(entry, *shift)) for _, entry in one.entries)
+        kinds.update(one.kinds)
+        out.extend(one.texts)
         records += one.records
         untranslated += one.untranslated
-        out = attrs.evolve(out, target_prefix=one.target_prefix)
-    return attrs.evolve(out, records=records, untranslated=untranslated)
+    return Chunk(out, entries, failures, records, untranslated, target_prefix, kinds)
