@@ -166,8 +166,10 @@ class Directory:
         """Read files: Rutter reference responses (JSON), or CSV of ``kind,rutter_id,...``.
 
         A file whose name ends in ``.csv`` (any case) is CSV: a header row,
-        then one object a row; ``name`` may be empty or left out, and spaces
-        around kinds and ids are ignored. Any other file is JSON, read as
+        then one object a line (a quoted cell may hold commas, not a line
+        break: a quote left open is a problem at the line it opened on);
+        ``name`` may be empty or left out, and spaces around kinds and ids
+        are ignored. Any other file is JSON, read as
         :meth:`from_documents` reads a document. A folder stands for its
         ``.json`` and ``.csv`` files, in name order.
 
@@ -388,13 +390,14 @@ def _from_csv(data: bytes, source: str) -> list[Reference]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem(f"byte {exc.start}", "not UTF-8 text")], source) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    problems: list[Problem] = []
+    rows = _csv_rows(text, problems)
+    first = next(rows, None)
     expected = ",".join(CSV_COLUMNS)
-    if header is None:
-        raise ValidationError(
-            [Problem("line 1", f"the file is empty; expected the header {expected}")], source
-        )
+    if first is None or problems:  # empty, or the header is not one line of CSV
+        empty = Problem("line 1", f"the file is empty; expected the header {expected}")
+        raise ValidationError(problems or [empty], source)
+    header = first[1]
     columns = [column.strip() for column in header]
     missing = [column for column in CSV_COLUMNS[:3] if column not in columns]
     unknown = [column for column in columns if column not in CSV_COLUMNS]
@@ -403,10 +406,9 @@ def _from_csv(data: bytes, source: str) -> list[Reference]:
             [Problem("line 1", f"expected the header {expected}, got {','.join(header)!r}")],
             source,
         )
-    problems: list[Problem] = []
     references: list[Reference] = []
-    for row in reader:
-        where = f"line {reader.line_num}"
+    for line, row in rows:
+        where = f"line {line}"
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
@@ -434,3 +436,51 @@ def _from_csv(data: bytes, source: str) -> list[Reference]:
     if problems:
         raise ValidationError(problems, source)
     return references
+
+
+def _csv_rows(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Yield each row of CSV ``text`` with the line it is on.
+
+    A row is one line: a quoted cell that runs on to another line is a
+    quote left open (a problem, the row skipped), and so is CSV the csv
+    module cannot read, which ends the rows.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    end = 0
+    while True:
+        line = end + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            problems.append(Problem(f"line {line}", _csv_error(str(exc), line, reader.line_num)))
+            return
+        if row is None:
+            return
+        end = reader.line_num
+        if end == line:
+            yield line, row
+        else:
+            problems.append(
+                Problem(
+                    f"line {line}",
+                    f"a quoted cell runs on to line {end}, and a reference is one line;"
+                    f" {_UNCLOSED}",
+                )
+            )
+
+
+_UNCLOSED = "is a quote opened on this line not closed?"
+
+
+def _csv_error(message: str, line: int, end: int) -> str:
+    """Say what the csv module's ``message`` means for a row from ``line`` to ``end``."""
+    if message.startswith("unexpected end of data"):
+        return "a quote opened on this line is not closed: the rest of the file would be one cell"
+    if message.startswith("field larger than field limit"):
+        return (
+            f"a cell is longer than {csv.field_size_limit()} characters, the most a CSV cell"
+            f" may hold; {_UNCLOSED}"
+        )
+    if end == line:
+        return f"not valid CSV: {message}"
+    return f"not valid CSV on line {end}: {message}; {_UNCLOSED}"

@@ -201,6 +201,71 @@ def test_a_broken_csv_file_names_the_file_and_each_line(tmp_path, text, problems
     ] == problems
 
 
+HEADER = "kind,rutter_id,platform_id,name\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        (  # to the end of the file: the rest would be one name
+            'item,i1,11,Keyboard\nitem,i2,12,"Mouse\nitem,i3,13,Screen\nitem,i4,14,Pad\n',
+            "line 3: a quote opened on this line is not closed: the rest of the file would"
+            " be one cell",
+        ),
+        (  # closed by the next quote, which opens a cell
+            'item,i2,12,"Mouse\nitem,i3,13,Screen\nitem,i4,14,"Pad"\n',
+            "line 2: not valid CSV on line 4: ',' expected after '\"'; is a quote opened on"
+            " this line not closed?",
+        ),
+        (  # closed by a quote at the end of a cell: the rows between are swallowed
+            'item,i2,12,"Mouse\nitem,i3,13,Screen\nitem,i4,14,15"\nitem,i5,15,Pen\n',
+            "line 2: a quoted cell runs on to line 4, and a reference is one line; is a quote"
+            " opened on this line not closed?",
+        ),
+        ('item,"i1"x,11\n', "line 2: not valid CSV: ',' expected after '\"'"),
+        (
+            '"kind,rutter_id,platform_id,name\n',
+            "line 1: a quote opened on this line is not closed: the rest of the file would"
+            " be one cell",
+        ),
+    ],
+)
+def test_an_unclosed_quote_in_a_csv_file_is_named_at_its_line(tmp_path, rows, problem):
+    text = rows if rows.startswith('"kind') else HEADER + rows
+    path = write(tmp_path, "refs.csv", text)
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_files(path)
+    assert exc.value.source == str(path)
+    assert [str(p) for p in exc.value.problems] == [problem]
+
+
+def test_quoted_cells_on_one_line_are_read_as_csv_says(tmp_path):
+    text = HEADER + 'item,i1,11,"Keyboard, wireless"\nitem,i2,12,"5"" screen"\nitem,i3,13,""\n'
+    assert [ref.name for ref in Directory.from_files(write(tmp_path, "refs.csv", text))] == [
+        "Keyboard, wireless",
+        '5" screen',
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "line"),
+    [
+        ("item,i1,11,Keyboard\nitem,i2,12," + "x" * 140_000 + "\n", 3),
+        ('item,i1,11,"Keyboard\n' + "item,i2,12,Mouse\n" * 10_000, 2),  # a quote left open
+    ],
+)
+def test_a_csv_cell_over_the_csv_modules_limit_is_named_at_its_line(tmp_path, rows, line):
+    path = write(tmp_path, "refs.csv", HEADER + rows)
+    with pytest.raises(ValidationError) as exc:
+        Directory.from_files(path)
+    assert exc.value.source == str(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"line {line}: a cell is longer than 131072 characters, the most a CSV cell may"
+        " hold; is a quote opened on this line not closed?"
+    ]
+
+
 def test_a_broken_json_file_names_the_file(tmp_path):
     path = write(tmp_path, "accounts.json", '{"accounts": [{"id": "a", "platform_id": 1}]}')
     with pytest.raises(ValidationError) as exc:
