@@ -210,13 +210,20 @@ class Directory:
         Raises:
             ValidationError: listing every id that would have two counterparts.
         """
-        by_rutter = {kind: dict(held) for kind, held in self._by_rutter.items()}
-        by_platform = {kind: dict(held) for kind, held in self._by_platform.items()}
+        # What changes is gathered beside the held entries, then put in: the cost is
+        # the new entries', not the directory's (copying it made building quadratic).
+        rutter_new: dict[tuple[RefKind, str], Reference] = {}
+        platform_new: dict[tuple[RefKind, str], Reference] = {}
         problems: list[Problem] = []
         sources: set[str | None] = set()
         for new in references:
-            known = by_rutter[new.kind].get(new.rutter_id)
-            other = by_platform[new.kind].get(new.platform_id)
+            kind = new.kind
+            known = rutter_new.get((kind, new.rutter_id)) or self._by_rutter[kind].get(
+                new.rutter_id
+            )
+            other = platform_new.get((kind, new.platform_id)) or self._by_platform[kind].get(
+                new.platform_id
+            )
             clash = _clash(new, known, other)
             if clash is not None:
                 problems.append(clash)
@@ -224,11 +231,14 @@ class Directory:
                 continue
             if known is None or (known.name is None and new.name is not None):
                 kept = new if known is None else attrs.evolve(known, name=new.name)
-                by_rutter[new.kind][new.rutter_id] = kept
-                by_platform[new.kind][new.platform_id] = kept
+                rutter_new[kind, new.rutter_id] = kept
+                platform_new[kind, new.platform_id] = kept
         if problems:
             raise ValidationError(problems, sources.pop() if len(sources) == 1 else None)
-        self._by_rutter, self._by_platform = by_rutter, by_platform
+        for (kind, rutter_id), kept in rutter_new.items():
+            self._by_rutter[kind][rutter_id] = kept
+        for (kind, platform_id), kept in platform_new.items():
+            self._by_platform[kind][platform_id] = kept
 
     def __or__(self, other: Directory) -> Directory:
         """Return a new directory holding the entries of both."""
