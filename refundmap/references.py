@@ -14,6 +14,7 @@ import csv
 import difflib
 import io
 import os
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -23,11 +24,19 @@ import attrs
 
 from refundmap.codec import Codec, snake
 from refundmap.models.rutter import CustomerObject, NamedObject
+from refundmap.report import (
+    ParameterTypeError,
+    Problem,
+    UsageError,
+    ValidationError,
+    describe,
+    format_path,
+)
 from refundmap.report import Path as JSONPath
-from refundmap.report import Problem, ValidationError, describe, format_path
 from refundmap.validation import decode
 
 __all__ = [
+    "ANSWERS_HELD",
     "CSV_COLUMNS",
     "ENVELOPE_KEYS",
     "KINDS",
@@ -62,15 +71,25 @@ CSV_COLUMNS = ("kind", "rutter_id", "platform_id", "name")
 
 
 def _kind(_instance: Any, _attribute: Any, value: Any) -> None:
+    if type(value) is not str:
+        raise ParameterTypeError.of("kind", f"kind must be a string, not {describe(value)}")
     if value not in KINDS:
-        raise ValueError(
-            f"unknown kind {value!r}{_suggest(value)}; the kinds are {', '.join(KINDS)}"
+        raise UsageError.of(
+            "kind", f"unknown kind {value!r}{_suggest(value)}; the kinds are {', '.join(KINDS)}"
         )
 
 
 def _id(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not str or not value:
-        raise ValueError(f"{attribute.name} must be a non-empty string, not {describe(value)}")
+        error = UsageError if type(value) is str else ParameterTypeError
+        raise error.of(
+            attribute.name, f"{attribute.name} must be a non-empty string, not {describe(value)}"
+        )
+
+
+def _name(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value is not None and type(value) is not str:
+        raise ParameterTypeError.of("name", f"name must be a string or None, not {describe(value)}")
 
 
 @attrs.frozen
@@ -91,7 +110,7 @@ class Reference:
     kind: RefKind = attrs.field(validator=_kind)
     rutter_id: str = attrs.field(validator=_id)
     platform_id: str = attrs.field(validator=_id)
-    name: str | None = None
+    name: str | None = attrs.field(default=None, validator=_name)
     source: str | None = attrs.field(default=None, eq=False, kw_only=True)
     path: str = attrs.field(default="added in code", eq=False, kw_only=True)
 
@@ -107,8 +126,18 @@ class Lookup(Protocol):
 
     :class:`Directory` is one. Implement the two methods to look ids up behind
     an API or a database (Rutter's fetch endpoints take ``id_type=platform``).
-    Each returns None for an id it does not know; a conversion asks once per
-    distinct id.
+    Each returns None for an id it does not know, else the :class:`Reference`
+    of the kind and id asked. A conversion asks once per distinct id: a
+    :func:`~refundmap.convert`, a whole :func:`~refundmap.convert_each`, a
+    partition of :func:`refundmap.dask.convert_bag` holds the answers (None
+    too) of its last :data:`ANSWERS_HELD` distinct ids. Another answer (a
+    ``str``, a Reference of another kind or id, a name that is not text)
+    stops the conversion with a :class:`~refundmap.UsageError` naming the
+    lookup, the question and the answer (a
+    :class:`~refundmap.ParameterTypeError`, also a ``TypeError``, for an
+    answer of the wrong type): it is the lookup that is wrong, not a record.
+    A :class:`Directory` subclass's own ``to_platform`` and ``to_rutter``
+    are asked likewise; a Directory's are read directly.
     """
 
     def to_platform(self, kind: RefKind, rutter_id: str) -> Reference | None:
@@ -194,7 +223,10 @@ class Directory:
         """Add one object and return its entry.
 
         Raises:
-            ValueError: for an unknown kind or an empty id.
+            UsageError: for an unknown kind or an empty id (also a ``ValueError``);
+                ParameterTypeError for a kind or id that is not a string, or a
+                name that is neither a string nor None (also a ``TypeError``);
+                the problem's path names the parameter.
             ValidationError: when an id already has another counterpart.
         """
         reference = Reference(kind, rutter_id, platform_id, name)
@@ -261,7 +293,8 @@ class Directory:
     def tables(self, *, into_railz: bool) -> dict[str, dict[str, Reference]]:
         """Return the entries by kind and by id: Rutter ids (``into_railz``), or platform ids.
 
-        For the conversion engine, which reads them directly; do not change them.
+        For the conversion engine, which reads them directly (a subclass with its
+        own ``to_platform`` or ``to_rutter`` is asked through them); do not change them.
         """
         return self._by_rutter if into_railz else self._by_platform
 
@@ -276,6 +309,82 @@ class Directory:
     def __repr__(self) -> str:
         counts = ", ".join(f"{kind}={len(held)}" for kind, held in self._by_rutter.items() if held)
         return f"Directory({counts})"
+
+
+#: The most answers of a caller's :class:`Lookup` one conversion run holds: past
+#: this many distinct ids, the least recently used is let go (and asked again
+#: if it comes back), so that a run of millions of records stays in bounds.
+ANSWERS_HELD = 65_536
+
+
+class Answers:
+    """A caller's :class:`Lookup` for one conversion run: each answer asked once, and checked.
+
+    Holds the answers (None too) of the last :data:`ANSWERS_HELD` distinct
+    ids asked, and is dropped with its run; it pickles with its lookup.
+    """
+
+    __slots__ = ("_held", "_limit", "lookup")
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+        self._held: OrderedDict[tuple[bool, str, str], Reference | None] = OrderedDict()
+        self._limit = ANSWERS_HELD
+
+    def get(self, kind: str, value: str, *, into_railz: bool) -> Reference | None:
+        """Return the lookup's answer for the ``kind`` id ``value``: Rutter's (``into_railz``).
+
+        Raises:
+            UsageError: the lookup answered something else than None or the
+                Reference of that kind and id (ParameterTypeError, a
+                ``TypeError`` too, for an answer of the wrong type).
+        """
+        key = (into_railz, kind, value)
+        held = self._held
+        if key in held:
+            held.move_to_end(key)
+            return held[key]
+        method = "to_platform" if into_railz else "to_rutter"
+        found = getattr(self.lookup, method)(kind, value)
+        if found is not None:
+            _check_answer(f"{type(self.lookup).__name__}.{method}", kind, value, found)
+        held[key] = found
+        if len(held) > self._limit:
+            held.popitem(last=False)
+        return found  # type: ignore[no-any-return]
+
+
+def _check_answer(method: str, kind: str, value: str, found: object) -> None:
+    """Refuse a lookup's answer that is not the Reference asked for."""
+    into_railz = method.endswith(".to_platform")
+    call = f"the lookup {method}({kind!r}, {value!r})"
+    if not isinstance(found, Reference):
+        raise ParameterTypeError.of(
+            "directory",
+            f"{call} returned {describe(found)} ({_a(found)});"
+            " expected a refundmap.Reference or None",
+        )
+    for key in ("rutter_id", "platform_id", "name"):
+        text = getattr(found, key)
+        if type(text) is not str and (text is not None or key != "name"):
+            raise ParameterTypeError.of(
+                "directory",
+                f"{call} returned a {key} that is not text: {describe(text)} ({_a(text)})",
+            )
+    asked = found.rutter_id if into_railz else found.platform_id
+    if found.kind != kind or asked != value:
+        space = "Rutter" if into_railz else "platform"
+        raise UsageError.of(
+            "directory",
+            f"{call} returned the {found.kind} whose Rutter id is {found.rutter_id!r} and"
+            f" platform id {found.platform_id!r}; expected the {kind} whose {space} id is"
+            f" {value!r}, or None",
+        )
+
+
+def _a(value: object) -> str:
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
