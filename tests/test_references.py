@@ -729,6 +729,11 @@ def test_a_runs_answers_are_held_up_to_a_bound_then_asked_again(monkeypatch):
     assert [r.output["accountRef"]["id"] for r in results] == [
         f"p-account-{n}" for n in (1, 2, 3, 4, 1, 4)
     ]
+    # One document converted whole holds its answers within the same bound.
+    lookup = Counting()
+    whole = convert(refunds, "rutter", "railz", synced_at=SYNCED, directory=lookup)
+    assert lookup.asked == {("account", f"account-{n}"): 1 + (n == 1) for n in (1, 2, 3, 4)}
+    assert whole.output == [r.output for r in results]
 
 
 def test_a_directory_that_is_not_a_lookup_is_a_type_error():

@@ -89,10 +89,10 @@ class Run:
         self.untranslated = 0
         into_railz = self._into_railz = target.vendor == "railz"
         self._messages = reference_messages(target.name, into_railz=into_railz)
-        #: Ids known so far, by kind: a Directory's own tables, or what a caller's
-        #: lookup answered for this record (None: it does not know the id).
+        #: Ids known, by kind: a Directory's own tables; empty for a caller's
+        #: lookup, whose answers (None: it does not know the id) are held, up to
+        #: a bound, by ``_answers``, shared by the conversions of a run.
         self.known: dict[str, dict[str, Reference | None]]
-        #: A caller's lookup, with the answers it gave in this run.
         self._answers: Answers | None = None
         # Without a lookup, untranslated ids are reported by the generated code itself.
         self.compiled = compile_pair(source, target, lookup=lookup is not None)
@@ -161,9 +161,7 @@ class Run:
         """Ask the caller's lookup, once per id and run (a Directory's tables are read)."""
         if self._answers is None:
             return None
-        found = self._answers.get(kind, value, into_railz=self._into_railz)
-        self.known[kind][value] = found
-        return found
+        return self._answers.get(kind, value, into_railz=self._into_railz)
 
     def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
         self.untranslated += 1
