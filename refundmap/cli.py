@@ -1289,12 +1289,24 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
         raise CommandError(f"{' and '.join(stdout)} cannot both go to stdout; name a file")
     # Each name's identity once: thousands of inputs are checked in linear time.
     read = {_identity(name): name for name in reversed(inputs) if name != "-"}
+    refs_files, refs_folders = _refs_identities(args.refs)
     written: dict[tuple[object, ...], str] = {}
     for what, where in named:
         identity = _identity(where)
         if identity in read:
             raise CommandError(
                 f"{where}: {what} would overwrite the input {read[identity]}; name another file"
+            )
+        if identity in refs_files:
+            raise CommandError(
+                f"{where}: {what} would overwrite the --refs file {refs_files[identity]};"
+                " name another file"
+            )
+        parent = _identity(Path(os.path.realpath(where)).parent)
+        if parent in refs_folders:
+            raise CommandError(
+                f"{where}: {what} would be written into the --refs folder {refs_folders[parent]};"
+                " name a file outside it"
             )
         if identity in written:
             raise CommandError(
@@ -1307,6 +1319,21 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
         except OSError as exc:
             raise CommandError(f"{target}: cannot make the directory: {exc.strerror}") from None
     return destinations
+
+
+def _refs_identities(
+    refs: Sequence[str],
+) -> tuple[dict[tuple[object, ...], str], dict[tuple[object, ...], str]]:
+    """Return the identities of the ``--refs`` files, and of the folders, with their names.
+
+    An output must not replace a file the references are read from, nor be
+    written into a folder of them, where the next run would read it as one.
+    """
+    files: dict[tuple[object, ...], str] = {}
+    folders: dict[tuple[object, ...], str] = {}
+    for name in refs:
+        (folders if Path(name).is_dir() else files).setdefault(_identity(name), name)
+    return files, folders
 
 
 def _report_is_text(args: argparse.Namespace) -> bool:

@@ -15,7 +15,7 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import PAIRS, Run
 from refundmap.money import EXACT
-from refundmap.references import Lookup
+from refundmap.references import Answers, Lookup
 from refundmap.report import (
     Entry,
     MappingError,
@@ -217,6 +217,15 @@ class _Options:
     synced_at: str
     params: dict[str, str | None]
     directory: Lookup | None
+    #: A caller's lookup with its answers, shared by the conversions of one run
+    #: (a convert_each, a Dask partition); None: each conversion asks afresh.
+    answers: Answers | None = attrs.field(default=None, eq=False)
+
+    def for_run(self) -> _Options:
+        """Return these options with a caller's lookup asked once per id for a run of them."""
+        if self.answers is not None or self.directory is None:
+            return self
+        return attrs.evolve(self, answers=Answers(self.directory))
 
     @classmethod
     def check(  # noqa: PLR0913 - the documented keywords
@@ -297,6 +306,7 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         lookup=options.directory,
         require_refs=require_refs,
         records=records,
+        answers=options.answers,
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
         output = run.convert(loaded)
@@ -377,7 +387,10 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
 
     Raises:
         ValidationError: for a document that is not JSON at all.
-        UsageError: as :func:`convert` does, before any record.
+        UsageError: as :func:`convert` does, before any record; while
+            iterating, for an answer of ``directory`` (a caller's
+            :class:`~refundmap.Lookup`, asked once per distinct id for the
+            whole run) that is not None or the Reference asked for.
     """
     options = _Options.check(
         source,
@@ -394,6 +407,7 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
 
 
 def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[RecordResult]:
+    options = options.for_run()
     for index, (single, at, record_path, outer) in enumerate(split_records(raw, options.source)):
 
         def source(

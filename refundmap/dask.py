@@ -71,10 +71,14 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
     The parameters are those of :func:`refundmap.convert_each`, checked here,
     before any task runs; ``synced_at`` (default: now) is fixed here too, so
     that every worker writes the same time. A document that is not JSON at all
-    is one failed result (index 0, path ``$``).
+    is one failed result (index 0, path ``$``). The options and ``directory``
+    are one node of the graph, fetched once by each worker; a caller's
+    :class:`~refundmap.Lookup` must pickle, and is asked once per distinct id
+    of a partition.
 
     Raises:
-        UsageError: as :func:`refundmap.convert` does.
+        UsageError: as :func:`refundmap.convert` does (a task, for a lookup's
+            answer that is not None or the Reference asked for).
     """
     options = _Options.check(
         source,
@@ -86,13 +90,17 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
         directory=directory,
     )
     flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}
-    return cast("Bag", bag.map_partitions(_convert_partition, options, flags))
+    # One node of the graph holds the options (and the directory in them): each
+    # worker fetches it once, instead of every task carrying a copy.
+    shared = delayed(options, pure=False, traverse=False)
+    return cast("Bag", bag.map_partitions(_convert_partition, shared, flags))
 
 
 def _convert_partition(
     documents: Iterable[Any], options: _Options, flags: dict[str, bool]
 ) -> list[RecordResult]:
     results: list[RecordResult] = []
+    options = options.for_run()  # a caller's lookup is asked once per id of the partition
     for document in documents:
         try:
             raw = decode(document)

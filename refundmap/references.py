@@ -14,6 +14,7 @@ import csv
 import difflib
 import io
 import os
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -23,11 +24,19 @@ import attrs
 
 from refundmap.codec import Codec, snake
 from refundmap.models.rutter import CustomerObject, NamedObject
+from refundmap.report import (
+    ParameterTypeError,
+    Problem,
+    UsageError,
+    ValidationError,
+    describe,
+    format_path,
+)
 from refundmap.report import Path as JSONPath
-from refundmap.report import Problem, ValidationError, describe, format_path
 from refundmap.validation import decode
 
 __all__ = [
+    "ANSWERS_HELD",
     "CSV_COLUMNS",
     "ENVELOPE_KEYS",
     "KINDS",
@@ -62,15 +71,25 @@ CSV_COLUMNS = ("kind", "rutter_id", "platform_id", "name")
 
 
 def _kind(_instance: Any, _attribute: Any, value: Any) -> None:
+    if type(value) is not str:
+        raise ParameterTypeError.of("kind", f"kind must be a string, not {describe(value)}")
     if value not in KINDS:
-        raise ValueError(
-            f"unknown kind {value!r}{_suggest(value)}; the kinds are {', '.join(KINDS)}"
+        raise UsageError.of(
+            "kind", f"unknown kind {value!r}{_suggest(value)}; the kinds are {', '.join(KINDS)}"
         )
 
 
 def _id(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not str or not value:
-        raise ValueError(f"{attribute.name} must be a non-empty string, not {describe(value)}")
+        error = UsageError if type(value) is str else ParameterTypeError
+        raise error.of(
+            attribute.name, f"{attribute.name} must be a non-empty string, not {describe(value)}"
+        )
+
+
+def _name(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value is not None and type(value) is not str:
+        raise ParameterTypeError.of("name", f"name must be a string or None, not {describe(value)}")
 
 
 @attrs.frozen
@@ -91,7 +110,7 @@ class Reference:
     kind: RefKind = attrs.field(validator=_kind)
     rutter_id: str = attrs.field(validator=_id)
     platform_id: str = attrs.field(validator=_id)
-    name: str | None = None
+    name: str | None = attrs.field(default=None, validator=_name)
     source: str | None = attrs.field(default=None, eq=False, kw_only=True)
     path: str = attrs.field(default="added in code", eq=False, kw_only=True)
 
@@ -107,8 +126,18 @@ class Lookup(Protocol):
 
     :class:`Directory` is one. Implement the two methods to look ids up behind
     an API or a database (Rutter's fetch endpoints take ``id_type=platform``).
-    Each returns None for an id it does not know; a conversion asks once per
-    distinct id.
+    Each returns None for an id it does not know, else the :class:`Reference`
+    of the kind and id asked. A conversion asks once per distinct id: a
+    :func:`~refundmap.convert`, a whole :func:`~refundmap.convert_each`, a
+    partition of :func:`refundmap.dask.convert_bag` holds the answers (None
+    too) of its last :data:`ANSWERS_HELD` distinct ids. Another answer (a
+    ``str``, a Reference of another kind or id, a name that is not text)
+    stops the conversion with a :class:`~refundmap.UsageError` naming the
+    lookup, the question and the answer (a
+    :class:`~refundmap.ParameterTypeError`, also a ``TypeError``, for an
+    answer of the wrong type): it is the lookup that is wrong, not a record.
+    A :class:`Directory` subclass's own ``to_platform`` and ``to_rutter``
+    are asked likewise; a Directory's are read directly.
     """
 
     def to_platform(self, kind: RefKind, rutter_id: str) -> Reference | None:
@@ -166,8 +195,10 @@ class Directory:
         """Read files: Rutter reference responses (JSON), or CSV of ``kind,rutter_id,...``.
 
         A file whose name ends in ``.csv`` (any case) is CSV: a header row,
-        then one object a row; ``name`` may be empty or left out, and spaces
-        around kinds and ids are ignored. Any other file is JSON, read as
+        then one object a line (a quoted cell may hold commas, not a line
+        break: a quote left open is a problem at the line it opened on);
+        ``name`` may be empty or left out, and spaces around kinds and ids
+        are ignored. Any other file is JSON, read as
         :meth:`from_documents` reads a document. A folder stands for its
         ``.json`` and ``.csv`` files, in name order.
 
@@ -192,7 +223,10 @@ class Directory:
         """Add one object and return its entry.
 
         Raises:
-            ValueError: for an unknown kind or an empty id.
+            UsageError: for an unknown kind or an empty id (also a ``ValueError``);
+                ParameterTypeError for a kind or id that is not a string, or a
+                name that is neither a string nor None (also a ``TypeError``);
+                the problem's path names the parameter.
             ValidationError: when an id already has another counterpart.
         """
         reference = Reference(kind, rutter_id, platform_id, name)
@@ -208,13 +242,20 @@ class Directory:
         Raises:
             ValidationError: listing every id that would have two counterparts.
         """
-        by_rutter = {kind: dict(held) for kind, held in self._by_rutter.items()}
-        by_platform = {kind: dict(held) for kind, held in self._by_platform.items()}
+        # What changes is gathered beside the held entries, then put in: the cost is
+        # the new entries', not the directory's (copying it made building quadratic).
+        rutter_new: dict[tuple[RefKind, str], Reference] = {}
+        platform_new: dict[tuple[RefKind, str], Reference] = {}
         problems: list[Problem] = []
         sources: set[str | None] = set()
         for new in references:
-            known = by_rutter[new.kind].get(new.rutter_id)
-            other = by_platform[new.kind].get(new.platform_id)
+            kind = new.kind
+            known = rutter_new.get((kind, new.rutter_id)) or self._by_rutter[kind].get(
+                new.rutter_id
+            )
+            other = platform_new.get((kind, new.platform_id)) or self._by_platform[kind].get(
+                new.platform_id
+            )
             clash = _clash(new, known, other)
             if clash is not None:
                 problems.append(clash)
@@ -222,11 +263,14 @@ class Directory:
                 continue
             if known is None or (known.name is None and new.name is not None):
                 kept = new if known is None else attrs.evolve(known, name=new.name)
-                by_rutter[new.kind][new.rutter_id] = kept
-                by_platform[new.kind][new.platform_id] = kept
+                rutter_new[kind, new.rutter_id] = kept
+                platform_new[kind, new.platform_id] = kept
         if problems:
             raise ValidationError(problems, sources.pop() if len(sources) == 1 else None)
-        self._by_rutter, self._by_platform = by_rutter, by_platform
+        for (kind, rutter_id), kept in rutter_new.items():
+            self._by_rutter[kind][rutter_id] = kept
+        for (kind, platform_id), kept in platform_new.items():
+            self._by_platform[kind][platform_id] = kept
 
     def __or__(self, other: Directory) -> Directory:
         """Return a new directory holding the entries of both."""
@@ -249,7 +293,8 @@ class Directory:
     def tables(self, *, into_railz: bool) -> dict[str, dict[str, Reference]]:
         """Return the entries by kind and by id: Rutter ids (``into_railz``), or platform ids.
 
-        For the conversion engine, which reads them directly; do not change them.
+        For the conversion engine, which reads them directly (a subclass with its
+        own ``to_platform`` or ``to_rutter`` is asked through them); do not change them.
         """
         return self._by_rutter if into_railz else self._by_platform
 
@@ -264,6 +309,82 @@ class Directory:
     def __repr__(self) -> str:
         counts = ", ".join(f"{kind}={len(held)}" for kind, held in self._by_rutter.items() if held)
         return f"Directory({counts})"
+
+
+#: The most answers of a caller's :class:`Lookup` one conversion run holds: past
+#: this many distinct ids, the least recently used is let go (and asked again
+#: if it comes back), so that a run of millions of records stays in bounds.
+ANSWERS_HELD = 65_536
+
+
+class Answers:
+    """A caller's :class:`Lookup` for one conversion run: each answer asked once, and checked.
+
+    Holds the answers (None too) of the last :data:`ANSWERS_HELD` distinct
+    ids asked, and is dropped with its run; it pickles with its lookup.
+    """
+
+    __slots__ = ("_held", "_limit", "lookup")
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+        self._held: OrderedDict[tuple[bool, str, str], Reference | None] = OrderedDict()
+        self._limit = ANSWERS_HELD
+
+    def get(self, kind: str, value: str, *, into_railz: bool) -> Reference | None:
+        """Return the lookup's answer for the ``kind`` id ``value``: Rutter's (``into_railz``).
+
+        Raises:
+            UsageError: the lookup answered something else than None or the
+                Reference of that kind and id (ParameterTypeError, a
+                ``TypeError`` too, for an answer of the wrong type).
+        """
+        key = (into_railz, kind, value)
+        held = self._held
+        if key in held:
+            held.move_to_end(key)
+            return held[key]
+        method = "to_platform" if into_railz else "to_rutter"
+        found = getattr(self.lookup, method)(kind, value)
+        if found is not None:
+            _check_answer(f"{type(self.lookup).__name__}.{method}", kind, value, found)
+        held[key] = found
+        if len(held) > self._limit:
+            held.popitem(last=False)
+        return found  # type: ignore[no-any-return]
+
+
+def _check_answer(method: str, kind: str, value: str, found: object) -> None:
+    """Refuse a lookup's answer that is not the Reference asked for."""
+    into_railz = method.endswith(".to_platform")
+    call = f"the lookup {method}({kind!r}, {value!r})"
+    if not isinstance(found, Reference):
+        raise ParameterTypeError.of(
+            "directory",
+            f"{call} returned {describe(found)} ({_a(found)});"
+            " expected a refundmap.Reference or None",
+        )
+    for key in ("rutter_id", "platform_id", "name"):
+        text = getattr(found, key)
+        if type(text) is not str and (text is not None or key != "name"):
+            raise ParameterTypeError.of(
+                "directory",
+                f"{call} returned a {key} that is not text: {describe(text)} ({_a(text)})",
+            )
+    asked = found.rutter_id if into_railz else found.platform_id
+    if found.kind != kind or asked != value:
+        space = "Rutter" if into_railz else "platform"
+        raise UsageError.of(
+            "directory",
+            f"{call} returned the {found.kind} whose Rutter id is {found.rutter_id!r} and"
+            f" platform id {found.platform_id!r}; expected the {kind} whose {space} id is"
+            f" {value!r}, or None",
+        )
+
+
+def _a(value: object) -> str:
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
@@ -388,13 +509,14 @@ def _from_csv(data: bytes, source: str) -> list[Reference]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem(f"byte {exc.start}", "not UTF-8 text")], source) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    problems: list[Problem] = []
+    rows = _csv_rows(text, problems)
+    first = next(rows, None)
     expected = ",".join(CSV_COLUMNS)
-    if header is None:
-        raise ValidationError(
-            [Problem("line 1", f"the file is empty; expected the header {expected}")], source
-        )
+    if first is None or problems:  # empty, or the header is not one line of CSV
+        empty = Problem("line 1", f"the file is empty; expected the header {expected}")
+        raise ValidationError(problems or [empty], source)
+    header = first[1]
     columns = [column.strip() for column in header]
     missing = [column for column in CSV_COLUMNS[:3] if column not in columns]
     unknown = [column for column in columns if column not in CSV_COLUMNS]
@@ -403,10 +525,9 @@ def _from_csv(data: bytes, source: str) -> list[Reference]:
             [Problem("line 1", f"expected the header {expected}, got {','.join(header)!r}")],
             source,
         )
-    problems: list[Problem] = []
     references: list[Reference] = []
-    for row in reader:
-        where = f"line {reader.line_num}"
+    for line, row in rows:
+        where = f"line {line}"
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
@@ -434,3 +555,51 @@ def _from_csv(data: bytes, source: str) -> list[Reference]:
     if problems:
         raise ValidationError(problems, source)
     return references
+
+
+def _csv_rows(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Yield each row of CSV ``text`` with the line it is on.
+
+    A row is one line: a quoted cell that runs on to another line is a
+    quote left open (a problem, the row skipped), and so is CSV the csv
+    module cannot read, which ends the rows.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    end = 0
+    while True:
+        line = end + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            problems.append(Problem(f"line {line}", _csv_error(str(exc), line, reader.line_num)))
+            return
+        if row is None:
+            return
+        end = reader.line_num
+        if end == line:
+            yield line, row
+        else:
+            problems.append(
+                Problem(
+                    f"line {line}",
+                    f"a quoted cell runs on to line {end}, and a reference is one line;"
+                    f" {_UNCLOSED}",
+                )
+            )
+
+
+_UNCLOSED = "is a quote opened on this line not closed?"
+
+
+def _csv_error(message: str, line: int, end: int) -> str:
+    """Say what the csv module's ``message`` means for a row from ``line`` to ``end``."""
+    if message.startswith("unexpected end of data"):
+        return "a quote opened on this line is not closed: the rest of the file would be one cell"
+    if message.startswith("field larger than field limit"):
+        return (
+            f"a cell is longer than {csv.field_size_limit()} characters, the most a CSV cell"
+            f" may hold; {_UNCLOSED}"
+        )
+    if end == line:
+        return f"not valid CSV: {message}"
+    return f"not valid CSV on line {end}: {message}; {_UNCLOSED}"

@@ -329,6 +329,29 @@ def test_a_bad_refs_file_is_a_usage_error_before_any_output(cli, fixtures, tmp_p
     )
 
 
+@pytest.mark.parametrize(
+    ("cells", "problem"),
+    [
+        ('"Checking', "line 2: a quote opened on this line is not closed"),
+        ("x" * 200_000, "line 2: a cell is longer than 131072 characters"),
+    ],
+)
+def test_a_refs_csv_file_csv_cannot_read_is_one_line_not_a_traceback(
+    cli, fixtures, tmp_path, cells, problem
+):
+    bad = tmp_path / "refs.csv"
+    bad.write_text(f"kind,rutter_id,platform_id,name\naccount,a,35,{cells}\nitem,i,11,Pad\n")
+    status, stdout, err = cli(
+        "convert", "-f", "railz", "-t", "rutter", "--refs", str(bad),
+        str(fixtures / "railz/seed-refund.json"),
+    )  # fmt: skip
+    assert status == 2
+    assert stdout == ""
+    assert err.splitlines()[0] == "refundmap: --refs: not a directory of references"
+    assert err.splitlines()[1].startswith(f"refundmap: {bad}: {problem}")
+    assert len(err.splitlines()) == 2
+
+
 def test_require_refs_refuses_the_record_and_names_every_id(cli, fixtures, tmp_path):
     out = tmp_path / "out.json"
     status, _, err = cli(

@@ -82,6 +82,40 @@ def test_a_report_or_rejects_file_that_is_the_output_or_an_input_is_refused(tmp_
     assert b"would overwrite the input" in result.stderr
 
 
+def test_an_output_report_or_rejects_that_is_a_refs_file_is_refused_before_reading(tmp_path):
+    refs = tmp_path / "refs.csv"
+    shutil.copy(FIXTURES / "references/quickbooks.csv", refs)
+    folder = tmp_path / "refs"
+    shutil.copytree(FIXTURES / "references/quickbooks", folder)
+    before = {path: path.read_bytes() for path in [refs, *folder.iterdir()]}
+    cases = [
+        ("-o", "refs.csv", "the --refs file refs.csv"),
+        ("--report", "./refs.csv", "the --refs file refs.csv"),
+        ("--rejects", tmp_path / "refs.csv", "the --refs file refs.csv"),
+        ("-o", "refs/items.json", "the --refs folder refs"),  # a file the folder holds
+        ("-o", "refs/new.json", "the --refs folder refs"),  # read as references next time
+        ("-o", "refs/", "the --refs folder refs"),  # refs/seed-refund.json
+        ("--report", "refs/report.txt", "the --refs folder refs"),
+    ]
+    for option, target, refused in cases:
+        # The input does not exist: the refusal comes before anything is read.
+        argv = (*CONVERT, "missing.json", "--refs", "refs.csv", "--refs", "refs", option, target)
+        result = run(*argv, cwd=tmp_path)
+        assert result.returncode == 2, (option, target, result.stderr)
+        (line,) = result.stderr.decode().splitlines()
+        assert line.startswith(f"refundmap: {target}"), line
+        assert refused in line, line
+    assert {path: path.read_bytes() for path in [refs, *folder.iterdir()]} == before
+    # A folder named --refs and -o alike, through a symbolic link, is the same folder.
+    (tmp_path / "link").symlink_to(folder)
+    result = run(*CONVERT, SEED, "--refs", "link", "-o", "refs/out.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"the --refs folder link" in result.stderr
+    # Beside the references, not in them, is fine.
+    result = run(*CONVERT, SEED, "--refs", "refs.csv", "-o", "out.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_directory_is_made_for_several_inputs_or_a_trailing_slash(tmp_path):
     (tmp_path / "b.json").write_bytes(SEED.read_bytes())
     result = run(*CONVERT, SEED, "b.json", "-o", "new/deeper", cwd=tmp_path)

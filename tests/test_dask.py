@@ -2,13 +2,14 @@
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import dask.bag as db
 import pytest
 from distributed import Client, LocalCluster
 
-from refundmap import convert_each
+from refundmap import Reference, convert_each
 from refundmap.dask import Totals, convert_bag, summarize, write_outputs, write_rejects
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -88,3 +89,62 @@ def test_a_bag_converts_on_worker_processes_as_convert_each_does_in_one(client, 
 def test_bad_options_are_refused_before_any_task():
     with pytest.raises(ValueError, match="connection"):
         convert_bag(db.from_sequence([{}]), "rutter", "railz-v2-push", connection_uuid=" ")
+
+
+class Counting:
+    """A lookup of the caller's: counts its questions here, and the times it is pickled."""
+
+    pickled = 0
+
+    def __init__(self):
+        self.asked = Counter()
+
+    def __reduce__(self):
+        Counting.pickled += 1
+        return Counting, ()
+
+    def to_platform(self, kind, rutter_id):
+        self.asked[kind, rutter_id] += 1
+        return None if rutter_id.endswith("0") else Reference(kind, rutter_id, f"p-{rutter_id}")
+
+    def to_rutter(self, kind, platform_id):
+        raise AssertionError((kind, platform_id))
+
+
+def refunds(count, ids=6):
+    seed = json.loads((FIXTURES / "rutter/seed-list.json").read_text())["customer_refunds"][0]
+    return [
+        json.dumps(dict(seed, id=f"r{n}", account_id=f"account-{n % ids}")) for n in range(count)
+    ]
+
+
+def test_a_partition_asks_a_lookup_once_per_distinct_id():
+    docs = refunds(120)
+    lookup = Counting()
+    options = {"synced_at": SYNCED_AT, "directory": lookup}
+    one = convert_bag(db.from_sequence(docs, npartitions=1), "rutter", "railz", **options)
+    results = one.compute(scheduler="sync")
+    accounts = {key: n for key, n in lookup.asked.items() if key[1].startswith("account-")}
+    assert accounts == {("account", f"account-{n}"): 1 for n in range(6)}
+    assert set(lookup.asked.values()) == {1}
+    assert [r.output["accountRef"]["id"] for r in results[:2]] == ["account-0", "p-account-1"]
+    lookup.asked.clear()
+    three = convert_bag(db.from_sequence(docs, npartitions=3), "rutter", "railz", **options)
+    assert [r.output for r in three.compute(scheduler="sync")] == [r.output for r in results]
+    assert set(lookup.asked.values()) == {3}  # once in each partition
+
+
+def test_the_directory_goes_to_the_workers_once_not_with_every_task(client):
+    Counting.pickled = 0
+    docs = refunds(60)
+    bag = convert_bag(
+        db.from_sequence(docs, npartitions=12),
+        "rutter",
+        "railz",
+        synced_at=SYNCED_AT,
+        directory=Counting(),
+    )
+    results = client.compute(bag).result()
+    assert len(results) == 60
+    assert results[1].output["accountRef"]["id"] == "p-account-1"  # asked on a worker
+    assert Counting.pickled < 4  # was 15 for 12 tasks: each carried its own copy

@@ -19,7 +19,7 @@ from refundmap.checks import Finding
 from refundmap.formats import Format, Shape
 from refundmap.mapping.compiler import compile_pair
 from refundmap.mapping.rules import reference_messages
-from refundmap.references import KINDS, Directory, Lookup, Reference
+from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, format_path
 from refundmap.validation import Loaded, Part, codec_for
 
@@ -51,6 +51,18 @@ PAIRS: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+def _read_directly(lookup: Lookup | None) -> bool:
+    """Whether ``lookup`` is a Directory whose tables answer as its methods would.
+
+    A subclass that answers with its own ``to_platform`` or ``to_rutter`` is
+    asked through them.
+    """
+    if not isinstance(lookup, Directory):
+        return False
+    kind = type(lookup)
+    return kind.to_platform is Directory.to_platform and kind.to_rutter is Directory.to_rutter
+
+
 class Run:
     """One conversion: the formats, the time, and the report as it grows."""
 
@@ -64,6 +76,7 @@ class Run:
         lookup: Lookup | None = None,
         require_refs: bool = False,
         records: int | None = None,
+        answers: Answers | None = None,
     ) -> None:
         self.source = source
         #: The number of records a list page holds, where it is not the records
@@ -76,15 +89,19 @@ class Run:
         self.untranslated = 0
         into_railz = self._into_railz = target.vendor == "railz"
         self._messages = reference_messages(target.name, into_railz=into_railz)
-        #: Ids known so far, by kind: a Directory's own tables, or what a caller's
-        #: lookup answered in this run (None: it does not know the id).
+        #: Ids known, by kind: a Directory's own tables; empty for a caller's
+        #: lookup, whose answers (None: it does not know the id) are held, up to
+        #: a bound, by ``_answers``, shared by the conversions of a run.
         self.known: dict[str, dict[str, Reference | None]]
+        self._answers: Answers | None = None
         # Without a lookup, untranslated ids are reported by the generated code itself.
         self.compiled = compile_pair(source, target, lookup=lookup is not None)
-        if isinstance(lookup, Directory):
-            self.known = lookup.tables(into_railz=into_railz)  # type: ignore[assignment]
+        if _read_directly(lookup):
+            self.known = lookup.tables(into_railz=into_railz)  # type: ignore[union-attr]
         else:
             self.known = {kind: {} for kind in KINDS}
+            if lookup is not None:
+                self._answers = Answers(lookup) if answers is None else answers
         self.target = target
         self.source_name = source.name
         self.target_name = target.name
@@ -141,16 +158,10 @@ class Run:
         return new, None
 
     def _ask(self, kind: str, value: str) -> Reference | None:
-        """Ask the caller's lookup, once per id and run."""
-        if self.lookup is None or isinstance(self.lookup, Directory):
-            return None  # a Directory's own tables are read directly
-        found = (
-            self.lookup.to_platform(kind, value)  # type: ignore[arg-type]
-            if self.target.vendor == "railz"
-            else self.lookup.to_rutter(kind, value)  # type: ignore[arg-type]
-        )
-        self.known[kind][value] = found
-        return found
+        """Ask the caller's lookup, once per id and run (a Directory's tables are read)."""
+        if self._answers is None:
+            return None
+        return self._answers.get(kind, value, into_railz=self._into_railz)
 
     def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
         self.untranslated += 1
