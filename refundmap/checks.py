@@ -172,21 +172,35 @@ def _percentage(value: Decimal | None, path: Path) -> Iterator[Finding]:
         yield path, f"{path[-1]} {format_amount(value)} is not a percentage from 0 to 100"
 
 
-def railz_line_discount(line: railz.RefundLine | railz.RefundLineV2) -> tuple[Decimal, str]:
+def railz_line_discount(
+    line: railz.RefundLine | railz.RefundLineV2, slack: Decimal | None = None
+) -> tuple[Decimal, str]:
     """Return a Railz line's discount, and how it was found.
 
     The discount is ``discountAmount``, else ``discountPercentage`` % of quantity x
-    unitAmount (a ``discountAmount`` of 0 beside a percentage is taken as not
-    given), else none.
+    unitAmount, else none. A ``discountAmount`` of 0 beside a percentage is taken
+    as not given, unless the line's own figures apply no discount (its
+    ``subTotal``, or its ``totalAmount`` where it has no ``subTotal``, is quantity
+    x unitAmount within ``slack``, by default the rounding of a unit amount to the
+    cent).
     """
     amount = line.discount_amount
     if amount:
         return amount, f"discountAmount {format_amount(amount)}"
     percentage = line.discount_percentage
-    if percentage and line.quantity is not None and line.unit_amount is not None:
+    quantity, unit = line.quantity, line.unit_amount
+    if percentage and quantity is not None and unit is not None:
         with localcontext(EXACT):
-            discount = line.quantity * line.unit_amount * percentage / _HUNDRED
-        return discount, f"discountPercentage {format_amount(percentage)}%"
+            gross = quantity * unit
+            discount = gross * percentage / _HUNDRED
+            figure = getattr(line, "sub_total", None)
+            if figure is None:
+                figure = getattr(line, "total_amount", None) or getattr(line, "amount", None)
+            if slack is None:
+                slack = unit_tolerance(None, Decimal(quantity))
+            undiscounted = figure is not None and abs(figure - gross) <= slack
+        if amount is None or not undiscounted:
+            return discount, f"discountPercentage {format_amount(percentage)}%"
     return amount or _ZERO, f"discountAmount {format_amount(amount or _ZERO)}"
 
 
@@ -205,31 +219,23 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
         slack = unit_tolerance(currency, Decimal(line.quantity))
     percentage = line.discount_percentage
     if gross is not None and line.sub_total is not None:
-        discount, how = railz_line_discount(line)
+        discount, how = railz_line_discount(line, slack)
         expected = gross - discount
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
         # not its subtotal, the net of quantity x unitAmount.
         inclusive = line.total_amount is not None and abs(line.total_amount - expected) <= slack
         if not inclusive and abs(line.sub_total - expected) > slack:
-            undiscounted = line.total_amount if line.tax_amount else line.sub_total
-            if (
-                line.discount_amount == 0
-                and percentage
-                and (
-                    abs(line.sub_total - gross) <= slack
-                    or (undiscounted is not None and abs(undiscounted - gross) <= slack)
-                )
-            ):
-                # The figures apply no discount, and the percentage says there is one.
-                yield _against_percentage(line, path, gross, _ZERO)
-            else:
-                yield (
-                    (*path, "subTotal"),
-                    f"subTotal {format_amount(line.sub_total)} is not quantity {line.quantity} x"
-                    f" unitAmount {format_amount(line.unit_amount or _ZERO)} less {how}"
-                    f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
-                    " unit amounts include tax)",
-                )
+            yield (
+                (*path, "subTotal"),
+                f"subTotal {format_amount(line.sub_total)} is not quantity {line.quantity} x"
+                f" unitAmount {format_amount(line.unit_amount or _ZERO)} less {how}"
+                f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
+                " unit amounts include tax)",
+            )
+    # discountAmount 0, and figures that apply none: the percentage disagrees.
+    zero = gross is not None and line.discount_amount == 0 and percentage
+    if zero and gross is not None and not railz_line_discount(line, slack)[0]:
+        yield _against_percentage(line, path, gross, _ZERO)
     if gross is not None and line.discount_amount and percentage is not None:
         expected = gross * percentage / _HUNDRED
         if abs(line.discount_amount - expected) > slack:

@@ -79,6 +79,9 @@ def mapped(
         mine, theirs = row.cell(fmt), row.cell(other)
         if not (isinstance(mine, str) and isinstance(theirs, str)):
             continue
+        if row.apply == "line_figures":
+            continue  # the line totals, compared by their own rule below
+
         value = _get(record, mine)
         if row.lines is not None:
             view[mine] = [mapped(line, fmt, other, row.lines) for line in value or []]
@@ -91,9 +94,20 @@ def assert_round_trip_keeps_mapped_fields(
     document: Any, source: str, via: str, directory: Any = None
 ) -> None:
     """``source`` -> ``via`` -> ``source`` keeps every field the table maps between them."""
-    there = convert(document, source, via, synced_at=SYNCED, directory=directory).output
-    back = convert(there, via, source, synced_at=SYNCED, directory=directory).output
+    result = convert(document, source, via, synced_at=SYNCED, directory=directory)
     originals = records(document, source)
+    if source == "rutter" and via in ("railz", "railz-push"):
+        # Over several lines, a refund's discount has no line to go to, and Railz's
+        # line figures are net of discounts: the line totals are dropped, and said.
+        dropped = {e.source_path for e in result.report if e.kind is Kind.DROPPED}
+        shared = [r for r in originals if r.get("discount_amount") and len(r["line_items"]) > 1]
+        for where, record in zip(_record_paths(document), originals, strict=True):
+            if record in shared:
+                for index in range(len(record["line_items"])):
+                    assert f"{where}.line_items[{index}].total_amount" in dropped
+        if shared:
+            return
+    back = convert(result.output, via, source, synced_at=SYNCED, directory=directory).output
     before = [mapped(r, source, via) for r in originals]
     after = [mapped(r, source, via) for r in records(back, source)]
     if source.startswith("railz") and via.startswith("rutter"):
@@ -102,18 +116,33 @@ def assert_round_trip_keeps_mapped_fields(
         key = "totalAmount" if source == "railz" else "amount"
         for original, mine, theirs in zip(originals, before, after, strict=True):
             for index, line in enumerate(original.get("lines") or ()):
-                if not _line_total_kept(line, source):
+                if not _line_total_kept(line, source, original):
                     mine["lines"][index].pop(key, None)
                     if index < len(theirs["lines"]):
                         theirs["lines"][index].pop(key, None)
     assert after == before
 
 
+def _record_paths(document: Any) -> list[str]:
+    """The JSON paths of a Rutter document's records."""
+    loaded = load(document, "rutter")
+    return [
+        format_path(path)
+        for part in loaded.parts
+        for path, _ in loaded.format.records(part.model, part.shape, part.path)
+    ]
+
+
 _HALF_CENT = Decimal("0.005")
 
 
-def _line_total_kept(line: dict[str, Any], source: str) -> bool:
-    """Whether a Railz line's total is its Rutter line total: no tax or discount in it."""
+def _line_total_kept(line: dict[str, Any], source: str, refund: dict[str, Any]) -> bool:
+    """Whether a Railz line's total is its Rutter line total, and comes back as it is.
+
+    That is where it has no tax or discount in it; version 1: and the refund has
+    no tax or discount either (back from Rutter, a line's totalAmount is written
+    where the refund's own arithmetic decides it: docs/mapping.md, Tax).
+    """
     discount = line.get("discountAmount") or 0
     if source == "railz-v2":
         quantity, unit = line.get("quantity"), line.get("unitAmount")
@@ -122,6 +151,8 @@ def _line_total_kept(line: dict[str, Any], source: str) -> bool:
         return abs(quantity * unit - discount - line["amount"]) > _HALF_CENT
     total, sub_total = line.get("totalAmount"), line.get("subTotal")
     if total is None or discount or line.get("taxAmount"):
+        return False
+    if refund.get("taxAmount") or refund.get("totalDiscount"):
         return False
     return sub_total is None or sub_total == total
 
