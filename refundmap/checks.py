@@ -234,7 +234,12 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
             )
     # discountAmount 0, and figures that apply none: the percentage disagrees.
     zero = gross is not None and line.discount_amount == 0 and percentage
-    if zero and gross is not None and not railz_line_discount(line, slack)[0]:
+    if (
+        zero
+        and gross is not None
+        and not railz_line_discount(line, slack)[0]
+        and gross * (percentage or _ZERO) / _HUNDRED > slack
+    ):
         yield _against_percentage(line, path, gross, _ZERO)
     if gross is not None and line.discount_amount and percentage is not None:
         expected = gross * percentage / _HUNDRED
