@@ -395,3 +395,11 @@ def test_a_railz_percentage_the_figures_do_not_apply_is_warned():
             " (nor is totalAmount, as it would be where unit amounts include tax)"
         )
     }
+
+
+def test_a_percentage_whose_discount_rounds_to_nothing_is_not_warned():
+    # 5 % of 0.01 is 0.0005: discountAmount 0 and a whole subTotal agree with it.
+    line = {"unitAmount": 0.01, "quantity": 1, "discountAmount": 0, "discountPercentage": 5,
+            "subTotal": 0.01, "totalAmount": 0.01}  # fmt: skip
+    record = railz_record(totalAmount=0.01, subTotal=0.01, taxAmount=0, lines=[line])
+    assert warnings(record, "railz") == {}
