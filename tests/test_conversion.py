@@ -1301,3 +1301,16 @@ def test_railz_to_rutter_to_railz_gives_back_the_line_figures_rutter_carries(fix
                 assert {"subTotal", "totalAmount"} <= set(new)
             elif len(lines) == 1 or not before.get("totalDiscount"):
                 assert {"subTotal", "totalAmount"} & set(new)
+
+
+def test_a_railz_discount_of_rounded_line_percentages_is_the_lines_in_a_create_body():
+    # 10.5 % of 0.99 is 0.10395 a line; the refund's discount is the lines' in cents.
+    line = {"unitAmount": 0.99, "quantity": 1, "discountPercentage": 10.5, "subTotal": 0.89,
+            "taxAmount": 0, "totalAmount": 0.89}  # fmt: skip
+    refund = railz_refund(
+        lines=[line, line, line], subTotal=2.67, taxAmount=0, totalDiscount=0.30, totalAmount=2.67
+    )
+    result = convert(refund, "railz", "rutter-create")
+    assert ("$.totalDiscount", "$.customer_refund.line_items") in entries(result, Kind.DERIVED)
+    assert ("$.totalDiscount", None) not in entries(result, Kind.DROPPED)
+    assert not _own_warnings(result)
