@@ -3,7 +3,9 @@
 Each check yields a :data:`Finding`: the path of the figure that does not add
 up, and a message with the figures. Callers make findings report warnings, or
 validation errors when strict. Figures agree when they differ by at most half
-of the currency's minor unit.
+of the currency's minor unit; quantity x unit amount agrees with a line's amount
+within half a minor unit x (|quantity| + 1), as platforms round unit amounts to
+the minor unit and keep line amounts exact.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from decimal import Decimal, localcontext
 
 from refundmap.currency import is_code
 from refundmap.models import railz, rutter
-from refundmap.money import EXACT, format_amount, tolerance
+from refundmap.money import EXACT, format_amount, tolerance, unit_tolerance
 from refundmap.report import Path
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "check_railz_v2_push",
     "check_rutter",
     "check_rutter_create",
+    "railz_line_discount",
 ]
 
 #: Where a figure does not add up, and why.
@@ -62,7 +65,8 @@ def _rutter_lines(
         if item is None or quantity is None or item.unit_amount is None:
             continue
         expected = quantity * item.unit_amount
-        if _off(line.total_amount, expected, currency):
+        # Unit amounts are rounded to the minor unit; line totals are exact.
+        if abs(line.total_amount - expected) > unit_tolerance(currency, quantity):
             yield (
                 (*path, "line_items", index, "total_amount"),
                 f"total_amount {format_amount(line.total_amount)} is not item.quantity"
@@ -168,6 +172,38 @@ def _percentage(value: Decimal | None, path: Path) -> Iterator[Finding]:
         yield path, f"{path[-1]} {format_amount(value)} is not a percentage from 0 to 100"
 
 
+def railz_line_discount(
+    line: railz.RefundLine | railz.RefundLineV2, slack: Decimal | None = None
+) -> tuple[Decimal, str]:
+    """Return a Railz line's discount, and how it was found.
+
+    The discount is ``discountAmount``, else ``discountPercentage`` % of quantity x
+    unitAmount, else none. A ``discountAmount`` of 0 beside a percentage is taken
+    as not given, unless the line's own figures apply no discount (its
+    ``subTotal``, or its ``totalAmount`` where it has no ``subTotal``, is quantity
+    x unitAmount within ``slack``, by default the rounding of a unit amount to the
+    cent).
+    """
+    amount = line.discount_amount
+    if amount:
+        return amount, f"discountAmount {format_amount(amount)}"
+    percentage = line.discount_percentage
+    quantity, unit = line.quantity, line.unit_amount
+    if percentage and quantity is not None and unit is not None:
+        with localcontext(EXACT):
+            gross = quantity * unit
+            discount = gross * percentage / _HUNDRED
+            figure = getattr(line, "sub_total", None)
+            if figure is None:
+                figure = getattr(line, "total_amount", None) or getattr(line, "amount", None)
+            if slack is None:
+                slack = unit_tolerance(None, Decimal(quantity))
+            undiscounted = figure is not None and abs(figure - gross) <= slack
+        if amount is None or not undiscounted:
+            return discount, f"discountPercentage {format_amount(percentage)}%"
+    return amount or _ZERO, f"discountAmount {format_amount(amount or _ZERO)}"
+
+
 def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Iterator[Finding]:
     yield from _percentage(line.discount_percentage, (*path, "discountPercentage"))
     if line.tax_rate_ref is not None:
@@ -176,37 +212,39 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
             (*path, "taxRateRef", "effectiveTaxRate"),
         )
     gross = None
+    slack = tolerance(currency)
     if line.quantity is not None and line.unit_amount is not None:
         gross = line.quantity * line.unit_amount
-    discount = line.discount_amount or _ZERO
+        # Unit amounts are rounded to the minor unit; line amounts are exact.
+        slack = unit_tolerance(currency, Decimal(line.quantity))
+    percentage = line.discount_percentage
     if gross is not None and line.sub_total is not None:
+        discount, how = railz_line_discount(line, slack)
         expected = gross - discount
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
-        # not its subtotal, the net of quantity x unit amount.
-        inclusive = line.total_amount is not None and not _off(
-            line.total_amount, expected, currency
-        )
-        if not inclusive and _off(line.sub_total, expected, currency):
+        # not its subtotal, the net of quantity x unitAmount.
+        inclusive = line.total_amount is not None and abs(line.total_amount - expected) <= slack
+        if not inclusive and abs(line.sub_total - expected) > slack:
             yield (
                 (*path, "subTotal"),
                 f"subTotal {format_amount(line.sub_total)} is not quantity {line.quantity} x"
-                f" unitAmount {format_amount(line.unit_amount or _ZERO)} less discountAmount"
-                f" {format_amount(discount)} = {format_amount(expected)} (nor is totalAmount, as it"
-                " would be where unit amounts include tax)",
+                f" unitAmount {format_amount(line.unit_amount or _ZERO)} less {how}"
+                f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
+                " unit amounts include tax)",
             )
+    # discountAmount 0, and figures that apply none: the percentage disagrees.
+    zero = gross is not None and line.discount_amount == 0 and percentage
     if (
-        gross is not None
-        and line.discount_amount is not None
-        and line.discount_percentage is not None
+        zero
+        and gross is not None
+        and not railz_line_discount(line, slack)[0]
+        and gross * (percentage or _ZERO) / _HUNDRED > slack
     ):
-        expected = gross * line.discount_percentage / _HUNDRED
-        if _off(line.discount_amount, expected, currency):
-            yield (
-                (*path, "discountAmount"),
-                f"discountAmount {format_amount(line.discount_amount)} is not discountPercentage"
-                f" {format_amount(line.discount_percentage)}% of quantity x unitAmount"
-                f" {format_amount(gross)} = {format_amount(expected)}",
-            )
+        yield _against_percentage(line, path, gross, _ZERO)
+    if gross is not None and line.discount_amount and percentage is not None:
+        expected = gross * percentage / _HUNDRED
+        if abs(line.discount_amount - expected) > slack:
+            yield _against_percentage(line, path, gross, line.discount_amount)
     if line.sub_total is not None and line.total_amount is not None:
         tax = line.tax_amount or _ZERO
         expected = line.sub_total + tax
@@ -217,6 +255,19 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
                 f" {format_amount(line.sub_total)} plus taxAmount {format_amount(tax)}"
                 f" = {format_amount(expected)}",
             )
+
+
+def _against_percentage(
+    line: railz.RefundLine, path: Path, gross: Decimal, amount: Decimal
+) -> Finding:
+    percentage = line.discount_percentage or _ZERO
+    expected = gross * percentage / _HUNDRED
+    return (
+        (*path, "discountAmount"),
+        f"discountAmount {format_amount(amount)} is not discountPercentage"
+        f" {format_amount(percentage)}% of quantity x unitAmount"
+        f" {format_amount(gross)} = {format_amount(expected)}",
+    )
 
 
 def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:

@@ -24,6 +24,7 @@ __all__ = [
     "parse_amount",
     "parse_integer",
     "tolerance",
+    "unit_tolerance",
 ]
 
 #: Amounts must be smaller than this in absolute value.
@@ -128,3 +129,14 @@ def format_amount(value: Decimal) -> str:
 def tolerance(currency: str | None) -> Decimal:
     """Return half of ``currency``'s minor unit: how far a total may be off."""
     return Decimal(5).scaleb(-minor_unit(currency) - 1)
+
+
+def unit_tolerance(currency: str | None, quantity: Decimal) -> Decimal:
+    """Return how far ``quantity`` x a unit amount may be from the line's amount.
+
+    Platforms round unit amounts to the currency's minor unit and keep the line's
+    amount exact (4.89 x 5 against 24.46): the product is then off by up to half
+    a minor unit x ``|quantity|``, and the amount itself by up to half a minor
+    unit, so half a minor unit x (``|quantity|`` + 1).
+    """
+    return tolerance(currency) * (abs(quantity) + 1)

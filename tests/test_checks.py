@@ -291,3 +291,115 @@ def test_railz_v2_header_total_and_percentages():
     refund.update(totalAmount=11, discountPercentage=15)
     refund["lines"][0]["discountPercentage"] = 5
     assert warnings(refund, "railz-v2") == {}
+
+
+# Real platforms round unit amounts to the minor unit and keep line totals exact.
+ROUNDED = [("4.89", 5, "24.46"), ("5.15", 100, "515.01"), ("6.87", 200, "1373.37"),
+           ("12.26", 10, "122.62")]  # fmt: skip
+
+
+def rounded_rutter(unit, quantity, total, currency="USD"):
+    line = {"total_amount": total, "item": {"id": None, "quantity": quantity, "unit_amount": unit}}
+    return rutter_record(
+        currency_code=currency,
+        discount_amount=None,
+        tax_amount=None,
+        total_amount=total,
+        line_items=[{**rutter_record()["line_items"][0], **line}],
+    )
+
+
+def rounded_railz(unit, quantity, total, currency="USD"):
+    line = {"unitAmount": unit, "quantity": quantity, "subTotal": total, "totalAmount": total}
+    return railz_record(
+        currencyRef={"id": currency},
+        totalAmount=total,
+        subTotal=total,
+        taxAmount=0,
+        lines=[line],
+    )
+
+
+@pytest.mark.parametrize(("unit", "quantity", "total"), ROUNDED)
+def test_unit_amounts_rounded_to_the_minor_unit_are_accepted(unit, quantity, total):
+    assert warnings(rounded_rutter(float(unit), quantity, float(total)), "rutter") == {}
+    assert warnings(rounded_railz(float(unit), quantity, float(total)), "railz") == {}
+    create = {
+        "customer_refund": {
+            "account_id": ACCOUNT,
+            "transaction_date": "2024-01-01",
+            "line_items": [
+                {
+                    "total_amount": total,
+                    "item": {"id": ACCOUNT, "quantity": quantity, "unit_amount": unit},
+                }
+            ],
+        }
+    }
+    assert warnings(create, "rutter-create") == {}
+
+
+def test_beyond_the_rounding_of_the_unit_amount_still_warns_with_the_figures():
+    # 5 x 4.89 = 24.45; rounding allows 0.005 x (5 + 1) = 0.03: 24.48 is beyond it.
+    found = warnings(rounded_rutter(4.89, 5, 24.49), "rutter")
+    assert found == {
+        "$.line_items[0].total_amount": (
+            "total_amount 24.49 is not item.quantity 5 x item.unit_amount 4.89 = 24.45"
+        )
+    }
+    found = warnings(rounded_railz(4.89, 5, 24.49), "railz")
+    assert found == {
+        "$.lines[0].subTotal": (
+            "subTotal 24.49 is not quantity 5 x unitAmount 4.89 less discountAmount 0 = 24.45"
+            " (nor is totalAmount, as it would be where unit amounts include tax)"
+        )
+    }
+    assert warnings(rounded_rutter(4.89, 5, 24.48), "rutter") == {}
+
+
+def test_the_rounding_allowed_follows_the_currencys_minor_unit():
+    # JPY has no minor unit: half a yen x (3 + 1) = 2 yen.
+    assert warnings(rounded_rutter(333, 3, 1000, "JPY"), "rutter") == {}
+    assert list(warnings(rounded_rutter(333, 3, 1002, "JPY"), "rutter")) == [
+        "$.line_items[0].total_amount"
+    ]
+    # BHD has three: 0.0005 x (3 + 1) = 0.002.
+    assert warnings(rounded_railz(0.333, 3, 1.001, "BHD"), "railz") == {}
+    assert list(warnings(rounded_railz(0.333, 3, 1.002, "BHD"), "railz")) == ["$.lines[0].subTotal"]
+
+
+@pytest.mark.parametrize("stated", [{}, {"discountAmount": 0}, {"discountAmount": None}])
+def test_a_railz_line_discounted_by_percentage_only_is_not_warned(stated):
+    line = {"unitAmount": 100, "quantity": 1, "discountPercentage": 10, "subTotal": 90,
+            "totalAmount": 90, **stated}  # fmt: skip
+    record = railz_record(totalAmount=90, subTotal=90, taxAmount=0, lines=[line])
+    assert warnings(record, "railz") == {}
+
+
+def test_a_railz_percentage_the_figures_do_not_apply_is_warned():
+    # discountAmount 0 and a subTotal of the whole line: the percentage disagrees.
+    line = {"unitAmount": 100, "quantity": 1, "discountAmount": 0, "discountPercentage": 10,
+            "subTotal": 100, "totalAmount": 100}  # fmt: skip
+    record = railz_record(totalAmount=100, subTotal=100, taxAmount=0, lines=[line])
+    assert warnings(record, "railz") == {
+        "$.lines[0].discountAmount": (
+            "discountAmount 0 is not discountPercentage 10% of quantity x unitAmount 100 = 10"
+        )
+    }
+    # A subTotal that matches neither: the line's arithmetic by its percentage.
+    line.update(discountAmount=None, subTotal=95, totalAmount=95)
+    record = railz_record(totalAmount=95, subTotal=95, taxAmount=0, lines=[line])
+    assert warnings(record, "railz") == {
+        "$.lines[0].subTotal": (
+            "subTotal 95 is not quantity 1 x unitAmount 100 less discountPercentage 10% = 90"
+            " (nor is totalAmount, as it would be where unit amounts include tax)"
+        )
+    }
+
+
+def test_a_percentage_whose_discount_rounds_to_nothing_is_not_warned():
+    # 5 % of 0.01 is 0.0005: discountAmount 0 and a whole subTotal agree with it.
+    line = {"unitAmount": 0.01, "quantity": 1, "discountAmount": 0, "discountPercentage": 5,
+            "subTotal": 0.01, "totalAmount": 0.01}  # fmt: skip
+    record = railz_record(totalAmount=0.01, subTotal=0.01, taxAmount=0, lines=[line])
+    assert warnings(record, "railz") == {}

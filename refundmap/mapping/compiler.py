@@ -98,6 +98,8 @@ class _Table:
     #: Lists finished only after the applied rules wrote into their elements:
     #: (target key, source key path, element class).
     late: list[tuple[str, str, type]] = attrs.Factory(list)
+    #: Folded values, checked last (after the rules that use them): (row index, source key path).
+    folded: list[tuple[int, str]] = attrs.Factory(list)
 
 
 def _selector(keypath: str) -> tuple[str, str, str | None]:
@@ -229,6 +231,12 @@ class _Compiler:
             code("if lines_total is not None:").indent()(
                 "run.lines_total(*lines_total, out, tp, src)"
             ).dedent()
+        for index, s in table.folded:
+            where = f"sp + {_suffix(s)!r}"
+            message = f"{self.target.name} has no field for it"
+            code(
+                f"if f{index} is not None and not any(e[1] == {where} for e in run.report[start:]):"
+            ).indent()(f"add(_new(_Entry, (_DROPPED, {where}, None, {message!r})))").dedent()
         if tgt_cls is None:
             code("return out")
         else:
@@ -252,11 +260,8 @@ class _Compiler:
             # Part of another target value, whose rule reports it where it uses it;
             # dropped where it does not.
             self._read(code, table.source_class, s)
-            where = f"sp + {_suffix(s)!r}"
-            message = f"{self.target.name} has no field for it"
-            code(
-                f"if v is not None and not any(e[1] == {where} for e in run.report[start:]):"
-            ).indent()(f"add(_new(_Entry, (_DROPPED, {where}, None, {message!r})))").dedent()
+            code(f"f{index} = v")
+            table.folded.append((index, s))
             return
         if row.lines is not None:
             self._lines(table, index, row)

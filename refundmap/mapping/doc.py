@@ -101,32 +101,75 @@ def render() -> str:
         ' of tax", its `totalAmount` "inclusive of discounts and tax"; the refund\'s'
         " `totalAmount` is its `subTotal` plus `taxAmount`.",
         "",
+        "A Railz line's discount is its `discountAmount`, else `discountPercentage` %"
+        " of `quantity x unitAmount` (a `discountAmount` of 0 beside a percentage is"
+        " taken as not given, unless the line's figures apply no discount: its"
+        " `subTotal` is `quantity x unitAmount`).",
+        "",
         "So a Railz version 1 line's Rutter `total_amount` is the line **before tax and"
-        " discount**: `subTotal + discountAmount` (derived), the line's discount going"
+        " discount**: `subTotal` + its discount (derived), the line's discount going"
         " to the refund's `discount_amount` through `totalDiscount`, and its tax to"
-        " `tax_amount` through the refund's `taxAmount`. Where a line's unit amounts"
+        " `tax_amount` through the refund's `taxAmount`; for a discount by percentage,"
+        " `quantity x unitAmount`. Where a line's unit amounts"
         " include tax (Xero's default: its `totalAmount`, not its `subTotal`, is"
-        " `quantity x unitAmount - discountAmount`), it is `totalAmount +"
-        " discountAmount`, and Rutter's rule for lines that include tax holds. Without"
-        " a `subTotal` it is `totalAmount - taxAmount + discountAmount`. The line's"
+        " `quantity x unitAmount` less its discount), it is `totalAmount` + its"
+        " discount, and Rutter's rule for lines that include tax holds. Without"
+        " a `subTotal` it is `totalAmount - taxAmount` + its discount. The line's"
         " `taxAmount` and `discountAmount` have no Rutter field and are reported"
         " dropped.",
         "",
-        "Into a Rutter create body, which has no total and no tax, the same line"
-        " totals go, and `additional_fields.tax_inclusive` says how Rutter is to read"
-        " them (derived): `true` where every line that carries tax has unit amounts"
-        " that include it, `false` where none has; from a Rutter refund, `true` where"
-        " its total is the lines less the discount, `false` where it is that plus the"
-        " tax. Where the source does not say (no tax, lines that disagree), the key is"
+        "A Rutter create body has no total, no discount and no tax: Rutter computes"
+        " each line as `item.quantity` (default 1) x `item.unit_amount`, and the"
+        " refund from its lines. So that the refund it creates has the source's"
+        " total, its lines are **net of their discounts** (derived): a Railz version 1"
+        " line's `subTotal`, or its `totalAmount` where its unit amounts include tax,"
+        " or `totalAmount - taxAmount`; a version 2 line's `amount` as it is. A unit"
+        " amount that does not give the line's total exactly (it is before the"
+        " line's discount, or rounded to the minor unit: 4.89 x 5 against 24.46)"
+        " becomes the line's total / quantity where that is exact (67.5 / 3 = 22.5),"
+        " and is left out otherwise, so that Rutter takes `total_amount` (derived, both)."
+        " Railz's `totalDiscount`, where it is the lines' discounts, is reported"
+        " derived (the lines are net of it). A discount the lines do not carry (a"
+        " header-only discount, or a Rutter refund's `discount_amount`) has no place"
+        " in the body: it is reported dropped, and the total's change is a warning"
+        " that names the difference. `additional_fields.tax_inclusive` says how Rutter"
+        " is to read the lines (derived): from Railz version 1, `true` where every line"
+        " that carries tax has unit amounts that include it, `false` where none has;"
+        " from a Rutter refund, `true` where its total is the lines less the discount,"
+        " `false` where it is that plus the tax; from Railz version 2, `true` where the"
+        " line amounts sum to the total, `false` where they sum to it less the tax."
+        " Where the source does not say (no tax, lines that disagree), the key is"
         " left out. The implied total that a conversion compares with the source's"
-        " is the lines' sum, plus the tax where `tax_inclusive` is false.",
+        " is the sum of the lines as Rutter computes them, plus the tax where"
+        " `tax_inclusive` is false.",
         "",
         "A Railz version 2 line has one `amount`, and Railz does not say whether it"
-        " includes tax: it is copied as it is, except that where it is `quantity x"
-        " unitAmount - discountAmount` the discount is added back (derived), as for"
-        " version 1. Rutter -> Railz copies a"
-        " Rutter line total to the line's `totalAmount` (Rutter has no line tax) and"
-        " derives the refund's `subTotal` as `total_amount - tax_amount`.",
+        " includes tax: it is copied as it is, except that into a Rutter refund, where"
+        " it is `quantity x unitAmount` less its discount, the discount is added back"
+        " (derived), as for version 1.",
+        "",
+        "Rutter -> Railz: a Rutter line total (`item.quantity x item.unit_amount`,"
+        " before the refund's discount and tax) goes where Railz's definitions put it,"
+        " decided from the refund's own arithmetic: into version 1, the line's"
+        " `subTotal` where the lines exclude tax (the total is the lines less the"
+        " discount plus the tax, or the total says neither), its `totalAmount` where"
+        " they include it (the total is the lines less the discount), both where the"
+        " refund has no tax (derived). A refund with one line has its discount and tax"
+        " on that line: `discountAmount`, `taxAmount`, a `subTotal` net of the"
+        " discount and a `totalAmount` with the tax. Over several lines no line's share"
+        " of a discount or tax is known: a figure that needs one is not written, and a"
+        " line total that no figure can hold (the refund has a discount) is reported"
+        " dropped (the line's `quantity` and `unitAmount` still carry it). A version 1"
+        " push line has `totalAmount` only, by the same rule. Version 2 lines get the"
+        " Rutter line total as `amount`. The refund's `subTotal` is `total_amount -"
+        " tax_amount` (derived).",
+        "",
+        "The checks (`refundmap validate`, and each converted record) take figures to"
+        " agree within half of the currency's minor unit, and `quantity x unit amount`"
+        " to agree with a line's amount within half a minor unit x (|quantity| + 1):"
+        " platforms round unit amounts to the minor unit and keep line amounts exact"
+        " (4.89 x 5 = 24.46, 6.87 x 200 = 1373.37). JPY has no minor unit (half a"
+        " yen), BHD three. Beyond that, a warning gives the figures.",
         "",
         "Every converted record is then checked by the target format's own rules"
         " (totals, reference ids, currency codes); a failure is a `warning` at its"

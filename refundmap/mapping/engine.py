@@ -9,16 +9,17 @@ a create body is written per record) and keeps the report.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache, partial
 from typing import Any, cast, get_args
 
 import attrs
 
-from refundmap.checks import Finding
+from refundmap.checks import Finding, railz_line_discount
 from refundmap.formats import Format, Shape
 from refundmap.mapping.compiler import compile_pair
 from refundmap.mapping.rules import reference_messages
+from refundmap.money import EXACT, tolerance
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, format_path
 from refundmap.validation import Loaded, Part, codec_for
@@ -216,7 +217,8 @@ class Run:
         """
         if len(self.unmappable) > self._failures_before_record:
             return  # a line could not be mapped: the record is refused, not compared
-        summed = sum((line["total_amount"] for line in out.get("line_items", [])), Decimal(0))
+        summed = sum(map(_computed, out.get("line_items", [])), Decimal(0))
+        self._folded_discount(where, src, target)
         implied, how = summed, "the sum of the line totals"
         tax = getattr(src, "tax_amount", None)
         if tax and (out.get("additional_fields") or {}).get("tax_inclusive") is False:
@@ -233,11 +235,31 @@ class Run:
             )
             return
         message = (
-            f"the total changes from {total} to {implied}: the create body has no total,"
-            f" and Rutter takes {'the sum of the line totals' if implied is summed else how}"
+            f"the total changes from {total} to {implied}, {abs(implied - total)}"
+            f" {'more' if implied > total else 'less'}: the create body has no total, and"
+            " Rutter takes"
+            f" {'the sum of the line totals' if implied is summed else how}"
         )
         self.note(Kind.WARNING, where, target + ".line_items", message)
         self.changed_totals.append(Problem(where, message))
+
+    def _folded_discount(self, where: str, src: Any, target: str) -> None:
+        """Report a Railz refund's discount as its lines', which create body lines are net of."""
+        discount = getattr(src, "total_discount", None)
+        if not discount or not self.source_name.startswith("railz"):
+            return
+        with localcontext(EXACT):
+            lines = sum((railz_line_discount(line)[0] for line in src.lines or ()), Decimal(0))
+            # Each line's discount may be rounded to the cent in the refund's.
+            slack = tolerance(None) * max(1, len(src.lines or ()))
+        if abs(lines - discount) > slack:
+            return  # a discount beyond the lines': dropped, and the total changes
+        self.note(
+            Kind.DERIVED,
+            where.rpartition(".")[0] + ".totalDiscount",
+            target + ".line_items",
+            f"the lines' discounts, {lines}: the create body's line totals are net of them",
+        )
 
     # -- records ------------------------------------------------------------------------
 
@@ -414,6 +436,19 @@ def _view(data: dict[str, Any], view: type) -> Any:
     obj: Any = object.__new__(view)
     obj.__dict__ = data
     return obj
+
+
+def _computed(line: dict[str, Any]) -> Decimal:
+    """Return a create body's line total as Rutter computes it: quantity (default 1) x unit."""
+    item = line.get("item") or {}
+    unit = item.get("unit_amount")
+    if unit is None:
+        return line["total_amount"]  # type: ignore[no-any-return]
+    quantity = item.get("quantity")
+    total = line.get("total_amount")
+    with localcontext(EXACT):
+        computed = (Decimal(1) if quantity is None else quantity) * unit
+    return total if computed == total else computed  # type: ignore[no-any-return]
 
 
 def _list_shape(fmt: Format) -> Shape | None:

@@ -13,15 +13,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 from typing import Any, Protocol
 
 import attrs
 
+from refundmap.checks import railz_line_discount
 from refundmap.currency import code_for_name, is_code
 from refundmap.dates import format_date
-from refundmap.money import tolerance
+from refundmap.money import EXACT, tolerance
 from refundmap.references import KINDS
 from refundmap.report import Kind
 
@@ -138,59 +139,93 @@ def _synced_at(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
 
+def _slack(quantity: Any) -> Decimal:
+    """Return how far quantity x a unit amount rounded to the cent may be off."""
+    return _HALF_CENT * (abs(Decimal(quantity)) + 1)
+
+
 def _tax_included(line: Any) -> bool:
     """Whether a Railz version 1 line's unit amount includes tax (Xero's default).
 
     It does where its ``totalAmount``, not its ``subTotal``, is quantity x
-    unitAmount less discountAmount, and the line carries tax.
+    unitAmount less its discount, and the line carries tax.
     """
     if line.quantity is None or line.unit_amount is None or line.total_amount is None:
         return False
     if not line.tax_amount:
         return False
-    net = line.quantity * line.unit_amount - (line.discount_amount or _ZERO)
-    if abs(line.total_amount - net) > _HALF_CENT:
+    with localcontext(EXACT):
+        net = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+    slack = _slack(line.quantity)
+    if abs(line.total_amount - net) > slack:
         return False
-    return line.sub_total is None or abs(line.sub_total - net) > _HALF_CENT
+    return line.sub_total is None or abs(line.sub_total - net) > slack
 
 
-def _before_tax(line: Any) -> tuple[Decimal, str, str] | None:
+def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | None:
     """Return a Railz version 1 line's amount as Rutter's line total, how, and from which key.
 
-    The amount is before discount, and before tax unless the unit amounts include
-    it; None when the line has neither total.
+    The amount is before discount (``net``: after it), and before tax unless the
+    unit amounts include it; None when the line has neither total.
 
     Rutter's line total is ``item.quantity x item.unit_amount``, and its refund's total
     is the lines less ``discount_amount`` plus ``tax_amount`` (or, where the lines
     include tax, less ``discount_amount`` only). Railz's ``subTotal`` is the line
     "inclusive of discounts but exclusive of tax", its ``totalAmount`` "inclusive of
     discounts and tax": the discount is added back, and the tax left out unless the
-    unit amounts include it.
+    unit amounts include it. A discount by ``discountPercentage`` alone is added
+    back as quantity x unitAmount, the line before it.
     """
-    discount = line.discount_amount or _ZERO
-    plus = f" + discountAmount {discount}" if discount else ""
+    discount, how = (_ZERO, "") if net else railz_line_discount(line)
+    plus = f" + {how}" if discount else ""
+    before = "the line before tax" if net else "the line before tax and discount"
     if _tax_included(line):
-        return (
+        value, message, key = (
             line.total_amount + discount,
             f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
             "totalAmount",
         )
-    if line.sub_total is not None:
-        return (
+    elif line.sub_total is not None:
+        value, message, key = (
             line.sub_total + discount,
-            f"subTotal {line.sub_total}{plus}: the line before tax and discount",
+            f"subTotal {line.sub_total}{plus}",
             "subTotal",
         )
-    if line.total_amount is None:
-        return None
-    if line.tax_amount:
-        return (
-            line.total_amount - line.tax_amount + discount,
-            f"totalAmount {line.total_amount} - taxAmount {line.tax_amount}{plus}:"
-            " the line before tax and discount",
+        message += f": {before}"
+    elif line.total_amount is None:
+        if line.quantity is None or line.unit_amount is None:
+            return None
+        # Rutter's line total by its own definition (a line Railz got from Rutter
+        # without a figure: the refund's discount was not per line).
+        value, key = (
+            line.quantity * line.unit_amount - (railz_line_discount(line)[0] if net else 0),
+            "unitAmount",
+        )
+        message = (
+            f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line has neither"
+            " subTotal nor totalAmount"
+        )
+    elif line.tax_amount:
+        value, key = line.total_amount - line.tax_amount + discount, "totalAmount"
+        message = f"totalAmount {line.total_amount} - taxAmount {line.tax_amount}{plus}: {before}"
+    else:
+        value, message, key = (
+            line.total_amount + discount,
+            f"totalAmount {line.total_amount}{plus}",
             "totalAmount",
         )
-    return line.total_amount + discount, f"totalAmount {line.total_amount}{plus}", "totalAmount"
+    if discount and not line.discount_amount and key != "unitAmount":
+        # By percentage: quantity x unitAmount is the line before it, to the digit.
+        gross = line.quantity * line.unit_amount
+        if abs(value - gross) <= _slack(line.quantity):
+            return (
+                gross,
+                f"quantity {line.quantity} x unitAmount {line.unit_amount}: {message}",
+                key,
+            )
+    if net and railz_line_discount(line)[0]:
+        message += ", net of its discount"
+    return value, message, key
 
 
 def _into_rutter_from_railz(run: Run) -> bool:
@@ -200,10 +235,11 @@ def _into_rutter_from_railz(run: Run) -> bool:
 def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     if not _into_rutter_from_railz(run):
         return None
-    found = _before_tax(src)
+    found = _before_tax(src, net=run.target_name in _BODIES)
     if found is None:
         raise Unmappable(
-            "Rutter requires a line total, and the line has neither totalAmount nor subTotal"
+            "Rutter requires a line total, and the line has neither totalAmount nor subTotal,"
+            " nor quantity and unitAmount"
         )
     value, message, key = found
     return Made(value, Kind.DERIVED, message, key)
@@ -212,29 +248,114 @@ def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
 def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     """Return a Railz version 2 line's amount before discount, where it is net of one.
 
-    That is where ``amount`` is quantity x unitAmount less discountAmount.
+    That is where ``amount`` is quantity x unitAmount less its discount
+    (``discountAmount``, else ``discountPercentage`` %).
     """
-    discount = line.discount_amount
-    if not discount or line.quantity is None or line.unit_amount is None:
+    if line.quantity is None or line.unit_amount is None:
         return None
-    if abs(line.quantity * line.unit_amount - discount - line.amount) > _HALF_CENT:
+    discount, how = railz_line_discount(line)
+    if not discount:
         return None
-    message = f"amount {line.amount} + discountAmount {discount}: the line before discount"
+    with localcontext(EXACT):
+        gross = line.quantity * line.unit_amount
+        if abs(gross - discount - line.amount) > _slack(line.quantity):
+            return None
+    if not line.discount_amount:
+        message = f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line before"
+        return gross, f"{message} {how} (amount {line.amount})", "amount"
+    message = f"amount {line.amount} + {how}: the line before discount"
     return line.amount + discount, message, "amount"
 
 
 def _line_amount(value: Any, src: Any, run: Run) -> Made:
     if run.source_name == "railz-v2" and run.target_name.startswith("rutter"):
+        if run.target_name in _BODIES:
+            return Made(value)  # the body's line total is the line net of its discount
         found = _before_discount(src)
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
     if not _into_rutter_from_railz(run):
         return Made(value)
-    found = _before_tax(src)
+    found = _before_tax(src, net=run.target_name in _BODIES)
     assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
     made, message, key = found
     if made == value and key == "totalAmount":
         return Made(value)  # the total as it is: no tax, no discount
     return Made(made, Kind.DERIVED, message, key)
+
+
+def _body_line_total(line: Any, run: Run) -> Decimal | None:
+    """Return the line total a Rutter create body holds for a source line."""
+    if run.source_name == "railz":
+        found = _before_tax(line, net=True)
+        return None if found is None else found[0]
+    if run.source_name == "railz-v2":
+        return line.amount  # type: ignore[no-any-return]
+    return line.total_amount  # type: ignore[no-any-return]
+
+
+def _unit_amount(value: Any, src: Any, run: Run) -> Made:
+    """A unit amount in a create body: one that gives the line's total, or none.
+
+    Rutter takes a create line's total as quantity (default 1) x unit amount. A
+    unit amount that does not give the body's line total exactly (rounded to the
+    minor unit, or before the line's discount) is the line's total / quantity
+    where that is exact (derived), else left out, so that Rutter takes the
+    line's total.
+    """
+    total = _body_line_total(src, run)
+    if total is None:
+        return Made(value)
+    quantity = src.quantity if run.source_name.startswith("railz") else src.item.quantity
+    quantity = 1 if quantity is None else quantity
+    with localcontext(EXACT):
+        product = quantity * value
+        if product == total:
+            return Made(value)
+        unit = total / quantity if quantity else None
+        exact = unit is not None and unit * quantity == total
+    said = f"quantity {quantity} x unit amount {value} is {product}, not the line's total {total}"
+    if exact:
+        return Made(unit, Kind.DERIVED, f"{said}; {total} / {quantity}, as Rutter multiplies back")
+    return Made(
+        None,
+        Kind.DERIVED,
+        f"{said}, and no exact unit amount gives it: left out, so that Rutter"
+        " takes the line's total",
+    )
+
+
+def _rutter_includes_tax(src: Any) -> bool | None:
+    """Whether a Rutter refund's line totals include tax, where its arithmetic says.
+
+    None where the refund has no tax or no line, or its total says neither.
+    """
+    if not src.tax_amount or not src.line_items:
+        return None
+    lines = sum((line.total_amount for line in src.line_items), _ZERO)
+    return _includes_tax(src, lines - (src.discount_amount or _ZERO), src.currency_code)
+
+
+def _v2_includes_tax(src: Any) -> bool | None:
+    """Whether a Railz version 2 refund's line amounts include tax, where its arithmetic says.
+
+    Railz does not define it: the amounts include tax where they sum to the
+    refund's total, and exclude it where they sum to it less the tax.
+    """
+    if not src.tax_amount or not src.lines:
+        return None
+    return _includes_tax(src, sum((line.amount for line in src.lines), _ZERO), src.currency)
+
+
+def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | None:
+    excluding = including + src.tax_amount
+    half = tolerance(currency)
+    match abs(src.total_amount - including) <= half, abs(src.total_amount - excluding) <= half:
+        case (True, False):
+            return True
+        case (False, True):
+            return False
+        case _:
+            return None
 
 
 def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
@@ -244,26 +365,88 @@ def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
         kinds = {_tax_included(line) for line in taxed}
         if len(kinds) != 1:
             return None  # no line carries tax, or the lines disagree
-        included = kinds.pop()
-    elif run.source_name == "rutter":
-        if not src.tax_amount or not src.line_items:
-            return None
-        lines = sum((line.total_amount for line in src.line_items), _ZERO)
-        including = lines - (src.discount_amount or _ZERO)
-        excluding = including + src.tax_amount
-        half = tolerance(src.currency_code)
-        match abs(src.total_amount - including) <= half, abs(src.total_amount - excluding) <= half:
-            case (True, False):
-                included = True
-            case (False, True):
-                included = False
-            case _:
-                return None
+        included: bool | None = kinds.pop()
     else:
-        return None
+        included = (_rutter_includes_tax if run.source_name == "rutter" else _v2_includes_tax)(src)
+        if included is None:
+            return None
     message = "the lines' amounts include tax" if included else "the lines' amounts exclude tax"
-    where = "lines" if run.source_name == "railz" else "line_items"
+    where = "line_items" if run.source_name == "rutter" else "lines"
     return Made(included, Kind.DERIVED, message, where)
+
+
+def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+    """A Rutter line total as Railz's line figures, by Railz's definitions.
+
+    Rutter's line total is quantity x unit amount, before the refund's discount
+    and tax. Railz's ``subTotal`` is the line "inclusive of discounts but exclusive
+    of tax", its ``totalAmount`` "inclusive of discounts and tax". Which the Rutter
+    total is follows from the refund's own arithmetic: its ``subTotal`` where the
+    lines exclude tax (or its total says neither), its ``totalAmount`` where they
+    include it, both where the refund has no tax. A refund's discount or tax
+    belongs to its one line; over several lines, no line's share is known, and a
+    figure that needs it is not written.
+    """
+    if run.source_name != "rutter" or run.target_name not in _LINE_FIGURES:
+        return
+    lines = out.get("lines") or []
+    items = src.line_items or ()
+    tax = src.tax_amount or _ZERO
+    discount = src.discount_amount or _ZERO
+    included = _rutter_includes_tax(src)
+    one = len(items) == 1
+    only_sub = run.target_name == "railz"
+    for index, (line, item) in enumerate(zip(lines, items, strict=False)):
+        amount = item.total_amount
+        line.pop("totalAmount", None)
+        where = f"{sp}.line_items[{index}].total_amount"
+        at = f"{tp}.lines[{index}]."
+        if discount and not one:
+            why = (
+                f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                " figures are net of discounts"
+            )
+            run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+            continue
+        net = amount - discount
+        if included:
+            sub, total = (net - tax if one else None), net
+        else:
+            sub, total = net, (net + tax if one or not tax else None)
+        taxed = "include" if included else ("exclude" if tax else "carry no")
+        said = f"the refund's lines {taxed} tax"
+        if included is None and tax:
+            said = (
+                "the refund's total says neither whether its lines include tax nor that they"
+                " exclude it, and Rutter's line total is before tax"
+            )
+        if discount:
+            said += f"; total_amount {amount} less the refund's discount_amount {discount}"
+        if one and tax:
+            said += f"; the refund's tax_amount {tax} is its one line's"
+        if only_sub and sub is not None:
+            line["subTotal"] = sub
+            run.note(Kind.DERIVED, where, at + "subTotal", f"subTotal, as {said}")
+        if total is not None:
+            line["totalAmount"] = total
+            run.note(Kind.DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
+        if only_sub and one:
+            if discount:
+                line["discountAmount"] = discount
+                run.note(
+                    Kind.DERIVED,
+                    sp + ".discount_amount",
+                    at + "discountAmount",
+                    "the refund's discount, of its one line",
+                )
+            if tax:
+                line["taxAmount"] = tax
+                run.note(
+                    Kind.DERIVED,
+                    sp + ".tax_amount",
+                    at + "taxAmount",
+                    "the refund's tax, of its one line",
+                )
 
 
 def _pagination(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
@@ -287,6 +470,10 @@ _DEPARTMENT_ON_LINES = frozenset({"railz-v2", "railz-v2-push"})
 MAX_MEMO = 4000
 #: Railz's push bodies: a calendar date, a memo of at most MAX_MEMO characters.
 _PUSH = frozenset({"railz-v2-push", "railz-push"})
+#: Rutter's create body: Rutter computes each line, and the refund's total from them.
+_BODIES = frozenset({"rutter-create"})
+#: Formats whose lines have Railz version 1's figures (subTotal, totalAmount).
+_LINE_FIGURES = frozenset({"railz", "railz-push"})
 
 
 def _quantity(value: Any, _src: Any, run: Run) -> Made:
@@ -501,6 +688,7 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
 WRITE: dict[str, Callable[[Any, Any, Run], Made]] = {
     "currency": _currency,
     "line_amount": _line_amount,
+    "unit_amount": _unit_amount,
     "quantity": _quantity,
     "platform": _platform,
     "day": _day,
@@ -513,9 +701,11 @@ WRITE_WHEN: dict[str, Callable[[str, str], bool]] = {
         source.startswith("railz") and target.startswith("rutter")
     ),
     "currency": lambda source, target: source == "railz" and target != "railz",
+    "unit_amount": lambda _source, target: target in _BODIES,
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.
 APPLY: dict[str, Callable[[Any, dict[str, Any], Run, str, str], None]] = {
     "department": _department,
+    "line_figures": _line_figures,
 }
