@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import localcontext
 from typing import Any
@@ -13,7 +13,7 @@ from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, FormatName, get_format
 from refundmap.jsonio import JSONValue
-from refundmap.mapping import PAIRS, Run
+from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
 from refundmap.money import EXACT
 from refundmap.references import Lookup
 from refundmap.report import (
@@ -154,6 +154,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
     service_name: str | None = None,
     directory: Lookup | None = None,
     require_refs: bool = False,
+    defaults: Mapping[str, str] | None = None,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -182,6 +183,11 @@ def convert(  # noqa: PLR0913 - the documented keywords
             ``warning``. Within one vendor ids stay as they are.
         require_refs: refuse (MappingError) a reference id that cannot be
             translated, instead of copying it.
+        defaults: reference ids for a refund that has none, by kind
+            (``{"account": ID}``; the kinds are ``account`` and ``customer``).
+            An id is in the *source's* id space, translated as the source's
+            own ids are, used only where a record has no such reference, and
+            reported as ``synthesized`` at its target path.
 
     Returns:
         The converted document and the report.
@@ -193,7 +199,9 @@ def convert(  # noqa: PLR0913 - the documented keywords
             path in the source document.
         UsageError: for an unknown format, a pair that is not converted, a
             ``synced_at`` that is not a timestamp, an empty or missing push
-            parameter (a ``ValueError`` too); ParameterTypeError for a
+            parameter, an unknown or empty default, a scope (``connection_uuid``,
+            ``business_name``, ``service_name``) that is not the one the
+            document names (a ``ValueError`` too); ParameterTypeError for a
             parameter of the wrong type (a ``TypeError`` too).
     """
     options = _Options.check(
@@ -204,6 +212,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        defaults=defaults,
     )
     return _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
 
@@ -217,6 +226,7 @@ class _Options:
     synced_at: str
     params: dict[str, str | None]
     directory: Lookup | None
+    defaults: dict[str, str] = attrs.Factory(dict)
 
     @classmethod
     def check(  # noqa: PLR0913 - the documented keywords
@@ -229,6 +239,7 @@ class _Options:
         business_name: str | None,
         service_name: str | None,
         directory: Lookup | None,
+        defaults: Mapping[str, str] | None = None,
     ) -> _Options:
         for name, text in (
             ("connection_uuid", connection_uuid),
@@ -255,12 +266,71 @@ class _Options:
                 "service_name",
                 f"railz-push takes service_name xero or quickbooks, not {service_name!r}",
             )
+        if target.name == "rutter" and source.vendor == "railz":
+            _check_scope(source, connection_uuid, business_name, service_name)
         params = {
             "connection_uuid": connection_uuid,
             "business_name": business_name,
             "service_name": service_name,
         }
-        return cls(source, target, conversion_time(synced_at), params, directory)
+        checked = _check_defaults(defaults, source, target)
+        return cls(source, target, conversion_time(synced_at), params, directory, checked)
+
+
+def _check_scope(
+    source: Format,
+    connection_uuid: str | None,
+    business_name: str | None,
+    service_name: str | None,
+) -> None:
+    """Check the scope of the Rutter ids made from Railz ids: whole, and one the source has."""
+    if connection_uuid is not None and source.name == "railz":
+        raise UsageError.of(
+            "connection_uuid",
+            "railz (version 1) documents name no connection: the Rutter ids of their"
+            " refunds are scoped by the business; give business_name and service_name"
+            " (--business-name, --service-name)",
+        )
+    if (business_name is None) != (service_name is None):
+        missing = "business_name" if business_name is None else "service_name"
+        raise UsageError.of(
+            missing,
+            "the Rutter ids of Railz refunds are scoped by a business and its service: give"
+            " both business_name and service_name (--business-name, --service-name), or neither",
+        )
+
+
+def _check_defaults(defaults: object, source: Format, target: Format) -> dict[str, str]:
+    """Return ``defaults`` checked: known kinds, non-empty ids, and a pair that maps records."""
+    if defaults is None:
+        return {}
+    if not isinstance(defaults, Mapping):
+        raise ParameterTypeError.of(
+            "defaults",
+            f"defaults must be a dict of kind to id, not {type(defaults).__name__}",
+        )
+    kinds = ", ".join(DEFAULT_KINDS)
+    checked: dict[str, str] = {}
+    for kind, value in defaults.items():
+        if kind not in DEFAULT_KINDS:
+            raise UsageError.of(
+                "defaults",
+                f"defaults: unknown kind {kind!r}; a default is for a refund's {kinds}",
+            )
+        if not isinstance(value, str):
+            raise ParameterTypeError.of(
+                "defaults", f"defaults: the {kind} id must be a string, not {type(value).__name__}"
+            )
+        if not value.strip():
+            raise UsageError.of("defaults", f"defaults: the {kind} id must not be empty")
+        checked[kind] = value
+    if checked and source is target:
+        raise UsageError.of(
+            "defaults",
+            f"defaults fill records mapped into another format; {source.name} to itself is"
+            " copied as it is",
+        )
+    return checked
 
 
 def _convert(  # noqa: PLR0913 - the conversion's flags
@@ -297,6 +367,7 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         lookup=options.directory,
         require_refs=require_refs,
         records=records,
+        defaults=options.defaults,
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
         output = run.convert(loaded)
@@ -366,6 +437,7 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
     service_name: str | None = None,
     directory: Lookup | None = None,
     require_refs: bool = False,
+    defaults: Mapping[str, str] | None = None,
 ) -> Iterator[RecordResult]:
     """Convert each record of ``document`` on its own: one result a record, in order.
 
@@ -387,6 +459,7 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        defaults=defaults,
     )
     raw = decode(document)
     flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}

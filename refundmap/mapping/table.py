@@ -37,6 +37,7 @@ from enum import Enum
 import attrs
 
 __all__ = [
+    "DEFAULT_KINDS",
     "DROPPED",
     "ENVELOPE",
     "FOLDED",
@@ -209,3 +210,13 @@ ENVELOPE: tuple[Row, ...] = (
     Row(OMITTED,                OMITTED,       "meta.endDate",       "meta.endDate",         OMITTED,       OMITTED),
 )
 # fmt: on
+
+#: The references a conversion can default where a refund has none (``defaults=``,
+#: ``--default``): the refund's own, which every format holds.
+DEFAULT_KINDS: tuple[str, ...] = tuple(
+    row.ref
+    for row in REFUND
+    if row.ref is not None
+    and row.apply is None
+    and all(isinstance(row.cell(name), str) for name in FORMAT_COLUMNS)
+)
