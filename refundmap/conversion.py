@@ -18,6 +18,7 @@ from refundmap.money import EXACT
 from refundmap.references import Lookup
 from refundmap.report import (
     Entry,
+    Kind,
     MappingError,
     ParameterTypeError,
     Problem,
@@ -129,6 +130,16 @@ def _left_out(loaded: Loaded) -> list[Problem]:
     """What a lossless conversion refuses in the input: values under unknown keys."""
     message = f"would be left out: an unknown key, not part of the {loaded.format.name} format"
     return [Problem(path, message) for path in loaded.unknown]
+
+
+def _left_out_empty_lines(run: Run, loaded: Loaded) -> None:
+    """Give the run's source paths in the document, and report each empty line dropped."""
+    where = loaded.source_path
+    run.report = [Entry(e.kind, where(e.source_path), e.target_path, e.message) for e in run.report]
+    run.unmappable = [Problem(where(p.path), p.message) for p in run.unmappable]
+    run.changed_totals = [Problem(where(p.path), p.message) for p in run.changed_totals]
+    message = f"an empty line object, with no field at all: {run.target_name} gets no line"
+    run.report.extend(Entry(Kind.DROPPED, path, None, message) for path in loaded.empty_lines)
 
 
 def _check_push_connection(business_name: str | None, service_name: str | None) -> None:
@@ -371,6 +382,8 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
         output = run.convert(loaded)
+    if loaded.empty_lines:
+        _left_out_empty_lines(run, loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)
     if lossless and (losses := [*_left_out(loaded), *run.losses()]):
