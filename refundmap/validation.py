@@ -80,6 +80,17 @@ def _without_empty_lines(item: dict[str, Any], fmt: Format, path: Path) -> tuple
     """
     shape = fmt.shape_of(item)
     key = _lines_key(fmt)
+    if shape.records is None:
+        held: Any = [item]
+    else:
+        held = item.get(fmt.naming(shape.records))
+        held = held if shape.many and type(held) is list else [held]
+    # Nearly every document has none: found without copying anything.
+    if not any(
+        type(record) is dict and type(lines := record.get(key)) is list and {} in lines
+        for record in held
+    ):
+        return item, []
     copy_ = dict(item)
     # (the record's path, the object holding it, its key or index there, the record)
     records: list[tuple[Path, Any, Any, Any]] = []
