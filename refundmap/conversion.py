@@ -182,9 +182,16 @@ def convert(  # noqa: PLR0913 - the documented keywords
             (default: now, in UTC).
         connection_uuid: the Railz connection a ``railz-v2-push`` body is for;
             required to write one, except from push bodies that carry their own.
+            From ``railz-v2`` into ``rutter``: the connection of the records,
+            which scopes their Rutter ids as a page's ``meta.connectionUuid``
+            does (a bare record then gets the id it gets in its page; a page
+            naming another connection is a UsageError).
         business_name: the business a ``railz-push`` body is for; with
             ``service_name`` (``xero`` or ``quickbooks``), required likewise.
-        service_name: the accounting service of a ``railz-push`` body.
+            From ``railz`` into ``rutter``, with ``service_name``: the business
+            of the records, scoping their Rutter ids as ``connection_uuid`` does.
+        service_name: the accounting service of a ``railz-push`` body, or of
+            the records' business.
         directory: translates reference ids between Rutter's id space and the
             platform's (a :class:`~refundmap.Directory`, or any
             :class:`~refundmap.Lookup`). Between the vendors each id becomes
