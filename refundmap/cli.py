@@ -317,11 +317,21 @@ def _parser() -> argparse.ArgumentParser:
         "--synced-at", metavar="TIMESTAMP", help="Rutter's last_synced_at (default: now, UTC)"
     )
     conv.add_argument(
-        "--connection-uuid", metavar="ID", help="the Railz connection of railz-v2-push bodies"
+        "--connection-uuid",
+        metavar="ID",
+        help="the Railz connection of railz-v2-push bodies; into rutter, of railz-v2 records"
+        " (their Rutter ids' scope, as in their page)",
     )
-    conv.add_argument("--business-name", metavar="NAME", help="the business of railz-push bodies")
     conv.add_argument(
-        "--service-name", metavar="NAME", help="xero or quickbooks, for railz-push bodies"
+        "--business-name",
+        metavar="NAME",
+        help="the business of railz-push bodies; into rutter, of railz records (with"
+        " --service-name: their Rutter ids' scope)",
+    )
+    conv.add_argument(
+        "--service-name",
+        metavar="NAME",
+        help="xero or quickbooks, for railz-push bodies; into rutter, the records' service",
     )
     conv.add_argument(
         "--refs",
