@@ -473,3 +473,31 @@ def test_24_00_converts_to_itself_and_into_rutter_unmoved_and_a_push_day_is_the_
     assert push.output["data"]["postedDate"] == "2024-12-31"
     (day,) = [e for e in push.report if e.source_path == "$.date"]
     assert day.message == "the calendar day of 2024-12-31T24:00:00.000Z, in its own offset"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_streamed_page_with_empty_lines_is_its_whole_conversion(cli, tmp_path, jobs):
+    page = fixture("railz/quickbooks-desktop-empty-line.json")
+    refund = page["data"][0]
+    page["data"] = [
+        {
+            **refund,
+            "id": f"x{n}",
+            "lines": [{}, *refund["lines"]] if n % 7 == 0 else refund["lines"],
+        }
+        for n in range(60)
+    ]
+    page["count"] = page["pagination"]["count"] = 60
+    (tmp_path / "in.json").write_text(json.dumps(page))
+    whole = convert(json.dumps(page), "railz", "rutter", synced_at=SYNCED)
+    out, report = str(tmp_path / "out.json"), str(tmp_path / "report.json")
+    status, _, err = cli("convert", "-q", "-f", "railz", "-t", "rutter", "-j", jobs,
+                         str(tmp_path / "in.json"), "-o", out, "--report", report,
+                         "--synced-at", SYNCED)  # fmt: skip
+    assert status == 0, err
+    assert (tmp_path / "out.json").read_text() == whole.to_json() + "\n"
+    rows = json.loads((tmp_path / "report.json").read_text())["entries"]
+    got = sorted((row["kind"], row["source_path"], row["message"]) for row in rows)
+    assert got == sorted((e.kind.value, e.source_path, e.message) for e in whole.report)
+    assert ("dropped", "$.data[7].lines[0]") in {(kind, path) for kind, path, _ in got}
+    assert ("dropped", "$.data[7].lines[3]") in {(kind, path) for kind, path, _ in got}
