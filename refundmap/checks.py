@@ -312,7 +312,7 @@ def check_railz_currency(refund: railz.Refund, path: Path = ()) -> list[Finding]
     QuickBooks Desktop sends its own currency list id named ``US Dollar``: a
     conversion takes the code of the one currency of that name. An id that is
     no code, under a name that names no one currency (NetSuite's ``1``, named
-    ``CAN``), gives no currency at all.
+    ``CAN``), gives another format no currency at all.
     """
     ref = refund.currency_ref
     if ref is None or ref.id is None or is_code(ref.id) or is_code(ref.id.upper()):
@@ -324,6 +324,6 @@ def check_railz_currency(refund: railz.Refund, path: Path = ()) -> list[Finding]
         (
             (*path, "currencyRef", "id"),
             f"currencyRef.id {ref.id!r} is not a currency code (the platform's own currency"
-            f" id), and {why}: a conversion out of railz writes no currency",
+            f" id), and {why}: converted to another format, the refund has no currency",
         )
     ]
