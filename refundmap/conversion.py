@@ -292,7 +292,7 @@ class _Options:
             "service_name": service_name,
         }
         checked = _check_defaults(defaults, source, target)
-        return cls(source, target, conversion_time(synced_at), params, directory, checked)
+        return cls(source, target, conversion_time(synced_at), params, directory, defaults=checked)
 
 
 def _check_scope(
