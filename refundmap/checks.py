@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
 
-from refundmap.currency import is_code
+from refundmap.currency import code_for_name, is_code
 from refundmap.models import railz, rutter
 from refundmap.money import EXACT, format_amount, tolerance, unit_tolerance
 from refundmap.report import Path
@@ -22,6 +22,7 @@ from refundmap.report import Path
 __all__ = [
     "Finding",
     "check_railz",
+    "check_railz_currency",
     "check_railz_push",
     "check_railz_v2",
     "check_railz_v2_push",
@@ -354,3 +355,26 @@ def check_railz_push(_refund: railz.PushRefundData, _path: Path = ()) -> list[Fi
     the refund's total relates to them.
     """
     return []
+
+
+def check_railz_currency(refund: railz.Refund, path: Path = ()) -> list[Finding]:
+    """Check a Railz refund's ``currencyRef``: a code, or a platform id named as one currency.
+
+    QuickBooks Desktop sends its own currency list id named ``US Dollar``: a
+    conversion takes the code of the one currency of that name. An id that is
+    no code, under a name that names no one currency (NetSuite's ``1``, named
+    ``CAN``), gives another format no currency at all.
+    """
+    ref = refund.currency_ref
+    if ref is None or ref.id is None or is_code(ref.id) or is_code(ref.id.upper()):
+        return []
+    if ref.name and code_for_name(ref.name) is not None:
+        return []
+    why = f"its name {ref.name!r} is no one currency's" if ref.name else "it has no name"
+    return [
+        (
+            (*path, "currencyRef", "id"),
+            f"currencyRef.id {ref.id!r} is not a currency code (the platform's own currency"
+            f" id), and {why}: converted to another format, the refund has no currency",
+        )
+    ]

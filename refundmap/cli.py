@@ -47,7 +47,7 @@ from refundmap.conversion import (
     supported,
 )
 from refundmap.formats import FORMATS, Format, get_format
-from refundmap.mapping import PAIRS
+from refundmap.mapping import DEFAULT_KINDS, PAIRS
 from refundmap.references import Directory
 from refundmap.report import (
     Entry,
@@ -168,6 +168,31 @@ def _kinds(text: str) -> list[str]:
             f"unknown kind {', '.join(unknown) or text!r}; the kinds are {', '.join(Kind)}"
         )
     return kinds
+
+
+def _default(text: str) -> tuple[str, str]:
+    kind, equals, value = text.partition("=")
+    kind = kind.strip()
+    kinds = ", ".join(DEFAULT_KINDS)
+    if not equals:
+        raise argparse.ArgumentTypeError(f"expected KIND=ID, got {text!r}; the kinds are {kinds}")
+    if kind not in DEFAULT_KINDS:
+        raise argparse.ArgumentTypeError(f"unknown kind {kind!r}; the kinds are {kinds}")
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"the {kind} id is empty, in {text!r}")
+    return kind, value
+
+
+def _defaults(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Return the ``--default`` values by kind; a kind given twice is a usage error."""
+    defaults: dict[str, str] = {}
+    for kind, value in pairs:
+        if kind in defaults:
+            raise CommandError(
+                f"--default: {kind} is given twice ({defaults[kind]!r} and {value!r})"
+            )
+        defaults[kind] = value
+    return defaults
 
 
 def _jobs(text: str) -> int:
@@ -292,11 +317,21 @@ def _parser() -> argparse.ArgumentParser:
         "--synced-at", metavar="TIMESTAMP", help="Rutter's last_synced_at (default: now, UTC)"
     )
     conv.add_argument(
-        "--connection-uuid", metavar="ID", help="the Railz connection of railz-v2-push bodies"
+        "--connection-uuid",
+        metavar="ID",
+        help="the Railz connection of railz-v2-push bodies; into rutter, of railz-v2 records"
+        " (their Rutter ids' scope, as in their page)",
     )
-    conv.add_argument("--business-name", metavar="NAME", help="the business of railz-push bodies")
     conv.add_argument(
-        "--service-name", metavar="NAME", help="xero or quickbooks, for railz-push bodies"
+        "--business-name",
+        metavar="NAME",
+        help="the business of railz-push bodies; into rutter, of railz records (with"
+        " --service-name: their Rutter ids' scope)",
+    )
+    conv.add_argument(
+        "--service-name",
+        metavar="NAME",
+        help="xero or quickbooks, for railz-push bodies; into rutter, the records' service",
     )
     conv.add_argument(
         "--refs",
@@ -305,6 +340,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="translate reference ids with FILE: Rutter reference list or fetch responses"
         " (JSON), or CSV kind,rutter_id,platform_id,name; repeatable",
+    )
+    conv.add_argument(
+        "--default",
+        dest="defaults",
+        type=_default,
+        action="append",
+        default=[],
+        metavar="KIND=ID",
+        help="the reference id of a refund that has none, in the input's id space (translated"
+        " with --refs), reported as synthesized; KIND is "
+        + " or ".join(DEFAULT_KINDS)
+        + "; repeatable",
     )
     conv.add_argument(
         "--require-refs",
@@ -756,6 +803,7 @@ class _Converter:
             "service_name": args.service_name,
             "directory": self.directory,
             "require_refs": args.require_refs,
+            "defaults": args.defaults,
         }
 
     def _convert(self, document: Any) -> Conversion:
@@ -878,7 +926,10 @@ class _Converter:
                 raise FileIOError(name, "read", exc) from None
             if layout.kind == "value":
                 return self._run_whole(name, out, layout.value)
-            return self._run_records(name, out, stream, layout)
+            try:
+                return self._run_records(name, out, stream, layout)
+            except UsageError as exc:  # a page of an array names another scope
+                raise CommandError(f"{name}: {exc}") from None
 
     @property
     def _records_key(self) -> str | None:
@@ -1439,11 +1490,27 @@ def _run_convert(args: argparse.Namespace) -> int:
         and not (args.business_name and args.service_name)
     ):
         raise CommandError("railz-push bodies need --business-name and --service-name")
+    args.defaults = _defaults(args.defaults)
     try:
         # One time for the whole run, so that every record says the same.
         args.synced_at = conversion_time(args.synced_at)
     except ValueError as exc:
         raise CommandError(f"--synced-at: {exc}") from None
+    try:  # every parameter, before any input is read
+        _Options.check(
+            args.source,
+            args.target,
+            synced_at=args.synced_at,
+            connection_uuid=args.connection_uuid,
+            business_name=args.business_name,
+            service_name=args.service_name,
+            directory=None,
+            defaults=args.defaults,
+        )
+    except UsageError as exc:
+        flags = {"defaults": "--default"}
+        names = [flags.get(p.path, "--" + p.path.replace("_", "-")) for p in exc.problems]
+        raise CommandError(f"{', '.join(names)}: {exc}") from None
     inputs = args.inputs or ["-"]
     destinations = _plan_outputs(args, inputs)
     directory = _directory(args.refs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import localcontext
 from typing import Any
@@ -13,11 +13,12 @@ from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, FormatName, get_format
 from refundmap.jsonio import JSONValue
-from refundmap.mapping import PAIRS, Run
+from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
 from refundmap.money import EXACT
 from refundmap.references import Answers, Lookup
 from refundmap.report import (
     Entry,
+    Kind,
     MappingError,
     ParameterTypeError,
     Problem,
@@ -131,6 +132,16 @@ def _left_out(loaded: Loaded) -> list[Problem]:
     return [Problem(path, message) for path in loaded.unknown]
 
 
+def _left_out_empty_lines(run: Run, loaded: Loaded) -> None:
+    """Give the run's source paths in the document, and report each empty line dropped."""
+    where = loaded.source_path
+    run.report = [Entry(e.kind, where(e.source_path), e.target_path, e.message) for e in run.report]
+    run.unmappable = [Problem(where(p.path), p.message) for p in run.unmappable]
+    run.changed_totals = [Problem(where(p.path), p.message) for p in run.changed_totals]
+    message = f"an empty line object, with no field at all: {run.target_name} gets no line"
+    run.report.extend(Entry(Kind.DROPPED, path, None, message) for path in loaded.empty_lines)
+
+
 def _check_push_connection(business_name: str | None, service_name: str | None) -> None:
     if business_name is None or service_name is None:
         raise UsageError.of(
@@ -154,6 +165,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
     service_name: str | None = None,
     directory: Lookup | None = None,
     require_refs: bool = False,
+    defaults: Mapping[str, str] | None = None,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -170,9 +182,16 @@ def convert(  # noqa: PLR0913 - the documented keywords
             (default: now, in UTC).
         connection_uuid: the Railz connection a ``railz-v2-push`` body is for;
             required to write one, except from push bodies that carry their own.
+            From ``railz-v2`` into ``rutter``: the connection of the records,
+            which scopes their Rutter ids as a page's ``meta.connectionUuid``
+            does (a bare record then gets the id it gets in its page; a page
+            naming another connection is a UsageError).
         business_name: the business a ``railz-push`` body is for; with
             ``service_name`` (``xero`` or ``quickbooks``), required likewise.
-        service_name: the accounting service of a ``railz-push`` body.
+            From ``railz`` into ``rutter``, with ``service_name``: the business
+            of the records, scoping their Rutter ids as ``connection_uuid`` does.
+        service_name: the accounting service of a ``railz-push`` body, or of
+            the records' business.
         directory: translates reference ids between Rutter's id space and the
             platform's (a :class:`~refundmap.Directory`, or any
             :class:`~refundmap.Lookup`). Between the vendors each id becomes
@@ -182,6 +201,11 @@ def convert(  # noqa: PLR0913 - the documented keywords
             ``warning``. Within one vendor ids stay as they are.
         require_refs: refuse (MappingError) a reference id that cannot be
             translated, instead of copying it.
+        defaults: reference ids for a refund that has none, by kind
+            (``{"account": ID}``; the kinds are ``account`` and ``customer``).
+            An id is in the *source's* id space, translated as the source's
+            own ids are, used only where a record has no such reference, and
+            reported as ``synthesized`` at its target path.
 
     Returns:
         The converted document and the report.
@@ -193,7 +217,9 @@ def convert(  # noqa: PLR0913 - the documented keywords
             path in the source document.
         UsageError: for an unknown format, a pair that is not converted, a
             ``synced_at`` that is not a timestamp, an empty or missing push
-            parameter (a ``ValueError`` too); ParameterTypeError for a
+            parameter, an unknown or empty default, a scope (``connection_uuid``,
+            ``business_name``, ``service_name``) that is not the one the
+            document names (a ``ValueError`` too); ParameterTypeError for a
             parameter of the wrong type (a ``TypeError`` too).
     """
     options = _Options.check(
@@ -204,6 +230,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        defaults=defaults,
     )
     return _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
 
@@ -217,6 +244,7 @@ class _Options:
     synced_at: str
     params: dict[str, str | None]
     directory: Lookup | None
+    defaults: dict[str, str] = attrs.Factory(dict)
     #: A caller's lookup with its answers, shared by the conversions of one run
     #: (a convert_each, a Dask partition); None: each conversion asks afresh.
     answers: Answers | None = attrs.field(default=None, eq=False)
@@ -238,6 +266,7 @@ class _Options:
         business_name: str | None,
         service_name: str | None,
         directory: Lookup | None,
+        defaults: Mapping[str, str] | None = None,
     ) -> _Options:
         for name, text in (
             ("connection_uuid", connection_uuid),
@@ -264,12 +293,71 @@ class _Options:
                 "service_name",
                 f"railz-push takes service_name xero or quickbooks, not {service_name!r}",
             )
+        if target.name == "rutter" and source.vendor == "railz":
+            _check_scope(source, connection_uuid, business_name, service_name)
         params = {
             "connection_uuid": connection_uuid,
             "business_name": business_name,
             "service_name": service_name,
         }
-        return cls(source, target, conversion_time(synced_at), params, directory)
+        checked = _check_defaults(defaults, source, target)
+        return cls(source, target, conversion_time(synced_at), params, directory, defaults=checked)
+
+
+def _check_scope(
+    source: Format,
+    connection_uuid: str | None,
+    business_name: str | None,
+    service_name: str | None,
+) -> None:
+    """Check the scope of the Rutter ids made from Railz ids: whole, and one the source has."""
+    if connection_uuid is not None and source.name == "railz":
+        raise UsageError.of(
+            "connection_uuid",
+            "railz (version 1) documents name no connection: the Rutter ids of their"
+            " refunds are scoped by the business; give business_name and service_name"
+            " (--business-name, --service-name)",
+        )
+    if (business_name is None) != (service_name is None):
+        missing = "business_name" if business_name is None else "service_name"
+        raise UsageError.of(
+            missing,
+            "the Rutter ids of Railz refunds are scoped by a business and its service: give"
+            " both business_name and service_name (--business-name, --service-name), or neither",
+        )
+
+
+def _check_defaults(defaults: object, source: Format, target: Format) -> dict[str, str]:
+    """Return ``defaults`` checked: known kinds, non-empty ids, and a pair that maps records."""
+    if defaults is None:
+        return {}
+    if not isinstance(defaults, Mapping):
+        raise ParameterTypeError.of(
+            "defaults",
+            f"defaults must be a dict of kind to id, not {type(defaults).__name__}",
+        )
+    kinds = ", ".join(DEFAULT_KINDS)
+    checked: dict[str, str] = {}
+    for kind, value in defaults.items():
+        if kind not in DEFAULT_KINDS:
+            raise UsageError.of(
+                "defaults",
+                f"defaults: unknown kind {kind!r}; a default is for a refund's {kinds}",
+            )
+        if not isinstance(value, str):
+            raise ParameterTypeError.of(
+                "defaults", f"defaults: the {kind} id must be a string, not {type(value).__name__}"
+            )
+        if not value.strip():
+            raise UsageError.of("defaults", f"defaults: the {kind} id must not be empty")
+        checked[kind] = value
+    if checked and source is target:
+        raise UsageError.of(
+            "defaults",
+            f"defaults fill records mapped into another format; {source.name} to itself is"
+            " copied as it is",
+        )
+    return checked
 
 
 def _convert(  # noqa: PLR0913 - the conversion's flags
@@ -307,9 +395,12 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         require_refs=require_refs,
         records=records,
         answers=options.answers,
+        defaults=options.defaults,
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
         output = run.convert(loaded)
+    if loaded.empty_lines:
+        _left_out_empty_lines(run, loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)
     if lossless and (losses := [*_left_out(loaded), *run.losses()]):
@@ -376,6 +467,7 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
     service_name: str | None = None,
     directory: Lookup | None = None,
     require_refs: bool = False,
+    defaults: Mapping[str, str] | None = None,
 ) -> Iterator[RecordResult]:
     """Convert each record of ``document`` on its own: one result a record, in order.
 
@@ -400,6 +492,7 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        defaults=defaults,
     )
     raw = decode(document)
     flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}

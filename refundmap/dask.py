@@ -26,7 +26,7 @@ others go on.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -65,6 +65,7 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
     service_name: str | None = None,
     directory: Lookup | None = None,
     require_refs: bool = False,
+    defaults: Mapping[str, str] | None = None,
 ) -> Bag:
     """Return a bag of the :class:`~refundmap.RecordResult` of each record of each document.
 
@@ -88,6 +89,7 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        defaults=defaults,
     )
     flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}
     # One node of the graph holds the options (and the directory in them): each

@@ -4,8 +4,8 @@ A bare date (``2023-01-02``) stays a :class:`datetime.date`. A timestamp is a
 :class:`datetime.datetime`, aware when the text had an offset and naive when it
 had none; nothing is moved to another day or zone. A timestamp whose digits a
 ``datetime`` cannot give back (more than six fractional digits, trailing zeros
-beyond the milliseconds, a leap second) is a :class:`Timestamp`, which keeps
-them.
+beyond the milliseconds, a leap second, the end of a day written ``24:00``) is
+a :class:`Timestamp`, which keeps them.
 """
 
 from __future__ import annotations
@@ -54,6 +54,11 @@ _RFC3339 = re.compile(
     r"(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})?"
 )
 _LONG_FRACTION = re.compile(r"[.,][0-9]{7}")
+# The end of a day, as ISO 8601 allows it: hour 24, nothing after it but zeros
+# (date, the zeros of the fraction, offset).
+_END_OF_DAY = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]24:00(?::00(?:[.,](0+))?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
 
 
 class DateError(ValueRuleError):
@@ -66,17 +71,23 @@ class Timestamp(datetime):
     ``fraction`` is the fractional seconds exactly as written (``"1234567"``,
     100 ns ticks as .NET platforms write them; ``"120"``); the ``datetime``
     value holds its first six digits. ``leap`` is true for a leap second
-    (``23:59:60Z``), held as ``23:59:59.999999``. :func:`format_date` writes
-    both back. A changed timestamp (``replace``, arithmetic) is a plain
-    ``datetime``: the digits it was written with no longer describe it.
+    (``23:59:60Z``), held as ``23:59:59.999999``; ``end_of_day`` for the end
+    of a day written ``24:00:00`` (``2024-12-31T24:00:00Z``), held likewise as
+    the last microsecond of that day, so that its calendar day is the day it
+    ends. :func:`format_date` writes them back as written. A changed timestamp
+    (``replace``, arithmetic) is a plain ``datetime``: the digits it was
+    written with no longer describe it.
     """
 
-    __slots__ = ("_fraction", "_leap")
+    __slots__ = ("_end", "_fraction", "_leap")
     _fraction: str
     _leap: bool
+    _end: bool
 
     @classmethod
-    def keeping(cls, value: datetime, fraction: str, *, leap: bool = False) -> Timestamp:
+    def keeping(
+        cls, value: datetime, fraction: str, *, leap: bool = False, end_of_day: bool = False
+    ) -> Timestamp:
         """Return ``value`` with the fractional digits it was written with."""
         made = cls(
             value.year, value.month, value.day, value.hour, value.minute, value.second,
@@ -84,6 +95,7 @@ class Timestamp(datetime):
         )  # fmt: skip
         made._fraction = fraction
         made._leap = leap
+        made._end = end_of_day
         return made
 
     @property
@@ -95,6 +107,11 @@ class Timestamp(datetime):
     def leap(self) -> bool:
         """Whether it was written as second 60, a leap second."""
         return getattr(self, "_leap", False)
+
+    @property
+    def end_of_day(self) -> bool:
+        """Whether it was written as hour 24, the end of its day."""
+        return getattr(self, "_end", False)
 
     def as_datetime(self) -> datetime:
         """Return the plain ``datetime`` value (to the microsecond)."""
@@ -109,14 +126,33 @@ class Timestamp(datetime):
 
     def __reduce_ex__(self, _protocol: Any) -> tuple[Any, ...]:
         # datetime's own __reduce_ex__ would rebuild it without the digits.
-        return _timestamp, (self.as_datetime(), self.fraction, self.leap)
+        return _timestamp, (self.as_datetime(), self.fraction, self.leap, self.end_of_day)
 
     def __repr__(self) -> str:
         return f"Timestamp({format_date(self)!r})"
 
 
-def _timestamp(value: datetime, fraction: str, leap: bool) -> Timestamp:  # noqa: FBT001 - pickling
-    return Timestamp.keeping(value, fraction, leap=leap)
+def _timestamp(
+    value: datetime,
+    fraction: str,
+    leap: bool,  # noqa: FBT001 - pickling
+    end_of_day: bool = False,  # noqa: FBT001, FBT002
+) -> Timestamp:
+    return Timestamp.keeping(value, fraction, leap=leap, end_of_day=end_of_day)
+
+
+def _end_of_day(text: str) -> Timestamp | None:
+    """Parse ``YYYY-MM-DDT24:00[:00[.000]][offset]``, the end of a day; None for other text."""
+    found = _END_OF_DAY.fullmatch(text)
+    if found is None:
+        return None
+    day, zeros, offset = found.groups()
+    zone = "+00:00" if offset in ("Z", "z") else offset or ""
+    try:
+        value = datetime.fromisoformat(f"{day}T23:59:59.999999{zone}")
+    except ValueError:
+        return None  # an impossible date or offset: dateutil says which
+    return Timestamp.keeping(value, zeros or "", end_of_day=True)
 
 
 def _plain_digits(fraction: str, microsecond: int) -> bool:
@@ -167,6 +203,8 @@ def parse_date(text: object) -> date:
         DateError: for anything but an ISO 8601 calendar date, optionally
             followed by ``T`` and a time, and for impossible dates.
     """
+    if type(text) is str and text[11:13] == "24" and (end := _end_of_day(text)) is not None:
+        return end  # kept as written, never moved to the next day
     if type(text) is str and _CANONICAL.fullmatch(text):
         try:
             return datetime.fromisoformat(text)
@@ -233,10 +271,10 @@ def format_date(value: date) -> str:
     if digits is not None:
         fraction = digits.ljust(3, "0")
         second = 60 if getattr(value, "_leap", False) else value.second
-        text = (
-            f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
-            f"{value.minute:02d}:{second:02d}.{fraction}"
-        )
+        clock = f"{value.hour:02d}:{value.minute:02d}:{second:02d}"
+        if getattr(value, "_end", False):
+            clock = "24:00:00"
+        text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{clock}.{fraction}"
     else:
         spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
         text = value.replace(tzinfo=None).isoformat(timespec=spec)

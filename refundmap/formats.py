@@ -96,6 +96,11 @@ RUTTER_CREATE = Format(
     request=lambda record, _: {"customer_refund": record},
 )
 
+
+def _check_railz(refund: railz.Refund, path: Path = ()) -> list[checks.Finding]:
+    return [*checks.check_railz(refund, path), *checks.check_railz_currency(refund, path)]
+
+
 RAILZ = Format(
     name="railz",
     vendor="railz",
@@ -103,7 +108,7 @@ RAILZ = Format(
     naming=camel,
     record=railz.Refund,
     envelopes=(Shape("list", railz.ListResponse, "data", "data", many=True),),
-    check=checks.check_railz,
+    check=_check_railz,
 )
 
 RAILZ_V2 = Format(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from functools import cache
 from typing import Any
@@ -52,6 +53,91 @@ class Loaded:
     report: tuple[Entry, ...]
     #: The paths of keys the format does not know (left out; warnings in the report).
     unknown: tuple[str, ...] = ()
+    #: The paths of empty line objects (``{}``): left out of the parts' models.
+    empty_lines: tuple[str, ...] = ()
+
+    def source_path(self, path: str) -> str:
+        """Return a path in the parts' models as a path in the document.
+
+        The models lack the empty line objects: a later line's index is its
+        index among the others.
+        """
+        return _in_document(path, self.empty_lines) if self.empty_lines else path
+
+
+#: What refundmap says of an empty line object, in a report and in a strict error.
+EMPTY_LINE = "an empty line object, with no field at all; a conversion leaves it out"
+
+
+def _lines_key(fmt: Format) -> str:
+    return "line_items" if fmt.vendor == "rutter" else "lines"
+
+
+def _without_empty_lines(item: dict[str, Any], fmt: Format, path: Path) -> tuple[Any, list[str]]:
+    """Return ``item`` less its records' empty line objects, and their paths.
+
+    The copy shares everything but the objects it changes; ``item`` is not changed.
+    """
+    shape = fmt.shape_of(item)
+    key = _lines_key(fmt)
+    if shape.records is None:
+        held: Any = [item]
+    else:
+        held = item.get(fmt.naming(shape.records))
+        held = held if shape.many and type(held) is list else [held]
+    # Nearly every document has none: found without copying anything.
+    if not any(
+        type(record) is dict and type(lines := record.get(key)) is list and {} in lines
+        for record in held
+    ):
+        return item, []
+    copy_ = dict(item)
+    # (the record's path, the object holding it, its key or index there, the record)
+    records: list[tuple[Path, Any, Any, Any]] = []
+    if shape.records is None:
+        records.append((path, None, None, copy_))
+    else:
+        held_key = fmt.naming(shape.records)
+        held = copy_.get(held_key)
+        if shape.many and type(held) is list:
+            copy_[held_key] = held = list(held)
+            records.extend(
+                ((*path, held_key, index), held, index, record) for index, record in enumerate(held)
+            )
+        else:
+            records.append(((*path, held_key), copy_, held_key, held))
+    found: list[str] = []
+    for where, holder, at, record in records:
+        lines = record.get(key) if type(record) is dict else None
+        if type(lines) is not list or not any(type(x) is dict and not x for x in lines):
+            continue
+        empty = [index for index, line in enumerate(lines) if type(line) is dict and not line]
+        found.extend(format_path((*where, key, index)) for index in empty)
+        kept = {**record, key: [line for index, line in enumerate(lines) if index not in empty]}
+        if holder is None:
+            copy_ = kept
+        else:
+            holder[at] = kept
+    return (copy_ if found else item), found
+
+
+_INDEXED = re.compile(r"\[([0-9]+)\]")
+
+
+def _in_document(path: str, empty: Sequence[str]) -> str:
+    """Return ``path``, whose line indexes leave out the ``empty`` lines, in the document."""
+    for hole in empty:  # in document order: each earlier hole shifts the later indexes
+        lines, _, index = hole.rpartition("[")
+        if not path.startswith(lines + "["):
+            continue
+        rest = path[len(lines) :]
+        found = _INDEXED.match(rest)
+        if found is None:
+            continue
+        at = int(found.group(1))
+        if at >= int(index[:-1]):
+            path = f"{lines}[{at + 1}]{rest[found.end() :]}"
+    return path
 
 
 @attrs.frozen
@@ -244,6 +330,7 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
     problems: list[Problem] = []
     warnings: list[Entry] = []
     unknown_paths: list[str] = []
+    empty_lines: list[str] = []
     parts: list[Part] = []
     for path, item in items:
         if type(item) is not dict:
@@ -257,6 +344,8 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
             problems.append(Problem(format_path(path), hint))
             continue
         shape = fmt.shape_of(item)
+        item, empty = _without_empty_lines(item, fmt, path)  # noqa: PLW2901
+        empty_lines.extend(empty)
         model, found, unknown = codec.structure(item, shape.model, path)
         if found and fmt.name in _NUMERIC_IDS and (numbers := _numeric_ids(item, path, found)):
             # Real Railz data has sent ids as JSON integers: read as their text.
@@ -301,9 +390,41 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
                     problems.append(Problem(format_path(where), message))
                 else:
                     warnings.append(Entry(Kind.WARNING, format_path(where), None, message))
+    if empty_lines:
+        problems, warnings, unknown_paths = _with_empty_lines(
+            empty_lines, problems, warnings, unknown_paths, strict=strict
+        )
     if problems:
         raise ValidationError(problems)
-    return Loaded(fmt, tuple(parts), is_array, tuple(warnings), tuple(unknown_paths))
+    return Loaded(
+        fmt,
+        tuple(parts),
+        is_array,
+        tuple(warnings),
+        tuple(unknown_paths),
+        tuple(empty_lines),
+    )
+
+
+def _with_empty_lines(
+    empty: Sequence[str],
+    problems: list[Problem],
+    warnings: list[Entry],
+    unknown: list[str],
+    *,
+    strict: bool,
+) -> tuple[list[Problem], list[Entry], list[str]]:
+    """Return the paths found in the models as paths in the document, and the empty lines."""
+    problems = [Problem(_in_document(p.path, empty), p.message) for p in problems]
+    warnings = [
+        Entry(e.kind, _in_document(e.source_path, empty), None, e.message) for e in warnings
+    ]
+    unknown = [_in_document(where, empty) for where in unknown]
+    if strict:
+        problems.extend(Problem(where, EMPTY_LINE) for where in empty)
+    else:
+        warnings.extend(Entry(Kind.WARNING, where, None, EMPTY_LINE) for where in empty)
+    return problems, warnings, unknown
 
 
 def validate(

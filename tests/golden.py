@@ -27,6 +27,7 @@ WITH_REFERENCES = (
     ("railz/xero-list.json", "railz", "rutter", "xero"),
     ("railz-v2/xero-list.json", "railz-v2", "rutter", "xero"),
     ("railz-v2/quickbooks-refund.json", "railz-v2", "rutter", "quickbooks.csv"),
+    ("railz/xero-no-account-list.json", "railz", "rutter", "xero"),
 )
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 CONNECTION = "CON-00000000-0000-0000-0000-000000000000"
@@ -36,6 +37,22 @@ PUSH_PARAMETERS = {
     "business_name": "Northwind Outfitters",
     "service_name": "quickbooks",
 }
+#: Defaults of golden cases with a directory: Railz's Xero refunds carry no accountRef.
+#: The id is the platform's (the source's id space), translated by the directory.
+DEFAULTS = {
+    ("railz/xero-no-account-list.json", "railz", "rutter", "xero"): {
+        "account": "13918178-849a-4823-9a31-57b7eac713d7"
+    },
+}
+
+
+def parameters(target: str) -> dict[str, str]:
+    """Return the parameters a conversion to ``target`` takes: a push body's connection.
+
+    Into Rutter the same parameters would scope the Rutter ids of Railz records,
+    and differ from what the fixtures' pages name: they are given to push bodies only.
+    """
+    return PUSH_PARAMETERS if target.endswith("-push") else {}
 
 
 def cases() -> Iterator[tuple[Path, str, str]]:
@@ -74,6 +91,7 @@ def _text(value: object) -> str:
 def run(path: Path, source: str, target: str, references: str | None = None) -> tuple[str, str]:
     """Return a case's output and report, as kept; a mapping error is kept as its problems."""
     refs = None if references is None else directory(references)
+    case = (f"{path.parent.name}/{path.name}", source, target, references)
     try:
         result = convert(
             path.read_bytes(),
@@ -81,7 +99,8 @@ def run(path: Path, source: str, target: str, references: str | None = None) -> 
             target,
             synced_at=SYNCED_AT,
             directory=refs,
-            **PUSH_PARAMETERS,
+            defaults=DEFAULTS.get(case),  # type: ignore[arg-type]
+            **parameters(target),
         )
     except MappingError as exc:
         return _text({"mapping_error": [p.to_dict() for p in exc.problems]}), _text([])

@@ -35,7 +35,7 @@ from refundmap.mapping.rules import (
     Unmappable,
     reference_messages,
 )
-from refundmap.mapping.table import ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
+from refundmap.mapping.table import DEFAULT_KINDS, ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
 from refundmap.models.rutter import DecimalString
 from refundmap.money import format_amount
 from refundmap.report import Entry, Kind, format_path
@@ -270,6 +270,12 @@ class _Compiler:
             self._selected(table, row, s, t)
             return
         type_ = without_none(self._read(code, table.source_class, s))
+        if row.ref in DEFAULT_KINDS and table.rows is REFUND and isinstance(t, str):
+            # A default stands in for the refund's missing reference, in the source's id space.
+            target = f"tp + {_suffix(t)!r}"
+            code("if v is None and run.defaults:").indent()(
+                f"v = run.default({row.ref!r}, sp + {_suffix(s)!r}, {target})"
+            ).dedent()
         if row.make is not None and isinstance(t, str):
             table.pending.append((index, row))
             code(f"p{index} = v is None")

@@ -191,6 +191,15 @@ def render() -> str:
         " at the end of a UTC day (`15:59:60-08:00` too). It is written back as it"
         " came, and compares as `23:59:59.999999`. Second 60 at any other time is"
         " a validation error;",
+        "- **`24:00`**, the end of a day as ISO 8601 writes it"
+        " (`2024-12-31T24:00:00Z`, or `T24:00Z`, nothing but zeros after it), is"
+        " **kept as written**, in every format: it is the day it ends, and moving it"
+        " to the next day's midnight would change, without a word, the day a refund"
+        " is booked on (converting a format to itself included). It is written"
+        " `2024-12-31T24:00:00.000Z`, compares as `23:59:59.999999` of that day (as a"
+        " leap second does), and a push body's calendar day is the day it ends"
+        " (`2024-12-31`, derived). Any other hour 24 (`24:00:01`, `24:30`) is a"
+        " validation error;",
         "- the **space** RFC 3339 allows for `T` (`2024-06-30 12:00:00Z`) is"
         " accepted and written as `T`, the form both vendors document; nothing"
         " else changes, so it is not reported;",

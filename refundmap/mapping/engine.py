@@ -21,7 +21,7 @@ from refundmap.mapping.compiler import compile_pair
 from refundmap.mapping.rules import reference_messages
 from refundmap.money import EXACT, tolerance
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
-from refundmap.report import Entry, Kind, Path, Problem, format_path
+from refundmap.report import Entry, Kind, Path, Problem, UsageError, format_path
 from refundmap.validation import Loaded, Part, codec_for
 
 __all__ = ["PAIRS", "Run"]
@@ -78,8 +78,11 @@ class Run:
         require_refs: bool = False,
         records: int | None = None,
         answers: Answers | None = None,
+        defaults: dict[str, str] | None = None,
     ) -> None:
         self.source = source
+        #: Reference ids, in the source's id space, for a refund that has none, by kind.
+        self.defaults = defaults or {}
         #: The number of records a list page holds, where it is not the records
         #: given (a big page converted a piece at a time): its envelope says this.
         self.total = records
@@ -134,6 +137,14 @@ class Run:
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None:
         """Add a report entry."""
         self.report.append(Entry(kind, source, target, message))
+
+    def default(self, kind: str, source: str, target: str) -> str | None:
+        """Return the default id of ``kind`` for a refund that has none (reported), or None."""
+        value = self.defaults.get(kind)
+        if value is not None:
+            message = f"the default {kind.replace('_', ' ')} {value!r} (defaults=, --default):"
+            self.note(Kind.SYNTHESIZED, source, target, f"{message} the refund has none")
+        return value
 
     def translate(
         self, kind: str, value: str, source: str, target: str, name_target: str | None
@@ -271,8 +282,44 @@ class Run:
         mapped = self.compiled.refund(record, where, format_path(target_path), self)
         if len(self.unmappable) > self._failures_before_record:
             return None
+        self._leave_out_empty_lines(mapped, where, format_path(target_path), before)
         self._check_target(mapped, where, target_path, before)
         return mapped
+
+    def _leave_out_empty_lines(
+        self, mapped: dict[str, Any], where: str, target: str, before: int
+    ) -> None:
+        """Leave out a target line that no field of its source line reached, and say so.
+
+        An empty line object is no line in either vendor's terms (``validate`` warns
+        of one); the later lines' target paths move up by one for each left out.
+        """
+        key = "line_items" if "line_items" in mapped else "lines"
+        lines = mapped.get(key)
+        if not lines or all(lines):
+            return
+        source_key = "line_items" if self.source_name.startswith("rutter") else "lines"
+        moved: dict[str, str] = {}
+        kept = []
+        for index, line in enumerate(lines):
+            if line:
+                moved[f"{target}.{key}[{index}]"] = f"{target}.{key}[{len(kept)}]"
+                kept.append(line)
+                continue
+            message = (
+                f"no field of the line has a place in {self.target_name}: it gets no line"
+                " (an empty line object)"
+            )
+            self.note(Kind.DROPPED, f"{where}.{source_key}[{index}]", None, message)
+        mapped[key] = kept
+        for position in range(before, len(self.report)):
+            entry = self.report[position]
+            path = entry.target_path
+            if path is None or not path.startswith(f"{target}.{key}["):
+                continue
+            end = path.index("]", len(target) + len(key) + 2) + 1
+            if path[:end] in moved and moved[path[:end]] != path[:end]:
+                self.report[position] = entry._replace(target_path=moved[path[:end]] + path[end:])
 
     def _check_target(self, mapped: dict[str, Any], where: str, path: Path, before: int) -> None:
         """Check a mapped record by the target format's own rules: each failure is a warning.
@@ -308,7 +355,11 @@ class Run:
         return docs if loaded.is_array else docs[0]
 
     def _records(self, part: Part) -> Iterator[tuple[Path, Any]]:
-        self.scope = _scope(part.model)
+        # Into Rutter the scope parameters are the source's (its ids are scoped by them);
+        # into a push body they are the body's own.
+        into_rutter = self.target_name == "rutter" and self.source.vendor == "railz"
+        given = self.params if into_rutter else {}
+        self.scope = _scope(part.model, given)
         return self.source.records(part.model, part.shape, part.path)
 
     def _omit_envelope(self, part: Part) -> None:
@@ -458,14 +509,47 @@ def _list_shape(fmt: Format) -> Shape | None:
     return None
 
 
-def _scope(document: Any) -> str | None:
-    """Return the Railz connection a list response names in its ``meta``, or None."""
+#: The scope parameters and the ``meta`` attributes that name the same thing.
+_SCOPE_PARAMETERS = (
+    ("connection_uuid", "connection_uuid"),
+    ("business_name", "business_name"),
+    ("service_name", "service_name"),
+)
+
+
+def _scope(document: Any, given: dict[str, Any]) -> str | None:
+    """Return the Railz connection of a document's records, or None.
+
+    That is what a list response names in its ``meta``, completed by the
+    parameters ``given`` (``connection_uuid``, ``business_name`` and
+    ``service_name``), so that a bare record converted with its page's scope
+    gets the ids it gets in its page.
+
+    Raises:
+        UsageError: a parameter given is not what the document names.
+    """
     meta = getattr(document, "meta", None)
-    if meta is None:
-        return None
-    connection = getattr(meta, "connection_uuid", None)
-    if connection:
-        return f"connection {connection}"
-    if getattr(meta, "business_name", None) and getattr(meta, "service_name", None):
-        return f"business {meta.service_name}/{meta.business_name}"
+    named: dict[str, Any] = {}
+    for parameter, attribute in _SCOPE_PARAMETERS:
+        found = getattr(meta, attribute, None) or None
+        value = given.get(parameter)
+        if found is not None and value is not None and value != found:
+            raise UsageError.of(
+                parameter,
+                f"{parameter} is {value!r}, and the document names {found!r}"
+                f" (meta.{_META_KEYS[attribute]}): its records' Rutter ids are scoped by the"
+                " document's; give the document's, or none",
+            )
+        named[attribute] = found if found is not None else value
+    if named["connection_uuid"]:
+        return f"connection {named['connection_uuid']}"
+    if named["business_name"] and named["service_name"]:
+        return f"business {named['service_name']}/{named['business_name']}"
     return None
+
+
+_META_KEYS = {
+    "connection_uuid": "connectionUuid",
+    "business_name": "businessName",
+    "service_name": "serviceName",
+}

@@ -424,6 +424,13 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
             said += f"; total_amount {amount} less the refund's discount_amount {discount}"
         if one and tax:
             said += f"; the refund's tax_amount {tax} is its one line's"
+        if total is None and not (only_sub and sub is not None):
+            why = (
+                f"the refund's tax_amount {tax} is not per line, and a {run.target_name} line's"
+                " only figure, totalAmount, includes tax"
+            )
+            run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+            continue
         if only_sub and sub is not None:
             line["subTotal"] = sub
             run.note(Kind.DERIVED, where, at + "subTotal", f"subTotal, as {said}")

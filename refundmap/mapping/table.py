@@ -37,6 +37,7 @@ from enum import Enum
 import attrs
 
 __all__ = [
+    "DEFAULT_KINDS",
     "DROPPED",
     "ENVELOPE",
     "FOLDED",
@@ -147,11 +148,11 @@ REFUND: tuple[Row, ...] = (
     Row("platform_id",       OMITTED,                            "id",                  "id",                                           OMITTED,                                        OMITTED,
         note="the platform's own id is Railz's id"),
     Row("account_id",        "account_id",                       "accountRef.id",       "accountRef.id",                                "accountRef.id",                                "accountRef",
-        make="required", ref="account", note="required by Rutter: a Railz refund without accountRef is a mapping error"),
+        make="required", ref="account", note="required by Rutter: a Railz refund without accountRef takes the default account (defaults=, --default; synthesized), else is a mapping error"),
     Row("class_id",          "class_id",                         DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,
         ref="class"),
     Row("customer_id",       "customer_id",                      "customerRef.id",      "customerRef.id",                               "customerRef.id",                               "customerRef",
-        ref="customer"),
+        ref="customer", note="a refund without one takes the default customer, where one is given (synthesized)"),
     Row("department_id",     "department_id",                    DROPPED,               "lines[].trackingCategoryRefs[department].id",  "lines[].trackingCategoryRefs[department].id",  DROPPED,
         apply="department", ref="department", note="version 2: an entry on every line; back, the department every line shares"),
     Row("tax_rate_id",       "tax_rate_id",                      DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,
@@ -213,3 +214,13 @@ ENVELOPE: tuple[Row, ...] = (
     Row(OMITTED,                OMITTED,       "meta.endDate",       "meta.endDate",         OMITTED,       OMITTED),
 )
 # fmt: on
+
+#: The references a conversion can default where a refund has none (``defaults=``,
+#: ``--default``): the refund's own, which every format holds.
+DEFAULT_KINDS: tuple[str, ...] = tuple(
+    row.ref
+    for row in REFUND
+    if row.ref is not None
+    and row.apply is None
+    and all(isinstance(row.cell(name), str) for name in FORMAT_COLUMNS)
+)
