@@ -300,7 +300,7 @@ class Run:
             return
         source_key = "line_items" if self.source_name.startswith("rutter") else "lines"
         moved: dict[str, str] = {}
-        kept = []
+        kept: list[dict[str, Any]] = []
         for index, line in enumerate(lines):
             if line:
                 moved[f"{target}.{key}[{index}]"] = f"{target}.{key}[{len(kept)}]"
