@@ -461,12 +461,17 @@ def split_records(raw: Any, fmt: Format) -> Iterator[tuple[Any, str, str, str]]:
     A list page's record keeps its envelope (the connection, the meta), with
     itself as the only record; each element of an array is split the same
     way. Yields ``(document, the record's path in it, the record's path in
-    raw, the document's path in raw)``.
+    raw, the document's path in raw)``. An element of an array that is not an
+    object (an array, a number) is yielded within an array of its own, so that
+    it fails as it fails in ``raw``: it is not a document of its own.
     """
     elements = (
         [(f"$[{i}]", item) for i, item in enumerate(raw)] if type(raw) is list else [("$", raw)]
     )
     for outer, item in elements:
+        if outer != "$" and type(item) is not dict:
+            yield [item], "$[0]", outer, outer
+            continue
         key = records_key(item, fmt)
         if key is None:
             yield item, "$", outer, outer

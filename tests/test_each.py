@@ -85,6 +85,35 @@ def test_arrays_of_records_and_of_pages_and_a_single_record():
     assert only.output == convert(record, "rutter", "railz", synced_at=only.output and None).output
 
 
+@pytest.mark.parametrize("element", [[], [{}], 5, None, "text"])
+def test_an_element_that_is_not_an_object_fails_as_in_convert(element):
+    # Issue 23 item 8: [page, []] was an IndexError; [page, [page]] converted the inner page.
+    page = load("railz/quickbooks-list.json")
+    doc = [page, element, page]
+    with pytest.raises(ValidationError) as whole:
+        convert(doc, "railz", "rutter")
+    results = list(convert_each(doc, "railz", "rutter", synced_at=SYNCED))
+    n = len(page["data"])
+    assert [r.path for r in results] == [
+        *(f"$[0].data[{j}]" for j in range(n)),
+        "$[1]",
+        *(f"$[2].data[{j}]" for j in range(n)),
+    ]
+    assert [r.index for r in results] == list(range(2 * n + 1))
+    bad = results[n]
+    assert isinstance(bad.error, ValidationError)
+    assert bad.error.problems == whole.value.problems  # the same answer as convert's
+    assert all(r.ok for r in results if r is not bad)
+    assert [r.output for r in results[n + 1 :]] == [r.output for r in results[:n]]
+
+
+def test_empty_documents_have_no_records():
+    page = load("railz/quickbooks-list.json")
+    assert list(convert_each([], "railz", "rutter")) == []
+    assert list(convert_each({**page, "data": []}, "railz", "rutter")) == []
+    assert list(convert_each([{**page, "data": []}], "railz", "rutter")) == []
+
+
 def test_parameters_are_checked_before_any_record():
     with pytest.raises(UsageError, match="unknown format 'rutterr' \\(did you mean rutter"):
         convert_each({}, "rutterr", "railz")
