@@ -131,10 +131,19 @@ def _left_out(loaded: Loaded) -> list[Problem]:
     return [Problem(path, message) for path in loaded.unknown]
 
 
-def _check_push_connection(business_name: str | None, service_name: str | None) -> None:
-    if business_name is None or service_name is None:
+def _check_push_parameters(target: Format, params: dict[str, str | None]) -> None:
+    """Refuse a push target without the parameters its bodies need (UsageError)."""
+    if target.name == "railz-v2-push" and params["connection_uuid"] is None:
         raise UsageError.of(
-            "business_name" if business_name is None else "service_name",
+            "connection_uuid",
+            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
+            " (--connection-uuid)",
+        )
+    if target.name == "railz-push" and (
+        params["business_name"] is None or params["service_name"] is None
+    ):
+        raise UsageError.of(
+            "business_name" if params["business_name"] is None else "service_name",
             "a railz-push body needs the business it is for: give business_name and"
             " service_name (--business-name, --service-name)",
         )
@@ -194,7 +203,10 @@ def convert(  # noqa: PLR0913 - the documented keywords
         UsageError: for an unknown format, a pair that is not converted, a
             ``synced_at`` that is not a timestamp, an empty or missing push
             parameter (a ``ValueError`` too); ParameterTypeError for a
-            parameter of the wrong type (a ``TypeError`` too).
+            parameter of the wrong type (a ``TypeError`` too). Each is raised
+            before the document is read, but for a push body's bare record
+            converted to its own format without the parameter (a whole body
+            carries its own).
     """
     options = _Options.check(
         source,
@@ -260,7 +272,11 @@ class _Options:
             "business_name": business_name,
             "service_name": service_name,
         }
-        return cls(source, target, conversion_time(synced_at), params, directory)
+        synced = conversion_time(synced_at)
+        if source is not target:
+            # Known before the document is read; a push body to itself may carry its own.
+            _check_push_parameters(target, params)
+        return cls(source, target, synced, params, directory)
 
 
 def _convert(  # noqa: PLR0913 - the conversion's flags
@@ -275,20 +291,8 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
     source, target = options.source, options.target
     loaded = load(document, source, strict=strict)
     params = options.params
-    if (
-        target.name == "railz-v2-push"
-        and params["connection_uuid"] is None
-        and (source is not target or any(part.shape.name == "record" for part in loaded.parts))
-    ):
-        raise UsageError.of(
-            "connection_uuid",
-            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
-            " (--connection-uuid)",
-        )
-    if target.name == "railz-push" and (
-        source is not target or any(part.shape.name == "record" for part in loaded.parts)
-    ):
-        _check_push_connection(params["business_name"], params["service_name"])
+    if any(part.shape.name == "record" for part in loaded.parts):
+        _check_push_parameters(target, params)  # a bare record brings no connection
     run = Run(
         source,
         target,

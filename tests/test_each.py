@@ -123,6 +123,45 @@ def test_parameters_are_checked_before_any_record():
         convert_each(b"{", "rutter", "railz")
 
 
+class Unreadable(dict):
+    """A document that fails the test if anything reads it."""
+
+    def _read(self, *_args):
+        raise AssertionError("the document was read")
+
+    __iter__ = __getitem__ = __len__ = keys = items = values = get = _read
+
+
+PUSH_WITHOUT_PARAMETERS = [
+    ("railz", "railz-v2-push", {}),
+    ("rutter", "railz-v2-push", {"connection_uuid": None}),
+    ("rutter", "railz-push", {}),
+    ("railz", "railz-push", {"business_name": "Maison"}),
+    ("rutter", "railz-push", {"service_name": "xero"}),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "given"), PUSH_WITHOUT_PARAMETERS)
+def test_a_missing_push_parameter_is_refused_before_the_document_is_read(source, target, given):
+    # Issue 23 item 16: convert("{}", "railz", "railz-v2-push") was a ValidationError, and
+    # convert_each raised only while iterating.
+    for call in (convert, convert_each):
+        with pytest.raises(UsageError, match="body needs the"):
+            call(Unreadable(), source, target, **given)
+    with pytest.raises(UsageError, match="connection_uuid"):
+        convert("{}", "railz", "railz-v2-push")
+
+
+def test_a_push_body_to_itself_needs_the_parameter_only_for_a_bare_record():
+    body = load("railz-v2-push/openapi-example-body.json")
+    (only,) = convert_each(body, "railz-v2-push", "railz-v2-push")
+    assert only.ok
+    assert only.output["connectionUuid"] == body["connectionUuid"]
+    results = convert_each(body["data"], "railz-v2-push", "railz-v2-push")  # no raise yet
+    with pytest.raises(UsageError, match="connection_uuid"):
+        next(results)
+
+
 def test_a_record_result_crosses_a_process_boundary():
     import pickle
 
