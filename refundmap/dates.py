@@ -44,14 +44,14 @@ _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The form vendors send nearly always: the standard library parses it 80 times
 # faster than dateutil, to the same value. Anything else goes to dateutil.
 _CANONICAL = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3})?(?:Z|[+-][0-9]{2}:[0-5][0-9])?"
 )
 # RFC 3339 date-time, with the space RFC 3339 allows for T, any number of
 # fractional digits, and second 60 (a leap second): (date, time, seconds,
-# fraction, offset).
+# fraction, offset). An offset's minutes go to 59 (fromisoformat takes +01:99).
 _RFC3339 = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}):([0-9]{2})"
-    r"(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+    r"(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}:[0-5][0-9])?"
 )
 _LONG_FRACTION = re.compile(r"[.,][0-9]{7}")
 
@@ -147,7 +147,11 @@ def _rfc3339(text: str) -> date | None:
             parse_date(cut)
         except DateError as exc:
             raise DateError(str(exc).replace(describe(cut), describe(text))) from None
-        raise
+        # dateutil takes 24:00:00.000000 as the next day's midnight; not with more digits.
+        raise DateError(
+            f"not a possible date or time: {describe(text)} (hour 24 is read only as"
+            " 24:00:00 with at most six fractional digits)"
+        ) from None
     if leap:
         utc = value if value.tzinfo is None else value - (value.utcoffset() or timedelta(0))
         if (utc.hour, utc.minute) != (23, 59):
@@ -188,6 +192,12 @@ def parse_date(text: object) -> date:
             f" YYYY-MM-DDThh:mm:ss.fffffffff[offset]; got {describe(text)}"
         )
     if text[10:11] == " ":
+        if _RFC3339.fullmatch(text):  # the form is right, the date or time is not: say which
+            try:
+                parse_date(f"{text[:10]}T{text[11:]}")
+            except DateError as exc:
+                with_t = describe(f"{text[:10]}T{text[11:]}")
+                raise DateError(str(exc).replace(with_t, describe(text))) from None
         raise DateError(
             "expected an ISO 8601 date (YYYY-MM-DD) or timestamp"
             f" (YYYY-MM-DDThh:mm:ss), got {describe(text)}"

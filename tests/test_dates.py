@@ -147,3 +147,27 @@ def test_every_timestamp_text_keeps_its_fraction(text):
     written = format_date(parse_date(text))
     assert fraction(written) == fraction(text).ljust(3, "0")
     assert format_date(parse_date(written)) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # fromisoformat took an offset's minutes past 59 (+01:99 was +02:39).
+        ("2024-01-02T10:00:00+01:99", "Invalid minutes in time zone offset"),
+        ("2024-01-02 10:00:00.5+01:60", "expected an ISO 8601 date"),
+        # A ValueError, not a DateError, escaped for hour 24 with seven digits.
+        ("2024-01-02T24:00:00.0000000", "hour 24 is read only as 24:00:00"),
+        # The RFC 3339 form with a space said the form was wrong, not the day.
+        ("2023-11-31 10:00:00", "day is out of range for month"),
+    ],
+)
+def test_impossible_timestamps_say_why(text, message):
+    # Issue 23 item 20: what the JSON Schema refuses, validate refuses, and says why.
+    with pytest.raises(DateError, match=message) as exc:
+        parse_date(text)
+    assert f'"{text}"' in str(exc.value)
+
+
+def test_hour_24_with_six_digits_at_most_is_the_next_midnight():
+    assert parse_date("2024-01-02T24:00:00.000000") == datetime(2024, 1, 3)
+    assert parse_date("2024-01-02T24:00") == datetime(2024, 1, 3)
