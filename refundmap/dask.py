@@ -85,6 +85,8 @@ __all__ = [
 
 #: The name of a part file that the writers write (and replace).
 _PART = re.compile(r"part-[0-9]{5}\.jsonl")
+#: A part written beside its place by a run (its id), until it is put in place.
+_STAGED = re.compile(r"\.part-[0-9]{5}\.jsonl\.[0-9a-f]{12}")
 
 
 @attrs.frozen
@@ -322,8 +324,10 @@ def write_outputs(results: Bag, folder: str | Path, *, indent: int | None = None
     written beside their places (hidden, ``.part-NNNNN.jsonl.RUN``), and only
     when every partition is written are they renamed into place and the parts
     of an earlier run that this one did not replace removed. Only files named
-    ``part-NNNNN.jsonl`` are removed, never another file. A run that fails
-    removes what it wrote and leaves the folder's parts as they were.
+    ``part-NNNNN.jsonl`` (and hidden parts of a run that failed) are removed,
+    never another file. A run that fails leaves the folder's parts as they
+    were, and removes the hidden parts it wrote (but one a task still running
+    then writes, which the next run removes).
     """
     return _write(results, Path(folder), _outputs, indent)
 
@@ -335,7 +339,9 @@ def write_rejects(results: Bag, folder: str | Path) -> list[Path]:
     "line", "path", "error", "problems", "input"}``: the :class:`Line`'s file
     and number (null for a document given in the bag), the record's path in
     its document, ``validation`` or ``mapping``, every problem, and the
-    record as it was given. The folder is replaced as by :func:`write_outputs`.
+    record as it was given (decoded; the text, for text that is not JSON,
+    where the command writes a JSON Lines line's text). The folder is
+    replaced as by :func:`write_outputs`.
     """
     return _write(results, Path(folder), _rejects, None)
 
@@ -403,7 +409,10 @@ def _publish(folder: Path, names: list[str], staged: list[Path]) -> list[Path]:
         path.replace(folder / name)
     kept = set(names)
     for stale in folder.iterdir():
-        if _PART.fullmatch(stale.name) and stale.name not in kept:
+        # An earlier run's parts, and what a failed run's late tasks left hidden.
+        if (_PART.fullmatch(stale.name) and stale.name not in kept) or _STAGED.fullmatch(
+            stale.name
+        ):
             stale.unlink(missing_ok=True)
     return [folder / name for name in names]
 
