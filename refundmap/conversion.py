@@ -142,10 +142,19 @@ def _left_out_empty_lines(run: Run, loaded: Loaded) -> None:
     run.report.extend(Entry(Kind.DROPPED, path, None, message) for path in loaded.empty_lines)
 
 
-def _check_push_connection(business_name: str | None, service_name: str | None) -> None:
-    if business_name is None or service_name is None:
+def _check_push_parameters(target: Format, params: dict[str, str | None]) -> None:
+    """Refuse a push target without the parameters its bodies need (UsageError)."""
+    if target.name == "railz-v2-push" and params["connection_uuid"] is None:
         raise UsageError.of(
-            "business_name" if business_name is None else "service_name",
+            "connection_uuid",
+            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
+            " (--connection-uuid)",
+        )
+    if target.name == "railz-push" and (
+        params["business_name"] is None or params["service_name"] is None
+    ):
+        raise UsageError.of(
+            "business_name" if params["business_name"] is None else "service_name",
             "a railz-push body needs the business it is for: give business_name and"
             " service_name (--business-name, --service-name)",
         )
@@ -220,7 +229,10 @@ def convert(  # noqa: PLR0913 - the documented keywords
             parameter, an unknown or empty default, a scope (``connection_uuid``,
             ``business_name``, ``service_name``) that is not the one the
             document names (a ``ValueError`` too); ParameterTypeError for a
-            parameter of the wrong type (a ``TypeError`` too).
+            parameter of the wrong type (a ``TypeError`` too). Each is raised
+            before the document is read, but for a scope the document names
+            otherwise, and for a push body's bare record converted to its own
+            format without the parameter (a whole body carries its own).
     """
     options = _Options.check(
         source,
@@ -300,8 +312,12 @@ class _Options:
             "business_name": business_name,
             "service_name": service_name,
         }
+        synced = conversion_time(synced_at)
+        if source is not target:
+            # Known before the document is read; a push body to itself may carry its own.
+            _check_push_parameters(target, params)
         checked = _check_defaults(defaults, source, target)
-        return cls(source, target, conversion_time(synced_at), params, directory, defaults=checked)
+        return cls(source, target, synced, params, directory, defaults=checked)
 
 
 def _check_scope(
@@ -372,20 +388,8 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
     source, target = options.source, options.target
     loaded = load(document, source, strict=strict)
     params = options.params
-    if (
-        target.name == "railz-v2-push"
-        and params["connection_uuid"] is None
-        and (source is not target or any(part.shape.name == "record" for part in loaded.parts))
-    ):
-        raise UsageError.of(
-            "connection_uuid",
-            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
-            " (--connection-uuid)",
-        )
-    if target.name == "railz-push" and (
-        source is not target or any(part.shape.name == "record" for part in loaded.parts)
-    ):
-        _check_push_connection(params["business_name"], params["service_name"])
+    if any(part.shape.name == "record" for part in loaded.parts):
+        _check_push_parameters(target, params)  # a bare record brings no connection
     run = Run(
         source,
         target,
@@ -568,12 +572,17 @@ def split_records(raw: Any, fmt: Format) -> Iterator[tuple[Any, str, str, str]]:
     A list page's record keeps its envelope (the connection, the meta), with
     itself as the only record; each element of an array is split the same
     way. Yields ``(document, the record's path in it, the record's path in
-    raw, the document's path in raw)``.
+    raw, the document's path in raw)``. An element of an array that is not an
+    object (an array, a number) is yielded within an array of its own, so that
+    it fails as it fails in ``raw``: it is not a document of its own.
     """
     elements = (
         [(f"$[{i}]", item) for i, item in enumerate(raw)] if type(raw) is list else [("$", raw)]
     )
     for outer, item in elements:
+        if outer != "$" and type(item) is not dict:
+            yield [item], "$[0]", outer, outer
+            continue
         key = records_key(item, fmt)
         if key is None:
             yield item, "$", outer, outer

@@ -44,20 +44,24 @@ _CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The form vendors send nearly always: the standard library parses it 80 times
 # faster than dateutil, to the same value. Anything else goes to dateutil.
 _CANONICAL = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3})?(?:Z|[+-][0-9]{2}:[0-5][0-9])?"
 )
 # RFC 3339 date-time, with the space RFC 3339 allows for T, any number of
 # fractional digits, and second 60 (a leap second): (date, time, seconds,
-# fraction, offset).
+# fraction, offset). An offset's minutes go to 59 (fromisoformat takes +01:99).
 _RFC3339 = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}):([0-9]{2})"
-    r"(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+    r"(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}:[0-5][0-9])?"
 )
 _LONG_FRACTION = re.compile(r"[.,][0-9]{7}")
 # The end of a day, as ISO 8601 allows it: hour 24, nothing after it but zeros
 # (date, the zeros of the fraction, offset).
+# Extended (24:00:00) or basic (240000), as the other times are read.
+# With a space for T, as RFC 3339 allows, only the whole 24:00:00 (as for other hours).
 _END_OF_DAY = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]24:00(?::00(?:[.,](0+))?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:[Tt]24(?::00(?::00(?:[.,](0+))?)?|00(?:00(?:[.,](0+))?)?)?| 24:00:00(?:[.,](0+))?)"
+    r"([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
 )
 
 
@@ -142,16 +146,23 @@ def _timestamp(
 
 
 def _end_of_day(text: str) -> Timestamp | None:
-    """Parse ``YYYY-MM-DDT24:00[:00[.000]][offset]``, the end of a day; None for other text."""
+    """Parse ``YYYY-MM-DDT24[:00[:00[.0]]][offset]`` (or basic), a day's end; else None."""
     found = _END_OF_DAY.fullmatch(text)
     if found is None:
         return None
-    day, zeros, offset = found.groups()
-    zone = "+00:00" if offset in ("Z", "z") else offset or ""
+    day, extended, basic, spaced, offset = found.groups()
+    zeros = extended or basic or spaced
+    if offset in ("Z", "z"):
+        zone = "+00:00"
+    elif offset:
+        digits = offset[1:].replace(":", "")
+        zone = f"{offset[0]}{digits[:2]}:{digits[2:] or '00'}"
+    else:
+        zone = ""
     try:
         value = datetime.fromisoformat(f"{day}T23:59:59.999999{zone}")
-    except ValueError:
-        return None  # an impossible date or offset: dateutil says which
+    except ValueError as exc:
+        raise DateError(f"not a possible date or time: {describe(text)} ({exc})") from None
     return Timestamp.keeping(value, zeros or "", end_of_day=True)
 
 
@@ -183,7 +194,11 @@ def _rfc3339(text: str) -> date | None:
             parse_date(cut)
         except DateError as exc:
             raise DateError(str(exc).replace(describe(cut), describe(text))) from None
-        raise
+        # Hour 24 with only zeros after it is the end of its day (_end_of_day).
+        raise DateError(
+            f"not a possible date or time: {describe(text)} (hour 24 is the end of a day"
+            " only with nothing after it but zeros: 24:00, 24:00:00, 24:00:00.000)"
+        ) from None
     if leap:
         utc = value if value.tzinfo is None else value - (value.utcoffset() or timedelta(0))
         if (utc.hour, utc.minute) != (23, 59):
@@ -226,6 +241,12 @@ def parse_date(text: object) -> date:
             f" YYYY-MM-DDThh:mm:ss.fffffffff[offset]; got {describe(text)}"
         )
     if text[10:11] == " ":
+        if _RFC3339.fullmatch(text):  # the form is right, the date or time is not: say which
+            try:
+                parse_date(f"{text[:10]}T{text[11:]}")
+            except DateError as exc:
+                with_t = describe(f"{text[:10]}T{text[11:]}")
+                raise DateError(str(exc).replace(with_t, describe(text))) from None
         raise DateError(
             "expected an ISO 8601 date (YYYY-MM-DD) or timestamp"
             f" (YYYY-MM-DDThh:mm:ss), got {describe(text)}"

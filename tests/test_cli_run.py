@@ -77,6 +77,25 @@ def test_an_array_with_one_bad_record(tmp_path):
     assert rejected["problems"][0]["path"] == "$[1].totalAmount"
 
 
+def test_an_element_that_is_an_array_is_rejected_and_the_pages_converted(tmp_path):
+    # Issue 23 item 8: [page, []] was an IndexError traceback with --rejects.
+    page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+    (tmp_path / "in.json").write_text(json.dumps([page, [], page, [page]]))
+    done = run("convert", "-f", "railz", "-t", "rutter", *SYNCED, "in.json", "-o", "out.json",
+               "--rejects", "bad.jsonl", "-q", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert len(out) == 2
+    assert all(len(p["customer_refunds"]) == len(page["data"]) for p in out)
+    rows = [json.loads(line) for line in (tmp_path / "bad.jsonl").read_text().splitlines()]
+    assert [(r["path"], r["error"], r["input"]) for r in rows] == [
+        ("$[1]", "validation", []),
+        ("$[3]", "validation", [page]),
+    ]
+    assert rows[0]["problems"] == [{"path": "$[1]", "message": "expected an object, got an array"}]
+
+
 def test_without_rejects_a_bad_record_fails_the_whole_document(tmp_path):
     _, path = page_with_a_bad_record(tmp_path)
     done = run("convert", "-f", "railz", "-t", "rutter", path, "-o", "out.json", cwd=tmp_path)

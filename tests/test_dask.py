@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from distributed import Client, LocalCluster
 
 from refundmap import Reference, convert_each
 from refundmap.dask import Totals, convert_bag, summarize, write_outputs, write_rejects
+from refundmap.jsonio import normalize
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SYNCED_AT = "2024-06-30T12:00:00Z"
@@ -148,3 +151,151 @@ def test_the_directory_goes_to_the_workers_once_not_with_every_task(client):
     assert len(results) == 60
     assert results[1].output["accountRef"]["id"] == "p-account-1"  # asked on a worker
     assert Counting.pickled < 4  # was 15 for 12 tasks: each carried its own copy
+
+
+@pytest.mark.usefixtures("client")
+def test_an_empty_array_among_documents_is_a_failed_result_not_an_error():
+    # Issue 23 item 8: [page, []] raised IndexError on the worker.
+    page = json.loads((FIXTURES / "rutter/seed-list.json").read_text())
+    docs = [[page, []], json.dumps([[], page]), []]
+    got = convert_bag(db.from_sequence(docs, npartitions=2), "rutter", "railz").compute()
+    expected = [r for doc in docs for r in convert_each(doc, "rutter", "railz")]
+    assert [key(r)[:2] for r in got] == [key(r)[:2] for r in expected]
+    assert [(r.path, r.ok) for r in got] == [
+        ("$[0].customer_refunds[0]", True),
+        ("$[1]", False),
+        ("$[0]", False),
+        ("$[1].customer_refunds[0]", True),
+    ]
+    assert got[1].input == []
+    assert got[1].error.problems[0].message == "expected an object, got an array"
+
+
+def _never(*_args):
+    raise AssertionError("a document was read")
+
+
+@pytest.mark.usefixtures("client")
+@pytest.mark.parametrize(
+    ("target", "given"),
+    [("railz-v2-push", {}), ("railz-push", {"business_name": "B"}), ("railz-push", {})],
+)
+def test_a_missing_push_parameter_is_refused_on_the_client(target, given):
+    # Issue 23 item 16: it failed on a worker, once the bag was computed.
+    from dask.delayed import delayed
+
+    from refundmap import UsageError
+
+    bag = db.from_delayed([delayed(_never)()])
+    with pytest.raises(UsageError, match="body needs the"):
+        convert_bag(bag, "rutter", target, **given)
+
+
+@pytest.mark.usefixtures("client")
+def test_rejects_say_the_file_and_line_of_each_record_as_the_command_line_does(tmp_path):
+    # Issue 23 item 17: every reject was {"index": 0, "path": "$", ...}, with no file or line.
+    from refundmap.dask import Line, LocatedResult, read_jsonl
+
+    seed = json.loads((FIXTURES / "rutter/seed-list.json").read_text())["customer_refunds"][0]
+    lines = [json.dumps(dict(seed, id=f"r{n}")) for n in range(60)]
+    for n in (3, 17, 41, 59):
+        lines[n] = json.dumps(dict(seed, id=f"r{n}", total_amount="lots"))
+    lines[25] = "{not json"
+    lines[30] = "   "  # blank: left out, and counted
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_text("\n".join(lines) + ("\n" if name == "a.jsonl" else ""))
+    bag = read_jsonl(str(tmp_path / "*.jsonl"), blocksize=2000)  # many blocks a file
+    assert bag.npartitions > 10
+    read = bag.compute()
+    assert all(type(line) is Line for line in read)
+    assert [(Path(r.file).name, r.line) for r in read] == [
+        (name, n + 1) for name in ("a.jsonl", "b.jsonl") for n in range(60) if n != 30
+    ]
+    assert [r.text.decode() for r in read[:3]] == lines[:3]
+    results = convert_bag(bag, "rutter", "railz", synced_at=SYNCED_AT).persist()
+    assert all(type(r) is LocatedResult for r in results.compute())
+    rows = [
+        json.loads(line)
+        for part in write_rejects(results, tmp_path / "rej")
+        for line in part.read_text().splitlines()
+    ]
+    # What refundmap convert --rejects writes for the same files, key for key.
+    for name in ("a.jsonl", "b.jsonl"):
+        done = subprocess.run(
+            [sys.executable, "-m", "refundmap", "convert", "-q", "-f", "rutter", "-t", "railz",
+             name, "-o", f"{name}.out", "--rejects", f"{name}.rej"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 3, done.stderr
+    cli = [
+        json.loads(line)
+        for name in ("a.jsonl", "b.jsonl")
+        for line in (tmp_path / f"{name}.rej").read_text().splitlines()
+    ]
+    assert [list(row) for row in rows] == [list(row) for row in cli]
+    assert [(Path(r["file"]).name, r["line"], r["path"], r["error"]) for r in rows] == [
+        (Path(r["file"]).name, r["line"], r["path"], r["error"]) for r in cli
+    ]
+    assert [r["problems"] for r in rows] == [r["problems"] for r in cli]
+    assert [r["line"] for r in rows[:5]] == [4, 18, 26, 42, 60]
+    assert rows[2]["input"] == "{not json"
+    assert rows[0]["input"] == json.loads(lines[3])  # the record, decoded
+    assert rows[0]["file"] == str(tmp_path / "a.jsonl")
+
+
+@pytest.mark.usefixtures("client")
+def test_a_document_given_in_the_bag_has_no_file_and_keeps_its_input():
+    page = json.loads((FIXTURES / "rutter/seed-list.json").read_text())
+    bad = dict(page["customer_refunds"][0], total_amount="lots")
+    docs = [{**page, "customer_refunds": [page["customer_refunds"][0], bad]}]
+    got = convert_bag(db.from_sequence(docs), "rutter", "railz").compute()
+    assert [(r.file, r.line, r.path, r.input) for r in got] == [
+        (None, None, "$.customer_refunds[0]", None),
+        (None, None, "$.customer_refunds[1]", normalize(bad)),  # exact decimals
+    ]
+
+
+def _fail_on(marker):
+    def check(result):
+        if result.path == marker:
+            raise RuntimeError("the disk is full")
+        return result
+
+    return check
+
+
+@pytest.mark.usefixtures("client")
+def test_a_folder_holds_exactly_the_last_runs_parts(tmp_path):
+    # Issue 23 item 18: a run of 2 partitions after one of 4 left parts 2 and 3 in place.
+    docs = documents()
+    out = tmp_path / "out"
+    out.mkdir()
+    others = {"notes.txt": "mine", "part-1.jsonl": "not our name", "part-00001.json": "nor"}
+    for name, text in others.items():
+        (out / name).write_text(text)
+    first = convert_bag(db.from_sequence(docs, npartitions=4), "rutter", "railz").persist()
+    assert len(write_outputs(first, out)) == 4
+    second = convert_bag(
+        db.from_sequence(docs[:5], npartitions=2), "rutter", "railz", synced_at=SYNCED_AT
+    ).persist()
+    written = write_outputs(second, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["part-00000.jsonl", "part-00001.jsonl", *others]
+    )
+    assert written == [out / "part-00000.jsonl", out / "part-00001.jsonl"]
+    lines = "".join(p.read_text() for p in written).splitlines()
+    assert lines == [r.to_json() for r in second.compute()]
+    assert all((out / name).read_text() == text for name, text in others.items())
+    # A run that fails leaves the last run's parts as they were, and nothing of its own.
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    failing = first.map(_fail_on("$.customer_refunds[3]"))
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        write_outputs(failing, out)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert {name: data for name, data in after.items() if not name.startswith(".")} == before
+    # A late task's hidden part, if any, goes with the next run.
+    (out / ".part-00007.jsonl.0123456789ab").write_text("left by a failed run")
+    write_outputs(second, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["part-00000.jsonl", "part-00001.jsonl", *others]
+    )

@@ -147,3 +147,47 @@ def test_every_timestamp_text_keeps_its_fraction(text):
     written = format_date(parse_date(text))
     assert fraction(written) == fraction(text).ljust(3, "0")
     assert format_date(parse_date(written)) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # fromisoformat took an offset's minutes past 59 (+01:99 was +02:39).
+        ("2024-01-02T10:00:00+01:99", "Invalid minutes in time zone offset"),
+        ("2024-01-02 10:00:00.5+01:60", "expected an ISO 8601 date"),
+        # A ValueError, not a DateError, escaped for hour 24 with seven digits.
+        ("2024-01-02T24:00:00.0000001", "hour 24 is the end of a day only with nothing after"),
+        # The RFC 3339 form with a space said the form was wrong, not the day.
+        ("2023-11-31 10:00:00", "day is out of range for month"),
+    ],
+)
+def test_impossible_timestamps_say_why(text, message):
+    # Issue 23 item 20: what the JSON Schema refuses, validate refuses, and says why.
+    with pytest.raises(DateError, match=message) as exc:
+        parse_date(text)
+    assert f'"{text}"' in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("2024-01-02T24:00:00.000000", "2024-01-02T24:00:00.000000"),
+        ("2024-01-02T24:00:00.0000000Z", "2024-01-02T24:00:00.0000000Z"),
+        ("2024-01-02T24:00", "2024-01-02T24:00:00.000"),
+        ("2024-01-02T2400+0530", "2024-01-02T24:00:00.000+05:30"),
+        ("2024-01-02T24Z", "2024-01-02T24:00:00.000Z"),
+        ("2024-01-02 24:00:00Z", "2024-01-02T24:00:00.000Z"),
+    ],
+)
+def test_hour_24_with_only_zeros_after_it_is_the_end_of_its_day_not_the_next(text, written):
+    parsed = parse_date(text)
+    assert isinstance(parsed, Timestamp)
+    assert parsed.end_of_day
+    assert parsed.date() == datetime(2024, 1, 2).date()
+    assert format_date(parsed) == written
+
+
+@pytest.mark.parametrize("text", ["2024-01-02 24:00", "2024-01-02 24", "2024-02-30T24:00"])
+def test_hour_24_in_a_form_no_other_hour_has_or_on_no_day_is_refused(text):
+    with pytest.raises(DateError):
+        parse_date(text)

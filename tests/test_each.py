@@ -85,6 +85,35 @@ def test_arrays_of_records_and_of_pages_and_a_single_record():
     assert only.output == convert(record, "rutter", "railz", synced_at=only.output and None).output
 
 
+@pytest.mark.parametrize("element", [[], [{}], 5, None, "text"])
+def test_an_element_that_is_not_an_object_fails_as_in_convert(element):
+    # Issue 23 item 8: [page, []] was an IndexError; [page, [page]] converted the inner page.
+    page = load("railz/quickbooks-list.json")
+    doc = [page, element, page]
+    with pytest.raises(ValidationError) as whole:
+        convert(doc, "railz", "rutter")
+    results = list(convert_each(doc, "railz", "rutter", synced_at=SYNCED))
+    n = len(page["data"])
+    assert [r.path for r in results] == [
+        *(f"$[0].data[{j}]" for j in range(n)),
+        "$[1]",
+        *(f"$[2].data[{j}]" for j in range(n)),
+    ]
+    assert [r.index for r in results] == list(range(2 * n + 1))
+    bad = results[n]
+    assert isinstance(bad.error, ValidationError)
+    assert bad.error.problems == whole.value.problems  # the same answer as convert's
+    assert all(r.ok for r in results if r is not bad)
+    assert [r.output for r in results[n + 1 :]] == [r.output for r in results[:n]]
+
+
+def test_empty_documents_have_no_records():
+    page = load("railz/quickbooks-list.json")
+    assert list(convert_each([], "railz", "rutter")) == []
+    assert list(convert_each({**page, "data": []}, "railz", "rutter")) == []
+    assert list(convert_each([{**page, "data": []}], "railz", "rutter")) == []
+
+
 def test_parameters_are_checked_before_any_record():
     with pytest.raises(UsageError, match="unknown format 'rutterr' \\(did you mean rutter"):
         convert_each({}, "rutterr", "railz")
@@ -92,6 +121,45 @@ def test_parameters_are_checked_before_any_record():
         convert_each({}, "rutter", "railz-v2-push", connection_uuid="")
     with pytest.raises(ValidationError):
         convert_each(b"{", "rutter", "railz")
+
+
+class Unreadable(dict):
+    """A document that fails the test if anything reads it."""
+
+    def _read(self, *_args):
+        raise AssertionError("the document was read")
+
+    __iter__ = __getitem__ = __len__ = keys = items = values = get = _read
+
+
+PUSH_WITHOUT_PARAMETERS = [
+    ("railz", "railz-v2-push", {}),
+    ("rutter", "railz-v2-push", {"connection_uuid": None}),
+    ("rutter", "railz-push", {}),
+    ("railz", "railz-push", {"business_name": "Maison"}),
+    ("rutter", "railz-push", {"service_name": "xero"}),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "given"), PUSH_WITHOUT_PARAMETERS)
+def test_a_missing_push_parameter_is_refused_before_the_document_is_read(source, target, given):
+    # Issue 23 item 16: convert("{}", "railz", "railz-v2-push") was a ValidationError, and
+    # convert_each raised only while iterating.
+    for call in (convert, convert_each):
+        with pytest.raises(UsageError, match="body needs the"):
+            call(Unreadable(), source, target, **given)
+    with pytest.raises(UsageError, match="connection_uuid"):
+        convert("{}", "railz", "railz-v2-push")
+
+
+def test_a_push_body_to_itself_needs_the_parameter_only_for_a_bare_record():
+    body = load("railz-v2-push/openapi-example-body.json")
+    (only,) = convert_each(body, "railz-v2-push", "railz-v2-push")
+    assert only.ok
+    assert only.output["connectionUuid"] == body["connectionUuid"]
+    results = convert_each(body["data"], "railz-v2-push", "railz-v2-push")  # no raise yet
+    with pytest.raises(UsageError, match="connection_uuid"):
+        next(results)
 
 
 def test_a_record_result_crosses_a_process_boundary():

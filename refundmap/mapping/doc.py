@@ -192,7 +192,7 @@ def render() -> str:
         " came, and compares as `23:59:59.999999`. Second 60 at any other time is"
         " a validation error;",
         "- **`24:00`**, the end of a day as ISO 8601 writes it"
-        " (`2024-12-31T24:00:00Z`, or `T24:00Z`, nothing but zeros after it), is"
+        " (`2024-12-31T24:00:00Z`, or `T24:00Z`, basic `T2400Z`, nothing but zeros after it), is"
         " **kept as written**, in every format: it is the day it ends, and moving it"
         " to the next day's midnight would change, without a word, the day a refund"
         " is booked on (converting a format to itself included). It is written"
