@@ -70,6 +70,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_REJECTED = 3
+EXIT_WORKER = 71  # sysexits.h EX_OSERR: a --jobs worker killed or out of memory
 EXIT_IO = 74  # sysexits.h EX_IOERR
 
 
@@ -186,12 +187,24 @@ def _indent(text: str) -> int:
 
 EXIT_CODES = """exit status:
   0    success
-  1    a document is invalid or cannot be converted (nothing is written)
+  1    a document is invalid or cannot be converted: no output file is written;
+       stdout (no -o) has what was converted before it (earlier inputs, JSON
+       Lines records before the bad one), never part of a document: to keep
+       the good records, give --rejects FILE
   2    usage error: an unknown format or pair, a missing file, an output that
-       would overwrite an input
+       would overwrite an input, several inputs into -o that is not a directory
   3    converted, but some records were rejected (--rejects)
-  74   reading or writing failed (a full disk, a file too large)
+  71   a --jobs worker was killed (the out-of-memory killer) or ran out of memory
+  74   reading or writing failed (a full disk, a file too large, a folder that
+       cannot be written, an input that changed while it was read)
   130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP: no output file written"""
+
+_VALIDATE_EXIT_CODES = """exit status:
+  0    every document is valid
+  1    a document is invalid (its problems are printed)
+  2    usage error: an unknown format, a missing file
+  74   reading or writing failed (an input that cannot be read, a full stdout)
+  130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP"""
 
 _VALIDATE_EXAMPLES = """examples:
   refundmap validate -f railz fixtures/railz/seed-refund.json
@@ -234,7 +247,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         help="check documents against a format",
         description="Check each INPUT against FORMAT; print one line per problem.",
-        epilog=_VALIDATE_EXAMPLES + EXIT_CODES,
+        epilog=_VALIDATE_EXAMPLES + _VALIDATE_EXIT_CODES,
     )
     _format_choice(check, "--from", "-f", "--as", dest="format", help_="the format of the input")
     check.add_argument(

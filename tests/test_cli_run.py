@@ -216,7 +216,13 @@ def test_help_ends_with_examples_and_exit_codes(tmp_path):
     for command in ("convert", "validate"):
         done = run(command, "--help", cwd=tmp_path)
         assert "examples:" in done.stdout
-        assert "3    converted, but some records were rejected" in done.stdout
+        assert "74   reading or writing failed" in done.stdout
+    convert = run("convert", "--help", cwd=tmp_path).stdout
+    assert "3    converted, but some records were rejected" in convert
+    # validate has no --rejects, and so no exit status 3 (issue 23)
+    validate = run("validate", "--help", cwd=tmp_path).stdout
+    assert "\n  3 " not in validate
+    assert "--rejects" not in validate
     assert "exit status:" in run("--help", cwd=tmp_path).stdout
     assert "List every format" in run("formats", "--help", cwd=tmp_path).stdout
 
