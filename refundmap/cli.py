@@ -29,6 +29,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any
@@ -112,6 +113,46 @@ class _Named:
             (self.stream or sys.stdout).flush()
         except BrokenPipeError:
             raise
+        except OSError as exc:
+            raise FileIOError(self.name, "write", exc) from None
+
+    def start(self) -> None:
+        """Be ready for an input's output (stdout always is)."""
+
+    def finish(self) -> None:
+        """End an input's output (stdout goes on)."""
+
+
+class _Output(_Named):
+    """An input's output file: made when its input is converted, closed when it is done.
+
+    A run of thousands of inputs into a folder holds one output open at a time
+    (``ulimit -n``); the closed files are renamed into place together at the end.
+    """
+
+    __slots__ = ("_atomic", "_make")
+
+    def __init__(self, name: str, make: Callable[[], jsonio.AtomicFile]) -> None:
+        super().__init__(name, None)
+        self._make = make
+        self._atomic: jsonio.AtomicFile | None = None
+
+    def start(self) -> None:
+        """Make the temporary file (a folder that refuses it says so before its input is read)."""
+        if self._atomic is None:
+            self._atomic = self._make()
+            self.stream = self._atomic.stream
+
+    def write(self, text: str) -> int:
+        self.start()  # never stdout, whatever the caller forgot
+        return super().write(text)
+
+    def finish(self) -> None:
+        """Write the file to the disk and close it; it waits there for the run's end."""
+        self.start()  # an input with no output still has its (empty) file
+        assert self._atomic is not None  # noqa: S101 - made by start
+        try:
+            self._atomic.close()
         except OSError as exc:
             raise FileIOError(self.name, "write", exc) from None
 
@@ -293,7 +334,8 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="OUTPUT",
-        help="a file (- is stdout), or a directory for several inputs (made if missing)",
+        help="a file (- is stdout), or a directory for several inputs: one that exists,"
+        " or DIR/ (made if missing)",
     )
     conv.add_argument("--strict", action="store_true", help="validate the input strictly")
     conv.add_argument(
@@ -726,20 +768,26 @@ class _Converter:
         self.progress = _Progress(shown=shown, at_once=bool(args.progress))
 
     def _file(self, destination: str | Path) -> _Named:
+        return _Named(str(destination), self._atomic(destination).stream)
+
+    def _atomic(self, destination: str | Path) -> jsonio.AtomicFile:
+        """Make ``destination``'s temporary file, removed unless the run commits it."""
         try:
             atomic = jsonio.AtomicFile(destination)
         except OSError as exc:
             folder = Path(destination).parent
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
-                raise CommandError(
+                raise _io_error(
                     f"{destination}: cannot write: its folder {folder} does not let refundmap"
                     f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
                     " the output and renames it, so that a failed run leaves the old file as it"
                     " was. Write to a writable folder, or to stdout (no -o) and redirect"
                 ) from None
-            raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # a folder that is not there
+                raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
+            raise FileIOError(str(destination), "write", exc) from None
         self._files.append((str(destination), self._stack.enter_context(atomic)))
-        return _Named(str(destination), atomic.stream)
+        return atomic
 
     def commit(self) -> None:
         """Put every file in place, or none: each is written to the disk before any is renamed."""
@@ -1114,8 +1162,12 @@ class _Converter:
                 if not self._replay_until(pending, 2 * self.jobs - 1):
                     return False
                 continue
-            if not (self._replay_until(pending, 0) and self.run(name, out)):
+            if not self._replay_until(pending, 0):
                 return False
+            out.start()
+            if not self.run(name, out):
+                return False
+            out.finish()
         return self._replay_until(pending, 0)
 
     def _replay_until(self, pending: deque[tuple[_Named, Future[_FileOutcome]]], left: int) -> bool:
@@ -1129,6 +1181,7 @@ class _Converter:
     def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
         converted, text, events, counts = outcome
+        out.start()
         self.counts.update(counts)
         self.progress.add(counts["records"])
         for event in events:
@@ -1139,11 +1192,16 @@ class _Converter:
             else:
                 self._problems(*event[1:])
         out.write(text)
+        if converted:
+            out.finish()
         return converted
 
     def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
-        """Open where each input's output goes (None: stdout)."""
-        return [_STDOUT if where is None else self._file(where) for where in destinations]
+        """Say where each input's output goes (None: stdout); each file is made in its turn."""
+        return [
+            _STDOUT if where is None else _Output(str(where), partial(self._atomic, where))
+            for where in destinations
+        ]
 
     def summary(self) -> str:
         counts = self.counts
@@ -1259,8 +1317,9 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
 
     Refuses (a usage error) an output that is one of the inputs, two outputs
     that are one file (an input listed twice, two inputs of the same name into
-    one directory, a report that is the output), and ``-`` twice. Makes the
-    directory ``-o`` names when there are several inputs or it ends with ``/``.
+    one directory, a report that is the output), ``-`` twice, and several
+    inputs into an ``-o`` that is neither a directory nor ends with ``/`` (as
+    ``cp`` does). Makes the directory ``-o`` names when it ends with ``/``.
     """
     target = args.output
     destinations: list[Path | None]
@@ -1268,13 +1327,18 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
         destinations = [None] * len(inputs)
     else:
         folder = Path(target)
-        many = len(inputs) > 1 or target.endswith(("/", os.sep)) or folder.is_dir()
-        if not many:
+        slash = target.endswith(("/", os.sep))
+        if not (len(inputs) > 1 or slash or folder.is_dir()):
             destinations = [folder]
         else:
             if folder.exists() and not folder.is_dir():
                 raise CommandError(
                     f"{target}: not a directory; -o names a directory when there are several inputs"
+                )
+            if not (slash or folder.is_dir()):
+                raise CommandError(
+                    f"{target}: no such directory; several inputs need -o to name a directory"
+                    f" that exists, or to end with / to make it ({target}/)"
                 )
             if "-" in inputs:
                 raise CommandError("stdin cannot be named in a directory of outputs")
@@ -1314,11 +1378,11 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
                 f"{where}: {written[identity]} and {what} would be the same file; name another"
             )
         written[identity] = what
-    if target not in (None, "-") and (len(inputs) > 1 or target.endswith(("/", os.sep))):
+    if target not in (None, "-") and target.endswith(("/", os.sep)):
         try:
             Path(target).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise CommandError(f"{target}: cannot make the directory: {exc.strerror}") from None
+            raise FileIOError(target, "make the directory", exc) from None
     return destinations
 
 

@@ -110,7 +110,7 @@ def page_files(tmp_path, files=12, per_file=30, bad=(3, 40, 77)):
 def convert_many(tmp_path, jobs, names, *extra, into="dir"):
     out = tmp_path / f"many-{jobs}-{into}"
     out.mkdir()
-    target = ["-o", str(out / "outputs")] if into == "dir" else []
+    target = ["-o", f"{out / 'outputs'}/"] if into == "dir" else []
     done = subprocess.run(
         [sys.executable, "-m", "refundmap", "convert", "-f", "railz", "-t", "rutter",
          "--synced-at", "2024-06-30T12:00:00Z", "--jobs", str(jobs), *map(str, names), *target,
