@@ -19,7 +19,6 @@ import itertools
 import json
 import os
 import re
-import shutil
 import signal
 import stat
 import sys
@@ -956,12 +955,16 @@ class _Converter:
             if stream.seekable():
                 yield stream
                 return
-            with tempfile.TemporaryFile() as copy:
+            with _temporary(name, "wb+") as copy:
+                while data := _read(name, partial(stream.read, 1 << 20)):
+                    try:
+                        copy.write(data)
+                    except OSError as exc:
+                        raise FileIOError(_temporary_name(name), "write", exc) from None
                 try:
-                    shutil.copyfileobj(stream, copy, 1 << 20)
+                    copy.seek(0)
                 except OSError as exc:
-                    raise FileIOError(name, "read", exc) from None
-                copy.seek(0)
+                    raise FileIOError(_temporary_name(name), "write", exc) from None
                 yield copy
         finally:
             if stream is not sys.stdin.buffer:
@@ -1016,7 +1019,7 @@ class _Converter:
         written = 0
         indent = self.args.indent
         pad = "" if indent is None else "\n" + " " * (indent * frame.level)
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        with _spool(name) as (spool, named):
             for offset, texts, chunk in self._runs(stream, layout, frame):
                 for index, error in chunk.failures:
                     problems = [
@@ -1037,7 +1040,7 @@ class _Converter:
                     self._entry(name, None, shifted(entry, *moves))
                 self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
                 for text in chunk.texts:
-                    spool.write(("," if written else "") + pad + text)
+                    named.write(("," if written else "") + pad + text)
                     written += 1
             if failures:
                 # Validation problems first, as for a whole document; each once (a problem
@@ -1052,9 +1055,10 @@ class _Converter:
             for entry in envelope.report if envelope is not None else ():
                 self._entry(name, None, entry)
             head, tail = _around(envelope, frame, written)
+            named.flush()
             out.write(head)
-            spool.seek(0)
-            shutil.copyfileobj(spool, out, 1 << 20)
+            for piece in _pieces(spool, named.name):
+                out.write(piece)
             out.write(tail + "\n")
         return True
 
@@ -1226,6 +1230,39 @@ class _Converter:
                 f" into the other vendor's id space; {fix}"
             )
         return summary
+
+
+def _temporary_name(name: str) -> str:
+    """How messages name ``name``'s temporary file: a full ``TMPDIR`` is not the output's fault."""
+    return f"the temporary file of {name} (in {tempfile.gettempdir()}, TMPDIR)"
+
+
+@contextmanager
+def _temporary(name: str, mode: str) -> Iterator[IO[Any]]:
+    """Make a temporary file for input ``name``, or say (exit 74) why it cannot be made."""
+    try:
+        file = tempfile.TemporaryFile(mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise FileIOError(_temporary_name(name), "write", exc) from None
+    with file:
+        yield file
+
+
+def _pieces(spool: IO[str], name: str) -> Iterator[str]:
+    """Yield what ``spool`` holds from its start, a megabyte at a time."""
+    try:
+        spool.seek(0)
+        while piece := spool.read(1 << 20):
+            yield piece
+    except OSError as exc:
+        raise FileIOError(name, "read", exc) from None
+
+
+@contextmanager
+def _spool(name: str) -> Iterator[tuple[IO[str], _Named]]:
+    """Hold a streamed document's output text until it all converted: the file, and it named."""
+    with _temporary(name, "w+") as spool:
+        yield spool, _Named(_temporary_name(name), spool)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
