@@ -924,9 +924,11 @@ class _Converter:
         if _is_jsonl(name, forced=self.args.jsonl):
             return self._run_lines(name, out)
         with self._seekable(name) as stream:
+            watch = _Watched(name, stream)
             try:
                 layout = scan(stream, self._records_key)
             except ValidationError as exc:  # not JSON: the whole document is refused
+                watch.check()  # or cut short while it was read
                 if self.rejects is None:
                     self._problems(name, None, exc)
                     return False
@@ -936,9 +938,10 @@ class _Converter:
                 return True
             except OSError as exc:
                 raise FileIOError(name, "read", exc) from None
+            watch.check()
             if layout.kind == "value":
                 return self._run_whole(name, out, layout.value)
-            return self._run_records(name, out, stream, layout)
+            return self._run_records(name, out, watch, layout)
 
     @property
     def _records_key(self) -> str | None:
@@ -992,7 +995,7 @@ class _Converter:
         out.write(result.to_json(indent=self.args.indent) + "\n")
         return True
 
-    def _run_records(self, name: str, out: _Named, stream: IO[bytes], layout: Layout) -> bool:
+    def _run_records(self, name: str, out: _Named, watch: _Watched, layout: Layout) -> bool:
         """Convert a list page or an array a run of records at a time, here or in workers.
 
         The output is the whole document's conversion, byte for byte; the report
@@ -1004,7 +1007,7 @@ class _Converter:
         # one, which the whole document's conversion does (an element is a unit here).
         whole = whole or (layout.pages and self.rejects is not None)
         if whole or not len(layout):  # not a list page after all, or nothing to stream
-            return self._run_whole(name, out, _decoded(stream, layout))
+            return self._run_whole(name, out, _decoded(watch, layout))
         options = self._options
         flags = {key: options.pop(key) for key in ("strict", "lossless", "require_refs")}
         try:
@@ -1014,13 +1017,13 @@ class _Converter:
         except UsageError as exc:
             raise CommandError(f"{name}: {exc}") from None
         except (ValidationError, MappingError):  # a broken envelope: as a whole, as ever
-            return self._run_whole(name, out, _decoded(stream, layout))
+            return self._run_whole(name, out, _decoded(watch, layout))
         failures: list[RefundmapError] = []
         written = 0
         indent = self.args.indent
         pad = "" if indent is None else "\n" + " " * (indent * frame.level)
         with _spool(name) as (spool, named):
-            for offset, texts, chunk in self._runs(stream, layout, frame):
+            for offset, texts, chunk in self._runs(watch, layout, frame):
                 for index, error in chunk.failures:
                     problems = [
                         Problem(moved(p.path, frame.prefix, offset), p.message)
@@ -1054,6 +1057,7 @@ class _Converter:
                 envelope = self._envelope(frame, written)
             for entry in envelope.report if envelope is not None else ():
                 self._entry(name, None, entry)
+            watch.check()  # what was read is the file as it was scanned, to its end
             head, tail = _around(envelope, frame, written)
             named.flush()
             out.write(head)
@@ -1069,7 +1073,16 @@ class _Converter:
         return _convert(frame.head + frame.tail, frame.options, **frame.flags, records=records)
 
     def _runs(
-        self, stream: IO[bytes], layout: Layout, frame: Frame
+        self, watch: _Watched, layout: Layout, frame: Frame
+    ) -> Iterator[tuple[int, list[bytes], Chunk]]:
+        """Convert the records in runs, in order (:meth:`_converted`), the file checked."""
+        for offset, texts, chunk in self._converted(watch, layout, frame):
+            if chunk.failures:
+                watch.check()  # a record cut or moved by a change is not its fault
+            yield offset, texts, chunk
+
+    def _converted(
+        self, watch: _Watched, layout: Layout, frame: Frame
     ) -> Iterator[tuple[int, list[bytes], Chunk]]:
         """Convert the records in runs, in order: ``(offset, texts, chunk)``.
 
@@ -1077,7 +1090,7 @@ class _Converter:
         Runs are shorter for a short document, so that every worker has some.
         """
         size = max(16, min(_CHUNK, -(-len(layout) // (2 * self.jobs))))
-        texts = read_spans(stream, layout.spans)
+        texts = watch.spans(layout.spans)
         runs = (
             (offset, list(itertools.islice(texts, size))) for offset in range(0, len(layout), size)
         )
@@ -1423,6 +1436,67 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
     return destinations
 
 
+class _Watched:
+    """An input read twice (scanned, then its records read back), checked not to change.
+
+    A page truncated (logrotate's ``copytruncate``) or rewritten after its scan
+    would convert to a short page with its count rewritten to match: each record
+    read back must be as long as scanned, and the file's size, modification time
+    and identity (its path still names it) as they were.
+    """
+
+    def __init__(self, name: str, stream: IO[bytes]) -> None:
+        self.name = name
+        self.stream = stream
+        try:
+            found: os.stat_result | None = os.fstat(stream.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):  # not a file: nothing to watch
+            found = None
+        self.found = found if found is not None and stat.S_ISREG(found.st_mode) else None
+
+    def changed(self, reason: str) -> FileIOError:
+        """Return the error that says the file changed (exit 74), and how."""
+        return _io_error(
+            f"{self.name}: changed while it was read ({reason}); nothing of it was written:"
+            " convert it again once it is complete"
+        )
+
+    def check(self) -> None:
+        """Raise :meth:`changed` when the file is not as it was when first read."""
+        was = self.found
+        if was is None:
+            return
+        try:
+            now = os.fstat(self.stream.fileno())
+        except OSError as exc:
+            raise FileIOError(self.name, "read", exc) from None
+        if now.st_size < was.st_size:
+            raise self.changed(f"{now.st_size:,} bytes, {was.st_size:,} when it was opened")
+        if (now.st_size, now.st_mtime_ns) != (was.st_size, was.st_mtime_ns):
+            raise self.changed("it was written to")
+        if self.name == "-":
+            return  # stdin: no path names it
+        try:
+            there = Path(self.name).stat()
+        except OSError:
+            there = None
+        if there is None or (there.st_dev, there.st_ino) != (was.st_dev, was.st_ino):
+            raise self.changed("its name now names another file, or none")
+
+    def spans(self, spans: Sequence[int]) -> Iterator[bytes]:
+        """Yield each record's text as :func:`refundmap.stream.read_spans`; a short one fails."""
+        texts = read_spans(self.stream, spans)
+        for index in range(0, len(spans), 2):
+            try:
+                text = next(texts)
+            except OSError as exc:
+                raise FileIOError(self.name, "read", exc) from None
+            if len(text) != spans[index + 1] - spans[index]:
+                self.check()  # says how it changed, if it can
+                raise self.changed(f"it ends before byte {spans[index + 1]:,}")
+            yield text
+
+
 def _report_is_text(args: argparse.Namespace) -> bool:
     """Whether the report is text: ``--report-format``, else by the file's extension."""
     if args.report_format is not None:
@@ -1438,9 +1512,14 @@ def _at(raw: Any, path: str) -> Any:
     return value
 
 
-def _decoded(stream: IO[bytes], layout: Layout) -> Any:
+def _decoded(watch: _Watched, layout: Layout) -> Any:
     """Return the document :func:`scan` read, decoded whole."""
-    records = [jsonio.loads(text) for text in read_spans(stream, layout.spans)]
+    try:
+        records = [jsonio.loads(text) for text in watch.spans(layout.spans)]
+    except ValidationError:  # a record scan read as JSON is JSON, unless the file changed
+        watch.check()
+        raise
+    watch.check()
     if layout.kind == "array":
         return records
     assert layout.envelope is not None  # noqa: S101 - a page has its envelope

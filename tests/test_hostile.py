@@ -298,3 +298,92 @@ def test_to_json_does_not_depend_on_the_callers_stack_depth():
 
     assert deep(sys.getrecursionlimit() - 200) == expected
     assert json.loads(expected)["passThrough"]
+
+
+# -- a file that changes while it is converted (issue 23) ------------------------------
+
+RAILZ_PAGE = json.loads((ROOT / "fixtures/railz/quickbooks-list.json").read_text())
+
+
+def changed_after_its_scan(monkeypatch, change):
+    """Run ``change(path)`` right after the command has scanned a file (as logrotate might)."""
+    import refundmap.cli
+
+    real = refundmap.cli.scan
+
+    def scan_then_change(stream, records):
+        layout = real(stream, records)
+        change(Path(stream.name))
+        return layout
+
+    monkeypatch.setattr(refundmap.cli, "scan", scan_then_change)
+
+
+def changed_after_its_first_record(monkeypatch, change):
+    """Run ``change(path)`` once the command has read back a page's first record."""
+    import refundmap.cli
+
+    real = refundmap.cli.read_spans
+
+    def read_then_change(stream, spans):
+        texts = real(stream, spans)
+        yield next(texts)
+        change(Path(stream.name))
+        yield from texts
+
+    monkeypatch.setattr(refundmap.cli, "read_spans", read_then_change)
+
+
+def truncate(path: Path) -> None:
+    with path.open("r+b") as file:  # copytruncate: the same file, emptied
+        file.truncate(0)
+
+
+def halve(path: Path) -> None:
+    with path.open("r+b") as file:
+        file.truncate(path.stat().st_size // 2)
+
+
+def rewrite(path: Path) -> None:  # the same size, other bytes, in place
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b'"id": "', b'"id":"  ', 1))
+    os.utime(path, ns=(0, path.stat().st_mtime_ns + 10**9))
+
+
+def replace(path: Path) -> None:  # a rename over it: its name now names another file
+    new = path.with_name("new.json")
+    new.write_bytes(path.read_bytes())
+    new.replace(path)
+
+
+@pytest.mark.parametrize("when", [changed_after_its_scan, changed_after_its_first_record])
+@pytest.mark.parametrize("change", [truncate, halve, rewrite, replace])
+@pytest.mark.parametrize("extra", [(), ("--rejects", "rejects.jsonl"), ("--jobs", "2")])
+@pytest.mark.parametrize("shape", ["page", "array"])
+def test_a_page_changed_while_it_is_read_fails_and_writes_nothing(
+    cli, tmp_path, monkeypatch, *, when, change, extra, shape
+):
+    rows = [dict(RAILZ_PAGE["data"][n % len(RAILZ_PAGE["data"])], id=str(n)) for n in range(600)]
+    source = tmp_path / "page.json"
+    source.write_text(json.dumps({**RAILZ_PAGE, "data": rows} if shape == "page" else rows))
+    (tmp_path / "out.json").write_text("old")
+    when(monkeypatch, change)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli(
+        "convert", "-q", "-f", "railz", "-t", "rutter", "page.json", "-o", "out.json", *extra
+    )
+    assert status == 74, err
+    assert out == ""
+    assert err.startswith("refundmap: page.json: changed while it was read (")
+    assert err.count("\n") == 1, err  # one line: no record blamed for the change
+    assert (tmp_path / "out.json").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "page.json"]
+
+
+def test_a_page_unchanged_converts_as_before(cli, tmp_path, monkeypatch):
+    source = tmp_path / "page.json"
+    source.write_text(json.dumps(RAILZ_PAGE))
+    changed_after_its_scan(monkeypatch, lambda path: path.read_bytes())  # read, not changed
+    status, out, err = cli("convert", "-q", "-f", "railz", "-t", "rutter", str(source))
+    assert status == 0, err
+    assert json.loads(out)["customer_refunds"]
