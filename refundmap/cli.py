@@ -78,7 +78,7 @@ class FileIOError(Exception):
     """Reading or writing a file failed (exit status 74); says which file, and why."""
 
     def __init__(self, name: str, action: str, error: OSError) -> None:
-        super().__init__(f"{name}: cannot {action}: {error.strerror or error}")
+        super().__init__(f"{_shown(name)}: cannot {action}: {error.strerror or error}")
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return _io_error, (str(self),)  # from a --jobs worker: its message
@@ -179,7 +179,7 @@ class Outcome:
     @property
     def where(self) -> str:
         """``FILE`` or ``FILE:LINE`` for a JSON Lines record."""
-        return self.source if self.line is None else f"{self.source}:{self.line}"
+        return _where(self.source, self.line)
 
 
 def _format_name(text: str) -> str:
@@ -487,7 +487,22 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
 
 
 def _where(name: str, line: int | None) -> str:
-    return name if line is None else f"{name}:{line}"
+    return _shown(name) if line is None else f"{_shown(name)}:{line}"
+
+
+def _shown(name: str) -> str:
+    r"""Return file ``name`` as refundmap writes it: valid Unicode, a byte not UTF-8 as ``\xNN``.
+
+    Python reads such a byte of a file name as a lone surrogate, which no UTF-8
+    file (a report, rejects, JSON) can hold: ``caf\xe9.json`` names ``caf<0xE9>.json``.
+    """
+    if name.isascii():
+        return name
+    try:
+        raw = os.fsencode(name)
+    except UnicodeEncodeError:  # a surrogate Python did not make from a byte
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 # -- validate -----------------------------------------------------------------------
@@ -515,7 +530,7 @@ def _print_text(outcome: Outcome, out: _Named, *, first: bool) -> None:  # noqa:
 def _print_json(outcome: Outcome, out: _Named, *, first: bool) -> None:
     """Write one element of the JSON array, as ``json.dump(results, indent=2)`` would."""
     result = {
-        "file": outcome.source,
+        "file": _shown(outcome.source),
         "line": outcome.line,
         "valid": not outcome.problems,
         "problems": [problem.to_dict() for problem in outcome.problems],
@@ -584,7 +599,7 @@ class _Report:
             text = f"{where}: {entry.kind}: {entry.source_path}{target}: {entry.message}"
             self.out.write(printable(text) + "\n")
         else:
-            row = {"file": name, "line": line, **entry.to_dict()}
+            row = {"file": _shown(name), "line": line, **entry.to_dict()}
             self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(row))
         self._first = False
 
@@ -1150,7 +1165,7 @@ class _Converter:
     ) -> None:
         assert self.rejects is not None  # noqa: S101 - only called with --rejects
         row = {
-            "file": name,
+            "file": _shown(name),
             "line": line,
             "path": path,
             "error": "validation" if isinstance(exc, ValidationError) else "mapping",
@@ -1457,7 +1472,7 @@ class _Watched:
     def changed(self, reason: str) -> FileIOError:
         """Return the error that says the file changed (exit 74), and how."""
         return _io_error(
-            f"{self.name}: changed while it was read ({reason}); nothing of it was written:"
+            f"{_shown(self.name)}: changed while it was read ({reason}); nothing of it was written:"
             " convert it again once it is complete"
         )
 

@@ -387,3 +387,62 @@ def test_a_page_unchanged_converts_as_before(cli, tmp_path, monkeypatch):
     status, out, err = cli("convert", "-q", "-f", "railz", "-t", "rutter", str(source))
     assert status == 0, err
     assert json.loads(out)["customer_refunds"]
+
+
+# -- a file name that is not UTF-8 (issue 23) ----------------------------------------
+
+BAD_NAME = b"caf\xe9.json"  # Latin-1: Python names it caf\udce9.json
+
+
+def run_bytes(*argv, cwd):
+    return subprocess.run(
+        [sys.executable.encode(), b"-m", b"refundmap", *argv],
+        cwd=cwd,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+    )
+
+
+@pytest.fixture
+def badly_named(tmp_path):
+    page = json.loads((ROOT / "fixtures/railz/quickbooks-list.json").read_text())
+    page["data"].insert(1, dict(page["data"][0], id="BAD", accountRef=None))  # no account
+    try:
+        (tmp_path / os.fsdecode(BAD_NAME)).write_text(json.dumps(page))
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    return tmp_path
+
+
+@pytest.mark.parametrize("report", [b"report.txt", b"report.json"])
+def test_a_name_not_utf8_is_written_with_its_bytes_escaped(badly_named, report):
+    argv = [b"convert", b"-f", b"railz", b"-t", b"rutter", BAD_NAME, b"-o", b"out.json"]
+    done = run_bytes(*argv, b"--report", report, b"--rejects", b"rej.jsonl", cwd=badly_named)
+    assert done.returncode == 3, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert b"caf\\xe9.json: $.data[1].accountRef.id: rejected:" in done.stderr
+    rejects = [json.loads(line) for line in (badly_named / "rej.jsonl").read_bytes().splitlines()]
+    assert [row["file"] for row in rejects] == ["caf\\xe9.json"]
+    text = (badly_named / report.decode()).read_bytes().decode("utf-8")  # valid UTF-8
+    if report.endswith(b".json"):
+        assert {row["file"] for row in json.loads(text)["entries"]} == {"caf\\xe9.json"}
+        assert "\\ud" not in text  # no lone surrogate escaped in JSON either
+    else:
+        assert text.startswith("caf\\xe9.json: ")
+
+
+@pytest.mark.parametrize("output", [b"text", b"json"])
+def test_validate_writes_a_name_not_utf8_as_valid_unicode(badly_named, output):
+    (badly_named / os.fsdecode(BAD_NAME)).write_text('{"totalAmount": "lots"}')
+    done = run_bytes(b"validate", b"-f", b"railz", b"--output-format", output, BAD_NAME,
+                     cwd=badly_named)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert b"Traceback" not in done.stderr
+    text = done.stdout.decode("utf-8")  # strict: valid Unicode
+    if output == b"json":
+        assert [result["file"] for result in json.loads(text)] == ["caf\\xe9.json"]
+        assert "\\ud" not in text
+    else:
+        assert text.startswith("caf\\xe9.json: $")
