@@ -12,6 +12,7 @@ when every input converted.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import errno
 import gc
 import io
@@ -23,15 +24,17 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager, suppress
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import attrs
 
@@ -65,6 +68,9 @@ from refundmap.stream import Chunk, Frame, Layout, convert_chunk, moved, read_sp
 from refundmap.validation import validate
 
 __all__ = ["main"]
+
+_T = TypeVar("_T")
+_A = TypeVar("_A")
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -154,6 +160,10 @@ class _Output(_Named):
             self._atomic.close()
         except OSError as exc:
             raise FileIOError(self.name, "write", exc) from None
+
+
+class WorkerError(Exception):
+    """A ``--jobs`` worker died or ran out of memory (exit status 71); says which input."""
 
 
 class CommandError(Exception):
@@ -688,21 +698,52 @@ def _convert_line(
     return attrs.evolve(result, output=None, report=()), texts, dict(kinds)
 
 
-def _init_worker(
+def _init_worker(  # noqa: PLR0913, PLR0917 - initargs are positional
     source: str,
     target: str,
     options: dict[str, Any],
-    entries: bool,  # noqa: FBT001 - initargs are positional
+    entries: bool,  # noqa: FBT001
     args: argparse.Namespace,
+    parent: int,
 ) -> None:
-    """Set a ``--jobs`` worker up: its conversion, and the signals left to the command."""
+    """Set a ``--jobs`` worker up: its conversion, the signals left to the command, its end."""
     global _WORKER, _WORKER_RUN  # noqa: PLW0603 - one per worker process, set once
+    _watch_parent(parent)
     _WORKER_RUN = (args, options["directory"])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     gc.disable()  # as in the command (_without_collector); each task ends with a collection
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
     _WORKER = (source, target, options, entries)
+
+
+#: How often a worker checks that the command is still there (where Linux cannot say).
+_PARENT_POLL = 1.0
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker when the command ``parent`` is gone (killed with SIGKILL, say).
+
+    A killed command cannot end its workers, which would wait for work for good:
+    on Linux the kernel sends the worker SIGKILL when its parent dies
+    (``PR_SET_PDEATHSIG``); elsewhere, and as a fallback, a thread polls the
+    parent's id.
+    """
+    if sys.platform == "linux":
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # gone before the above could take
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="refundmap-parent", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 #: A run of a JSON document's records for a worker: its frame, less the options
@@ -883,20 +924,19 @@ class _Converter:
             for line, text in lines:
                 yield (line, text, *_convert_line(source, target, options, text))
             return
-        pool = self._workers()
         pending: deque[Future[list[_LineOutcome]]] = deque()
         chunk: list[tuple[int | None, bytes]] = []
         for item in lines:
             chunk.append(item)
             if len(chunk) == _CHUNK:
-                pending.append(pool.submit(_work, chunk))
+                pending.append(self._submit(name, _work, chunk))
                 chunk = []
                 if len(pending) >= 2 * self.jobs:
-                    yield from pending.popleft().result()
+                    yield from self._result(name, pending.popleft())
         if chunk:
-            pending.append(pool.submit(_work, chunk))
+            pending.append(self._submit(name, _work, chunk))
         while pending:
-            yield from pending.popleft().result()
+            yield from self._result(name, pending.popleft())
 
     def _workers(self) -> ProcessPoolExecutor:
         """Return the ``--jobs`` worker processes, started on first use."""
@@ -911,6 +951,7 @@ class _Converter:
                         self._options,
                         self._entries_needed,
                         self.args,
+                        os.getpid(),
                     ),
                 )
             )
@@ -1113,18 +1154,17 @@ class _Converter:
             for offset, run in runs:
                 yield offset, run, convert_chunk(run, frame)
             return
-        pool = self._workers()
         pending: deque[tuple[int, list[bytes], Future[Chunk]]]
         pending = deque()
         for offset, run in runs:
             task = (frame.head, frame.tail, frame.prefix, frame.indent, frame.level, run)
-            pending.append((offset, run, pool.submit(_work_chunk, task)))
+            pending.append((offset, run, self._submit(watch.name, _work_chunk, task)))
             if len(pending) >= 2 * self.jobs:
                 offset_done, run_done, future = pending.popleft()
-                yield offset_done, run_done, future.result()
+                yield offset_done, run_done, self._result(watch.name, future)
         while pending:
             offset_done, run_done, future = pending.popleft()
-            yield offset_done, run_done, future.result()
+            yield offset_done, run_done, self._result(watch.name, future)
 
     def _convert_good(
         self, name: str, raw: Any, failure: RefundmapError
@@ -1187,10 +1227,10 @@ class _Converter:
         replayed here in input order; a bigger file, or a JSON Lines file, has
         its records shared out instead.
         """
-        pending: deque[tuple[_Named, Future[_FileOutcome]]] = deque()
+        pending: deque[tuple[str, _Named, Future[_FileOutcome]]] = deque()
         for name, out in zip(inputs, outputs, strict=True):
             if self.jobs > 1 and len(inputs) > 1 and _small(name, jsonl=self.args.jsonl):
-                pending.append((out, self._workers().submit(_work_file, name)))
+                pending.append((name, out, self._submit(name, _work_file, name)))
                 if not self._replay_until(pending, 2 * self.jobs - 1):
                     return False
                 continue
@@ -1202,13 +1242,48 @@ class _Converter:
             out.finish()
         return self._replay_until(pending, 0)
 
-    def _replay_until(self, pending: deque[tuple[_Named, Future[_FileOutcome]]], left: int) -> bool:
+    def _replay_until(
+        self, pending: deque[tuple[str, _Named, Future[_FileOutcome]]], left: int
+    ) -> bool:
         """Replay the oldest files' outcomes until ``left`` are pending; False when one failed."""
         while len(pending) > left:
-            out, future = pending.popleft()
-            if not self._replay(out, future.result()):
+            name, out, future = pending.popleft()
+            if not self._replay(out, self._result(name, future)):
                 return False
         return True
+
+    def _submit(self, name: str, work: Callable[[_A], _T], task: _A) -> Future[_T]:
+        """Give a worker a task of input ``name``, or say (exit 71) that a worker died."""
+        try:
+            return self._workers().submit(work, task)
+        except BrokenProcessPool:  # one died since the last task was given
+            raise self._died(name, _death(self._pool)) from None
+
+    def _result(self, name: str, future: Future[_T]) -> _T:
+        """Return what a worker made of ``name``, or say (exit 71) that the worker died.
+
+        The wait looks at the workers every :data:`_WORKER_POLL` seconds: one killed
+        halfway through sending its result leaves the pool waiting for the rest.
+        """
+        try:
+            while True:
+                try:
+                    return future.result(_WORKER_POLL)
+                except TimeoutError:
+                    if _dead(self._pool):
+                        raise BrokenProcessPool from None
+        except BrokenProcessPool:
+            how = _death(self._pool)
+        except MemoryError:
+            how = "ran out of memory"
+        raise self._died(name, how)
+
+    @staticmethod
+    def _died(name: str, how: str) -> WorkerError:
+        return WorkerError(
+            f"{_shown(name)}: a --jobs worker {how}; no output file was written:"
+            " run again with fewer --jobs, or none"
+        )
 
     def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
@@ -1293,6 +1368,36 @@ def _spool(name: str) -> Iterator[tuple[IO[str], _Named]]:
         yield spool, _Named(_temporary_name(name), spool)
 
 
+#: Seconds between two looks at the workers while a result is awaited.
+_WORKER_POLL = 0.5
+
+
+def _processes(pool: ProcessPoolExecutor | None) -> list[Any]:
+    """Return the pool's worker processes (multiprocessing ``Process`` objects)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _dead(pool: ProcessPoolExecutor | None) -> bool:
+    """Whether a worker has ended: the pool's are never told to, while it is in use."""
+    return any(process.exitcode is not None for process in _processes(pool))
+
+
+def _death(pool: ProcessPoolExecutor | None) -> str:
+    """Say how a broken pool's worker ended: killed by a signal, or its exit status."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(1)  # it ends the other workers (SIGTERM) and reaps them all
+    codes = [process.exitcode for process in _processes(pool)]
+    for code in sorted((c for c in codes if c is not None), key=lambda c: c == -signal.SIGTERM):
+        if code < 0:
+            name = signal.Signals(-code).name
+            why = " (the out-of-memory killer sends it, as does kill -9)"
+            return f"was killed by {name}{why if name == 'SIGKILL' else ''}"
+        if code > 0:
+            return f"exited with status {code}"
+    return "ended abruptly"
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
     """Return the exit step of the workers: gone when the run ends, at once when it fails.
 
@@ -1302,9 +1407,14 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
 
     def stop(kind: type[BaseException] | None, *_: object) -> bool:
         if kind is not None:
-            processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-            for process in list(processes.values()):
+            for process in _processes(pool):
                 process.terminate()
+        if kind is WorkerError:
+            # A worker killed halfway through a result leaves the pool's reader waiting
+            # for the rest: with this end closed too, it reads the end of the file.
+            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+            with suppress(OSError, AttributeError):
+                writer.close()  # type: ignore[union-attr]
         pool.shutdown(wait=kind is None, cancel_futures=True)
         return False
 
@@ -1718,6 +1828,10 @@ def _main(args: argparse.Namespace) -> int:
         _say_error(str(exc))
         _abandon_stdout()
         return EXIT_IO
+    except WorkerError as exc:
+        _say_error(str(exc))
+        _abandon_stdout()
+        return EXIT_WORKER
     except KeyboardInterrupt:
         print("refundmap: interrupted; no output file was written", file=sys.stderr)
         return 130
