@@ -239,3 +239,35 @@ def test_progress_is_shown_when_asked_and_cleared(tmp_path):
     quiet = run("convert", "-q", "--no-progress", "-f", "railz", "-t", "rutter", "in.jsonl",
                 "-o", "out.jsonl", cwd=tmp_path)  # fmt: skip
     assert "\r" not in quiet.stderr
+
+
+def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(tmp_path):
+    # Exit 1 said "nothing is written" while JSON Lines on stdout had the records before
+    # the bad one (issue 23): stdout is a stream; what it holds is now said exactly.
+    seed = json.loads((FIXTURES / "railz/seed-refund.json").read_text())
+    good = json.dumps(seed)
+    (tmp_path / "in.jsonl").write_text(
+        f"{good}\n{good}\n{json.dumps({**seed, 'accountRef': None})}\n{good}\n"
+    )
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", *SYNCED, "in.jsonl", cwd=tmp_path)
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 2  # the records before line 3, each whole
+    assert all(json.loads(line)["platform_id"] for line in done.stdout.splitlines())
+    assert "in.jsonl:3: $." in done.stderr
+    # A document is never written in part; an earlier input is written whole.
+    _, page = page_with_a_bad_record(tmp_path)
+    (tmp_path / "one.json").write_text(good)
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", *SYNCED, "one.json", page.name,
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1
+    assert [json.loads(line)["platform_id"] for line in done.stdout.splitlines()] == ["1"]
+    # --rejects keeps the good records: all of them, exit 3.
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", *SYNCED, "in.jsonl",
+               "--rejects", "bad.jsonl", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 3
+    assert len(done.stdout.splitlines()) == 3
+    help_text = run("convert", "--help", cwd=tmp_path).stdout
+    assert "stdout (no -o) has what was converted before it" in help_text
+    assert "(nothing is written)" not in help_text
+    readme = (FIXTURES.parent / "README.md").read_text()
+    assert "stdout (no `-o`) is a stream and has what was converted before the failure" in readme
