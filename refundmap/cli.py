@@ -2,8 +2,9 @@
 
 Exit status: 0 on success, 1 when a document is invalid or cannot be
 converted, 2 for a usage error (an unknown format or pair, a missing file),
-74 when reading or writing fails (a full disk, a file too large; sysexits'
-EX_IOERR).
+3 when ``--rejects`` set records aside, 71 when a ``--jobs`` worker died
+(sysexits' EX_OSERR), 74 when reading or writing fails (a full disk, a file
+too large, an input that changed while it was read; sysexits' EX_IOERR).
 ``validate`` prints problems to stdout; ``convert`` writes documents to stdout
 or files and problems to stderr. Output files are written atomically and only
 when every input converted.

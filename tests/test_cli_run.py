@@ -271,3 +271,23 @@ def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(tmp_p
     assert "(nothing is written)" not in help_text
     readme = (FIXTURES.parent / "README.md").read_text()
     assert "stdout (no `-o`) is a stream and has what was converted before the failure" in readme
+
+
+def test_the_readme_exit_table_lists_the_statuses_help_lists():
+    import re
+
+    from refundmap import cli
+
+    readme = (FIXTURES.parent / "README.md").read_text()
+    readme = readme[readme.index("| exit status |") :].split("\n\n")[0]
+    table = {int(n) for n in re.findall(r"^\| (\d+)[ ,|]", readme, re.MULTILINE)}
+    table |= {int(n) for n in re.findall(r"^\| 130, (\d+), (\d+)", readme, re.MULTILINE)[0]}
+    helped = {int(n) for n in re.findall(r"^  (\d+) ", cli.EXIT_CODES, re.MULTILINE)}
+    assert helped == table - {129, 143} == {0, 1, 2, 3, 71, 74, 130}
+    assert {
+        cli.EXIT_INVALID,
+        cli.EXIT_USAGE,
+        cli.EXIT_REJECTED,
+        cli.EXIT_WORKER,
+        cli.EXIT_IO,
+    } < table
