@@ -487,11 +487,13 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
         if not jsonl:
             yield None, _read(name, stream.read)
             return
+        watch = _Watched(name, stream)
         number = 0
         while line := _read(name, stream.readline):
             number += 1
             if line.strip():
                 yield number, line
+        watch.truncated()  # a log cut by copytruncate: its end was never read
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -1608,6 +1610,21 @@ class _Watched:
             there = None
         if there is None or (there.st_dev, there.st_ino) != (was.st_dev, was.st_ino):
             raise self.changed("its name now names another file, or none")
+
+    def truncated(self) -> None:
+        """Raise :meth:`changed` when the file, read to its end, is shorter than it was.
+
+        For JSON Lines, read once: lines added meanwhile are read or not, but a
+        file cut shorter (logrotate's ``copytruncate``) lost lines never read.
+        """
+        if self.found is None:
+            return
+        try:
+            now, read = os.fstat(self.stream.fileno()).st_size, self.stream.tell()
+        except OSError as exc:
+            raise FileIOError(self.name, "read", exc) from None
+        if now < min(read, self.found.st_size):
+            raise self.changed(f"{now:,} bytes, {self.found.st_size:,} when it was opened")
 
     def spans(self, spans: Sequence[int]) -> Iterator[bytes]:
         """Yield each record's text as :func:`refundmap.stream.read_spans`; a short one fails."""

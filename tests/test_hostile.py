@@ -446,3 +446,26 @@ def test_validate_writes_a_name_not_utf8_as_valid_unicode(badly_named, output):
         assert "\\ud" not in text
     else:
         assert text.startswith("caf\\xe9.json: $")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_lines_truncated_while_read_fail_and_write_nothing(cli, tmp_path, monkeypatch, jobs):
+    import refundmap.cli
+
+    row = json.dumps(RAILZ_PAGE["data"][0])
+    source = tmp_path / "in.jsonl"
+    source.write_text((row + "\n") * 3000)
+    real = refundmap.cli._Watched.truncated
+
+    def cut_first(self):  # copytruncate, just before the end was read
+        with source.open("r+b") as file:
+            file.truncate(len(row) + 1)
+        real(self)
+
+    monkeypatch.setattr(refundmap.cli._Watched, "truncated", cut_first)
+    (tmp_path / "out.jsonl").write_text("old")
+    status, _, err = cli("convert", "-q", "-j", jobs, "-f", "railz", "-t", "rutter",
+                           str(source), "-o", str(tmp_path / "out.jsonl"))  # fmt: skip
+    assert status == 74, err
+    assert err.startswith(f"refundmap: {source}: changed while it was read (")
+    assert (tmp_path / "out.jsonl").read_text() == "old"
