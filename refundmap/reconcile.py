@@ -672,10 +672,17 @@ def _renumber(prefix: str, start: int) -> Callable[[str], str]:
 
 
 def _compared_format(left: Format, right: Format) -> Format:
-    if supported(right.name, left.name):
-        return left
-    if supported(left.name, right.name):
-        return right
+    """Return the format both sides are compared in: Rutter's between the vendors, else left's.
+
+    Between the vendors, Railz's detail (a line's subTotal, discount and tax)
+    gives Rutter's values, not the other way: a Railz line's totalAmount
+    includes tax, Rutter's line total does not.
+    """
+    first, second = (right, left) if (left.vendor, right.vendor) == ("railz", "rutter") else (left, right)
+    if supported(second.name, first.name):
+        return first
+    if supported(first.name, second.name):
+        return second
     raise UsageError.of(
         "right_format",
         f"cannot compare {left.name} with {right.name}: neither converts to the other",
