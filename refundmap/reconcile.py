@@ -348,6 +348,14 @@ def _cell_key(fmt: Format, rutter: str) -> str | None:
 _SELECTOR = re.compile(r"(\w+)\[(\w+)\]")
 
 
+def _line_key(fmt: Format, rutter: str) -> str | None:
+    for row in LINE:
+        if row.rutter == rutter:
+            cell = row.cell(fmt.name)
+            return cell if isinstance(cell, str) else None
+    return None  # pragma: no cover - the table has the rows
+
+
 def _get(record: Any, key: str) -> Any:
     """Return the value at a table key path (``accountRef.id``, ``refs[class].id``); None if absent."""
     value = record
@@ -411,6 +419,7 @@ class _Comparer:
 
     def __init__(self, compared: Format, left: Format, right: Format) -> None:
         self.fields = _fields(REFUND, compared, left, right)
+        self.id_key = _id_key(compared)
         self.line_fields = _fields(LINE, compared, left, right)
         self.lines = (_lines_keys(compared), _lines_keys(left), _lines_keys(right))
 
@@ -418,34 +427,38 @@ class _Comparer:
         """Return the differences, the untranslated references and the notes of a pair."""
         found: list[Difference] = []
         untranslated: list[Difference] = []
-        self._fields(self.fields, ("", "", ""), a, b, found, untranslated)
+        self._fields(self.fields, ("", "", "", ""), a, b, found, untranslated)
         notes = self._compare_lines(a, b, found, untranslated)
         return found, untranslated, notes
 
     def _fields(  # noqa: PLR0913 - one place on both sides, and where findings go
         self,
         fields: Sequence[_Field],
-        at: tuple[str, str, str],
+        at: tuple[str, str, str, str],
         a: _Item,
         b: _Item,
         found: list[Difference],
         untranslated: list[Difference],
     ) -> None:
         record_a = _get_line(a.record, at[0]) if at[0] else a.record
-        record_b = _get_line(b.record, at[0]) if at[0] else b.record
+        record_b = _get_line(b.record, at[1]) if at[1] else b.record
         for field in fields:
             left, right = _get(record_a, field.key), _get(record_b, field.key)
-            key = at[0] + field.key
+            key, key_b = at[0] + field.key, at[1] + field.key
             paths = (
-                _join(a.ref.path, at[1] + field.left),
-                _join(b.ref.path, at[2] + field.right),
+                _join(a.ref.path, at[2] + field.left),
+                _join(b.ref.path, at[3] + field.right),
             )
-            if field.ref and (f"$.{key}" in a.untranslated or f"$.{key}" in b.untranslated):
+            if field.ref and (f"$.{key}" in a.untranslated or f"$.{key_b}" in b.untranslated):
                 which = left if f"$.{key}" in a.untranslated else right
                 message = f"{describe(which)} has no counterpart in the directory; not compared"
                 untranslated.append(Difference(key, *paths, left, right, message))
                 continue
-            how = _compare_values(left, right, is_date=field.date)
+            if field.key == self.id_key and left is not None and right is not None:
+                left_id, right_id = normalise_id(left)[0], normalise_id(right)[0]
+                how = None if left_id == right_id else "a different id"
+            else:
+                how = _compare_values(left, right, is_date=field.date)
             if how is not None:
                 found.append(Difference(key, *paths, left, right, how))
 
@@ -470,7 +483,7 @@ class _Comparer:
                 pairs.append((i, j))
                 notes.append(f"left line {i} is right line {j}, equal by content")
         for i, j in [*pairs, *zip(rest_a, rest_b, strict=False)]:
-            at = (f"{key}[{i}].", f"{left_key}[{i}].", f"{right_key}[{j}].")
+            at = (f"{key}[{i}].", f"{key}[{j}].", f"{left_key}[{i}].", f"{right_key}[{j}].")
             self._fields(self.line_fields, at, a, b, found, untranslated)
         extra = len(rest_a) - len(rest_b)
         for i in rest_a[len(rest_b) :] if extra > 0 else ():
@@ -504,6 +517,22 @@ def _get_line(record: dict[str, Any], at: str) -> Any:
     lines = record.get(found[1]) or []
     index = int(found[2])
     return lines[index] if index < len(lines) else None
+
+
+_STEP = re.compile(r"\.(\w+)|\[([0-9]+)\]")
+
+
+def _at(document: Any, path: str) -> Any:
+    """Return the value at a record's JSONPath (``$.data[3]``, ``$[1]``) in ``document``."""
+    value = document
+    for key, index in _STEP.findall(path[1:]):
+        if key and isinstance(value, dict):
+            value = value.get(key)
+        elif index and isinstance(value, list) and int(index) < len(value):
+            value = value[int(index)]
+        else:
+            return None
+    return value
 
 
 def _join(record_path: str, key: str) -> str:
@@ -543,6 +572,7 @@ class _Index:
 
     def flush(self) -> None:
         self.db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)", self.pending)
+        self.db.commit()  # a backup waits for an open transaction
         self.pending.clear()
         if self.folder is None and sum(self.count) > self.spill_after:
             self.folder = tempfile.TemporaryDirectory(prefix="refundmap-reconcile-")
@@ -697,10 +727,16 @@ class _Reader:
         self.compared = compared
         self.options = options
         self.id_key = _id_key(compared)
+        requests = [shape for shape in compared.envelopes if shape.name == "request"]
+        body = requests[0].records if compared.request is not None and requests else None
+        self.body = compared.naming(body) if body else None
         self.own_id = _id_key(fmt)
         self.customer = _cell_key(compared, "customer_id")
         self.day = _cell_key(compared, "transaction_date")
         self.total = _cell_key(compared, "total_amount")
+        lines, line_total = _lines_keys(compared), _line_key(compared, "total_amount")
+        # A format without a total (a create body) has the sum of its line totals.
+        self.lines = (lines, line_total) if self.total is None and lines and line_total else None
 
     def items(
         self, value: Side, side: str
@@ -713,15 +749,22 @@ class _Reader:
                 continue
             label, place, document = piece
             try:
+                if isinstance(document, str | bytes | bytearray):
+                    document = jsonio.loads(document)
                 results = list(convert_each(document, self.fmt, self.compared, **self.options))
             except ValidationError as exc:
                 yield RecordRef(side, label, "$"), exc.problems
                 continue
             for result in results:
-                yield self._item(result, side, label, place)
+                yield self._item(result, side, label, place, document)
 
-    def _item(
-        self, result: RecordResult, side: str, label: str, place: Callable[[str], str]
+    def _item(  # noqa: PLR0913 - a result, and where it is
+        self,
+        result: RecordResult,
+        side: str,
+        label: str,
+        place: Callable[[str], str],
+        document: Any,
     ) -> _Item | tuple[RecordRef, tuple[Problem, ...]]:
         path = place(result.path)
         if result.error is not None:
@@ -729,8 +772,14 @@ class _Reader:
             return RecordRef(side, label, path), problems
         record = result.output
         assert isinstance(record, dict)  # noqa: S101 - a converted record is an object
+        if self.body is not None:  # a request body: its record is inside
+            record = record[self.body]
+            if self.fmt is self.compared:
+                path = f"{path}.{self.body}"
         raw = _get(record, self.id_key) if self.id_key else None
         key, note = normalise_id(raw) if raw is not None else (None, None)
+        if self.own_id is not None and self.fmt is not self.compared:
+            raw = _get(_at(document, result.path), self.own_id)  # as the side writes it
         untranslated = frozenset(
             e.target_path
             for e in result.report
@@ -747,9 +796,14 @@ class _Reader:
 
     def _candidate(self, record: dict[str, Any]) -> str | None:
         """Return the customer, calendar day and total of ``record``; None when one is missing."""
-        if self.customer is None or self.day is None or self.total is None:
+        if self.customer is None or self.day is None:
             return None
-        customer, day, total = (_get(record, k) for k in (self.customer, self.day, self.total))
+        customer, day = _get(record, self.customer), _get(record, self.day)
+        total = _get(record, self.total) if self.total is not None else None
+        if self.lines is not None:
+            totals = [_get(line, self.lines[1]) for line in record.get(self.lines[0]) or ()]
+            if totals and all(isinstance(value, Decimal) for value in totals):
+                total = sum(totals, Decimal(0))
         if customer is None or day is None or not isinstance(total, Decimal):
             return None
         try:
