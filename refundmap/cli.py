@@ -415,9 +415,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the report to FILE (- is stdout): JSON, or JSON Lines for .jsonl and .ndjson",
     )
-    rec.add_argument(
-        "--matched", action="store_true", help="list matched pairs in the report too"
-    )
+    rec.add_argument("--matched", action="store_true", help="list matched pairs in the report too")
     rec.add_argument("--strict", action="store_true", help="validate both sides strictly")
     rec.add_argument(
         "--spill-after",

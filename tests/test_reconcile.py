@@ -230,7 +230,10 @@ def test_declared_id_normalisations(written, note):
 
 
 def test_normalise_id():
-    assert normalise_id("e63799bf-184") == ("184", "id 'e63799bf-184' matched as '184' (its prefix left out)")
+    assert normalise_id("e63799bf-184") == (
+        "184",
+        "id 'e63799bf-184' matched as '184' (its prefix left out)",
+    )
     assert normalise_id(184) == ("184", "an integer id matched as text")
     assert normalise_id("184") == ("184", None)
     assert normalise_id("e63799bf-18a")[0] == "e63799bf-18a"  # not a number after the prefix
@@ -293,7 +296,9 @@ def test_files_folders_json_lines_and_big_pages(tmp_path):
     big["count"] = big["pagination"]["count"] = 1200
     (tmp_path / "railz").mkdir()
     (tmp_path / "railz" / "page.json").write_text(refundmap.jsonio.dumps(big))
-    converted = rutter(railz() | {"data": [{**copy.deepcopy(template), "id": str(n)} for n in range(1200)]})
+    converted = rutter(
+        railz() | {"data": [{**copy.deepcopy(template), "id": str(n)} for n in range(1200)]}
+    )
     lines = [
         refundmap.jsonio.dumps({**converted, "customer_refunds": [record]})
         for record in converted["customer_refunds"]
@@ -346,7 +351,9 @@ def test_the_index_spilled_to_a_file_gives_the_same_result(monkeypatch):
 
 
 def test_matched_pairs_are_counted_not_kept_when_asked():
-    result = reconcile(rutter(), "rutter", railz(), "railz", directory=DIRECTORY, keep_matched=False)
+    result = reconcile(
+        rutter(), "rutter", railz(), "railz", directory=DIRECTORY, keep_matched=False
+    )
     assert result.counts["matched"] == 2
     assert result.outcomes == ()
 
@@ -369,7 +376,10 @@ def test_the_report_as_json_and_json_lines(tmp_path):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document=strat.railz_documents(with_account=True, max_lines=3), into=st.sampled_from(["rutter", "railz-v2"]))
+@given(
+    document=strat.railz_documents(with_account=True, max_lines=3),
+    into=st.sampled_from(["rutter", "railz-v2"]),
+)
 def test_a_side_reconciled_with_its_own_conversion_matches_fully(document, into):
     results = list(refundmap.convert_each(document, "railz", into))
     assume(all(r.ok for r in results))
@@ -396,8 +406,16 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 def test_cli_exit_0_when_everything_matches_and_the_summary(tmp_path):
     (tmp_path / "rutter.json").write_text(refundmap.jsonio.dumps(rutter()))
-    done = run("-f", "rutter", str(tmp_path / "rutter.json"), "-t", "railz",
-               str(FIXTURES / "railz" / "quickbooks-list.json"), "--refs", str(REFS))
+    done = run(
+        "-f",
+        "rutter",
+        str(tmp_path / "rutter.json"),
+        "-t",
+        "railz",
+        str(FIXTURES / "railz" / "quickbooks-list.json"),
+        "--refs",
+        str(REFS),
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].endswith("compared as rutter: all matched")
     assert "  matched             2" in done.stdout
@@ -409,8 +427,18 @@ def test_cli_exit_1_when_anything_differs_and_the_report(tmp_path):
     (tmp_path / "rutter.json").write_text(refundmap.jsonio.dumps(rutter()))
     (tmp_path / "railz.json").write_text(refundmap.jsonio.dumps(changed))
     report = tmp_path / "report.jsonl"
-    done = run("-f", "rutter", str(tmp_path / "rutter.json"), "-t", "railz",
-               str(tmp_path / "railz.json"), "--refs", str(REFS), "-o", str(report))
+    done = run(
+        "-f",
+        "rutter",
+        str(tmp_path / "rutter.json"),
+        "-t",
+        "railz",
+        str(tmp_path / "railz.json"),
+        "--refs",
+        str(REFS),
+        "-o",
+        str(report),
+    )
     assert done.returncode == 1, done.stderr
     assert "total_amount: 116.1 <> 116.11 (a different amount;" in done.stdout
     kinds = [json.loads(line)["kind"] for line in report.read_text().splitlines()]
