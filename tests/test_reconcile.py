@@ -323,6 +323,18 @@ def test_a_file_that_is_not_json_is_rejected_and_the_others_compared(tmp_path):
     assert outcome.right[0].source == str(tmp_path / "bad.json")
 
 
+def test_json_text_and_a_bad_json_lines_line(tmp_path):
+    lines = [refundmap.jsonio.dumps(record) for record in rutter()["customer_refunds"]]
+    (tmp_path / "rutter.jsonl").write_text(f"{lines[0]}\n{{not json\n\n{lines[1]}\n")
+    text = refundmap.jsonio.dumps(railz())
+    result = reconcile(tmp_path / "rutter.jsonl", "rutter", text, "railz", directory=DIRECTORY)
+    assert result.counts["matched"] == 2
+    (outcome,) = result.of("rejected")
+    assert outcome.left[0].source == f"{tmp_path / 'rutter.jsonl'}:2"
+    assert [o.left[0].source[-2:] for o in result.of("matched")] == [":1", ":4"]
+    assert [o.right[0].id for o in result.of("matched")] == ["1047", "1052"]
+
+
 def test_a_missing_path_is_a_usage_error(tmp_path):
     with pytest.raises(refundmap.UsageError, match="no such file"):
         reconcile(tmp_path / "nowhere.json", "railz", railz(), "railz")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,7 @@ from refundmap.reconcile.compare import (
 )
 from refundmap.reconcile.result import RecordRef, normalise_id
 from refundmap.report import ParameterTypeError, Problem, UsageError, ValidationError
-from refundmap.stream import read_spans, scan
+from refundmap.stream import Layout, read_spans, scan
 
 __all__ = ["Reader", "Side", "compared_format"]
 
@@ -62,31 +63,32 @@ def _files(label: str, path: Path, name: str) -> list[Path]:
     return [path]
 
 
-#: A piece of a side: where it is, the path prefix of its records, a document.
-_Piece = tuple[str, Callable[[str], str], Any]
+#: Where a path of a piece's document is: its source (``FILE:LINE``) and its path there.
+Place = Callable[[str], tuple[str, str]]
+#: A piece of a side: where its paths are, and a document; or a source and why it is not JSON.
+_Piece = tuple[Place, Any] | tuple[str, ValidationError]
 
 
-def _pieces(value: Side, fmt: Format, name: str) -> Iterator[_Piece | tuple[str, Exception]]:
-    """Yield each document of a side (a page split into runs), or why a file is not JSON."""
+def _pieces(value: Side, fmt: Format, name: str) -> Iterator[_Piece]:
+    """Yield each document of a side (a page or array in runs of records), or why it is not JSON."""
     for label, source in _sources(value, name):
         if not isinstance(source, Path):
-            yield label, _same, source
+            if isinstance(source, str | bytes | bytearray):
+                try:
+                    source = jsonio.loads(source)  # noqa: PLW2901 - decoded once, ids read from it
+                except ValidationError as exc:
+                    yield label, exc
+                    continue
+            yield _renumber(label, "$", 0), source
             continue
         for file in _files(label, source, name):
             yield from _file_pieces(file, fmt)
 
 
-def _same(path: str) -> str:
-    return path
-
-
-def _file_pieces(file: Path, fmt: Format) -> Iterator[_Piece | tuple[str, Exception]]:
+def _file_pieces(file: Path, fmt: Format) -> Iterator[_Piece]:
     label = str(file)
     if file.suffix.lower() in (".jsonl", ".ndjson"):
-        with file.open("rb") as stream:
-            for number, line in enumerate(stream, 1):
-                if line.strip():
-                    yield f"{label}:{number}", _same, line
+        yield from _lines(file)
         return
     key = next((fmt.naming(s.records) for s in fmt.envelopes if s.many and s.records), None)
     with file.open("rb") as stream:
@@ -96,39 +98,76 @@ def _file_pieces(file: Path, fmt: Format) -> Iterator[_Piece | tuple[str, Except
             yield label, exc
             return
         if layout.kind == "value":
-            yield label, _same, layout.value
+            yield _renumber(label, "$", 0), layout.value
             return
-        texts = read_spans(stream, layout.spans)
-        if layout.kind == "array":
-            for index, text in enumerate(texts):
-                yield label, _shift("$[0]", f"$[{index}]"), b"[" + text + b"]"
-            return
-        envelope = layout.envelope or {}
+        prefix = "$[" if layout.kind == "array" else f"$.{key}["
         start, run = 0, []
-        for text in texts:
+        for text in read_spans(stream, layout.spans):
             run.append(jsonio.loads(text))
             if len(run) == _CHUNK:
-                yield label, _renumber(f"$.{key}[", start), {**envelope, key: run}
+                yield _renumber(label, prefix, start), _document(layout, key, run)
                 start, run = start + len(run), []
         if run or not start:
-            yield label, _renumber(f"$.{key}[", start), {**envelope, key: run}
+            yield _renumber(label, prefix, start), _document(layout, key, run)
 
 
-def _shift(old: str, new: str) -> Callable[[str], str]:
-    def shift(path: str) -> str:
-        return new + path[len(old) :] if path.startswith(old) else path
+def _document(layout: Layout, key: str | None, run: list[Any]) -> Any:
+    if layout.kind == "array" or key is None:
+        return run
+    return {**(layout.envelope or {}), key: run}
 
-    return shift
+
+def _lines(file: Path) -> Iterator[_Piece]:
+    """Yield a JSON Lines file's objects in runs (an array of them), each line's place kept."""
+    label = str(file)
+    numbers: list[int] = []
+    run: list[Any] = []
+    with file.open("rb") as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                value = jsonio.loads(line)
+            except ValidationError as exc:
+                yield f"{label}:{number}", exc
+                continue
+            if not isinstance(value, dict):  # an array, say: a document of its own
+                yield _renumber(f"{label}:{number}", "$", 0), value
+                continue
+            numbers.append(number)
+            run.append(value)
+            if len(run) == _CHUNK:
+                yield _numbered(label, numbers), run
+                numbers, run = [], []
+    if run:
+        yield _numbered(label, numbers), run
 
 
-def _renumber(prefix: str, start: int) -> Callable[[str], str]:
-    def renumber(path: str) -> str:
-        if not start or not path.startswith(prefix):
-            return path
+_INDEXED = re.compile(r"\$\[([0-9]+)\]")
+
+
+def _numbered(label: str, numbers: list[int]) -> Place:
+    """Return the place of a path in an array of JSON Lines objects: its line, its path there."""
+
+    def place(path: str) -> tuple[str, str]:
+        found = _INDEXED.match(path)
+        if found is None:
+            return label, path
+        return f"{label}:{numbers[int(found[1])]}", "$" + path[found.end() :]
+
+    return place
+
+
+def _renumber(label: str, prefix: str, start: int) -> Place:
+    """Return the place of a path in a run of records that starts at ``start`` in the file."""
+
+    def place(path: str) -> tuple[str, str]:
+        if not start or not path.startswith(prefix) or prefix == "$":
+            return label, path
         index, rest = path[len(prefix) :].split("]", 1)
-        return f"{prefix}{int(index) + start}]{rest}"
+        return label, f"{prefix}{int(index) + start}]{rest}"
 
-    return renumber
+    return place
 
 
 def compared_format(left: Format, right: Format) -> Format:
@@ -175,33 +214,26 @@ class Reader:
     ) -> Iterator[Item | tuple[RecordRef, tuple[Problem, ...]]]:
         """Yield each record of ``value`` as an item, or where it is and why it was refused."""
         for piece in _pieces(value, self.fmt, side):
-            if len(piece) == 2:
+            if isinstance(piece[0], str):
                 label, exc = piece
-                problems = getattr(exc, "problems", (Problem("$", str(exc)),))
-                yield RecordRef(side, label, "$"), tuple(problems)
-                continue
-            label, place, document = piece
-            try:
-                if isinstance(document, str | bytes | bytearray):
-                    document = jsonio.loads(document)
-                results = list(convert_each(document, self.fmt, self.compared, **self.options))
-            except ValidationError as exc:
                 yield RecordRef(side, label, "$"), exc.problems
                 continue
+            place, document = piece
+            try:
+                results = list(convert_each(document, self.fmt, self.compared, **self.options))
+            except ValidationError as exc:
+                label, path = place("$")
+                yield RecordRef(side, label, path), exc.problems
+                continue
             for result in results:
-                yield self._item(result, side, label, place, document)
+                yield self._item(result, side, place, document)
 
     def _item(
-        self,
-        result: RecordResult,
-        side: str,
-        label: str,
-        place: Callable[[str], str],
-        document: Any,
+        self, result: RecordResult, side: str, place: Place, document: Any
     ) -> Item | tuple[RecordRef, tuple[Problem, ...]]:
-        path = place(result.path)
+        label, path = place(result.path)
         if result.error is not None:
-            problems = tuple(Problem(place(p.path), p.message) for p in result.error.problems)
+            problems = tuple(Problem(place(p.path)[1], p.message) for p in result.error.problems)
             return RecordRef(side, label, path), problems
         record: Any = result.output
         if self.body is not None:  # a request body: its record is inside
