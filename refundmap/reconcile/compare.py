@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -102,19 +103,26 @@ def line_key(fmt: Format, rutter: str) -> str | None:
 def get_key(record: Any, key: str) -> Any:
     """Return the value at a table key path (``accountRef.id``, ``refs[class].id``), or None."""
     value = record
-    for step in key.split("."):
+    for step, selector in _steps(key):
         if not isinstance(value, dict):
             return None
-        selected = _SELECTOR.fullmatch(step)
-        if selected:
-            entries = value.get(selected[1])
-            typed = [
-                e for e in entries or () if isinstance(e, dict) and e.get("type") == selected[2]
-            ]
-            value = typed[0] if len(typed) == 1 else None
-        else:
+        if selector is None:
             value = value.get(step)
+            continue
+        typed = [
+            e for e in value.get(step) or () if isinstance(e, dict) and e.get("type") == selector
+        ]
+        value = typed[0] if len(typed) == 1 else None
     return value
+
+
+@functools.cache
+def _steps(key: str) -> tuple[tuple[str, str | None], ...]:
+    steps = []
+    for step in key.split("."):
+        selected = _SELECTOR.fullmatch(step)
+        steps.append((selected[1], selected[2]) if selected else (step, None))
+    return tuple(steps)
 
 
 # -- comparing ------------------------------------------------------------------------
