@@ -2,6 +2,7 @@
 
 import copy
 import json
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -464,3 +465,40 @@ def test_cli_usage_errors_exit_2(tmp_path):
     done = run("-f", "railz", "-t", "railz", str(tmp_path))
     assert done.returncode == 2
     assert "--from: give the format, then at least one file or folder" in done.stderr
+
+
+def readme_reconciliations() -> list[tuple[list[str], str]]:
+    """Each ``$ refundmap reconcile ...`` console block of the README: its arguments and output."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    found = []
+    for block in readme.split("```console\n$ refundmap reconcile ")[1:]:
+        command, shown = block.split("```", 1)[0].split("\n", 1)
+        found.append((shlex.split(command), shown))
+    return found
+
+
+def test_the_readme_shows_a_match_and_differences():
+    assert len(readme_reconciliations()) == 2
+
+
+@pytest.mark.parametrize(("argv", "shown"), readme_reconciliations())
+def test_the_readme_reconcile_examples_are_what_refundmap_prints(argv, shown):
+    done = run(*argv, cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout + done.stderr == shown
+    assert done.returncode == (0 if "all matched" in shown.splitlines()[0] else 1)
+
+
+def test_the_readme_library_example_runs(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Reconciling two datasets", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rutter").mkdir()
+    (tmp_path / "rutter" / "page.json").write_text(refundmap.jsonio.dumps(rutter()))
+    changed = railz()
+    changed["data"][1]["totalAmount"] = Decimal("40.51")
+    (tmp_path / "railz.jsonl").write_text(refundmap.jsonio.dumps(changed) + "\n")
+    (tmp_path / "refs.csv").write_text(REFS.read_text())
+    printed = []
+    exec(code, {"print": lambda *args: printed.append(args)})  # noqa: S102 - the README's own code
+    assert [args[1:] for args in printed] == [("total_amount", Decimal("41.04"), Decimal("40.51"))]

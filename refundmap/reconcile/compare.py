@@ -150,6 +150,8 @@ def _compare_values(left: Any, right: Any, *, is_date: bool) -> str | None:
             if a.utcoffset() != b.utcoffset():
                 return None  # the same instant and day, written in other offsets
         return None
+    if (left is None) != (right is None):
+        return f"a value on the {'right' if left is None else 'left'} only"
     if isinstance(left, Decimal) and isinstance(right, Decimal):
         return None if left == right else "a different amount"
     return None if left == right else "a different value"
