@@ -341,6 +341,17 @@ def test_a_missing_path_is_a_usage_error(tmp_path):
         reconcile(tmp_path / "nowhere.json", "railz", railz(), "railz")
 
 
+@pytest.mark.parametrize("spill_after", [-1, "10", True])
+def test_spill_after_is_a_whole_number(spill_after):
+    with pytest.raises(refundmap.ParameterTypeError, match="spill_after must be a whole number"):
+        reconcile(railz(), "railz", railz(), "railz", spill_after=spill_after)
+
+
+def test_an_iterator_is_refused_as_a_side():
+    with pytest.raises(refundmap.ParameterTypeError, match="not an iterator"):
+        reconcile(iter([railz()]), "railz", railz(), "railz")
+
+
 def test_formats_that_do_not_convert_are_a_usage_error():
     with pytest.raises(refundmap.UsageError, match="cannot compare"):
         reconcile(railz(), "railz-push", railz(), "rutter-create")

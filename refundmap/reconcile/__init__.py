@@ -61,9 +61,11 @@ def reconcile(  # noqa: PLR0913 - the documented keywords
     two has no id and they share the customer (translated through
     ``directory``), the calendar day and the total; several records claiming
     the same pair are ``ambiguous``. Each pair is compared in the terms of one
-    format: the right side is converted into the left format (or the left
-    into the right, when only that pair converts), and every field both
-    formats hold is compared (:data:`refundmap.mapping.table.REFUND`): amounts
+    format (``compared_as``), the other side converted into it: between the
+    vendors Rutter's (Railz's line detail gives Rutter's line total, not the
+    reverse), else the left's (the right's when only that pair converts).
+    Every field both formats hold is compared (the mapping table's ``REFUND``
+    and ``LINE`` rows, each vendor's bookkeeping left out): amounts
     exactly, dates by calendar day and instant, references through the
     directory (an id it lacks is listed in ``untranslated``, not as a
     difference), lines by position and, where reordered, by content.
@@ -87,6 +89,7 @@ def reconcile(  # noqa: PLR0913 - the documented keywords
     Raises:
         UsageError: an unknown format, two formats neither converts to, a path
             that does not exist; ParameterTypeError for a parameter of the wrong type.
+        OSError: a file that cannot be read.
     """
     formats = get_format(left_format, "left_format"), get_format(right_format, "right_format")
     compared = compared_format(*formats)
