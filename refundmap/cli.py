@@ -1526,6 +1526,14 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     for flag, names in (("--from", left), ("--to", right)):
         if not names:
             raise CommandError(f"{flag}: give the format, then at least one file or folder")
+    if args.report not in (None, "-"):
+        report = Path(args.report).resolve()
+        for name in (*left, *right, *args.refs):
+            given = Path(name).resolve()
+            if report == given or (given.is_dir() and given in report.parents):
+                raise CommandError(
+                    f"{args.report}: the report would overwrite or join the input {name}"
+                )
     directory = _directory(args.refs)
     options: dict[str, Any] = {"strict": args.strict, "keep_matched": args.matched}
     if args.spill_after is not None:

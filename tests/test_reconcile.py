@@ -513,3 +513,14 @@ def test_the_readme_library_example_runs(tmp_path, monkeypatch):
     printed = []
     exec(code, {"print": lambda *args: printed.append(args)})  # noqa: S102 - the README's own code
     assert [args[1:] for args in printed] == [("total_amount", Decimal("41.04"), Decimal("40.51"))]
+
+
+def test_cli_refuses_a_report_that_would_overwrite_or_join_an_input(tmp_path):
+    page = tmp_path / "railz.json"
+    page.write_text(refundmap.jsonio.dumps(railz()))
+    for report in (page, tmp_path / "report.json"):
+        done = run("-f", "railz", str(page), "-t", "railz", str(tmp_path), "-o", str(report))
+        assert done.returncode == 2
+        assert "the report would overwrite or join the input" in done.stderr
+    assert json.loads(page.read_text())["count"] == 2
+    assert not (tmp_path / "report.json").exists()
