@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import localcontext
@@ -15,6 +16,7 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
 from refundmap.money import EXACT
+from refundmap.profiles import WRITE_FORMATS, PushOptions, check_platform
 from refundmap.references import Answers, Lookup
 from refundmap.report import (
     Entry,
@@ -175,6 +177,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -215,6 +219,18 @@ def convert(  # noqa: PLR0913 - the documented keywords
             An id is in the *source's* id space, translated as the source's
             own ids are, used only where a record has no such reference, and
             reported as ``synthesized`` at its target path.
+        platform: the accounting platform behind a write body (``quickbooks``,
+            ``xero``, ``oracleNetsuite``, ``quickbooksDesktop``, or Rutter's
+            ``QUICKBOOKS``, ...), where the document does not name it (a
+            Rutter list's ``connection.platform``, a Railz list's
+            ``meta.serviceName``, ``service_name``). Into a write format with a
+            known platform, a value the platform does not take is left out and
+            reported as ``dropped``; one it requires and the record lacks is a
+            MappingError, unless ``defaults`` gives it (docs/platforms.md).
+        push_options: a saved Railz ``pushOptions`` response (a file's path,
+            its decoded JSON, or a :class:`~refundmap.profiles.PushOptions`):
+            ``railz-v2-push`` records are checked against the platform's
+            fields in it (required fields, enum values; MappingError).
 
     Returns:
         The converted document and the report.
@@ -243,6 +259,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
         service_name=service_name,
         directory=directory,
         defaults=defaults,
+        platform=platform,
+        push_options=push_options,
     )
     return _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
 
@@ -257,6 +275,8 @@ class _Options:
     params: dict[str, str | None]
     directory: Lookup | None
     defaults: dict[str, str] = attrs.Factory(dict)
+    platform: str | None = None
+    push_options: PushOptions | None = None
     #: A caller's lookup with its answers, shared by the conversions of one run
     #: (a convert_each, a Dask partition); None: each conversion asks afresh.
     answers: Answers | None = attrs.field(default=None, eq=False)
@@ -279,6 +299,8 @@ class _Options:
         service_name: str | None,
         directory: Lookup | None,
         defaults: Mapping[str, str] | None = None,
+        platform: str | None = None,
+        push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
     ) -> _Options:
         for name, text in (
             ("connection_uuid", connection_uuid),
@@ -317,7 +339,39 @@ class _Options:
             # Known before the document is read; a push body to itself may carry its own.
             _check_push_parameters(target, params)
         checked = _check_defaults(defaults, source, target)
-        return cls(source, target, synced, params, directory, defaults=checked)
+        named, options = _check_platform(platform, push_options, target)
+        return cls(
+            source,
+            target,
+            synced,
+            params,
+            directory,
+            defaults=checked,
+            platform=named,
+            push_options=options,
+        )
+
+
+def _check_platform(
+    platform: object, push_options: object, target: Format
+) -> tuple[str | None, PushOptions | None]:
+    """Return ``platform`` as a Railz service name and ``push_options`` read, checked."""
+    named = check_platform(platform)
+    if named is not None and target.name not in WRITE_FORMATS:
+        raise UsageError.of(
+            "platform",
+            f"platform applies to write bodies ({', '.join(WRITE_FORMATS)}), not {target.name}",
+        )
+    if push_options is None:
+        return named, None
+    if target.name != "railz-v2-push":
+        raise UsageError.of(
+            "push_options",
+            f"push_options are Railz's rules for railz-v2-push bodies, not {target.name}",
+        )
+    if isinstance(push_options, PushOptions):
+        return named, push_options
+    return named, PushOptions.load(push_options)  # type: ignore[arg-type]
 
 
 def _check_scope(
@@ -400,6 +454,8 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         records=records,
         answers=options.answers,
         defaults=options.defaults,
+        platform=options.platform,
+        push_options=options.push_options,
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
         output = run.convert(loaded)
@@ -472,6 +528,8 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> Iterator[RecordResult]:
     """Convert each record of ``document`` on its own: one result a record, in order.
 
@@ -497,6 +555,8 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
         service_name=service_name,
         directory=directory,
         defaults=defaults,
+        platform=platform,
+        push_options=push_options,
     )
     raw = decode(document)
     flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}

@@ -20,6 +20,7 @@ from refundmap.formats import Format, Shape
 from refundmap.mapping.compiler import compile_pair
 from refundmap.mapping.rules import reference_messages
 from refundmap.money import EXACT, tolerance
+from refundmap.profiles import PushOptions, apply_profile, platform_for
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, UsageError, format_path
 from refundmap.validation import Loaded, Part, codec_for
@@ -79,8 +80,15 @@ class Run:
         records: int | None = None,
         answers: Answers | None = None,
         defaults: dict[str, str] | None = None,
+        platform: str | None = None,
+        push_options: PushOptions | None = None,
     ) -> None:
         self.source = source
+        #: The platform behind a write body, as a Railz service name: given
+        #: (``platform=``), else what each document names; None: generic rules.
+        self.platform = platform
+        self.service: str | None = platform
+        self.push_options = push_options
         #: Reference ids, in the source's id space, for a refund that has none, by kind.
         self.defaults = defaults or {}
         #: The number of records a list page holds, where it is not the records
@@ -283,6 +291,10 @@ class Run:
         if len(self.unmappable) > self._failures_before_record:
             return None
         self._leave_out_empty_lines(mapped, where, format_path(target_path), before)
+        if self.service is not None:
+            apply_profile(self, mapped, where, format_path(target_path))
+            if len(self.unmappable) > self._failures_before_record:
+                return None
         self._check_target(mapped, where, target_path, before)
         return mapped
 
@@ -384,6 +396,7 @@ class Run:
                 yield body
             return
         self._omit_envelope(part)
+        self.service = platform_for(part.model, self.platform, self.params)
         many = loaded.is_array or any(p.shape.many for p in loaded.parts)
         key = self.target.naming(self.target.envelopes[0].records or "")
         for path, record in self._records(part):

@@ -29,6 +29,7 @@ from refundmap.report import Kind
 __all__ = [
     "APPLY",
     "MAKE",
+    "PLATFORM_NAMES",
     "RUTTER_ID_NAMESPACE",
     "WRITE",
     "WRITE_WHEN",
@@ -58,6 +59,8 @@ _PLATFORMS = {
     "ZOHO_BOOKS": "zohoBooks",
 }
 _SERVICES = {service: platform for platform, service in _PLATFORMS.items()}
+#: Rutter's ``connection.platform`` -> Railz's ``serviceName``, for the platforms both name.
+PLATFORM_NAMES = _PLATFORMS
 
 
 class Unmappable(Exception):  # noqa: N818 - a reason, raised and caught inside the engine
