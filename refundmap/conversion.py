@@ -16,7 +16,7 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
 from refundmap.money import EXACT
-from refundmap.profiles import WRITE_FORMATS, PushOptions, check_platform
+from refundmap.profiles import PushOptions, check_options
 from refundmap.references import Answers, Lookup
 from refundmap.report import (
     Entry,
@@ -339,7 +339,7 @@ class _Options:
             # Known before the document is read; a push body to itself may carry its own.
             _check_push_parameters(target, params)
         checked = _check_defaults(defaults, source, target)
-        named, options = _check_platform(platform, push_options, target)
+        named, options = check_options(platform, push_options, target)
         return cls(
             source,
             target,
@@ -350,28 +350,6 @@ class _Options:
             platform=named,
             push_options=options,
         )
-
-
-def _check_platform(
-    platform: object, push_options: object, target: Format
-) -> tuple[str | None, PushOptions | None]:
-    """Return ``platform`` as a Railz service name and ``push_options`` read, checked."""
-    named = check_platform(platform)
-    if named is not None and target.name not in WRITE_FORMATS:
-        raise UsageError.of(
-            "platform",
-            f"platform applies to write bodies ({', '.join(WRITE_FORMATS)}), not {target.name}",
-        )
-    if push_options is None:
-        return named, None
-    if target.name != "railz-v2-push":
-        raise UsageError.of(
-            "push_options",
-            f"push_options are Railz's rules for railz-v2-push bodies, not {target.name}",
-        )
-    if isinstance(push_options, PushOptions):
-        return named, push_options
-    return named, PushOptions.load(push_options)  # type: ignore[arg-type]
 
 
 def _check_scope(

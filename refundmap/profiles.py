@@ -21,9 +21,11 @@ from refundmap.mapping.platforms import PLATFORMS, REFUSED, REQUIRED, ROWS, Plat
 from refundmap.mapping.platforms import platform_named as _profiled
 from refundmap.mapping.rules import PLATFORM_NAMES
 from refundmap.mapping.table import DEFAULT_KINDS, LINE, REFUND, Row
-from refundmap.report import Kind, ParameterTypeError, UsageError
+from refundmap.report import Entry, Kind, ParameterTypeError, UsageError, format_path
+from refundmap.validation import Loaded, model_data
 
 if TYPE_CHECKING:
+    from refundmap.formats import Format
     from refundmap.mapping.engine import Run
 
 __all__ = [
@@ -32,10 +34,12 @@ __all__ = [
     "FieldOption",
     "PushOptions",
     "apply_profile",
+    "check_options",
     "check_platform",
     "check_record",
     "platform_for",
     "platform_of",
+    "platform_report",
     "remove",
     "service_name",
     "source_field",
@@ -246,9 +250,12 @@ def check_record(
             for at, holder, rest in _holders(record, row.field):
                 value = _get(holder, rest)
                 if rule is REFUSED and value is not None:
-                    what = f"{platform.name} does not take {row.field} in a {fmt} body"
-                    if row.when_from is not None:
-                        what += f" written from {row.when_from}"
+                    what = (
+                        f"{platform.name} does not take {row.field} in a {fmt} body"
+                        if row.when_from is None
+                        else f"{platform.name}'s {row.field} in a {fmt} body is not Rutter's"
+                        f" {row.when_from}"
+                    )
                     breaches.append(Breach("refused", at + rest, f"{what} ({row.why})", row))
                 elif rule is REQUIRED and value is None:
                     if row.unless is not None and _get(holder, row.unless) is not None:
@@ -266,6 +273,9 @@ def check_record(
         for field, option in options.items():
             for at, holder, rest in _holders(record, field):
                 value = _get(holder, rest)
+                parent = rest.rpartition(".")[0]
+                if parent and _get(holder, parent) is None:
+                    continue  # a field of an object the record does not have
                 if value is None and option.required:
                     breaches.append(
                         Breach(
@@ -436,3 +446,53 @@ def _default_kind(field: str, target: str) -> str | None:
         ):
             return row.ref
     return None
+
+
+def check_options(
+    platform: object, push_options: object, target: Format
+) -> tuple[str | None, PushOptions | None]:
+    """Return ``platform`` as a Railz service name and ``push_options`` read, both checked.
+
+    Raises:
+        UsageError: for a platform refundmap does not know, or either given
+            for a format they do not apply to.
+    """
+    named = check_platform(platform)
+    if named is not None and target.name not in WRITE_FORMATS:
+        raise UsageError.of(
+            "platform",
+            f"platform applies to write bodies ({', '.join(WRITE_FORMATS)}), not {target.name}",
+        )
+    if push_options is None:
+        return named, None
+    if target.name != "railz-v2-push":
+        raise UsageError.of(
+            "push_options",
+            f"push_options are Railz's rules for railz-v2-push bodies, not {target.name}",
+        )
+    if isinstance(push_options, PushOptions):
+        return named, push_options
+    return named, PushOptions.load(push_options)  # type: ignore[arg-type]
+
+
+def platform_report(loaded: Loaded, platform: object, push_options: object) -> list[Entry]:
+    """Return a warning for each place a write document breaks its platform's rules."""
+    given, options = check_options(platform, push_options, loaded.format)
+    fmt = loaded.format
+    entries: list[Entry] = []
+    for part in loaded.parts:
+        service = platform_for(part.model, given, {})
+        if service is None:
+            continue
+        if options is not None and options.fields(service) is None:
+            where = loaded.source_path(format_path(part.path))
+            known = ", ".join(options.services)
+            message = f"the push options hold no rules for the platform {service!r}, only {known}"
+            entries.append(Entry(Kind.WARNING, where, None, message))
+        for path, record in fmt.records(part.model, part.shape, part.path):
+            data = model_data(record)
+            where = format_path(path)
+            for breach in check_record(data, fmt.name, service, push_options=options):
+                at = loaded.source_path(f"{where}.{breach.path}")
+                entries.append(Entry(Kind.WARNING, at, None, breach.message))
+    return entries

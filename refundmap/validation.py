@@ -432,6 +432,8 @@ def validate(
     format: FormatName | Format,  # noqa: A002 - the documented keyword
     *,
     strict: bool = False,
+    platform: str | None = None,
+    push_options: Any = None,
 ) -> tuple[Entry, ...]:
     """Validate ``document`` as a document of ``format``.
 
@@ -442,6 +444,12 @@ def validate(
         format: a format name such as ``"rutter"`` or ``"railz"``.
         strict: refuse numeric strings, unknown keys and totals that do not
             add up, instead of reporting them as warnings.
+        platform: the platform behind a write body, where the document does
+            not name it (as for :func:`refundmap.convert`): each value the
+            platform does not take, or requires and the body lacks, is a warning.
+        push_options: a saved Railz ``pushOptions`` response, for a
+            ``railz-v2-push`` body: each required field missing, or value not
+            among a field's ``enumValues``, is a warning.
 
     Returns:
         The report: warnings for unknown keys and failed checks.
@@ -450,4 +458,10 @@ def validate(
         ValidationError: listing every problem found, each with its JSONPath.
         ValueError: for an unknown format name.
     """
-    return load(document, format, strict=strict).report
+    loaded = load(document, format, strict=strict)
+    if platform is None and push_options is None and loaded.format.request is None:
+        return loaded.report
+    # Imported here: the profiles read the mapping, which reads documents through this module.
+    from refundmap.profiles import platform_report  # noqa: PLC0415
+
+    return (*loaded.report, *platform_report(loaded, platform, push_options))

@@ -1,13 +1,19 @@
-"""Render the mapping table as Markdown: ``python -m refundmap.mapping.doc > docs/mapping.md``."""
+"""Render the tables as Markdown.
+
+``python -m refundmap.mapping.doc > docs/mapping.md`` writes the field mapping;
+``python -m refundmap.mapping.doc platforms > docs/platforms.md`` the platform profiles.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
+from refundmap.mapping.platforms import PLATFORMS, ROWS, Rule
 from refundmap.mapping.rules import RUTTER_ID_NAMESPACE
 from refundmap.mapping.table import ENVELOPE, FORMAT_COLUMNS, LINE, REFUND, Cell, Marker, Row
 
-__all__ = ["render"]
+__all__ = ["render", "render_platforms"]
 
 _MARKERS = {
     Marker.DROPPED: "*(dropped)*",
@@ -220,5 +226,64 @@ def render() -> str:
     return "\n".join(parts)
 
 
+_RULES = {
+    Rule.TAKES: "takes",
+    Rule.REQUIRED: "**required**",
+    Rule.REFUSED: "*(refused)*",
+    Rule.GENERIC: "-",
+}
+
+
+def render_platforms() -> str:
+    """Return ``docs/platforms.md`` as :mod:`refundmap.mapping.platforms` has it."""
+    names = [p.name for p in PLATFORMS]
+    lines = [
+        "# Platform profiles",
+        "",
+        "Generated from `refundmap/mapping/platforms.py` by"
+        " `python -m refundmap.mapping.doc platforms > docs/platforms.md`; a test fails when",
+        "this page and the table differ. Each row is one field of one write format; each"
+        " column what a platform does with it.",
+        "",
+        "- takes: the platform takes the field;",
+        "- **required**: the platform refuses a body without it (a conversion fails, naming"
+        " the target path, unless a default gives it; `validate` warns);",
+        "- *(refused)*: the platform does not take it: a conversion leaves the value out and"
+        " reports it as `dropped`, at its source path, with the reason; `validate` warns;",
+        "- -: no source says; the format's generic rules apply.",
+        "",
+        "The platform is the one the document names (Rutter's `connection.platform`, Railz's"
+        " `meta.serviceName`, a push body's `connection.serviceName`), else `platform=`"
+        " (`--platform`); none known, no row applies. The platforms' names:",
+        "",
+        "| platform | Rutter | Railz |",
+        "|---|---|---|",
+        *(f"| {p.name} | `{p.rutter}` | `{p.railz}` |" for p in PLATFORMS),
+        "",
+        "| format | field | " + " | ".join(names) + " | source | why |",
+        "|" + "---|" * (len(names) + 4),
+    ]
+    for row in ROWS:
+        field = f"`{row.field}`"
+        if row.unless:
+            field += f" (unless `{row.unless}`)"
+        if row.when_from:
+            field += f" (from Rutter's `{row.when_from}`)"
+        cells = [_RULES[row.rule(p)] for p in PLATFORMS]
+        lines.append(
+            "| " + " | ".join([f"`{row.format}`", field, *cells, row.source, row.why]) + " |"
+        )
+    lines += [
+        "",
+        "Railz publishes its current rules as data (`GET /v2/data/pushOptions?dataType=refunds`):"
+        " a saved response given as `push_options=` (`--push-options FILE`) checks",
+        "`railz-v2-push` records against the platform's fields in it: a required field"
+        " missing, or a value not among a field's `enumValues`, fails the conversion.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    print(render(), end="")  # noqa: T201 - the module's job is to print the page
+    page = render_platforms() if sys.argv[1:] == ["platforms"] else render()
+    print(page, end="")  # noqa: T201 - the module's job is to print the page

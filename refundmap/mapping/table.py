@@ -181,6 +181,8 @@ REFUND: tuple[Row, ...] = (
     Row("platform_url",      OMITTED,                            OMITTED,               OMITTED,                                        OMITTED,                                        OMITTED),
     Row("platform_data",     OMITTED,                            OMITTED,               "passThrough",                                  OMITTED,                                        OMITTED,
         note="the platform's own fields, kept as they are"),
+    Row(OMITTED,             OMITTED,                            OMITTED,               OMITTED,                                        "passThrough",                                  "passThrough",
+        note="fields merged into the request sent to the platform, as they are: a push body's data.passThrough, and a Rutter create request's root passthrough (beside customer_refund, so no record's field); no conversion reads one write format into another"),
     Row(DROPPED,             "additional_fields.tax_inclusive",  DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,
         make="tax_inclusive", note="whether the lines include tax, where the source says (derived; see Tax)"),
     Row("additional_fields.shipping_amount",  DROPPED,           DROPPED,               DROPPED,                                        DROPPED,                                        DROPPED,

@@ -195,10 +195,14 @@ class CreateRefund:
 
 @attrs.frozen(kw_only=True)
 class CreateRequest:
-    """The whole request body: ``{"customer_refund": {...}}``."""
+    """The whole request body: ``{"customer_refund": {...}}``.
+
+    ``passthrough`` is merged by Rutter into the request it sends to the platform.
+    """
 
     customer_refund: CreateRefund
     response_mode: Literal["async", "prefer_sync"] | None = None
+    passthrough: JSONObject | None = None
 
 
 # -- reference objects: what a refund's ids point at ------------------------------------
