@@ -33,6 +33,7 @@ from refundmap.report import (
     format_path,
 )
 from refundmap.report import Path as JSONPath
+from refundmap.responses import Created, read_response, response_format_of
 from refundmap.validation import decode
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: The kinds of object a refund refers to.
-RefKind = Literal["account", "customer", "item", "tax_rate", "class", "department"]
+RefKind = Literal["account", "customer", "item", "tax_rate", "class", "department", "refund"]
 KINDS: tuple[RefKind, ...] = get_args(RefKind)
 
 #: Rutter's list key and fetch key of each kind: key -> (kind, is a list).
@@ -97,8 +98,8 @@ class Reference:
     """One object known by both ids: Rutter's own and the platform's.
 
     Attributes:
-        kind: ``account``, ``customer``, ``item``, ``tax_rate``, ``class`` or
-            ``department``.
+        kind: ``account``, ``customer``, ``item``, ``tax_rate``, ``class``,
+            ``department``, or ``refund`` (a refund a write created: :meth:`Directory.learn`).
         rutter_id: Rutter's id of the object.
         platform_id: the accounting platform's id, as Railz passes it through.
         name: the name a Railz reference shows (for a customer, the business
@@ -217,6 +218,49 @@ class Directory:
                 directory.update(_from_json(data, name))
         return directory
 
+    def learn(self, *responses: Any) -> tuple[Created, ...]:
+        """Keep the refunds write responses created: each one's Rutter id and platform id.
+
+        Each response is JSON text or decoded JSON: Rutter's create response
+        (the created refund, or a ``GET /jobs/{id}`` envelope), or Railz's push
+        response or ``pushStatus`` (see :mod:`refundmap.responses`); an array of
+        them too. A refund whose response gives both ids is added as a
+        reference of kind ``refund``; a conversion from Railz then gives the
+        refund its Rutter id. Railz's responses give the platform's ids only.
+
+        Returns:
+            Every refund the responses created or tried to, in order.
+
+        Raises:
+            ValidationError: for a response that is not one (every problem by
+                path; ``source`` is ``response N`` when there are several), or
+                an id that already has another counterpart; the directory is
+                left as it was.
+        """
+        found: list[Created] = []
+        references: list[Reference] = []
+        for number, response in enumerate(responses, start=1):
+            source = f"response {number}" if len(responses) > 1 else None
+            try:
+                raw = decode(response)
+                read = read_response(raw, response_format_of(raw))
+            except ValidationError as exc:
+                raise ValidationError(exc.problems, source) from None
+            found.extend(read.created)
+            references.extend(
+                Reference(
+                    "refund",
+                    created.rutter_id,
+                    created.platform_id,
+                    source=source,
+                    path=created.path,
+                )
+                for created in read.created
+                if created.rutter_id and created.platform_id
+            )
+        self.update(references)
+        return tuple(found)
+
     def add(
         self, kind: RefKind, rutter_id: str, platform_id: str, name: str | None = None
     ) -> Reference:
@@ -297,6 +341,15 @@ class Directory:
         own ``to_platform`` or ``to_rutter`` is asked through them); do not change them.
         """
         return self._by_rutter if into_railz else self._by_platform
+
+    def to_csv(self) -> str:
+        """Return every entry as CSV text that :meth:`from_files` reads back (``.csv``)."""
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for entry in self:
+            writer.writerow((entry.kind, entry.rutter_id, entry.platform_id, entry.name or ""))
+        return out.getvalue()
 
     def __iter__(self) -> Iterator[Reference]:
         """Yield every entry, kind by kind, in the order they were added."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, localcontext
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -24,6 +25,12 @@ from refundmap.report import (
     describe,
     format_path,
 )
+
+if TYPE_CHECKING:
+    from refundmap.profiles import PushOptions
+
+#: The name of a write response's format (:mod:`refundmap.responses`).
+ResponseFormatName = Literal["rutter-create-response", "railz-push-response"]
 
 __all__ = ["Decoded", "Loaded", "Part", "codec_for", "decode", "load", "model_data", "validate"]
 
@@ -429,11 +436,11 @@ def _with_empty_lines(
 
 def validate(
     document: Any,
-    format: FormatName | Format,  # noqa: A002 - the documented keyword
+    format: FormatName | Format | ResponseFormatName,  # noqa: A002 - the documented keyword
     *,
     strict: bool = False,
     platform: str | None = None,
-    push_options: Any = None,
+    push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> tuple[Entry, ...]:
     """Validate ``document`` as a document of ``format``.
 
@@ -441,7 +448,9 @@ def validate(
         document: JSON text (``str`` or ``bytes``, parsed with exact decimals)
             or decoded JSON (a dict or list; floats are taken as their shortest
             repr). The shape (bare object, envelope, array) is detected.
-        format: a format name such as ``"rutter"`` or ``"railz"``.
+        format: a format name such as ``"rutter"`` or ``"railz"``, or a write
+            response's: ``rutter-create-response``, ``railz-push-response``
+            (see :mod:`refundmap.responses`).
         strict: refuse numeric strings, unknown keys and totals that do not
             add up, instead of reporting them as warnings.
         platform: the platform behind a write body, where the document does
@@ -458,6 +467,12 @@ def validate(
         ValidationError: listing every problem found, each with its JSONPath.
         ValueError: for an unknown format name.
     """
+    if isinstance(format, str) and format.endswith("-response"):
+        # Imported here: reading a response loads the refund in it through this module.
+        from refundmap.responses import RESPONSE_FORMATS, read_response  # noqa: PLC0415
+
+        if format in RESPONSE_FORMATS:
+            return read_response(document, format).report
     loaded = load(document, format, strict=strict)
     if platform is None and push_options is None and loaded.format.request is None:
         return loaded.report

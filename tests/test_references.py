@@ -198,7 +198,7 @@ def test_csv_name_is_optional_spaces_around_ids_go_and_a_bom_is_read(tmp_path):
             "kind,rutter_id,platform_id,name\nacount,a,1,x\nitem,,2,y\nitem,b\n",
             [
                 "line 2: kind: expected one of account, customer, item, tax_rate, class,"
-                " department, got 'acount' (did you mean 'account'?)",
+                " department, refund, got 'acount' (did you mean 'account'?)",
                 "line 3: rutter_id: empty",
                 "line 4: expected 4 columns, got 2",
             ],

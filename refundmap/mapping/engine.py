@@ -146,6 +146,11 @@ class Run:
         """Add a report entry."""
         self.report.append(Entry(kind, source, target, message))
 
+    def learned_refund(self, platform_id: str) -> str | None:
+        """Return the Rutter id a Directory learned for the refund ``platform_id``, or None."""
+        found = self.known["refund"].get(platform_id) if self.lookup is not None else None
+        return None if found is None else found.rutter_id
+
     def default(self, kind: str, source: str, target: str) -> str | None:
         """Return the default id of ``kind`` for a refund that has none (reported), or None."""
         value = self.defaults.get(kind)

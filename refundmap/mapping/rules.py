@@ -95,6 +95,7 @@ class Run(Protocol):
     @property
     def scope(self) -> str | None: ...  # noqa: D102
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
+    def learned_refund(self, platform_id: str) -> str | None: ...  # noqa: D102
     def translate(  # noqa: D102
         self, kind: str, value: str, source: str, target: str, name_target: str | None
     ) -> tuple[str, str | None]: ...
@@ -104,6 +105,10 @@ def _rutter_id(_src: Any, out: dict[str, Any], run: Run) -> Made | None:
     railz_id = out.get("platform_id")
     if railz_id is None:
         return None
+    learned = run.learned_refund(railz_id)
+    if learned is not None:
+        message = f"the Rutter id of the refund the platform calls {railz_id!r}, from the directory"
+        return Made(learned, Kind.DERIVED, message, "id")
     if run.scope is None:
         made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, railz_id))
         return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}", "id")
