@@ -52,6 +52,7 @@ from refundmap.conversion import (
 )
 from refundmap.formats import FORMATS, Format, get_format
 from refundmap.mapping import DEFAULT_KINDS, PAIRS
+from refundmap.profiles import PushOptions
 from refundmap.reconcile import reconcile
 from refundmap.references import Directory
 from refundmap.report import (
@@ -65,6 +66,7 @@ from refundmap.report import (
     general_path,
     printable,
 )
+from refundmap.responses import RESPONSE_FORMATS
 from refundmap.schema import json_schema
 from refundmap.stream import Chunk, Frame, Layout, convert_chunk, moved, read_spans, scan, shifted
 from refundmap.validation import validate
@@ -213,6 +215,28 @@ def _format_choice(parser: argparse.ArgumentParser, *flags: str, dest: str, help
     )
 
 
+def _checked_format_name(text: str) -> str:
+    """Return a format's name, or a write response format's (argparse type)."""
+    folded = text.strip().lower()
+    return folded if folded in RESPONSE_FORMATS else _format_name(text)
+
+
+def _platform_flags(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--platform",
+        metavar="NAME",
+        help=f"the accounting platform behind the write bodies, where the input does not name"
+        f" it: quickbooks, xero, oracleNetsuite, quickbooksDesktop (or Rutter's QUICKBOOKS, ...);"
+        f" {what} (docs/platforms.md)",
+    )
+    parser.add_argument(
+        "--push-options",
+        metavar="FILE",
+        help="a saved Railz GET /v2/data/pushOptions response: railz-v2-push records are"
+        " checked against the platform's fields in it (required fields, enumValues)",
+    )
+
+
 def _kinds(text: str) -> list[str]:
     kinds = [kind.strip() for kind in text.split(",") if kind.strip()]
     unknown = [kind for kind in kinds if kind not in set(Kind)]
@@ -319,6 +343,37 @@ def _subparser(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentPars
     )
 
 
+def _refs_parser(commands: Any) -> None:
+    refs = _subparser(
+        commands,
+        "refs",
+        help="keep the ids of the refunds a write created",
+        description="Work with directories of references (--refs files).",
+    )
+    refs_commands = refs.add_subparsers(dest="refs_command", required=True, metavar="COMMAND")
+    learn = _subparser(
+        refs_commands,
+        "learn",
+        help="add the refunds write responses created to a CSV directory",
+        description="Read each RESPONSE (Rutter's create response or /jobs/{id} envelope,"
+        " Railz's push response or pushStatus) and write every created refund's Rutter id"
+        " and platform id, as kind refund, to OUTPUT (CSV), with what OUTPUT already holds;"
+        " a later convert --refs OUTPUT from Railz gives those refunds their Rutter ids.",
+        epilog="examples:\n  refundmap refs learn job-1.json job-2.json -o refs.csv\n\n"
+        "exit status:\n  0  learned\n  1  a response or OUTPUT is not valid; OUTPUT unchanged\n"
+        "  2  usage error\n  74 a file could not be read or written\n",
+    )
+    learn.add_argument("responses", nargs="+", metavar="RESPONSE", help="a JSON file; - is stdin")
+    learn.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUTPUT",
+        help="the CSV directory to write (kind,rutter_id,platform_id,name): read first when"
+        " it exists, replaced whole",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="refundmap",
@@ -337,7 +392,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Check each INPUT against FORMAT; print one line per problem.",
         epilog=_VALIDATE_EXAMPLES + _VALIDATE_EXIT_CODES,
     )
-    _format_choice(check, "--from", "-f", "--as", dest="format", help_="the format of the input")
+    check.add_argument(
+        "--from",
+        "-f",
+        "--as",
+        dest="format",
+        required=True,
+        type=_checked_format_name,
+        metavar="FORMAT",
+        help=f"the format of the input: {', '.join(FORMATS)}, or a write response's:"
+        f" {', '.join(RESPONSE_FORMATS)} (any case)",
+    )
+    _platform_flags(check, "what the platform does not take or requires is a warning")
     check.add_argument(
         "--strict",
         action="store_true",
@@ -429,6 +495,11 @@ def _parser() -> argparse.ArgumentParser:
         " with --refs), reported as synthesized; KIND is "
         + " or ".join(DEFAULT_KINDS)
         + "; repeatable",
+    )
+    _platform_flags(
+        conv,
+        "what the platform does not take is left out (dropped), what it requires and a record"
+        " lacks is a mapping error",
     )
     conv.add_argument(
         "--require-refs",
@@ -549,6 +620,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("format", type=_format_name, metavar="FORMAT", help=", ".join(FORMATS))
     schema.add_argument("--strict", action="store_true", help="the schema of --strict validation")
     schema.add_argument("--indent", type=_indent, default=2, metavar="N", help="default: 2")
+    _refs_parser(commands)
     _subparser(
         commands,
         "formats",
@@ -634,7 +706,13 @@ def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
     for name in args.inputs:
         for line, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
             try:
-                report = validate(text, args.format, strict=args.strict)
+                report = validate(
+                    text,
+                    args.format,
+                    strict=args.strict,
+                    platform=args.platform,
+                    push_options=args.push_options,
+                )
             except ValidationError as exc:
                 yield Outcome(name, line, exc.problems, ())
             else:
@@ -666,8 +744,27 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _push_options(name: str | None) -> PushOptions | None:
+    """Read ``--push-options FILE`` once, before any input, or say what is wrong with it."""
+    if name is None:
+        return None
+    try:
+        return PushOptions.load(name)
+    except UsageError as exc:
+        raise CommandError("--push-options: " + str(exc).removeprefix("push_options: ")) from None
+
+
 def _run_validate(args: argparse.Namespace) -> int:
     """Validate every input, printing each document's results as it is read (flat memory)."""
+    if args.platform is not None or args.push_options is not None:
+        args.push_options = _push_options(args.push_options)
+        try:  # before any input is read
+            validate({}, args.format, platform=args.platform, push_options=args.push_options)
+        except UsageError as exc:
+            flag = "--" + exc.problems[0].path.replace("_", "-")
+            raise CommandError(f"{flag}: {exc}") from None
+        except ValidationError:
+            pass  # {} is no document: the options were checked first
     if args.old_output is not None:
         print(
             "refundmap: --format is now --output-format (in refundmap, a format is a"
@@ -985,6 +1082,8 @@ class _Converter:
             "directory": self.directory,
             "require_refs": args.require_refs,
             "defaults": args.defaults,
+            "platform": args.platform,
+            "push_options": args.push_options,
         }
 
     def _convert(self, document: Any) -> Conversion:
@@ -1889,6 +1988,7 @@ def _run_convert(args: argparse.Namespace) -> int:
     ):
         raise CommandError("railz-push bodies need --business-name and --service-name")
     args.defaults = _defaults(args.defaults)
+    args.push_options = _push_options(args.push_options)
     try:
         # One time for the whole run, so that every record says the same.
         args.synced_at = conversion_time(args.synced_at)
@@ -1904,6 +2004,8 @@ def _run_convert(args: argparse.Namespace) -> int:
             service_name=args.service_name,
             directory=None,
             defaults=args.defaults,
+            platform=args.platform,
+            push_options=args.push_options,
         )
     except UsageError as exc:
         flags = {"defaults": "--default"}
@@ -1972,11 +2074,58 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_INVALID
 
 
+def _run_refs_learn(args: argparse.Namespace) -> int:
+    """Learn the refunds of every response into ``--output``, written whole or not at all."""
+    output = Path(args.output)
+    try:
+        directory = Directory.from_files(output) if output.exists() else Directory()
+        responses = [
+            (name, _read(name, _open(name).read)) for name in dict.fromkeys(args.responses)
+        ]
+    except OSError as exc:
+        raise FileIOError(exc.filename or args.output, "read", exc) from None
+    except ValidationError as exc:
+        lines = [f"{args.output}: {p.path}: {p.message}" for p in exc.problems]
+        _say_error(*lines)
+        return EXIT_INVALID
+    created = pairs = 0
+    for name, text in responses:
+        before = len(directory)
+        try:
+            found = directory.learn(text)
+        except ValidationError as exc:
+            _say_error(*(f"{name}: {p.path}: {p.message}" for p in exc.problems))
+            return EXIT_INVALID
+        created += len(found)
+        pairs += len(directory) - before
+        for refund in found:
+            if refund.rutter_id is None and refund.platform_id is not None:
+                print(
+                    f"refundmap: {name}: {refund.path}: platform id {refund.platform_id!r}:"
+                    " the response gives no Rutter id; not a pair",
+                    file=sys.stderr,
+                )
+    try:
+        with jsonio.AtomicFile(output) as atomic:
+            atomic.stream.write(directory.to_csv())
+            atomic.commit()
+    except OSError as exc:
+        raise FileIOError(args.output, "write", exc) from None
+    print(
+        f"refundmap: {_plural(created, 'refund')} in the responses, {pairs} new"
+        f" {'pair' if pairs == 1 else 'pairs'} in {args.output}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def _run_formats() -> int:
-    width = max(len(name) for name in FORMATS)
+    width = max(len(name) for name in (*FORMATS, *RESPONSE_FORMATS))
     for fmt in FORMATS.values():
         targets = [t for t in FORMATS if supported(fmt.name, t)]
         print(f"{fmt.name:<{width}}  {fmt.summary}; converts to {', '.join(targets)}")
+    for name, summary in RESPONSE_FORMATS.items():
+        print(f"{name:<{width}}  {summary}; validate, and refs learn")
     return EXIT_OK
 
 
@@ -2038,6 +2187,8 @@ def _main(args: argparse.Namespace) -> int:
             status = _without_collector(_run_convert, args)
         elif args.command == "reconcile":
             status = _run_reconcile(args)
+        elif args.command == "refs":
+            status = _run_refs_learn(args)
         elif args.command == "schema":
             text = json.dumps(json_schema(args.format, strict=args.strict), indent=args.indent)
             _STDOUT.write(text + "\n")

@@ -391,7 +391,7 @@ def source_field(target_field: str, source: str, target: str) -> str | None:
     return None
 
 
-def apply_profile(run: Run, mapped: dict[str, Any], where: str, target: str) -> None:
+def apply_profile(run: Run, mapped: dict[str, Any], where: str) -> None:
     """Apply the platform's rules to one converted write record, in ``run``'s report.
 
     A value the platform refuses is left out and reported ``dropped`` at its
@@ -412,8 +412,11 @@ def apply_profile(run: Run, mapped: dict[str, Any], where: str, target: str) -> 
             where,
             f"the push options hold no rules for the platform {service!r}, only for {known}",
         )
+    # The body's own path: a record's place in the output moves when records are converted
+    # a run at a time (the command line's pages); the problem's path names the record.
+    body = "customer_refund" if run.target_name == "rutter-create" else "data"
     for breach in breaches:
-        at = f"{target}.{breach.path}"
+        at = f"{body}.{breach.path}"
         if breach.kind == "refused":
             remove(mapped, breach.path)
             found = source_field(breach.path, run.source_name, run.target_name)
@@ -475,9 +478,11 @@ def check_options(
     return named, PushOptions.load(push_options)  # type: ignore[arg-type]
 
 
-def platform_report(loaded: Loaded, platform: object, push_options: object) -> list[Entry]:
-    """Return a warning for each place a write document breaks its platform's rules."""
-    given, options = check_options(platform, push_options, loaded.format)
+def platform_report(loaded: Loaded, given: str | None, options: PushOptions | None) -> list[Entry]:
+    """Return a warning for each place a write document breaks its platform's rules.
+
+    ``given`` and ``options`` are the parameters, checked (:func:`check_options`).
+    """
     fmt = loaded.format
     entries: list[Entry] = []
     for part in loaded.parts:

@@ -473,10 +473,12 @@ def validate(
 
         if format in RESPONSE_FORMATS:
             return read_response(document, format).report
-    loaded = load(document, format, strict=strict)
-    if platform is None and push_options is None and loaded.format.request is None:
-        return loaded.report
+    fmt = get_format(format)
+    if platform is None and push_options is None and fmt.request is None:
+        return load(document, fmt, strict=strict).report
     # Imported here: the profiles read the mapping, which reads documents through this module.
-    from refundmap.profiles import platform_report  # noqa: PLC0415
+    from refundmap.profiles import check_options, platform_report  # noqa: PLC0415
 
-    return (*loaded.report, *platform_report(loaded, platform, push_options))
+    given, options = check_options(platform, push_options, fmt)  # before the document is read
+    loaded = load(document, fmt, strict=strict)
+    return (*loaded.report, *platform_report(loaded, given, options))

@@ -91,6 +91,8 @@ def test_formats_lists_every_format(cli):
         "railz-v2",
         "railz-v2-push",
         "railz-push",
+        "rutter-create-response",
+        "railz-push-response",
     ]
 
 

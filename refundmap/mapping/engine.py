@@ -297,7 +297,7 @@ class Run:
             return None
         self._leave_out_empty_lines(mapped, where, format_path(target_path), before)
         if self.service is not None:
-            apply_profile(self, mapped, where, format_path(target_path))
+            apply_profile(self, mapped, where)
             if len(self.unmappable) > self._failures_before_record:
                 return None
         self._check_target(mapped, where, target_path, before)
