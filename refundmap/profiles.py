@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from functools import cache
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from refundmap import jsonio
-from refundmap.mapping.platforms import PLATFORMS, REFUSED, REQUIRED, ROWS, PlatformRow
+from refundmap.mapping.platforms import (
+    PLATFORMS,
+    REFUSED,
+    REQUIRED,
+    ROWS,
+    Platform,
+    PlatformRow,
+    Rule,
+)
 from refundmap.mapping.platforms import platform_named as _profiled
 from refundmap.mapping.rules import PLATFORM_NAMES
 from refundmap.mapping.table import DEFAULT_KINDS, LINE, REFUND, Row
@@ -241,12 +250,7 @@ def check_record(
     breaches: list[Breach] = []
     platform = _profiled(service) if service is not None else None
     if platform is not None:
-        for row in ROWS:
-            if row.format != fmt:
-                continue
-            rule = row.rule(platform)
-            if row.when_from is not None and source != "rutter":
-                continue  # the value is the platform's own field
+        for row, rule in _rules(fmt, platform, from_rutter=source == "rutter"):
             for at, holder, rest in _holders(record, row.field):
                 value = _get(holder, rest)
                 if rule is REFUSED and value is not None:
@@ -299,6 +303,21 @@ def check_record(
                         )
                     )
     return breaches
+
+
+@cache
+def _rules(
+    fmt: str, platform: Platform, *, from_rutter: bool
+) -> tuple[tuple[PlatformRow, Rule], ...]:
+    """Return the rows of ``fmt`` that say more than the generic rules for ``platform``."""
+    return tuple(
+        (row, row.rule(platform))
+        for row in ROWS
+        if row.format == fmt
+        and row.rule(platform) in (REFUSED, REQUIRED)
+        # A when_from row is about a value written from that Rutter field.
+        and (row.when_from is None or from_rutter)
+    )
 
 
 def _holders(record: Mapping[str, Any], field: str) -> Iterator[tuple[str, Mapping[str, Any], str]]:
@@ -369,12 +388,21 @@ def source_field(target_field: str, source: str, target: str) -> str | None:
     (``lines[1].accountRef.id``); None where no one source field maps to it.
     """
     head, bracket, rest = target_field.partition("[")
-    if bracket:
-        index, _, within = rest.partition("].")
-        rows: tuple[Row, ...] = LINE
-        field = within
-    else:
-        rows, field = REFUND, target_field
+    if not bracket:
+        return _source_field(target_field, source, target, line=False)
+    index, _, within = rest.partition("].")
+    found = _source_field(within, source, target, line=True)
+    if found is None:
+        return None
+    lines = "line_items" if source.startswith("rutter") else "lines"
+    del head
+    return f"{lines}[{index}].{found}"
+
+
+@cache
+def _source_field(field: str, source: str, target: str, *, line: bool) -> str | None:
+    """Return the key path in a source record (or line) of a target record's (line's) field."""
+    rows: tuple[Row, ...] = LINE if line else REFUND
     for row in rows:
         cell = row.cell(target)
         if not isinstance(cell, str) or not (cell == field or cell.startswith(field + ".")):
@@ -382,12 +410,7 @@ def source_field(target_field: str, source: str, target: str) -> str | None:
         found = row.cell(source)
         if not isinstance(found, str) or row.apply is not None:
             return None
-        found = found.split("[", 1)[0] if "[" in found else found  # an entry of a typed list
-        if not bracket:
-            return found
-        lines = "line_items" if source.startswith("rutter") else "lines"
-        return f"{lines}[{index}].{found}"
-    del head
+        return found.split("[", 1)[0]  # an entry of a typed list: the list
     return None
 
 
