@@ -430,11 +430,7 @@ def apply_profile(run: Run, mapped: dict[str, Any], where: str) -> None:
         push_options=run.push_options,
     )
     if run.push_options is not None and run.push_options.fields(service or "") is None:
-        known = ", ".join(run.push_options.services)
-        run.fail(
-            where,
-            f"the push options hold no rules for the platform {service!r}, only for {known}",
-        )
+        run.fail(where, _no_rules(service, run.push_options))
     # The body's own path: a record's place in the output moves when records are converted
     # a run at a time (the command line's pages); the problem's path names the record.
     body = "customer_refund" if run.target_name == "rutter-create" else "data"
@@ -459,6 +455,17 @@ def apply_profile(run: Run, mapped: dict[str, Any], where: str) -> None:
                 else "; the record has none"
             )
         run.fail(where, message)
+
+
+def _no_rules(service: str | None, options: PushOptions) -> str:
+    """Say that push options do not apply: no platform known, or none of theirs."""
+    known = ", ".join(options.services)
+    if service is None:
+        return (
+            f"the push options hold rules per platform ({known}), and none is known here:"
+            " give platform= (--platform), or a document that names its service"
+        )
+    return f"the push options hold no rules for the platform {service!r}, only for {known}"
 
 
 def _default_kind(field: str, target: str) -> str | None:
@@ -510,13 +517,11 @@ def platform_report(loaded: Loaded, given: str | None, options: PushOptions | No
     entries: list[Entry] = []
     for part in loaded.parts:
         service = platform_for(part.model, given, {})
+        if options is not None and options.fields(service or "") is None:
+            where = loaded.source_path(format_path(part.path))
+            entries.append(Entry(Kind.WARNING, where, None, _no_rules(service, options)))
         if service is None:
             continue
-        if options is not None and options.fields(service) is None:
-            where = loaded.source_path(format_path(part.path))
-            known = ", ".join(options.services)
-            message = f"the push options hold no rules for the platform {service!r}, only {known}"
-            entries.append(Entry(Kind.WARNING, where, None, message))
         for path, record in fmt.records(part.model, part.shape, part.path):
             data = model_data(record)
             where = format_path(path)

@@ -308,6 +308,32 @@ def test_push_options_without_the_platform_are_a_mapping_error():
         )
 
 
+def test_push_options_need_a_platform():
+    document = load("rutter/xero-fetch.json")
+    del document["connection"]
+    with pytest.raises(MappingError, match="none is known here: give platform="):
+        convert(
+            document,
+            "rutter",
+            "railz-v2-push",
+            connection_uuid=CONNECTION,
+            push_options=PUSH_OPTIONS,
+        )
+    converted = convert(
+        document,
+        "rutter",
+        "railz-v2-push",
+        connection_uuid=CONNECTION,
+        push_options=PUSH_OPTIONS,
+        platform="xero",
+    )
+    assert converted.output["data"]["currency"] == "EUR"
+    body = {"connectionUuid": CONNECTION, "data": converted.output["data"]}
+    (entry,) = validate(body, "railz-v2-push", push_options=PUSH_OPTIONS)
+    assert entry.source_path == "$"
+    assert "none is known here" in entry.message
+
+
 def test_bad_push_options_are_named_by_path(tmp_path):
     options = json.loads(PUSH_OPTIONS.read_text())
     options["data"]["xero"]["memo"]["required"] = "no"

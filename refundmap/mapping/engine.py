@@ -296,7 +296,7 @@ class Run:
         if len(self.unmappable) > self._failures_before_record:
             return None
         self._leave_out_empty_lines(mapped, where, format_path(target_path), before)
-        if self.service is not None:
+        if self.service is not None or self.push_options is not None:
             apply_profile(self, mapped, where)
             if len(self.unmappable) > self._failures_before_record:
                 return None
