@@ -1348,3 +1348,30 @@ def test_a_railz_discount_of_rounded_line_percentages_is_the_lines_in_a_create_b
     assert ("$.totalDiscount", "$.customer_refund.line_items") in entries(result, Kind.DERIVED)
     assert ("$.totalDiscount", None) not in entries(result, Kind.DROPPED)
     assert not _own_warnings(result)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"unitAmount": 4.37, "quantity": 7, "subTotal": 30.56, "totalAmount": 30.56},
+        {"unitAmount": 4.99, "quantity": 7, "discountPercentage": 12.5, "subTotal": 30.56},
+    ],
+    ids=["rounded", "percentage"],
+)
+def test_a_unit_amount_is_derived_only_where_the_division_has_no_remainder(line):
+    # 30.56 / 7 rounded up in 80 digits multiplies back to 30.56: not exact all the same.
+    refund = railz_refund(lines=[line], subTotal=30.56, totalAmount=30.56)
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert body["line_items"][0]["total_amount"] == Decimal("30.56")
+    assert "unit_amount" not in body["line_items"][0]["item"]
+    validate(result.output, "rutter-create")  # raises where invalid
+    assert not _own_warnings(result)
+
+
+def test_a_unit_amount_with_more_places_than_rutter_takes_is_left_out():
+    # 1 / 2^24 is exact, with 24 decimal places: a Rutter amount takes 20.
+    line = {"unitAmount": 0.01, "quantity": 2**24, "subTotal": 1}
+    refund = railz_refund(lines=[line], subTotal=1, totalAmount=1)
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert "unit_amount" not in body["line_items"][0]["item"]
+    validate(result.output, "rutter-create")  # raises where invalid

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, localcontext
+from decimal import Decimal, Inexact, localcontext
 from functools import cache
 from typing import Any, Protocol
 
@@ -22,7 +22,7 @@ import attrs
 from refundmap.checks import railz_line_discount
 from refundmap.currency import code_for_name, is_code
 from refundmap.dates import format_date
-from refundmap.money import EXACT, tolerance
+from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
 from refundmap.references import KINDS
 from refundmap.report import Kind
 
@@ -293,6 +293,28 @@ def _body_line_total(line: Any, run: Run) -> Decimal | None:
     return line.total_amount  # type: ignore[no-any-return]
 
 
+def _exact_quotient(total: Decimal, quantity: Any) -> Decimal | None:
+    """Return total / quantity where it has no remainder and a target can hold it, else None.
+
+    Rounded up in 80 digits, a quotient can multiply back to the total exactly:
+    only a division that is not rounded at all counts, and only to
+    ``MAX_DECIMAL_PLACES`` places (all that a Rutter amount takes).
+    """
+    if not quantity:
+        return None
+    with localcontext(EXACT) as context:
+        context.traps[Inexact] = True
+        try:
+            unit = total / Decimal(quantity)
+        except Inexact:
+            return None
+    exponent = unit.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # noqa: S101 - a finite quotient of finite amounts
+    if -exponent > MAX_DECIMAL_PLACES:
+        return None
+    return unit
+
+
 def _unit_amount(value: Any, src: Any, run: Run) -> Made:
     """A unit amount in a create body: one that gives the line's total, or none.
 
@@ -311,8 +333,8 @@ def _unit_amount(value: Any, src: Any, run: Run) -> Made:
         product = quantity * value
         if product == total:
             return Made(value)
-        unit = total / quantity if quantity else None
-        exact = unit is not None and unit * quantity == total
+    unit = _exact_quotient(total, quantity)
+    exact = unit is not None
     said = f"quantity {quantity} x unit amount {value} is {product}, not the line's total {total}"
     if exact:
         return Made(unit, Kind.DERIVED, f"{said}; {total} / {quantity}, as Rutter multiplies back")
