@@ -1375,3 +1375,33 @@ def test_a_unit_amount_with_more_places_than_rutter_takes_is_left_out():
     result, (body,) = _records(refund, "railz", "rutter-create")
     assert "unit_amount" not in body["line_items"][0]["item"]
     validate(result.output, "rutter-create")  # raises where invalid
+
+
+def test_tax_inclusive_lines_with_only_a_total_are_said_so_from_the_header():
+    # No line carries tax; the lines sum to totalAmount, and subTotal + taxAmount is it.
+    lines = [
+        {"quantity": 1, "unitAmount": 120, "totalAmount": 120, "taxRateRef": {"id": "OUTPUT2"}},
+        {"quantity": 1, "unitAmount": 19.99, "totalAmount": 19.99, "taxRateRef": {"id": "OUTPUT2"}},
+    ]
+    refund = railz_refund(lines=lines, subTotal=116.66, taxAmount=23.33, totalAmount=139.99)
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert body["additional_fields"] == {"tax_inclusive": True}
+    assert not _own_warnings(result)
+    # The lines sum to totalAmount less the tax: they exclude it.
+    for line in lines:
+        line["subTotal"] = line.pop("totalAmount")
+    lines[1].update(subTotal=Decimal("-3.34"), unitAmount=Decimal("-3.34"))
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert body["additional_fields"] == {"tax_inclusive": False}
+    assert not _own_warnings(result)
+
+
+def test_without_tax_inclusive_the_changed_total_is_the_lines_plus_the_tax():
+    # Rutter reads a create body without tax_inclusive as excluding tax.
+    lines = [{"amount": 100}, {"amount": 50}]
+    refund = v2_refund(*lines, totalDiscount=10, taxAmount=7, totalAmount=147)
+    result, (body,) = _records(refund, "railz-v2", "rutter-create")
+    assert "additional_fields" not in body
+    (warning,) = [e for e in _own_warnings(result) if "total changes" in e.message]
+    assert warning.message.startswith("the total changes from 147 to 157, 10 more:")
+    assert warning.message.endswith("the sum of the line totals, 150, plus the tax 7")

@@ -134,14 +134,18 @@ def render() -> str:
         " in the body: it is reported dropped, and the total's change is a warning"
         " that names the difference. `additional_fields.tax_inclusive` says how Rutter"
         " is to read the lines (derived): from Railz version 1, `true` where every line"
-        " that carries tax has unit amounts that include it, `false` where none has;"
-        " from a Rutter refund, `true` where its total is the lines less the discount,"
+        " that carries tax has unit amounts that include it, `false` where none has,"
+        " and where no line carries tax but the refund does, `true` where the lines'"
+        " totals sum to `totalAmount` (and `subTotal` + `taxAmount` is `totalAmount`),"
+        " `false` where they sum to it less the tax; from a Rutter refund, `true` where"
+        " its total is the lines less the discount,"
         " `false` where it is that plus the tax; from Railz version 2, `true` where the"
         " line amounts sum to the total, `false` where they sum to it less the tax."
         " Where the source does not say (no tax, lines that disagree), the key is"
-        " left out. The implied total that a conversion compares with the source's"
-        " is the sum of the lines as Rutter computes them, plus the tax where"
-        " `tax_inclusive` is false.",
+        " left out. Without the key Rutter reads the lines as excluding tax (its"
+        " default): the implied total that a conversion compares with the source's"
+        " is the sum of the lines as Rutter computes them, plus the source's tax"
+        " unless `tax_inclusive` is true.",
         "",
         "A Railz version 2 line has one `amount`, and Railz does not say whether it"
         " includes tax: it is copied as it is, except that into a Rutter refund, where"

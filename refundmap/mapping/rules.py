@@ -368,6 +368,28 @@ def _v2_includes_tax(src: Any) -> bool | None:
     return _includes_tax(src, sum((line.amount for line in src.lines), _ZERO), src.currency)
 
 
+def _railz_includes_tax(src: Any) -> bool | None:
+    """Whether a Railz version 1 refund's lines include tax, where only its header says.
+
+    That is where no line carries tax and the refund does: the lines include it
+    where their totals (net of discounts) sum to ``totalAmount`` and ``subTotal`` +
+    ``taxAmount`` is ``totalAmount`` (Railz's own definition); they exclude it
+    where the totals sum to ``totalAmount`` less the tax.
+    """
+    if not src.tax_amount or not src.lines or src.total_amount is None:
+        return None
+    totals = [_before_tax(line, net=True) for line in src.lines]
+    if any(found is None for found in totals):
+        return None
+    lines = sum((found[0] for found in totals if found is not None), _ZERO)
+    currency = src.currency_ref.id if src.currency_ref is not None else None
+    currency = currency if currency is not None and is_code(currency) else None
+    half = tolerance(currency)
+    if src.sub_total is not None and abs(src.sub_total + src.tax_amount - src.total_amount) > half:
+        return None  # the header does not add up: it says nothing
+    return _includes_tax(src, lines, currency)
+
+
 def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | None:
     excluding = including + src.tax_amount
     half = tolerance(currency)
@@ -382,12 +404,15 @@ def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | 
 
 def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     """Tell Rutter whether the create body's line amounts include tax, where the source says."""
+    included: bool | None
     if run.source_name == "railz":
         taxed = [line for line in src.lines or () if line.tax_amount]
         kinds = {_tax_included(line) for line in taxed}
-        if len(kinds) != 1:
-            return None  # no line carries tax, or the lines disagree
-        included: bool | None = kinds.pop()
+        if taxed and len(kinds) != 1:
+            return None  # the lines disagree
+        included = kinds.pop() if taxed else _railz_includes_tax(src)
+        if included is None:
+            return None
     else:
         included = (_rutter_includes_tax if run.source_name == "rutter" else _v2_includes_tax)(src)
         if included is None:
