@@ -1405,3 +1405,30 @@ def test_without_tax_inclusive_the_changed_total_is_the_lines_plus_the_tax():
     (warning,) = [e for e in _own_warnings(result) if "total changes" in e.message]
     assert warning.message.startswith("the total changes from 147 to 157, 10 more:")
     assert warning.message.endswith("the sum of the line totals, 150, plus the tax 7")
+
+
+def test_line_discounts_without_total_discount_are_rutters_discount_amount():
+    # 100 x 1 at 10 % (subTotal 90) and 50: no totalDiscount in the header.
+    lines = [
+        {"unitAmount": 100, "quantity": 1, "discountPercentage": 10, "subTotal": 90},
+        {"unitAmount": 50, "quantity": 1, "subTotal": 50},
+    ]
+    refund = railz_refund(lines=lines, subTotal=140, totalAmount=140)
+    result = convert(refund, "railz", "rutter")
+    assert [line["total_amount"] for line in result.output["line_items"]] == [100, 50]
+    assert result.output["discount_amount"] == 10
+    assert ("$.lines", "$.discount_amount") in entries(result, Kind.DERIVED)
+    assert not _own_warnings(result)
+    # Version 2: the same, where an amount is net of its discount.
+    v2 = v2_refund(
+        {"amount": 90, "quantity": 1, "unitAmount": 100, "discountAmount": 10},
+        {"amount": 50, "quantity": 1, "unitAmount": 50},
+        totalAmount=140,
+    )
+    result = convert(v2, "railz-v2", "rutter")
+    assert result.output["discount_amount"] == 10
+    assert not _own_warnings(result)
+    # A totalDiscount is copied as it is.
+    refund["totalDiscount"] = 10
+    assert convert(refund, "railz", "rutter").output["discount_amount"] == 10
+    assert ("$.lines", "$.discount_amount") not in entries(convert(refund, "railz", "rutter"))

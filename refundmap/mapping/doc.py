@@ -108,7 +108,9 @@ def render() -> str:
         "",
         "So a Railz version 1 line's Rutter `total_amount` is the line **before tax and"
         " discount**: `subTotal` + its discount (derived), the line's discount going"
-        " to the refund's `discount_amount` through `totalDiscount`, and its tax to"
+        " to the refund's `discount_amount` through `totalDiscount` (where the refund"
+        " has none, `discount_amount` is the sum of its lines' discounts, derived),"
+        " and its tax to"
         " `tax_amount` through the refund's `taxAmount`; for a discount by percentage,"
         " `quantity x unitAmount`. Where a line's unit amounts"
         " include tax (Xero's default: its `totalAmount`, not its `subTotal`, is"

@@ -135,6 +135,31 @@ def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     )
 
 
+def _line_discounts(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    """Rutter's ``discount_amount``, where Railz has no ``totalDiscount``: its lines' discounts.
+
+    Rutter's line totals are before the lines' discounts (each is added back,
+    see ``_before_tax`` and ``_before_discount``), so the refund's discount is their sum.
+    """
+    if run.target_name != "rutter" or not run.source_name.startswith("railz"):
+        return None
+    v2 = run.source_name == "railz-v2"
+    found = [
+        (index, *railz_line_discount(line))
+        for index, line in enumerate(src.lines or ())
+        # A version 2 amount gets its discount back only where it is net of it.
+        if not v2 or _before_discount(line) is not None
+    ]
+    found = [entry for entry in found if entry[1]]
+    if not found:
+        return None
+    with localcontext(EXACT):
+        total = sum((discount for _, discount, _ in found), _ZERO)
+    said = ", ".join(f"lines[{index}] {how}" for index, _, how in found)
+    message = f"the sum of the lines' discounts ({said}): Rutter's line totals are before them"
+    return Made(total, Kind.DERIVED, message, "lines")
+
+
 def _synced_at(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
@@ -731,6 +756,7 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
     "required": _required,
     "required_lines": _required_lines,
     "sub_total": _sub_total,
+    "line_discounts": _line_discounts,
     "synced_at": _synced_at,
     "line_total": _line_total,
     "tax_inclusive": _tax_inclusive,
