@@ -1432,3 +1432,17 @@ def test_line_discounts_without_total_discount_are_rutters_discount_amount():
     refund["totalDiscount"] = 10
     assert convert(refund, "railz", "rutter").output["discount_amount"] == 10
     assert ("$.lines", "$.discount_amount") not in entries(convert(refund, "railz", "rutter"))
+
+
+def test_a_percentage_discount_on_a_rounded_unit_amount_is_added_back_to_the_line():
+    # 5.15 x 100 is 515.00, the exact line 515.01: less 10 %, 51.50, subTotal 463.51.
+    line = {"unitAmount": 5.15, "quantity": 100, "discountPercentage": 10, "subTotal": 463.51}
+    refund = railz_refund(lines=[line], subTotal=463.51, totalDiscount=51.5, totalAmount=463.51)
+    result = convert(refund, "railz", "rutter")
+    assert _line_total(result) == Decimal("515.01")
+    assert not _own_warnings(result)
+    line = {"unitAmount": 5.15, "quantity": 100, "discountPercentage": 10, "amount": 463.51}
+    refund = v2_refund(line, subTotal=463.51, totalDiscount=51.5, totalAmount=463.51)
+    result = convert(refund, "railz-v2", "rutter")
+    assert _line_total(result) == Decimal("515.01")
+    assert not _own_warnings(result)

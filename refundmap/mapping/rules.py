@@ -197,9 +197,9 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
     is the lines less ``discount_amount`` plus ``tax_amount`` (or, where the lines
     include tax, less ``discount_amount`` only). Railz's ``subTotal`` is the line
     "inclusive of discounts but exclusive of tax", its ``totalAmount`` "inclusive of
-    discounts and tax": the discount is added back, and the tax left out unless the
-    unit amounts include it. A discount by ``discountPercentage`` alone is added
-    back as quantity x unitAmount, the line before it.
+    discounts and tax": the discount is added back (one by ``discountPercentage``
+    too, not quantity x unitAmount, which may be rounded), and the tax left out
+    unless the unit amounts include it.
     """
     discount, how = (_ZERO, "") if net else railz_line_discount(line)
     plus = f" + {how}" if discount else ""
@@ -239,15 +239,6 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
             f"totalAmount {line.total_amount}{plus}",
             "totalAmount",
         )
-    if discount and not line.discount_amount and key != "unitAmount":
-        # By percentage: quantity x unitAmount is the line before it, to the digit.
-        gross = line.quantity * line.unit_amount
-        if abs(value - gross) <= _slack(line.quantity):
-            return (
-                gross,
-                f"quantity {line.quantity} x unitAmount {line.unit_amount}: {message}",
-                key,
-            )
     if net and railz_line_discount(line)[0]:
         message += ", net of its discount"
     return value, message, key
@@ -285,9 +276,6 @@ def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
         gross = line.quantity * line.unit_amount
         if abs(gross - discount - line.amount) > _slack(line.quantity):
             return None
-    if not line.discount_amount:
-        message = f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line before"
-        return gross, f"{message} {how} (amount {line.amount})", "amount"
     message = f"amount {line.amount} + {how}: the line before discount"
     return line.amount + discount, message, "amount"
 
