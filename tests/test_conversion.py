@@ -1446,3 +1446,41 @@ def test_a_percentage_discount_on_a_rounded_unit_amount_is_added_back_to_the_lin
     result = convert(refund, "railz-v2", "rutter")
     assert _line_total(result) == Decimal("515.01")
     assert not _own_warnings(result)
+
+
+def test_version_2_amounts_that_include_tax_go_into_rutter_less_their_tax():
+    # 4.89 x 5 is 24.45 (the exact line 24.46) + tax 1.96 = 26.42; 12.26 x 10 + 9.81.
+    lines = [
+        {"unitAmount": 4.89, "quantity": 5, "taxAmount": 1.96, "amount": 26.42},
+        {"unitAmount": 12.26, "quantity": 10, "taxAmount": 9.81, "amount": 132.43},
+    ]
+    refund = v2_refund(*lines, subTotal=147.08, taxAmount=11.77, totalAmount=158.85)
+    result = convert(refund, "railz-v2", "rutter")
+    assert [_line_total(result, i) for i in (0, 1)] == [Decimal("24.46"), Decimal("122.62")]
+    assert ("$.lines[0].amount", "$.line_items[0].total_amount") in entries(result, Kind.DERIVED)
+    assert not _own_warnings(result)
+    # Amounts that sum to the total less the tax exclude it: copied as they are.
+    lines[0]["amount"], lines[1]["amount"] = 24.46, 122.62
+    result = convert(refund, "railz-v2", "rutter")
+    assert [_line_total(result, i) for i in (0, 1)] == [Decimal("24.46"), Decimal("122.62")]
+    assert not _own_warnings(result)
+
+
+def test_a_correct_version_1_refund_keeps_adding_up_through_version_2_into_rutter():
+    # railz -> railz-v2 makes amount the line's totalAmount, tax included.
+    line = {"unitAmount": 4.89, "quantity": 5, "subTotal": 24.46, "taxAmount": 1.96,
+            "totalAmount": 26.42}  # fmt: skip
+    refund = railz_refund(lines=[line], subTotal=24.46, taxAmount=1.96, totalAmount=26.42)
+    v2 = convert(refund, "railz", "railz-v2").output
+    result = convert(json.loads(json.dumps(v2, default=str)), "railz-v2", "rutter")
+    assert _line_total(result) == Decimal("24.46")
+    assert not _own_warnings(result)
+
+
+def test_version_2_unit_amounts_that_include_tax_keep_the_amount():
+    # Xero's default: 2 x 60.50 is the amount 121, tax 20.17 included.
+    line = {"unitAmount": 60.5, "quantity": 2, "taxAmount": 20.17, "amount": 121}
+    refund = v2_refund(line, subTotal=100.83, taxAmount=20.17, totalAmount=121)
+    result = convert(refund, "railz-v2", "rutter")
+    assert _line_total(result) == 121
+    assert not _own_warnings(result)

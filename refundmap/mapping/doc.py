@@ -153,7 +153,11 @@ def render() -> str:
         "A Railz version 2 line has one `amount`, and Railz does not say whether it"
         " includes tax: it is copied as it is, except that into a Rutter refund, where"
         " it is `quantity x unitAmount` less its discount, the discount is added back"
-        " (derived), as for version 1.",
+        " (derived), as for version 1; and where the refund's arithmetic says the"
+        " amounts include tax (they sum to `totalAmount`, not to it less `taxAmount`,"
+        " and the lines' `taxAmount` sum to the refund's, as `railz -> railz-v2`"
+        " writes them), each line's tax is taken off (derived): Rutter's line total"
+        " is before tax.",
         "",
         "Rutter -> Railz: a Rutter line total (`item.quantity x item.unit_amount`,"
         " before the refund's discount and tax) goes where Railz's definitions put it,"

@@ -435,6 +435,55 @@ def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(included, Kind.DERIVED, message, where)
 
 
+def _v2_unit_includes_tax(line: Any) -> bool:
+    """Whether a version 2 line's quantity x unitAmount less its discount is its amount.
+
+    That is, whether its unit amounts include its tax, not only its amount.
+    """
+    if line.quantity is None or line.unit_amount is None:
+        return False
+    with localcontext(EXACT):
+        net = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+    slack = _slack(line.quantity)
+    amount: Decimal = line.amount
+    tax: Decimal = line.tax_amount
+    return abs(amount - net) <= slack < abs(amount - tax - net)
+
+
+def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+    """Railz version 2 line amounts that include tax, as Rutter's line totals: less their tax.
+
+    Rutter's line total is quantity x unit amount, before tax. A version 2 line's
+    ``amount`` includes its ``taxAmount`` where the refund's arithmetic says so:
+    the amounts sum to ``totalAmount``, not to it less ``taxAmount``, and the
+    lines' taxes sum to the refund's. Each line total is then its amount less its
+    tax (derived), and the refund adds up as Rutter computes it.
+    """
+    lines = src.lines or ()
+    if _v2_includes_tax(src) is not True:
+        return
+    with localcontext(EXACT):
+        taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
+    if abs(taxes - src.tax_amount) > tolerance(src.currency if is_code(src.currency) else None):
+        return  # the lines' taxes are not the refund's: no line's share is known
+    if any(_v2_unit_includes_tax(line) for line in lines if line.tax_amount):
+        return  # quantity x unitAmount is the amount, tax included (Xero's default)
+    why = (
+        f"the refund's line amounts include tax (they sum to totalAmount {src.total_amount},"
+        " not to it less the tax), and Rutter's line total is before tax"
+    )
+    for index, (line, target) in enumerate(zip(lines, out.get("line_items") or [], strict=False)):
+        if not line.tax_amount:
+            continue
+        target["total_amount"] -= line.tax_amount
+        run.note(
+            Kind.DERIVED,
+            f"{sp}.lines[{index}].amount",
+            f"{tp}.line_items[{index}].total_amount",
+            f"amount {line.amount} less taxAmount {line.tax_amount}: {why}",
+        )
+
+
 def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
     """A Rutter line total as Railz's line figures, by Railz's definitions.
 
@@ -447,6 +496,9 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
     belongs to its one line; over several lines, no line's share is known, and a
     figure that needs it is not written.
     """
+    if run.source_name == "railz-v2" and run.target_name == "rutter":
+        _v2_lines_before_tax(src, out, run, sp, tp)
+        return
     if run.source_name != "rutter" or run.target_name not in _LINE_FIGURES:
         return
     lines = out.get("lines") or []
