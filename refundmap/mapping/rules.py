@@ -443,11 +443,9 @@ def _v2_unit_includes_tax(line: Any) -> bool:
     if line.quantity is None or line.unit_amount is None:
         return False
     with localcontext(EXACT):
-        net = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+        net: Decimal = line.quantity * line.unit_amount - railz_line_discount(line)[0]
     slack = _slack(line.quantity)
-    amount: Decimal = line.amount
-    tax: Decimal = line.tax_amount
-    return abs(amount - net) <= slack < abs(amount - tax - net)
+    return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
 
 
 def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
