@@ -1484,3 +1484,19 @@ def test_version_2_unit_amounts_that_include_tax_keep_the_amount():
     result = convert(refund, "railz-v2", "rutter")
     assert _line_total(result) == 121
     assert not _own_warnings(result)
+
+
+def test_a_push_line_whose_total_no_figure_can_hold_is_a_warning_at_the_line():
+    # A refund-level discount over two lines: no line's net figure is known.
+    refund = _rutter_lines(24.46, 1373.37, discount=10, tax=7, total=1394.83)
+    for item in refund["line_items"]:
+        item["tax_rate_id"] = "TAX"  # so that each push line has a value
+    result = convert(refund, "rutter", "railz-push", **PUSH)
+    warnings = {(e.source_path, e.target_path) for e in _own_warnings(result)}
+    assert warnings >= {
+        (f"$.line_items[{i}].total_amount", f"$.data.lines[{i}].totalAmount") for i in (0, 1)
+    }
+    assert result.output["data"]["lines"] == [{"taxRef": "TAX"}, {"taxRef": "TAX"}]
+    # Into a Railz refund (whose lines may have no figure) it stays a dropped value.
+    result = convert(refund, "rutter", "railz")
+    assert ("$.line_items[0].total_amount", None) in entries(result, Kind.DROPPED)

@@ -170,7 +170,9 @@ def render() -> str:
         " discount and a `totalAmount` with the tax. Over several lines no line's share"
         " of a discount or tax is known: a figure that needs one is not written, and a"
         " line total that no figure can hold (the refund has a discount) is reported"
-        " dropped (the line's `quantity` and `unitAmount` still carry it). A version 1"
+        " dropped (the line's `quantity` and `unitAmount` still carry it); into a push"
+        " body, whose line the platform cannot book without an amount, it is a warning"
+        " at the line's `totalAmount`, and no share is invented. A version 1"
         " push line has `totalAmount` only, by the same rule. Version 2 lines get the"
         " Rutter line total as `amount`. The refund's `subTotal` is `total_amount -"
         " tax_amount` (derived).",

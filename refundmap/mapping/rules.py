@@ -435,6 +435,22 @@ def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(included, Kind.DERIVED, message, where)
 
 
+def _no_line_figure(run: Run, where: str, at: str, why: str) -> None:
+    """Report a Rutter line total that no Railz line figure can hold, without inventing one.
+
+    A push line without ``totalAmount`` is a line the platform cannot book: a
+    warning at the target line, not only a dropped value.
+    """
+    if run.target_name in _PUSH:
+        message = (
+            f"the {run.target_name} line gets no totalAmount, and a push line without an"
+            f" amount is not one the platform can book: {why}; no share of it is invented"
+        )
+        run.note(Kind.WARNING, where, at + "totalAmount", message)
+        return
+    run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+
+
 def _v2_unit_includes_tax(line: Any) -> bool:
     """Whether a version 2 line's quantity x unitAmount less its discount is its amount.
 
@@ -516,7 +532,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
                 f"the refund's discount_amount {discount} is not per line, and Railz's line"
                 " figures are net of discounts"
             )
-            run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+            _no_line_figure(run, where, at, why)
             continue
         net = amount - discount
         if included:
@@ -539,7 +555,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
                 f"the refund's tax_amount {tax} is not per line, and a {run.target_name} line's"
                 " only figure, totalAmount, includes tax"
             )
-            run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+            _no_line_figure(run, where, at, why)
             continue
         if only_sub and sub is not None:
             line["subTotal"] = sub
