@@ -1502,3 +1502,16 @@ def test_a_push_line_whose_total_no_figure_can_hold_is_a_warning_at_the_line():
     # Into a Railz refund (whose lines may have no figure) it stays a dropped value.
     result = convert(refund, "rutter", "railz")
     assert ("$.line_items[0].total_amount", None) in entries(result, Kind.DROPPED)
+
+
+def test_a_percentage_discount_is_added_back_as_the_platform_books_it_to_the_cent():
+    # 12.5 % of 7 x 4.99 = 34.93 is 4.36625, booked 4.37: subTotal 30.56 + 4.37 = 34.93.
+    line = {"unitAmount": 4.99, "quantity": 7, "discountPercentage": 12.5, "subTotal": 30.56}
+    refund = railz_refund(lines=[line], subTotal=30.56, totalDiscount=4.37, totalAmount=30.56)
+    result = convert(refund, "railz", "rutter")
+    assert _line_total(result) == Decimal("34.93")
+    assert not _own_warnings(result)
+    del refund["totalDiscount"]
+    result = convert(refund, "railz", "rutter")
+    assert result.output["discount_amount"] == Decimal("4.37")
+    assert not _own_warnings(result)

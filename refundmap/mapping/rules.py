@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, Inexact, localcontext
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 from functools import cache
 from typing import Any, Protocol
 
@@ -135,6 +135,22 @@ def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     )
 
 
+def _booked_discount(line: Any) -> tuple[Decimal, str]:
+    """Return a Railz line's discount as the platform books it, and how it was found.
+
+    A discount by ``discountPercentage`` is rounded to the cent (12.5 % of 34.93 is
+    4.37, and the line's ``subTotal`` 30.56): added back, it gives the line before it.
+    """
+    discount, how = railz_line_discount(line)
+    if not discount or line.discount_amount:
+        return discount, how
+    exponent = discount.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -2:  # cents already
+        return discount, how
+    booked = discount.quantize(_CENT, ROUND_HALF_UP)
+    return booked, f"{how} ({booked})"
+
+
 def _line_discounts(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     """Rutter's ``discount_amount``, where Railz has no ``totalDiscount``: its lines' discounts.
 
@@ -145,7 +161,7 @@ def _line_discounts(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
         return None
     v2 = run.source_name == "railz-v2"
     found = [
-        (index, *railz_line_discount(line))
+        (index, *_booked_discount(line))
         for index, line in enumerate(src.lines or ())
         # A version 2 amount gets its discount back only where it is net of it.
         if not v2 or _before_discount(line) is not None
@@ -201,7 +217,7 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
     too, not quantity x unitAmount, which may be rounded), and the tax left out
     unless the unit amounts include it.
     """
-    discount, how = (_ZERO, "") if net else railz_line_discount(line)
+    discount, how = (_ZERO, "") if net else _booked_discount(line)
     plus = f" + {how}" if discount else ""
     before = "the line before tax" if net else "the line before tax and discount"
     if _tax_included(line):
@@ -269,7 +285,7 @@ def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     """
     if line.quantity is None or line.unit_amount is None:
         return None
-    discount, how = railz_line_discount(line)
+    discount, how = _booked_discount(line)
     if not discount:
         return None
     with localcontext(EXACT):
@@ -592,6 +608,7 @@ def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
 
 
 _ZERO = Decimal(0)
+_CENT = Decimal("0.01")
 #: Half a cent: how far a line's figures may be off when telling its tax treatment.
 _HALF_CENT = tolerance(None)
 
