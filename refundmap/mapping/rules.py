@@ -281,16 +281,19 @@ def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     """Return a Railz version 2 line's amount before discount, where it is net of one.
 
     That is where ``amount`` is quantity x unitAmount less its discount
-    (``discountAmount``, else ``discountPercentage`` %).
+    (``discountAmount``, else ``discountPercentage`` %), plus its ``taxAmount`` or not.
     """
+    tax = line.tax_amount or _ZERO
     if line.quantity is None or line.unit_amount is None:
         return None
     discount, how = _booked_discount(line)
     if not discount:
         return None
     with localcontext(EXACT):
-        gross = line.quantity * line.unit_amount
-        if abs(gross - discount - line.amount) > _slack(line.quantity):
+        net = line.quantity * line.unit_amount - discount
+        slack = _slack(line.quantity)
+        # The amount may include the line's tax too (see _v2_lines_before_tax).
+        if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
             return None
     message = f"amount {line.amount} + {how}: the line before discount"
     return line.amount + discount, message, "amount"
