@@ -8,6 +8,8 @@ a create body is written per record) and keeps the report.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from decimal import Decimal, localcontext
 from functools import cache, partial
@@ -18,7 +20,7 @@ import attrs
 from refundmap.checks import Finding, railz_line_discount
 from refundmap.formats import Format, Shape
 from refundmap.mapping.compiler import compile_pair
-from refundmap.mapping.rules import reference_messages
+from refundmap.mapping.rules import SERVICE_NAMES, reference_messages
 from refundmap.money import EXACT, tolerance
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, UsageError, format_path
@@ -518,6 +520,33 @@ _SCOPE_PARAMETERS = (
 )
 
 
+_CONNECTION = re.compile(
+    r"(?i)(con-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+)
+#: Railz's service names, by their case-folded spelling.
+_SERVICE_NAMES = {name.casefold(): name for name in SERVICE_NAMES}
+
+
+def _canonical_scope(attribute: str, value: str | None) -> str | None:
+    """Return one spelling of a scope value, so that one scope gives one Rutter id.
+
+    A connection UUID is case-insensitive (written ``CON-`` and lower-case hex),
+    a service name is Railz's spelling of it, a business name is in Unicode's
+    composed form (NFC): a bare record given ``XERO`` and its page naming
+    ``xero`` are one business.
+    """
+    if value is None:
+        return None
+    if attribute == "connection_uuid":
+        found = _CONNECTION.fullmatch(value)
+        if found is None:
+            return value
+        return ("CON-" if found.group(1) else "") + found.group(2).lower()
+    if attribute == "service_name":
+        return _SERVICE_NAMES.get(value.casefold(), value)
+    return unicodedata.normalize("NFC", value)
+
+
 def _scope(document: Any, given: dict[str, Any]) -> str | None:
     """Return the Railz connection of a document's records, or None.
 
@@ -532,8 +561,8 @@ def _scope(document: Any, given: dict[str, Any]) -> str | None:
     meta = getattr(document, "meta", None)
     named: dict[str, Any] = {}
     for parameter, attribute in _SCOPE_PARAMETERS:
-        found = getattr(meta, attribute, None) or None
-        value = given.get(parameter)
+        found = _canonical_scope(attribute, getattr(meta, attribute, None) or None)
+        value = _canonical_scope(attribute, given.get(parameter))
         if found is not None and value is not None and value != found:
             raise UsageError.of(
                 parameter,

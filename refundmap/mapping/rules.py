@@ -30,6 +30,7 @@ __all__ = [
     "APPLY",
     "MAKE",
     "RUTTER_ID_NAMESPACE",
+    "SERVICE_NAMES",
     "WRITE",
     "WRITE_WHEN",
     "Made",
@@ -58,6 +59,8 @@ _PLATFORMS = {
     "ZOHO_BOOKS": "zohoBooks",
 }
 _SERVICES = {service: platform for platform, service in _PLATFORMS.items()}
+#: Railz's accounting service names, as Railz spells them.
+SERVICE_NAMES = frozenset(_SERVICES)
 
 
 class Unmappable(Exception):  # noqa: N818 - a reason, raised and caught inside the engine
