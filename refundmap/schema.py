@@ -23,10 +23,9 @@ import attrs
 
 from refundmap.currency import RUTTER_EXTRA, is_code
 from refundmap.dates import Day, Moment
-from refundmap.formats import Format, FormatName, get_format
+from refundmap.formats import NOT_REFUNDS, Format, FormatName, get_format
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
-from refundmap.validation import _NOT_REFUNDS, codec_for
 
 __all__ = ["LOOSER", "json_schema"]
 
@@ -81,10 +80,6 @@ _NUMBER_TEXT = rf"^-?((0|[1-9][0-9]{{0,14}})(\.[0-9]{{1,20}})?|0\.0+|{_EXPONENT}
 _INTEGER_TEXT = rf"^-?((0|[1-9][0-9]{{0,14}})(\.0{{1,20}})?|0\.0+|{_EXPONENT})$"
 _BOUND = 10**15
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-#: Formats whose ids real data has sent as JSON integers (a warning when not strict).
-_NUMERIC_IDS = frozenset({"railz", "railz-v2"})
-
-_RUTTER = frozenset({"rutter", "rutter-create"})
 _PERCENTAGES = {
     "railz": {"Refund", "RefundLine", "TaxRateRef"},
     "railz-v2": {"RefundV2", "RefundLineV2", "TaxRateRef"},
@@ -122,7 +117,7 @@ def json_schema(format: FormatName | Format, *, strict: bool = False) -> dict[st
     builder = _Builder(fmt, strict=strict)
     roots = [builder.ref(fmt.record), *(builder.ref(shape.model) for shape in fmt.envelopes)]
     # What validate names as not a refund (an asynchronous create response).
-    others = {"type": "object", "anyOf": [{"required": [marker]} for marker in _NOT_REFUNDS]}
+    others = {"type": "object", "anyOf": [{"required": [marker]} for marker in NOT_REFUNDS]}
     document = {"anyOf": roots, "not": others}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -140,7 +135,7 @@ class _Builder:
     def __init__(self, fmt: Format, *, strict: bool) -> None:
         self.fmt = fmt
         self.strict = strict
-        self.codec = codec_for(fmt, strict=strict)
+        self.codec = fmt.codec(strict=strict)
         self.defs: dict[str, Any] = {}
 
     def ref(self, cls: type) -> dict[str, Any]:
@@ -200,12 +195,15 @@ class _Builder:
 
     def _checked(self, name: str, key: str) -> dict[str, Any]:
         """What strict validation's checks add to the value of ``key`` in class ``name``."""
-        fmt = self.fmt.name
-        if fmt in _RUTTER and key in _RUTTER_REFS.get(name, ()):
+        rutter = self.fmt.vendor == "rutter"
+        if rutter and key in _RUTTER_REFS.get(name, ()):
             return {"pattern": _UUID}
-        if fmt in _RUTTER and key == "currency_code":
+        if rutter and key == "currency_code":
             return {"enum": _currency_codes()}
-        if name in _PERCENTAGES.get(fmt, ()) and key in ("discountPercentage", "effectiveTaxRate"):
+        if name in _PERCENTAGES.get(self.fmt.name, ()) and key in (
+            "discountPercentage",
+            "effectiveTaxRate",
+        ):
             return {"minimum": 0, "maximum": 100}
         return {}
 
@@ -232,7 +230,7 @@ class _Builder:
         strict = self.strict
         bounded = {"exclusiveMinimum": -_BOUND, "exclusiveMaximum": _BOUND}
         if type_ is str:
-            if key == "id" and not strict and self.fmt.name in _NUMERIC_IDS:
+            if key == "id" and not strict and self.fmt.ids_may_be_numbers:
                 return {"type": ["string", "integer"]}
             return {"type": "string"}
         if type_ is bool:

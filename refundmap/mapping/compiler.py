@@ -39,7 +39,6 @@ from refundmap.mapping.table import DEFAULT_KINDS, ENVELOPE, LINES_TOTAL, REFUND
 from refundmap.models.rutter import DecimalString
 from refundmap.money import format_amount
 from refundmap.report import Entry, Kind, format_path
-from refundmap.validation import codec_for
 
 __all__ = ["Compiled", "compile_pair", "source"]
 
@@ -63,7 +62,7 @@ def _suffix(keypath: str) -> str:
     return format_path(keypath.split("."))[1:]
 
 
-def _ALWAYS(_source: str, _target: str) -> bool:  # noqa: N802 - a constant predicate
+def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
     return True
 
 
@@ -118,8 +117,8 @@ class _Compiler:
         self.translates = source.vendor != target.vendor
         self.into_railz = target.vendor == "railz"
         self.lookup = lookup
-        self.src_codec = codec_for(source, strict=False)
-        self.tgt_codec = codec_for(target, strict=False)
+        self.src_codec = source.codec(strict=False)
+        self.tgt_codec = target.codec(strict=False)
         self.functions: list[list[str]] = []
         self.names: dict[str, Any] = {
             "Unmappable": Unmappable,
@@ -340,9 +339,7 @@ class _Compiler:
         if row.ref is not None and self.translates:
             self._translate(table, row.ref, where, t)
             return
-        if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(
-            self.source.name, self.target.name
-        ):
+        if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target):
             self._set(code, t, "v")
             return
         rule = self.name(WRITE[row.write], "write")

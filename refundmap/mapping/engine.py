@@ -16,13 +16,13 @@ from typing import Any, cast, get_args
 import attrs
 
 from refundmap.checks import Finding, railz_line_discount
-from refundmap.formats import Format, Shape
+from refundmap.formats import CONVERSIONS, Format
 from refundmap.mapping.compiler import compile_pair
 from refundmap.mapping.rules import reference_messages
 from refundmap.money import EXACT, tolerance
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, UsageError, format_path
-from refundmap.validation import Loaded, Part, codec_for
+from refundmap.validation import Loaded, Part
 
 __all__ = ["PAIRS", "Run"]
 
@@ -31,25 +31,7 @@ _new = tuple.__new__  # an Entry without the named tuple's Python-level construc
 
 
 #: Every (source, target) pair refundmap converts, besides each format to itself.
-PAIRS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("rutter", "railz"),
-        ("railz", "rutter"),
-        ("railz", "rutter-create"),
-        ("rutter", "rutter-create"),
-        ("rutter", "railz-v2"),
-        ("railz-v2", "rutter"),
-        ("railz-v2", "rutter-create"),
-        ("rutter", "railz-v2-push"),
-        ("railz", "railz-v2-push"),
-        ("railz-v2", "railz-v2-push"),
-        ("rutter", "railz-push"),
-        ("railz", "railz-push"),
-        ("railz-v2", "railz-push"),
-        ("railz", "railz-v2"),
-        ("railz-v2", "railz"),
-    }
-)
+PAIRS = CONVERSIONS
 
 
 def _read_directly(lookup: Lookup | None) -> bool:
@@ -257,7 +239,7 @@ class Run:
     def _folded_discount(self, where: str, src: Any, target: str) -> None:
         """Report a Railz refund's discount as its lines', which create body lines are net of."""
         discount = getattr(src, "total_discount", None)
-        if not discount or not self.source_name.startswith("railz"):
+        if not discount or self.source.vendor != "railz":
             return
         with localcontext(EXACT):
             lines = sum((railz_line_discount(line)[0] for line in src.lines or ()), Decimal(0))
@@ -298,7 +280,7 @@ class Run:
         lines = mapped.get(key)
         if not lines or all(lines):
             return
-        source_key = "line_items" if self.source_name.startswith("rutter") else "lines"
+        source_key = self.source.lines_key
         moved: dict[str, str] = {}
         kept: list[dict[str, Any]] = []
         for index, line in enumerate(lines):
@@ -357,7 +339,8 @@ class Run:
     def _records(self, part: Part) -> Iterator[tuple[Path, Any]]:
         # Into Rutter the scope parameters are the source's (its ids are scoped by them);
         # into a push body they are the body's own.
-        into_rutter = self.target_name == "rutter" and self.source.vendor == "railz"
+        into_rutter = self.target.vendor == "rutter" and not self.target.is_body
+        into_rutter = into_rutter and self.source.vendor == "railz"
         given = self.params if into_rutter else {}
         self.scope = _scope(part.model, given)
         return self.source.records(part.model, part.shape, part.path)
@@ -367,7 +350,7 @@ class Run:
             self.compiled.omit_envelope(part.model, format_path(part.path), self)
 
     def _unstructure(self, model: Any) -> Any:
-        return codec_for(self.target, strict=False).unstructure(model)
+        return self.target.codec(strict=False).unstructure(model)
 
     def _bodies(self, part: Part, loaded: Loaded) -> Iterator[dict[str, Any]]:
         request = self.target.request
@@ -397,7 +380,7 @@ class Run:
     def _document(self, part: Part) -> Any:
         if self.source is self.target:
             return self._unstructure(part.model)
-        list_shape = _list_shape(self.target)
+        list_shape = self.target.list_shape
         if not (part.shape.many and list_shape is not None):
             self._omit_envelope(part)
             ((path, record),) = self._records(part)
@@ -452,7 +435,7 @@ def _view_class(fmt: Format) -> type:
     One class serves every model of a format: the checks ask each only for its own
     attributes.
     """
-    codec = codec_for(fmt, strict=False)
+    codec = fmt.codec(strict=False)
     attributes: dict[str, Any] = {}
     seen: set[type] = set()
     stack: list[type] = [fmt.record]
@@ -500,13 +483,6 @@ def _computed(line: dict[str, Any]) -> Decimal:
     with localcontext(EXACT):
         computed = (Decimal(1) if quantity is None else quantity) * unit
     return total if computed == total else computed  # type: ignore[no-any-return]
-
-
-def _list_shape(fmt: Format) -> Shape | None:
-    for shape in fmt.envelopes:
-        if shape.many:
-            return shape
-    return None
 
 
 #: The scope parameters and the ``meta`` attributes that name the same thing.

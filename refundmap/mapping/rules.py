@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, localcontext
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -25,6 +25,9 @@ from refundmap.dates import format_date
 from refundmap.money import EXACT, tolerance
 from refundmap.references import KINDS
 from refundmap.report import Kind
+
+if TYPE_CHECKING:
+    from refundmap.formats import Format
 
 __all__ = [
     "APPLY",
@@ -82,6 +85,10 @@ class Run(Protocol):
     """What a rule may ask of the conversion it runs in."""
 
     @property
+    def source(self) -> Format: ...  # noqa: D102
+    @property
+    def target(self) -> Format: ...  # noqa: D102
+    @property
     def source_name(self) -> str: ...  # noqa: D102
     @property
     def target_name(self) -> str: ...  # noqa: D102
@@ -111,23 +118,23 @@ def _rutter_id(_src: Any, out: dict[str, Any], run: Run) -> Made | None:
 
 
 def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
-    if run.target_name.startswith("rutter"):
+    if run.target.vendor == "rutter":
         raise Unmappable("Rutter requires account_id, and the refund has no accountRef")
-    if run.target_name in _PUSH:
+    if run.target.vendor == "railz" and run.target.is_body:
         raise Unmappable(f"{run.target_name} requires accountRef, and the refund has no account")
     return None
 
 
 def _required_lines(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
-    if run.target_name == "rutter-create":
+    if run.target.vendor != "rutter":
+        return None
+    if run.target.is_body:
         raise Unmappable("a Rutter create body needs at least one line item, and there is none")
-    if run.target_name == "rutter":
-        return Made([])
-    return None
+    return Made([])
 
 
 def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
-    if run.source_name != "rutter" or src.total_amount is None or src.tax_amount is None:
+    if run.source.vendor != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
     total, tax = src.total_amount, src.tax_amount
     return Made(
@@ -229,13 +236,13 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
 
 
 def _into_rutter_from_railz(run: Run) -> bool:
-    return run.source_name == "railz" and run.target_name.startswith("rutter")
+    return bool(run.source.line_figures) and run.target.vendor == "rutter"
 
 
 def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     if not _into_rutter_from_railz(run):
         return None
-    found = _before_tax(src, net=run.target_name in _BODIES)
+    found = _before_tax(src, net=run.target.computes_totals)
     if found is None:
         raise Unmappable(
             "Rutter requires a line total, and the line has neither totalAmount nor subTotal,"
@@ -268,14 +275,14 @@ def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
 
 
 def _line_amount(value: Any, src: Any, run: Run) -> Made:
-    if run.source_name == "railz-v2" and run.target_name.startswith("rutter"):
-        if run.target_name in _BODIES:
+    if _one_amount_lines(run.source) and run.target.vendor == "rutter":
+        if run.target.computes_totals:
             return Made(value)  # the body's line total is the line net of its discount
         found = _before_discount(src)
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
     if not _into_rutter_from_railz(run):
         return Made(value)
-    found = _before_tax(src, net=run.target_name in _BODIES)
+    found = _before_tax(src, net=run.target.computes_totals)
     assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
     made, message, key = found
     if made == value and key == "totalAmount":
@@ -285,10 +292,10 @@ def _line_amount(value: Any, src: Any, run: Run) -> Made:
 
 def _body_line_total(line: Any, run: Run) -> Decimal | None:
     """Return the line total a Rutter create body holds for a source line."""
-    if run.source_name == "railz":
+    if run.source.line_figures:
         found = _before_tax(line, net=True)
         return None if found is None else found[0]
-    if run.source_name == "railz-v2":
+    if _one_amount_lines(run.source):
         return line.amount  # type: ignore[no-any-return]
     return line.total_amount  # type: ignore[no-any-return]
 
@@ -305,7 +312,7 @@ def _unit_amount(value: Any, src: Any, run: Run) -> Made:
     total = _body_line_total(src, run)
     if total is None:
         return Made(value)
-    quantity = src.quantity if run.source_name.startswith("railz") else src.item.quantity
+    quantity = src.quantity if run.source.vendor == "railz" else src.item.quantity
     quantity = 1 if quantity is None else quantity
     with localcontext(EXACT):
         product = quantity * value
@@ -360,18 +367,19 @@ def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | 
 
 def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     """Tell Rutter whether the create body's line amounts include tax, where the source says."""
-    if run.source_name == "railz":
+    if run.source.line_figures:
         taxed = [line for line in src.lines or () if line.tax_amount]
         kinds = {_tax_included(line) for line in taxed}
         if len(kinds) != 1:
             return None  # no line carries tax, or the lines disagree
         included: bool | None = kinds.pop()
     else:
-        included = (_rutter_includes_tax if run.source_name == "rutter" else _v2_includes_tax)(src)
+        rutter = run.source.vendor == "rutter"
+        included = (_rutter_includes_tax if rutter else _v2_includes_tax)(src)
         if included is None:
             return None
     message = "the lines' amounts include tax" if included else "the lines' amounts exclude tax"
-    where = "line_items" if run.source_name == "rutter" else "lines"
+    where = run.source.lines_key
     return Made(included, Kind.DERIVED, message, where)
 
 
@@ -387,7 +395,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
     belongs to its one line; over several lines, no line's share is known, and a
     figure that needs it is not written.
     """
-    if run.source_name != "rutter" or run.target_name not in _LINE_FIGURES:
+    if run.source.vendor != "rutter" or not run.target.line_figures:
         return
     lines = out.get("lines") or []
     items = src.line_items or ()
@@ -395,7 +403,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
     discount = src.discount_amount or _ZERO
     included = _rutter_includes_tax(src)
     one = len(items) == 1
-    only_sub = run.target_name == "railz"
+    only_sub = "subTotal" in run.target.line_figures
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line.pop("totalAmount", None)
@@ -469,22 +477,14 @@ _ZERO = Decimal(0)
 #: Half a cent: how far a line's figures may be off when telling its tax treatment.
 _HALF_CENT = tolerance(None)
 
-#: Formats whose line quantities are integers.
-_WHOLE_QUANTITIES = frozenset({"railz", "railz-v2"})
-#: Formats that keep a refund's department on its lines.
-_DEPARTMENT_ON_LINES = frozenset({"railz-v2", "railz-v2-push"})
-#: The longest memo a Railz push body takes.
-MAX_MEMO = 4000
-#: Railz's push bodies: a calendar date, a memo of at most MAX_MEMO characters.
-_PUSH = frozenset({"railz-v2-push", "railz-push"})
-#: Rutter's create body: Rutter computes each line, and the refund's total from them.
-_BODIES = frozenset({"rutter-create"})
-#: Formats whose lines have Railz version 1's figures (subTotal, totalAmount).
-_LINE_FIGURES = frozenset({"railz", "railz-push"})
+
+def _one_amount_lines(fmt: Format) -> bool:
+    """Whether ``fmt`` is Railz's with lines of one ``amount`` (version 2), not line figures."""
+    return fmt.vendor == "railz" and not fmt.line_figures
 
 
 def _quantity(value: Any, _src: Any, run: Run) -> Made:
-    if run.target_name not in _WHOLE_QUANTITIES or type(value) is int:
+    if not run.target.whole_quantities or type(value) is int:
         return Made(value)
     if value != value.to_integral_value():
         raise Unmappable(f"Railz quantities are integers, and {value} is not")
@@ -492,24 +492,25 @@ def _quantity(value: Any, _src: Any, run: Run) -> Made:
 
 
 def _day(value: Any, _src: Any, run: Run) -> Made:
-    if run.target_name not in _PUSH or not isinstance(value, datetime):
+    if not run.target.calendar_dates or not isinstance(value, datetime):
         return Made(value)
     day = value.date()  # the calendar day in the timestamp's own offset
     return Made(day, Kind.DERIVED, f"the calendar day of {format_date(value)}, in its own offset")
 
 
 def _memo(value: Any, _src: Any, run: Run) -> Made:
-    if run.target_name in _PUSH and len(value) > MAX_MEMO:
+    limit = run.target.memo_limit
+    if limit is not None and len(value) > limit:
         raise Unmappable(
-            f"{run.target_name} takes a memo of at most {MAX_MEMO:,} characters, and this one"
+            f"{run.target_name} takes a memo of at most {limit:,} characters, and this one"
             f" has {len(value):,}; it is not cut"
         )
     return Made(value)
 
 
 def _platform(value: Any, _src: Any, run: Run) -> Made:
-    into_railz = run.target_name.startswith("railz")
-    if run.source_name.startswith("railz") == into_railz:
+    into_railz = run.target.vendor == "railz"
+    if run.source.vendor == run.target.vendor:
         return Made(value)  # one vendor's name for it, on both sides
     names = _PLATFORMS if into_railz else _SERVICES
     if value not in names:
@@ -554,8 +555,8 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
     every line has, once and the same, is the refund's (derived); any other
     department entry has no Rutter field (dropped).
     """
-    if run.target_name in _DEPARTMENT_ON_LINES:
-        if run.source_name == "railz-v2":  # a line's department entries stay on that line
+    if run.target.department_on_lines:
+        if run.source.department_on_lines:  # a line's department entries stay on that line
             pairs = zip(out.get("lines") or [], src.lines or (), strict=False)
             for index, (line, source) in enumerate(pairs):
                 for position, entry in enumerate(source.tracking_category_refs or ()):
@@ -570,7 +571,7 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
                             Kind.DROPPED, where, None, f"{run.target_name} has no field for it"
                         )
             return
-        if run.source_name != "rutter":
+        if not run.source.refund_department:
             return
         department = src.department_id
         if department is None:
@@ -583,7 +584,7 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
         first = (
             f"{tp}.lines[0].trackingCategoryRefs[{len(lines[0].get('trackingCategoryRefs') or ())}]"
         )
-        named = run.target_name == "railz-v2"  # push entries have no name
+        named = not run.target.is_body  # push entries have no name
         department, name = run.translate(
             "department",
             department,
@@ -615,7 +616,7 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
     shared = len(found) == len(lines) and len({e.id for _, _, e in found}) == 1
     shared = shared and len({index for index, _, _ in found}) == len(lines)
     # Only Rutter has a refund-level department; Railz version 1 has none at all.
-    shared = shared and run.target_name.startswith("rutter")
+    shared = shared and run.target.refund_department
     if shared:
         index, position, entry = found[0]
         where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}].id"
@@ -633,7 +634,7 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
         else:
             message = (
                 f"{run.target_name} has no field for a department that not every line shares"
-                if run.target_name.startswith("rutter")
+                if run.target.refund_department
                 else f"{run.target_name} has no field for it"
             )
             run.note(Kind.DROPPED, where, None, message)
@@ -703,12 +704,10 @@ WRITE: dict[str, Callable[[Any, Any, Run], Made]] = {
 }
 
 #: The pairs (source, target) a write rule has work in; elsewhere a plain copy is compiled.
-WRITE_WHEN: dict[str, Callable[[str, str], bool]] = {
-    "line_amount": lambda source, target: (
-        source.startswith("railz") and target.startswith("rutter")
-    ),
-    "currency": lambda source, target: source == "railz" and target != "railz",
-    "unit_amount": lambda _source, target: target in _BODIES,
+WRITE_WHEN: dict[str, Callable[[Format, Format], bool]] = {
+    "line_amount": lambda source, target: source.vendor == "railz" and target.vendor == "rutter",
+    "currency": lambda source, target: source.currency_ids and not target.currency_ids,
+    "unit_amount": lambda _source, target: target.computes_totals,
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.
