@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import linecache
 from collections.abc import Callable, Sequence
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any, get_args, get_origin
@@ -25,7 +24,6 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from refundmap.codec import without_none
-from refundmap.dates import Day, Moment, format_date
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import (
     APPLY,
@@ -36,9 +34,8 @@ from refundmap.mapping.rules import (
     reference_messages,
 )
 from refundmap.mapping.table import DEFAULT_KINDS, ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
-from refundmap.models.rutter import DecimalString
-from refundmap.money import format_amount
 from refundmap.report import Entry, Kind, format_path
+from refundmap.values import VALUES, value_of
 
 __all__ = ["Compiled", "compile_pair", "source"]
 
@@ -122,8 +119,7 @@ class _Compiler:
         self.functions: list[list[str]] = []
         self.names: dict[str, Any] = {
             "Unmappable": Unmappable,
-            "format_date": format_date,
-            "format_amount": format_amount,
+            **{v.writer.__name__: v.writer for v in VALUES.values() if v.writer is not None},
             "Decimal": Decimal,
             "_DROPPED": Kind.DROPPED,
             "_OMITTED": Kind.OMITTED,
@@ -474,10 +470,9 @@ class _Compiler:
             # An object copied whole (pagination) is still a source model: as data first.
             code("if v is not None and type(v) is not dict: v = _source_data(v)")
             code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
-        elif base is date or base is Day or base == Moment:
-            code("if v is not None and type(v) is not str: v = format_date(v)")
-        elif base is DecimalString:
-            code("if v is not None and type(v) is not str: v = format_amount(v)")
+        elif (value := value_of(base)) is not None and value.writer is not None:
+            # Read from the table now: the generated line names the writer itself.
+            code(f"if v is not None and type(v) is not str: v = {value.writer.__name__}(v)")
         elif base is Decimal:
             code("if type(v) is int: v = Decimal(v)")
         elif get_origin(base) is list and attrs.has(get_args(base)[0]):
