@@ -31,6 +31,7 @@ from refundmap.mapping.rules import (
     WRITE,
     WRITE_WHEN,
     Unmappable,
+    lines_total,
     reference_messages,
 )
 from refundmap.mapping.table import DEFAULT_KINDS, ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
@@ -223,8 +224,9 @@ class _Compiler:
                 f"out[{key!r}] = [{finish}(x, run, {where}) for i, x in enumerate(_ls)]"
             ).dedent()
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
+            rule = self.name(lines_total, "total")
             code("if lines_total is not None:").indent()(
-                "run.lines_total(*lines_total, out, tp, src)"
+                f"{rule}(src, out, run, lines_total, tp)"
             ).dedent()
         for index, s in table.folded:
             where = f"sp + {_suffix(s)!r}"

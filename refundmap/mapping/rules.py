@@ -37,14 +37,15 @@ __all__ = [
     "WRITE_WHEN",
     "Made",
     "ReferenceMessages",
-    "Run",
+    "RuleContext",
     "Unmappable",
+    "lines_total",
     "reference_messages",
 ]
 
 #: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``, or
 #: ``uuid5(NS, f"{scope}/{railz_id}")`` where the document names its connection
-#: (see ``Run.scope``). Fixed, so that converting the same refund twice gives the same id.
+#: (see ``RuleContext.scope``). Fixed, so that converting the same refund twice gives the same id.
 RUTTER_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://refundmap.invalid/rutter-id")
 
 # Rutter's connection.platform and Railz's meta.serviceName for the same platform.
@@ -81,7 +82,7 @@ class Made:
     source: str | None = None
 
 
-class Run(Protocol):
+class RuleContext(Protocol):
     """What a rule may ask of the conversion it runs in."""
 
     @property
@@ -98,13 +99,16 @@ class Run(Protocol):
     def count(self) -> int: ...  # noqa: D102
     @property
     def scope(self) -> str | None: ...  # noqa: D102
+    @property
+    def failed(self) -> bool: ...  # noqa: D102
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
+    def change_total(self, source: str, target: str, message: str) -> None: ...  # noqa: D102
     def translate(  # noqa: D102
         self, kind: str, value: str, source: str, target: str, name_target: str | None
     ) -> tuple[str, str | None]: ...
 
 
-def _rutter_id(_src: Any, out: dict[str, Any], run: Run) -> Made | None:
+def _rutter_id(_src: Any, out: dict[str, Any], run: RuleContext) -> Made | None:
     railz_id = out.get("platform_id")
     if railz_id is None:
         return None
@@ -117,7 +121,7 @@ def _rutter_id(_src: Any, out: dict[str, Any], run: Run) -> Made | None:
     return Made(made, Kind.SYNTHESIZED, message, "id")
 
 
-def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _required(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if run.target.vendor == "rutter":
         raise Unmappable("Rutter requires account_id, and the refund has no accountRef")
     if run.target.vendor == "railz" and run.target.is_body:
@@ -125,7 +129,7 @@ def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return None
 
 
-def _required_lines(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _required_lines(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if run.target.vendor != "rutter":
         return None
     if run.target.is_body:
@@ -133,7 +137,7 @@ def _required_lines(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made([])
 
 
-def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _sub_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if run.source.vendor != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
     total, tax = src.total_amount, src.tax_amount
@@ -142,7 +146,7 @@ def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     )
 
 
-def _synced_at(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
 
@@ -235,11 +239,11 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
     return value, message, key
 
 
-def _into_rutter_from_railz(run: Run) -> bool:
+def _into_rutter_from_railz(run: RuleContext) -> bool:
     return bool(run.source.line_figures) and run.target.vendor == "rutter"
 
 
-def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _line_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if not _into_rutter_from_railz(run):
         return None
     found = _before_tax(src, net=run.target.computes_totals)
@@ -274,7 +278,7 @@ def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     return line.amount + discount, message, "amount"
 
 
-def _line_amount(value: Any, src: Any, run: Run) -> Made:
+def _line_amount(value: Any, src: Any, run: RuleContext) -> Made:
     if _one_amount_lines(run.source) and run.target.vendor == "rutter":
         if run.target.computes_totals:
             return Made(value)  # the body's line total is the line net of its discount
@@ -290,7 +294,7 @@ def _line_amount(value: Any, src: Any, run: Run) -> Made:
     return Made(made, Kind.DERIVED, message, key)
 
 
-def _body_line_total(line: Any, run: Run) -> Decimal | None:
+def _body_line_total(line: Any, run: RuleContext) -> Decimal | None:
     """Return the line total a Rutter create body holds for a source line."""
     if run.source.line_figures:
         found = _before_tax(line, net=True)
@@ -300,7 +304,7 @@ def _body_line_total(line: Any, run: Run) -> Decimal | None:
     return line.total_amount  # type: ignore[no-any-return]
 
 
-def _unit_amount(value: Any, src: Any, run: Run) -> Made:
+def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
     """A unit amount in a create body: one that gives the line's total, or none.
 
     Rutter takes a create line's total as quantity (default 1) x unit amount. A
@@ -365,7 +369,7 @@ def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | 
             return None
 
 
-def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _tax_inclusive(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     """Tell Rutter whether the create body's line amounts include tax, where the source says."""
     if run.source.line_figures:
         taxed = [line for line in src.lines or () if line.tax_amount]
@@ -383,7 +387,7 @@ def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(included, Kind.DERIVED, message, where)
 
 
-def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """A Rutter line total as Railz's line figures, by Railz's definitions.
 
     Rutter's line total is quantity x unit amount, before the refund's discount
@@ -464,12 +468,12 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
                 )
 
 
-def _pagination(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     page = {"offset": 0, "limit": run.count, "count": run.count}
     return Made(page, Kind.SYNTHESIZED, f"a single page holding all {run.count} records")
 
 
-def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _count(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     return Made(run.count, Kind.DERIVED, "the number of records")
 
 
@@ -483,7 +487,7 @@ def _one_amount_lines(fmt: Format) -> bool:
     return fmt.vendor == "railz" and not fmt.line_figures
 
 
-def _quantity(value: Any, _src: Any, run: Run) -> Made:
+def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
     if not run.target.whole_quantities or type(value) is int:
         return Made(value)
     if value != value.to_integral_value():
@@ -491,14 +495,14 @@ def _quantity(value: Any, _src: Any, run: Run) -> Made:
     return Made(int(value))
 
 
-def _day(value: Any, _src: Any, run: Run) -> Made:
+def _day(value: Any, _src: Any, run: RuleContext) -> Made:
     if not run.target.calendar_dates or not isinstance(value, datetime):
         return Made(value)
     day = value.date()  # the calendar day in the timestamp's own offset
     return Made(day, Kind.DERIVED, f"the calendar day of {format_date(value)}, in its own offset")
 
 
-def _memo(value: Any, _src: Any, run: Run) -> Made:
+def _memo(value: Any, _src: Any, run: RuleContext) -> Made:
     limit = run.target.memo_limit
     if limit is not None and len(value) > limit:
         raise Unmappable(
@@ -508,7 +512,7 @@ def _memo(value: Any, _src: Any, run: Run) -> Made:
     return Made(value)
 
 
-def _platform(value: Any, _src: Any, run: Run) -> Made:
+def _platform(value: Any, _src: Any, run: RuleContext) -> Made:
     into_railz = run.target.vendor == "railz"
     if run.source.vendor == run.target.vendor:
         return Made(value)  # one vendor's name for it, on both sides
@@ -525,7 +529,7 @@ def _platform(value: Any, _src: Any, run: Run) -> Made:
     return Made(name, Kind.DERIVED, f"Railz's service {value!r} is Rutter's {name!r}")
 
 
-def _currency(value: Any, src: Any, run: Run) -> Made:
+def _currency(value: Any, src: Any, run: RuleContext) -> Made:
     """A Railz version 1 ``currencyRef.id`` as a currency code: the code, where it is one.
 
     QuickBooks Desktop sends its own currency list id (``8000006D-1217255359``,
@@ -546,7 +550,7 @@ def _currency(value: Any, src: Any, run: Run) -> Made:
     return Made(None, Kind.DROPPED, f"{what}, and {why}: {run.target_name} gets none")
 
 
-def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+def _department(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """The refund's department and Railz version 2 lines' department entries.
 
     Rutter has one department for the refund; a version 2 line has it as a
@@ -640,6 +644,76 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
             run.note(Kind.DROPPED, where, None, message)
 
 
+def lines_total(
+    src: Any, out: dict[str, Any], run: RuleContext, given: tuple[str, Decimal], target: str
+) -> None:
+    """Report how the create body's implied total compares with the source total.
+
+    ``given`` is the source total's path and value; ``target`` the body's path.
+
+    Rutter takes the sum of the line totals, plus the source's tax where the
+    body says its lines exclude tax (``additional_fields.tax_inclusive`` false).
+    """
+    if run.failed:
+        return  # a line could not be mapped: the record is refused, not compared
+    where, total = given
+    summed = sum(map(_computed, out.get("line_items", [])), Decimal(0))
+    _folded_discount(where, src, target, run)
+    implied, how = summed, "the sum of the line totals"
+    tax = getattr(src, "tax_amount", None)
+    if tax and (out.get("additional_fields") or {}).get("tax_inclusive") is False:
+        implied, how = summed + tax, f"the sum of the line totals, {summed}, plus the tax {tax}"
+    if implied == total:
+        run.note(
+            Kind.DERIVED,
+            where,
+            None,
+            f"the create body has no total; Rutter takes {how}, {implied}, which is total_amount"
+            if implied is summed
+            else f"the create body has no total; Rutter takes {how}, which is total_amount",
+        )
+        return
+    message = (
+        f"the total changes from {total} to {implied}, {abs(implied - total)}"
+        f" {'more' if implied > total else 'less'}: the create body has no total, and"
+        " Rutter takes"
+        f" {'the sum of the line totals' if implied is summed else how}"
+    )
+    run.change_total(where, target + ".line_items", message)
+
+
+def _folded_discount(where: str, src: Any, target: str, run: RuleContext) -> None:
+    """Report a Railz refund's discount as its lines', which create body lines are net of."""
+    discount = getattr(src, "total_discount", None)
+    if not discount or run.source.vendor != "railz":
+        return
+    with localcontext(EXACT):
+        lines = sum((railz_line_discount(line)[0] for line in src.lines or ()), Decimal(0))
+        # Each line's discount may be rounded to the cent in the refund's.
+        slack = tolerance(None) * max(1, len(src.lines or ()))
+    if abs(lines - discount) > slack:
+        return  # a discount beyond the lines': dropped, and the total changes
+    run.note(
+        Kind.DERIVED,
+        where.rpartition(".")[0] + ".totalDiscount",
+        target + ".line_items",
+        f"the lines' discounts, {lines}: the create body's line totals are net of them",
+    )
+
+
+def _computed(line: dict[str, Any]) -> Decimal:
+    """Return a create body's line total as Rutter computes it: quantity (default 1) x unit."""
+    item = line.get("item") or {}
+    unit = item.get("unit_amount")
+    if unit is None:
+        return line["total_amount"]  # type: ignore[no-any-return]
+    quantity = item.get("quantity")
+    total = line.get("total_amount")
+    with localcontext(EXACT):
+        computed = (Decimal(1) if quantity is None else quantity) * unit
+    return total if computed == total else computed  # type: ignore[no-any-return]
+
+
 _ARTICLES = {"account": "an", "item": "an"}
 
 
@@ -680,7 +754,7 @@ def reference_messages(target: str, *, into_railz: bool) -> ReferenceMessages:
 
 
 #: Rules that make a target value the source does not hold, by name.
-MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
+MAKE: dict[str, Callable[[Any, dict[str, Any], RuleContext], Made | None]] = {
     "rutter_id": _rutter_id,
     "required": _required,
     "required_lines": _required_lines,
@@ -693,7 +767,7 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
 }
 
 #: Rules each copied value passes on its way into the target, by name.
-WRITE: dict[str, Callable[[Any, Any, Run], Made]] = {
+WRITE: dict[str, Callable[[Any, Any, RuleContext], Made]] = {
     "currency": _currency,
     "line_amount": _line_amount,
     "unit_amount": _unit_amount,
@@ -711,7 +785,7 @@ WRITE_WHEN: dict[str, Callable[[Format, Format], bool]] = {
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.
-APPLY: dict[str, Callable[[Any, dict[str, Any], Run, str, str], None]] = {
+APPLY: dict[str, Callable[[Any, dict[str, Any], RuleContext, str, str], None]] = {
     "department": _department,
     "line_figures": _line_figures,
 }
