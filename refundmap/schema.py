@@ -21,6 +21,7 @@ from typing import Any, Literal, get_args, get_origin
 
 import attrs
 
+from refundmap.codec.fields import fields
 from refundmap.currency import RUTTER_EXTRA, is_code
 from refundmap.dates import Day, Moment
 from refundmap.formats import NOT_REFUNDS, Format, FormatName, get_format
@@ -148,7 +149,7 @@ class _Builder:
     def _object(self, cls: type) -> dict[str, Any]:
         properties: dict[str, Any] = {}
         required: list[str] = []
-        for field in attrs.fields(attrs.resolve_types(cls)):
+        for field in fields(cls):
             key = self.codec.key(field)
             schema = self._value(field.type, key)
             if "max_length" in field.metadata:

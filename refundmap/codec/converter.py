@@ -26,7 +26,16 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from refundmap.codec.fields import Naming, is_list, is_literal, is_optional, keys, without_none
+from refundmap.codec.fields import (
+    Naming,
+    is_list,
+    is_literal,
+    is_optional,
+    keys,
+    omitted_when_none,
+    without_none,
+)
+from refundmap.codec.fields import fields as model_fields
 from refundmap.codec.problems import KeyRuleError, UnknownKeysError, problems
 from refundmap.dates import Day, Moment, parse_date, parse_day
 from refundmap.jsonio import MAX_EXPONENT, check_numbers
@@ -206,7 +215,7 @@ class Codec:
 
     def _class_hook(self, cls: type) -> Callable[[Any, Any], Any]:
         # Models use postponed annotations: resolve them before reading field types.
-        fields = attrs.fields(attrs.resolve_types(cls))
+        fields = model_fields(cls)
         overrides = {f.name: override(rename=self.key(f)) for f in fields}
         generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
             cls,
@@ -303,10 +312,10 @@ class Codec:
             (
                 f.name,
                 self.key(f),
-                f.default is None and not f.metadata.get("write_null"),
+                omitted_when_none(f),
                 self.converter.get_unstructure_hook(without_none(f.type)),
             )
-            for f in attrs.fields(attrs.resolve_types(cls))
+            for f in model_fields(cls)
         ]
 
         def unstructure_class(instance: Any) -> Any:

@@ -15,10 +15,14 @@ import attrs
 __all__ = [
     "Naming",
     "camel",
+    "field_of",
+    "fields",
     "is_list",
     "is_literal",
     "is_optional",
     "keys",
+    "models_in",
+    "omitted_when_none",
     "snake",
     "without_none",
 ]
@@ -69,3 +73,30 @@ def is_list(type_: Any) -> bool:
 def keys(cls: type, naming: Naming) -> dict[str, str]:
     """Return ``{attribute name: JSON key}`` for an attrs class, in ``naming``."""
     return {f.name: str(f.metadata.get("key") or naming(f.name)) for f in attrs.fields(cls)}
+
+
+@cache
+def fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    """Return the fields of a model, their annotations resolved (models use postponed ones)."""
+    return tuple(attrs.fields(attrs.resolve_types(cls)))
+
+
+def field_of(cls: type, name: str) -> attrs.Attribute[Any]:
+    """Return the field ``name`` of a model."""
+    return next(field for field in fields(cls) if field.name == name)
+
+
+def omitted_when_none(field: attrs.Attribute[Any]) -> bool:
+    """Whether a model writes no key for ``field`` when its value is None.
+
+    That is a field with a default (None), unless it says ``write_null``; a
+    required field that may be None is written as null.
+    """
+    return field.default is not attrs.NOTHING and not field.metadata.get("write_null")
+
+
+def models_in(annotation: Any) -> list[type]:
+    """Return the attrs classes in a field's type (``list[Line] | None`` -> ``[Line]``)."""
+    if isinstance(annotation, type) and attrs.has(annotation):
+        return [annotation]
+    return [cls for arg in get_args(annotation) for cls in models_in(arg)]

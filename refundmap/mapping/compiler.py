@@ -23,7 +23,7 @@ from typing import Any, get_args, get_origin
 
 import attrs
 
-from refundmap.codec import without_none
+from refundmap.codec.fields import field_of, fields, omitted_when_none, without_none
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import (
     APPLY,
@@ -157,7 +157,7 @@ class _Compiler:
             names = {k: a for a, k in self.src_codec.keys(current).items()}
             attribute = names[key]
             chain.append(attribute)
-            type_ = attrs.fields_dict(attrs.resolve_types(current))[attribute].type
+            type_ = field_of(current, attribute).type
         return chain, type_
 
     def _read(self, code: _Function, cls: type, keypath: str, into: str = "v") -> Any:
@@ -426,7 +426,7 @@ class _Compiler:
     def _element(self, keypath: str) -> type:
         """Return the element class of the target record's list at ``keypath``."""
         names = {k: a for a, k in self.tgt_codec.keys(self.target.record).items()}
-        field = attrs.fields_dict(attrs.resolve_types(self.target.record))[names[keypath]]
+        field = field_of(self.target.record, names[keypath])
         return get_args(without_none(field.type))[0]  # type: ignore[no-any-return]
 
     def _make(self, code: _Function, index: int, row: Row) -> None:
@@ -459,7 +459,7 @@ class _Compiler:
         keys = self.tgt_codec.keys(cls)
         code = _Function(f"def {name}(d, run, sp):")
         code("r = {}")
-        for field in attrs.fields(attrs.resolve_types(cls)):
+        for field in fields(cls):
             self._finish_field(code, keys[field.name], field)
         code("return r")
         self.functions.append(code.lines)
@@ -483,7 +483,7 @@ class _Compiler:
             code("if v and type(v[0]) is not dict: v = _unstructure(v)")
             if element not in self.line_classes:  # lines are finished by their mapper
                 code(f"if v: v = [{self.finisher(element)}(x, run, sp) for x in v]")
-        if field.default is not attrs.NOTHING and not field.metadata.get("write_null"):
+        if omitted_when_none(field):
             code(f"if v is not None: r[{key!r}] = v")
         elif type(None) in get_args(field.type):
             code(f"r[{key!r}] = v")

@@ -8,10 +8,9 @@ model's type. A view reads the mapped dict itself, and copies nothing.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, get_args
+from typing import Any
 
-import attrs
-
+from refundmap.codec.fields import fields, models_in
 from refundmap.formats import Format
 
 __all__ = ["view", "view_class"]
@@ -61,19 +60,12 @@ def view_class(fmt: Format) -> type:
             continue
         seen.add(cls)
         keys = codec.keys(cls)
-        for field in attrs.fields(attrs.resolve_types(cls)):
-            key, models = keys[field.name], _models_in(field.type)
+        for field in fields(cls):
+            key, models = keys[field.name], models_in(field.type)
             plain = not models and key == field.name
             attributes[field.name] = None if plain else _Key(key, view=bool(models))
             stack.extend(models)
     return type(f"{fmt.name} view", (), attributes)
-
-
-def _models_in(annotation: Any) -> list[type]:
-    """Return the attrs classes in a field's type (``list[Line] | None`` -> ``[Line]``)."""
-    if isinstance(annotation, type) and attrs.has(annotation):
-        return [annotation]
-    return [cls for arg in get_args(annotation) for cls in _models_in(arg)]
 
 
 def view(data: dict[str, Any], view: type) -> Any:
