@@ -16,6 +16,7 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.formats`: the format registry;
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
+- ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
 - :mod:`refundmap.report`: report entries and errors.
 """
 
@@ -26,6 +27,14 @@ from refundmap.conversion import Conversion, RecordResult, convert, convert_each
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
 from refundmap.jsonio import JSONValue
+from refundmap.reconcile import (
+    Difference,
+    Outcome,
+    OutcomeKind,
+    Reconciliation,
+    RecordRef,
+    reconcile,
+)
 from refundmap.references import Directory, Lookup, Reference, RefKind
 from refundmap.report import (
     Entry,
@@ -48,6 +57,7 @@ except PackageNotFoundError:  # run from a source tree that was never installed
 __all__ = [
     "FORMATS",
     "Conversion",
+    "Difference",
     "Directory",
     "Entry",
     "Format",
@@ -56,8 +66,12 @@ __all__ = [
     "Kind",
     "Lookup",
     "MappingError",
+    "Outcome",
+    "OutcomeKind",
     "ParameterTypeError",
     "Problem",
+    "Reconciliation",
+    "RecordRef",
     "RecordResult",
     "RefKind",
     "Reference",
@@ -70,5 +84,6 @@ __all__ = [
     "dump",
     "json_schema",
     "load",
+    "reconcile",
     "validate",
 ]

@@ -52,6 +52,7 @@ from refundmap.conversion import (
 )
 from refundmap.formats import FORMATS, Format, get_format
 from refundmap.mapping import DEFAULT_KINDS, PAIRS
+from refundmap.reconcile import reconcile
 from refundmap.references import Directory
 from refundmap.report import (
     Entry,
@@ -282,6 +283,17 @@ _VALIDATE_EXIT_CODES = """exit status:
   74   reading or writing failed (an input that cannot be read, a full stdout)
   130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP"""
 
+_RECONCILE_EXAMPLES = """examples:
+  refundmap reconcile -f rutter rutter/ -t railz railz.json --refs refs.csv
+  refundmap reconcile -f railz old.jsonl -t railz-v2 new.jsonl -o report.jsonl
+"""
+
+_RECONCILE_EXIT = """exit status:
+  0    every record matched one of the other side's, equal
+  1    a record differs, is on one side only, ambiguous, a candidate, or invalid
+  2    usage error: an unknown format, formats that do not convert, a missing file
+  74   reading or writing failed"""
+
 _VALIDATE_EXAMPLES = """examples:
   refundmap validate -f railz fixtures/railz/seed-refund.json
   refundmap validate -f rutter --strict --output-format json page.json
@@ -473,6 +485,56 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write records that fail here (JSON Lines, with their problems) and convert the"
         " others; exit status 3 when any was rejected",
+    )
+
+    rec = _subparser(
+        commands,
+        "reconcile",
+        help="match two datasets of refunds and compare them field by field",
+        description="Match the refunds of LEFT with those of RIGHT by platform id (else as"
+        " candidates by customer, day and total) and compare each pair through the mapping."
+        " LEFT and RIGHT are JSON or JSON Lines files or folders of them.",
+        epilog=_RECONCILE_EXAMPLES + _RECONCILE_EXIT,
+    )
+    rec.add_argument(
+        "-f",
+        "--from",
+        dest="left",
+        nargs="+",
+        required=True,
+        metavar=("FORMAT", "LEFT"),
+        help="the left side's format, then its files or folders",
+    )
+    rec.add_argument(
+        "-t",
+        "--to",
+        dest="right",
+        nargs="+",
+        required=True,
+        metavar=("FORMAT", "RIGHT"),
+        help="the right side's format, then its files or folders",
+    )
+    rec.add_argument(
+        "--refs",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="translate reference ids with FILE (as for convert); repeatable",
+    )
+    rec.add_argument(
+        "-o",
+        "--report",
+        metavar="FILE",
+        help="write the report to FILE (- is stdout): JSON, or JSON Lines for .jsonl and .ndjson",
+    )
+    rec.add_argument("--matched", action="store_true", help="list matched pairs in the report too")
+    rec.add_argument("--strict", action="store_true", help="validate both sides strictly")
+    rec.add_argument(
+        "--spill-after",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="records held in memory before the index moves to a temporary file",
     )
 
     schema = _subparser(
@@ -1862,6 +1924,54 @@ def _run_convert(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if run.counts["rejected"] else EXIT_OK
 
 
+def _run_reconcile(args: argparse.Namespace) -> int:
+    (left_format, *left), (right_format, *right) = args.left, args.right
+    for flag, names in (("--from", left), ("--to", right)):
+        if not names:
+            raise CommandError(f"{flag}: give the format, then at least one file or folder")
+    if args.report not in (None, "-"):
+        report = Path(args.report).resolve()
+        for name in (*left, *right, *args.refs):
+            given = Path(name).resolve()
+            if report == given or (given.is_dir() and given in report.parents):
+                raise CommandError(
+                    f"{args.report}: the report would overwrite or join the input {name}"
+                )
+    directory = _directory(args.refs)
+    options: dict[str, Any] = {"strict": args.strict, "keep_matched": args.matched}
+    if args.spill_after is not None:
+        options["spill_after"] = args.spill_after
+    try:
+        result = reconcile(
+            [Path(name) for name in left],
+            left_format,
+            [Path(name) for name in right],
+            right_format,
+            directory=directory,
+            **options,
+        )
+    except UsageError as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise FileIOError(exc.filename or "input", "read", exc) from None
+    summary = result.summary()
+    if args.report is None:
+        _STDOUT.write(summary + "\n")
+    else:
+        jsonl = args.report.lower().endswith((".jsonl", ".ndjson"))
+        if args.report == "-":
+            result.write(_STDOUT, jsonl=jsonl)
+        else:
+            try:
+                with jsonio.AtomicFile(args.report) as atomic:
+                    result.write(atomic.stream, jsonl=jsonl)
+                    atomic.commit()
+            except OSError as exc:
+                raise FileIOError(args.report, "write", exc) from None
+        print(summary, file=sys.stderr if args.report == "-" else sys.stdout)
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
 def _run_formats() -> int:
     width = max(len(name) for name in FORMATS)
     for fmt in FORMATS.values():
@@ -1926,6 +2036,8 @@ def _main(args: argparse.Namespace) -> int:
             status = _run_validate(args)
         elif args.command == "convert":
             status = _without_collector(_run_convert, args)
+        elif args.command == "reconcile":
+            status = _run_reconcile(args)
         elif args.command == "schema":
             text = json.dumps(json_schema(args.format, strict=args.strict), indent=args.indent)
             _STDOUT.write(text + "\n")
