@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import pytest
 
-from refundmap import codec, convert, load
+from refundmap import codec, convert, json_schema, load
 from refundmap.codec import fields
 from refundmap.codec.problems import expected
 from refundmap.dates import Day, Moment
@@ -114,3 +114,20 @@ def test_old_import_paths_still_work() -> None:
     assert codec.without_none is fields.without_none
     assert engine.Run is runtime.Run
     assert engine.PAIRS is runtime.PAIRS
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_each_value_type_has_a_schema_and_each_call_gives_a_fresh_one(strict: bool) -> None:  # noqa: FBT001
+    for value in VALUES.values():
+        first = value.schema(strict)
+        assert first
+        first["changed"] = True
+        assert "changed" not in value.schema(strict)
+
+
+def test_the_json_schema_of_a_value_is_the_table_s() -> None:
+    schema = json_schema("rutter", strict=True)
+    total = schema["$defs"]["CustomerRefund"]["properties"]["total_amount"]
+    assert total == VALUES[Decimal].schema(True)  # noqa: FBT003
+    lenient = json_schema("rutter")["$defs"]["CustomerRefund"]["properties"]["total_amount"]
+    assert lenient == VALUES[Decimal].schema(False)  # noqa: FBT003
