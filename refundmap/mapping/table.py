@@ -27,7 +27,7 @@ value refers to: between Rutter and Railz its id is *translated* from one id
 space to the other (:mod:`refundmap.references`), and a Railz reference's
 ``name`` beside the id (``accountRef.name``) is filled from the directory.
 The rules live in :mod:`refundmap.mapping.rules`; the engine in
-:mod:`refundmap.mapping.engine` applies the table to any pair of formats.
+:mod:`refundmap.mapping.runtime` applies the table to any pair of formats.
 """
 
 from __future__ import annotations
