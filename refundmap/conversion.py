@@ -451,7 +451,7 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         (*loaded.report, *run.report),
         records,
         run.untranslated,
-        target.name,  # type: ignore[arg-type]
+        target.name,
     )
 
 

@@ -35,7 +35,7 @@ from refundmap.validation import Loaded, model_data
 
 if TYPE_CHECKING:
     from refundmap.formats import Format
-    from refundmap.mapping.engine import Run
+    from refundmap.mapping.runtime import Run
 
 __all__ = [
     "WRITE_FORMATS",
