@@ -90,6 +90,8 @@ class Format:
     #: Whether the format's ``currencyRef.id`` may hold a platform's own currency
     #: id rather than an ISO 4217 code (Railz version 1).
     currency_ids: bool = False
+    #: Whether Railz's ``pushOptions`` describe the format's records (``push_options=``).
+    push_options: bool = False
 
     @property
     def is_body(self) -> bool:
@@ -206,6 +208,7 @@ RAILZ_V2_PUSH = Format(
     department_on_lines=True,
     calendar_dates=True,
     memo_limit=4000,
+    push_options=True,
 )
 
 RAILZ_PUSH = Format(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from refundmap import jsonio
+from refundmap.formats import FORMATS, Format
 from refundmap.mapping.platforms import (
     PLATFORMS,
     REFUSED,
@@ -34,7 +35,6 @@ from refundmap.report import Entry, Kind, ParameterTypeError, UsageError, format
 from refundmap.validation import Loaded, model_data
 
 if TYPE_CHECKING:
-    from refundmap.formats import Format
     from refundmap.mapping.runtime import Run
 
 __all__ = [
@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: The write formats a profile applies to.
-WRITE_FORMATS = ("rutter-create", "railz-v2-push", "railz-push")
+WRITE_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.is_body)
 
 
 def service_name(text: str) -> str | None:
@@ -273,7 +273,7 @@ def check_record(
                         )
                     )
     options = push_options.fields(service) if push_options and service else None
-    if options is not None and fmt == "railz-v2-push":
+    if options is not None and FORMATS[fmt].push_options:
         for field, option in options.items():
             for at, holder, rest in _holders(record, field):
                 value = _get(holder, rest)
@@ -394,7 +394,7 @@ def source_field(target_field: str, source: str, target: str) -> str | None:
     found = _source_field(within, source, target, line=True)
     if found is None:
         return None
-    lines = "line_items" if source.startswith("rutter") else "lines"
+    lines = FORMATS[source].lines_key
     del head
     return f"{lines}[{index}].{found}"
 
@@ -433,7 +433,7 @@ def apply_profile(run: Run, mapped: dict[str, Any], where: str) -> None:
         run.fail(where, _no_rules(service, run.push_options))
     # The body's own path: a record's place in the output moves when records are converted
     # a run at a time (the command line's pages); the problem's path names the record.
-    body = "customer_refund" if run.target_name == "rutter-create" else "data"
+    body = run.target.naming(run.target.envelopes[0].records or "")
     for breach in breaches:
         at = f"{body}.{breach.path}"
         if breach.kind == "refused":
@@ -491,17 +491,18 @@ def check_options(
             for a format they do not apply to.
     """
     named = check_platform(platform)
-    if named is not None and target.name not in WRITE_FORMATS:
+    if named is not None and not target.is_body:
         raise UsageError.of(
             "platform",
             f"platform applies to write bodies ({', '.join(WRITE_FORMATS)}), not {target.name}",
         )
     if push_options is None:
         return named, None
-    if target.name != "railz-v2-push":
+    if not target.push_options:
+        takes = ", ".join(name for name, fmt in FORMATS.items() if fmt.push_options)
         raise UsageError.of(
             "push_options",
-            f"push_options are Railz's rules for railz-v2-push bodies, not {target.name}",
+            f"push_options are Railz's rules for {takes} bodies, not {target.name}",
         )
     if isinstance(push_options, PushOptions):
         return named, push_options
