@@ -365,7 +365,8 @@ def remove(record: dict[str, Any], path: str) -> None:
 def platform_for(model: Any, given: str | None, params: Mapping[str, Any]) -> str | None:
     """Return the platform of one document's records: what it names, else what was given.
 
-    A railz-push body's ``service_name`` names its platform too.
+    ``params`` are the body's own parameters: a railz-push body's ``service_name``
+    names its platform too.
 
     Raises:
         UsageError: ``given`` is not the platform the document names.

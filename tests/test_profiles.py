@@ -384,3 +384,20 @@ def test_a_create_request_may_carry_a_passthrough():
     body = copy.deepcopy(load("rutter-create/xero-create-request.json"))
     body["passthrough"] = {"LineAmountTypes": "Inclusive"}
     assert validate(body, "rutter-create", strict=True) == ()
+
+
+def test_a_railz_push_body_names_its_platform_by_its_service_name():
+    document = load("rutter/seed-fetch.json")
+    del document["connection"]
+    params = {"business_name": "Northwind"}
+    xero = convert(document, "rutter", "railz-push", service_name="xero", **params)
+    assert xero.output["data"]["memo"] == "CUSTRFD-1"
+    quickbooks = convert(document, "rutter", "railz-push", service_name="quickbooks", **params)
+    assert "memo" not in quickbooks.output["data"]
+    # Another body's service_name is no platform: a version 2 push body holds none.
+    line = NO_REFS | {"description": "x", "total_amount": 10, "item": None}
+    document["customer_refund"]["line_items"] = [line]
+    converted = convert(
+        document, "rutter", "railz-v2-push", connection_uuid=CONNECTION, service_name="xero"
+    )
+    assert "accountRef" not in converted.output["data"]["lines"][0]

@@ -339,7 +339,9 @@ class Run:
                 yield body
             return
         self._omit_envelope(part)
-        self.service = platform_for(part.model, self.platform, self.params)
+        # A body's own service_name names its platform (railz-push); another's is a scope.
+        body = {key: self.params.get(key) for key in self.target.body_parameters}
+        self.service = platform_for(part.model, self.platform, body)
         many = loaded.is_array or any(p.shape.many for p in loaded.parts)
         key = self.target.naming(self.target.envelopes[0].records or "")
         for path, record in self._records(part):
