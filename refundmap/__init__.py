@@ -16,6 +16,7 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.formats`: the format registry;
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
+- :mod:`refundmap.paths`: JSONPath, the paths every problem and entry names;
 - :mod:`refundmap.report`: report entries and errors.
 """
 
@@ -26,6 +27,7 @@ from refundmap.conversion import Conversion, RecordResult, convert, convert_each
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
 from refundmap.jsonio import JSONValue
+from refundmap.paths import JSONPath
 from refundmap.references import Directory, Lookup, Reference, RefKind
 from refundmap.report import (
     Entry,
@@ -52,6 +54,7 @@ __all__ = [
     "Entry",
     "Format",
     "FormatName",
+    "JSONPath",
     "JSONValue",
     "Kind",
     "Lookup",

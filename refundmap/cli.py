@@ -18,7 +18,6 @@ import io
 import itertools
 import json
 import os
-import re
 import shutil
 import signal
 import stat
@@ -48,6 +47,7 @@ from refundmap.conversion import (
 )
 from refundmap.formats import FORMATS, Format, get_format
 from refundmap.mapping import DEFAULT_KINDS, PAIRS
+from refundmap.paths import general_path, parse, rebase, shift
 from refundmap.references import Directory
 from refundmap.report import (
     Entry,
@@ -57,11 +57,10 @@ from refundmap.report import (
     RefundmapError,
     UsageError,
     ValidationError,
-    general_path,
     printable,
 )
 from refundmap.schema import json_schema
-from refundmap.stream import Chunk, Frame, Layout, convert_chunk, moved, read_spans, scan, shifted
+from refundmap.stream import Chunk, Frame, Layout, convert_chunk, read_spans, scan, shifted
 from refundmap.validation import validate
 
 __all__ = ["main"]
@@ -1010,7 +1009,7 @@ class _Converter:
             for offset, texts, chunk in self._runs(stream, layout, frame):
                 for index, error in chunk.failures:
                     problems = [
-                        Problem(moved(p.path, frame.prefix, offset), p.message)
+                        Problem(shift(p.path, frame.prefix, offset), p.message)
                         for p in error.problems
                     ]
                     failure = type(error)(problems)
@@ -1397,8 +1396,8 @@ def _report_is_text(args: argparse.Namespace) -> bool:
 def _at(raw: Any, path: str) -> Any:
     """Return the value at a record's path (``$[1].data[3]``) in decoded ``raw``."""
     value = raw
-    for key, index in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]", path):
-        value = value[key] if key else value[int(index)]
+    for step in parse(path) or ():
+        value = value[step]
     return value
 
 
@@ -1454,8 +1453,8 @@ def _without(raw: Any, bad: set[str], fmt: Format) -> tuple[Any, Callable[[str],
 
     def remap(path: str) -> str:
         for prefix in prefixes:
-            if path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] in ("", ".", "["):
-                return renamed[prefix] + path[len(prefix) :]
+            if (moved := rebase(path, prefix, renamed[prefix])) is not None:
+                return moved
         return path
 
     return remainder, remap

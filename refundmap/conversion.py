@@ -15,6 +15,7 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
 from refundmap.money import EXACT
+from refundmap.paths import rebase
 from refundmap.references import Answers, Lookup
 from refundmap.report import (
     Entry,
@@ -510,9 +511,8 @@ def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[Recor
         def source(
             path: str, at: str = at, record_path: str = record_path, outer: str = outer
         ) -> str:
-            if path.startswith(at):
-                return record_path + path[len(at) :]
-            return outer + path[1:]  # the envelope's
+            # The record's own, else the envelope's.
+            return rebase(path, at, record_path) or outer + path[1:]
 
         try:
             # Decoded once, by decode(): not walked again for each record.
@@ -534,12 +534,7 @@ def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[Recor
 
 def _within(path: str | None, prefix: str) -> str | None:
     """Return ``path`` relative to the record at ``prefix``; None for a path outside it."""
-    if path is None or not path.startswith(prefix):
-        return None
-    rest = path[len(prefix) :]
-    if rest and rest[0] not in ".[":
-        return None  # $.data[10] is not within $.data[1]
-    return "$" + rest
+    return None if path is None else rebase(path, prefix, "$")
 
 
 def _only_record(output: Any, target: Format) -> tuple[Any, str]:

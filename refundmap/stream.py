@@ -23,10 +23,11 @@ from typing import IO, Any, Literal, cast
 
 import attrs
 
-from refundmap import jsonio
+from refundmap import jsonio, paths
 from refundmap.conversion import Conversion, _convert, _Options
 from refundmap.formats import Format
-from refundmap.report import Entry, MappingError, Path, Problem, ValidationError, format_path
+from refundmap.paths import JSONPath, format_path
+from refundmap.report import Entry, MappingError, Problem, ValidationError
 
 __all__ = ["Chunk", "Frame", "Layout", "convert_chunk", "moved", "read_spans", "scan", "shifted"]
 
@@ -166,7 +167,7 @@ class _Reader:
             exc.pos >= len(self.buf) - _NEAR_END or exc.msg.startswith("Unterminated string")
         )
 
-    def value(self, path: Path) -> Any:
+    def value(self, path: JSONPath) -> Any:
         """Decode the value at ``pos`` (at ``path`` in the document) and move past it."""
         while True:
             self.repeats.found.clear()
@@ -211,7 +212,7 @@ class _Reader:
             ]
         return str(key)
 
-    def elements(self, prefix: Path) -> array[int]:
+    def elements(self, prefix: JSONPath) -> array[int]:
         """Read the array at ``pos``, each element checked and left; return their spans."""
         spans: array[int] = array("q")
         self.pos += 1
@@ -428,12 +429,8 @@ class Chunk:
     kinds: Counter[str] = attrs.field(factory=Counter)
 
 
-def moved(path: str, prefix: str, shift: int) -> str:
-    """``$.data[12].x`` with ``shift`` 3 -> ``$.data[15].x``; a path elsewhere as it is."""
-    if not shift or not path.startswith(prefix):
-        return path
-    end = path.find("]", len(prefix))
-    return f"{prefix}{int(path[len(prefix) : end]) + shift}{path[end:]}"
+#: ``$.data[12].x`` with shift 3 -> ``$.data[15].x`` (now :func:`refundmap.paths.shift`).
+moved = paths.shift
 
 
 def shifted(entry: Entry, source: tuple[str, int], target: tuple[str, int]) -> Entry:
@@ -442,8 +439,8 @@ def shifted(entry: Entry, source: tuple[str, int], target: tuple[str, int]) -> E
         return entry
     target_path = entry.target_path
     if target_path is not None:
-        target_path = moved(target_path, *target)
-    return Entry(entry.kind, moved(entry.source_path, *source), target_path, entry.message)
+        target_path = paths.shift(target_path, *target)
+    return Entry(entry.kind, paths.shift(entry.source_path, *source), target_path, entry.message)
 
 
 def _items(conversion: Conversion, target: Format) -> tuple[list[Any], str]:
@@ -479,13 +476,12 @@ def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:
         texts_out = [text.replace("\n", pad) for text in texts_out]
     entries: list[tuple[int, Entry]] = []
     kinds: Counter[str] = Counter()
-    start = len(prefix)
     for entry in conversion.report:
         source = entry.source_path
         if not source.startswith(prefix):
             continue  # the envelope's: converted once, on its own
         if frame.entries:
-            entries.append((int(source[start : source.find("]", start)]), entry))
+            entries.append((paths.index(source, prefix), entry))
         else:
             kinds[entry.kind] += 1
     entries.sort(key=itemgetter(0))  # stable: each record's own order kept
@@ -513,7 +509,9 @@ def _one_by_one(texts: Sequence[bytes], frame: Frame) -> Chunk:
         one = convert_chunk([text], frame)
         if one.failures:
             exc = one.failures[0][1]
-            problems = [Problem(moved(p.path, prefix, index), p.message) for p in exc.problems]
+            problems = [
+                Problem(paths.shift(p.path, prefix, index), p.message) for p in exc.problems
+            ]
             failures.append((index, type(exc)(problems)))
             continue
         target_prefix = one.target_prefix
