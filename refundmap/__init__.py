@@ -23,7 +23,15 @@ The public API is re-exported here; the modules behind it are:
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from refundmap.conversion import Conversion, RecordResult, convert, convert_each
+from refundmap.conversion import (
+    Conversion,
+    Converter,
+    Partial,
+    RecordResult,
+    Reject,
+    convert,
+    convert_each,
+)
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
 from refundmap.jsonio import JSONValue
@@ -50,6 +58,7 @@ except PackageNotFoundError:  # run from a source tree that was never installed
 __all__ = [
     "FORMATS",
     "Conversion",
+    "Converter",
     "Directory",
     "Entry",
     "Format",
@@ -60,11 +69,13 @@ __all__ = [
     "Lookup",
     "MappingError",
     "ParameterTypeError",
+    "Partial",
     "Problem",
     "RecordResult",
     "RefKind",
     "Reference",
     "RefundmapError",
+    "Reject",
     "UsageError",
     "ValidationError",
     "__version__",

@@ -18,6 +18,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -35,19 +36,10 @@ from typing import IO, Any
 import attrs
 
 from refundmap import jsonio
-from refundmap.conversion import (
-    Conversion,
-    _convert,
-    _Options,
-    conversion_time,
-    convert,
-    convert_each,
-    records_key,
-    supported,
-)
-from refundmap.formats import FORMATS, Format, get_format
-from refundmap.mapping import DEFAULT_KINDS, PAIRS
-from refundmap.paths import general_path, parse, rebase, shift
+from refundmap.conversion import Conversion, Converter, records_key, supported
+from refundmap.formats import FORMATS, get_format
+from refundmap.mapping import DEFAULT_KINDS
+from refundmap.paths import general_path, shift
 from refundmap.references import Directory
 from refundmap.report import (
     Entry,
@@ -60,7 +52,16 @@ from refundmap.report import (
     printable,
 )
 from refundmap.schema import json_schema
-from refundmap.stream import Chunk, Frame, Layout, convert_chunk, read_spans, scan, shifted
+from refundmap.stream import (
+    Chunk,
+    Frame,
+    Layout,
+    convert_chunk,
+    convert_envelope,
+    read_spans,
+    scan,
+    shifted,
+)
 from refundmap.validation import validate
 
 __all__ = ["main"]
@@ -635,13 +636,13 @@ _LineOutcome = tuple[
 #: JSON Lines records a worker converts at a time.
 _CHUNK = 256
 #: What a worker converts with, set once by :func:`_init_worker`.
-_WORKER: tuple[str, str, dict[str, Any], bool] | None = None
+_WORKER: tuple[Converter, bool] | None = None
 #: The command's arguments and directory, for a worker converting whole files.
-_WORKER_RUN: tuple[argparse.Namespace, Directory | None] | None = None
+_WORKER_RUN: tuple[argparse.Namespace, Converter] | None = None
 
 
 def _convert_line(
-    source: str, target: str, options: dict[str, Any], text: bytes, *, entries: bool = True
+    converter: Converter, text: bytes, *, entries: bool = True
 ) -> tuple[Conversion | RefundmapError, list[str], dict[str, int] | None]:
     """Convert one JSON Lines record; return the result (or the error) and the lines to write.
 
@@ -649,7 +650,7 @@ def _convert_line(
     output is the same, byte for byte.
     """
     try:
-        result = convert(text, source, target, **options)  # type: ignore[arg-type]
+        result = converter.convert(text)
     except RefundmapError as exc:
         return exc, [], None
     if type(result.output) is list and not text.lstrip().startswith(b"["):
@@ -666,40 +667,23 @@ def _convert_line(
 
 
 def _init_worker(
-    source: str,
-    target: str,
-    options: dict[str, Any],
+    converter: Converter,
     entries: bool,  # noqa: FBT001 - initargs are positional
     args: argparse.Namespace,
 ) -> None:
     """Set a ``--jobs`` worker up: its conversion, and the signals left to the command."""
     global _WORKER, _WORKER_RUN  # noqa: PLW0603 - one per worker process, set once
-    _WORKER_RUN = (args, options["directory"])
+    _WORKER_RUN = (args, converter)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     gc.disable()  # as in the command (_without_collector); each task ends with a collection
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
-    _WORKER = (source, target, options, entries)
+    _WORKER = (converter, entries)
 
 
 #: A run of a JSON document's records for a worker: its frame, less the options
 #: the worker holds (head, tail, prefix, indent, level), and the records' texts.
 _ChunkTask = tuple[bytes, bytes, str, "int | None", int, list[bytes]]
-
-
-def _frame_options() -> tuple[_Options, dict[str, bool]]:
-    """Return a worker's conversion parameters and flags, checked once."""
-    global _WORKER_OPTIONS  # noqa: PLW0603 - one per worker process, made once
-    if _WORKER_OPTIONS is None:
-        assert _WORKER is not None  # noqa: S101 - set by the initializer
-        source, target, options, _ = _WORKER
-        flags = {key: options[key] for key in ("strict", "lossless", "require_refs")}
-        rest = {key: value for key, value in options.items() if key not in flags}
-        _WORKER_OPTIONS = (_Options.check(source, target, **rest), flags)
-    return _WORKER_OPTIONS
-
-
-_WORKER_OPTIONS: tuple[_Options, dict[str, bool]] | None = None
 
 
 def _work_chunk(task: _ChunkTask) -> Chunk:
@@ -710,8 +694,8 @@ def _work_chunk(task: _ChunkTask) -> Chunk:
     """
     assert _WORKER is not None  # noqa: S101 - set by the initializer
     head, tail, prefix, indent, level, texts = task
-    options, flags = _frame_options()
-    frame = Frame(head, tail, prefix, options, flags, indent, level, entries=_WORKER[3])
+    converter, entries = _WORKER
+    frame = Frame(head, tail, prefix, converter, indent, level, entries=entries)
     try:
         return convert_chunk(texts, frame)
     finally:
@@ -721,11 +705,10 @@ def _work_chunk(task: _ChunkTask) -> Chunk:
 def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
     """Convert a chunk of JSON Lines records in a worker."""
     assert _WORKER is not None  # noqa: S101 - set by the initializer
-    source, target, options, entries = _WORKER
+    converter, entries = _WORKER
     try:
         return [
-            (line, text, *_convert_line(source, target, options, text, entries=entries))
-            for line, text in chunk
+            (line, text, *_convert_line(converter, text, entries=entries)) for line, text in chunk
         ]
     finally:
         gc.collect(1)
@@ -734,11 +717,10 @@ def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
 class _Converter:
     """One ``refundmap convert`` run: its options, counts, report, rejects and progress."""
 
-    def __init__(
-        self, args: argparse.Namespace, stack: ExitStack, directory: Directory | None
-    ) -> None:
+    def __init__(self, args: argparse.Namespace, stack: ExitStack, converter: Converter) -> None:
         self.args = args
-        self.directory = directory
+        self.converter = converter
+        self.directory = converter.directory
         self.counts: Counter[str] = Counter()
         self.report: _Report | None = None
         self.rejects: _Named | None = None
@@ -790,24 +772,6 @@ class _Converter:
             except OSError as exc:
                 raise FileIOError(name, "write", exc) from None
 
-    @property
-    def _options(self) -> dict[str, Any]:
-        args = self.args
-        return {
-            "strict": args.strict,
-            "lossless": args.lossless,
-            "synced_at": args.synced_at,
-            "connection_uuid": args.connection_uuid,
-            "business_name": args.business_name,
-            "service_name": args.service_name,
-            "directory": self.directory,
-            "require_refs": args.require_refs,
-            "defaults": args.defaults,
-        }
-
-    def _convert(self, document: Any) -> Conversion:
-        return convert(document, self.args.source, self.args.target, **self._options)
-
     def _record(
         self, name: str, line: int | None, result: Conversion, report: Sequence[Entry]
     ) -> None:
@@ -850,10 +814,9 @@ class _Converter:
         memory stays bounded whatever the file's size.
         """
         lines = _documents(name, jsonl=True)
-        source, target, options = self.args.source, self.args.target, self._options
         if self.jobs == 1:
             for line, text in lines:
-                yield (line, text, *_convert_line(source, target, options, text))
+                yield (line, text, *_convert_line(self.converter, text))
             return
         pool = self._workers()
         pending: deque[Future[list[_LineOutcome]]] = deque()
@@ -877,13 +840,7 @@ class _Converter:
                 ProcessPoolExecutor(
                     self.jobs,
                     initializer=_init_worker,
-                    initargs=(
-                        self.args.source,
-                        self.args.target,
-                        self._options,
-                        self._entries_needed,
-                        self.args,
-                    ),
+                    initargs=(self.converter, self._entries_needed, self.args),
                 )
             )
             self._stack.push(_stop_workers(self._pool))
@@ -892,7 +849,7 @@ class _Converter:
     def _run_lines(self, name: str, out: _Named) -> bool:
         for line, text, outcome, texts, kinds in self._lines(name):
             if isinstance(outcome, UsageError):  # a run the arguments cannot serve
-                raise CommandError(f"{_where(name, line)}: {outcome}")
+                raise CommandError(f"{_where(name, line)}: {_flagged(outcome)}")
             if isinstance(outcome, RefundmapError):
                 if self.rejects is None:
                     self._problems(name, line, outcome)
@@ -928,7 +885,7 @@ class _Converter:
             try:
                 return self._run_records(name, out, stream, layout)
             except UsageError as exc:  # a page of an array names another scope
-                raise CommandError(f"{name}: {exc}") from None
+                raise CommandError(f"{name}: {_flagged(exc)}") from None
 
     @property
     def _records_key(self) -> str | None:
@@ -961,20 +918,22 @@ class _Converter:
         if type(document) not in (dict, list):  # a string would be read as JSON text
             document = jsonio.dumps(document)
         try:
-            result = self._convert(document)
-        except UsageError as exc:  # a run the arguments cannot serve (a missing id)
-            raise CommandError(f"{name}: {exc}") from None
-        except (ValidationError, MappingError) as exc:
             if self.rejects is None:
-                self._problems(name, None, exc)
-                return False
-            found = self._convert_good(name, document, exc)
-            if found is None:
-                return True  # the whole document was rejected
-            result, report = found
-        else:
-            report = list(result.report)
-        self._record(name, None, result, report)
+                result = self.converter.convert(document)
+            else:
+                partial = self.converter.partial(document)
+                for reject in partial.rejects:  # the whole document's: as it came
+                    value = document if reject.path == "$" else reject.input
+                    self._reject(name, None, reject.path, value, reject.error)
+                if partial.conversion is None:
+                    return True  # the whole document was rejected
+                result = partial.conversion
+        except UsageError as exc:  # a run the arguments cannot serve (a missing id)
+            raise CommandError(f"{name}: {_flagged(exc)}") from None
+        except (ValidationError, MappingError) as exc:
+            self._problems(name, None, exc)
+            return False
+        self._record(name, None, result, result.report)
         out.write(result.to_json(indent=self.args.indent) + "\n")
         return True
 
@@ -991,14 +950,11 @@ class _Converter:
         whole = whole or (layout.pages and self.rejects is not None)
         if whole or not len(layout):  # not a list page after all, or nothing to stream
             return self._run_whole(name, out, _decoded(stream, layout))
-        options = self._options
-        flags = {key: options.pop(key) for key in ("strict", "lossless", "require_refs")}
+        frame = Frame.of(layout, self.converter, self.args.indent, entries=self._entries_needed)
         try:
-            checked = _Options.check(self.args.source, self.args.target, **options)
-            frame = Frame.of(layout, checked, flags, self.args.indent, entries=self._entries_needed)
-            envelope = self._envelope(frame, len(layout))
+            envelope = convert_envelope(frame, len(layout))
         except UsageError as exc:
-            raise CommandError(f"{name}: {exc}") from None
+            raise CommandError(f"{name}: {_flagged(exc)}") from None
         except (ValidationError, MappingError):  # a broken envelope: as a whole, as ever
             return self._run_whole(name, out, _decoded(stream, layout))
         failures: list[RefundmapError] = []
@@ -1037,7 +993,7 @@ class _Converter:
                 self._problems(name, None, kind(list(unique)))
                 return False
             if envelope is not None and written != len(layout):  # records were rejected
-                envelope = self._envelope(frame, written)
+                envelope = convert_envelope(frame, written)
             for entry in envelope.report if envelope is not None else ():
                 self._entry(name, None, entry)
             head, tail = _around(envelope, frame, written)
@@ -1046,12 +1002,6 @@ class _Converter:
             shutil.copyfileobj(spool, out, 1 << 20)
             out.write(tail + "\n")
         return True
-
-    def _envelope(self, frame: Frame, records: int) -> Conversion | None:
-        """Convert a list page's envelope alone, saying it holds ``records`` records."""
-        if frame.prefix == "$[":
-            return None  # an array has none
-        return _convert(frame.head + frame.tail, frame.options, **frame.flags, records=records)
 
     def _runs(
         self, stream: IO[bytes], layout: Layout, frame: Frame
@@ -1082,34 +1032,6 @@ class _Converter:
         while pending:
             offset_done, run_done, future = pending.popleft()
             yield offset_done, run_done, future.result()
-
-    def _convert_good(
-        self, name: str, raw: Any, failure: RefundmapError
-    ) -> tuple[Conversion, list[Entry]] | None:
-        """Convert the records of a decoded JSON document that convert; reject the others.
-
-        Returns the conversion of the good records, its report's source paths the
-        document's; None when the whole document is rejected (a broken envelope,
-        no record at all).
-        """
-        results = list(convert_each(raw, self.args.source, self.args.target, **self._options))
-        bad = {result.path: result for result in results if not result.ok}
-        if not bad:  # each record converts alone, yet not together: keep the first failure
-            self._reject(name, None, "$", raw, failure)
-            return None
-        remainder, remap = _without(raw, set(bad), get_format(self.args.source))
-        try:
-            result = self._convert(remainder)
-        except (ValidationError, MappingError) as exc:
-            self._reject(name, None, "$", raw, exc)
-            return None
-        for path, rejected in bad.items():
-            assert rejected.error is not None  # noqa: S101 - a bad result has its error
-            self._reject(name, None, path, _at(raw, path), rejected.error)
-        report = [
-            Entry(e.kind, remap(e.source_path), e.target_path, e.message) for e in result.report
-        ]
-        return result, report
 
     def _reject(
         self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
@@ -1246,11 +1168,11 @@ def _small(name: str, *, jsonl: bool) -> bool:
 class _Recorder(_Converter):
     """A file's conversion in a ``--jobs`` worker: what it writes and says, kept in order."""
 
-    def __init__(self, args: argparse.Namespace, directory: Directory | None) -> None:
+    def __init__(self, args: argparse.Namespace, converter: Converter) -> None:
         alone = argparse.Namespace(
             **{**vars(args), "jobs": 1, "report": None, "rejects": None, "progress": False}
         )
-        super().__init__(alone, ExitStack(), directory)
+        super().__init__(alone, ExitStack(), converter)
         self._entries_needed = bool(args.report) or not args.quiet
         if args.rejects:
             self.rejects = _Named("rejects", None)  # rejects are kept, not written here
@@ -1272,8 +1194,8 @@ class _Recorder(_Converter):
 def _work_file(name: str) -> _FileOutcome:
     """Convert a whole file in a ``--jobs`` worker."""
     assert _WORKER_RUN is not None  # noqa: S101 - set by the initializer
-    args, directory = _WORKER_RUN
-    recorder = _Recorder(args, directory)
+    args, converter = _WORKER_RUN
+    recorder = _Recorder(args, converter)
     out = io.StringIO()
     try:
         converted = recorder.run(name, _Named(name, out))
@@ -1393,14 +1315,6 @@ def _report_is_text(args: argparse.Namespace) -> bool:
     return Path(args.report).suffix.lower() in (".txt", ".text", ".log")
 
 
-def _at(raw: Any, path: str) -> Any:
-    """Return the value at a record's path (``$[1].data[3]``) in decoded ``raw``."""
-    value = raw
-    for step in parse(path) or ():
-        value = value[step]
-    return value
-
-
 def _decoded(stream: IO[bytes], layout: Layout) -> Any:
     """Return the document :func:`scan` read, decoded whole."""
     records = [jsonio.loads(text) for text in read_spans(stream, layout.spans)]
@@ -1426,40 +1340,6 @@ def _around(envelope: Conversion | None, frame: Frame, written: int) -> tuple[st
     return head + "[", close + tail
 
 
-def _without(raw: Any, bad: set[str], fmt: Format) -> tuple[Any, Callable[[str], str]]:
-    """Return ``raw`` without the records at ``bad`` paths, and a map of its paths to raw's."""
-    renamed: dict[str, str] = {}
-
-    def page(item: Any, new: str, old: str) -> Any:
-        key = records_key(item, fmt)
-        if key is None:
-            return item
-        kept = [(j, r) for j, r in enumerate(item[key]) if f"{old}.{key}[{j}]" not in bad]
-        for position, (j, _) in enumerate(kept):
-            renamed[f"{new}.{key}[{position}]"] = f"{old}.{key}[{j}]"
-        return {**item, key: [record for _, record in kept]}
-
-    if type(raw) is list:
-        remainder: Any = []
-        for i, item in enumerate(raw):
-            if f"$[{i}]" in bad:
-                continue
-            new = f"$[{len(remainder)}]"
-            renamed[new] = f"$[{i}]"
-            remainder.append(page(item, new, f"$[{i}]"))
-    else:
-        remainder = page(raw, "$", "$")
-    prefixes = sorted(renamed, key=len, reverse=True)
-
-    def remap(path: str) -> str:
-        for prefix in prefixes:
-            if (moved := rebase(path, prefix, renamed[prefix])) is not None:
-                return moved
-        return path
-
-    return remainder, remap
-
-
 def _directory(files: Sequence[str]) -> Directory | None:
     """Read the ``--refs`` files, before any input, or say what is wrong with them."""
     if not files:
@@ -1474,47 +1354,60 @@ def _directory(files: Sequence[str]) -> Directory | None:
         raise CommandError("--refs: not a directory of references", *lines) from None
 
 
-def _run_convert(args: argparse.Namespace) -> int:
-    if not supported(args.source, args.target):
-        pairs = ", ".join(f"{a} -> {b}" for a, b in sorted(PAIRS))
-        raise CommandError(
-            f"cannot convert {args.source} to {args.target}; the conversions are {pairs},"
-            " and each format to itself"
-        )
-    if args.target == "railz-v2-push" and not args.connection_uuid and args.source != args.target:
-        raise CommandError("railz-v2-push bodies need the Railz connection: give --connection-uuid")
-    if (
-        args.target == "railz-push"
-        and args.source != args.target
-        and not (args.business_name and args.service_name)
-    ):
-        raise CommandError("railz-push bodies need --business-name and --service-name")
-    args.defaults = _defaults(args.defaults)
+#: The command's flag for each parameter of :class:`refundmap.Converter` it sets.
+_FLAGS = {
+    "source": "--from",
+    "target": "--to",
+    "synced_at": "--synced-at",
+    "connection_uuid": "--connection-uuid",
+    "business_name": "--business-name",
+    "service_name": "--service-name",
+    "require_refs": "--require-refs",
+    "defaults": "--default",
+    "directory": "--refs",
+}
+_PARAMETER = re.compile(r"\b(" + "|".join(name for name in _FLAGS if "_" in name) + r")\b")
+
+
+def _flagged(exc: UsageError) -> str:
+    """Return the library's message of ``exc`` with the command's flags for its parameters."""
+    return _PARAMETER.sub(lambda match: str(_FLAGS[match[1]]), str(exc))
+
+
+def _converter(args: argparse.Namespace, directory: Directory | None) -> Converter:
+    """Return the run's converter, or say which flag is wrong (every one, before any input)."""
     try:
-        # One time for the whole run, so that every record says the same.
-        args.synced_at = conversion_time(args.synced_at)
-    except ValueError as exc:
-        raise CommandError(f"--synced-at: {exc}") from None
-    try:  # every parameter, before any input is read
-        _Options.check(
+        return Converter(
             args.source,
             args.target,
+            strict=args.strict,
+            lossless=args.lossless,
             synced_at=args.synced_at,
             connection_uuid=args.connection_uuid,
             business_name=args.business_name,
             service_name=args.service_name,
-            directory=None,
+            directory=directory,
+            require_refs=args.require_refs,
             defaults=args.defaults,
         )
     except UsageError as exc:
-        flags = {"defaults": "--default"}
-        names = [flags.get(p.path, "--" + p.path.replace("_", "-")) for p in exc.problems]
-        raise CommandError(f"{', '.join(names)}: {exc}") from None
+        flags = ", ".join(_FLAGS.get(p.path, p.path) for p in exc.problems)
+        message = _flagged(exc)
+        for problem in exc.problems:  # "synced_at: ...": the flag comes first already
+            message = message.removeprefix(f"{_FLAGS.get(problem.path)}: ")
+        raise CommandError(f"{flags}: {message}") from None
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    args.defaults = _defaults(args.defaults)
+    checked = _converter(args, None)
+    # One time for the whole run, so that every record says the same.
+    args.synced_at = checked.synced_at
     inputs = args.inputs or ["-"]
     destinations = _plan_outputs(args, inputs)
-    directory = _directory(args.refs)
+    converter = _converter(args, _directory(args.refs))
     with ExitStack() as stack:
-        run = _Converter(args, stack, directory)
+        run = _Converter(args, stack, converter)
         outputs = run.outputs(destinations)
         if not run.run_all(inputs, outputs):
             run.progress.done()

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["JSONPath", "format_path", "general_path", "index", "parse", "rebase", "shift"]
+__all__ = [
+    "JSONPath",
+    "format_path",
+    "general_path",
+    "index",
+    "parse",
+    "rebase",
+    "shift",
+    "value_at",
+]
 
 #: A location in a JSON document: object keys and array indexes, root first.
 JSONPath = tuple[str | int, ...]
@@ -62,6 +72,22 @@ def parse(text: str) -> JSONPath | None:
             steps.append(_UNESCAPE.sub(r"\1", quoted))
         at = match.end()
     return tuple(steps)
+
+
+def value_at(document: Any, path: str) -> Any:
+    """Return the value at ``path`` (``$[1].data[3]``) in decoded ``document``.
+
+    Raises:
+        LookupError: there is no such value (a KeyError or an IndexError).
+        ValueError: ``path`` is not JSONPath as :func:`format_path` writes it.
+    """
+    steps = parse(path)
+    if steps is None:
+        raise ValueError(f"not a JSONPath refundmap writes: {path!r}")
+    value = document
+    for step in steps:
+        value = value[step]
+    return value
 
 
 def general_path(path: str) -> str:

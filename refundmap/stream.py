@@ -24,12 +24,22 @@ from typing import IO, Any, Literal, cast
 import attrs
 
 from refundmap import jsonio, paths
-from refundmap.conversion import Conversion, _convert, _Options
+from refundmap.conversion import Conversion, Converter, _convert
 from refundmap.formats import Format
 from refundmap.paths import JSONPath, format_path
 from refundmap.report import Entry, MappingError, Problem, ValidationError
 
-__all__ = ["Chunk", "Frame", "Layout", "convert_chunk", "moved", "read_spans", "scan", "shifted"]
+__all__ = [
+    "Chunk",
+    "Frame",
+    "Layout",
+    "convert_chunk",
+    "convert_envelope",
+    "moved",
+    "read_spans",
+    "scan",
+    "shifted",
+]
 
 #: Bytes read at a time (more for a value longer than that).
 _READ = 1 << 20
@@ -356,8 +366,7 @@ class Frame:
         head: the text before a run's records, to make a document of them.
         tail: the text after them.
         prefix: their path prefix in such a document: ``$.data[`` or ``$[``.
-        options: the conversion's parameters.
-        flags: ``strict``, ``lossless`` and ``require_refs``.
+        options: the conversion's formats and options.
         indent: the output's indent; each output text is indented for ``level``.
         level: the nesting level of the output records in the target document.
         entries: whether a run's report entries are wanted, or only their count
@@ -367,8 +376,7 @@ class Frame:
     head: bytes
     tail: bytes
     prefix: str
-    options: _Options
-    flags: dict[str, bool]
+    options: Converter
     indent: int | None
     level: int
     entries: bool = True
@@ -377,15 +385,14 @@ class Frame:
     def of(
         cls,
         layout: Layout,
-        options: _Options,
-        flags: dict[str, bool],
+        options: Converter,
         indent: int | None,
         *,
         entries: bool = True,
     ) -> Frame:
         """Return the frame of ``layout``'s records."""
         if layout.kind == "array":
-            return cls(b"[", b"]", "$[", options, flags, indent, 1, entries)
+            return cls(b"[", b"]", "$[", options, indent, 1, entries)
         assert layout.envelope is not None  # noqa: S101 - a page has its envelope
         before: list[str] = []
         after: list[str] = []
@@ -399,7 +406,7 @@ class Frame:
         tail = "]" + "".join(f",{member}" for member in after) + "}"
         level = 1 if options.target.request is not None else 2  # bodies: an array
         prefix = f"$.{layout.key}["
-        return cls(head.encode(), tail.encode(), prefix, options, flags, indent, level, entries)
+        return cls(head.encode(), tail.encode(), prefix, options, indent, level, entries)
 
 
 @attrs.frozen
@@ -453,6 +460,16 @@ def _items(conversion: Conversion, target: Format) -> tuple[list[Any], str]:
     return cast("list[Any]", output[key]), f"$.{key}["
 
 
+def convert_envelope(frame: Frame, records: int) -> Conversion | None:
+    """Convert a list page's envelope alone, saying it holds ``records`` records.
+
+    None for an array, which has none.
+    """
+    if frame.prefix == "$[":
+        return None
+    return _convert(frame.head + frame.tail, frame.options, records)
+
+
 def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:
     """Convert a run of records of a document as the whole document would convert them.
 
@@ -463,7 +480,7 @@ def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:
     """
     document = frame.head + b",".join(texts) + frame.tail
     try:
-        conversion = _convert(document, frame.options, **frame.flags)
+        conversion = frame.options.convert(document)
     except (ValidationError, MappingError) as exc:
         if len(texts) == 1:
             return Chunk([], [], [(0, exc)])

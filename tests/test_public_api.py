@@ -123,7 +123,6 @@ def test_the_private_name_finder_finds_private_names(tmp_path: Path) -> None:
     assert _private_imports(module) == ["refundmap.conversion._Options"]
 
 
-@pytest.mark.xfail(reason="the CLI reaches into conversion's privates until the Converter lands")
 def test_the_command_line_uses_public_names_only() -> None:
     found = [name for module in _cli_modules() for name in _private_imports(module)]
     assert found == []
