@@ -2,8 +2,9 @@
 
 Exit status: 0 on success, 1 when a document is invalid or cannot be
 converted, 2 for a usage error (an unknown format or pair, a missing file),
-74 when reading or writing fails (a full disk, a file too large; sysexits'
-EX_IOERR).
+3 when ``--rejects`` set records aside, 71 when a ``--jobs`` worker died
+(sysexits' EX_OSERR), 74 when reading or writing fails (a full disk, a file
+too large, an input that changed while it was read; sysexits' EX_IOERR).
 ``validate`` prints problems to stdout; ``convert`` writes documents to stdout
 or files and problems to stderr. Output files are written atomically and only
 when every input converted.
@@ -12,6 +13,7 @@ when every input converted.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import errno
 import gc
 import io
@@ -19,19 +21,21 @@ import itertools
 import json
 import os
 import re
-import shutil
 import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager, suppress
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import attrs
 
@@ -66,10 +70,14 @@ from refundmap.validation import validate
 
 __all__ = ["main"]
 
+_T = TypeVar("_T")
+_A = TypeVar("_A")
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_REJECTED = 3
+EXIT_WORKER = 71  # sysexits.h EX_OSERR: a --jobs worker killed or out of memory
 EXIT_IO = 74  # sysexits.h EX_IOERR
 
 
@@ -77,7 +85,7 @@ class FileIOError(Exception):
     """Reading or writing a file failed (exit status 74); says which file, and why."""
 
     def __init__(self, name: str, action: str, error: OSError) -> None:
-        super().__init__(f"{name}: cannot {action}: {error.strerror or error}")
+        super().__init__(f"{_shown(name)}: cannot {action}: {error.strerror or error}")
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return _io_error, (str(self),)  # from a --jobs worker: its message
@@ -114,6 +122,50 @@ class _Named:
         except OSError as exc:
             raise FileIOError(self.name, "write", exc) from None
 
+    def start(self) -> None:
+        """Be ready for an input's output (stdout always is)."""
+
+    def finish(self) -> None:
+        """End an input's output (stdout goes on)."""
+
+
+class _Output(_Named):
+    """An input's output file: made when its input is converted, closed when it is done.
+
+    A run of thousands of inputs into a folder holds one output open at a time
+    (``ulimit -n``); the closed files are renamed into place together at the end.
+    """
+
+    __slots__ = ("_atomic", "_make")
+
+    def __init__(self, name: str, make: Callable[[], jsonio.AtomicFile]) -> None:
+        super().__init__(name, None)
+        self._make = make
+        self._atomic: jsonio.AtomicFile | None = None
+
+    def start(self) -> None:
+        """Make the temporary file (a folder that refuses it says so before its input is read)."""
+        if self._atomic is None:
+            self._atomic = self._make()
+            self.stream = self._atomic.stream
+
+    def write(self, text: str) -> int:
+        self.start()  # never stdout, whatever the caller forgot
+        return super().write(text)
+
+    def finish(self) -> None:
+        """Write the file to the disk and close it; it waits there for the run's end."""
+        self.start()  # an input with no output still has its (empty) file
+        assert self._atomic is not None  # noqa: S101 - made by start
+        try:
+            self._atomic.close()
+        except OSError as exc:
+            raise FileIOError(self.name, "write", exc) from None
+
+
+class WorkerError(Exception):
+    """A ``--jobs`` worker died or ran out of memory (exit status 71); says which input."""
+
 
 class CommandError(Exception):
     """The command cannot run as asked (exit status 2); each argument is a line to print."""
@@ -138,7 +190,7 @@ class Outcome:
     @property
     def where(self) -> str:
         """``FILE`` or ``FILE:LINE`` for a JSON Lines record."""
-        return self.source if self.line is None else f"{self.source}:{self.line}"
+        return _where(self.source, self.line)
 
 
 def _format_name(text: str) -> str:
@@ -211,12 +263,24 @@ def _indent(text: str) -> int:
 
 EXIT_CODES = """exit status:
   0    success
-  1    a document is invalid or cannot be converted (nothing is written)
+  1    a document is invalid or cannot be converted: no output file is written;
+       stdout (no -o) has what was converted before it (earlier inputs, JSON
+       Lines records before the bad one), never part of a document: to keep
+       the good records, give --rejects FILE
   2    usage error: an unknown format or pair, a missing file, an output that
-       would overwrite an input
+       would overwrite an input, several inputs into -o that is not a directory
   3    converted, but some records were rejected (--rejects)
-  74   reading or writing failed (a full disk, a file too large)
+  71   a --jobs worker was killed (the out-of-memory killer) or ran out of memory
+  74   reading or writing failed (a full disk, a file too large, a folder that
+       cannot be written, an input that changed while it was read)
   130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP: no output file written"""
+
+_VALIDATE_EXIT_CODES = """exit status:
+  0    every document is valid
+  1    a document is invalid (its problems are printed)
+  2    usage error: an unknown format, a missing file
+  74   reading or writing failed (an input that cannot be read, a full stdout)
+  130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP"""
 
 _VALIDATE_EXAMPLES = """examples:
   refundmap validate -f railz fixtures/railz/seed-refund.json
@@ -259,7 +323,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         help="check documents against a format",
         description="Check each INPUT against FORMAT; print one line per problem.",
-        epilog=_VALIDATE_EXAMPLES + EXIT_CODES,
+        epilog=_VALIDATE_EXAMPLES + _VALIDATE_EXIT_CODES,
     )
     _format_choice(check, "--from", "-f", "--as", dest="format", help_="the format of the input")
     check.add_argument(
@@ -305,7 +369,8 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="OUTPUT",
-        help="a file (- is stdout), or a directory for several inputs (made if missing)",
+        help="a file (- is stdout), or a directory for several inputs: one that exists,"
+        " or DIR/ (made if missing)",
     )
     conv.add_argument("--strict", action="store_true", help="validate the input strictly")
     conv.add_argument(
@@ -469,18 +534,35 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
         if not jsonl:
             yield None, _read(name, stream.read)
             return
+        watch = _Watched(name, stream)
         number = 0
         while line := _read(name, stream.readline):
             number += 1
             if line.strip():
                 yield number, line
+        watch.truncated()  # a log cut by copytruncate: its end was never read
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
 
 
 def _where(name: str, line: int | None) -> str:
-    return name if line is None else f"{name}:{line}"
+    return _shown(name) if line is None else f"{_shown(name)}:{line}"
+
+
+def _shown(name: str) -> str:
+    r"""Return file ``name`` as refundmap writes it: valid Unicode, a byte not UTF-8 as ``\xNN``.
+
+    Python reads such a byte of a file name as a lone surrogate, which no UTF-8
+    file (a report, rejects, JSON) can hold: ``caf\xe9.json`` names ``caf<0xE9>.json``.
+    """
+    if name.isascii():
+        return name
+    try:
+        raw = os.fsencode(name)
+    except UnicodeEncodeError:  # a surrogate Python did not make from a byte
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 # -- validate -----------------------------------------------------------------------
@@ -508,7 +590,7 @@ def _print_text(outcome: Outcome, out: _Named, *, first: bool) -> None:  # noqa:
 def _print_json(outcome: Outcome, out: _Named, *, first: bool) -> None:
     """Write one element of the JSON array, as ``json.dump(results, indent=2)`` would."""
     result = {
-        "file": outcome.source,
+        "file": _shown(outcome.source),
         "line": outcome.line,
         "valid": not outcome.problems,
         "problems": [problem.to_dict() for problem in outcome.problems],
@@ -577,7 +659,7 @@ class _Report:
             text = f"{where}: {entry.kind}: {entry.source_path}{target}: {entry.message}"
             self.out.write(printable(text) + "\n")
         else:
-            row = {"file": name, "line": line, **entry.to_dict()}
+            row = {"file": _shown(name), "line": line, **entry.to_dict()}
             self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(row))
         self._first = False
 
@@ -670,15 +752,46 @@ def _init_worker(
     converter: Converter,
     entries: bool,  # noqa: FBT001 - initargs are positional
     args: argparse.Namespace,
+    parent: int,
 ) -> None:
-    """Set a ``--jobs`` worker up: its conversion, and the signals left to the command."""
+    """Set a ``--jobs`` worker up: its conversion, the signals left to the command, its end."""
     global _WORKER, _WORKER_RUN  # noqa: PLW0603 - one per worker process, set once
+    _watch_parent(parent)
     _WORKER_RUN = (args, converter)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     gc.disable()  # as in the command (_without_collector); each task ends with a collection
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
     _WORKER = (converter, entries)
+
+
+#: How often a worker checks that the command is still there (where Linux cannot say).
+_PARENT_POLL = 1.0
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker when the command ``parent`` is gone (killed with SIGKILL, say).
+
+    A killed command cannot end its workers, which would wait for work for good:
+    on Linux the kernel sends the worker SIGKILL when its parent dies
+    (``PR_SET_PDEATHSIG``); elsewhere, and as a fallback, a thread polls the
+    parent's id.
+    """
+    if sys.platform == "linux":
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # gone before the above could take
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="refundmap-parent", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 #: A run of a JSON document's records for a worker: its frame, less the options
@@ -741,20 +854,26 @@ class _Converter:
         self.progress = _Progress(shown=shown, at_once=bool(args.progress))
 
     def _file(self, destination: str | Path) -> _Named:
+        return _Named(str(destination), self._atomic(destination).stream)
+
+    def _atomic(self, destination: str | Path) -> jsonio.AtomicFile:
+        """Make ``destination``'s temporary file, removed unless the run commits it."""
         try:
             atomic = jsonio.AtomicFile(destination)
         except OSError as exc:
             folder = Path(destination).parent
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
-                raise CommandError(
+                raise _io_error(
                     f"{destination}: cannot write: its folder {folder} does not let refundmap"
                     f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
                     " the output and renames it, so that a failed run leaves the old file as it"
                     " was. Write to a writable folder, or to stdout (no -o) and redirect"
                 ) from None
-            raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # a folder that is not there
+                raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
+            raise FileIOError(str(destination), "write", exc) from None
         self._files.append((str(destination), self._stack.enter_context(atomic)))
-        return _Named(str(destination), atomic.stream)
+        return atomic
 
     def commit(self) -> None:
         """Put every file in place, or none: each is written to the disk before any is renamed."""
@@ -818,20 +937,19 @@ class _Converter:
             for line, text in lines:
                 yield (line, text, *_convert_line(self.converter, text))
             return
-        pool = self._workers()
         pending: deque[Future[list[_LineOutcome]]] = deque()
         chunk: list[tuple[int | None, bytes]] = []
         for item in lines:
             chunk.append(item)
             if len(chunk) == _CHUNK:
-                pending.append(pool.submit(_work, chunk))
+                pending.append(self._submit(name, _work, chunk))
                 chunk = []
                 if len(pending) >= 2 * self.jobs:
-                    yield from pending.popleft().result()
+                    yield from self._result(name, pending.popleft())
         if chunk:
-            pending.append(pool.submit(_work, chunk))
+            pending.append(self._submit(name, _work, chunk))
         while pending:
-            yield from pending.popleft().result()
+            yield from self._result(name, pending.popleft())
 
     def _workers(self) -> ProcessPoolExecutor:
         """Return the ``--jobs`` worker processes, started on first use."""
@@ -840,7 +958,7 @@ class _Converter:
                 ProcessPoolExecutor(
                     self.jobs,
                     initializer=_init_worker,
-                    initargs=(self.converter, self._entries_needed, self.args),
+                    initargs=(self.converter, self._entries_needed, self.args, os.getpid()),
                 )
             )
             self._stack.push(_stop_workers(self._pool))
@@ -868,9 +986,11 @@ class _Converter:
         if _is_jsonl(name, forced=self.args.jsonl):
             return self._run_lines(name, out)
         with self._seekable(name) as stream:
+            watch = _Watched(name, stream)
             try:
                 layout = scan(stream, self._records_key)
             except ValidationError as exc:  # not JSON: the whole document is refused
+                watch.check()  # or cut short while it was read
                 if self.rejects is None:
                     self._problems(name, None, exc)
                     return False
@@ -880,10 +1000,11 @@ class _Converter:
                 return True
             except OSError as exc:
                 raise FileIOError(name, "read", exc) from None
+            watch.check()
             if layout.kind == "value":
                 return self._run_whole(name, out, layout.value)
             try:
-                return self._run_records(name, out, stream, layout)
+                return self._run_records(name, out, watch, layout)
             except UsageError as exc:  # a page of an array names another scope
                 raise CommandError(f"{name}: {_flagged(exc)}") from None
 
@@ -902,12 +1023,16 @@ class _Converter:
             if stream.seekable():
                 yield stream
                 return
-            with tempfile.TemporaryFile() as copy:
+            with _temporary(name, "wb+") as copy:
+                while data := _read(name, partial(stream.read, 1 << 20)):
+                    try:
+                        copy.write(data)
+                    except OSError as exc:
+                        raise FileIOError(_temporary_name(name), "write", exc) from None
                 try:
-                    shutil.copyfileobj(stream, copy, 1 << 20)
+                    copy.seek(0)
                 except OSError as exc:
-                    raise FileIOError(name, "read", exc) from None
-                copy.seek(0)
+                    raise FileIOError(_temporary_name(name), "write", exc) from None
                 yield copy
         finally:
             if stream is not sys.stdin.buffer:
@@ -937,7 +1062,7 @@ class _Converter:
         out.write(result.to_json(indent=self.args.indent) + "\n")
         return True
 
-    def _run_records(self, name: str, out: _Named, stream: IO[bytes], layout: Layout) -> bool:
+    def _run_records(self, name: str, out: _Named, watch: _Watched, layout: Layout) -> bool:
         """Convert a list page or an array a run of records at a time, here or in workers.
 
         The output is the whole document's conversion, byte for byte; the report
@@ -949,20 +1074,20 @@ class _Converter:
         # one, which the whole document's conversion does (an element is a unit here).
         whole = whole or (layout.pages and self.rejects is not None)
         if whole or not len(layout):  # not a list page after all, or nothing to stream
-            return self._run_whole(name, out, _decoded(stream, layout))
+            return self._run_whole(name, out, _decoded(watch, layout))
         frame = Frame.of(layout, self.converter, self.args.indent, entries=self._entries_needed)
         try:
             envelope = convert_envelope(frame, len(layout))
         except UsageError as exc:
             raise CommandError(f"{name}: {_flagged(exc)}") from None
         except (ValidationError, MappingError):  # a broken envelope: as a whole, as ever
-            return self._run_whole(name, out, _decoded(stream, layout))
+            return self._run_whole(name, out, _decoded(watch, layout))
         failures: list[RefundmapError] = []
         written = 0
         indent = self.args.indent
         pad = "" if indent is None else "\n" + " " * (indent * frame.level)
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-            for offset, texts, chunk in self._runs(stream, layout, frame):
+        with _spool(name) as (spool, named):
+            for offset, texts, chunk in self._runs(watch, layout, frame):
                 for index, error in chunk.failures:
                     problems = [
                         Problem(shift(p.path, frame.prefix, offset), p.message)
@@ -982,7 +1107,7 @@ class _Converter:
                     self._entry(name, None, shifted(entry, *moves))
                 self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
                 for text in chunk.texts:
-                    spool.write(("," if written else "") + pad + text)
+                    named.write(("," if written else "") + pad + text)
                     written += 1
             if failures:
                 # Validation problems first, as for a whole document; each once (a problem
@@ -996,15 +1121,26 @@ class _Converter:
                 envelope = convert_envelope(frame, written)
             for entry in envelope.report if envelope is not None else ():
                 self._entry(name, None, entry)
+            watch.check()  # what was read is the file as it was scanned, to its end
             head, tail = _around(envelope, frame, written)
+            named.flush()
             out.write(head)
-            spool.seek(0)
-            shutil.copyfileobj(spool, out, 1 << 20)
+            for piece in _pieces(spool, named.name):
+                out.write(piece)
             out.write(tail + "\n")
         return True
 
     def _runs(
-        self, stream: IO[bytes], layout: Layout, frame: Frame
+        self, watch: _Watched, layout: Layout, frame: Frame
+    ) -> Iterator[tuple[int, list[bytes], Chunk]]:
+        """Convert the records in runs, in order (:meth:`_converted`), the file checked."""
+        for offset, texts, chunk in self._converted(watch, layout, frame):
+            if chunk.failures:
+                watch.check()  # a record cut or moved by a change is not its fault
+            yield offset, texts, chunk
+
+    def _converted(
+        self, watch: _Watched, layout: Layout, frame: Frame
     ) -> Iterator[tuple[int, list[bytes], Chunk]]:
         """Convert the records in runs, in order: ``(offset, texts, chunk)``.
 
@@ -1012,7 +1148,7 @@ class _Converter:
         Runs are shorter for a short document, so that every worker has some.
         """
         size = max(16, min(_CHUNK, -(-len(layout) // (2 * self.jobs))))
-        texts = read_spans(stream, layout.spans)
+        texts = watch.spans(layout.spans)
         runs = (
             (offset, list(itertools.islice(texts, size))) for offset in range(0, len(layout), size)
         )
@@ -1020,18 +1156,17 @@ class _Converter:
             for offset, run in runs:
                 yield offset, run, convert_chunk(run, frame)
             return
-        pool = self._workers()
         pending: deque[tuple[int, list[bytes], Future[Chunk]]]
         pending = deque()
         for offset, run in runs:
             task = (frame.head, frame.tail, frame.prefix, frame.indent, frame.level, run)
-            pending.append((offset, run, pool.submit(_work_chunk, task)))
+            pending.append((offset, run, self._submit(watch.name, _work_chunk, task)))
             if len(pending) >= 2 * self.jobs:
                 offset_done, run_done, future = pending.popleft()
-                yield offset_done, run_done, future.result()
+                yield offset_done, run_done, self._result(watch.name, future)
         while pending:
             offset_done, run_done, future = pending.popleft()
-            yield offset_done, run_done, future.result()
+            yield offset_done, run_done, self._result(watch.name, future)
 
     def _reject(
         self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
@@ -1044,7 +1179,7 @@ class _Converter:
     ) -> None:
         assert self.rejects is not None  # noqa: S101 - only called with --rejects
         row = {
-            "file": name,
+            "file": _shown(name),
             "line": line,
             "path": path,
             "error": "validation" if isinstance(exc, ValidationError) else "mapping",
@@ -1066,28 +1201,68 @@ class _Converter:
         replayed here in input order; a bigger file, or a JSON Lines file, has
         its records shared out instead.
         """
-        pending: deque[tuple[_Named, Future[_FileOutcome]]] = deque()
+        pending: deque[tuple[str, _Named, Future[_FileOutcome]]] = deque()
         for name, out in zip(inputs, outputs, strict=True):
             if self.jobs > 1 and len(inputs) > 1 and _small(name, jsonl=self.args.jsonl):
-                pending.append((out, self._workers().submit(_work_file, name)))
+                pending.append((name, out, self._submit(name, _work_file, name)))
                 if not self._replay_until(pending, 2 * self.jobs - 1):
                     return False
                 continue
-            if not (self._replay_until(pending, 0) and self.run(name, out)):
+            if not self._replay_until(pending, 0):
                 return False
+            out.start()
+            if not self.run(name, out):
+                return False
+            out.finish()
         return self._replay_until(pending, 0)
 
-    def _replay_until(self, pending: deque[tuple[_Named, Future[_FileOutcome]]], left: int) -> bool:
+    def _replay_until(
+        self, pending: deque[tuple[str, _Named, Future[_FileOutcome]]], left: int
+    ) -> bool:
         """Replay the oldest files' outcomes until ``left`` are pending; False when one failed."""
         while len(pending) > left:
-            out, future = pending.popleft()
-            if not self._replay(out, future.result()):
+            name, out, future = pending.popleft()
+            if not self._replay(out, self._result(name, future)):
                 return False
         return True
+
+    def _submit(self, name: str, work: Callable[[_A], _T], task: _A) -> Future[_T]:
+        """Give a worker a task of input ``name``, or say (exit 71) that a worker died."""
+        try:
+            return self._workers().submit(work, task)
+        except BrokenProcessPool:  # one died since the last task was given
+            raise self._died(name, _death(self._pool)) from None
+
+    def _result(self, name: str, future: Future[_T]) -> _T:
+        """Return what a worker made of ``name``, or say (exit 71) that the worker died.
+
+        The wait looks at the workers every :data:`_WORKER_POLL` seconds: one killed
+        halfway through sending its result leaves the pool waiting for the rest.
+        """
+        try:
+            while True:
+                try:
+                    return future.result(_WORKER_POLL)
+                except TimeoutError:
+                    if _dead(self._pool):
+                        raise BrokenProcessPool from None
+        except BrokenProcessPool:
+            how = _death(self._pool)
+        except MemoryError:
+            how = "ran out of memory"
+        raise self._died(name, how)
+
+    @staticmethod
+    def _died(name: str, how: str) -> WorkerError:
+        return WorkerError(
+            f"{_shown(name)}: a --jobs worker {how}; no output file was written:"
+            " run again with fewer --jobs, or none"
+        )
 
     def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
         converted, text, events, counts = outcome
+        out.start()
         self.counts.update(counts)
         self.progress.add(counts["records"])
         for event in events:
@@ -1098,11 +1273,16 @@ class _Converter:
             else:
                 self._problems(*event[1:])
         out.write(text)
+        if converted:
+            out.finish()
         return converted
 
     def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
-        """Open where each input's output goes (None: stdout)."""
-        return [_STDOUT if where is None else self._file(where) for where in destinations]
+        """Say where each input's output goes (None: stdout); each file is made in its turn."""
+        return [
+            _STDOUT if where is None else _Output(str(where), partial(self._atomic, where))
+            for where in destinations
+        ]
 
     def summary(self) -> str:
         counts = self.counts
@@ -1129,6 +1309,69 @@ class _Converter:
         return summary
 
 
+def _temporary_name(name: str) -> str:
+    """How messages name ``name``'s temporary file: a full ``TMPDIR`` is not the output's fault."""
+    return f"the temporary file of {name} (in {tempfile.gettempdir()}, TMPDIR)"
+
+
+@contextmanager
+def _temporary(name: str, mode: str) -> Iterator[IO[Any]]:
+    """Make a temporary file for input ``name``, or say (exit 74) why it cannot be made."""
+    try:
+        file = tempfile.TemporaryFile(mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise FileIOError(_temporary_name(name), "write", exc) from None
+    with file:
+        yield file
+
+
+def _pieces(spool: IO[str], name: str) -> Iterator[str]:
+    """Yield what ``spool`` holds from its start, a megabyte at a time."""
+    try:
+        spool.seek(0)
+        while piece := spool.read(1 << 20):
+            yield piece
+    except OSError as exc:
+        raise FileIOError(name, "read", exc) from None
+
+
+@contextmanager
+def _spool(name: str) -> Iterator[tuple[IO[str], _Named]]:
+    """Hold a streamed document's output text until it all converted: the file, and it named."""
+    with _temporary(name, "w+") as spool:
+        yield spool, _Named(_temporary_name(name), spool)
+
+
+#: Seconds between two looks at the workers while a result is awaited.
+_WORKER_POLL = 0.5
+
+
+def _processes(pool: ProcessPoolExecutor | None) -> list[Any]:
+    """Return the pool's worker processes (multiprocessing ``Process`` objects)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _dead(pool: ProcessPoolExecutor | None) -> bool:
+    """Whether a worker has ended: the pool's are never told to, while it is in use."""
+    return any(process.exitcode is not None for process in _processes(pool))
+
+
+def _death(pool: ProcessPoolExecutor | None) -> str:
+    """Say how a broken pool's worker ended: killed by a signal, or its exit status."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(1)  # it ends the other workers (SIGTERM) and reaps them all
+    codes = [process.exitcode for process in _processes(pool)]
+    for code in sorted((c for c in codes if c is not None), key=lambda c: c == -signal.SIGTERM):
+        if code < 0:
+            name = signal.Signals(-code).name
+            why = " (the out-of-memory killer sends it, as does kill -9)"
+            return f"was killed by {name}{why if name == 'SIGKILL' else ''}"
+        if code > 0:
+            return f"exited with status {code}"
+    return "ended abruptly"
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
     """Return the exit step of the workers: gone when the run ends, at once when it fails.
 
@@ -1138,9 +1381,14 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
 
     def stop(kind: type[BaseException] | None, *_: object) -> bool:
         if kind is not None:
-            processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-            for process in list(processes.values()):
+            for process in _processes(pool):
                 process.terminate()
+        if kind is WorkerError:
+            # A worker killed halfway through a result leaves the pool's reader waiting
+            # for the rest: with this end closed too, it reads the end of the file.
+            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+            with suppress(OSError, AttributeError):
+                writer.close()  # type: ignore[union-attr]
         pool.shutdown(wait=kind is None, cancel_futures=True)
         return False
 
@@ -1218,8 +1466,9 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
 
     Refuses (a usage error) an output that is one of the inputs, two outputs
     that are one file (an input listed twice, two inputs of the same name into
-    one directory, a report that is the output), and ``-`` twice. Makes the
-    directory ``-o`` names when there are several inputs or it ends with ``/``.
+    one directory, a report that is the output), ``-`` twice, and several
+    inputs into an ``-o`` that is neither a directory nor ends with ``/`` (as
+    ``cp`` does). Makes the directory ``-o`` names when it ends with ``/``.
     """
     target = args.output
     destinations: list[Path | None]
@@ -1227,13 +1476,18 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
         destinations = [None] * len(inputs)
     else:
         folder = Path(target)
-        many = len(inputs) > 1 or target.endswith(("/", os.sep)) or folder.is_dir()
-        if not many:
+        slash = target.endswith(("/", os.sep))
+        if not (len(inputs) > 1 or slash or folder.is_dir()):
             destinations = [folder]
         else:
             if folder.exists() and not folder.is_dir():
                 raise CommandError(
                     f"{target}: not a directory; -o names a directory when there are several inputs"
+                )
+            if not (slash or folder.is_dir()):
+                raise CommandError(
+                    f"{target}: no such directory; several inputs need -o to name a directory"
+                    f" that exists, or to end with / to make it ({target}/)"
                 )
             if "-" in inputs:
                 raise CommandError("stdin cannot be named in a directory of outputs")
@@ -1285,11 +1539,11 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
                 f"{where}: {written[identity]} and {what} would be the same file; name another"
             )
         written[identity] = what
-    if target not in (None, "-") and (len(inputs) > 1 or target.endswith(("/", os.sep))):
+    if target not in (None, "-") and target.endswith(("/", os.sep)):
         try:
             Path(target).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise CommandError(f"{target}: cannot make the directory: {exc.strerror}") from None
+            raise FileIOError(target, "make the directory", exc) from None
     return destinations
 
 
@@ -1308,6 +1562,82 @@ def _refs_identities(
     return files, folders
 
 
+class _Watched:
+    """An input read twice (scanned, then its records read back), checked not to change.
+
+    A page truncated (logrotate's ``copytruncate``) or rewritten after its scan
+    would convert to a short page with its count rewritten to match: each record
+    read back must be as long as scanned, and the file's size, modification time
+    and identity (its path still names it) as they were.
+    """
+
+    def __init__(self, name: str, stream: IO[bytes]) -> None:
+        self.name = name
+        self.stream = stream
+        try:
+            found: os.stat_result | None = os.fstat(stream.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):  # not a file: nothing to watch
+            found = None
+        self.found = found if found is not None and stat.S_ISREG(found.st_mode) else None
+
+    def changed(self, reason: str) -> FileIOError:
+        """Return the error that says the file changed (exit 74), and how."""
+        return _io_error(
+            f"{_shown(self.name)}: changed while it was read ({reason}); nothing of it was written:"
+            " convert it again once it is complete"
+        )
+
+    def check(self) -> None:
+        """Raise :meth:`changed` when the file is not as it was when first read."""
+        was = self.found
+        if was is None:
+            return
+        try:
+            now = os.fstat(self.stream.fileno())
+        except OSError as exc:
+            raise FileIOError(self.name, "read", exc) from None
+        if now.st_size < was.st_size:
+            raise self.changed(f"{now.st_size:,} bytes, {was.st_size:,} when it was opened")
+        if (now.st_size, now.st_mtime_ns) != (was.st_size, was.st_mtime_ns):
+            raise self.changed("it was written to")
+        if self.name == "-":
+            return  # stdin: no path names it
+        try:
+            there = Path(self.name).stat()
+        except OSError:
+            there = None
+        if there is None or (there.st_dev, there.st_ino) != (was.st_dev, was.st_ino):
+            raise self.changed("its name now names another file, or none")
+
+    def truncated(self) -> None:
+        """Raise :meth:`changed` when the file, read to its end, is shorter than it was.
+
+        For JSON Lines, read once: lines added meanwhile are read or not, but a
+        file cut shorter (logrotate's ``copytruncate``) lost lines never read.
+        """
+        if self.found is None:
+            return
+        try:
+            now, read = os.fstat(self.stream.fileno()).st_size, self.stream.tell()
+        except OSError as exc:
+            raise FileIOError(self.name, "read", exc) from None
+        if now < min(read, self.found.st_size):
+            raise self.changed(f"{now:,} bytes, {self.found.st_size:,} when it was opened")
+
+    def spans(self, spans: Sequence[int]) -> Iterator[bytes]:
+        """Yield each record's text as :func:`refundmap.stream.read_spans`; a short one fails."""
+        texts = read_spans(self.stream, spans)
+        for index in range(0, len(spans), 2):
+            try:
+                text = next(texts)
+            except OSError as exc:
+                raise FileIOError(self.name, "read", exc) from None
+            if len(text) != spans[index + 1] - spans[index]:
+                self.check()  # says how it changed, if it can
+                raise self.changed(f"it ends before byte {spans[index + 1]:,}")
+            yield text
+
+
 def _report_is_text(args: argparse.Namespace) -> bool:
     """Whether the report is text: ``--report-format``, else by the file's extension."""
     if args.report_format is not None:
@@ -1315,9 +1645,14 @@ def _report_is_text(args: argparse.Namespace) -> bool:
     return Path(args.report).suffix.lower() in (".txt", ".text", ".log")
 
 
-def _decoded(stream: IO[bytes], layout: Layout) -> Any:
+def _decoded(watch: _Watched, layout: Layout) -> Any:
     """Return the document :func:`scan` read, decoded whole."""
-    records = [jsonio.loads(text) for text in read_spans(stream, layout.spans)]
+    try:
+        records = [jsonio.loads(text) for text in watch.spans(layout.spans)]
+    except ValidationError:  # a record scan read as JSON is JSON, unless the file changed
+        watch.check()
+        raise
+    watch.check()
     if layout.kind == "array":
         return records
     assert layout.envelope is not None  # noqa: S101 - a page has its envelope
@@ -1395,6 +1730,7 @@ def _converter(args: argparse.Namespace, directory: Directory | None) -> Convert
         message = _flagged(exc)
         for problem in exc.problems:  # "synced_at: ...": the flag comes first already
             message = message.removeprefix(f"{_FLAGS.get(problem.path)}: ")
+            message = message.removeprefix(f"{problem.path}: ")
         raise CommandError(f"{flags}: {message}") from None
 
 
@@ -1496,6 +1832,10 @@ def _main(args: argparse.Namespace) -> int:
         _say_error(str(exc))
         _abandon_stdout()
         return EXIT_IO
+    except WorkerError as exc:
+        _say_error(str(exc))
+        _abandon_stdout()
+        return EXIT_WORKER
     except KeyboardInterrupt:
         print("refundmap: interrupted; no output file was written", file=sys.stderr)
         return 130

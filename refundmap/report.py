@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, get_type_hints
 
 import attrs
 
@@ -116,6 +116,11 @@ class Entry(NamedTuple):
             "target_path": self.target_path,
             "message": self.message,
         }
+
+
+# The tuple's __new__ lives in a namespace of its own, where the postponed
+# annotation "Kind" names nothing: give it the types (pdoc, inspect read them).
+Entry.__new__.__annotations__ = get_type_hints(Entry)
 
 
 @attrs.frozen

@@ -81,7 +81,7 @@ def test_several_inputs_go_to_a_directory(cli, tmp_path, fixtures):
 def test_an_input_listed_twice_into_a_directory_is_refused(cli, tmp_path, fixtures):
     path = str(fixtures / "railz/seed-refund.json")
     status, _, err = cli(
-        "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path / "x"), path, path
+        "convert", "-f", "railz", "-t", "rutter", "-o", str(tmp_path / "x") + "/", path, path
     )
     assert status == 2
     assert "would be the same file" in err
@@ -440,7 +440,7 @@ def test_a_folder_that_refuses_new_files_is_explained(cli, fixtures, tmp_path, m
         "convert", "-f", "railz", "-t", "rutter", str(fixtures / "railz/seed-refund.json"),
         "-o", str(out),
     )  # fmt: skip
-    assert status == 2
+    assert status == 74
     assert err.startswith(f"refundmap: {out}: cannot write: its folder {tmp_path} does not let")
     assert "writes a temporary file beside the output and renames it" in err
     assert out.read_text() == "old"

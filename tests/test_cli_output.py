@@ -62,7 +62,7 @@ def test_two_inputs_of_one_name_into_one_folder_are_refused(tmp_path):
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "r.json").write_bytes(SEED.read_bytes())
-    result = run(*CONVERT, "x/r.json", "y/r.json", "-o", "out", cwd=tmp_path)
+    result = run(*CONVERT, "x/r.json", "y/r.json", "-o", "out/", cwd=tmp_path)
     assert result.returncode == 2
     assert b"out/r.json: the output of x/r.json and the output of y/r.json" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -116,9 +116,9 @@ def test_an_output_report_or_rejects_that_is_a_refs_file_is_refused_before_readi
     assert result.returncode == 0, result.stderr
 
 
-def test_a_directory_is_made_for_several_inputs_or_a_trailing_slash(tmp_path):
+def test_a_directory_is_made_for_a_trailing_slash(tmp_path):
     (tmp_path / "b.json").write_bytes(SEED.read_bytes())
-    result = run(*CONVERT, SEED, "b.json", "-o", "new/deeper", cwd=tmp_path)
+    result = run(*CONVERT, SEED, "b.json", "-o", "new/deeper/", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "new/deeper").iterdir()) == [
         "b.json",
@@ -204,7 +204,63 @@ def test_an_overwritten_file_keeps_its_mode(tmp_path):
 _READ_ONLY = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
 
 
-def test_a_read_only_folder_is_a_usage_error_and_leaves_nothing(tmp_path):
+def test_several_inputs_into_a_name_that_is_not_a_directory_is_a_usage_error(tmp_path):
+    # As cp: `-o merged.json` with two inputs made a folder named merged.json (issue 23).
+    (tmp_path / "b.json").write_bytes(SEED.read_bytes())
+    result = run(*CONVERT, SEED, "b.json", "-o", "merged.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        b"refundmap: merged.json: no such directory; several inputs need -o to name a"
+        b" directory that exists, or to end with / to make it (merged.json/)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.json"]
+    (tmp_path / "merged.json").write_text("old")  # a file: not a directory either
+    result = run(*CONVERT, SEED, "b.json", "-o", "merged.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"merged.json: not a directory" in result.stderr
+    assert (tmp_path / "merged.json").read_text() == "old"
+    (tmp_path / "out").mkdir()  # a directory that exists: with or without the slash
+    result = run(*CONVERT, SEED, "b.json", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.json", "seed-refund.json"]
+    result = run(*CONVERT, SEED, "-o", "out", cwd=tmp_path)  # one input into a directory, too
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_more_inputs_than_open_files_allowed_all_convert(tmp_path, jobs):
+    # Each output is closed when its input is done, not held open to the end (issue 23):
+    # with 60 descriptors allowed, 150 inputs failed with "Too many open files".
+    import resource
+
+    names = [f"in{n:03}.json" for n in range(150)]
+    for name in names:
+        (tmp_path / name).write_bytes(SEED.read_bytes())
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/in000.json").write_text("old")
+
+    def few() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (60, 60))
+
+    command = [sys.executable, "-m", "refundmap", *CONVERT, "-j", jobs, *names, "-o", "out/"]
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, preexec_fn=few, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == names
+    assert {(tmp_path / "out" / name).read_text() for name in names} == {expected()}
+    # All or nothing still: a bad last input replaces no output of the others.
+    (tmp_path / "out/in000.json").write_text("old")
+    (tmp_path / names[-1]).write_text("{}")
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, preexec_fn=few, timeout=120, check=False
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert (tmp_path / "out/in000.json").read_text() == "old"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == names  # no temporary file
+
+
+def test_a_read_only_folder_is_an_io_error_and_leaves_nothing(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
     command = [sys.executable, "-m", "refundmap", *CONVERT, str(SEED), "-o", str(folder / "o.json")]
@@ -230,7 +286,7 @@ def test_a_read_only_folder_is_a_usage_error_and_leaves_nothing(tmp_path):
     folder.chmod(0o755)
     if result.stderr.startswith((b"unshare:", b"mount:")):
         pytest.skip(f"cannot make a read-only folder here: {result.stderr.decode()}")
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 74, result.stderr  # as the README says (issue 23: it was 2)
     assert b"does not let refundmap create a file" in result.stderr
     assert list(folder.iterdir()) == []
 

@@ -235,7 +235,13 @@ def test_help_ends_with_examples_and_exit_codes(tmp_path):
     for command in ("convert", "validate"):
         done = run(command, "--help", cwd=tmp_path)
         assert "examples:" in done.stdout
-        assert "3    converted, but some records were rejected" in done.stdout
+        assert "74   reading or writing failed" in done.stdout
+    convert = run("convert", "--help", cwd=tmp_path).stdout
+    assert "3    converted, but some records were rejected" in convert
+    # validate has no --rejects, and so no exit status 3 (issue 23)
+    validate = run("validate", "--help", cwd=tmp_path).stdout
+    assert "\n  3 " not in validate
+    assert "--rejects" not in validate
     assert "exit status:" in run("--help", cwd=tmp_path).stdout
     assert "List every format" in run("formats", "--help", cwd=tmp_path).stdout
 
@@ -252,3 +258,55 @@ def test_progress_is_shown_when_asked_and_cleared(tmp_path):
     quiet = run("convert", "-q", "--no-progress", "-f", "railz", "-t", "rutter", "in.jsonl",
                 "-o", "out.jsonl", cwd=tmp_path)  # fmt: skip
     assert "\r" not in quiet.stderr
+
+
+def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(tmp_path):
+    # Exit 1 said "nothing is written" while JSON Lines on stdout had the records before
+    # the bad one (issue 23): stdout is a stream; what it holds is now said exactly.
+    seed = json.loads((FIXTURES / "railz/seed-refund.json").read_text())
+    good = json.dumps(seed)
+    (tmp_path / "in.jsonl").write_text(
+        f"{good}\n{good}\n{json.dumps({**seed, 'accountRef': None})}\n{good}\n"
+    )
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", *SYNCED, "in.jsonl", cwd=tmp_path)
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 2  # the records before line 3, each whole
+    assert all(json.loads(line)["platform_id"] for line in done.stdout.splitlines())
+    assert "in.jsonl:3: $." in done.stderr
+    # A document is never written in part; an earlier input is written whole.
+    _, page = page_with_a_bad_record(tmp_path)
+    (tmp_path / "one.json").write_text(good)
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", *SYNCED, "one.json", page.name,
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1
+    assert [json.loads(line)["platform_id"] for line in done.stdout.splitlines()] == ["1"]
+    # --rejects keeps the good records: all of them, exit 3.
+    done = run("convert", "-q", "-f", "railz", "-t", "rutter", *SYNCED, "in.jsonl",
+               "--rejects", "bad.jsonl", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 3
+    assert len(done.stdout.splitlines()) == 3
+    help_text = run("convert", "--help", cwd=tmp_path).stdout
+    assert "stdout (no -o) has what was converted before it" in help_text
+    assert "(nothing is written)" not in help_text
+    readme = (FIXTURES.parent / "README.md").read_text()
+    assert "stdout (no `-o`) is a stream and has what was converted before the failure" in readme
+
+
+def test_the_readme_exit_table_lists_the_statuses_help_lists():
+    import re
+
+    from refundmap import cli
+
+    readme = (FIXTURES.parent / "README.md").read_text()
+    readme = readme[readme.index("| exit status |") :].split("\n\n")[0]
+    table = {int(n) for n in re.findall(r"^\| (\d+)[ ,|]", readme, re.MULTILINE)}
+    table |= {int(n) for n in re.findall(r"^\| 130, (\d+), (\d+)", readme, re.MULTILINE)[0]}
+    helped = {int(n) for n in re.findall(r"^  (\d+) ", cli.EXIT_CODES, re.MULTILINE)}
+    assert helped == table - {129, 143} == {0, 1, 2, 3, 71, 74, 130}
+    assert {
+        cli.EXIT_INVALID,
+        cli.EXIT_USAGE,
+        cli.EXIT_REJECTED,
+        cli.EXIT_WORKER,
+        cli.EXIT_IO,
+    } < table

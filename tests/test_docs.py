@@ -1,6 +1,7 @@
 """Docstrings on everything public, and the API reference page pdoc builds from them."""
 
 import inspect
+import warnings
 
 import pytest
 
@@ -40,9 +41,21 @@ REFERENCE = (
 
 def test_the_api_reference_builds(tmp_path):
     pdoc = pytest.importorskip("pdoc")
-    pdoc.pdoc(*REFERENCE, output_directory=tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Entry(kind: ForwardRef('Kind')) was one (issue 23)
+        pdoc.pdoc(*REFERENCE, output_directory=tmp_path)
     index = (tmp_path / "refundmap.html").read_text()
     for name in ("convert_each", "load", "dump", "json_schema", "RecordResult", "Directory"):
         assert f'id="{name}"' in index, name
     assert (tmp_path / "refundmap" / "models" / "rutter.html").exists()
     assert 'id="convert_bag"' in (tmp_path / "refundmap" / "dask.html").read_text()
+
+
+def test_the_reference_shows_the_types_of_a_report_entry(tmp_path):
+    pdoc = pytest.importorskip("pdoc")
+    pdoc.pdoc("refundmap", output_directory=tmp_path)
+    index = (tmp_path / "refundmap.html").read_text()
+    assert "Kind" in index
+    assert "ForwardRef(&#39;Kind" not in index
+    assert "<span class=\"s1\">'Kind'</span>" not in index
+    assert inspect.signature(refundmap.Entry).parameters["kind"].annotation is refundmap.Kind

@@ -298,3 +298,174 @@ def test_to_json_does_not_depend_on_the_callers_stack_depth():
 
     assert deep(sys.getrecursionlimit() - 200) == expected
     assert json.loads(expected)["passThrough"]
+
+
+# -- a file that changes while it is converted (issue 23) ------------------------------
+
+RAILZ_PAGE = json.loads((ROOT / "fixtures/railz/quickbooks-list.json").read_text())
+
+
+def changed_after_its_scan(monkeypatch, change):
+    """Run ``change(path)`` right after the command has scanned a file (as logrotate might)."""
+    import refundmap.cli
+
+    real = refundmap.cli.scan
+
+    def scan_then_change(stream, records):
+        layout = real(stream, records)
+        change(Path(stream.name))
+        return layout
+
+    monkeypatch.setattr(refundmap.cli, "scan", scan_then_change)
+
+
+def changed_after_its_first_record(monkeypatch, change):
+    """Run ``change(path)`` once the command has read back a page's first record."""
+    import refundmap.cli
+
+    real = refundmap.cli.read_spans
+
+    def read_then_change(stream, spans):
+        texts = real(stream, spans)
+        yield next(texts)
+        change(Path(stream.name))
+        yield from texts
+
+    monkeypatch.setattr(refundmap.cli, "read_spans", read_then_change)
+
+
+def truncate(path: Path) -> None:
+    with path.open("r+b") as file:  # copytruncate: the same file, emptied
+        file.truncate(0)
+
+
+def halve(path: Path) -> None:
+    with path.open("r+b") as file:
+        file.truncate(path.stat().st_size // 2)
+
+
+def rewrite(path: Path) -> None:  # the same size, other bytes, in place
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b'"id": "', b'"id":"  ', 1))
+    os.utime(path, ns=(0, path.stat().st_mtime_ns + 10**9))
+
+
+def replace(path: Path) -> None:  # a rename over it: its name now names another file
+    new = path.with_name("new.json")
+    new.write_bytes(path.read_bytes())
+    new.replace(path)
+
+
+@pytest.mark.parametrize("when", [changed_after_its_scan, changed_after_its_first_record])
+@pytest.mark.parametrize("change", [truncate, halve, rewrite, replace])
+@pytest.mark.parametrize("extra", [(), ("--rejects", "rejects.jsonl"), ("--jobs", "2")])
+@pytest.mark.parametrize("shape", ["page", "array"])
+def test_a_page_changed_while_it_is_read_fails_and_writes_nothing(
+    cli, tmp_path, monkeypatch, *, when, change, extra, shape
+):
+    rows = [dict(RAILZ_PAGE["data"][n % len(RAILZ_PAGE["data"])], id=str(n)) for n in range(600)]
+    source = tmp_path / "page.json"
+    source.write_text(json.dumps({**RAILZ_PAGE, "data": rows} if shape == "page" else rows))
+    (tmp_path / "out.json").write_text("old")
+    when(monkeypatch, change)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli(
+        "convert", "-q", "-f", "railz", "-t", "rutter", "page.json", "-o", "out.json", *extra
+    )
+    assert status == 74, err
+    assert out == ""
+    assert err.startswith("refundmap: page.json: changed while it was read (")
+    assert err.count("\n") == 1, err  # one line: no record blamed for the change
+    assert (tmp_path / "out.json").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "page.json"]
+
+
+def test_a_page_unchanged_converts_as_before(cli, tmp_path, monkeypatch):
+    source = tmp_path / "page.json"
+    source.write_text(json.dumps(RAILZ_PAGE))
+    changed_after_its_scan(monkeypatch, lambda path: path.read_bytes())  # read, not changed
+    status, out, err = cli("convert", "-q", "-f", "railz", "-t", "rutter", str(source))
+    assert status == 0, err
+    assert json.loads(out)["customer_refunds"]
+
+
+# -- a file name that is not UTF-8 (issue 23) ----------------------------------------
+
+BAD_NAME = b"caf\xe9.json"  # Latin-1: Python names it caf\udce9.json
+
+
+def run_bytes(*argv, cwd):
+    return subprocess.run(
+        [sys.executable.encode(), b"-m", b"refundmap", *argv],
+        cwd=cwd,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+    )
+
+
+@pytest.fixture
+def badly_named(tmp_path):
+    page = json.loads((ROOT / "fixtures/railz/quickbooks-list.json").read_text())
+    page["data"].insert(1, dict(page["data"][0], id="BAD", accountRef=None))  # no account
+    try:
+        (tmp_path / os.fsdecode(BAD_NAME)).write_text(json.dumps(page))
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    return tmp_path
+
+
+@pytest.mark.parametrize("report", [b"report.txt", b"report.json"])
+def test_a_name_not_utf8_is_written_with_its_bytes_escaped(badly_named, report):
+    argv = [b"convert", b"-f", b"railz", b"-t", b"rutter", BAD_NAME, b"-o", b"out.json"]
+    done = run_bytes(*argv, b"--report", report, b"--rejects", b"rej.jsonl", cwd=badly_named)
+    assert done.returncode == 3, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert b"caf\\xe9.json: $.data[1].accountRef.id: rejected:" in done.stderr
+    rejects = [json.loads(line) for line in (badly_named / "rej.jsonl").read_bytes().splitlines()]
+    assert [row["file"] for row in rejects] == ["caf\\xe9.json"]
+    text = (badly_named / report.decode()).read_bytes().decode("utf-8")  # valid UTF-8
+    if report.endswith(b".json"):
+        assert {row["file"] for row in json.loads(text)["entries"]} == {"caf\\xe9.json"}
+        assert "\\ud" not in text  # no lone surrogate escaped in JSON either
+    else:
+        assert text.startswith("caf\\xe9.json: ")
+
+
+@pytest.mark.parametrize("output", [b"text", b"json"])
+def test_validate_writes_a_name_not_utf8_as_valid_unicode(badly_named, output):
+    (badly_named / os.fsdecode(BAD_NAME)).write_text('{"totalAmount": "lots"}')
+    done = run_bytes(b"validate", b"-f", b"railz", b"--output-format", output, BAD_NAME,
+                     cwd=badly_named)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert b"Traceback" not in done.stderr
+    text = done.stdout.decode("utf-8")  # strict: valid Unicode
+    if output == b"json":
+        assert [result["file"] for result in json.loads(text)] == ["caf\\xe9.json"]
+        assert "\\ud" not in text
+    else:
+        assert text.startswith("caf\\xe9.json: $")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_lines_truncated_while_read_fail_and_write_nothing(cli, tmp_path, monkeypatch, jobs):
+    import refundmap.cli
+
+    row = json.dumps(RAILZ_PAGE["data"][0])
+    source = tmp_path / "in.jsonl"
+    source.write_text((row + "\n") * 3000)
+    real = refundmap.cli._Watched.truncated
+
+    def cut_first(self):  # copytruncate, just before the end was read
+        with source.open("r+b") as file:
+            file.truncate(len(row) + 1)
+        real(self)
+
+    monkeypatch.setattr(refundmap.cli._Watched, "truncated", cut_first)
+    (tmp_path / "out.jsonl").write_text("old")
+    status, _, err = cli("convert", "-q", "-j", jobs, "-f", "railz", "-t", "rutter",
+                           str(source), "-o", str(tmp_path / "out.jsonl"))  # fmt: skip
+    assert status == 74, err
+    assert err.startswith(f"refundmap: {source}: changed while it was read (")
+    assert (tmp_path / "out.jsonl").read_text() == "old"

@@ -134,3 +134,38 @@ def test_the_library_raises_the_os_error_unchanged_and_leaves_nothing(tmp_path, 
     assert exc.value.errno == errno.ENOSPC
     assert destination.read_text() == "old"
     assert left(tmp_path) == ["out.json"]
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Path:
+    """A Railz list page, streamed a record at a time, converting to well over LIMIT."""
+    page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+    rows = [dict(page["data"][n % len(page["data"])], id=str(n)) for n in range(300)]
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({**page, "data": rows}))
+    return path
+
+
+@pytest.mark.parametrize("source", ["page.json", "-"])
+def test_a_temporary_file_too_large_fails_with_74_and_one_line(page, tmp_path, source):
+    # A big page's output waits in a temporary file until it all converted (stdin is
+    # first copied to one): a full TMPDIR or `ulimit -f` was an OSError traceback.
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "out.json").write_text("old")
+    with page.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "refundmap", "convert", "-q", "-f", "railz", "-t", "rutter",
+             source, "-o", "out.json"],
+            cwd=tmp_path, stdin=stdin, capture_output=True, text=True, check=False, timeout=120,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT)),
+            env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
+        )  # fmt: skip
+    assert done.returncode == 74
+    name = "page.json" if source != "-" else "-"
+    assert done.stderr == (
+        f"refundmap: the temporary file of {name} (in {tmp_path / 'tmp'}, TMPDIR):"
+        " cannot write: File too large\n"
+    )
+    assert (tmp_path / "out.json").read_text() == "old"
+    assert left(tmp_path) == ["out.json", "page.json", "tmp"]
+    assert left(tmp_path / "tmp") == []

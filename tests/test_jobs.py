@@ -110,7 +110,7 @@ def page_files(tmp_path, files=12, per_file=30, bad=(3, 40, 77)):
 def convert_many(tmp_path, jobs, names, *extra, into="dir"):
     out = tmp_path / f"many-{jobs}-{into}"
     out.mkdir()
-    target = ["-o", str(out / "outputs")] if into == "dir" else []
+    target = ["-o", f"{out / 'outputs'}/"] if into == "dir" else []
     done = subprocess.run(
         [sys.executable, "-m", "refundmap", "convert", "-f", "railz", "-t", "rutter",
          "--synced-at", "2024-06-30T12:00:00Z", "--jobs", str(jobs), *map(str, names), *target,
@@ -183,3 +183,149 @@ def test_a_signal_twice_stops_workers_and_command_cleanly(tmp_path, kind, stop):
     assert "no output file was written" in err
     assert not output.exists()
     assert not list(tmp_path.glob(".*.part"))
+
+
+# -- workers that die, a command that is killed (issue 23) ---------------------------
+
+
+def children(pid):
+    """The ids of the processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; its parent has not read its status yet
+
+
+def start_big_run(tmp_path, kind):
+    """Start a --jobs 2 conversion long enough to be caught with its two workers at work."""
+    records = lines(tmp_path, count=20000)
+    if kind == "page.json":
+        page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+        rows = [json.loads(line) for line in records.read_text().splitlines()]
+        (tmp_path / kind).write_text(json.dumps({**page, "data": rows}))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "refundmap", "convert", "-q", "-j", "2", "-f", "railz", "-t",
+         "rutter", str(tmp_path / kind), "-o", str(tmp_path / "out.json")],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(workers := children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) == 2, "the workers did not start"
+    time.sleep(0.5)  # at work
+    return process, workers
+
+
+def stop_all(process, workers):
+    for pid in [process.pid, *workers]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(10)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
+@pytest.mark.parametrize("kind", ["in.jsonl", "page.json"])
+def test_a_worker_killed_ends_the_run_with_one_line_and_71(tmp_path, kind):
+    # The out-of-memory killer's SIGKILL was a BrokenProcessPool traceback and exit 1.
+    process, workers = start_big_run(tmp_path, kind)
+    try:
+        os.kill(workers[0], signal.SIGKILL)
+        _, err = process.communicate(timeout=60)
+    finally:
+        stop_all(process, workers)
+    assert process.returncode == 71, err
+    assert err == (
+        f"refundmap: {tmp_path / kind}: a --jobs worker was killed by SIGKILL (the out-of-memory"
+        " killer sends it, as does kill -9); no output file was written: run again with fewer"
+        " --jobs, or none\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"in.jsonl", kind})
+    assert not [pid for pid in workers if alive(pid)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
+@pytest.mark.parametrize("kind", ["in.jsonl", "page.json"])
+def test_a_command_killed_leaves_no_worker_behind(tmp_path, kind):
+    # A command killed with SIGKILL cannot end its workers: they end themselves.
+    process, workers = start_big_run(tmp_path, kind)
+    try:
+        process.kill()
+        process.wait(10)
+        deadline = time.monotonic() + 10
+        while [pid for pid in workers if alive(pid)] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if alive(pid)]
+    finally:
+        stop_all(process, workers)
+
+
+def test_a_worker_out_of_memory_ends_the_run_with_one_line_and_71(cli, tmp_path, monkeypatch):
+    import refundmap.cli
+
+    here = os.getpid()
+    real = refundmap.cli._convert_line
+
+    def starved(*args, **kwargs):
+        if os.getpid() != here:  # in a worker (forked from this process)
+            raise MemoryError
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(refundmap.cli, "_convert_line", starved)
+    source = lines(tmp_path, count=600)
+    status, out, err = cli("convert", "-q", "-j", "2", "-f", "railz", "-t", "rutter", str(source),
+                           "-o", str(tmp_path / "out.jsonl"))  # fmt: skip
+    assert status == 71
+    assert err == (
+        f"refundmap: {source}: a --jobs worker ran out of memory; no output file was written:"
+        " run again with fewer --jobs, or none\n"
+    )
+    assert out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+CUT_SHORT = """
+import multiprocessing, os, signal, struct, sys
+import refundmap.cli
+
+here = os.getpid()
+real = refundmap.cli._convert_line
+
+
+def cut_short(*args, **kwargs):
+    if os.getpid() != here:  # in a worker: half a message, then the out-of-memory killer
+        results = multiprocessing.current_process()._args[1]
+        os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 100)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
+
+
+refundmap.cli._convert_line = cut_short
+sys.exit(refundmap.cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_worker_killed_while_it_sends_its_result_does_not_hang_the_run(tmp_path):
+    # Killed halfway through sending its result, a worker left the pool's reader
+    # waiting for the rest for good, and the command with it (fork: the patch holds).
+    source = lines(tmp_path, count=600)
+    done = subprocess.run(
+        [sys.executable, "-c", CUT_SHORT, "convert", "-q", "-j", "2", "-f", "railz", "-t",
+         "rutter", str(source), "-o", str(tmp_path / "out.jsonl")],
+        capture_output=True, text=True, timeout=60, check=False, start_new_session=True,
+    )  # fmt: skip
+    assert done.returncode == 71, done.stderr
+    assert done.stderr.startswith(f"refundmap: {source}: a --jobs worker was killed by SIGKILL")
+    assert done.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
