@@ -60,8 +60,10 @@ from refundmap.stream import (
     Chunk,
     Frame,
     Layout,
+    around,
     convert_chunk,
     convert_envelope,
+    decoded,
     read_spans,
     scan,
     shifted,
@@ -1122,7 +1124,7 @@ class _Converter:
             for entry in envelope.report if envelope is not None else ():
                 self._entry(name, None, entry)
             watch.check()  # what was read is the file as it was scanned, to its end
-            head, tail = _around(envelope, frame, written)
+            head, tail = around(envelope, frame, written)
             named.flush()
             out.write(head)
             for piece in _pieces(spool, named.name):
@@ -1648,31 +1650,12 @@ def _report_is_text(args: argparse.Namespace) -> bool:
 def _decoded(watch: _Watched, layout: Layout) -> Any:
     """Return the document :func:`scan` read, decoded whole."""
     try:
-        records = [jsonio.loads(text) for text in watch.spans(layout.spans)]
+        document = decoded(layout, watch.spans(layout.spans))
     except ValidationError:  # a record scan read as JSON is JSON, unless the file changed
         watch.check()
         raise
     watch.check()
-    if layout.kind == "array":
-        return records
-    assert layout.envelope is not None  # noqa: S101 - a page has its envelope
-    return {**layout.envelope, layout.key: records}
-
-
-def _around(envelope: Conversion | None, frame: Frame, written: int) -> tuple[str, str]:
-    """Return the output text before the records and after them."""
-    indent = frame.indent
-    close = (
-        "]" if not written or indent is None else "\n" + " " * (indent * (frame.level - 1)) + "]"
-    )
-    if envelope is None or type(envelope.output) is not dict:
-        return "[", close
-    fmt = frame.options.target
-    key = fmt.naming(fmt.shape_of(envelope.output).records or "")
-    marker = f"refundmap-records-{os.urandom(8).hex()}"
-    text = jsonio.dumps({**envelope.output, key: marker}, indent=indent)
-    head, tail = text.split(jsonio.dumps(marker))
-    return head + "[", close + tail
+    return document
 
 
 def _directory(files: Sequence[str]) -> Directory | None:
