@@ -272,17 +272,17 @@ def test_a_command_killed_leaves_no_worker_behind(tmp_path, kind):
 
 
 def test_a_worker_out_of_memory_ends_the_run_with_one_line_and_71(cli, tmp_path, monkeypatch):
-    import refundmap.cli
+    import refundmap.cli.jobs
 
     here = os.getpid()
-    real = refundmap.cli._convert_line
+    real = refundmap.cli.jobs._convert_line
 
     def starved(*args, **kwargs):
         if os.getpid() != here:  # in a worker (forked from this process)
             raise MemoryError
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(refundmap.cli, "_convert_line", starved)
+    monkeypatch.setattr(refundmap.cli.jobs, "_convert_line", starved)
     source = lines(tmp_path, count=600)
     status, out, err = cli("convert", "-q", "-j", "2", "-f", "railz", "-t", "rutter", str(source),
                            "-o", str(tmp_path / "out.jsonl"))  # fmt: skip
@@ -298,9 +298,10 @@ def test_a_worker_out_of_memory_ends_the_run_with_one_line_and_71(cli, tmp_path,
 CUT_SHORT = """
 import multiprocessing, os, signal, struct, sys
 import refundmap.cli
+import refundmap.cli.jobs
 
 here = os.getpid()
-real = refundmap.cli._convert_line
+real = refundmap.cli.jobs._convert_line
 
 
 def cut_short(*args, **kwargs):
@@ -311,7 +312,7 @@ def cut_short(*args, **kwargs):
     return real(*args, **kwargs)
 
 
-refundmap.cli._convert_line = cut_short
+refundmap.cli.jobs._convert_line = cut_short
 sys.exit(refundmap.cli.main(sys.argv[1:]))
 """
 
