@@ -10,16 +10,15 @@ import itertools
 import os
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from refundmap import jsonio
-from refundmap.cli import jobs
+from refundmap.cli import tasks
 from refundmap.cli.files import (
     _STDOUT,
     FileIOError,
@@ -40,25 +39,12 @@ from refundmap.cli.files import (
     _temporary_name,
     _Watched,
 )
-from refundmap.cli.jobs import (
-    _CHUNK,
-    _WORKER_POLL,
-    _convert_line,
-    _dead,
-    _death,
-    _FileOutcome,
-    _init_worker,
-    _LineOutcome,
-    _stop_workers,
-    _work,
-    _work_chunk,
-)
+from refundmap.cli.jobs import Pool
 from refundmap.cli.messages import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_REJECTED,
     CommandError,
-    WorkerError,
     _plural,
     _Progress,
     _Report,
@@ -67,6 +53,15 @@ from refundmap.cli.messages import (
     _where,
 )
 from refundmap.cli.parser import _converter, _defaults, _flagged
+from refundmap.cli.tasks import (
+    _CHUNK,
+    _convert_line,
+    _FileOutcome,
+    _init_worker,
+    _LineOutcome,
+    _work,
+    _work_chunk,
+)
 from refundmap.conversion import Conversion, Converter, records_key
 from refundmap.formats import get_format
 from refundmap.paths import shift
@@ -91,9 +86,6 @@ from refundmap.stream import (
     shifted,
 )
 
-_T = TypeVar("_T")
-_A = TypeVar("_A")
-
 
 class _Converter:
     """One ``refundmap convert`` run: its options, counts, report, rejects and progress."""
@@ -116,7 +108,7 @@ class _Converter:
         self.jobs: int = args.jobs or os.cpu_count() or 1
         #: Whether each report entry is needed here (printed or reported), or its count.
         self._entries_needed = bool(args.report) or not args.quiet
-        self._pool: ProcessPoolExecutor | None = None
+        self.pool = Pool(stack, self.jobs, _init_worker, (converter, self._entries_needed, args))
         self._uncollected = 0
         shown = args.progress if args.progress is not None else sys.stderr.isatty()
         self.progress = _Progress(shown=shown, at_once=bool(args.progress))
@@ -197,40 +189,17 @@ class _Converter:
     def _lines(self, name: str) -> Iterator[_LineOutcome]:
         """Convert each JSON Lines record of ``name``, in order: here, or by ``--jobs`` workers.
 
-        Workers take chunks of lines; at most two chunks a worker are in flight, so
-        memory stays bounded whatever the file's size.
+        Workers take chunks of lines, in order, so memory stays bounded whatever
+        the file's size.
         """
         lines = _documents(name, jsonl=True)
         if self.jobs == 1:
             for line, text in lines:
                 yield (line, text, *_convert_line(self.converter, text))
             return
-        pending: deque[Future[list[_LineOutcome]]] = deque()
-        chunk: list[tuple[int | None, bytes]] = []
-        for item in lines:
-            chunk.append(item)
-            if len(chunk) == _CHUNK:
-                pending.append(self._submit(name, _work, chunk))
-                chunk = []
-                if len(pending) >= 2 * self.jobs:
-                    yield from self._result(name, pending.popleft())
-        if chunk:
-            pending.append(self._submit(name, _work, chunk))
-        while pending:
-            yield from self._result(name, pending.popleft())
-
-    def _workers(self) -> ProcessPoolExecutor:
-        """Return the ``--jobs`` worker processes, started on first use."""
-        if self._pool is None:
-            self._pool = self._stack.enter_context(
-                ProcessPoolExecutor(
-                    self.jobs,
-                    initializer=_init_worker,
-                    initargs=(self.converter, self._entries_needed, self.args, os.getpid()),
-                )
-            )
-            self._stack.push(_stop_workers(self._pool))
-        return self._pool
+        chunks = iter(lambda: list(itertools.islice(lines, _CHUNK)), [])
+        for _, outcomes in self.pool.ordered(name, _work, ((None, chunk) for chunk in chunks)):
+            yield from outcomes
 
     def _run_lines(self, name: str, out: _Named) -> bool:
         for line, text, outcome, texts, kinds in self._lines(name):
@@ -424,17 +393,12 @@ class _Converter:
             for offset, run in runs:
                 yield offset, run, convert_chunk(run, frame)
             return
-        pending: deque[tuple[int, list[bytes], Future[Chunk]]]
-        pending = deque()
-        for offset, run in runs:
-            task = (frame.head, frame.tail, frame.prefix, frame.indent, frame.level, run)
-            pending.append((offset, run, self._submit(watch.name, _work_chunk, task)))
-            if len(pending) >= 2 * self.jobs:
-                offset_done, run_done, future = pending.popleft()
-                yield offset_done, run_done, self._result(watch.name, future)
-        while pending:
-            offset_done, run_done, future = pending.popleft()
-            yield offset_done, run_done, self._result(watch.name, future)
+        tasks = (
+            ((offset, run), (frame.head, frame.tail, frame.prefix, frame.indent, frame.level, run))
+            for offset, run in runs
+        )
+        for (offset, run), chunk in self.pool.ordered(watch.name, _work_chunk, tasks):
+            yield offset, run, chunk
 
     def _reject(
         self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
@@ -472,7 +436,7 @@ class _Converter:
         pending: deque[tuple[str, _Named, Future[_FileOutcome]]] = deque()
         for name, out in zip(inputs, outputs, strict=True):
             if self.jobs > 1 and len(inputs) > 1 and _small(name, jsonl=self.args.jsonl):
-                pending.append((name, out, self._submit(name, _work_file, name)))
+                pending.append((name, out, self.pool.submit(name, _work_file, name)))
                 if not self._replay_until(pending, 2 * self.jobs - 1):
                     return False
                 continue
@@ -490,42 +454,9 @@ class _Converter:
         """Replay the oldest files' outcomes until ``left`` are pending; False when one failed."""
         while len(pending) > left:
             name, out, future = pending.popleft()
-            if not self._replay(out, self._result(name, future)):
+            if not self._replay(out, self.pool.result(name, future)):
                 return False
         return True
-
-    def _submit(self, name: str, work: Callable[[_A], _T], task: _A) -> Future[_T]:
-        """Give a worker a task of input ``name``, or say (exit 71) that a worker died."""
-        try:
-            return self._workers().submit(work, task)
-        except BrokenProcessPool:  # one died since the last task was given
-            raise self._died(name, _death(self._pool)) from None
-
-    def _result(self, name: str, future: Future[_T]) -> _T:
-        """Return what a worker made of ``name``, or say (exit 71) that the worker died.
-
-        The wait looks at the workers every :data:`_WORKER_POLL` seconds: one killed
-        halfway through sending its result leaves the pool waiting for the rest.
-        """
-        try:
-            while True:
-                try:
-                    return future.result(_WORKER_POLL)
-                except TimeoutError:
-                    if _dead(self._pool):
-                        raise BrokenProcessPool from None
-        except BrokenProcessPool:
-            how = _death(self._pool)
-        except MemoryError:
-            how = "ran out of memory"
-        raise self._died(name, how)
-
-    @staticmethod
-    def _died(name: str, how: str) -> WorkerError:
-        return WorkerError(
-            f"{_shown(name)}: a --jobs worker {how}; no output file was written:"
-            " run again with fewer --jobs, or none"
-        )
 
     def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
@@ -605,8 +536,8 @@ class _Recorder(_Converter):
 
 def _work_file(name: str) -> _FileOutcome:
     """Convert a whole file in a ``--jobs`` worker."""
-    assert jobs._WORKER_RUN is not None  # noqa: S101, SLF001 - set by the initializer
-    args, converter = jobs._WORKER_RUN  # noqa: SLF001 - a worker's, set by _init_worker
+    assert tasks._WORKER_RUN is not None  # noqa: S101, SLF001 - set by the initializer
+    args, converter = tasks._WORKER_RUN  # noqa: SLF001 - a worker's, set by _init_worker
     recorder = _Recorder(args, converter)
     out = io.StringIO()
     try:

@@ -1,8 +1,12 @@
-"""--jobs: worker processes, their set-up, their tasks, and how a dead one is told."""
+"""--jobs: an ordered, bounded pool of worker processes; it knows nothing of conversion.
+
+Tasks go out in order and their results come back in order, at most two a
+worker in flight, so that memory stays bounded; a worker that dies (killed,
+out of memory) is said once, with how it died (exit status 71).
+"""
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import gc
 import os
@@ -10,80 +14,103 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, suppress
+from typing import Any, TypeVar
 
-import attrs
+from refundmap.cli.messages import WorkerError, _shown
 
-from refundmap import jsonio
-from refundmap.cli.messages import WorkerError
-from refundmap.conversion import Conversion, Converter
-from refundmap.report import (
-    RefundmapError,
-)
-from refundmap.stream import (
-    Chunk,
-    Frame,
-    convert_chunk,
-)
-
-#: One JSON Lines record converted: its line, its text, the result or why not, the
-#: lines to write, and (from a worker, when no entry is printed or reported) the
-#: count of the report's entries by kind instead of the entries.
-_LineOutcome = tuple[
-    int | None, bytes, "Conversion | RefundmapError", list[str], "dict[str, int] | None"
-]
-#: JSON Lines records a worker converts at a time.
-_CHUNK = 256
-#: What a worker converts with, set once by :func:`_init_worker`.
-_WORKER: tuple[Converter, bool] | None = None
-#: The command's arguments and directory, for a worker converting whole files.
-_WORKER_RUN: tuple[argparse.Namespace, Converter] | None = None
+_T = TypeVar("_T")
+_A = TypeVar("_A")
+_K = TypeVar("_K")
 
 
-def _convert_line(
-    converter: Converter, text: bytes, *, entries: bool = True
-) -> tuple[Conversion | RefundmapError, list[str], dict[str, int] | None]:
-    """Convert one JSON Lines record; return the result (or the error) and the lines to write.
+class Pool:
+    """``jobs`` worker processes, started on first use, each set up by ``setup(*args)``.
 
-    The same function in the command's process and in ``--jobs`` workers: the
-    output is the same, byte for byte.
+    The workers end with ``stack``: at once when it unwinds with an error.
     """
-    try:
-        result = converter.convert(text)
-    except RefundmapError as exc:
-        return exc, [], None
-    if type(result.output) is list and not text.lstrip().startswith(b"["):
-        # A list envelope written as create bodies: one line a record.
-        texts = [jsonio.dumps(body) for body in result.output]
-    else:
-        texts = [result.to_json()]
-    # The output is written already: what goes back from a worker is its text; the
-    # entries, only where they are printed or reported (pickling them costs).
-    if entries:
-        return attrs.evolve(result, output=None), texts, None
-    kinds = Counter(str(entry.kind) for entry in result.report)
-    return attrs.evolve(result, output=None, report=()), texts, dict(kinds)
+
+    def __init__(
+        self, stack: ExitStack, jobs: int, setup: Callable[..., None], args: tuple[Any, ...]
+    ) -> None:
+        self.jobs = jobs
+        self._stack = stack
+        self._setup = setup
+        self._args = args
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = self._stack.enter_context(
+                ProcessPoolExecutor(
+                    self.jobs,
+                    initializer=_start,
+                    initargs=(os.getpid(), self._setup, self._args),
+                )
+            )
+            self._stack.push(_stop_workers(self._pool))
+        return self._pool
+
+    def submit(self, name: str, work: Callable[[_A], _T], task: _A) -> Future[_T]:
+        """Give a worker a task of input ``name``, or say (exit 71) that a worker died."""
+        try:
+            return self._workers().submit(work, task)
+        except BrokenProcessPool:  # one died since the last task was given
+            raise _died(name, _death(self._pool)) from None
+
+    def result(self, name: str, future: Future[_T]) -> _T:
+        """Return what a worker made of ``name``, or say (exit 71) that the worker died.
+
+        The wait looks at the workers every :data:`_WORKER_POLL` seconds: one killed
+        halfway through sending its result leaves the pool waiting for the rest.
+        """
+        try:
+            while True:
+                try:
+                    return future.result(_WORKER_POLL)
+                except TimeoutError:
+                    if _dead(self._pool):
+                        raise BrokenProcessPool from None
+        except BrokenProcessPool:
+            how = _death(self._pool)
+        except MemoryError:
+            how = "ran out of memory"
+        raise _died(name, how)
+
+    def ordered(
+        self, name: str, work: Callable[[_A], _T], tasks: Iterable[tuple[_K, _A]]
+    ) -> Iterator[tuple[_K, _T]]:
+        """Yield ``(key, work(task))`` for each of ``tasks``, in order, two a worker in flight."""
+        pending: deque[tuple[_K, Future[_T]]] = deque()
+        for key, task in tasks:
+            pending.append((key, self.submit(name, work, task)))
+            if len(pending) >= 2 * self.jobs:
+                done, future = pending.popleft()
+                yield done, self.result(name, future)
+        while pending:
+            done, future = pending.popleft()
+            yield done, self.result(name, future)
 
 
-def _init_worker(
-    converter: Converter,
-    entries: bool,  # noqa: FBT001 - initargs are positional
-    args: argparse.Namespace,
-    parent: int,
-) -> None:
-    """Set a ``--jobs`` worker up: its conversion, the signals left to the command, its end."""
-    global _WORKER, _WORKER_RUN  # noqa: PLW0603 - one per worker process, set once
+def _died(name: str, how: str) -> WorkerError:
+    return WorkerError(
+        f"{_shown(name)}: a --jobs worker {how}; no output file was written:"
+        " run again with fewer --jobs, or none"
+    )
+
+
+def _start(parent: int, setup: Callable[..., None], args: tuple[Any, ...]) -> None:
+    """Set a worker up: its end with the command, signals left to the command; then ``setup``."""
     _watch_parent(parent)
-    _WORKER_RUN = (args, converter)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     gc.disable()  # as in the command (_without_collector); each task ends with a collection
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
-    _WORKER = (converter, entries)
+    setup(*args)
 
 
 #: How often a worker checks that the command is still there (where Linux cannot say).
@@ -113,39 +140,6 @@ def _watch_parent(parent: int) -> None:
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-#: A run of a JSON document's records for a worker: its frame, less the options
-#: the worker holds (head, tail, prefix, indent, level), and the records' texts.
-_ChunkTask = tuple[bytes, bytes, str, "int | None", int, list[bytes]]
-
-
-def _work_chunk(task: _ChunkTask) -> Chunk:
-    """Convert a run of a JSON document's records in a worker.
-
-    The report's entries go back only where they are printed or reported; else
-    their count by kind.
-    """
-    assert _WORKER is not None  # noqa: S101 - set by the initializer
-    head, tail, prefix, indent, level, texts = task
-    converter, entries = _WORKER
-    frame = Frame(head, tail, prefix, converter, indent, level, entries=entries)
-    try:
-        return convert_chunk(texts, frame)
-    finally:
-        gc.collect(1)
-
-
-def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
-    """Convert a chunk of JSON Lines records in a worker."""
-    assert _WORKER is not None  # noqa: S101 - set by the initializer
-    converter, entries = _WORKER
-    try:
-        return [
-            (line, text, *_convert_line(converter, text, entries=entries)) for line, text in chunk
-        ]
-    finally:
-        gc.collect(1)
 
 
 #: Seconds between two looks at the workers while a result is awaited.
@@ -199,8 +193,3 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
         return False
 
     return stop
-
-
-#: A file a worker converted: whether it all converted, its output, what it
-#: reported, rejected and said (in order), and its counts.
-_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str]]
