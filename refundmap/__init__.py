@@ -17,6 +17,7 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
 - :mod:`refundmap.paths`: JSONPath, the paths every problem and entry names;
+- ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
 - :mod:`refundmap.report`: report entries and errors.
 """
 
@@ -36,6 +37,14 @@ from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
 from refundmap.jsonio import JSONValue
 from refundmap.paths import JSONPath
+from refundmap.reconcile import (
+    Difference,
+    Outcome,
+    OutcomeKind,
+    Reconciliation,
+    RecordRef,
+    reconcile,
+)
 from refundmap.references import Directory, Lookup, Reference, RefKind
 from refundmap.report import (
     Entry,
@@ -59,6 +68,7 @@ __all__ = [
     "FORMATS",
     "Conversion",
     "Converter",
+    "Difference",
     "Directory",
     "Entry",
     "Format",
@@ -68,9 +78,13 @@ __all__ = [
     "Kind",
     "Lookup",
     "MappingError",
+    "Outcome",
+    "OutcomeKind",
     "ParameterTypeError",
     "Partial",
     "Problem",
+    "Reconciliation",
+    "RecordRef",
     "RecordResult",
     "RefKind",
     "Reference",
@@ -84,5 +98,6 @@ __all__ = [
     "dump",
     "json_schema",
     "load",
+    "reconcile",
     "validate",
 ]

@@ -28,7 +28,7 @@ import refundmap
 PROMISE = Path(__file__).resolve().parent / "promise"
 PACKAGE = Path(refundmap.__file__).resolve().parent
 #: The commands whose ``--help`` is pinned ("" is the top level).
-COMMANDS = ("", "validate", "convert", "schema", "formats")
+COMMANDS = ("", "validate", "convert", "reconcile", "schema", "formats")
 #: Width of the help text, so that it does not follow the terminal it runs in.
 COLUMNS = "100"
 

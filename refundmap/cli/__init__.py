@@ -36,6 +36,7 @@ from refundmap.cli.messages import (
     _say_error,
 )
 from refundmap.cli.parser import EXIT_CODES, _parser
+from refundmap.cli.reconcile import _run_reconcile
 from refundmap.cli.validate import _run_formats, _run_validate
 from refundmap.schema import json_schema
 
@@ -107,6 +108,8 @@ def _main(args: argparse.Namespace) -> int:
             status = _run_validate(args)
         elif args.command == "convert":
             status = _without_collector(_run_convert, args)
+        elif args.command == "reconcile":
+            status = _run_reconcile(args)
         elif args.command == "schema":
             text = json.dumps(json_schema(args.format, strict=args.strict), indent=args.indent)
             _STDOUT.write(text + "\n")

@@ -112,6 +112,17 @@ _VALIDATE_EXIT_CODES = """exit status:
   74   reading or writing failed (an input that cannot be read, a full stdout)
   130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP"""
 
+_RECONCILE_EXAMPLES = """examples:
+  refundmap reconcile -f rutter rutter/ -t railz railz.json --refs refs.csv
+  refundmap reconcile -f railz old.jsonl -t railz-v2 new.jsonl -o report.jsonl
+"""
+
+_RECONCILE_EXIT = """exit status:
+  0    every record matched one of the other side's, equal
+  1    a record differs, is on one side only, ambiguous, a candidate, or invalid
+  2    usage error: an unknown format, formats that do not convert, a missing file
+  74   reading or writing failed"""
+
 _VALIDATE_EXAMPLES = """examples:
   refundmap validate -f railz fixtures/railz/seed-refund.json
   refundmap validate -f rutter --strict --output-format json page.json
@@ -303,6 +314,56 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write records that fail here (JSON Lines, with their problems) and convert the"
         " others; exit status 3 when any was rejected",
+    )
+
+    rec = _subparser(
+        commands,
+        "reconcile",
+        help="match two datasets of refunds and compare them field by field",
+        description="Match the refunds of LEFT with those of RIGHT by platform id (else as"
+        " candidates by customer, day and total) and compare each pair through the mapping."
+        " LEFT and RIGHT are JSON or JSON Lines files or folders of them.",
+        epilog=_RECONCILE_EXAMPLES + _RECONCILE_EXIT,
+    )
+    rec.add_argument(
+        "-f",
+        "--from",
+        dest="left",
+        nargs="+",
+        required=True,
+        metavar=("FORMAT", "LEFT"),
+        help="the left side's format, then its files or folders",
+    )
+    rec.add_argument(
+        "-t",
+        "--to",
+        dest="right",
+        nargs="+",
+        required=True,
+        metavar=("FORMAT", "RIGHT"),
+        help="the right side's format, then its files or folders",
+    )
+    rec.add_argument(
+        "--refs",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="translate reference ids with FILE (as for convert); repeatable",
+    )
+    rec.add_argument(
+        "-o",
+        "--report",
+        metavar="FILE",
+        help="write the report to FILE (- is stdout): JSON, or JSON Lines for .jsonl and .ndjson",
+    )
+    rec.add_argument("--matched", action="store_true", help="list matched pairs in the report too")
+    rec.add_argument("--strict", action="store_true", help="validate both sides strictly")
+    rec.add_argument(
+        "--spill-after",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="records held in memory before the index moves to a temporary file",
     )
 
     schema = _subparser(
