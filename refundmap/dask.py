@@ -44,6 +44,7 @@ from refundmap.conversion import Converter, RecordResult
 from refundmap.formats import Format, FormatName
 from refundmap.jsonio import JSONValue
 from refundmap.paths import value_at
+from refundmap.profiles import PushOptions
 from refundmap.references import Lookup
 from refundmap.report import (  # Entry: LocatedResult's inherited annotations name it
     Entry,  # noqa: F401
@@ -194,6 +195,8 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> Bag:
     """Return a bag of the :class:`~refundmap.RecordResult` of each record of each document.
 
@@ -223,6 +226,8 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
         directory=directory,
         require_refs=require_refs,
         defaults=defaults,
+        platform=platform,
+        push_options=push_options,
     )
     # One node of the graph holds the converter (and the directory in it): each
     # worker fetches it once, instead of every task carrying a copy.

@@ -299,3 +299,16 @@ def test_a_folder_holds_exactly_the_last_runs_parts(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["part-00000.jsonl", "part-00001.jsonl", *others]
     )
+
+
+def test_a_bag_takes_the_platform_as_convert_each_does():
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    document = json.loads((fixtures / "railz-v2/quickbooks-refund.json").read_text())
+    bag = db.from_sequence([document], npartitions=1)
+    (result,) = convert_bag(bag, "railz-v2", "rutter-create", platform="quickbooks").compute(
+        scheduler="sync"
+    )
+    assert "document_number" not in result.output["customer_refund"]
+    assert any(
+        e.source_path == "$.memo" and "QuickBooks Online" in e.message for e in result.report
+    )
