@@ -17,15 +17,21 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
 - ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
-- :mod:`refundmap.report`: report entries and errors.
+- :mod:`refundmap.report`: report entries and errors;
+- :mod:`refundmap.gate`: ``fail_on=`` kinds, and the reference ids a conversion missed;
+- :mod:`refundmap.detect`: a document's format told from its keys;
+- :mod:`refundmap.testing`: hypothesis strategies and a pytest plugin for users' tests
+  (the ``testing`` extra).
 """
 
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from refundmap.conversion import Conversion, RecordResult, convert, convert_each
+from refundmap.detect import detect_format
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
+from refundmap.gate import FailKind, MissingReference, missing_references
 from refundmap.jsonio import JSONValue
 from refundmap.reconcile import (
     Difference,
@@ -60,12 +66,14 @@ __all__ = [
     "Difference",
     "Directory",
     "Entry",
+    "FailKind",
     "Format",
     "FormatName",
     "JSONValue",
     "Kind",
     "Lookup",
     "MappingError",
+    "MissingReference",
     "Outcome",
     "OutcomeKind",
     "ParameterTypeError",
@@ -81,9 +89,11 @@ __all__ = [
     "__version__",
     "convert",
     "convert_each",
+    "detect_format",
     "dump",
     "json_schema",
     "load",
+    "missing_references",
     "reconcile",
     "validate",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import localcontext
 from typing import Any
@@ -12,6 +12,7 @@ import attrs
 from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, FormatName, get_format
+from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
 from refundmap.money import EXACT
@@ -175,6 +176,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    fail_on: Collection[FailKind] | str | None = None,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -215,6 +217,11 @@ def convert(  # noqa: PLR0913 - the documented keywords
             An id is in the *source's* id space, translated as the source's
             own ids are, used only where a record has no such reference, and
             reported as ``synthesized`` at its target path.
+        fail_on: kinds of report entry that fail the conversion (MappingError,
+            one problem per entry, naming its kind): ``total`` (a total
+            changes), ``untranslated`` (an id copied into the other id space),
+            ``dropped``, ``warning`` (any), ``unknown-key``; names or one
+            comma-separated string. ``lossless`` stays the strictest.
 
     Returns:
         The converted document and the report.
@@ -222,8 +229,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
     Raises:
         ValidationError: the input is not a valid ``source`` document.
         MappingError: the input is valid but ``target`` cannot hold it (or, when
-            lossless, would lose a value); every problem is listed with its
-            path in the source document.
+            lossless, would lose a value; or the report holds a ``fail_on``
+            kind); every problem is listed with its path in the source document.
         UsageError: for an unknown format, a pair that is not converted, a
             ``synced_at`` that is not a timestamp, an empty or missing push
             parameter, an unknown or empty default, a scope (``connection_uuid``,
@@ -244,7 +251,11 @@ def convert(  # noqa: PLR0913 - the documented keywords
         directory=directory,
         defaults=defaults,
     )
-    return _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
+    kinds = check_fail_on(fail_on)
+    done = _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
+    if kinds and (failed := failures(done.report, kinds)):
+        raise MappingError(failed)
+    return done
 
 
 @attrs.frozen

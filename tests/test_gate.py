@@ -1,0 +1,122 @@
+"""fail_on= (refundmap.gate): each kind fails exactly when the report holds it; missing refs."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from refundmap import Directory, MappingError, UsageError, ValidationError, convert, validate
+from refundmap.gate import FAIL_KINDS, MissingReference, failures, kinds_of, missing_references
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def read(name):
+    return (FIXTURES / name).read_bytes()
+
+
+# (fixture, source, target): the kinds its report holds, taken from the fixtures.
+CASES = {
+    "total": ("rutter/quickbooks-list.json", "rutter", "rutter-create"),
+    "untranslated": ("railz/xero-list.json", "railz", "rutter-create"),
+    "dropped": ("railz/xero-list.json", "railz", "railz-v2"),
+    "warning": ("railz/seed-refund.json", "railz", "railz"),
+    "unknown-key": ("railz/netsuite-refund.json", "railz", "railz"),
+}
+HOLDS = {
+    "total": {"total", "dropped", "warning"},
+    "untranslated": {"untranslated", "dropped", "warning"},
+    "dropped": {"dropped"},
+    "warning": {"warning"},
+    "unknown-key": {"unknown-key", "warning"},
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("kind", FAIL_KINDS)
+def test_each_kind_fails_exactly_when_the_report_holds_it(case, kind):
+    name, source, target = CASES[case]
+    plain = convert(read(name), source, target)
+    assert set().union(*map(kinds_of, plain.report)) == HOLDS[case]
+    if kind in HOLDS[case]:
+        with pytest.raises(MappingError) as caught:
+            convert(read(name), source, target, fail_on=[kind])
+        expected = [e for e in plain.report if kind in kinds_of(e)]
+        assert [p.path for p in caught.value.problems] == [e.source_path for e in expected]
+        assert all(p.message.startswith(f"fail_on {kind}: ") for p in caught.value.problems)
+    else:
+        assert convert(read(name), source, target, fail_on=[kind]).report == plain.report
+
+
+def test_a_total_that_changes_is_named_with_both_figures():
+    with pytest.raises(MappingError) as caught:
+        convert(read("rutter/quickbooks-list.json"), "rutter", "rutter-create", fail_on="total")
+    (problem,) = caught.value.problems
+    assert problem.path.startswith("$.customer_refunds[")
+    assert problem.message.startswith("fail_on total: the total changes from ")
+
+
+def test_kinds_may_be_one_comma_separated_string():
+    with pytest.raises(MappingError) as caught:
+        convert(read("railz/xero-list.json"), "railz", "railz-v2", fail_on="total, dropped")
+    assert all(p.message.startswith("fail_on dropped: ") for p in caught.value.problems)
+
+
+def test_an_unknown_kind_is_refused_before_the_document_is_read():
+    with pytest.raises(UsageError) as caught:
+        convert(b"not json", "railz", "railz-v2", fail_on=["totals"])
+    assert str(caught.value) == (
+        "fail_on: unknown kind 'totals'; the kinds are total, untranslated, dropped, warning,"
+        " unknown-key"
+    )
+    with pytest.raises(UsageError):
+        validate(b"{}", "railz", fail_on="warnings")
+
+
+def test_validate_fails_on_warnings_and_unknown_keys():
+    assert validate(read("railz/seed-refund.json"), "railz", fail_on="unknown-key")
+    with pytest.raises(ValidationError) as caught:
+        validate(read("railz/seed-refund.json"), "railz", fail_on="warning")
+    assert caught.value.problems
+    with pytest.raises(ValidationError) as caught:
+        validate(read("railz/netsuite-refund.json"), "railz", fail_on=["unknown-key"])
+    assert all("fail_on unknown-key: unknown key" in str(p) for p in caught.value.problems)
+    assert validate(read("railz/quickbooks-list.json"), "railz", fail_on=FAIL_KINDS) == ()
+
+
+def test_failures_names_each_entry_once_by_its_first_kind():
+    report = convert(read("railz/netsuite-refund.json"), "railz", "railz").report
+    found = failures(report, {"warning", "unknown-key"})
+    assert len(found) == len(report)
+
+
+def test_missing_references_are_distinct_with_counts_and_railz_names():
+    document = json.loads(read("railz/xero-list.json"))
+    done = convert(document, "railz", "rutter-create")
+    missing = missing_references(done.report, document, from_rutter=False)
+    assert sum(m.count for m in missing) == done.untranslated
+    assert len({(m.kind, m.id) for m in missing}) == len(missing)
+    sales = next(m for m in missing if m.platform_id == "200")
+    assert sales == MissingReference("account", "", "200", "Sales", count=2)
+    assert sales.row() == ("account", "", "200", "Sales")
+
+
+def test_missing_references_completed_make_the_conversion_pass_fail_on_untranslated():
+    document = json.loads(read("railz/xero-list.json"))
+    done = convert(document, "railz", "rutter-create")
+    directory = Directory()
+    for number, missing in enumerate(missing_references(done.report, document, from_rutter=False)):
+        directory.add(missing.kind, f"00000000-0000-4000-8000-{number:012}", missing.platform_id)
+    translated = convert(
+        document, "railz", "rutter-create", directory=directory, fail_on="untranslated"
+    )
+    assert translated.untranslated == 0
+
+
+def test_missing_references_from_rutter_fill_the_rutter_side():
+    document = json.loads(read("rutter/seed-list.json"))
+    done = convert(document, "rutter", "railz", directory=Directory())
+    missing = missing_references(done.report, document, from_rutter=True)
+    assert missing
+    assert all(m.rutter_id and not m.platform_id and not m.name for m in missing)
+    assert sum(m.count for m in missing) == done.untranslated
