@@ -18,7 +18,8 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
 - ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
 - :mod:`refundmap.report`: report entries and errors;
-- :mod:`refundmap.gate`: ``fail_on=`` kinds, and the reference ids a conversion missed;
+- :mod:`refundmap.gate`: ``fail_on=`` kinds;
+- :mod:`refundmap.missing`: the reference ids a conversion copied untranslated;
 - :mod:`refundmap.detect`: a document's format told from its keys;
 - :mod:`refundmap.testing`: hypothesis strategies and a pytest plugin for users' tests
   (the ``testing`` extra).
@@ -31,8 +32,9 @@ from refundmap.conversion import Conversion, RecordResult, convert, convert_each
 from refundmap.detect import detect_format
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
-from refundmap.gate import FailKind, MissingReference, missing_references
+from refundmap.gate import FailKind
 from refundmap.jsonio import JSONValue
+from refundmap.missing import MissingReference, missing_references
 from refundmap.reconcile import (
     Difference,
     Outcome,

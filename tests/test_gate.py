@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 from refundmap import Directory, MappingError, UsageError, ValidationError, convert, validate
-from refundmap.gate import FAIL_KINDS, MissingReference, failures, kinds_of, missing_references
+from refundmap.gate import FAIL_KINDS, failures, kinds_of
+from refundmap.missing import (
+    MissingReference,
+    add_missing,
+    describe_missing,
+    missing_csv,
+    missing_references,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -120,3 +127,37 @@ def test_missing_references_from_rutter_fill_the_rutter_side():
     assert missing
     assert all(m.rutter_id and not m.platform_id and not m.name for m in missing)
     assert sum(m.count for m in missing) == done.untranslated
+
+
+def test_the_missing_csv_completed_is_a_refs_file_that_translates_every_id(tmp_path):
+    document = json.loads(read("railz/xero-list.json"))
+    done = convert(document, "railz", "rutter-create")
+    missing = missing_references(done.report, document, from_rutter=False)
+    text = missing_csv(missing)
+    assert text.splitlines()[0] == "kind,rutter_id,platform_id,name"
+    assert "account,,200,Sales" in text.splitlines()
+    path = tmp_path / "missing.csv"
+    path.write_text(text)
+    with pytest.raises(ValidationError, match="rutter_id: empty"):
+        Directory.from_files(path)  # the Rutter side is to be filled in first
+    rows = [line.split(",", 3) for line in text.splitlines()]
+    for number, row in enumerate(rows[1:]):
+        row[1] = f"00000000-0000-4000-8000-{number:012}"
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n")
+    directory = Directory.from_files(path)
+    assert convert(document, "railz", "rutter-create", directory=directory, fail_on="untranslated")
+
+
+def test_describe_missing_names_five_most_copied_first_and_counts_the_rest():
+    missing = [
+        MissingReference("account", "", "200", "Sales", count=833),
+        *(MissingReference("tax_rate", "", f"T{n}", count=1) for n in range(6)),
+    ]
+    assert describe_missing(missing) == (
+        '7 distinct: account "200" (Sales) 833 times, tax rate "T0" once, tax rate "T1" once,'
+        ' tax rate "T2" once, tax rate "T3" once, and 2 more'
+    )
+    together: dict = {}
+    add_missing(together, missing[:2])
+    add_missing(together, missing[:1])
+    assert together["account", "200"].count == 1666
