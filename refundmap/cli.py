@@ -50,7 +50,9 @@ from refundmap.conversion import (
     records_key,
     supported,
 )
+from refundmap.detect import AUTO, detect_format
 from refundmap.formats import FORMATS, Format, get_format
+from refundmap.gate import FAIL_KINDS, check_fail_on
 from refundmap.mapping import DEFAULT_KINDS, PAIRS
 from refundmap.reconcile import reconcile
 from refundmap.references import Directory
@@ -202,14 +204,40 @@ def _format_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _format_choice(parser: argparse.ArgumentParser, *flags: str, dest: str, help_: str) -> None:
+def _format_or_auto(text: str) -> str:
+    """Return ``auto``, or the format named ``text`` (argparse type)."""
+    return AUTO if text.strip().lower() == AUTO else _format_name(text)
+
+
+def _format_choice(
+    parser: argparse.ArgumentParser, *flags: str, dest: str, help_: str, auto: bool = False
+) -> None:
+    told = "; auto: told from each document" if auto else ""
     parser.add_argument(
         *flags,
         dest=dest,
         required=True,
-        type=_format_name,
+        type=_format_or_auto if auto else _format_name,
         metavar="FORMAT",
-        help=f"{help_}: {', '.join(FORMATS)} (any case)",
+        help=f"{help_}: {', '.join(FORMATS)} (any case){told}",
+    )
+
+
+def _fail_kinds(text: str) -> frozenset[str]:
+    """Return the ``--fail-on`` kinds of ``text`` (argparse type)."""
+    try:
+        return check_fail_on(text, "--fail-on")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--fail-on: ")) from None
+
+
+def _add_fail_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on",
+        type=_fail_kinds,
+        default=frozenset(),
+        metavar="KINDS",
+        help=f"fail (exit 1) on these report kinds, naming each: {', '.join(FAIL_KINDS)}",
     )
 
 
@@ -298,6 +326,7 @@ _VALIDATE_EXAMPLES = """examples:
   refundmap validate -f railz fixtures/railz/seed-refund.json
   refundmap validate -f rutter --strict --output-format json page.json
   cat refunds.jsonl | refundmap validate -f railz-v2 --jsonl -
+  refundmap validate -f auto --fail-on warning --recursive tests/fixtures/
 
 """
 
@@ -337,7 +366,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Check each INPUT against FORMAT; print one line per problem.",
         epilog=_VALIDATE_EXAMPLES + _VALIDATE_EXIT_CODES,
     )
-    _format_choice(check, "--from", "-f", "--as", dest="format", help_="the format of the input")
+    _format_choice(
+        check, "--from", "-f", "--as", dest="format", help_="the format of the input", auto=True
+    )
+    _add_fail_on(check)
+    check.add_argument(
+        "--recursive",
+        "-r",
+        action="store_true",
+        help="an INPUT that is a folder: every .json, .jsonl and .ndjson file under it",
+    )
     check.add_argument(
         "--strict",
         action="store_true",
@@ -630,11 +668,32 @@ def _shown(name: str) -> str:
 # -- validate -----------------------------------------------------------------------
 
 
-def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
+#: The files ``--recursive`` takes from a folder.
+_PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def _inputs(args: argparse.Namespace) -> Iterator[str]:
+    """Yield each input file: a folder's payload files, in name order, with ``--recursive``."""
     for name in args.inputs:
+        if name == "-" or not Path(name).is_dir():
+            yield name
+        elif not args.recursive:
+            raise CommandError(f"{_shown(name)} is a folder: give --recursive to read its files")
+        else:
+            found = sorted(
+                path
+                for path in Path(name).rglob("*")
+                if path.suffix.lower() in _PAYLOAD_SUFFIXES and path.is_file()
+            )
+            yield from (os.fspath(path) for path in found)
+
+
+def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
+    for name in _inputs(args):
         for line, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
             try:
-                report = validate(text, args.format, strict=args.strict)
+                fmt = detect_format(text) if args.format == AUTO else args.format
+                report = validate(text, fmt, strict=args.strict, fail_on=args.fail_on)
             except ValidationError as exc:
                 yield Outcome(name, line, exc.problems, ())
             else:
