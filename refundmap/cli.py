@@ -54,6 +54,12 @@ from refundmap.detect import AUTO, detect_format
 from refundmap.formats import FORMATS, Format, get_format
 from refundmap.gate import FAIL_KINDS, check_fail_on
 from refundmap.mapping import DEFAULT_KINDS, PAIRS
+from refundmap.missing import (
+    MissingReference,
+    add_missing,
+    describe_missing,
+    missing_csv,
+)
 from refundmap.reconcile import reconcile
 from refundmap.references import Directory
 from refundmap.report import (
@@ -410,7 +416,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Convert each INPUT from one format to another, keeping its shape.",
         epilog=_CONVERT_EXAMPLES + EXIT_CODES,
     )
-    _format_choice(conv, "--from", "-f", dest="source", help_="the format of the input")
+    _format_choice(
+        conv,
+        "--from",
+        "-f",
+        dest="source",
+        help_="the format of the input (auto: the first input's, for every input)",
+        auto=True,
+    )
+    _add_fail_on(conv)
     _format_choice(conv, "--to", "-t", dest="target", help_="the format to write")
     conv.add_argument(
         "inputs", nargs="*", metavar="INPUT", help="JSON or JSON Lines files; - or none is stdin"
@@ -523,6 +537,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write records that fail here (JSON Lines, with their problems) and convert the"
         " others; exit status 3 when any was rejected",
+    )
+    conv.add_argument(
+        "--missing-refs",
+        metavar="FILE",
+        help="write the distinct reference ids copied untranslated as CSV"
+        " (kind,rutter_id,platform_id,name, the known side filled in): complete it, pass it"
+        " to --refs",
     )
 
     rec = _subparser(
@@ -928,7 +949,7 @@ def _frame_options() -> tuple[_Options, dict[str, bool]]:
     if _WORKER_OPTIONS is None:
         assert _WORKER is not None  # noqa: S101 - set by the initializer
         source, target, options, _ = _WORKER
-        flags = {key: options[key] for key in ("strict", "lossless", "require_refs")}
+        flags = {key: options[key] for key in ("strict", "lossless", "require_refs", "fail_on")}
         rest = {key: value for key, value in options.items() if key not in flags}
         _WORKER_OPTIONS = (_Options.check(source, target, **rest), flags)
     return _WORKER_OPTIONS
@@ -985,6 +1006,9 @@ class _Converter:
             self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
         if args.rejects:
             self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
+        #: The reference ids copied untranslated, by kind and id (--missing-refs, the summary).
+        self.missing: dict[tuple[str, str], MissingReference] = {}
+        self.missing_refs = self._file(args.missing_refs) if args.missing_refs else None
         self.jobs: int = args.jobs or os.cpu_count() or 1
         #: Whether each report entry is needed here (printed or reported), or its count.
         self._entries_needed = bool(args.report) or not args.quiet
@@ -1044,6 +1068,7 @@ class _Converter:
             "directory": self.directory,
             "require_refs": args.require_refs,
             "defaults": args.defaults,
+            "fail_on": args.fail_on,
         }
 
     def _convert(self, document: Any) -> Conversion:
@@ -1053,6 +1078,7 @@ class _Converter:
         self, name: str, line: int | None, result: Conversion, report: Sequence[Entry]
     ) -> None:
         self._tally(result.records, result.untranslated)
+        add_missing(self.missing, result.missing)
         for entry in report:
             self._entry(name, line, entry)
 
@@ -1240,7 +1266,7 @@ class _Converter:
         if whole or not len(layout):  # not a list page after all, or nothing to stream
             return self._run_whole(name, out, _decoded(watch, layout))
         options = self._options
-        flags = {key: options.pop(key) for key in ("strict", "lossless", "require_refs")}
+        flags = {key: options.pop(key) for key in ("strict", "lossless", "require_refs", "fail_on")}
         try:
             checked = _Options.check(self.args.source, self.args.target, **options)
             frame = Frame.of(layout, checked, flags, self.args.indent, entries=self._entries_needed)
@@ -1269,6 +1295,7 @@ class _Converter:
                 if failures:
                     continue  # the run fails: only its problems count now
                 self._tally(chunk.records, chunk.untranslated)
+                add_missing(self.missing, chunk.missing)
                 moves = ((frame.prefix, offset), (chunk.target_prefix, written))
                 for _, entry in chunk.entries:
                     self._entry(name, None, shifted(entry, *moves))
@@ -1462,9 +1489,10 @@ class _Converter:
 
     def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
-        converted, text, events, counts = outcome
+        converted, text, events, counts, missing = outcome
         out.start()
         self.counts.update(counts)
+        add_missing(self.missing, missing)
         self.progress.add(counts["records"])
         for event in events:
             if event[0] == "entry":
@@ -1503,9 +1531,10 @@ class _Converter:
                 else "give --refs FILE (Rutter reference lists, or a CSV"
                 " kind,rutter_id,platform_id,name) to translate them"
             )
+            named = f" ({describe_missing(list(self.missing.values()))})" if self.missing else ""
             summary += (
                 f"\nrefundmap: {_plural(untranslated, 'reference id')} copied untranslated"
-                f" into the other vendor's id space; {fix}"
+                f" into the other vendor's id space{named}; {fix}"
             )
         return summary
 
@@ -1600,7 +1629,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
 _SMALL = 4 << 20
 #: A file a worker converted: whether it all converted, its output, what it
 #: reported, rejected and said (in order), and its counts.
-_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str]]
+_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str], tuple[MissingReference, ...]]
 
 
 def _small(name: str, *, jsonl: bool) -> bool:
@@ -1650,7 +1679,13 @@ def _work_file(name: str) -> _FileOutcome:
         converted = recorder.run(name, _Named(name, out))
     finally:
         gc.collect(1)
-    return converted, out.getvalue(), recorder.events, recorder.counts
+    return (
+        converted,
+        out.getvalue(),
+        recorder.events,
+        recorder.counts,
+        tuple(recorder.missing.values()),
+    )
 
 
 def _identity(name: str | Path) -> tuple[object, ...]:
@@ -1700,7 +1735,11 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
     ]
     named += [
         (option, value)
-        for option, value in (("--report", args.report), ("--rejects", args.rejects))
+        for option, value in (
+            ("--report", args.report),
+            ("--rejects", args.rejects),
+            ("--missing-refs", args.missing_refs),
+        )
         if value and value != "-"
     ]
     stdout = [
@@ -1932,7 +1971,22 @@ def _directory(files: Sequence[str]) -> Directory | None:
         raise CommandError("--refs: not a directory of references", *lines) from None
 
 
+def _told_format(args: argparse.Namespace) -> str:
+    """Return the format of the first input (``--from auto``), for the whole run."""
+    name = args.inputs[0] if args.inputs else "-"
+    if name == "-":
+        raise CommandError("--from auto reads the first input file: give --from FORMAT for stdin")
+    for _, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
+        try:
+            return detect_format(text).name
+        except ValidationError as exc:
+            raise CommandError(f"--from auto: {_shown(name)}: {exc.problems[0].message}") from None
+    raise CommandError(f"--from auto: {_shown(name)} holds no document")
+
+
 def _run_convert(args: argparse.Namespace) -> int:
+    if args.source == AUTO:
+        args.source = _told_format(args)
     if not supported(args.source, args.target):
         pairs = ", ".join(f"{a} -> {b}" for a, b in sorted(PAIRS))
         raise CommandError(
@@ -1978,6 +2032,8 @@ def _run_convert(args: argparse.Namespace) -> int:
             run.progress.done()
             print(run.summary(), file=sys.stderr)
             return EXIT_INVALID
+        if run.missing_refs is not None:
+            run.missing_refs.write(missing_csv(run.missing.values()))
         run.commit()
     print(run.summary(), file=sys.stderr)
     return EXIT_REJECTED if run.counts["rejected"] else EXIT_OK

@@ -15,6 +15,7 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
+from refundmap.missing import MissingReference, missing_of
 from refundmap.money import EXACT
 from refundmap.references import Answers, Lookup
 from refundmap.report import (
@@ -52,6 +53,8 @@ class Conversion:
         records: how many refunds the document held.
         untranslated: how many reference ids were copied into the other
             vendor's id space untranslated (each is a ``warning`` entry).
+        missing: those ids, each once, with how many times it was copied:
+            the rows of a directory to complete (:func:`refundmap.missing_csv`).
     """
 
     output: JSONValue
@@ -60,6 +63,7 @@ class Conversion:
     untranslated: int = 0
     #: The format of ``output``.
     target: FormatName | None = None
+    missing: tuple[MissingReference, ...] = ()
 
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
@@ -251,11 +255,14 @@ def convert(  # noqa: PLR0913 - the documented keywords
         directory=directory,
         defaults=defaults,
     )
-    kinds = check_fail_on(fail_on)
-    done = _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
-    if kinds and (failed := failures(done.report, kinds)):
-        raise MappingError(failed)
-    return done
+    return _convert(
+        document,
+        options,
+        strict=strict,
+        lossless=lossless,
+        require_refs=require_refs,
+        fail_on=check_fail_on(fail_on),
+    )
 
 
 @attrs.frozen
@@ -395,6 +402,7 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
     lossless: bool,
     require_refs: bool,
     records: int | None = None,
+    fail_on: Collection[str] = frozenset(),
 ) -> Conversion:
     source, target = options.source, options.target
     loaded = load(document, source, strict=strict)
@@ -420,15 +428,19 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         raise MappingError(run.unmappable)
     if lossless and (losses := [*_left_out(loaded), *run.losses()]):
         raise MappingError(losses)
+    report = (*loaded.report, *run.report)
+    if fail_on and (failed := failures(report, fail_on)):
+        raise MappingError(failed)
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
     return Conversion(
         output,
-        (*loaded.report, *run.report),
+        report,
         records,
         run.untranslated,
         target.name,  # type: ignore[arg-type]
+        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
 
 
@@ -483,14 +495,16 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    fail_on: Collection[FailKind] | str | None = None,
 ) -> Iterator[RecordResult]:
     """Convert each record of ``document`` on its own: one result a record, in order.
 
-    A record the target cannot hold, or that is invalid, is a result with its
-    ``error``; the others convert as :func:`convert` would convert them. The
-    records are those of a list page, of each element of an array, or the one
-    record of a document. The parameters are those of :func:`convert`, and
-    are checked before the first record.
+    A record the target cannot hold, that is invalid, or whose report holds a
+    ``fail_on`` kind, is a result with its ``error``; the others convert as
+    :func:`convert` would convert them. The records are those of a list page,
+    of each element of an array, or the one record of a document. The
+    parameters are those of :func:`convert`, and are checked before the first
+    record.
 
     Raises:
         ValidationError: for a document that is not JSON at all.
@@ -509,12 +523,13 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
         directory=directory,
         defaults=defaults,
     )
+    kinds = check_fail_on(fail_on)
     raw = decode(document)
-    flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}
+    flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs, "fail_on": kinds}
     return _each(raw, options, flags)
 
 
-def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[RecordResult]:
+def _each(raw: Any, options: _Options, flags: dict[str, Any]) -> Iterator[RecordResult]:
     options = options.for_run()
     for index, (single, at, record_path, outer) in enumerate(split_records(raw, options.source)):
 

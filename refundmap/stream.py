@@ -26,6 +26,7 @@ import attrs
 from refundmap import jsonio
 from refundmap.conversion import Conversion, _convert, _Options
 from refundmap.formats import Format
+from refundmap.missing import MissingReference, add_missing
 from refundmap.report import Entry, MappingError, Path, Problem, ValidationError, format_path
 
 __all__ = ["Chunk", "Frame", "Layout", "convert_chunk", "moved", "read_spans", "scan", "shifted"]
@@ -356,7 +357,7 @@ class Frame:
         tail: the text after them.
         prefix: their path prefix in such a document: ``$.data[`` or ``$[``.
         options: the conversion's parameters.
-        flags: ``strict``, ``lossless`` and ``require_refs``.
+        flags: ``strict``, ``lossless``, ``require_refs`` and ``fail_on``.
         indent: the output's indent; each output text is indented for ``level``.
         level: the nesting level of the output records in the target document.
         entries: whether a run's report entries are wanted, or only their count
@@ -367,7 +368,7 @@ class Frame:
     tail: bytes
     prefix: str
     options: _Options
-    flags: dict[str, bool]
+    flags: dict[str, Any]
     indent: int | None
     level: int
     entries: bool = True
@@ -377,7 +378,7 @@ class Frame:
         cls,
         layout: Layout,
         options: _Options,
-        flags: dict[str, bool],
+        flags: dict[str, Any],
         indent: int | None,
         *,
         entries: bool = True,
@@ -426,6 +427,8 @@ class Chunk:
     untranslated: int = 0
     target_prefix: str = "$["
     kinds: Counter[str] = attrs.field(factory=Counter)
+    #: The reference ids copied untranslated, each once with its count.
+    missing: tuple[MissingReference, ...] = ()
 
 
 def moved(path: str, prefix: str, shift: int) -> str:
@@ -497,6 +500,7 @@ def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:
         conversion.untranslated,
         target_prefix,
         kinds,
+        conversion.missing,
     )
 
 
@@ -508,6 +512,7 @@ def _one_by_one(texts: Sequence[bytes], frame: Frame) -> Chunk:
     failures: list[tuple[int, ValidationError | MappingError]] = []
     kinds: Counter[str] = Counter()
     records = untranslated = 0
+    missing: dict[tuple[str, str], MissingReference] = {}
     target_prefix = "$["
     for index, text in enumerate(texts):
         one = convert_chunk([text], frame)
@@ -523,4 +528,7 @@ def _one_by_one(texts: Sequence[bytes], frame: Frame) -> Chunk:
         out.extend(one.texts)
         records += one.records
         untranslated += one.untranslated
-    return Chunk(out, entries, failures, records, untranslated, target_prefix, kinds)
+        add_missing(missing, one.missing)
+    return Chunk(
+        out, entries, failures, records, untranslated, target_prefix, kinds, tuple(missing.values())
+    )

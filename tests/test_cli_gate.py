@@ -98,3 +98,145 @@ def test_an_unknown_fail_on_kind_is_a_usage_error():
         "argument --fail-on: unknown kind 'totals'; the kinds are total, untranslated, dropped,"
         " warning, unknown-key\n"
     )
+
+
+# -- convert: --fail-on, --missing-refs, --from auto ---------------------------------------
+
+#: (fixture, source, target) whose report holds each kind (tests/test_gate.py's CASES).
+CONVERT_CASES = {
+    "total": ("rutter/quickbooks-list.json", "rutter", "rutter-create"),
+    "untranslated": ("railz/xero-list.json", "railz", "rutter-create"),
+    "dropped": ("railz/xero-list.json", "railz", "railz-v2"),
+    "unknown-key": ("railz/netsuite-refund.json", "railz", "railz"),
+}
+
+
+@pytest.mark.parametrize("kind", CONVERT_CASES)
+def test_convert_fail_on_exits_1_naming_each_and_writes_nothing(kind, tmp_path):
+    name, source, target = CONVERT_CASES[kind]
+    out = tmp_path / "out.json"
+    passed = refundmap("convert", "-f", source, "-t", target, FIXTURES / name, "-o", out, "-q")
+    assert passed.returncode == 0
+    out.unlink()
+    other = "warning" if kind == "dropped" else "dropped"
+    done = refundmap(
+        "convert",
+        "-f",
+        source,
+        "-t",
+        target,
+        "--fail-on",
+        f"{kind},{other}",
+        FIXTURES / name,
+        "-o",
+        out,
+    )
+    assert done.returncode == 1
+    assert not out.exists()
+    named = [line for line in done.stderr.splitlines() if f": fail_on {kind}: " in line]
+    assert named
+    assert all(line.startswith(f"{FIXTURES / name}: $.") for line in named)
+
+
+def test_convert_fail_on_a_kind_the_report_lacks_converts():
+    done = refundmap(
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "railz-v2",
+        "--fail-on",
+        "total,untranslated,unknown-key",
+        FIXTURES / "railz/xero-list.json",
+        "-q",
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("{")
+
+
+def test_convert_fail_on_with_rejects_sets_the_records_aside_and_exits_3(tmp_path):
+    rejects = tmp_path / "rejects.jsonl"
+    done = refundmap(
+        "convert",
+        "-f",
+        "rutter",
+        "-t",
+        "rutter-create",
+        "--fail-on",
+        "total",
+        FIXTURES / "rutter/quickbooks-list.json",
+        "-o",
+        tmp_path / "out.json",
+        "--rejects",
+        rejects,
+        "-q",
+    )
+    assert done.returncode == 3
+    (row,) = rejects.read_text().splitlines()
+    assert '"message":"fail_on total: the total changes from ' in row
+
+
+def test_missing_refs_writes_each_distinct_id_once_ready_for_refs(tmp_path):
+    missing = tmp_path / "missing.csv"
+    done = refundmap(
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "rutter-create",
+        FIXTURES / "railz/xero-list.json",
+        "-o",
+        tmp_path / "out.json",
+        "--missing-refs",
+        missing,
+        "-q",
+    )
+    assert done.returncode == 0
+    rows = missing.read_text().splitlines()
+    assert rows[0] == "kind,rutter_id,platform_id,name"
+    assert "account,,200," in rows
+    assert len(rows) == len(set(rows)) == 7
+    assert '(6 distinct: account "200" 2 times, ' in done.stderr
+    completed = tmp_path / "refs.csv"
+    completed.write_text(
+        "\n".join(
+            [rows[0]]
+            + [
+                row.replace(",,", f",00000000-0000-4000-8000-{n:012},", 1)
+                for n, row in enumerate(rows[1:])
+            ]
+        )
+        + "\n"
+    )
+    done = refundmap(
+        "convert",
+        "-f",
+        "railz",
+        "-t",
+        "rutter-create",
+        FIXTURES / "railz/xero-list.json",
+        "--refs",
+        completed,
+        "--fail-on",
+        "untranslated",
+        "-q",
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_convert_from_auto_tells_the_format_of_the_first_input(tmp_path):
+    told = refundmap(
+        "convert", "--from", "auto", "-t", "rutter-create", "-q", FIXTURES / "railz/xero-list.json"
+    )
+    named = refundmap(
+        "convert", "--from", "railz", "-t", "rutter-create", "-q", FIXTURES / "railz/xero-list.json"
+    )
+    assert (told.returncode, told.stdout) == (0, named.stdout)
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"data": []}')
+    done = refundmap("convert", "--from", "auto", "-t", "rutter", empty)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"refundmap: --from auto: {empty}: the format cannot be told: it could be railz or"
+        " railz-v2; give the format\n"
+    )
