@@ -216,9 +216,13 @@ def _format_or_auto(text: str) -> str:
 
 
 def _format_choice(
-    parser: argparse.ArgumentParser, *flags: str, dest: str, help_: str, auto: bool = False
+    parser: argparse.ArgumentParser,
+    *flags: str,
+    dest: str,
+    help_: str,
+    auto: str | None = None,
 ) -> None:
-    told = "; auto: told from each document" if auto else ""
+    told = f"; auto: {auto}" if auto else ""
     parser.add_argument(
         *flags,
         dest=dest,
@@ -373,7 +377,13 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_VALIDATE_EXAMPLES + _VALIDATE_EXIT_CODES,
     )
     _format_choice(
-        check, "--from", "-f", "--as", dest="format", help_="the format of the input", auto=True
+        check,
+        "--from",
+        "-f",
+        "--as",
+        dest="format",
+        help_="the format of the input",
+        auto="told from each document",
     )
     _add_fail_on(check)
     check.add_argument(
@@ -421,8 +431,8 @@ def _parser() -> argparse.ArgumentParser:
         "--from",
         "-f",
         dest="source",
-        help_="the format of the input (auto: the first input's, for every input)",
-        auto=True,
+        help_="the format of the input",
+        auto="the first input's, told from it, for every input",
     )
     _add_fail_on(conv)
     _format_choice(conv, "--to", "-t", dest="target", help_="the format to write")

@@ -54,7 +54,7 @@ class Conversion:
         untranslated: how many reference ids were copied into the other
             vendor's id space untranslated (each is a ``warning`` entry).
         missing: those ids, each once, with how many times it was copied:
-            the rows of a directory to complete (:func:`refundmap.missing_csv`).
+            the rows of a directory to complete (:func:`refundmap.missing.missing_csv`).
     """
 
     output: JSONValue

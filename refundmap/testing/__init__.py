@@ -67,7 +67,6 @@ from refundmap.testing._payloads import (
     amounts,
     currencies,
     date_text,
-    directories,
     json_values,
     money,
     reference_ids,
@@ -122,6 +121,15 @@ _CURRENCY_IDS: dict[str, dict[str, dict[str, str]]] = {
 
 #: The key an ``unknown_keys`` refund carries.
 UNKNOWN_KEY = {"rutter": "x_refundmap_unknown", "railz": "xRefundmapUnknown"}
+
+
+def directories(document: Any, format: FormatName) -> st.SearchStrategy[Directory]:  # noqa: A002
+    """Return a strategy of :class:`~refundmap.Directory` of every reference id of ``document``.
+
+    Each id gets a counterpart of the other id space (a platform id for a Rutter
+    id, a UUID for a platform id), distinct within its kind, and maybe a name.
+    """
+    return p.directories(document, get_format(format).name)
 
 
 def shapes(format: FormatName) -> tuple[str, ...]:  # noqa: A002 - the documented keyword
