@@ -11,7 +11,7 @@ from refundmap.gate import kinds_of
 from refundmap.testing import QUIRKS, SYNCED_AT, Pair, documents, pairs, refunds, shapes
 from refundmap.validation import EMPTY_LINE, load
 
-FEW = settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 SHAPES = [(name, shape) for name in FORMATS for shape in shapes(name)]
 
 
@@ -84,8 +84,8 @@ def test_rounded_units_produce_a_line_that_does_not_multiply_out():
     @given(refunds("railz", rounded_units=True))
     def collect(refund):
         for line in refund["lines"]:
-            amount = line["subTotal"] + line["taxAmount"]
-            seen.append(line["quantity"] * line["unitAmount"] not in (amount, line["subTotal"]))
+            gross = line["quantity"] * line["unitAmount"]
+            seen.append(gross not in (line["totalAmount"], line.get("subTotal")))
 
     collect()
     assert any(seen)
@@ -127,7 +127,8 @@ def test_tax_inclusive_lines_include_their_tax(data):
             continue
         gross = line["quantity"] * line["unitAmount"]  # the unit amount includes tax
         assert abs(gross - line["totalAmount"]) <= line["quantity"] * Decimal("0.005")
-        assert line["totalAmount"] == line["subTotal"] + line["taxAmount"]
+        if "subTotal" in line:  # or only totalAmount, the tax in the header
+            assert line["totalAmount"] == line["subTotal"] + line["taxAmount"]
     assert validate(railz, "railz") == ()
     rutter = data.draw(refunds("rutter", tax_inclusive=True))
     lines = sum(line["total_amount"] for line in rutter["line_items"])
