@@ -169,3 +169,10 @@ def test_a_missing_fixtures_folder_is_a_usage_error(pytester):
     result = pytester.runpytest("--refundmap-fixtures", "nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--refundmap-fixtures nowhere: no such file or folder*"])
+
+
+def test_no_refundmap_turns_the_plugin_off(pytester):
+    pytester.makepyfile("def test_x(refundmap_directory): pass")
+    result = pytester.runpytest("-p", "no:refundmap")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*fixture 'refundmap_directory' not found*"])
