@@ -439,7 +439,7 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         report,
         records,
         run.untranslated,
-        target.name,  # type: ignore[arg-type]
+        target.name,
         missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
 

@@ -302,7 +302,7 @@ def documents(
     """
     fmt = get_format(format).name
     _check_quirks(fmt, quirks)
-    known = shapes(fmt)  # type: ignore[arg-type]
+    known = shapes(fmt)
     if shape is not None and shape not in known:
         raise UsageError.of(
             "shape", f"{fmt} documents have no shape {shape!r}; the shapes are {', '.join(known)}"
