@@ -16,6 +16,8 @@ FIXTURES = ROOT / "fixtures"
 #: Fixtures that validate with no warning, and one that has warnings.
 CLEAN = ["railz/xero-list.json", "railz-v2/xero-list.json", "rutter/xero-fetch.json"]
 WARNED = "railz/netsuite-refund.json"
+#: What the hook says of it: its currency id is no ISO code.
+SAID = "$.currencyRef.id: fail_on warning: currencyRef.id '1' is not a currency code"
 
 
 def _section():
@@ -72,7 +74,10 @@ def test_the_github_and_gitlab_snippets_pass_clean_fixtures_and_fail_on_a_warnin
     shutil.copy(FIXTURES / WARNED, project / "tests" / "fixtures" / "refunds" / "new.json")
     done = _run(commands[0], project)
     assert done.returncode == 1
-    assert "new.json: $.locationRef: fail_on warning: unknown key" in done.stdout
+    assert (
+        "new.json: $.currencyRef.id: fail_on warning: currencyRef.id '1' is not a currency code"
+        in done.stdout
+    )
 
 
 def _hook():
@@ -101,7 +106,9 @@ def test_the_hook_entry_run_as_pre_commit_runs_it(project):
     shutil.copy(FIXTURES / WARNED, project / "warned.json")
     done = _run(" ".join([hook["entry"], *files, "warned.json"]), project)
     assert done.returncode == 1
-    assert "warned.json: $.locationRef: fail_on warning: unknown key" in done.stdout
+    assert (
+        "warned.json: $.currencyRef.id: fail_on warning: currencyRef.id '1' is not a" in done.stdout
+    )
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
@@ -146,4 +153,6 @@ def test_pre_commit_try_repo_runs_the_hook(project, tmp_path_factory):
     assert "Passed" in done.stdout
     done = try_repo("warned.json")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "warned.json: $.locationRef: fail_on warning: unknown key" in done.stdout
+    assert (
+        "warned.json: $.currencyRef.id: fail_on warning: currencyRef.id '1' is not a" in done.stdout
+    )

@@ -1,5 +1,6 @@
 """refundmap validate -f auto, --recursive and --fail-on, run as a user runs them."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -69,17 +70,20 @@ def test_recursive_reads_json_lines_and_leaves_other_files(tmp_path):
     ("kinds", "status", "named"),
     [
         ("", 0, []),
-        ("unknown-key", 1, ["$.locationRef: fail_on unknown-key: unknown key"]),
+        ("unknown-key", 1, ["$.locationRefs: fail_on unknown-key: unknown key"]),
         ("total,dropped,untranslated", 0, []),
         (
             "warning",
             1,
-            ["$.locationRef: fail_on warning: unknown key", "$.currencyRef.id: fail_on warning:"],
+            ["$.locationRefs: fail_on warning: unknown key", "$.currencyRef.id: fail_on warning:"],
         ),
     ],
 )
-def test_validate_fail_on_fails_exactly_on_the_kinds_named(kinds, status, named):
-    fixture = FIXTURES / "railz" / "netsuite-refund.json"
+def test_validate_fail_on_fails_exactly_on_the_kinds_named(kinds, status, named, tmp_path):
+    # NetSuite's refund (its currency id is a warning), and a key the format does not have.
+    document = json.loads((FIXTURES / "railz" / "netsuite-refund.json").read_text())
+    fixture = tmp_path / "netsuite.json"
+    fixture.write_text(json.dumps({"locationRefs": [{"id": "2"}], **document}))
     done = refundmap("validate", "-f", "railz", *(["--fail-on", kinds] if kinds else []), fixture)
     assert done.returncode == status
     lines = done.stdout.splitlines()
@@ -107,13 +111,18 @@ CONVERT_CASES = {
     "total": ("rutter/quickbooks-list.json", "rutter", "rutter-create"),
     "untranslated": ("railz/xero-list.json", "railz", "rutter-create"),
     "dropped": ("railz/xero-list.json", "railz", "railz-v2"),
-    "unknown-key": ("railz/netsuite-refund.json", "railz", "railz"),
+    "unknown-key": ("unknown-key.json", "railz", "railz"),
 }
 
 
 @pytest.mark.parametrize("kind", CONVERT_CASES)
 def test_convert_fail_on_exits_1_naming_each_and_writes_nothing(kind, tmp_path):
     name, source, target = CONVERT_CASES[kind]
+    if kind == "unknown-key":  # a page with a key no format has
+        page = json.loads((FIXTURES / "railz/xero-list.json").read_text())
+        page["data"][0]["locationRefs"] = [{"id": "7"}]
+        (tmp_path / name).write_text(json.dumps(page))
+        name = tmp_path / name
     out = tmp_path / "out.json"
     passed = refundmap("convert", "-f", source, "-t", target, FIXTURES / name, "-o", out, "-q")
     assert passed.returncode == 0

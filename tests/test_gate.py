@@ -19,7 +19,15 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def read(name):
+    if name == UNKNOWN_KEY:
+        page = json.loads((FIXTURES / "railz/xero-list.json").read_bytes())
+        page["data"][0]["locationRefs"] = [{"id": "7"}]  # a key no format has
+        return json.dumps(page).encode()
     return (FIXTURES / name).read_bytes()
+
+
+#: A Railz page with a key the format does not have (made by read()).
+UNKNOWN_KEY = "railz/xero-list.json, with an unknown key"
 
 
 # (fixture, source, target): the kinds its report holds, taken from the fixtures.
@@ -27,8 +35,8 @@ CASES = {
     "total": ("rutter/quickbooks-list.json", "rutter", "rutter-create"),
     "untranslated": ("railz/xero-list.json", "railz", "rutter-create"),
     "dropped": ("railz/xero-list.json", "railz", "railz-v2"),
-    "warning": ("railz/seed-refund.json", "railz", "railz"),
-    "unknown-key": ("railz/netsuite-refund.json", "railz", "railz"),
+    "warning": ("railz/netsuite-refund.json", "railz", "railz"),
+    "unknown-key": (UNKNOWN_KEY, "railz", "railz"),
 }
 HOLDS = {
     "total": {"total", "dropped", "warning"},
@@ -86,13 +94,13 @@ def test_validate_fails_on_warnings_and_unknown_keys():
         validate(read("railz/seed-refund.json"), "railz", fail_on="warning")
     assert caught.value.problems
     with pytest.raises(ValidationError) as caught:
-        validate(read("railz/netsuite-refund.json"), "railz", fail_on=["unknown-key"])
+        validate(read(UNKNOWN_KEY), "railz", fail_on=["unknown-key"])
     assert all("fail_on unknown-key: unknown key" in str(p) for p in caught.value.problems)
     assert validate(read("railz/quickbooks-list.json"), "railz", fail_on=FAIL_KINDS) == ()
 
 
 def test_failures_names_each_entry_once_by_its_first_kind():
-    report = convert(read("railz/netsuite-refund.json"), "railz", "railz").report
+    report = convert(read(UNKNOWN_KEY), "railz", "railz").report
     found = failures(report, {"warning", "unknown-key"})
     assert len(found) == len(report)
 

@@ -156,7 +156,7 @@ def test_refundmap_fixtures_fail_on_warning(pytester):
         "--refundmap-fixtures", str(folder), "--refundmap-fail-on", "warning"
     )
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*: fail_on warning: unknown key*"])
+    result.stdout.fnmatch_lines(["*$.currencyRef.id: fail_on warning: currencyRef.id '1'*"])
 
 
 def test_an_unknown_fail_on_kind_is_a_usage_error(pytester):
