@@ -16,6 +16,7 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.formats`: the format registry;
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
+- :mod:`refundmap.paths`: JSONPath, the paths every problem and entry names;
 - ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
 - :mod:`refundmap.report`: report entries and errors;
 - :mod:`refundmap.gate`: ``fail_on=`` kinds;
@@ -28,13 +29,22 @@ The public API is re-exported here; the modules behind it are:
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from refundmap.conversion import Conversion, RecordResult, convert, convert_each
+from refundmap.conversion import (
+    Conversion,
+    Converter,
+    Partial,
+    RecordResult,
+    Reject,
+    convert,
+    convert_each,
+)
 from refundmap.detect import detect_format
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
 from refundmap.gate import FailKind
 from refundmap.jsonio import JSONValue
 from refundmap.missing import MissingReference, missing_references
+from refundmap.paths import JSONPath
 from refundmap.reconcile import (
     Difference,
     Outcome,
@@ -65,12 +75,14 @@ except PackageNotFoundError:  # run from a source tree that was never installed
 __all__ = [
     "FORMATS",
     "Conversion",
+    "Converter",
     "Difference",
     "Directory",
     "Entry",
     "FailKind",
     "Format",
     "FormatName",
+    "JSONPath",
     "JSONValue",
     "Kind",
     "Lookup",
@@ -79,6 +91,7 @@ __all__ = [
     "Outcome",
     "OutcomeKind",
     "ParameterTypeError",
+    "Partial",
     "Problem",
     "Reconciliation",
     "RecordRef",
@@ -86,6 +99,7 @@ __all__ = [
     "RefKind",
     "Reference",
     "RefundmapError",
+    "Reject",
     "UsageError",
     "ValidationError",
     "__version__",
