@@ -23,7 +23,6 @@ __all__ = [
     "add_missing",
     "describe_missing",
     "missing_csv",
-    "missing_in_output",
     "missing_of",
     "missing_references",
 ]
@@ -163,29 +162,6 @@ def describe_missing(missing: Sequence[MissingReference], shown: int = 5) -> str
     more = len(ranked) - shown
     tail = f", and {more} more" if more > 0 else ""
     return f"{len(ranked)} distinct: {', '.join(named)}{tail}"
-
-
-def missing_in_output(
-    report: Sequence[Entry], output: Any, *, from_rutter: bool
-) -> list[MissingReference]:
-    """Return the ids ``report`` says were copied untranslated, read in the converted ``output``.
-
-    As :func:`missing_references`, for when the source document is no longer
-    held: the copied id is at each entry's target path. No names (the target
-    of a Railz reference's name is Rutter, which has none).
-    """
-    found: dict[tuple[str, str], MissingReference] = {}
-    for entry in report:
-        match = UNTRANSLATED.match(entry.message) if entry.kind is Kind.WARNING else None
-        if match is None or entry.target_path is None:
-            continue
-        value = _at(output, entry.target_path)
-        if value is None:
-            continue
-        kind, value = match["kind"].replace(" ", "_"), str(value)
-        rutter_id, platform_id = (value, "") if from_rutter else ("", value)
-        add_missing(found, [MissingReference(kind, rutter_id, platform_id)])
-    return list(found.values())
 
 
 def missing_of(

@@ -169,3 +169,20 @@ def test_describe_missing_names_five_most_copied_first_and_counts_the_rest():
     add_missing(together, missing[:2])
     add_missing(together, missing[:1])
     assert together["account", "200"].count == 1666
+
+
+def test_conversion_missing_counts_each_copied_id_as_missing_references_does():
+    document = json.loads(read("railz/xero-list.json"))
+    done = convert(document, "railz", "rutter-create")
+    named = missing_references(done.report, document, from_rutter=False)
+    assert [(m.kind, m.platform_id, m.count) for m in done.missing] == [
+        (m.kind, m.platform_id, m.count) for m in named
+    ]
+    assert all(m.rutter_id == "" for m in done.missing)
+    assert sum(m.count for m in done.missing) == done.untranslated == 7
+    assert convert(document, "railz", "rutter-create", directory=Directory()).missing == tuple(
+        done.missing
+    )
+    rutter = convert(json.loads(read("rutter/seed-list.json")), "rutter", "railz")
+    assert {m.kind for m in rutter.missing} == {"account", "customer", "tax_rate", "class", "item"}
+    assert all(m.platform_id == "" and m.rutter_id for m in rutter.missing)
