@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import localcontext
 from typing import Any, cast
@@ -14,8 +14,10 @@ import attrs
 from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, FormatName, get_format
+from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
+from refundmap.missing import MissingReference, missing_of
 from refundmap.money import EXACT
 from refundmap.paths import rebase, value_at
 from refundmap.profiles import PushOptions, check_options
@@ -58,6 +60,8 @@ class Conversion:
         records: how many refunds the document held.
         untranslated: how many reference ids were copied into the other
             vendor's id space untranslated (each is a ``warning`` entry).
+        missing: those ids, each once, with how many times it was copied:
+            the rows of a directory to complete (:func:`refundmap.missing.missing_csv`).
     """
 
     output: JSONValue
@@ -66,6 +70,7 @@ class Conversion:
     untranslated: int = 0
     #: The format of ``output``.
     target: FormatName | None = None
+    missing: tuple[MissingReference, ...] = ()
 
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
@@ -180,6 +185,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    fail_on: Collection[FailKind] | str | None = None,
     platform: str | None = None,
     push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> Conversion:
@@ -222,6 +228,11 @@ def convert(  # noqa: PLR0913 - the documented keywords
             An id is in the *source's* id space, translated as the source's
             own ids are, used only where a record has no such reference, and
             reported as ``synthesized`` at its target path.
+        fail_on: kinds of report entry that fail the conversion (MappingError,
+            one problem per entry, naming its kind): ``total`` (a total
+            changes), ``untranslated`` (an id copied into the other id space),
+            ``dropped``, ``warning`` (any), ``unknown-key``; names or one
+            comma-separated string. ``lossless`` stays the strictest.
         platform: the accounting platform behind a write body (``quickbooks``,
             ``xero``, ``oracleNetsuite``, ``quickbooksDesktop``, or Rutter's
             ``QUICKBOOKS``, ...), where the document does not name it (a
@@ -242,8 +253,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
     Raises:
         ValidationError: the input is not a valid ``source`` document.
         MappingError: the input is valid but ``target`` cannot hold it (or, when
-            lossless, would lose a value); every problem is listed with its
-            path in the source document.
+            lossless, would lose a value; or the report holds a ``fail_on``
+            kind); every problem is listed with its path in the source document.
         UsageError: for an unknown format, a pair that is not converted, a
             ``synced_at`` that is not a timestamp, an empty or missing push
             parameter, an unknown or empty default, a scope (``connection_uuid``,
@@ -266,6 +277,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
         directory=directory,
         require_refs=require_refs,
         defaults=defaults,
+        fail_on=fail_on,
         platform=platform,
         push_options=push_options,
     ).convert(document)
@@ -299,6 +311,8 @@ class Converter:
     service_name: str | None
     directory: Lookup | None = attrs.field(hash=False)
     defaults: dict[str, str] = attrs.field(hash=False)
+    #: The report kinds that fail a conversion (``fail_on=``).
+    fail_on: frozenset[str]
     #: The platform behind a write body (a Railz service name), where given.
     platform: str | None = None
     #: Railz's push rules (a saved pushOptions response), where given.
@@ -321,6 +335,7 @@ class Converter:
         directory: Lookup | None = None,
         require_refs: bool = False,
         defaults: Mapping[str, str] | None = None,
+        fail_on: Collection[FailKind] | str | None = None,
         platform: str | None = None,
         push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
     ) -> None:
@@ -362,6 +377,7 @@ class Converter:
             # Known before the document is read; a push body to itself may carry its own.
             _check_push_parameters(target, params)
         checked = _check_defaults(defaults, source, target)
+        kinds = check_fail_on(fail_on)
         named, options = check_options(platform, push_options, target)
         self.__attrs_init__(
             source,
@@ -375,6 +391,7 @@ class Converter:
             service_name,
             directory,
             checked,
+            kinds,
             named,
             options,
         )
@@ -566,15 +583,19 @@ def _convert(document: Any, options: Converter, records: int | None = None) -> C
         raise MappingError(run.unmappable)
     if options.lossless and (losses := [*_left_out(loaded), *run.losses()]):
         raise MappingError(losses)
+    report = (*loaded.report, *run.report)
+    if options.fail_on and (failed := failures(report, options.fail_on)):
+        raise MappingError(failed)
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
     return Conversion(
         output,
-        (*loaded.report, *run.report),
+        report,
         records,
         run.untranslated,
         target.name,
+        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
 
 
@@ -629,16 +650,18 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    fail_on: Collection[FailKind] | str | None = None,
     platform: str | None = None,
     push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> Iterator[RecordResult]:
     """Convert each record of ``document`` on its own: one result a record, in order.
 
-    A record the target cannot hold, or that is invalid, is a result with its
-    ``error``; the others convert as :func:`convert` would convert them. The
-    records are those of a list page, of each element of an array, or the one
-    record of a document. The parameters are those of :func:`convert`, and
-    are checked before the first record.
+    A record the target cannot hold, that is invalid, or whose report holds a
+    ``fail_on`` kind, is a result with its ``error``; the others convert as
+    :func:`convert` would convert them. The records are those of a list page,
+    of each element of an array, or the one record of a document. The
+    parameters are those of :func:`convert`, and are checked before the first
+    record.
 
     Raises:
         ValidationError: for a document that is not JSON at all.
@@ -659,6 +682,7 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
         directory=directory,
         require_refs=require_refs,
         defaults=defaults,
+        fail_on=fail_on,
         platform=platform,
         push_options=push_options,
     ).each(document)

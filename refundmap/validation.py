@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -15,6 +15,7 @@ import attrs
 from refundmap import jsonio
 from refundmap.codec import Codec
 from refundmap.formats import FORMATS, NOT_REFUNDS, Format, FormatName, Shape, format_of, get_format
+from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.money import EXACT
 from refundmap.paths import parse
 from refundmap.report import (
@@ -399,11 +400,12 @@ def _with_empty_lines(
     return problems, warnings, unknown
 
 
-def validate(
+def validate(  # noqa: PLR0913 - the documented keywords
     document: Any,
     format: FormatName | Format | ResponseFormatName,  # noqa: A002 - the documented keyword
     *,
     strict: bool = False,
+    fail_on: Collection[FailKind] | str | None = None,
     platform: str | None = None,
     push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> tuple[Entry, ...]:
@@ -418,6 +420,9 @@ def validate(
             (see :mod:`refundmap.responses`).
         strict: refuse numeric strings, unknown keys and totals that do not
             add up, instead of reporting them as warnings.
+        fail_on: kinds of report entry that make the document invalid, as
+            for :func:`refundmap.convert`: ``warning`` (any) and ``unknown-key``
+            are the ones a document alone can have.
         platform: the platform behind a write body, where the document does
             not name it (as for :func:`refundmap.convert`): each value the
             platform does not take, or requires and the body lacks, is a warning.
@@ -430,8 +435,24 @@ def validate(
 
     Raises:
         ValidationError: listing every problem found, each with its JSONPath.
-        ValueError: for an unknown format name.
+        ValueError: for an unknown format name or fail_on kind.
     """
+    kinds = check_fail_on(fail_on)
+    report = _report(document, format, strict=strict, platform=platform, push_options=push_options)
+    if kinds and (failed := failures(report, kinds)):
+        raise ValidationError(failed)
+    return report
+
+
+def _report(
+    document: Any,
+    format: FormatName | Format | ResponseFormatName,  # noqa: A002 - validate's keyword
+    *,
+    strict: bool,
+    platform: str | None,
+    push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None,
+) -> tuple[Entry, ...]:
+    """Return the report of validating ``document``: its format's, and its platform's."""
     if isinstance(format, str) and format.endswith("-response"):
         # Imported here: reading a response loads the refund in it through this module.
         from refundmap.responses import RESPONSE_FORMATS, read_response  # noqa: PLC0415

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from importlib.metadata import version
 from typing import Any
 
 from refundmap.cli.messages import CommandError
 from refundmap.conversion import Converter
+from refundmap.detect import AUTO
 from refundmap.formats import FORMATS, get_format
+from refundmap.gate import FAIL_KINDS, check_fail_on
 from refundmap.mapping import DEFAULT_KINDS
 from refundmap.references import Directory
 from refundmap.report import (
@@ -32,21 +35,54 @@ def _format_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _format_choice(parser: argparse.ArgumentParser, *flags: str, dest: str, help_: str) -> None:
+def _format_or_auto(text: str) -> str:
+    """Return ``auto``, or the format named ``text`` (argparse type)."""
+    return AUTO if text.strip().lower() == AUTO else _format_name(text)
+
+
+def _format_choice(
+    parser: argparse.ArgumentParser,
+    *flags: str,
+    dest: str,
+    help_: str,
+    auto: str | None = None,
+    responses: bool = False,
+) -> None:
+    told = f"; auto: {auto}" if auto else ""
+    named = _format_or_auto if auto else _format_name
+    also = f", or a write response's: {', '.join(RESPONSE_FORMATS)}" if responses else ""
     parser.add_argument(
         *flags,
         dest=dest,
         required=True,
-        type=_format_name,
+        type=partial(_checked_format_name, named=named) if responses else named,
         metavar="FORMAT",
-        help=f"{help_}: {', '.join(FORMATS)} (any case)",
+        help=f"{help_}: {', '.join(FORMATS)}{also} (any case){told}",
     )
 
 
-def _checked_format_name(text: str) -> str:
-    """Return a format's name, or a write response format's (argparse type)."""
+def _fail_kinds(text: str) -> frozenset[str]:
+    """Return the ``--fail-on`` kinds of ``text`` (argparse type)."""
+    try:
+        return check_fail_on(text, "--fail-on")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--fail-on: ")) from None
+
+
+def _add_fail_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on",
+        type=_fail_kinds,
+        default=frozenset(),
+        metavar="KINDS",
+        help=f"fail (exit 1) on these report kinds, naming each: {', '.join(FAIL_KINDS)}",
+    )
+
+
+def _checked_format_name(text: str, named: Callable[[str], str] = _format_name) -> str:
+    """Return a write response format's name, or what ``named`` makes of ``text``."""
     folded = text.strip().lower()
-    return folded if folded in RESPONSE_FORMATS else _format_name(text)
+    return folded if folded in RESPONSE_FORMATS else named(text)
 
 
 def _platform_flags(parser: argparse.ArgumentParser, what: str) -> None:
@@ -181,6 +217,7 @@ _VALIDATE_EXAMPLES = """examples:
   refundmap validate -f railz fixtures/railz/seed-refund.json
   refundmap validate -f rutter --strict --output-format json page.json
   cat refunds.jsonl | refundmap validate -f railz-v2 --jsonl -
+  refundmap validate -f auto --fail-on warning --recursive tests/fixtures/
 
 """
 
@@ -202,6 +239,30 @@ def _subparser(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentPars
     )
 
 
+def _other_commands(commands: Any) -> None:
+    """Add the schema, refs and formats commands."""
+    schema = _subparser(
+        commands,
+        "schema",
+        help="print the JSON Schema of a format",
+        description="Print the JSON Schema (2020-12) of FORMAT's documents, generated from"
+        " refundmap's models: what validate accepts, as far as JSON Schema can say it.",
+        epilog="examples:\n  refundmap schema railz > railz.schema.json\n"
+        "  refundmap schema rutter --strict --indent 2\n",
+    )
+    schema.add_argument("format", type=_format_name, metavar="FORMAT", help=", ".join(FORMATS))
+    schema.add_argument("--strict", action="store_true", help="the schema of --strict validation")
+    schema.add_argument("--indent", type=_indent, default=2, metavar="N", help="default: 2")
+    _refs_parser(commands)
+    _subparser(
+        commands,
+        "formats",
+        help="list the formats and the conversions",
+        description="List every format refundmap reads and writes, what it is, and the"
+        " formats it converts to.",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="refundmap",
@@ -220,18 +281,24 @@ def _parser() -> argparse.ArgumentParser:
         description="Check each INPUT against FORMAT; print one line per problem.",
         epilog=_VALIDATE_EXAMPLES + _VALIDATE_EXIT_CODES,
     )
-    check.add_argument(
+    _format_choice(
+        check,
         "--from",
         "-f",
         "--as",
         dest="format",
-        required=True,
-        type=_checked_format_name,
-        metavar="FORMAT",
-        help=f"the format of the input: {', '.join(FORMATS)}, or a write response's:"
-        f" {', '.join(RESPONSE_FORMATS)} (any case)",
+        help_="the format of the input",
+        auto="told from each document",
+        responses=True,
     )
     _platform_flags(check, "what the platform does not take or requires is a warning")
+    _add_fail_on(check)
+    check.add_argument(
+        "--recursive",
+        "-r",
+        action="store_true",
+        help="an INPUT that is a folder: every .json, .jsonl and .ndjson file under it",
+    )
     check.add_argument(
         "--strict",
         action="store_true",
@@ -266,7 +333,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Convert each INPUT from one format to another, keeping its shape.",
         epilog=_CONVERT_EXAMPLES + EXIT_CODES,
     )
-    _format_choice(conv, "--from", "-f", dest="source", help_="the format of the input")
+    _format_choice(
+        conv,
+        "--from",
+        "-f",
+        dest="source",
+        help_="the format of the input",
+        auto="the first input's, told from it, for every input",
+    )
+    _add_fail_on(conv)
     _format_choice(conv, "--to", "-t", dest="target", help_="the format to write")
     conv.add_argument(
         "inputs", nargs="*", metavar="INPUT", help="JSON or JSON Lines files; - or none is stdin"
@@ -385,6 +460,13 @@ def _parser() -> argparse.ArgumentParser:
         help="write records that fail here (JSON Lines, with their problems) and convert the"
         " others; exit status 3 when any was rejected",
     )
+    conv.add_argument(
+        "--missing-refs",
+        metavar="FILE",
+        help="write the distinct reference ids copied untranslated as CSV"
+        " (kind,rutter_id,platform_id,name, the known side filled in): complete it, pass it"
+        " to --refs",
+    )
 
     rec = _subparser(
         commands,
@@ -436,26 +518,7 @@ def _parser() -> argparse.ArgumentParser:
         help="records held in memory before the index moves to a temporary file",
     )
 
-    schema = _subparser(
-        commands,
-        "schema",
-        help="print the JSON Schema of a format",
-        description="Print the JSON Schema (2020-12) of FORMAT's documents, generated from"
-        " refundmap's models: what validate accepts, as far as JSON Schema can say it.",
-        epilog="examples:\n  refundmap schema railz > railz.schema.json\n"
-        "  refundmap schema rutter --strict --indent 2\n",
-    )
-    schema.add_argument("format", type=_format_name, metavar="FORMAT", help=", ".join(FORMATS))
-    schema.add_argument("--strict", action="store_true", help="the schema of --strict validation")
-    schema.add_argument("--indent", type=_indent, default=2, metavar="N", help="default: 2")
-    _refs_parser(commands)
-    _subparser(
-        commands,
-        "formats",
-        help="list the formats and the conversions",
-        description="List every format refundmap reads and writes, what it is, and the"
-        " formats it converts to.",
-    )
+    _other_commands(commands)
     return parser
 
 
@@ -470,6 +533,7 @@ _FLAGS = {
     "require_refs": "--require-refs",
     "defaults": "--default",
     "directory": "--refs",
+    "fail_on": "--fail-on",
     "platform": "--platform",
     "push_options": "--push-options",
 }
@@ -496,6 +560,7 @@ def _converter(args: argparse.Namespace, directory: Directory | None) -> Convert
             directory=directory,
             require_refs=args.require_refs,
             defaults=args.defaults,
+            fail_on=args.fail_on,
             platform=args.platform,
             push_options=args.push_options,
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 
@@ -20,7 +22,9 @@ from refundmap.cli.messages import (
 )
 from refundmap.cli.parser import _FLAGS
 from refundmap.conversion import supported
-from refundmap.formats import FORMATS
+from refundmap.detect import AUTO, detect_format
+from refundmap.formats import FORMATS, get_format
+from refundmap.profiles import check_platform
 from refundmap.report import (
     Entry,
     Problem,
@@ -50,17 +54,37 @@ class Outcome:
 # -- validate -----------------------------------------------------------------------
 
 
-def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
+#: The files ``--recursive`` takes from a folder.
+_PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def _inputs(args: argparse.Namespace) -> Iterator[str]:
+    """Yield each input file: a folder's payload files, in name order, with ``--recursive``."""
     for name in args.inputs:
+        if name == "-" or not Path(name).is_dir():
+            yield name
+        elif not args.recursive:
+            raise CommandError(f"{_shown(name)} is a folder: give --recursive to read its files")
+        else:
+            found = sorted(
+                path
+                for path in Path(name).rglob("*")
+                if path.suffix.lower() in _PAYLOAD_SUFFIXES and path.is_file()
+            )
+            yield from (os.fspath(path) for path in found)
+
+
+def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
+    for name in _inputs(args):
         for line, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
             try:
-                report = validate(
-                    text,
-                    args.format,
-                    strict=args.strict,
-                    platform=args.platform,
-                    push_options=args.push_options,
-                )
+                fmt = detect_format(text) if args.format == AUTO else args.format
+                options = {"platform": args.platform, "push_options": args.push_options}
+                if args.format == AUTO:  # told from the document: what its format takes
+                    body = get_format(fmt)
+                    options["platform"] = args.platform if body.is_body else None
+                    options["push_options"] = args.push_options if body.push_options else None
+                report = validate(text, fmt, strict=args.strict, fail_on=args.fail_on, **options)
             except ValidationError as exc:
                 yield Outcome(name, line, exc.problems, ())
             else:
@@ -100,7 +124,10 @@ def _run_validate(args: argparse.Namespace) -> int:
     if args.platform is not None or args.push_options is not None:
         args.push_options = _push_options(args.push_options)
         try:  # before any input is read
-            validate({}, args.format, platform=args.platform, push_options=args.push_options)
+            if args.format == AUTO:
+                check_platform(args.platform)
+            else:
+                validate({}, args.format, platform=args.platform, push_options=args.push_options)
         except UsageError as exc:
             raise CommandError(f"{_FLAGS[exc.problems[0].path]}: {exc}") from None
         except ValidationError:
