@@ -799,7 +799,7 @@ def _convert_line(
         return exc, [], None
     if type(result.output) is list and not text.lstrip().startswith(b"["):
         # A list envelope written as create bodies: one line a record.
-        texts = [jsonio.dumps(body) for body in result.output]
+        texts = [jsonio.write(body) for body in result.output]
     else:
         texts = [result.to_json()]
     # The output is written already: what goes back from a worker is its text; the

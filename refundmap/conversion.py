@@ -62,6 +62,8 @@ class Conversion:
 
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
+        if indent is None:
+            return jsonio.write(self.output)
         return jsonio.dumps(self.output, indent=indent)
 
     def bodies(self) -> list[str]:
@@ -72,15 +74,15 @@ class Conversion:
         """
         output = self.output
         if type(output) is list:
-            return [jsonio.dumps(item) for item in output]
+            return [jsonio.write(item) for item in output]
         if type(output) is dict and self.target is not None:
             fmt = get_format(self.target)
             shape = fmt.shape_of(output)
             if shape.many and shape.records is not None:
                 records = output.get(fmt.naming(shape.records))
                 if type(records) is list:
-                    return [jsonio.dumps(record) for record in records]
-        return [jsonio.dumps(output)]
+                    return [jsonio.write(record) for record in records]
+        return [jsonio.write(output)]
 
 
 def supported(source: str, target: str) -> bool:
@@ -455,6 +457,8 @@ class RecordResult:
         """
         if self.error is not None:
             raise ValueError(f"record {self.index} ({self.path}) did not convert: {self.error}")
+        if indent is None:
+            return jsonio.write(self.output)
         return jsonio.dumps(self.output, indent=indent)
 
 
