@@ -26,6 +26,7 @@ from refundmap.report import (
     UsageError,
     ValidationError,
 )
+from refundmap.rows import Rows
 from refundmap.validation import Decoded, Loaded, decode, load
 
 __all__ = [
@@ -40,7 +41,12 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+def _as_rows(report: tuple[Entry, ...]) -> Rows:
+    """Take a report given to :class:`Conversion` (any iterable of entries) as rows."""
+    return Rows.of(report)
+
+
+@attrs.frozen(repr=False)
 class Conversion:
     """The result of :func:`convert`.
 
@@ -54,11 +60,32 @@ class Conversion:
     """
 
     output: JSONValue
-    report: tuple[Entry, ...]
+    # Built when first read (refundmap.rows): a caller that reads only the
+    # output or the counts never makes the tuple.
+    _rows: Rows = attrs.field(alias="report", converter=_as_rows, repr=False)
     records: int = 0
     untranslated: int = 0
     #: The format of ``output``.
     target: FormatName | None = None
+
+    @property
+    def report(self) -> tuple[Entry, ...]:
+        """What was not carried over one to one, in order (see the class's attributes)."""
+        return self._rows.entries()
+
+    def counts(self) -> dict[Kind, int]:
+        """Return how many report entries there are of each kind found, without building them.
+
+        ``{Kind.WARNING: 12, Kind.DERIVED: 3}``: the kinds in :class:`Kind`
+        order, only those with an entry.
+        """
+        return self._rows.counts()
+
+    def __repr__(self) -> str:
+        return (
+            f"Conversion(output={self.output!r}, report={self.report!r}, records={self.records!r},"
+            f" untranslated={self.untranslated!r}, target={self.target!r})"
+        )
 
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
@@ -414,13 +441,10 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
-    return Conversion(
-        output,
-        (*loaded.report, *run.report),
-        records,
-        run.untranslated,
-        target.name,  # type: ignore[arg-type]
-    )
+    conversion = Conversion(output, (), records, run.untranslated, target.name)  # type: ignore[arg-type]
+    # The report is built from the reading's and the mapping's entries when first read.
+    object.__setattr__(conversion, "_rows", Rows(loaded.report, run.report))
+    return conversion
 
 
 @attrs.frozen
