@@ -806,8 +806,8 @@ def _convert_line(
     # entries, only where they are printed or reported (pickling them costs).
     if entries:
         return attrs.evolve(result, output=None), texts, None
-    kinds = Counter(str(entry.kind) for entry in result.report)
-    return attrs.evolve(result, output=None, report=()), texts, dict(kinds)
+    kinds = {str(kind): count for kind, count in result.counts().items()}  # no entry built
+    return attrs.evolve(result, output=None, report=()), texts, kinds
 
 
 def _init_worker(  # noqa: PLR0913, PLR0917 - initargs are positional
@@ -1034,8 +1034,9 @@ class _Converter:
         lines = _documents(name, jsonl=True)
         source, target, options = self.args.source, self.args.target, self._options
         if self.jobs == 1:
+            entries = self._entries_needed  # -q with no --report: the counts only
             for line, text in lines:
-                yield (line, text, *_convert_line(source, target, options, text))
+                yield (line, text, *_convert_line(source, target, options, text, entries=entries))
             return
         pending: deque[Future[list[_LineOutcome]]] = deque()
         chunk: list[tuple[int | None, bytes]] = []
@@ -1081,8 +1082,10 @@ class _Converter:
                     return False
                 self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), outcome)
                 continue
-            self._record(name, line, outcome, list(outcome.report))
-            if kinds is not None:
+            if kinds is None:
+                self._record(name, line, outcome, outcome.report)
+            else:  # counted without its entries
+                self._record(name, line, outcome, ())
                 self.counts.update(kinds)
             for written in texts:
                 out.write(written + "\n")
