@@ -579,7 +579,19 @@ def _priced_line(draw: st.DrawFn) -> tuple[int, Decimal, Decimal, Decimal | None
     quantity = draw(st.integers(min_value=1, max_value=200))
     unit = Decimal(draw(st.integers(min_value=1, max_value=50_000))) * _CENT
     gross = quantity * unit
-    match draw(st.sampled_from(["none", "rounded", "amount", "percentage", "zero and percentage"])):
+    how = ["none", "rounded", "amount", "percentage", "zero and percentage", "rounded percentage"]
+    match draw(st.sampled_from(how)):
+        case "rounded percentage":
+            # The exact line 515.01 (5.15 x 100 rounded), less 10 % of 5.15 x 100: 51.50.
+            exact = (
+                gross
+                + Decimal(draw(st.integers(min_value=-quantity // 2, max_value=quantity // 2)))
+                * _CENT
+            )
+            unit = _cents(exact / quantity)
+            percentage = draw(st.sampled_from(_PERCENTAGES))
+            discount = _cents(quantity * unit * percentage / 100)
+            return quantity, unit, exact - discount, None, percentage
         case "rounded":
             amount = (
                 gross
@@ -622,11 +634,18 @@ def railz_priced_refunds(draw: st.DrawFn) -> dict[str, Any]:
             line["discountAmount"] = discount
         if percentage is not None:
             line["discountPercentage"] = percentage
-        discounts += discount or (quantity * unit - amount if percentage else 0)
+        discounts += discount or (_cents(quantity * unit * percentage / 100) if percentage else 0)
         line.update(subTotal=sub_total, taxAmount=tax, totalAmount=total)
         lines.append(line)
-    sub_total = sum((line["subTotal"] for line in lines), Decimal(0))
-    tax = sum((line["taxAmount"] for line in lines), Decimal(0))
+    if inclusive and draw(st.booleans()):
+        # Only totalAmount on the lines, and the tax in the header (issue 22's t1.json).
+        for line in lines:
+            del line["subTotal"], line["taxAmount"]
+    total = sum((line["totalAmount"] for line in lines), Decimal(0))
+    tax = sum((line.get("taxAmount", Decimal(0)) for line in lines), Decimal(0))
+    if inclusive and "taxAmount" not in lines[0]:
+        tax = _cents(total * rate / (100 + rate))
+    sub_total = total - tax
     refund: dict[str, Any] = {
         "id": draw(st.integers(min_value=1, max_value=9999).map(str)),
         "accountRef": {"id": "35"},
@@ -638,7 +657,7 @@ def railz_priced_refunds(draw: st.DrawFn) -> dict[str, Any]:
         "taxAmount": tax,
         "totalAmount": sub_total + tax,
     }
-    if discounts:
+    if discounts and draw(st.booleans()):  # line discounts without totalDiscount too
         refund["totalDiscount"] = discounts
     return refund
 

@@ -1305,10 +1305,12 @@ def test_a_refund_tax_over_several_lines_has_no_railz_push_line_total_and_says_s
     refund = _rutter_lines(10, 20, tax=2.7, total=32.7)
     result = convert(refund, "rutter", "railz-push", business_name="B", service_name="xero")
     assert all("totalAmount" not in line for line in result.output["data"]["lines"])
-    dropped = {e.source_path: e.message for e in result.report if e.kind is Kind.DROPPED}
-    assert dropped["$.line_items[0].total_amount"] == (
-        "railz-push has no field for it: the refund's tax_amount 2.7 is not per line, and a"
-        " railz-push line's only figure, totalAmount, includes tax"
+    # A push line without an amount is not one the platform can book: a warning.
+    warned = {e.source_path: e.message for e in result.report if e.kind is Kind.WARNING}
+    assert warned["$.line_items[0].total_amount"] == (
+        "the railz-push line gets no totalAmount, and a push line without an amount is not"
+        " one the platform can book: the refund's tax_amount 2.7 is not per line, and a"
+        " railz-push line's only figure, totalAmount, includes tax; no share of it is invented"
     )
 
 
@@ -1347,4 +1349,169 @@ def test_a_railz_discount_of_rounded_line_percentages_is_the_lines_in_a_create_b
     result = convert(refund, "railz", "rutter-create")
     assert ("$.totalDiscount", "$.customer_refund.line_items") in entries(result, Kind.DERIVED)
     assert ("$.totalDiscount", None) not in entries(result, Kind.DROPPED)
+    assert not _own_warnings(result)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"unitAmount": 4.37, "quantity": 7, "subTotal": 30.56, "totalAmount": 30.56},
+        {"unitAmount": 4.99, "quantity": 7, "discountPercentage": 12.5, "subTotal": 30.56},
+    ],
+    ids=["rounded", "percentage"],
+)
+def test_a_unit_amount_is_derived_only_where_the_division_has_no_remainder(line):
+    # 30.56 / 7 rounded up in 80 digits multiplies back to 30.56: not exact all the same.
+    refund = railz_refund(lines=[line], subTotal=30.56, totalAmount=30.56)
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert body["line_items"][0]["total_amount"] == Decimal("30.56")
+    assert "unit_amount" not in body["line_items"][0]["item"]
+    validate(result.output, "rutter-create")  # raises where invalid
+    assert not _own_warnings(result)
+
+
+def test_a_unit_amount_with_more_places_than_rutter_takes_is_left_out():
+    # 1 / 2^24 is exact, with 24 decimal places: a Rutter amount takes 20.
+    line = {"unitAmount": 0.01, "quantity": 2**24, "subTotal": 1}
+    refund = railz_refund(lines=[line], subTotal=1, totalAmount=1)
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert "unit_amount" not in body["line_items"][0]["item"]
+    validate(result.output, "rutter-create")  # raises where invalid
+
+
+def test_tax_inclusive_lines_with_only_a_total_are_said_so_from_the_header():
+    # No line carries tax; the lines sum to totalAmount, and subTotal + taxAmount is it.
+    lines = [
+        {"quantity": 1, "unitAmount": 120, "totalAmount": 120, "taxRateRef": {"id": "OUTPUT2"}},
+        {"quantity": 1, "unitAmount": 19.99, "totalAmount": 19.99, "taxRateRef": {"id": "OUTPUT2"}},
+    ]
+    refund = railz_refund(lines=lines, subTotal=116.66, taxAmount=23.33, totalAmount=139.99)
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert body["additional_fields"] == {"tax_inclusive": True}
+    assert not _own_warnings(result)
+    # The lines sum to totalAmount less the tax: they exclude it.
+    for line in lines:
+        line["subTotal"] = line.pop("totalAmount")
+    lines[1].update(subTotal=Decimal("-3.34"), unitAmount=Decimal("-3.34"))
+    result, (body,) = _records(refund, "railz", "rutter-create")
+    assert body["additional_fields"] == {"tax_inclusive": False}
+    assert not _own_warnings(result)
+
+
+def test_without_tax_inclusive_the_changed_total_is_the_lines_plus_the_tax():
+    # Rutter reads a create body without tax_inclusive as excluding tax.
+    lines = [{"amount": 100}, {"amount": 50}]
+    refund = v2_refund(*lines, totalDiscount=10, taxAmount=7, totalAmount=147)
+    result, (body,) = _records(refund, "railz-v2", "rutter-create")
+    assert "additional_fields" not in body
+    (warning,) = [e for e in _own_warnings(result) if "total changes" in e.message]
+    assert warning.message.startswith("the total changes from 147 to 157, 10 more:")
+    assert warning.message.endswith("the sum of the line totals, 150, plus the tax 7")
+
+
+def test_line_discounts_without_total_discount_are_rutters_discount_amount():
+    # 100 x 1 at 10 % (subTotal 90) and 50: no totalDiscount in the header.
+    lines = [
+        {"unitAmount": 100, "quantity": 1, "discountPercentage": 10, "subTotal": 90},
+        {"unitAmount": 50, "quantity": 1, "subTotal": 50},
+    ]
+    refund = railz_refund(lines=lines, subTotal=140, totalAmount=140)
+    result = convert(refund, "railz", "rutter")
+    assert [line["total_amount"] for line in result.output["line_items"]] == [100, 50]
+    assert result.output["discount_amount"] == 10
+    assert ("$.lines", "$.discount_amount") in entries(result, Kind.DERIVED)
+    assert not _own_warnings(result)
+    # Version 2: the same, where an amount is net of its discount.
+    v2 = v2_refund(
+        {"amount": 90, "quantity": 1, "unitAmount": 100, "discountAmount": 10},
+        {"amount": 50, "quantity": 1, "unitAmount": 50},
+        totalAmount=140,
+    )
+    result = convert(v2, "railz-v2", "rutter")
+    assert result.output["discount_amount"] == 10
+    assert not _own_warnings(result)
+    # A totalDiscount is copied as it is.
+    refund["totalDiscount"] = 10
+    assert convert(refund, "railz", "rutter").output["discount_amount"] == 10
+    assert ("$.lines", "$.discount_amount") not in entries(convert(refund, "railz", "rutter"))
+
+
+def test_a_percentage_discount_on_a_rounded_unit_amount_is_added_back_to_the_line():
+    # 5.15 x 100 is 515.00, the exact line 515.01: less 10 %, 51.50, subTotal 463.51.
+    line = {"unitAmount": 5.15, "quantity": 100, "discountPercentage": 10, "subTotal": 463.51}
+    refund = railz_refund(lines=[line], subTotal=463.51, totalDiscount=51.5, totalAmount=463.51)
+    result = convert(refund, "railz", "rutter")
+    assert _line_total(result) == Decimal("515.01")
+    assert not _own_warnings(result)
+    line = {"unitAmount": 5.15, "quantity": 100, "discountPercentage": 10, "amount": 463.51}
+    refund = v2_refund(line, subTotal=463.51, totalDiscount=51.5, totalAmount=463.51)
+    result = convert(refund, "railz-v2", "rutter")
+    assert _line_total(result) == Decimal("515.01")
+    assert not _own_warnings(result)
+
+
+def test_version_2_amounts_that_include_tax_go_into_rutter_less_their_tax():
+    # 4.89 x 5 is 24.45 (the exact line 24.46) + tax 1.96 = 26.42; 12.26 x 10 + 9.81.
+    lines = [
+        {"unitAmount": 4.89, "quantity": 5, "taxAmount": 1.96, "amount": 26.42},
+        {"unitAmount": 12.26, "quantity": 10, "taxAmount": 9.81, "amount": 132.43},
+    ]
+    refund = v2_refund(*lines, subTotal=147.08, taxAmount=11.77, totalAmount=158.85)
+    result = convert(refund, "railz-v2", "rutter")
+    assert [_line_total(result, i) for i in (0, 1)] == [Decimal("24.46"), Decimal("122.62")]
+    assert ("$.lines[0].amount", "$.line_items[0].total_amount") in entries(result, Kind.DERIVED)
+    assert not _own_warnings(result)
+    # Amounts that sum to the total less the tax exclude it: copied as they are.
+    lines[0]["amount"], lines[1]["amount"] = 24.46, 122.62
+    result = convert(refund, "railz-v2", "rutter")
+    assert [_line_total(result, i) for i in (0, 1)] == [Decimal("24.46"), Decimal("122.62")]
+    assert not _own_warnings(result)
+
+
+def test_a_correct_version_1_refund_keeps_adding_up_through_version_2_into_rutter():
+    # railz -> railz-v2 makes amount the line's totalAmount, tax included.
+    line = {"unitAmount": 4.89, "quantity": 5, "subTotal": 24.46, "taxAmount": 1.96,
+            "totalAmount": 26.42}  # fmt: skip
+    refund = railz_refund(lines=[line], subTotal=24.46, taxAmount=1.96, totalAmount=26.42)
+    v2 = convert(refund, "railz", "railz-v2").output
+    result = convert(json.loads(json.dumps(v2, default=str)), "railz-v2", "rutter")
+    assert _line_total(result) == Decimal("24.46")
+    assert not _own_warnings(result)
+
+
+def test_version_2_unit_amounts_that_include_tax_keep_the_amount():
+    # Xero's default: 2 x 60.50 is the amount 121, tax 20.17 included.
+    line = {"unitAmount": 60.5, "quantity": 2, "taxAmount": 20.17, "amount": 121}
+    refund = v2_refund(line, subTotal=100.83, taxAmount=20.17, totalAmount=121)
+    result = convert(refund, "railz-v2", "rutter")
+    assert _line_total(result) == 121
+    assert not _own_warnings(result)
+
+
+def test_a_push_line_whose_total_no_figure_can_hold_is_a_warning_at_the_line():
+    # A refund-level discount over two lines: no line's net figure is known.
+    refund = _rutter_lines(24.46, 1373.37, discount=10, tax=7, total=1394.83)
+    for item in refund["line_items"]:
+        item["tax_rate_id"] = "TAX"  # so that each push line has a value
+    result = convert(refund, "rutter", "railz-push", **PUSH)
+    warnings = {(e.source_path, e.target_path) for e in _own_warnings(result)}
+    assert warnings >= {
+        (f"$.line_items[{i}].total_amount", f"$.data.lines[{i}].totalAmount") for i in (0, 1)
+    }
+    assert result.output["data"]["lines"] == [{"taxRef": "TAX"}, {"taxRef": "TAX"}]
+    # Into a Railz refund (whose lines may have no figure) it stays a dropped value.
+    result = convert(refund, "rutter", "railz")
+    assert ("$.line_items[0].total_amount", None) in entries(result, Kind.DROPPED)
+
+
+def test_a_percentage_discount_is_added_back_as_the_platform_books_it_to_the_cent():
+    # 12.5 % of 7 x 4.99 = 34.93 is 4.36625, booked 4.37: subTotal 30.56 + 4.37 = 34.93.
+    line = {"unitAmount": 4.99, "quantity": 7, "discountPercentage": 12.5, "subTotal": 30.56}
+    refund = railz_refund(lines=[line], subTotal=30.56, totalDiscount=4.37, totalAmount=30.56)
+    result = convert(refund, "railz", "rutter")
+    assert _line_total(result) == Decimal("34.93")
+    assert not _own_warnings(result)
+    del refund["totalDiscount"]
+    result = convert(refund, "railz", "rutter")
+    assert result.output["discount_amount"] == Decimal("4.37")
     assert not _own_warnings(result)

@@ -83,3 +83,21 @@ def test_a_format_name_typo_is_a_type_error(tmp_path):
     out, _, status = api.run(["--strict", "--no-incremental", str(script)])
     assert status == 1
     assert 'Argument 2 to "convert" has incompatible type "Literal[\'rutterr\']"' in out
+
+
+def test_the_readme_lookup_example_type_checks(tmp_path):
+    api = pytest.importorskip("mypy.api")
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("class RutterLookup:")
+    block = readme[start : readme.index("```", start)]
+    # The example's database: a row with a platform id and a name, or None.
+    script = tmp_path / "lookup.py"
+    script.write_text(
+        "from typing import Any\nimport refundmap\n"
+        "class _Row:\n    platform_id: str\n    name: str | None\n"
+        "class _Db:\n    def fetch_one(self, *args: Any) -> _Row | None: ...\n"
+        f"db = _Db()\n{block}\n"
+        "lookup: refundmap.Lookup = RutterLookup()\n"
+    )
+    out, _, status = api.run(["--strict", "--no-incremental", str(script)])
+    assert status == 0, out

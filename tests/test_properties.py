@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from refundmap import FORMATS as REGISTRY
-from refundmap import Directory, Kind, MappingError, ValidationError, convert, validate
+from refundmap import Directory, Kind, MappingError, ValidationError, convert, jsonio, validate
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.jsonio import normalize
 from refundmap.mapping import PAIRS as ENGINE_PAIRS
@@ -354,6 +354,10 @@ RECORDS = {
 def test_timestamps_keep_the_text_of_their_fraction_through_every_pair_and_back(data, pair):
     source, via = pair
     record = data.draw(RECORDS[source])
+    if source == "rutter" and via != "rutter" and len(record["line_items"]) > 1:
+        # A refund-level discount over several lines is no Railz line's: the lines
+        # come back without a total, which Rutter requires. Dates are the subject here.
+        record = {**record, "discount_amount": None}
     there = convert(record, source, via, synced_at=SYNCED).output
     back = convert(there, via, source, synced_at=SYNCED).output
     for row in REFUND:
@@ -575,7 +579,8 @@ def _assert_total_kept(refund: dict[str, Any], source: str, target: str) -> None
         included = (result.output["customer_refund"].get("additional_fields") or {}).get(
             "tax_inclusive"
         )
-        computed += tax if included is False else 0
+        # Without tax_inclusive, Rutter reads the lines as excluding tax.
+        computed += (tax or 0) if included is not True else 0
     warnings = [
         e.message
         for e in result.report
@@ -592,6 +597,10 @@ def _assert_total_kept(refund: dict[str, Any], source: str, target: str) -> None
         assert said is not None, warning
         assert [Decimal(x) for x in said.groups()] == [total, computed, discount]
         return
+    if target == "railz-push" and source == "rutter":
+        # A refund-level discount or tax over several lines is no line's: the push line
+        # gets no totalAmount, and says so (the refund's totalAmount is kept).
+        warnings = [w for w in warnings if "line gets no totalAmount" not in w]
     assert not warnings
     assert abs(computed - total) <= Decimal("0.005"), (computed, total)
 
@@ -603,6 +612,14 @@ def _assert_total_kept(refund: dict[str, Any], source: str, target: str) -> None
 def test_a_railz_refunds_total_survives_every_target(refund, target):
     assert not [e for e in validate(refund, "railz") if e.kind is Kind.WARNING]
     _assert_total_kept(refund, "railz", target)
+
+
+@given(s.railz_priced_refunds(), st.sampled_from(["rutter-create", "rutter"]))
+def test_a_railz_refunds_total_survives_version_2_into_rutter(refund, target):
+    # railz -> railz-v2 makes each amount the line's totalAmount, tax included.
+    v2 = jsonio.loads(convert(refund, "railz", "railz-v2").to_json())
+    assert not [e for e in validate(v2, "railz-v2") if e.kind is Kind.WARNING]
+    _assert_total_kept(v2, "railz-v2", target)
 
 
 @given(s.rutter_priced_refunds(), st.sampled_from(["rutter-create", "railz", "railz-push"]))

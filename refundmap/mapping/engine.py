@@ -223,8 +223,9 @@ class Run:
     ) -> None:
         """Report how the create body's implied total compares with the source total.
 
-        Rutter takes the sum of the line totals, plus the source's tax where the
-        body says its lines exclude tax (``additional_fields.tax_inclusive`` false).
+        Rutter takes the sum of the line totals, plus the source's tax unless the
+        body says its lines include tax (``additional_fields.tax_inclusive`` true):
+        without the key, Rutter reads the lines as excluding tax.
         """
         if len(self.unmappable) > self._failures_before_record:
             return  # a line could not be mapped: the record is refused, not compared
@@ -232,7 +233,7 @@ class Run:
         self._folded_discount(where, src, target)
         implied, how = summed, "the sum of the line totals"
         tax = getattr(src, "tax_amount", None)
-        if tax and (out.get("additional_fields") or {}).get("tax_inclusive") is False:
+        if tax and (out.get("additional_fields") or {}).get("tax_inclusive") is not True:
             implied, how = summed + tax, f"the sum of the line totals, {summed}, plus the tax {tax}"
         if implied == total:
             self.note(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 from functools import cache
 from typing import Any, Protocol
 
@@ -22,7 +22,7 @@ import attrs
 from refundmap.checks import railz_line_discount
 from refundmap.currency import code_for_name, is_code
 from refundmap.dates import format_date
-from refundmap.money import EXACT, tolerance
+from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
 from refundmap.references import KINDS
 from refundmap.report import Kind
 
@@ -135,6 +135,47 @@ def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     )
 
 
+def _booked_discount(line: Any) -> tuple[Decimal, str]:
+    """Return a Railz line's discount as the platform books it, and how it was found.
+
+    A discount by ``discountPercentage`` is rounded to the cent (12.5 % of 34.93 is
+    4.37, and the line's ``subTotal`` 30.56): added back, it gives the line before it.
+    """
+    discount, how = railz_line_discount(line)
+    if not discount or line.discount_amount:
+        return discount, how
+    exponent = discount.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -2:  # cents already
+        return discount, how
+    booked = discount.quantize(_CENT, ROUND_HALF_UP)
+    return booked, f"{how} ({booked})"
+
+
+def _line_discounts(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+    """Rutter's ``discount_amount``, where Railz has no ``totalDiscount``: its lines' discounts.
+
+    Rutter's line totals are before the lines' discounts (each is added back,
+    see ``_before_tax`` and ``_before_discount``), so the refund's discount is their sum.
+    """
+    if run.target_name != "rutter" or not run.source_name.startswith("railz"):
+        return None
+    v2 = run.source_name == "railz-v2"
+    found = [
+        (index, *_booked_discount(line))
+        for index, line in enumerate(src.lines or ())
+        # A version 2 amount gets its discount back only where it is net of it.
+        if not v2 or _before_discount(line) is not None
+    ]
+    found = [entry for entry in found if entry[1]]
+    if not found:
+        return None
+    with localcontext(EXACT):
+        total = sum((discount for _, discount, _ in found), _ZERO)
+    said = ", ".join(f"lines[{index}] {how}" for index, _, how in found)
+    message = f"the sum of the lines' discounts ({said}): Rutter's line totals are before them"
+    return Made(total, Kind.DERIVED, message, "lines")
+
+
 def _synced_at(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
@@ -172,11 +213,11 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
     is the lines less ``discount_amount`` plus ``tax_amount`` (or, where the lines
     include tax, less ``discount_amount`` only). Railz's ``subTotal`` is the line
     "inclusive of discounts but exclusive of tax", its ``totalAmount`` "inclusive of
-    discounts and tax": the discount is added back, and the tax left out unless the
-    unit amounts include it. A discount by ``discountPercentage`` alone is added
-    back as quantity x unitAmount, the line before it.
+    discounts and tax": the discount is added back (one by ``discountPercentage``
+    too, not quantity x unitAmount, which may be rounded), and the tax left out
+    unless the unit amounts include it.
     """
-    discount, how = (_ZERO, "") if net else railz_line_discount(line)
+    discount, how = (_ZERO, "") if net else _booked_discount(line)
     plus = f" + {how}" if discount else ""
     before = "the line before tax" if net else "the line before tax and discount"
     if _tax_included(line):
@@ -214,15 +255,6 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
             f"totalAmount {line.total_amount}{plus}",
             "totalAmount",
         )
-    if discount and not line.discount_amount and key != "unitAmount":
-        # By percentage: quantity x unitAmount is the line before it, to the digit.
-        gross = line.quantity * line.unit_amount
-        if abs(value - gross) <= _slack(line.quantity):
-            return (
-                gross,
-                f"quantity {line.quantity} x unitAmount {line.unit_amount}: {message}",
-                key,
-            )
     if net and railz_line_discount(line)[0]:
         message += ", net of its discount"
     return value, message, key
@@ -249,20 +281,20 @@ def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     """Return a Railz version 2 line's amount before discount, where it is net of one.
 
     That is where ``amount`` is quantity x unitAmount less its discount
-    (``discountAmount``, else ``discountPercentage`` %).
+    (``discountAmount``, else ``discountPercentage`` %), plus its ``taxAmount`` or not.
     """
+    tax = line.tax_amount or _ZERO
     if line.quantity is None or line.unit_amount is None:
         return None
-    discount, how = railz_line_discount(line)
+    discount, how = _booked_discount(line)
     if not discount:
         return None
     with localcontext(EXACT):
-        gross = line.quantity * line.unit_amount
-        if abs(gross - discount - line.amount) > _slack(line.quantity):
+        net = line.quantity * line.unit_amount - discount
+        slack = _slack(line.quantity)
+        # The amount may include the line's tax too (see _v2_lines_before_tax).
+        if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
             return None
-    if not line.discount_amount:
-        message = f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line before"
-        return gross, f"{message} {how} (amount {line.amount})", "amount"
     message = f"amount {line.amount} + {how}: the line before discount"
     return line.amount + discount, message, "amount"
 
@@ -293,6 +325,28 @@ def _body_line_total(line: Any, run: Run) -> Decimal | None:
     return line.total_amount  # type: ignore[no-any-return]
 
 
+def _exact_quotient(total: Decimal, quantity: Any) -> Decimal | None:
+    """Return total / quantity where it has no remainder and a target can hold it, else None.
+
+    Rounded up in 80 digits, a quotient can multiply back to the total exactly:
+    only a division that is not rounded at all counts, and only to
+    ``MAX_DECIMAL_PLACES`` places (all that a Rutter amount takes).
+    """
+    if not quantity:
+        return None
+    with localcontext(EXACT) as context:
+        context.traps[Inexact] = True
+        try:
+            unit = total / Decimal(quantity)
+        except Inexact:
+            return None
+    exponent = unit.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # noqa: S101 - a finite quotient of finite amounts
+    if -exponent > MAX_DECIMAL_PLACES:
+        return None
+    return unit
+
+
 def _unit_amount(value: Any, src: Any, run: Run) -> Made:
     """A unit amount in a create body: one that gives the line's total, or none.
 
@@ -311,8 +365,8 @@ def _unit_amount(value: Any, src: Any, run: Run) -> Made:
         product = quantity * value
         if product == total:
             return Made(value)
-        unit = total / quantity if quantity else None
-        exact = unit is not None and unit * quantity == total
+    unit = _exact_quotient(total, quantity)
+    exact = unit is not None
     said = f"quantity {quantity} x unit amount {value} is {product}, not the line's total {total}"
     if exact:
         return Made(unit, Kind.DERIVED, f"{said}; {total} / {quantity}, as Rutter multiplies back")
@@ -346,6 +400,28 @@ def _v2_includes_tax(src: Any) -> bool | None:
     return _includes_tax(src, sum((line.amount for line in src.lines), _ZERO), src.currency)
 
 
+def _railz_includes_tax(src: Any) -> bool | None:
+    """Whether a Railz version 1 refund's lines include tax, where only its header says.
+
+    That is where no line carries tax and the refund does: the lines include it
+    where their totals (net of discounts) sum to ``totalAmount`` and ``subTotal`` +
+    ``taxAmount`` is ``totalAmount`` (Railz's own definition); they exclude it
+    where the totals sum to ``totalAmount`` less the tax.
+    """
+    if not src.tax_amount or not src.lines or src.total_amount is None:
+        return None
+    totals = [_before_tax(line, net=True) for line in src.lines]
+    if any(found is None for found in totals):
+        return None
+    lines = sum((found[0] for found in totals if found is not None), _ZERO)
+    currency = src.currency_ref.id if src.currency_ref is not None else None
+    currency = currency if currency is not None and is_code(currency) else None
+    half = tolerance(currency)
+    if src.sub_total is not None and abs(src.sub_total + src.tax_amount - src.total_amount) > half:
+        return None  # the header does not add up: it says nothing
+    return _includes_tax(src, lines, currency)
+
+
 def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | None:
     excluding = including + src.tax_amount
     half = tolerance(currency)
@@ -360,12 +436,15 @@ def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | 
 
 def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     """Tell Rutter whether the create body's line amounts include tax, where the source says."""
+    included: bool | None
     if run.source_name == "railz":
         taxed = [line for line in src.lines or () if line.tax_amount]
         kinds = {_tax_included(line) for line in taxed}
-        if len(kinds) != 1:
-            return None  # no line carries tax, or the lines disagree
-        included: bool | None = kinds.pop()
+        if taxed and len(kinds) != 1:
+            return None  # the lines disagree
+        included = kinds.pop() if taxed else _railz_includes_tax(src)
+        if included is None:
+            return None
     else:
         included = (_rutter_includes_tax if run.source_name == "rutter" else _v2_includes_tax)(src)
         if included is None:
@@ -373,6 +452,69 @@ def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     message = "the lines' amounts include tax" if included else "the lines' amounts exclude tax"
     where = "line_items" if run.source_name == "rutter" else "lines"
     return Made(included, Kind.DERIVED, message, where)
+
+
+def _no_line_figure(run: Run, where: str, at: str, why: str) -> None:
+    """Report a Rutter line total that no Railz line figure can hold, without inventing one.
+
+    A push line without ``totalAmount`` is a line the platform cannot book: a
+    warning at the target line, not only a dropped value.
+    """
+    if run.target_name in _PUSH:
+        message = (
+            f"the {run.target_name} line gets no totalAmount, and a push line without an"
+            f" amount is not one the platform can book: {why}; no share of it is invented"
+        )
+        run.note(Kind.WARNING, where, at + "totalAmount", message)
+        return
+    run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+
+
+def _v2_unit_includes_tax(line: Any) -> bool:
+    """Whether a version 2 line's quantity x unitAmount less its discount is its amount.
+
+    That is, whether its unit amounts include its tax, not only its amount.
+    """
+    if line.quantity is None or line.unit_amount is None:
+        return False
+    with localcontext(EXACT):
+        net: Decimal = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+    slack = _slack(line.quantity)
+    return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
+
+
+def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+    """Railz version 2 line amounts that include tax, as Rutter's line totals: less their tax.
+
+    Rutter's line total is quantity x unit amount, before tax. A version 2 line's
+    ``amount`` includes its ``taxAmount`` where the refund's arithmetic says so:
+    the amounts sum to ``totalAmount``, not to it less ``taxAmount``, and the
+    lines' taxes sum to the refund's. Each line total is then its amount less its
+    tax (derived), and the refund adds up as Rutter computes it.
+    """
+    lines = src.lines or ()
+    if _v2_includes_tax(src) is not True:
+        return
+    with localcontext(EXACT):
+        taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
+    if abs(taxes - src.tax_amount) > tolerance(src.currency if is_code(src.currency) else None):
+        return  # the lines' taxes are not the refund's: no line's share is known
+    if any(_v2_unit_includes_tax(line) for line in lines if line.tax_amount):
+        return  # quantity x unitAmount is the amount, tax included (Xero's default)
+    why = (
+        f"the refund's line amounts include tax (they sum to totalAmount {src.total_amount},"
+        " not to it less the tax), and Rutter's line total is before tax"
+    )
+    for index, (line, target) in enumerate(zip(lines, out.get("line_items") or [], strict=False)):
+        if not line.tax_amount:
+            continue
+        target["total_amount"] -= line.tax_amount
+        run.note(
+            Kind.DERIVED,
+            f"{sp}.lines[{index}].amount",
+            f"{tp}.line_items[{index}].total_amount",
+            f"amount {line.amount} less taxAmount {line.tax_amount}: {why}",
+        )
 
 
 def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
@@ -387,6 +529,9 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
     belongs to its one line; over several lines, no line's share is known, and a
     figure that needs it is not written.
     """
+    if run.source_name == "railz-v2" and run.target_name == "rutter":
+        _v2_lines_before_tax(src, out, run, sp, tp)
+        return
     if run.source_name != "rutter" or run.target_name not in _LINE_FIGURES:
         return
     lines = out.get("lines") or []
@@ -406,7 +551,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
                 f"the refund's discount_amount {discount} is not per line, and Railz's line"
                 " figures are net of discounts"
             )
-            run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+            _no_line_figure(run, where, at, why)
             continue
         net = amount - discount
         if included:
@@ -429,7 +574,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
                 f"the refund's tax_amount {tax} is not per line, and a {run.target_name} line's"
                 " only figure, totalAmount, includes tax"
             )
-            run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+            _no_line_figure(run, where, at, why)
             continue
         if only_sub and sub is not None:
             line["subTotal"] = sub
@@ -466,6 +611,7 @@ def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
 
 
 _ZERO = Decimal(0)
+_CENT = Decimal("0.01")
 #: Half a cent: how far a line's figures may be off when telling its tax treatment.
 _HALF_CENT = tolerance(None)
 
@@ -684,6 +830,7 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
     "required": _required,
     "required_lines": _required_lines,
     "sub_total": _sub_total,
+    "line_discounts": _line_discounts,
     "synced_at": _synced_at,
     "line_total": _line_total,
     "tax_inclusive": _tax_inclusive,

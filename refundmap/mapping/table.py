@@ -164,7 +164,7 @@ REFUND: tuple[Row, ...] = (
         write="currency", note="from railz: a currencyRef.id that is no code (a platform list id) gives the code of the one currency its name names (derived), else none (dropped)"),
     Row("currency_rate",     "currency_rate",                    "currencyRate",        "currencyRate",                                 "currencyRate",                                 "currencyRate"),
     Row("discount_amount",   FOLDED,                             "totalDiscount",       "totalDiscount",                                DROPPED,                                        DROPPED,
-        note="into a create body: the lines' discounts, in their net totals; a discount beyond them is dropped, and the total changes (see Tax)"),
+        make="line_discounts", note="into Rutter without totalDiscount: the sum of the lines' discounts (derived); into a create body: the lines' discounts, in their net totals; a discount beyond them is dropped, and the total changes (see Tax)"),
     Row("document_number",   "document_number",                  "memo",                "memo",                                         "memo",                                         "memo",
         write="memo", note="a push body takes at most 4,000 characters: longer is a mapping error"),
     Row("tax_amount",        DROPPED,                            "taxAmount",           "taxAmount",                                    DROPPED,                                        DROPPED),
