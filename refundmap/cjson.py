@@ -13,17 +13,18 @@ would print with an exponent, text it cannot encode, a value that is not JSON.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import jiter
-import msgspec
 
 __all__ = ["RefusedError", "read", "write"]
 
 # A JSON integer -0 (not -0.5, -0e1 or -01, which jiter refuses anyway).
 _NEGATIVE_ZERO = re.compile(rb"-0(?![0-9.eE])")
-_ENCODER = msgspec.json.Encoder(decimal_format="number")
+#: msgspec's encoder, made on the first write: msgspec is imported then, not with refundmap.
+_ENCODER: list[Callable[[Any], bytes]] = []
 
 
 class RefusedError(ValueError):
@@ -82,6 +83,13 @@ def _exact(node: dict[str, Any] | list[Any]) -> bool:
     return zero
 
 
+def _encoder() -> Callable[[Any], bytes]:
+    import msgspec  # noqa: PLC0415
+
+    _ENCODER.append(msgspec.json.Encoder(decimal_format="number").encode)
+    return _ENCODER[0]
+
+
 def write(value: Any) -> str | None:
     """Return the compact text :func:`refundmap.jsonio.dumps` gives ``value``, or None.
 
@@ -92,8 +100,9 @@ def write(value: Any) -> str | None:
     text could differ (jsonio's writer then writes it): a decimal it would
     print with an exponent, a lone surrogate, a value that is not JSON.
     """
+    encode = _ENCODER[0] if _ENCODER else _encoder()
     try:
-        text = _ENCODER.encode(value)
+        text = encode(value)
     except (TypeError, ValueError, OverflowError, RecursionError):
         return None
     # str(Decimal) writes an exponent as E+n or E-n; text holding either (in a

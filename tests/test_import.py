@@ -6,9 +6,9 @@ import sys
 import refundmap
 
 #: Modules loaded on first use, not at import: dates in rare forms (dateutil), the
-#: first currency code looked at (iso4217), a reconciliation (sqlite3), and no
-#: importlib.metadata for the version.
-DEFERRED = ("dateutil", "iso4217", "sqlite3", "importlib.metadata")
+#: first currency code looked at (iso4217), a reconciliation (sqlite3), the first
+#: JSON written (msgspec), and no importlib.metadata for the version.
+DEFERRED = ("dateutil", "iso4217", "sqlite3", "importlib.metadata", "msgspec")
 
 
 def test_import_defers_what_only_some_uses_need():
