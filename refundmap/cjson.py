@@ -21,8 +21,8 @@ import jiter
 
 __all__ = ["RefusedError", "read", "write"]
 
-# A JSON integer -0 (not -0.5, -0e1 or -01, which jiter refuses anyway).
-_NEGATIVE_ZERO = re.compile(rb"-0(?![0-9.eE])")
+# -0 not followed by what makes it -0.5, -0e1 or -01 (which jiter refuses anyway).
+_MINUS_ZERO = re.compile(rb"-0(?![0-9.eE])")
 #: msgspec's encoder, made on the first write: msgspec is imported then, not with refundmap.
 _ENCODER: list[Callable[[Any], bytes]] = []
 
@@ -56,13 +56,25 @@ def read(data: str | bytes | bytearray) -> Any:
         raise RefusedError from None
     kind = type(value)
     if kind is dict or kind is list:
-        if _exact(value) and _NEGATIVE_ZERO.search(data):
+        if _exact(value) and _negative_zero(data):
             raise RefusedError
     elif kind is int:
-        if not value and _NEGATIVE_ZERO.search(data):
+        if not value and _negative_zero(data):
             raise RefusedError
         return Decimal(value)
     return value
+
+
+def _negative_zero(data: bytes | bytearray) -> bool:
+    """Return whether JSON text ``data`` holds an integer -0 (or, rarely, a string like one)."""
+    for match in _MINUS_ZERO.finditer(data):
+        # Where a value starts, not at the end of an id such as "878150-0".
+        i = match.start() - 1
+        while i >= 0 and data[i] in b" \t\r\n":
+            i -= 1
+        if i < 0 or data[i] in b"[:,":
+            return True
+    return False
 
 
 def _exact(node: dict[str, Any] | list[Any]) -> bool:

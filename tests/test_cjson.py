@@ -163,6 +163,9 @@ def test_an_integer_minus_zero_keeps_its_sign():
     assert str(loads(b'{"a": [1, -0]}')["a"][1]) == "-0"
     assert str(loads(b"-0")) == "-0"
     assert readers_agree(b"[-0.0, -0e1, 0, -1]")  # a float -0 keeps its sign in jiter too
+    # Only a value -0 sends a document to the detailed reader, not an id's end.
+    assert readers_agree(b'{"id": "878150-0", "quantity": 0, "d": "2024-01-02"}')
+    assert not readers_agree(b'{"id": "878150", "quantity": [0, \n  -0]}')
 
 
 @pytest.mark.parametrize(
