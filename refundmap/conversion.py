@@ -441,7 +441,7 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
-    conversion = Conversion(output, (), records, run.untranslated, target.name)  # type: ignore[arg-type]
+    conversion = Conversion(output, (), records, run.untranslated, target.name)
     # The report is built from the reading's and the mapping's entries when first read.
     object.__setattr__(conversion, "_rows", Rows(loaded.report, run.report))
     return conversion

@@ -14,8 +14,8 @@ from typing import Any, Literal, TypeAlias, overload
 from refundmap import jsonio
 from refundmap.formats import Format, FormatName, format_of
 from refundmap.models import railz, rutter
-from refundmap.validation import codec_for, model_data
 from refundmap.validation import load as _load
+from refundmap.validation import model_data
 
 __all__ = [
     "RailzDocument",
@@ -104,7 +104,7 @@ def dump(model: Any, *, indent: int | None = None) -> str:
     first = model[0] if type(model) is list and model else model
     fmt = format_of(first)
     loaded = _load(data, fmt)
-    codec = codec_for(fmt, strict=False)
+    codec = fmt.codec(strict=False)
     # Written from the validated models: "12.50" given for an amount is 12.50.
     written = [codec.unstructure(part.model) for part in loaded.parts]
     return jsonio.dumps(written if loaded.is_array else written[0], indent=indent)

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any, Literal
 
 import attrs
 
 from refundmap import checks
-from refundmap.codec import camel, snake
+from refundmap.codec import Codec, camel, snake
 from refundmap.models import railz, rutter
 from refundmap.report import ParameterTypeError, Path, UsageError
 
-__all__ = ["FORMATS", "Format", "FormatName", "Shape", "format_of", "get_format"]
+__all__ = [
+    "CONVERSIONS",
+    "FORMATS",
+    "NOT_REFUNDS",
+    "Format",
+    "FormatName",
+    "Shape",
+    "format_of",
+    "get_format",
+]
+
+#: The name of a format, for type checkers: a typo is an error before it runs.
+FormatName = Literal["rutter", "rutter-create", "railz", "railz-v2", "railz-v2-push", "railz-push"]
 
 
 @attrs.frozen
@@ -37,9 +50,13 @@ class Shape:
 
 @attrs.frozen
 class Format:
-    """A vendor shape that refundmap reads and writes, named like pandoc's formats."""
+    """A vendor shape that refundmap reads and writes, named like pandoc's formats.
 
-    name: str
+    Every fact that differs between formats is an attribute here, so that a new
+    format is one entry of :data:`FORMATS` (and its rows in the mapping table).
+    """
+
+    name: FormatName
     summary: str
     #: Whose ids the format's references hold: Rutter's own, or the platform's (Railz).
     vendor: Literal["rutter", "railz"]
@@ -50,6 +67,51 @@ class Format:
     #: For a format written as request bodies: wraps a record, given the
     #: conversion's parameters (a push body's connection id).
     request: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
+    #: The conversion's parameters that a body of this format holds (``request`` reads them).
+    body_parameters: tuple[str, ...] = ()
+    #: Whether real data has sent the format's ids as JSON integers (read as their text).
+    ids_may_be_numbers: bool = False
+    #: Whether the format's line quantities are integers.
+    whole_quantities: bool = False
+    #: Whether the format keeps a refund's department on its lines (a tracking category entry).
+    department_on_lines: bool = False
+    #: Whether the format's refund has a department of its own (``department_id``).
+    refund_department: bool = False
+    #: Whether the format's dates are calendar days, without a time (Railz's push bodies).
+    calendar_dates: bool = False
+    #: The longest memo the format takes, in characters; None: no limit.
+    memo_limit: int | None = None
+    #: Whether the vendor computes each line's total, and the refund's from them
+    #: (Rutter's create body): a line's total is what it is charged, net of its discount.
+    computes_totals: bool = False
+    #: The line figures of Railz version 1 lines the format has (``subTotal``,
+    #: ``totalAmount``); empty for lines with one amount.
+    line_figures: tuple[str, ...] = ()
+    #: Whether the format's ``currencyRef.id`` may hold a platform's own currency
+    #: id rather than an ISO 4217 code (Railz version 1).
+    currency_ids: bool = False
+
+    @property
+    def is_body(self) -> bool:
+        """Whether the format is a request body (written through :attr:`request`)."""
+        return self.request is not None
+
+    @property
+    def lines_key(self) -> str:
+        """The key of a record's lines, in the format's own naming."""
+        return "line_items" if self.vendor == "rutter" else "lines"
+
+    @property
+    def list_shape(self) -> Shape | None:
+        """The format's list response, where it has one."""
+        for shape in self.envelopes:
+            if shape.many:
+                return shape
+        return None
+
+    def codec(self, *, strict: bool) -> Codec:
+        """Return the converter of the format's models in the given mode, built once."""
+        return _codec(self.naming, strict=strict)
 
     def shape_of(self, document: dict[str, Any]) -> Shape:
         """Return the shape of one decoded JSON object of this format."""
@@ -83,6 +145,7 @@ RUTTER = Format(
         Shape("fetch", rutter.FetchResponse, "customer_refund", "customer_refund"),
     ),
     check=checks.check_rutter,
+    refund_department=True,
 )
 
 RUTTER_CREATE = Format(
@@ -94,6 +157,8 @@ RUTTER_CREATE = Format(
     envelopes=(Shape("request", rutter.CreateRequest, "customer_refund", "customer_refund"),),
     check=checks.check_rutter_create,
     request=lambda record, _: {"customer_refund": record},
+    refund_department=True,
+    computes_totals=True,
 )
 
 
@@ -109,6 +174,10 @@ RAILZ = Format(
     record=railz.Refund,
     envelopes=(Shape("list", railz.ListResponse, "data", "data", many=True),),
     check=_check_railz,
+    ids_may_be_numbers=True,
+    whole_quantities=True,
+    line_figures=("subTotal", "totalAmount"),
+    currency_ids=True,
 )
 
 RAILZ_V2 = Format(
@@ -119,6 +188,9 @@ RAILZ_V2 = Format(
     record=railz.RefundV2,
     envelopes=(Shape("list", railz.ListResponseV2, "data", "data", many=True),),
     check=checks.check_railz_v2,
+    ids_may_be_numbers=True,
+    whole_quantities=True,
+    department_on_lines=True,
 )
 
 RAILZ_V2_PUSH = Format(
@@ -130,6 +202,10 @@ RAILZ_V2_PUSH = Format(
     envelopes=(Shape("request", railz.PushRefundV2, "connectionUuid", "data"),),
     check=checks.check_railz_v2_push,
     request=lambda record, params: {"connectionUuid": params["connection_uuid"], "data": record},
+    body_parameters=("connection_uuid",),
+    department_on_lines=True,
+    calendar_dates=True,
+    memo_limit=4000,
 )
 
 RAILZ_PUSH = Format(
@@ -147,15 +223,54 @@ RAILZ_PUSH = Format(
         },
         "data": record,
     },
+    body_parameters=("business_name", "service_name"),
+    calendar_dates=True,
+    memo_limit=4000,
+    line_figures=("totalAmount",),
 )
-
-#: The name of a format, for type checkers: a typo is an error before it runs.
-FormatName = Literal["rutter", "rutter-create", "railz", "railz-v2", "railz-v2-push", "railz-push"]
 
 #: Every format by name, in the order ``refundmap formats`` lists them.
 FORMATS: dict[str, Format] = {
     f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2, RAILZ_V2_PUSH, RAILZ_PUSH)
 }
+
+#: Every (source, target) pair refundmap converts, besides each format to itself.
+CONVERSIONS: frozenset[tuple[FormatName, FormatName]] = frozenset(
+    {
+        ("rutter", "railz"),
+        ("railz", "rutter"),
+        ("railz", "rutter-create"),
+        ("rutter", "rutter-create"),
+        ("rutter", "railz-v2"),
+        ("railz-v2", "rutter"),
+        ("railz-v2", "rutter-create"),
+        ("rutter", "railz-v2-push"),
+        ("railz", "railz-v2-push"),
+        ("railz-v2", "railz-v2-push"),
+        ("rutter", "railz-push"),
+        ("railz", "railz-push"),
+        ("railz-v2", "railz-push"),
+        ("railz", "railz-v2"),
+        ("railz-v2", "railz"),
+    }
+)
+
+#: Vendor responses that are not refunds, by the key that marks them: what to say of one.
+NOT_REFUNDS = {
+    "async_response": (
+        "this is Rutter's asynchronous create response (async_response: id, response_url,"
+        " status), not a refund: fetch the created refund from its response_url"
+    ),
+    "pushCommunicationId": (
+        "this is Railz's push response (pushCommunicationId, status), not a refund; it does"
+        " not carry the new refund's id"
+    ),
+}
+
+
+@cache
+def _codec(naming: Callable[[str], str], *, strict: bool) -> Codec:
+    return Codec(naming, strict=strict)
 
 
 def get_format(name: str | Format, parameter: str = "format") -> Format:

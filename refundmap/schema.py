@@ -16,17 +16,15 @@ other way round.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Literal, get_args, get_origin
 
 import attrs
 
+from refundmap.codec.fields import fields
 from refundmap.currency import RUTTER_EXTRA, is_code
-from refundmap.dates import Day, Moment
-from refundmap.formats import Format, FormatName, get_format
-from refundmap.models._base import JSONObject
-from refundmap.models.rutter import DecimalString
-from refundmap.validation import _NOT_REFUNDS, codec_for
+from refundmap.dates import Moment
+from refundmap.formats import NOT_REFUNDS, Format, FormatName, get_format
+from refundmap.values import value_of
 
 __all__ = ["LOOSER", "json_schema"]
 
@@ -53,38 +51,7 @@ LOOSER = (
     " as version 2, a Rutter fetch response given as a create body)",
 )
 
-_YEAR = r"([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
-_DATE = rf"{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_HOUR = r"([01][0-9]|2[0-3])"
-_MINUTE = r"[0-5][0-9]"
-#: RFC 3339: ``T``, ``t`` or a space, seconds (60: a leap second), any fraction.
-_RFC3339 = (
-    rf"{_DATE}[Tt ]{_HOUR}:{_MINUTE}:([0-5][0-9]|60)([.,][0-9]+)?([Zz]|[+-]{_HOUR}:{_MINUTE})?"
-)
-#: ISO 8601 as dateutil reads it after ``T``: hours, minutes, seconds, basic or
-#: extended, a fraction of up to six digits.
-_ISO_TIME = rf"{_HOUR}(:?{_MINUTE}(:?{_MINUTE}([.,][0-9]{{1,6}})?)?)?"
-_ISO8601 = rf"{_DATE}[Tt]{_ISO_TIME}([Zz]|[+-]{_HOUR}(:?{_MINUTE})?)?"
-#: The end of a day, hour 24 with nothing after it but zeros, kept as written.
-_END_OF_DAY = (
-    rf"{_DATE}([Tt]24(:00(:00([.,]0+)?)?|00(00([.,]0+)?)?)?| 24:00:00([.,]0+)?)"
-    rf"([Zz]|[+-]{_HOUR}(:?{_MINUTE})?)?"
-)
-_DAY = rf"^{_DATE}$"
-#: A calendar date, or a timestamp in a form :func:`refundmap.dates.parse_date` reads.
-_MOMENT = rf"^({_DATE}|{_RFC3339}|{_ISO8601}|{_END_OF_DAY})$"
-
-#: A numeric string: plain, under 10^15 with at most 20 decimal places (a zero
-#: with any), or in exponent notation (bounded by validate only).
-_EXPONENT = r"(0|[1-9][0-9]*)(\.[0-9]+)?[eE][+-]?[0-9]+"
-_NUMBER_TEXT = rf"^-?((0|[1-9][0-9]{{0,14}})(\.[0-9]{{1,20}})?|0\.0+|{_EXPONENT})$"
-_INTEGER_TEXT = rf"^-?((0|[1-9][0-9]{{0,14}})(\.0{{1,20}})?|0\.0+|{_EXPONENT})$"
-_BOUND = 10**15
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-#: Formats whose ids real data has sent as JSON integers (a warning when not strict).
-_NUMERIC_IDS = frozenset({"railz", "railz-v2"})
-
-_RUTTER = frozenset({"rutter", "rutter-create"})
 _PERCENTAGES = {
     "railz": {"Refund", "RefundLine", "TaxRateRef"},
     "railz-v2": {"RefundV2", "RefundLineV2", "TaxRateRef"},
@@ -122,7 +89,7 @@ def json_schema(format: FormatName | Format, *, strict: bool = False) -> dict[st
     builder = _Builder(fmt, strict=strict)
     roots = [builder.ref(fmt.record), *(builder.ref(shape.model) for shape in fmt.envelopes)]
     # What validate names as not a refund (an asynchronous create response).
-    others = {"type": "object", "anyOf": [{"required": [marker]} for marker in _NOT_REFUNDS]}
+    others = {"type": "object", "anyOf": [{"required": [marker]} for marker in NOT_REFUNDS]}
     document = {"anyOf": roots, "not": others}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -140,7 +107,7 @@ class _Builder:
     def __init__(self, fmt: Format, *, strict: bool) -> None:
         self.fmt = fmt
         self.strict = strict
-        self.codec = codec_for(fmt, strict=strict)
+        self.codec = fmt.codec(strict=strict)
         self.defs: dict[str, Any] = {}
 
     def ref(self, cls: type) -> dict[str, Any]:
@@ -153,7 +120,7 @@ class _Builder:
     def _object(self, cls: type) -> dict[str, Any]:
         properties: dict[str, Any] = {}
         required: list[str] = []
-        for field in attrs.fields(attrs.resolve_types(cls)):
+        for field in fields(cls):
             key = self.codec.key(field)
             schema = self._value(field.type, key)
             if "max_length" in field.metadata:
@@ -200,12 +167,15 @@ class _Builder:
 
     def _checked(self, name: str, key: str) -> dict[str, Any]:
         """What strict validation's checks add to the value of ``key`` in class ``name``."""
-        fmt = self.fmt.name
-        if fmt in _RUTTER and key in _RUTTER_REFS.get(name, ()):
+        rutter = self.fmt.vendor == "rutter"
+        if rutter and key in _RUTTER_REFS.get(name, ()):
             return {"pattern": _UUID}
-        if fmt in _RUTTER and key == "currency_code":
+        if rutter and key == "currency_code":
             return {"enum": _currency_codes()}
-        if name in _PERCENTAGES.get(fmt, ()) and key in ("discountPercentage", "effectiveTaxRate"):
+        if name in _PERCENTAGES.get(self.fmt.name, ()) and key in (
+            "discountPercentage",
+            "effectiveTaxRate",
+        ):
             return {"minimum": 0, "maximum": 100}
         return {}
 
@@ -215,8 +185,6 @@ class _Builder:
             rest = [a for a in args if a is not type(None)]
             inner = self._value(rest[0] if len(rest) == 1 else Moment, key)
             return {"anyOf": [inner, {"type": "null"}]}
-        if type_ == Moment:
-            return {"type": "string", "pattern": _MOMENT}
         if attrs.has(type_):
             return self.ref(type_)
         origin = get_origin(type_)
@@ -224,35 +192,12 @@ class _Builder:
             return {"type": "array", "items": self._value(args[0], key)}
         if origin is Literal:
             return {"enum": list(args)}
-        if type_ == JSONObject:
-            return {"type": "object"}
-        return self._scalar(type_, key)
-
-    def _scalar(self, type_: Any, key: str) -> dict[str, Any]:
-        strict = self.strict
-        bounded = {"exclusiveMinimum": -_BOUND, "exclusiveMaximum": _BOUND}
-        if type_ is str:
-            if key == "id" and not strict and self.fmt.name in _NUMERIC_IDS:
-                return {"type": ["string", "integer"]}
-            return {"type": "string"}
-        if type_ is bool:
-            return {"type": "boolean"}
-        if type_ is int:
-            if strict:
-                return {"type": "integer", **bounded}
-            text = {"type": "string", "pattern": _INTEGER_TEXT}
-            return {"anyOf": [{"type": "integer", **bounded}, text]}
-        if type_ is Decimal:
-            if strict:
-                return {"type": "number", **bounded}
-            text = {"type": "string", "pattern": _NUMBER_TEXT}
-            return {"anyOf": [{"type": "number", **bounded}, text]}
-        if type_ is DecimalString:
-            text = {"type": "string", "pattern": _NUMBER_TEXT}
-            return text if strict else {"anyOf": [text, {"type": "number", **bounded}]}
-        if type_ is Day:
-            return {"type": "string", "format": "date", "pattern": _DAY}
-        raise TypeError(f"no JSON Schema for {type_!r}")  # a model field of a new type
+        if type_ is str and key == "id" and not self.strict and self.fmt.ids_may_be_numbers:
+            return {"type": ["string", "integer"]}
+        value = value_of(type_)
+        if value is None:
+            raise TypeError(f"no JSON Schema for {type_!r}")  # a model field of a new type
+        return value.schema(self.strict)
 
 
 def _narrow_items(schema: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import attrs
 
 from refundmap import jsonio
 from refundmap.codec import Codec
-from refundmap.formats import FORMATS, Format, FormatName, Shape, format_of, get_format
+from refundmap.formats import FORMATS, NOT_REFUNDS, Format, FormatName, Shape, format_of, get_format
 from refundmap.money import EXACT
 from refundmap.report import (
     Entry,
@@ -28,10 +28,9 @@ from refundmap.report import (
 __all__ = ["Decoded", "Loaded", "Part", "codec_for", "decode", "load", "model_data", "validate"]
 
 
-@cache
 def codec_for(fmt: Format, *, strict: bool) -> Codec:
-    """Return the converter of ``fmt`` in the given mode, built once."""
-    return Codec(fmt.naming, strict=strict)
+    """Return the converter of ``fmt`` in the given mode: ``fmt.codec(strict=strict)``."""
+    return fmt.codec(strict=strict)
 
 
 @attrs.frozen
@@ -69,17 +68,13 @@ class Loaded:
 EMPTY_LINE = "an empty line object, with no field at all; a conversion leaves it out"
 
 
-def _lines_key(fmt: Format) -> str:
-    return "line_items" if fmt.vendor == "rutter" else "lines"
-
-
 def _without_empty_lines(item: dict[str, Any], fmt: Format, path: Path) -> tuple[Any, list[str]]:
     """Return ``item`` less its records' empty line objects, and their paths.
 
     The copy shares everything but the objects it changes; ``item`` is not changed.
     """
     shape = fmt.shape_of(item)
-    key = _lines_key(fmt)
+    key = fmt.lines_key
     if shape.records is None:
         held: Any = [item]
     else:
@@ -178,7 +173,7 @@ def model_data(model: Any) -> Any:
         return [model_data(item) for item in model]
     fmt = format_of(model)
     try:
-        return codec_for(fmt, strict=False).unstructure(model)
+        return fmt.codec(strict=False).unstructure(model)
     except (AttributeError, TypeError) as exc:  # a dict or a str where a model belongs
         raise ValidationError([Problem("$", f"cannot be written as {fmt.name}: {exc}")]) from None
 
@@ -186,22 +181,12 @@ def model_data(model: Any) -> Any:
 @cache
 def _vocabulary(fmt: Format) -> frozenset[str]:
     """Return the keys of ``fmt``'s record and envelope models."""
-    codec = codec_for(fmt, strict=False)
+    codec = fmt.codec(strict=False)
     models = [fmt.record, *(shape.model for shape in fmt.envelopes)]
     return frozenset(key for model in models for key in codec.keys(model).values())
 
 
 #: Documents from the same endpoints that are not refunds: their marker key, and what they are.
-_NOT_REFUNDS = {
-    "async_response": (
-        "this is Rutter's asynchronous create response (async_response: id, response_url,"
-        " status), not a refund: fetch the created refund from its response_url"
-    ),
-    "pushCommunicationId": (
-        "this is Railz's push response (pushCommunicationId, status), not a refund; it does"
-        " not carry the new refund's id"
-    ),
-}
 #: Per Railz version: its date key, the other version's, and keys only it has.
 _RAILZ_VERSIONS = {
     "railz": ("date", "postedDate", frozenset({"currencyRef", "shippingAddress"})),
@@ -212,13 +197,13 @@ _RAILZ_VERSIONS = {
 def _fits(raw: dict[str, Any], fmt: Format, shape: Shape | None = None) -> bool:
     """Whether every key of ``raw`` is one of ``shape``'s (default: any envelope of ``fmt``)."""
     shapes = [shape] if shape is not None else [s for s in fmt.envelopes if s.marker in raw]
-    codec = codec_for(fmt, strict=False)
+    codec = fmt.codec(strict=False)
     return any(set(raw) <= set(codec.keys(s.model).values()) for s in shapes)
 
 
 def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
     """Name what ``raw`` is when it is plainly not a document of ``fmt``."""
-    for marker, what in _NOT_REFUNDS.items():
+    for marker, what in NOT_REFUNDS.items():
         if marker in raw:
             return what
     if fmt.name in _RAILZ_VERSIONS:
@@ -257,10 +242,6 @@ def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
         ):
             return f"this looks like a {other.name} document, not {fmt.name}"
     return None
-
-
-#: Formats whose ids real data has sent as JSON integers (Railz's read formats).
-_NUMERIC_IDS = frozenset({"railz", "railz-v2"})
 
 
 def _numeric_ids(
@@ -322,7 +303,7 @@ def load(document: Any, fmt: str | Format, *, strict: bool = False) -> Loaded:
 
 def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
     raw = decode(document)
-    codec = codec_for(fmt, strict=strict)
+    codec = fmt.codec(strict=strict)
     is_array = type(raw) is list
     items: list[tuple[Path, Any]] = (
         [((index,), item) for index, item in enumerate(raw)] if is_array else [((), raw)]
@@ -347,7 +328,7 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
         item, empty = _without_empty_lines(item, fmt, path)  # noqa: PLW2901
         empty_lines.extend(empty)
         model, found, unknown = codec.structure(item, shape.model, path)
-        if found and fmt.name in _NUMERIC_IDS and (numbers := _numeric_ids(item, path, found)):
+        if found and fmt.ids_may_be_numbers and (numbers := _numeric_ids(item, path, found)):
             # Real Railz data has sent ids as JSON integers: read as their text.
             if strict:
                 found = [

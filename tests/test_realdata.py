@@ -2,6 +2,7 @@
 
 import json
 import pickle
+import unicodedata
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -238,6 +239,25 @@ def test_a_bare_v2_record_with_its_connection_gets_the_id_it_gets_in_its_page():
         json.dumps(page["data"][0]), "railz-v2", "rutter", connection_uuid=connection
     )
     assert [r.output["id"] for r in each] == in_page[:1]
+
+
+def test_one_scope_spelled_another_way_gives_the_same_ids():
+    # A UUID is case-insensitive, a service name is Railz's whatever its case, a
+    # business name is its Unicode composed form: one scope, one Rutter id.
+    page = fixture("railz/xero-list.json")
+    in_page = _ids(convert(page, "railz", "rutter", synced_at=SYNCED))
+    decomposed = unicodedata.normalize("NFD", page["meta"]["businessName"])
+    assert decomposed != page["meta"]["businessName"]
+    scope = {"business_name": decomposed, "service_name": "XERO"}
+    assert _ids(convert(page["data"][0], "railz", "rutter", synced_at=SYNCED, **scope)) == [
+        in_page[0]
+    ]
+    assert _ids(convert(page, "railz", "rutter", synced_at=SYNCED, **scope)) == in_page
+    page = fixture("railz-v2/xero-list.json")
+    in_page = _ids(convert(page, "railz-v2", "rutter", synced_at=SYNCED))
+    shouted = page["meta"]["connectionUuid"].swapcase()
+    bare = convert(page["data"][0], "railz-v2", "rutter", synced_at=SYNCED, connection_uuid=shouted)
+    assert _ids(bare) == in_page[:1]
 
 
 def test_dask_gives_a_bare_record_the_id_of_its_page():
@@ -501,3 +521,26 @@ def test_a_streamed_page_with_empty_lines_is_its_whole_conversion(cli, tmp_path,
     assert got == sorted((e.kind.value, e.source_path, e.message) for e in whole.report)
     assert ("dropped", "$.data[7].lines[0]") in {(kind, path) for kind, path, _ in got}
     assert ("dropped", "$.data[7].lines[3]") in {(kind, path) for kind, path, _ in got}
+
+
+def test_netsuite_keys_and_a_total_with_an_unstated_tax_are_no_false_warnings():
+    # Real NetSuite data: lines summing to 24.46 under a total of 26.43, no taxAmount;
+    # a locationRef on the refund and its lines, and an allocatedOnDate.
+    line = {"description": "Widget", "unitAmount": 4.89, "quantity": 5, "subTotal": 24.46,
+            "totalAmount": 24.46, "accountRef": {"id": "54"},
+            "locationRef": {"id": "2", "name": "East"}}  # fmt: skip
+    refund = {"id": "e63799bf-184", "accountRef": {"id": "1"}, "date": "2023-01-05",
+              "currencyRef": {"id": "CAD"}, "lines": [line], "totalAmount": 26.43,
+              "locationRef": {"id": "2", "name": "East"},
+              "allocatedOnDate": "2023-01-05T00:00:00.000Z"}  # fmt: skip
+    assert [e for e in validate(refund, "railz") if e.kind is Kind.WARNING] == []
+    result = convert(refund, "railz", "rutter", synced_at=SYNCED)
+    own = [e for e in result.report if e.kind is Kind.WARNING and "untranslated" not in e.message]
+    assert own == []
+    checked = validate(result.output, "rutter", strict=False)
+    assert [e for e in checked if "add up" in e.message] == []
+    dropped = {e.source_path for e in result.report if e.kind is Kind.DROPPED}
+    assert {"$.locationRef.id", "$.allocatedOnDate", "$.lines[0].locationRef.name"} <= dropped
+    # A stated total short of the lines is still off, tax or no tax.
+    short = convert({**refund, "totalAmount": 20}, "railz", "rutter", synced_at=SYNCED)
+    assert any("no tax_amount is stated" in e.message for e in short.report)

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import linecache
 from collections.abc import Callable, Sequence
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any, get_args, get_origin
 
 import attrs
 
-from refundmap.codec import without_none
-from refundmap.dates import Day, Moment, format_date
+from refundmap.codec.fields import field_of, fields, omitted_when_none, without_none
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import (
     APPLY,
@@ -33,13 +31,12 @@ from refundmap.mapping.rules import (
     WRITE,
     WRITE_WHEN,
     Unmappable,
+    lines_total,
     reference_messages,
 )
 from refundmap.mapping.table import DEFAULT_KINDS, ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
-from refundmap.models.rutter import DecimalString
-from refundmap.money import format_amount
 from refundmap.report import Entry, Kind, format_path
-from refundmap.validation import codec_for
+from refundmap.values import VALUES, value_of
 
 __all__ = ["Compiled", "compile_pair", "source"]
 
@@ -63,7 +60,7 @@ def _suffix(keypath: str) -> str:
     return format_path(keypath.split("."))[1:]
 
 
-def _ALWAYS(_source: str, _target: str) -> bool:  # noqa: N802 - a constant predicate
+def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
     return True
 
 
@@ -118,13 +115,12 @@ class _Compiler:
         self.translates = source.vendor != target.vendor
         self.into_railz = target.vendor == "railz"
         self.lookup = lookup
-        self.src_codec = codec_for(source, strict=False)
-        self.tgt_codec = codec_for(target, strict=False)
+        self.src_codec = source.codec(strict=False)
+        self.tgt_codec = target.codec(strict=False)
         self.functions: list[list[str]] = []
         self.names: dict[str, Any] = {
             "Unmappable": Unmappable,
-            "format_date": format_date,
-            "format_amount": format_amount,
+            **{v.writer.__name__: v.writer for v in VALUES.values() if v.writer is not None},
             "Decimal": Decimal,
             "_DROPPED": Kind.DROPPED,
             "_OMITTED": Kind.OMITTED,
@@ -161,7 +157,7 @@ class _Compiler:
             names = {k: a for a, k in self.src_codec.keys(current).items()}
             attribute = names[key]
             chain.append(attribute)
-            type_ = attrs.fields_dict(attrs.resolve_types(current))[attribute].type
+            type_ = field_of(current, attribute).type
         return chain, type_
 
     def _read(self, code: _Function, cls: type, keypath: str, into: str = "v") -> Any:
@@ -228,8 +224,9 @@ class _Compiler:
                 f"out[{key!r}] = [{finish}(x, run, {where}) for i, x in enumerate(_ls)]"
             ).dedent()
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
+            rule = self.name(lines_total, "total")
             code("if lines_total is not None:").indent()(
-                "run.lines_total(*lines_total, out, tp, src)"
+                f"{rule}(src, out, run, lines_total, tp)"
             ).dedent()
         for index, s in table.folded:
             where = f"sp + {_suffix(s)!r}"
@@ -340,9 +337,7 @@ class _Compiler:
         if row.ref is not None and self.translates:
             self._translate(table, row.ref, where, t)
             return
-        if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(
-            self.source.name, self.target.name
-        ):
+        if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target):
             self._set(code, t, "v")
             return
         rule = self.name(WRITE[row.write], "write")
@@ -431,7 +426,7 @@ class _Compiler:
     def _element(self, keypath: str) -> type:
         """Return the element class of the target record's list at ``keypath``."""
         names = {k: a for a, k in self.tgt_codec.keys(self.target.record).items()}
-        field = attrs.fields_dict(attrs.resolve_types(self.target.record))[names[keypath]]
+        field = field_of(self.target.record, names[keypath])
         return get_args(without_none(field.type))[0]  # type: ignore[no-any-return]
 
     def _make(self, code: _Function, index: int, row: Row) -> None:
@@ -464,7 +459,7 @@ class _Compiler:
         keys = self.tgt_codec.keys(cls)
         code = _Function(f"def {name}(d, run, sp):")
         code("r = {}")
-        for field in attrs.fields(attrs.resolve_types(cls)):
+        for field in fields(cls):
             self._finish_field(code, keys[field.name], field)
         code("return r")
         self.functions.append(code.lines)
@@ -477,10 +472,9 @@ class _Compiler:
             # An object copied whole (pagination) is still a source model: as data first.
             code("if v is not None and type(v) is not dict: v = _source_data(v)")
             code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
-        elif base is date or base is Day or base == Moment:
-            code("if v is not None and type(v) is not str: v = format_date(v)")
-        elif base is DecimalString:
-            code("if v is not None and type(v) is not str: v = format_amount(v)")
+        elif (value := value_of(base)) is not None and value.writer is not None:
+            # Read from the table now: the generated line names the writer itself.
+            code(f"if v is not None and type(v) is not str: v = {value.writer.__name__}(v)")
         elif base is Decimal:
             code("if type(v) is int: v = Decimal(v)")
         elif get_origin(base) is list and attrs.has(get_args(base)[0]):
@@ -489,7 +483,7 @@ class _Compiler:
             code("if v and type(v[0]) is not dict: v = _unstructure(v)")
             if element not in self.line_classes:  # lines are finished by their mapper
                 code(f"if v: v = [{self.finisher(element)}(x, run, sp) for x in v]")
-        if field.default is not attrs.NOTHING and not field.metadata.get("write_null"):
+        if omitted_when_none(field):
             code(f"if v is not None: r[{key!r}] = v")
         elif type(None) in get_args(field.type):
             code(f"r[{key!r}] = v")

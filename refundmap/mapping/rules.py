@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -26,22 +26,27 @@ from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
 from refundmap.references import KINDS
 from refundmap.report import Kind
 
+if TYPE_CHECKING:
+    from refundmap.formats import Format
+
 __all__ = [
     "APPLY",
     "MAKE",
     "RUTTER_ID_NAMESPACE",
+    "SERVICE_NAMES",
     "WRITE",
     "WRITE_WHEN",
     "Made",
     "ReferenceMessages",
-    "Run",
+    "RuleContext",
     "Unmappable",
+    "lines_total",
     "reference_messages",
 ]
 
 #: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``, or
 #: ``uuid5(NS, f"{scope}/{railz_id}")`` where the document names its connection
-#: (see ``Run.scope``). Fixed, so that converting the same refund twice gives the same id.
+#: (see ``RuleContext.scope``). Fixed, so that converting the same refund twice gives the same id.
 RUTTER_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://refundmap.invalid/rutter-id")
 
 # Rutter's connection.platform and Railz's meta.serviceName for the same platform.
@@ -58,6 +63,8 @@ _PLATFORMS = {
     "ZOHO_BOOKS": "zohoBooks",
 }
 _SERVICES = {service: platform for platform, service in _PLATFORMS.items()}
+#: Railz's accounting service names, as Railz spells them.
+SERVICE_NAMES = frozenset(_SERVICES)
 
 
 class Unmappable(Exception):  # noqa: N818 - a reason, raised and caught inside the engine
@@ -78,9 +85,13 @@ class Made:
     source: str | None = None
 
 
-class Run(Protocol):
+class RuleContext(Protocol):
     """What a rule may ask of the conversion it runs in."""
 
+    @property
+    def source(self) -> Format: ...  # noqa: D102
+    @property
+    def target(self) -> Format: ...  # noqa: D102
     @property
     def source_name(self) -> str: ...  # noqa: D102
     @property
@@ -91,13 +102,16 @@ class Run(Protocol):
     def count(self) -> int: ...  # noqa: D102
     @property
     def scope(self) -> str | None: ...  # noqa: D102
+    @property
+    def failed(self) -> bool: ...  # noqa: D102
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
+    def change_total(self, source: str, target: str, message: str) -> None: ...  # noqa: D102
     def translate(  # noqa: D102
         self, kind: str, value: str, source: str, target: str, name_target: str | None
     ) -> tuple[str, str | None]: ...
 
 
-def _rutter_id(_src: Any, out: dict[str, Any], run: Run) -> Made | None:
+def _rutter_id(_src: Any, out: dict[str, Any], run: RuleContext) -> Made | None:
     railz_id = out.get("platform_id")
     if railz_id is None:
         return None
@@ -110,24 +124,24 @@ def _rutter_id(_src: Any, out: dict[str, Any], run: Run) -> Made | None:
     return Made(made, Kind.SYNTHESIZED, message, "id")
 
 
-def _required(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
-    if run.target_name.startswith("rutter"):
+def _required(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
+    if run.target.vendor == "rutter":
         raise Unmappable("Rutter requires account_id, and the refund has no accountRef")
-    if run.target_name in _PUSH:
+    if run.target.vendor == "railz" and run.target.is_body:
         raise Unmappable(f"{run.target_name} requires accountRef, and the refund has no account")
     return None
 
 
-def _required_lines(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
-    if run.target_name == "rutter-create":
+def _required_lines(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
+    if run.target.vendor != "rutter":
+        return None
+    if run.target.is_body:
         raise Unmappable("a Rutter create body needs at least one line item, and there is none")
-    if run.target_name == "rutter":
-        return Made([])
-    return None
+    return Made([])
 
 
-def _sub_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
-    if run.source_name != "rutter" or src.total_amount is None or src.tax_amount is None:
+def _sub_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
+    if run.source.vendor != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
     total, tax = src.total_amount, src.tax_amount
     return Made(
@@ -151,15 +165,16 @@ def _booked_discount(line: Any) -> tuple[Decimal, str]:
     return booked, f"{how} ({booked})"
 
 
-def _line_discounts(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     """Rutter's ``discount_amount``, where Railz has no ``totalDiscount``: its lines' discounts.
 
     Rutter's line totals are before the lines' discounts (each is added back,
     see ``_before_tax`` and ``_before_discount``), so the refund's discount is their sum.
     """
-    if run.target_name != "rutter" or not run.source_name.startswith("railz"):
+    into_rutter = run.target.vendor == "rutter" and not run.target.is_body
+    if not into_rutter or run.source.vendor != "railz":
         return None
-    v2 = run.source_name == "railz-v2"
+    v2 = _one_amount_lines(run.source)
     found = [
         (index, *_booked_discount(line))
         for index, line in enumerate(src.lines or ())
@@ -176,7 +191,7 @@ def _line_discounts(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
     return Made(total, Kind.DERIVED, message, "lines")
 
 
-def _synced_at(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
 
@@ -260,14 +275,14 @@ def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | N
     return value, message, key
 
 
-def _into_rutter_from_railz(run: Run) -> bool:
-    return run.source_name == "railz" and run.target_name.startswith("rutter")
+def _into_rutter_from_railz(run: RuleContext) -> bool:
+    return bool(run.source.line_figures) and run.target.vendor == "rutter"
 
 
-def _line_total(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _line_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if not _into_rutter_from_railz(run):
         return None
-    found = _before_tax(src, net=run.target_name in _BODIES)
+    found = _before_tax(src, net=run.target.computes_totals)
     if found is None:
         raise Unmappable(
             "Rutter requires a line total, and the line has neither totalAmount nor subTotal,"
@@ -299,15 +314,15 @@ def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     return line.amount + discount, message, "amount"
 
 
-def _line_amount(value: Any, src: Any, run: Run) -> Made:
-    if run.source_name == "railz-v2" and run.target_name.startswith("rutter"):
-        if run.target_name in _BODIES:
+def _line_amount(value: Any, src: Any, run: RuleContext) -> Made:
+    if _one_amount_lines(run.source) and run.target.vendor == "rutter":
+        if run.target.computes_totals:
             return Made(value)  # the body's line total is the line net of its discount
         found = _before_discount(src)
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
     if not _into_rutter_from_railz(run):
         return Made(value)
-    found = _before_tax(src, net=run.target_name in _BODIES)
+    found = _before_tax(src, net=run.target.computes_totals)
     assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
     made, message, key = found
     if made == value and key == "totalAmount":
@@ -315,12 +330,12 @@ def _line_amount(value: Any, src: Any, run: Run) -> Made:
     return Made(made, Kind.DERIVED, message, key)
 
 
-def _body_line_total(line: Any, run: Run) -> Decimal | None:
+def _body_line_total(line: Any, run: RuleContext) -> Decimal | None:
     """Return the line total a Rutter create body holds for a source line."""
-    if run.source_name == "railz":
+    if run.source.line_figures:
         found = _before_tax(line, net=True)
         return None if found is None else found[0]
-    if run.source_name == "railz-v2":
+    if _one_amount_lines(run.source):
         return line.amount  # type: ignore[no-any-return]
     return line.total_amount  # type: ignore[no-any-return]
 
@@ -347,7 +362,7 @@ def _exact_quotient(total: Decimal, quantity: Any) -> Decimal | None:
     return unit
 
 
-def _unit_amount(value: Any, src: Any, run: Run) -> Made:
+def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
     """A unit amount in a create body: one that gives the line's total, or none.
 
     Rutter takes a create line's total as quantity (default 1) x unit amount. A
@@ -359,7 +374,7 @@ def _unit_amount(value: Any, src: Any, run: Run) -> Made:
     total = _body_line_total(src, run)
     if total is None:
         return Made(value)
-    quantity = src.quantity if run.source_name.startswith("railz") else src.item.quantity
+    quantity = src.quantity if run.source.vendor == "railz" else src.item.quantity
     quantity = 1 if quantity is None else quantity
     with localcontext(EXACT):
         product = quantity * value
@@ -434,10 +449,10 @@ def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | 
             return None
 
 
-def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _tax_inclusive(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     """Tell Rutter whether the create body's line amounts include tax, where the source says."""
     included: bool | None
-    if run.source_name == "railz":
+    if run.source.line_figures:
         taxed = [line for line in src.lines or () if line.tax_amount]
         kinds = {_tax_included(line) for line in taxed}
         if taxed and len(kinds) != 1:
@@ -446,21 +461,22 @@ def _tax_inclusive(src: Any, _out: dict[str, Any], run: Run) -> Made | None:
         if included is None:
             return None
     else:
-        included = (_rutter_includes_tax if run.source_name == "rutter" else _v2_includes_tax)(src)
+        rutter = run.source.vendor == "rutter"
+        included = (_rutter_includes_tax if rutter else _v2_includes_tax)(src)
         if included is None:
             return None
     message = "the lines' amounts include tax" if included else "the lines' amounts exclude tax"
-    where = "line_items" if run.source_name == "rutter" else "lines"
+    where = run.source.lines_key
     return Made(included, Kind.DERIVED, message, where)
 
 
-def _no_line_figure(run: Run, where: str, at: str, why: str) -> None:
+def _no_line_figure(run: RuleContext, where: str, at: str, why: str) -> None:
     """Report a Rutter line total that no Railz line figure can hold, without inventing one.
 
     A push line without ``totalAmount`` is a line the platform cannot book: a
     warning at the target line, not only a dropped value.
     """
-    if run.target_name in _PUSH:
+    if run.target.vendor == "railz" and run.target.is_body:
         message = (
             f"the {run.target_name} line gets no totalAmount, and a push line without an"
             f" amount is not one the platform can book: {why}; no share of it is invented"
@@ -483,7 +499,7 @@ def _v2_unit_includes_tax(line: Any) -> bool:
     return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
 
 
-def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """Railz version 2 line amounts that include tax, as Rutter's line totals: less their tax.
 
     Rutter's line total is quantity x unit amount, before tax. A version 2 line's
@@ -517,7 +533,7 @@ def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: Run, sp: str, tp: s
         )
 
 
-def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """A Rutter line total as Railz's line figures, by Railz's definitions.
 
     Rutter's line total is quantity x unit amount, before the refund's discount
@@ -529,10 +545,11 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
     belongs to its one line; over several lines, no line's share is known, and a
     figure that needs it is not written.
     """
-    if run.source_name == "railz-v2" and run.target_name == "rutter":
+    into_rutter = run.target.vendor == "rutter" and not run.target.is_body
+    if _one_amount_lines(run.source) and into_rutter:
         _v2_lines_before_tax(src, out, run, sp, tp)
         return
-    if run.source_name != "rutter" or run.target_name not in _LINE_FIGURES:
+    if run.source.vendor != "rutter" or not run.target.line_figures:
         return
     lines = out.get("lines") or []
     items = src.line_items or ()
@@ -540,7 +557,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
     discount = src.discount_amount or _ZERO
     included = _rutter_includes_tax(src)
     one = len(items) == 1
-    only_sub = run.target_name == "railz"
+    only_sub = "subTotal" in run.target.line_figures
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line.pop("totalAmount", None)
@@ -601,12 +618,12 @@ def _line_figures(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> 
                 )
 
 
-def _pagination(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     page = {"offset": 0, "limit": run.count, "count": run.count}
     return Made(page, Kind.SYNTHESIZED, f"a single page holding all {run.count} records")
 
 
-def _count(_src: Any, _out: dict[str, Any], run: Run) -> Made | None:
+def _count(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     return Made(run.count, Kind.DERIVED, "the number of records")
 
 
@@ -615,47 +632,40 @@ _CENT = Decimal("0.01")
 #: Half a cent: how far a line's figures may be off when telling its tax treatment.
 _HALF_CENT = tolerance(None)
 
-#: Formats whose line quantities are integers.
-_WHOLE_QUANTITIES = frozenset({"railz", "railz-v2"})
-#: Formats that keep a refund's department on its lines.
-_DEPARTMENT_ON_LINES = frozenset({"railz-v2", "railz-v2-push"})
-#: The longest memo a Railz push body takes.
-MAX_MEMO = 4000
-#: Railz's push bodies: a calendar date, a memo of at most MAX_MEMO characters.
-_PUSH = frozenset({"railz-v2-push", "railz-push"})
-#: Rutter's create body: Rutter computes each line, and the refund's total from them.
-_BODIES = frozenset({"rutter-create"})
-#: Formats whose lines have Railz version 1's figures (subTotal, totalAmount).
-_LINE_FIGURES = frozenset({"railz", "railz-push"})
+
+def _one_amount_lines(fmt: Format) -> bool:
+    """Whether ``fmt`` is Railz's with lines of one ``amount`` (version 2), not line figures."""
+    return fmt.vendor == "railz" and not fmt.line_figures
 
 
-def _quantity(value: Any, _src: Any, run: Run) -> Made:
-    if run.target_name not in _WHOLE_QUANTITIES or type(value) is int:
+def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
+    if not run.target.whole_quantities or type(value) is int:
         return Made(value)
     if value != value.to_integral_value():
         raise Unmappable(f"Railz quantities are integers, and {value} is not")
     return Made(int(value))
 
 
-def _day(value: Any, _src: Any, run: Run) -> Made:
-    if run.target_name not in _PUSH or not isinstance(value, datetime):
+def _day(value: Any, _src: Any, run: RuleContext) -> Made:
+    if not run.target.calendar_dates or not isinstance(value, datetime):
         return Made(value)
     day = value.date()  # the calendar day in the timestamp's own offset
     return Made(day, Kind.DERIVED, f"the calendar day of {format_date(value)}, in its own offset")
 
 
-def _memo(value: Any, _src: Any, run: Run) -> Made:
-    if run.target_name in _PUSH and len(value) > MAX_MEMO:
+def _memo(value: Any, _src: Any, run: RuleContext) -> Made:
+    limit = run.target.memo_limit
+    if limit is not None and len(value) > limit:
         raise Unmappable(
-            f"{run.target_name} takes a memo of at most {MAX_MEMO:,} characters, and this one"
+            f"{run.target_name} takes a memo of at most {limit:,} characters, and this one"
             f" has {len(value):,}; it is not cut"
         )
     return Made(value)
 
 
-def _platform(value: Any, _src: Any, run: Run) -> Made:
-    into_railz = run.target_name.startswith("railz")
-    if run.source_name.startswith("railz") == into_railz:
+def _platform(value: Any, _src: Any, run: RuleContext) -> Made:
+    into_railz = run.target.vendor == "railz"
+    if run.source.vendor == run.target.vendor:
         return Made(value)  # one vendor's name for it, on both sides
     names = _PLATFORMS if into_railz else _SERVICES
     if value not in names:
@@ -670,7 +680,7 @@ def _platform(value: Any, _src: Any, run: Run) -> Made:
     return Made(name, Kind.DERIVED, f"Railz's service {value!r} is Rutter's {name!r}")
 
 
-def _currency(value: Any, src: Any, run: Run) -> Made:
+def _currency(value: Any, src: Any, run: RuleContext) -> Made:
     """A Railz version 1 ``currencyRef.id`` as a currency code: the code, where it is one.
 
     QuickBooks Desktop sends its own currency list id (``8000006D-1217255359``,
@@ -691,7 +701,7 @@ def _currency(value: Any, src: Any, run: Run) -> Made:
     return Made(None, Kind.DROPPED, f"{what}, and {why}: {run.target_name} gets none")
 
 
-def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> None:
+def _department(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """The refund's department and Railz version 2 lines' department entries.
 
     Rutter has one department for the refund; a version 2 line has it as a
@@ -700,8 +710,8 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
     every line has, once and the same, is the refund's (derived); any other
     department entry has no Rutter field (dropped).
     """
-    if run.target_name in _DEPARTMENT_ON_LINES:
-        if run.source_name == "railz-v2":  # a line's department entries stay on that line
+    if run.target.department_on_lines:
+        if run.source.department_on_lines:  # a line's department entries stay on that line
             pairs = zip(out.get("lines") or [], src.lines or (), strict=False)
             for index, (line, source) in enumerate(pairs):
                 for position, entry in enumerate(source.tracking_category_refs or ()):
@@ -716,7 +726,7 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
                             Kind.DROPPED, where, None, f"{run.target_name} has no field for it"
                         )
             return
-        if run.source_name != "rutter":
+        if not run.source.refund_department:
             return
         department = src.department_id
         if department is None:
@@ -729,7 +739,7 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
         first = (
             f"{tp}.lines[0].trackingCategoryRefs[{len(lines[0].get('trackingCategoryRefs') or ())}]"
         )
-        named = run.target_name == "railz-v2"  # push entries have no name
+        named = not run.target.is_body  # push entries have no name
         department, name = run.translate(
             "department",
             department,
@@ -761,7 +771,7 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
     shared = len(found) == len(lines) and len({e.id for _, _, e in found}) == 1
     shared = shared and len({index for index, _, _ in found}) == len(lines)
     # Only Rutter has a refund-level department; Railz version 1 has none at all.
-    shared = shared and run.target_name.startswith("rutter")
+    shared = shared and run.target.refund_department
     if shared:
         index, position, entry = found[0]
         where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}].id"
@@ -779,10 +789,81 @@ def _department(src: Any, out: dict[str, Any], run: Run, sp: str, tp: str) -> No
         else:
             message = (
                 f"{run.target_name} has no field for a department that not every line shares"
-                if run.target_name.startswith("rutter")
+                if run.target.refund_department
                 else f"{run.target_name} has no field for it"
             )
             run.note(Kind.DROPPED, where, None, message)
+
+
+def lines_total(
+    src: Any, out: dict[str, Any], run: RuleContext, given: tuple[str, Decimal], target: str
+) -> None:
+    """Report how the create body's implied total compares with the source total.
+
+    ``given`` is the source total's path and value; ``target`` the body's path.
+
+    Rutter takes the sum of the line totals, plus the source's tax unless the
+    body says its lines include tax (``additional_fields.tax_inclusive`` true):
+    without the key, Rutter reads the lines as excluding tax.
+    """
+    if run.failed:
+        return  # a line could not be mapped: the record is refused, not compared
+    where, total = given
+    summed = sum(map(_computed, out.get("line_items", [])), Decimal(0))
+    _folded_discount(where, src, target, run)
+    implied, how = summed, "the sum of the line totals"
+    tax = getattr(src, "tax_amount", None)
+    if tax and (out.get("additional_fields") or {}).get("tax_inclusive") is not True:
+        implied, how = summed + tax, f"the sum of the line totals, {summed}, plus the tax {tax}"
+    if implied == total:
+        run.note(
+            Kind.DERIVED,
+            where,
+            None,
+            f"the create body has no total; Rutter takes {how}, {implied}, which is total_amount"
+            if implied is summed
+            else f"the create body has no total; Rutter takes {how}, which is total_amount",
+        )
+        return
+    message = (
+        f"the total changes from {total} to {implied}, {abs(implied - total)}"
+        f" {'more' if implied > total else 'less'}: the create body has no total, and"
+        " Rutter takes"
+        f" {'the sum of the line totals' if implied is summed else how}"
+    )
+    run.change_total(where, target + ".line_items", message)
+
+
+def _folded_discount(where: str, src: Any, target: str, run: RuleContext) -> None:
+    """Report a Railz refund's discount as its lines', which create body lines are net of."""
+    discount = getattr(src, "total_discount", None)
+    if not discount or run.source.vendor != "railz":
+        return
+    with localcontext(EXACT):
+        lines = sum((railz_line_discount(line)[0] for line in src.lines or ()), Decimal(0))
+        # Each line's discount may be rounded to the cent in the refund's.
+        slack = tolerance(None) * max(1, len(src.lines or ()))
+    if abs(lines - discount) > slack:
+        return  # a discount beyond the lines': dropped, and the total changes
+    run.note(
+        Kind.DERIVED,
+        where.rpartition(".")[0] + ".totalDiscount",
+        target + ".line_items",
+        f"the lines' discounts, {lines}: the create body's line totals are net of them",
+    )
+
+
+def _computed(line: dict[str, Any]) -> Decimal:
+    """Return a create body's line total as Rutter computes it: quantity (default 1) x unit."""
+    item = line.get("item") or {}
+    unit = item.get("unit_amount")
+    if unit is None:
+        return line["total_amount"]  # type: ignore[no-any-return]
+    quantity = item.get("quantity")
+    total = line.get("total_amount")
+    with localcontext(EXACT):
+        computed = (Decimal(1) if quantity is None else quantity) * unit
+    return total if computed == total else computed  # type: ignore[no-any-return]
 
 
 _ARTICLES = {"account": "an", "item": "an"}
@@ -825,7 +906,7 @@ def reference_messages(target: str, *, into_railz: bool) -> ReferenceMessages:
 
 
 #: Rules that make a target value the source does not hold, by name.
-MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
+MAKE: dict[str, Callable[[Any, dict[str, Any], RuleContext], Made | None]] = {
     "rutter_id": _rutter_id,
     "required": _required,
     "required_lines": _required_lines,
@@ -839,7 +920,7 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], Run], Made | None]] = {
 }
 
 #: Rules each copied value passes on its way into the target, by name.
-WRITE: dict[str, Callable[[Any, Any, Run], Made]] = {
+WRITE: dict[str, Callable[[Any, Any, RuleContext], Made]] = {
     "currency": _currency,
     "line_amount": _line_amount,
     "unit_amount": _unit_amount,
@@ -850,16 +931,14 @@ WRITE: dict[str, Callable[[Any, Any, Run], Made]] = {
 }
 
 #: The pairs (source, target) a write rule has work in; elsewhere a plain copy is compiled.
-WRITE_WHEN: dict[str, Callable[[str, str], bool]] = {
-    "line_amount": lambda source, target: (
-        source.startswith("railz") and target.startswith("rutter")
-    ),
-    "currency": lambda source, target: source == "railz" and target != "railz",
-    "unit_amount": lambda _source, target: target in _BODIES,
+WRITE_WHEN: dict[str, Callable[[Format, Format], bool]] = {
+    "line_amount": lambda source, target: source.vendor == "railz" and target.vendor == "rutter",
+    "currency": lambda source, target: source.currency_ids and not target.currency_ids,
+    "unit_amount": lambda _source, target: target.computes_totals,
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.
-APPLY: dict[str, Callable[[Any, dict[str, Any], Run, str, str], None]] = {
+APPLY: dict[str, Callable[[Any, dict[str, Any], RuleContext, str, str], None]] = {
     "department": _department,
     "line_figures": _line_figures,
 }

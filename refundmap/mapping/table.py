@@ -27,7 +27,7 @@ value refers to: between Rutter and Railz its id is *translated* from one id
 space to the other (:mod:`refundmap.references`), and a Railz reference's
 ``name`` beside the id (``accountRef.name``) is filled from the directory.
 The rules live in :mod:`refundmap.mapping.rules`; the engine in
-:mod:`refundmap.mapping.engine` applies the table to any pair of formats.
+:mod:`refundmap.mapping.runtime` applies the table to any pair of formats.
 """
 
 from __future__ import annotations
@@ -136,6 +136,9 @@ LINE: tuple[Row, ...] = (
     Row(DROPPED,                            DROPPED,                            "trackingCategoryRef.name",      "trackingCategoryRefs[class].name",  DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            "trackingCategoryRef.option",    DROPPED,                             DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            "trackingCategoryRef.optionId",  DROPPED,                             DROPPED,                           DROPPED),
+    Row(DROPPED,                            DROPPED,                            "locationRef.id",                DROPPED,                             DROPPED,                           DROPPED,
+        note="seen in real NetSuite data, not in Railz's data model"),
+    Row(DROPPED,                            DROPPED,                            "locationRef.name",              DROPPED,                             DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            DROPPED,                         "trackingCategoryRefs[location]",    DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            DROPPED,                         "trackingCategoryRefs[unknown]",     DROPPED,                           DROPPED),
     Row(DROPPED,                            DROPPED,                            DROPPED,                         "links",                             "links",                           DROPPED),
@@ -191,6 +194,11 @@ REFUND: tuple[Row, ...] = (
     Row(DROPPED,             DROPPED,                            "currencyRef.symbol",  DROPPED,                                        DROPPED,                                        DROPPED),
     Row(DROPPED,             DROPPED,                            "discountPercentage",  "discountPercentage",                           DROPPED,                                        DROPPED),
     Row(DROPPED,             DROPPED,                            "shippingAddress",     DROPPED,                                        DROPPED,                                        DROPPED),
+    Row(DROPPED,             DROPPED,                            "locationRef.id",      DROPPED,                                        DROPPED,                                        DROPPED,
+        note="seen in real NetSuite data, not in Railz's data model"),
+    Row(DROPPED,             DROPPED,                            "locationRef.name",    DROPPED,                                        DROPPED,                                        DROPPED),
+    Row(DROPPED,             DROPPED,                            "allocatedOnDate",     DROPPED,                                        DROPPED,                                        DROPPED,
+        note="seen in real data, not in Railz's data model"),
 )
 
 #: The list envelopes' metadata (the records themselves map by REFUND).

@@ -104,6 +104,8 @@ class RefundLine:
     tax_rate_ref: TaxRateRef | None = None
     inventory_ref: Ref | None = None
     tracking_category_ref: TrackingCategoryRef | None = None
+    # Seen in real NetSuite data (a Railz sandbox, 2023); not in the data model.
+    location_ref: Ref | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -132,6 +134,10 @@ class Refund:
     source_modified_date: Moment | None = attrs.field(
         default=None, metadata={"aliases": ("sourceModifiedData",)}
     )
+    # Seen in real data (a Railz sandbox, 2023: NetSuite's location, and a date the
+    # refund was allocated on); not in the data model.
+    location_ref: Ref | None = None
+    allocated_on_date: Moment | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -1,4 +1,4 @@
-"""cattrs converters: vendor JSON keys, value rules, and errors as JSONPaths.
+"""The cattrs converter of one key style: value hooks, the class hook, keys and aliases.
 
 One :class:`Codec` per key style and strictness, built once. Structuring runs
 cattrs with detailed validation, so every problem of a document is collected;
@@ -8,17 +8,17 @@ entries whose paths use the vendor's own keys.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+from functools import partial
+from typing import Any, TypeVar, get_args
 
 import attrs
 import cattrs
 from cattrs.errors import (
-    AttributeValidationNote,
     BaseValidationError,
     ClassValidationError,
     IterableValidationError,
@@ -26,72 +26,33 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from refundmap.dates import Day, Moment, format_date, parse_date, parse_day
+from refundmap.codec.fields import (
+    Naming,
+    is_list,
+    is_literal,
+    is_optional,
+    keys,
+    omitted_when_none,
+    without_none,
+)
+from refundmap.codec.fields import fields as model_fields
+from refundmap.codec.problems import KeyRuleError, UnknownKeysError, problems
+from refundmap.dates import Day, Moment, parse_date, parse_day
 from refundmap.jsonio import MAX_EXPONENT, check_numbers
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
-from refundmap.money import format_amount, in_bounds, parse_amount, parse_integer
+from refundmap.money import in_bounds, parse_amount, parse_integer
 from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
+from refundmap.values import VALUES
 
-__all__ = ["Codec", "camel", "snake", "without_none"]
+__all__ = ["Codec"]
 
 T = TypeVar("T")
-Naming = Callable[[str], str]
 
 # Dicts that held keys their model does not know, noted while structuring.
 _unknown: ContextVar[list[tuple[dict[str, Any], list[str]]] | None] = ContextVar(
     "refundmap_unknown_keys", default=None
 )
-
-
-def snake(name: str) -> str:
-    """Rutter's key style: the attribute name itself."""
-    return name
-
-
-def camel(name: str) -> str:
-    """Railz's key style: ``tax_rate_ref`` is ``taxRateRef``."""
-    first, *rest = name.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-class UnknownKeysError(ValueRuleError):
-    """Keys a model does not know (an error only when strict)."""
-
-    def __init__(self, keys: list[str]) -> None:
-        super().__init__(f"unknown keys {keys!r}")
-        self.keys = keys
-
-
-class KeyRuleError(ValueRuleError):
-    """A problem at a key of the object being structured (an alias clash)."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
-        self.key = key
-
-
-_WORDS: dict[Any, str] = {
-    str: "a string",
-    Decimal: "a decimal amount",
-    DecimalString: "a numeric string",
-    Day: "a calendar date (YYYY-MM-DD)",
-    int: "an integer",
-    bool: "true or false",
-    date: "an ISO 8601 date or timestamp",
-    Moment: "an ISO 8601 date or timestamp",
-}
-
-
-def _expected(type_: Any) -> str:
-    """Return what a value of ``type_`` is, in words, for a missing key."""
-    type_ = without_none(type_)
-    if type_ in _WORDS:
-        return _WORDS[type_]
-    origin: Any = get_origin(type_)
-    if origin is Literal:
-        return "one of " + ", ".join(describe(value) for value in get_args(type_))
-    return "an array" if origin is list else "an object"
 
 
 class Codec:
@@ -116,7 +77,7 @@ class Codec:
 
     def keys(self, cls: type) -> dict[str, str]:
         """Return ``{attribute name: JSON key}`` for an attrs class."""
-        return _keys(cls, self.naming)
+        return keys(cls, self.naming)
 
     # -- hooks ----------------------------------------------------------------
 
@@ -169,20 +130,21 @@ class Codec:
         conv.register_structure_hook(Day, lambda value, _: parse_day(value))
         conv.register_structure_hook(DecimalString, structure_decimal_string)
         conv.register_structure_hook_func(lambda t: t == JSONObject, structure_object)
-        conv.register_structure_hook_factory(_is_optional, self._optional_hook)
-        conv.register_structure_hook_factory(_is_literal, self._literal_hook)
-        conv.register_structure_hook_factory(_is_list, self._list_hook)
+        conv.register_structure_hook_factory(is_optional, self._optional_hook)
+        conv.register_structure_hook_factory(is_literal, self._literal_hook)
+        conv.register_structure_hook_factory(is_list, self._list_hook)
         conv.register_structure_hook_factory(attrs.has, self._class_hook)
 
         # Lenient: a model built in code may hold the wrong type (a string where a
         # date belongs); it is written as it is, for validation to name its path.
-        conv.register_unstructure_hook(date, _date_text)
-        conv.register_unstructure_hook(datetime, _date_text)
-        conv.register_unstructure_hook_func(lambda t: t == Moment, _date_text)
+        for type_, value in VALUES.items():
+            if value.writer is not None:
+                conv.register_unstructure_hook_func(partial(operator.eq, type_), value.write)
+        conv.register_unstructure_hook(date, VALUES[date].write)
+        conv.register_unstructure_hook(datetime, VALUES[date].write)
         # Opaque JSON (platform_data) is JSON-ready already; walking it would only
         # cost time, and recursion at depth.
         conv.register_unstructure_hook_func(lambda t: t == JSONObject, lambda value: value)
-        conv.register_unstructure_hook(DecimalString, _amount_text)
         conv.register_unstructure_hook_factory(attrs.has, self._class_unstructure_hook)
 
     def _optional_hook(self, type_: Any) -> Callable[[Any, Any], Any]:
@@ -243,7 +205,7 @@ class Codec:
 
     def _class_hook(self, cls: type) -> Callable[[Any, Any], Any]:
         # Models use postponed annotations: resolve them before reading field types.
-        fields = attrs.fields(attrs.resolve_types(cls))
+        fields = model_fields(cls)
         overrides = {f.name: override(rename=self.key(f)) for f in fields}
         generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
             cls,
@@ -340,10 +302,10 @@ class Codec:
             (
                 f.name,
                 self.key(f),
-                f.default is None and not f.metadata.get("write_null"),
+                omitted_when_none(f),
                 self.converter.get_unstructure_hook(without_none(f.type)),
             )
-            for f in attrs.fields(attrs.resolve_types(cls))
+            for f in model_fields(cls)
         ]
 
         def unstructure_class(instance: Any) -> Any:
@@ -389,79 +351,10 @@ class Codec:
         return self.converter.unstructure(instance)
 
     def _problems(self, exc: BaseException, path: Path, type_: Any) -> Iterator[Problem]:
-        if isinstance(exc, ClassValidationError):
-            keys = self.keys(exc.cl)
-            for sub in exc.exceptions:
-                note = _note(sub, AttributeValidationNote)
-                if note is not None:
-                    yield from self._problems(sub, (*path, keys[note.name]), note.type)
-                elif isinstance(sub, UnknownKeysError):
-                    for key in sub.keys:
-                        yield Problem(format_path((*path, key)), "unknown key")
-                elif isinstance(sub, KeyRuleError):
-                    yield Problem(format_path((*path, sub.key)), str(sub))
-                else:
-                    yield from self._problems(sub, path, exc.cl)
-        elif isinstance(exc, IterableValidationError):
-            for sub in exc.exceptions:
-                at = _note(sub, IterableValidationNote)
-                if at is None:
-                    yield from self._problems(sub, path, type_)
-                else:
-                    yield from self._problems(sub, (*path, at.index), at.type)
-        elif isinstance(exc, KeyError):
-            yield Problem(format_path(path), f"required key is missing ({_expected(type_)})")
-        elif isinstance(exc, ValueRuleError):
-            yield Problem(format_path(path), str(exc))
-        else:
-            yield Problem(format_path(path), f"cannot be read: {exc!r}")
+        return problems(exc, path, type_, self.keys)
 
 
 def _structure_optional_str(value: Any, _: Any) -> str | None:
     if value is None or type(value) is str:
         return value
     raise ValueRuleError(f"expected a string, got {describe(value)}")
-
-
-def _is_optional(type_: Any) -> bool:
-    args = get_args(type_)
-    return len(args) >= 2 and type(None) in args  # X | None, X | Y | None
-
-
-def _is_literal(type_: Any) -> bool:
-    origin: Any = get_origin(type_)
-    return origin is Literal
-
-
-def _is_list(type_: Any) -> bool:
-    origin: Any = get_origin(type_)
-    return origin is list
-
-
-def _date_text(value: Any) -> Any:
-    return format_date(value) if isinstance(value, date) else value
-
-
-def _amount_text(value: Any) -> Any:
-    return format_amount(value) if isinstance(value, Decimal) else value
-
-
-def without_none(type_: Any) -> Any:
-    """Return ``X`` for ``X | None`` (and the type itself otherwise)."""
-    args = get_args(type_)
-    if type(None) in args:
-        rest = tuple(a for a in args if a is not type(None))
-        return rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - built at run time
-    return type_
-
-
-def _note(exc: BaseException, kind: type[T]) -> T | None:
-    for note in getattr(exc, "__notes__", ()):
-        if isinstance(note, kind):
-            return note
-    return None
-
-
-@cache
-def _keys(cls: type, naming: Naming) -> dict[str, str]:
-    return {f.name: str(f.metadata.get("key") or naming(f.name)) for f in attrs.fields(cls)}
