@@ -16,14 +16,24 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.formats`: the format registry;
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
+- :mod:`refundmap.paths`: JSONPath, the paths every problem and entry names;
 - ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
 - :mod:`refundmap.report`: report entries and errors.
 """
 
-from refundmap.conversion import Conversion, RecordResult, convert, convert_each
+from refundmap.conversion import (
+    Conversion,
+    Converter,
+    Partial,
+    RecordResult,
+    Reject,
+    convert,
+    convert_each,
+)
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
 from refundmap.jsonio import JSONValue
+from refundmap.paths import JSONPath
 from refundmap.reconcile import (
     Difference,
     Outcome,
@@ -54,11 +64,13 @@ __version__ = "0.1.0"
 __all__ = [
     "FORMATS",
     "Conversion",
+    "Converter",
     "Difference",
     "Directory",
     "Entry",
     "Format",
     "FormatName",
+    "JSONPath",
     "JSONValue",
     "Kind",
     "Lookup",
@@ -66,6 +78,7 @@ __all__ = [
     "Outcome",
     "OutcomeKind",
     "ParameterTypeError",
+    "Partial",
     "Problem",
     "Reconciliation",
     "RecordRef",
@@ -73,6 +86,7 @@ __all__ = [
     "RefKind",
     "Reference",
     "RefundmapError",
+    "Reject",
     "UsageError",
     "ValidationError",
     "__version__",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import copy
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import localcontext
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -15,6 +16,7 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
 from refundmap.money import EXACT
+from refundmap.paths import rebase, value_at
 from refundmap.references import Answers, Lookup
 from refundmap.report import (
     Entry,
@@ -31,7 +33,10 @@ from refundmap.validation import Decoded, Loaded, decode, load
 
 __all__ = [
     "Conversion",
+    "Converter",
+    "Partial",
     "RecordResult",
+    "Reject",
     "conversion_time",
     "convert",
     "convert_each",
@@ -176,18 +181,16 @@ def _check_push_parameters(target: Format, params: dict[str, str | None]) -> Non
     if target.name == "railz-v2-push" and params["connection_uuid"] is None:
         raise UsageError.of(
             "connection_uuid",
-            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid"
-            " (--connection-uuid)",
+            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid",
         )
     if target.name == "railz-push" and (
         params["business_name"] is None or params["service_name"] is None
     ):
         raise UsageError.of(
             "business_name" if params["business_name"] is None else "service_name",
-            "a railz-push body needs the business it is for: give business_name and"
-            " service_name (--business-name, --service-name)",
+            "a railz-push body needs the business it is for: give business_name and service_name",
         )
-    # A service name given but not taken is refused by _Options.check, before reading.
+    # A service name given but not taken is refused by Converter, before reading.
 
 
 def convert(  # noqa: PLR0913 - the documented keywords
@@ -263,52 +266,69 @@ def convert(  # noqa: PLR0913 - the documented keywords
             otherwise, and for a push body's bare record converted to its own
             format without the parameter (a whole body carries its own).
     """
-    options = _Options.check(
+    return Converter(
         source,
         target,
+        strict=strict,
+        lossless=lossless,
         synced_at=synced_at,
         connection_uuid=connection_uuid,
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        require_refs=require_refs,
         defaults=defaults,
-    )
-    return _convert(document, options, strict=strict, lossless=lossless, require_refs=require_refs)
+    ).convert(document)
 
 
-@attrs.frozen
-class _Options:
-    """A conversion's parameters, checked as the command line checks them."""
+@attrs.frozen(init=False)
+class Converter:
+    """A conversion's formats and options, checked once: reusable, and picklable.
+
+    ``Converter(source, target, **options)`` takes the parameters of
+    :func:`convert` and checks them as it does, before any document is read;
+    a converter then converts any number of documents, in this process or
+    (pickled) in others, each as :func:`convert` would. Every conversion says
+    the same ``synced_at``: the time the converter was made, unless given.
+
+    Raises:
+        UsageError: as :func:`convert` does for its parameters
+            (ParameterTypeError for one of the wrong type); the problem's path
+            is the parameter's name.
+    """
 
     source: Format
     target: Format
+    strict: bool
+    lossless: bool
+    require_refs: bool
+    #: Rutter's ``last_synced_at`` for every conversion, as written.
     synced_at: str
-    params: dict[str, str | None]
-    directory: Lookup | None
-    defaults: dict[str, str] = attrs.Factory(dict)
+    connection_uuid: str | None
+    business_name: str | None
+    service_name: str | None
+    directory: Lookup | None = attrs.field(hash=False)
+    defaults: dict[str, str] = attrs.field(hash=False)
     #: A caller's lookup with its answers, shared by the conversions of one run
     #: (a convert_each, a Dask partition); None: each conversion asks afresh.
-    answers: Answers | None = attrs.field(default=None, eq=False)
+    _answers: Answers | None = attrs.field(default=None, eq=False, repr=False)
 
-    def for_run(self) -> _Options:
-        """Return these options with a caller's lookup asked once per id for a run of them."""
-        if self.answers is not None or self.directory is None:
-            return self
-        return attrs.evolve(self, answers=Answers(self.directory))
-
-    @classmethod
-    def check(  # noqa: PLR0913 - the documented keywords
-        cls,
-        source: str | Format,
-        target: str | Format,
+    def __init__(  # noqa: PLR0913 - the documented keywords of convert
+        self,
+        source: FormatName | Format,
+        target: FormatName | Format,
         *,
-        synced_at: datetime | str | None,
-        connection_uuid: str | None,
-        business_name: str | None,
-        service_name: str | None,
-        directory: Lookup | None,
+        strict: bool = False,
+        lossless: bool = False,
+        synced_at: datetime | str | None = None,
+        connection_uuid: str | None = None,
+        business_name: str | None = None,
+        service_name: str | None = None,
+        directory: Lookup | None = None,
+        require_refs: bool = False,
         defaults: Mapping[str, str] | None = None,
-    ) -> _Options:
+    ) -> None:
+        """Check the formats and options (see :func:`convert`)."""
         for name, text in (
             ("connection_uuid", connection_uuid),
             ("business_name", business_name),
@@ -346,7 +366,122 @@ class _Options:
             # Known before the document is read; a push body to itself may carry its own.
             _check_push_parameters(target, params)
         checked = _check_defaults(defaults, source, target)
-        return cls(source, target, synced, params, directory, defaults=checked)
+        self.__attrs_init__(
+            source,
+            target,
+            bool(strict),
+            bool(lossless),
+            bool(require_refs),
+            synced,
+            connection_uuid,
+            business_name,
+            service_name,
+            directory,
+            checked,
+        )
+
+    @property
+    def params(self) -> dict[str, str | None]:
+        """The push and scope parameters, by name: ``connection_uuid`` and the business."""
+        return {
+            "connection_uuid": self.connection_uuid,
+            "business_name": self.business_name,
+            "service_name": self.service_name,
+        }
+
+    def for_run(self) -> Converter:
+        """Return this converter asking a caller's lookup once per distinct id, for its conversions.
+
+        :meth:`each` does so for its document; use it where one run spans
+        several documents (a Dask partition). Each run should take its own:
+        the answers are held while it lives.
+        """
+        if self._answers is not None or self.directory is None:
+            return self
+        run = copy.copy(self)
+        object.__setattr__(run, "_answers", Answers(self.directory))
+        return run
+
+    def convert(self, document: Any) -> Conversion:
+        """Convert ``document`` (as :func:`convert` does) with these formats and options."""
+        return _convert(document, self)
+
+    def each(self, document: Any) -> Iterator[RecordResult]:
+        """Convert each record of ``document`` on its own, in order (see :func:`convert_each`).
+
+        Raises:
+            ValidationError: for a document that is not JSON at all.
+            UsageError: while iterating, as :func:`convert_each` says.
+        """
+        return _each(decode(document), self.for_run())
+
+    def partial(self, document: Any) -> Partial:
+        """Convert the records of ``document`` that convert, and set the others apart.
+
+        A document that converts whole is its conversion, with no rejects.
+        Else each record is converted alone (as :meth:`each`); the document
+        without the records that fail is converted, and they are its
+        ``rejects``, each at its path in ``document``. Where no record fails
+        alone (they fail only together, or the envelope is broken), or the
+        rest still fails, the whole document is the one reject, at ``$``,
+        with the error of its last conversion.
+
+        Raises:
+            ValidationError: for a document that is not JSON at all.
+            UsageError: as :meth:`convert` does.
+        """
+        raw = decode(document)
+        try:
+            return Partial(_convert(Decoded(raw), self), ())
+        except (ValidationError, MappingError) as exc:
+            failure = exc
+        bad = {result.path: result for result in _each(raw, self.for_run()) if not result.ok}
+        if not bad:  # each record converts alone, yet not together: keep the first failure
+            return Partial(None, (Reject("$", raw, failure),))
+        remainder, remap = _without(raw, set(bad), self.source)
+        try:
+            result = _convert(Decoded(remainder), self)
+        except (ValidationError, MappingError) as exc:
+            return Partial(None, (Reject("$", raw, exc),))
+        rejects = tuple(
+            Reject(
+                path, value_at(raw, path), cast("ValidationError | MappingError", rejected.error)
+            )
+            for path, rejected in bad.items()
+        )
+        report = tuple(
+            Entry(e.kind, remap(e.source_path), e.target_path, e.message) for e in result.report
+        )
+        return Partial(attrs.evolve(result, report=report), rejects)
+
+
+@attrs.frozen
+class Reject:
+    """A record (or a whole document, at ``$``) that :meth:`Converter.partial` set apart.
+
+    Attributes:
+        path: where it is in the document: ``$.data[3]``, ``$[1]``, ``$``.
+        input: its decoded JSON, as it came.
+        error: why it did not convert; its paths are the document's.
+    """
+
+    path: str
+    input: Any
+    error: ValidationError | MappingError
+
+
+@attrs.frozen
+class Partial:
+    """What :meth:`Converter.partial` made of a document.
+
+    Attributes:
+        conversion: the conversion of the records that convert, its report's
+            source paths those of the whole document; None when none is kept.
+        rejects: what did not convert, in document order.
+    """
+
+    conversion: Conversion | None
+    rejects: tuple[Reject, ...]
 
 
 def _check_scope(
@@ -360,15 +495,14 @@ def _check_scope(
         raise UsageError.of(
             "connection_uuid",
             "railz (version 1) documents name no connection: the Rutter ids of their"
-            " refunds are scoped by the business; give business_name and service_name"
-            " (--business-name, --service-name)",
+            " refunds are scoped by the business; give business_name and service_name",
         )
     if (business_name is None) != (service_name is None):
         missing = "business_name" if business_name is None else "service_name"
         raise UsageError.of(
             missing,
             "the Rutter ids of Railz refunds are scoped by a business and its service: give"
-            " both business_name and service_name (--business-name, --service-name), or neither",
+            " both business_name and service_name, or neither",
         )
 
 
@@ -405,17 +539,10 @@ def _check_defaults(defaults: object, source: Format, target: Format) -> dict[st
     return checked
 
 
-def _convert(  # noqa: PLR0913 - the conversion's flags
-    document: Any,
-    options: _Options,
-    *,
-    strict: bool,
-    lossless: bool,
-    require_refs: bool,
-    records: int | None = None,
-) -> Conversion:
+def _convert(document: Any, options: Converter, records: int | None = None) -> Conversion:
+    """Convert ``document`` with ``options``; ``records``: how many its list page holds."""
     source, target = options.source, options.target
-    loaded = load(document, source, strict=strict)
+    loaded = load(document, source, strict=options.strict)
     params = options.params
     if any(part.shape.name == "record" for part in loaded.parts):
         _check_push_parameters(target, params)  # a bare record brings no connection
@@ -425,9 +552,9 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         synced_at=options.synced_at,
         params=params,
         lookup=options.directory,
-        require_refs=require_refs,
+        require_refs=options.require_refs,
         records=records,
-        answers=options.answers,
+        answers=options._answers,  # noqa: SLF001 - its own class's, in its own module
         defaults=options.defaults,
     )
     with localcontext(EXACT):  # derived amounts are exact, whatever context the caller set
@@ -436,7 +563,7 @@ def _convert(  # noqa: PLR0913 - the conversion's flags
         _left_out_empty_lines(run, loaded)
     if run.unmappable:
         raise MappingError(run.unmappable)
-    if lossless and (losses := [*_left_out(loaded), *run.losses()]):
+    if options.lossless and (losses := [*_left_out(loaded), *run.losses()]):
         raise MappingError(losses)
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
@@ -516,35 +643,34 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
             :class:`~refundmap.Lookup`, asked once per distinct id for the
             whole run) that is not None or the Reference asked for.
     """
-    options = _Options.check(
+    return Converter(
         source,
         target,
+        strict=strict,
+        lossless=lossless,
         synced_at=synced_at,
         connection_uuid=connection_uuid,
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        require_refs=require_refs,
         defaults=defaults,
-    )
-    raw = decode(document)
-    flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}
-    return _each(raw, options, flags)
+    ).each(document)
 
 
-def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[RecordResult]:
-    options = options.for_run()
+def _each(raw: Any, options: Converter) -> Iterator[RecordResult]:
+    """Convert each record of decoded ``raw`` alone, asking ``options``' lookup as it is set."""
     for index, (single, at, record_path, outer) in enumerate(split_records(raw, options.source)):
 
         def source(
             path: str, at: str = at, record_path: str = record_path, outer: str = outer
         ) -> str:
-            if path.startswith(at):
-                return record_path + path[len(at) :]
-            return outer + path[1:]  # the envelope's
+            # The record's own, else the envelope's.
+            return rebase(path, at, record_path) or outer + path[1:]
 
         try:
             # Decoded once, by decode(): not walked again for each record.
-            result = _convert(Decoded(single), options, **flags)
+            result = _convert(Decoded(single), options)
         except (ValidationError, MappingError) as exc:
             problems = [Problem(source(p.path), p.message) for p in exc.problems]
             yield RecordResult(index, record_path, None, (), type(exc)(problems))
@@ -562,12 +688,7 @@ def _each(raw: Any, options: _Options, flags: dict[str, bool]) -> Iterator[Recor
 
 def _within(path: str | None, prefix: str) -> str | None:
     """Return ``path`` relative to the record at ``prefix``; None for a path outside it."""
-    if path is None or not path.startswith(prefix):
-        return None
-    rest = path[len(prefix) :]
-    if rest and rest[0] not in ".[":
-        return None  # $.data[10] is not within $.data[1]
-    return "$" + rest
+    return None if path is None else rebase(path, prefix, "$")
 
 
 def _only_record(output: Any, target: Format) -> tuple[Any, str]:
@@ -617,3 +738,37 @@ def split_records(raw: Any, fmt: Format) -> Iterator[tuple[Any, str, str, str]]:
             continue
         for j, record in enumerate(item[key]):
             yield {**item, key: [record]}, f"$.{key}[0]", f"{outer}.{key}[{j}]", outer
+
+
+def _without(raw: Any, bad: set[str], fmt: Format) -> tuple[Any, Callable[[str], str]]:
+    """Return ``raw`` without the records at ``bad`` paths, and a map of its paths to raw's."""
+    renamed: dict[str, str] = {}
+
+    def page(item: Any, new: str, old: str) -> Any:
+        key = records_key(item, fmt)
+        if key is None:
+            return item
+        kept = [(j, r) for j, r in enumerate(item[key]) if f"{old}.{key}[{j}]" not in bad]
+        for position, (j, _) in enumerate(kept):
+            renamed[f"{new}.{key}[{position}]"] = f"{old}.{key}[{j}]"
+        return {**item, key: [record for _, record in kept]}
+
+    if type(raw) is list:
+        remainder: Any = []
+        for i, item in enumerate(raw):
+            if f"$[{i}]" in bad:
+                continue
+            new = f"$[{len(remainder)}]"
+            renamed[new] = f"$[{i}]"
+            remainder.append(page(item, new, f"$[{i}]"))
+    else:
+        remainder = page(raw, "$", "$")
+    prefixes = sorted(renamed, key=len, reverse=True)
+
+    def remap(path: str) -> str:
+        for prefix in prefixes:
+            if (moved := rebase(path, prefix, renamed[prefix])) is not None:
+                return moved
+        return path
+
+    return remainder, remap

@@ -40,9 +40,10 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from refundmap import jsonio
-from refundmap.conversion import RecordResult, _each, _Options
+from refundmap.conversion import Converter, RecordResult
 from refundmap.formats import Format, FormatName
 from refundmap.jsonio import JSONValue
+from refundmap.paths import value_at
 from refundmap.references import Lookup
 from refundmap.report import (  # Entry: LocatedResult's inherited annotations name it
     Entry,  # noqa: F401
@@ -50,7 +51,7 @@ from refundmap.report import (  # Entry: LocatedResult's inherited annotations n
     ValidationError,
     general_path,
 )
-from refundmap.validation import decode
+from refundmap.validation import Decoded, decode
 
 try:
     import dask.bag as db
@@ -210,28 +211,28 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
         UsageError: as :func:`refundmap.convert` does (a task, for a lookup's
             answer that is not None or the Reference asked for).
     """
-    options = _Options.check(
+    converter = Converter(
         source,
         target,
+        strict=strict,
+        lossless=lossless,
         synced_at=synced_at,
         connection_uuid=connection_uuid,
         business_name=business_name,
         service_name=service_name,
         directory=directory,
+        require_refs=require_refs,
         defaults=defaults,
     )
-    flags = {"strict": strict, "lossless": lossless, "require_refs": require_refs}
-    # One node of the graph holds the options (and the directory in them): each
+    # One node of the graph holds the converter (and the directory in it): each
     # worker fetches it once, instead of every task carrying a copy.
-    shared = delayed(options, pure=False, traverse=False)
-    return cast("Bag", bag.map_partitions(_convert_partition, shared, flags))
+    shared = delayed(converter, pure=False, traverse=False)
+    return cast("Bag", bag.map_partitions(_convert_partition, shared))
 
 
-def _convert_partition(
-    documents: Iterable[Any], options: _Options, flags: dict[str, bool]
-) -> list[LocatedResult]:
+def _convert_partition(documents: Iterable[Any], converter: Converter) -> list[LocatedResult]:
     results: list[LocatedResult] = []
-    options = options.for_run()  # a caller's lookup is asked once per id of the partition
+    converter = converter.for_run()  # a caller's lookup is asked once per id of the partition
     for document in documents:
         file, line, text = (
             (document.file, document.line, document.text)
@@ -252,9 +253,10 @@ def _convert_partition(
                 result.error,
                 file,
                 line,
-                None if result.error is None else _at(raw, result.path),
+                None if result.error is None else value_at(raw, result.path),
             )
-            for result in _each(raw, options, flags)
+            # Decoded: not walked again; the converter asks the partition's answers.
+            for result in converter.each(Decoded(raw))
         )
     return results
 
@@ -264,14 +266,6 @@ def _as_text(document: Any) -> str | None:
     if isinstance(document, bytes | bytearray):
         return bytes(document).decode("utf-8", "replace").rstrip()
     return document.rstrip() if isinstance(document, str) else None
-
-
-def _at(raw: Any, path: str) -> Any:
-    """Return the value at a record's path (``$[1].data[3]``) in decoded ``raw``."""
-    value = raw
-    for key, index in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]", path):
-        value = value[key] if key else value[int(index)]
-    return value
 
 
 @attrs.frozen

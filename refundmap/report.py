@@ -1,14 +1,20 @@
-"""Report entries, problems, the two public errors, and JSONPath formatting."""
+"""Report entries, problems, the public errors.
+
+``format_path``, ``general_path`` and ``Path`` (now ``JSONPath``) live in
+:mod:`refundmap.paths`; they are re-exported here for the callers of before.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple, get_type_hints
 
 import attrs
+
+from refundmap.paths import JSONPath, format_path, general_path
 
 __all__ = [
     "Entry",
@@ -27,27 +33,9 @@ __all__ = [
     "printable",
 ]
 
-#: A location in a JSON document: object keys and array indexes, root first.
-Path = tuple[str | int, ...]
-
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def format_path(path: Iterable[str | int]) -> str:
-    """Return ``path`` as JSONPath with the vendor's keys, e.g. ``$.lines[0].id``.
-
-    Keys that are not plain identifiers are quoted: ``$['odd key']``.
-    """
-    parts = ["$"]
-    for step in path:
-        if isinstance(step, int):
-            parts.append(f"[{step}]")
-        elif _IDENTIFIER.fullmatch(step):
-            parts.append(f".{step}")
-        else:
-            escaped = step.replace("\\", "\\\\").replace("'", "\\'")
-            parts.append(f"['{escaped}']")
-    return "".join(parts)
+#: Deprecated: the name of :data:`refundmap.paths.JSONPath` before it moved (it
+#: shadowed ``pathlib.Path``); kept for a release.
+Path = JSONPath
 
 
 # Characters that move the cursor, end a line or recolour a terminal (C0, DEL, C1),
@@ -211,11 +199,3 @@ class UsageError(RefundmapError, ValueError):
 
 class ParameterTypeError(UsageError, TypeError):
     """A parameter of the wrong type (also a :class:`TypeError`)."""
-
-
-_INDEX = re.compile(r"\[[0-9]+\]")
-
-
-def general_path(path: str) -> str:
-    """``$.data[3].lines[0].subTotal`` -> ``$.data[*].lines[*].subTotal``: one row a field."""
-    return _INDEX.sub("[*]", path)

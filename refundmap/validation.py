@@ -15,6 +15,7 @@ from refundmap import jsonio
 from refundmap.codec import Codec
 from refundmap.formats import FORMATS, NOT_REFUNDS, Format, FormatName, Shape, format_of, get_format
 from refundmap.money import EXACT
+from refundmap.paths import parse
 from refundmap.report import (
     Entry,
     Kind,
@@ -252,7 +253,7 @@ def _numeric_ids(
     for problem in found:
         if not problem.message.startswith("expected a string, got "):
             continue
-        steps = _steps(problem.path)
+        steps = parse(problem.path)
         if steps is None or steps[-1] != "id" or steps[: len(path)] != path:
             continue
         value: Any = item
@@ -261,23 +262,6 @@ def _numeric_ids(
         if type(value) is Decimal and value.as_tuple().exponent == 0:
             numbers[problem.path] = (steps[len(path) :], str(value))
     return numbers
-
-
-_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]")
-
-
-def _steps(jsonpath: str) -> Path | None:
-    """``$.data[0].accountRef.id`` -> ``("data", 0, "accountRef", "id")``; None for other forms."""
-    steps: list[str | int] = []
-    at = 1
-    while at < len(jsonpath):
-        match = _STEP.match(jsonpath, at)
-        if match is None:
-            return None
-        key, index = match.groups()
-        steps.append(key if key is not None else int(index))
-        at = match.end()
-    return tuple(steps)
 
 
 def _ids_as_text(item: Any, numbers: dict[str, tuple[Path, str]]) -> Any:

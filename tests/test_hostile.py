@@ -307,23 +307,23 @@ RAILZ_PAGE = json.loads((ROOT / "fixtures/railz/quickbooks-list.json").read_text
 
 def changed_after_its_scan(monkeypatch, change):
     """Run ``change(path)`` right after the command has scanned a file (as logrotate might)."""
-    import refundmap.cli
+    import refundmap.cli.convert
 
-    real = refundmap.cli.scan
+    real = refundmap.cli.convert.scan
 
     def scan_then_change(stream, records):
         layout = real(stream, records)
         change(Path(stream.name))
         return layout
 
-    monkeypatch.setattr(refundmap.cli, "scan", scan_then_change)
+    monkeypatch.setattr(refundmap.cli.convert, "scan", scan_then_change)
 
 
 def changed_after_its_first_record(monkeypatch, change):
     """Run ``change(path)`` once the command has read back a page's first record."""
-    import refundmap.cli
+    import refundmap.cli.files
 
-    real = refundmap.cli.read_spans
+    real = refundmap.cli.files.read_spans
 
     def read_then_change(stream, spans):
         texts = real(stream, spans)
@@ -331,7 +331,7 @@ def changed_after_its_first_record(monkeypatch, change):
         change(Path(stream.name))
         yield from texts
 
-    monkeypatch.setattr(refundmap.cli, "read_spans", read_then_change)
+    monkeypatch.setattr(refundmap.cli.files, "read_spans", read_then_change)
 
 
 def truncate(path: Path) -> None:
@@ -450,19 +450,19 @@ def test_validate_writes_a_name_not_utf8_as_valid_unicode(badly_named, output):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_json_lines_truncated_while_read_fail_and_write_nothing(cli, tmp_path, monkeypatch, jobs):
-    import refundmap.cli
+    import refundmap.cli.files
 
     row = json.dumps(RAILZ_PAGE["data"][0])
     source = tmp_path / "in.jsonl"
     source.write_text((row + "\n") * 3000)
-    real = refundmap.cli._Watched.truncated
+    real = refundmap.cli.files._Watched.truncated
 
     def cut_first(self):  # copytruncate, just before the end was read
         with source.open("r+b") as file:
             file.truncate(len(row) + 1)
         real(self)
 
-    monkeypatch.setattr(refundmap.cli._Watched, "truncated", cut_first)
+    monkeypatch.setattr(refundmap.cli.files._Watched, "truncated", cut_first)
     (tmp_path / "out.jsonl").write_text("old")
     status, _, err = cli("convert", "-q", "-j", jobs, "-f", "railz", "-t", "rutter",
                            str(source), "-o", str(tmp_path / "out.jsonl"))  # fmt: skip

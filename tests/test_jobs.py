@@ -272,17 +272,17 @@ def test_a_command_killed_leaves_no_worker_behind(tmp_path, kind):
 
 
 def test_a_worker_out_of_memory_ends_the_run_with_one_line_and_71(cli, tmp_path, monkeypatch):
-    import refundmap.cli
+    import refundmap.cli.tasks
 
     here = os.getpid()
-    real = refundmap.cli._convert_line
+    real = refundmap.cli.tasks._convert_line
 
     def starved(*args, **kwargs):
         if os.getpid() != here:  # in a worker (forked from this process)
             raise MemoryError
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(refundmap.cli, "_convert_line", starved)
+    monkeypatch.setattr(refundmap.cli.tasks, "_convert_line", starved)
     source = lines(tmp_path, count=600)
     status, out, err = cli("convert", "-q", "-j", "2", "-f", "railz", "-t", "rutter", str(source),
                            "-o", str(tmp_path / "out.jsonl"))  # fmt: skip
@@ -298,9 +298,10 @@ def test_a_worker_out_of_memory_ends_the_run_with_one_line_and_71(cli, tmp_path,
 CUT_SHORT = """
 import multiprocessing, os, signal, struct, sys
 import refundmap.cli
+import refundmap.cli.tasks
 
 here = os.getpid()
-real = refundmap.cli._convert_line
+real = refundmap.cli.tasks._convert_line
 
 
 def cut_short(*args, **kwargs):
@@ -311,7 +312,7 @@ def cut_short(*args, **kwargs):
     return real(*args, **kwargs)
 
 
-refundmap.cli._convert_line = cut_short
+refundmap.cli.tasks._convert_line = cut_short
 sys.exit(refundmap.cli.main(sys.argv[1:]))
 """
 
@@ -329,3 +330,19 @@ def test_a_worker_killed_while_it_sends_its_result_does_not_hang_the_run(tmp_pat
     assert done.stderr.startswith(f"refundmap: {source}: a --jobs worker was killed by SIGKILL")
     assert done.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_the_pool_gives_results_in_order_and_knows_nothing_of_conversion():
+    import ast
+
+    import refundmap.cli.jobs
+
+    with contextlib.ExitStack() as stack:
+        pool = refundmap.cli.jobs.Pool(stack, 2, int, ())  # int(): a set-up with nothing to do
+        tasks = ((index, -index) for index in range(40))
+        assert list(pool.ordered("numbers", abs, tasks)) == [(i, i) for i in range(40)]
+    tree = ast.parse(Path(refundmap.cli.jobs.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert {name for name in imported if name.startswith("refundmap")} == {"refundmap.cli.messages"}

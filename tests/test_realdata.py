@@ -335,7 +335,8 @@ def test_the_command_refuses_a_scope_the_document_names_otherwise(cli, tmp_path)
                          "--business-name", "Other", "--service-name", "xero",
                          str(FIXTURES / "railz/xero-list.json"), "-o", str(out))  # fmt: skip
     assert status == 2
-    assert "business_name is 'Other', and the document names 'Maison Lumière SARL'" in err
+    # The library's words, its parameter named by the command's flag.
+    assert "--business-name is 'Other', and the document names 'Maison Lumière SARL'" in err
     assert not out.exists()
     status, _, err = cli("convert", "-f", "railz", "-t", "rutter", "--connection-uuid", "C",
                          str(tmp_path / "missing.json"))  # fmt: skip

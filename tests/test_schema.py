@@ -17,8 +17,8 @@ import refundmap
 from refundmap import FORMATS
 from refundmap.codec import camel
 from refundmap.models import railz
+from refundmap.paths import parse
 from refundmap.schema import LOOSER
-from refundmap.validation import _steps
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -122,7 +122,7 @@ _ALIASES = {
 
 def _value_at(document, path):
     value = document
-    for step in _steps(path) or ():
+    for step in parse(path) or ():
         if type(value) is dict and step not in value:
             step = _ALIASES.get(step, step)  # noqa: PLW2901
         value = value[step]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refundmap import MappingError, ValidationError, convert, jsonio, stream
+from refundmap import MappingError, ValidationError, convert, jsonio, jsonscan, stream
 from refundmap.cli import main
 from tests import strategies as s
 from tests.test_hostile import HOSTILE, TEXT
@@ -37,10 +37,17 @@ def scan_outcome(data: bytes, key="data"):
         layout = stream.scan(io.BytesIO(data), key)
     except ValidationError as exc:
         return "error", [(p.path, p.message) for p in exc.problems]
-    records = [jsonio.loads(text) for text in stream.read_spans(io.BytesIO(data), layout.spans)]
-    if layout.kind == "page":
-        return "ok", {**layout.envelope, layout.key: records}
-    return "ok", records if layout.kind == "array" else layout.value
+    if layout.kind == "value":
+        return "ok", layout.value
+    return "ok", stream.decoded(layout, stream.read_spans(io.BytesIO(data), layout.spans))
+
+
+def test_the_scanner_is_its_own_module_and_stream_offers_it_as_before():
+    assert (stream.scan, stream.read_spans, stream.Layout) == (
+        jsonscan.scan,
+        jsonscan.read_spans,
+        jsonscan.Layout,
+    )
 
 
 BROKEN = [
@@ -73,7 +80,7 @@ BROKEN = [
 
 @pytest.mark.parametrize("read", [1, 7, 64, 1 << 20])
 def test_scanning_keeps_every_rule_of_loads_wherever_the_buffer_ends(monkeypatch, read):
-    monkeypatch.setattr(stream, "_READ", read)
+    monkeypatch.setattr(jsonscan, "_READ", read)
     cuts = [PAGE[:n] for n in range(0, len(PAGE), 53)] + [PRETTY[:n] for n in range(0, 3000, 41)]
     for data in [PAGE, PRETTY, *BROKEN, *cuts]:
         assert scan_outcome(data) == loads_outcome(data), data[-60:]

@@ -1,0 +1,574 @@
+"""The convert command: inputs to outputs through a refundmap.Converter, here or in workers."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import gc
+import io
+import itertools
+import os
+import sys
+from collections import Counter, deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from refundmap import jsonio
+from refundmap.cli import tasks
+from refundmap.cli.files import (
+    _STDOUT,
+    FileIOError,
+    _decoded,
+    _directory,
+    _documents,
+    _io_error,
+    _is_jsonl,
+    _Named,
+    _open,
+    _Output,
+    _pieces,
+    _plan_outputs,
+    _read,
+    _small,
+    _spool,
+    _temporary,
+    _temporary_name,
+    _Watched,
+)
+from refundmap.cli.jobs import Pool
+from refundmap.cli.messages import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_REJECTED,
+    CommandError,
+    _plural,
+    _Progress,
+    _Report,
+    _report_is_text,
+    _shown,
+    _where,
+)
+from refundmap.cli.parser import _converter, _defaults, _flagged
+from refundmap.cli.tasks import (
+    _CHUNK,
+    _convert_line,
+    _FileOutcome,
+    _init_worker,
+    _LineOutcome,
+    _work,
+    _work_chunk,
+)
+from refundmap.conversion import Conversion, Converter, records_key
+from refundmap.formats import get_format
+from refundmap.paths import shift
+from refundmap.report import (
+    Entry,
+    Kind,
+    MappingError,
+    Problem,
+    RefundmapError,
+    UsageError,
+    ValidationError,
+    printable,
+)
+from refundmap.stream import (
+    Chunk,
+    Frame,
+    Layout,
+    around,
+    convert_chunk,
+    convert_envelope,
+    scan,
+    shifted,
+)
+
+
+class _Converter:
+    """One ``refundmap convert`` run: its options, counts, report, rejects and progress."""
+
+    def __init__(self, args: argparse.Namespace, stack: ExitStack, converter: Converter) -> None:
+        self.args = args
+        self.converter = converter
+        self.directory = converter.directory
+        self.counts: Counter[str] = Counter()
+        self.report: _Report | None = None
+        self.rejects: _Named | None = None
+        self._stack = stack
+        self._files: list[tuple[str, jsonio.AtomicFile]] = []
+        if args.report:
+            out = _STDOUT if args.report == "-" else self._file(args.report)
+            kinds = frozenset(args.report_kinds) if args.report_kinds else None
+            self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
+        if args.rejects:
+            self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
+        self.jobs: int = args.jobs or os.cpu_count() or 1
+        #: Whether each report entry is needed here (printed or reported), or its count.
+        self._entries_needed = bool(args.report) or not args.quiet
+        self.pool = Pool(stack, self.jobs, _init_worker, (converter, self._entries_needed, args))
+        self._uncollected = 0
+        shown = args.progress if args.progress is not None else sys.stderr.isatty()
+        self.progress = _Progress(shown=shown, at_once=bool(args.progress))
+
+    def _file(self, destination: str | Path) -> _Named:
+        return _Named(str(destination), self._atomic(destination).stream)
+
+    def _atomic(self, destination: str | Path) -> jsonio.AtomicFile:
+        """Make ``destination``'s temporary file, removed unless the run commits it."""
+        try:
+            atomic = jsonio.AtomicFile(destination)
+        except OSError as exc:
+            folder = Path(destination).parent
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
+                raise _io_error(
+                    f"{destination}: cannot write: its folder {folder} does not let refundmap"
+                    f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
+                    " the output and renames it, so that a failed run leaves the old file as it"
+                    " was. Write to a writable folder, or to stdout (no -o) and redirect"
+                ) from None
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # a folder that is not there
+                raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
+            raise FileIOError(str(destination), "write", exc) from None
+        self._files.append((str(destination), self._stack.enter_context(atomic)))
+        return atomic
+
+    def commit(self) -> None:
+        """Put every file in place, or none: each is written to the disk before any is renamed."""
+        self.progress.done()
+        if self.report is not None:
+            self.report.close()
+        for name, atomic in self._files:
+            try:
+                atomic.close()
+            except OSError as exc:
+                raise FileIOError(name, "write", exc) from None
+        for name, atomic in self._files:
+            try:
+                atomic.commit()
+            except OSError as exc:
+                raise FileIOError(name, "write", exc) from None
+
+    def _record(
+        self, name: str, line: int | None, result: Conversion, report: Sequence[Entry]
+    ) -> None:
+        self._tally(result.records, result.untranslated)
+        for entry in report:
+            self._entry(name, line, entry)
+
+    def _tally(self, records: int, untranslated: int) -> None:
+        self.counts["records"] += records
+        self.counts["untranslated"] += untranslated
+        self.progress.add(records)
+        self._uncollected += records
+        if self._uncollected >= _COLLECT_EVERY:
+            self._uncollected = 0
+            gc.collect(1)  # the young objects only: what cycles the last records left
+
+    def _entry(self, name: str, line: int | None, entry: Entry) -> None:
+        """Count a report entry, report it, and print it when it is a warning."""
+        self.counts[str(entry.kind)] += 1
+        self._emit(name, line, entry)
+
+    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
+        if self.report is not None:
+            self.report.add(name, line, entry)
+        if entry.kind is Kind.WARNING and not self.args.quiet:
+            self.progress.done()
+            text = f"{_where(name, line)}: {entry.source_path}: warning: {entry.message}"
+            print(printable(text), file=sys.stderr)
+
+    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        self.progress.done()
+        for problem in exc.problems:
+            line_text = f"{_where(name, line)}: {problem.path}: {problem.message}"
+            print(printable(line_text), file=sys.stderr)
+
+    def _lines(self, name: str) -> Iterator[_LineOutcome]:
+        """Convert each JSON Lines record of ``name``, in order: here, or by ``--jobs`` workers.
+
+        Workers take chunks of lines, in order, so memory stays bounded whatever
+        the file's size.
+        """
+        lines = _documents(name, jsonl=True)
+        if self.jobs == 1:
+            entries = self._entries_needed  # -q with no --report: the counts only
+            for line, text in lines:
+                yield (line, text, *_convert_line(self.converter, text, entries=entries))
+            return
+        chunks = iter(lambda: list(itertools.islice(lines, _CHUNK)), [])
+        for _, outcomes in self.pool.ordered(name, _work, ((None, chunk) for chunk in chunks)):
+            yield from outcomes
+
+    def _run_lines(self, name: str, out: _Named) -> bool:
+        for line, text, outcome, texts, kinds in self._lines(name):
+            if isinstance(outcome, UsageError):  # a run the arguments cannot serve
+                raise CommandError(f"{_where(name, line)}: {_flagged(outcome)}")
+            if isinstance(outcome, RefundmapError):
+                if self.rejects is None:
+                    self._problems(name, line, outcome)
+                    return False
+                self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), outcome)
+                continue
+            if kinds is None:
+                self._record(name, line, outcome, outcome.report)
+            else:  # counted without its entries
+                self._record(name, line, outcome, ())
+                self.counts.update(kinds)
+            for written in texts:
+                out.write(written + "\n")
+        return True
+
+    def run(self, name: str, out: _Named) -> bool:
+        """Convert one input to ``out``; return whether it all converted (or was rejected)."""
+        if _is_jsonl(name, forced=self.args.jsonl):
+            return self._run_lines(name, out)
+        with self._seekable(name) as stream:
+            watch = _Watched(name, stream)
+            try:
+                layout = scan(stream, self._records_key)
+            except ValidationError as exc:  # not JSON: the whole document is refused
+                watch.check()  # or cut short while it was read
+                if self.rejects is None:
+                    self._problems(name, None, exc)
+                    return False
+                stream.seek(0)
+                text = _read(name, stream.read).decode("utf-8", "replace")
+                self._reject(name, None, "$", text, exc)
+                return True
+            except OSError as exc:
+                raise FileIOError(name, "read", exc) from None
+            watch.check()
+            if layout.kind == "value":
+                return self._run_whole(name, out, layout.value)
+            try:
+                return self._run_records(name, out, watch, layout)
+            except UsageError as exc:  # a page of an array names another scope
+                raise CommandError(f"{name}: {_flagged(exc)}") from None
+
+    @property
+    def _records_key(self) -> str | None:
+        """The key of the source format's list page records, which are read one at a time."""
+        fmt = get_format(self.args.source)
+        shape = next((shape for shape in fmt.envelopes if shape.many), None)
+        return None if shape is None or shape.records is None else fmt.naming(shape.records)
+
+    @contextmanager
+    def _seekable(self, name: str) -> Iterator[IO[bytes]]:
+        """Open ``name`` to be read twice: a pipe (stdin) is copied to a temporary file first."""
+        stream = _open(name)
+        try:
+            if stream.seekable():
+                yield stream
+                return
+            with _temporary(name, "wb+") as copy:
+                while data := _read(name, partial(stream.read, 1 << 20)):
+                    try:
+                        copy.write(data)
+                    except OSError as exc:
+                        raise FileIOError(_temporary_name(name), "write", exc) from None
+                try:
+                    copy.seek(0)
+                except OSError as exc:
+                    raise FileIOError(_temporary_name(name), "write", exc) from None
+                yield copy
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+
+    def _run_whole(self, name: str, out: _Named, document: Any) -> bool:
+        """Convert a document held whole: a record, a response of one, a page in an array."""
+        if type(document) not in (dict, list):  # a string would be read as JSON text
+            document = jsonio.dumps(document)
+        try:
+            if self.rejects is None:
+                result = self.converter.convert(document)
+            else:
+                partial = self.converter.partial(document)
+                for reject in partial.rejects:  # the whole document's: as it came
+                    value = document if reject.path == "$" else reject.input
+                    self._reject(name, None, reject.path, value, reject.error)
+                if partial.conversion is None:
+                    return True  # the whole document was rejected
+                result = partial.conversion
+        except UsageError as exc:  # a run the arguments cannot serve (a missing id)
+            raise CommandError(f"{name}: {_flagged(exc)}") from None
+        except (ValidationError, MappingError) as exc:
+            self._problems(name, None, exc)
+            return False
+        self._record(name, None, result, result.report)
+        out.write(result.to_json(indent=self.args.indent) + "\n")
+        return True
+
+    def _run_records(self, name: str, out: _Named, watch: _Watched, layout: Layout) -> bool:
+        """Convert a list page or an array a run of records at a time, here or in workers.
+
+        The output is the whole document's conversion, byte for byte; the report
+        lists each record's entries in record order, then the envelope's.
+        """
+        source = get_format(self.args.source)
+        whole = layout.kind == "page" and records_key(layout.envelope, source) != layout.key
+        # An array of list pages, with rejects: each page's records are rejected one by
+        # one, which the whole document's conversion does (an element is a unit here).
+        whole = whole or (layout.pages and self.rejects is not None)
+        if whole or not len(layout):  # not a list page after all, or nothing to stream
+            return self._run_whole(name, out, _decoded(watch, layout))
+        frame = Frame.of(layout, self.converter, self.args.indent, entries=self._entries_needed)
+        try:
+            envelope = convert_envelope(frame, len(layout))
+        except UsageError as exc:
+            raise CommandError(f"{name}: {_flagged(exc)}") from None
+        except (ValidationError, MappingError):  # a broken envelope: as a whole, as ever
+            return self._run_whole(name, out, _decoded(watch, layout))
+        failures: list[RefundmapError] = []
+        written = 0
+        indent = self.args.indent
+        pad = "" if indent is None else "\n" + " " * (indent * frame.level)
+        with _spool(name) as (spool, named):
+            for offset, texts, chunk in self._runs(watch, layout, frame):
+                for index, error in chunk.failures:
+                    problems = [
+                        Problem(shift(p.path, frame.prefix, offset), p.message)
+                        for p in error.problems
+                    ]
+                    failure = type(error)(problems)
+                    if self.rejects is None:
+                        failures.append(failure)
+                        continue
+                    path = f"{frame.prefix}{offset + index}]"
+                    self._reject(name, None, path, jsonio.loads(texts[index]), failure)
+                if failures:
+                    continue  # the run fails: only its problems count now
+                self._tally(chunk.records, chunk.untranslated)
+                moves = ((frame.prefix, offset), (chunk.target_prefix, written))
+                for _, entry in chunk.entries:
+                    self._entry(name, None, shifted(entry, *moves))
+                self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
+                for text in chunk.texts:
+                    named.write(("," if written else "") + pad + text)
+                    written += 1
+            if failures:
+                # Validation problems first, as for a whole document; each once (a problem
+                # of the envelope's would come with every record that failed).
+                validation = [f for f in failures if isinstance(f, ValidationError)]
+                kind = ValidationError if validation else MappingError
+                unique = dict.fromkeys(p for f in validation or failures for p in f.problems)
+                self._problems(name, None, kind(list(unique)))
+                return False
+            if envelope is not None and written != len(layout):  # records were rejected
+                envelope = convert_envelope(frame, written)
+            for entry in envelope.report if envelope is not None else ():
+                self._entry(name, None, entry)
+            watch.check()  # what was read is the file as it was scanned, to its end
+            head, tail = around(envelope, frame, written)
+            named.flush()
+            out.write(head)
+            for piece in _pieces(spool, named.name):
+                out.write(piece)
+            out.write(tail + "\n")
+        return True
+
+    def _runs(
+        self, watch: _Watched, layout: Layout, frame: Frame
+    ) -> Iterator[tuple[int, list[bytes], Chunk]]:
+        """Convert the records in runs, in order (:meth:`_converted`), the file checked."""
+        for offset, texts, chunk in self._converted(watch, layout, frame):
+            if chunk.failures:
+                watch.check()  # a record cut or moved by a change is not its fault
+            yield offset, texts, chunk
+
+    def _converted(
+        self, watch: _Watched, layout: Layout, frame: Frame
+    ) -> Iterator[tuple[int, list[bytes], Chunk]]:
+        """Convert the records in runs, in order: ``(offset, texts, chunk)``.
+
+        With ``--jobs``, runs go to the workers, at most two a worker in flight.
+        Runs are shorter for a short document, so that every worker has some.
+        """
+        size = max(16, min(_CHUNK, -(-len(layout) // (2 * self.jobs))))
+        texts = watch.spans(layout.spans)
+        runs = (
+            (offset, list(itertools.islice(texts, size))) for offset in range(0, len(layout), size)
+        )
+        if self.jobs == 1:
+            for offset, run in runs:
+                yield offset, run, convert_chunk(run, frame)
+            return
+        tasks = (
+            ((offset, run), (frame.head, frame.tail, frame.prefix, frame.indent, frame.level, run))
+            for offset, run in runs
+        )
+        for (offset, run), chunk in self.pool.ordered(watch.name, _work_chunk, tasks):
+            yield offset, run, chunk
+
+    def _reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        self.counts["rejected"] += 1
+        self._emit_reject(name, line, path, value, exc)
+
+    def _emit_reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        assert self.rejects is not None  # noqa: S101 - only called with --rejects
+        row = {
+            "file": _shown(name),
+            "line": line,
+            "path": path,
+            "error": "validation" if isinstance(exc, ValidationError) else "mapping",
+            "problems": [problem.to_dict() for problem in exc.problems],
+            "input": value,
+        }
+        self.rejects.write(jsonio.dumps(row) + "\n")
+        if not self.args.quiet:
+            self.progress.done()
+            for problem in exc.problems:
+                text = f"{_where(name, line)}: {problem.path}: rejected: {problem.message}"
+                print(printable(text), file=sys.stderr)
+
+    def run_all(self, inputs: Sequence[str], outputs: Sequence[_Named]) -> bool:
+        """Convert each input to its output, in order; return whether all converted.
+
+        With ``--jobs``, small files (under :data:`_SMALL` bytes) are converted
+        whole by the workers, several at once, and what each wrote and said is
+        replayed here in input order; a bigger file, or a JSON Lines file, has
+        its records shared out instead.
+        """
+        pending: deque[tuple[str, _Named, Future[_FileOutcome]]] = deque()
+        for name, out in zip(inputs, outputs, strict=True):
+            if self.jobs > 1 and len(inputs) > 1 and _small(name, jsonl=self.args.jsonl):
+                pending.append((name, out, self.pool.submit(name, _work_file, name)))
+                if not self._replay_until(pending, 2 * self.jobs - 1):
+                    return False
+                continue
+            if not self._replay_until(pending, 0):
+                return False
+            out.start()
+            if not self.run(name, out):
+                return False
+            out.finish()
+        return self._replay_until(pending, 0)
+
+    def _replay_until(
+        self, pending: deque[tuple[str, _Named, Future[_FileOutcome]]], left: int
+    ) -> bool:
+        """Replay the oldest files' outcomes until ``left`` are pending; False when one failed."""
+        while len(pending) > left:
+            name, out, future = pending.popleft()
+            if not self._replay(out, self.pool.result(name, future)):
+                return False
+        return True
+
+    def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
+        """Write and say what a worker's conversion of a file wrote and said, in its order."""
+        converted, text, events, counts = outcome
+        out.start()
+        self.counts.update(counts)
+        self.progress.add(counts["records"])
+        for event in events:
+            if event[0] == "entry":
+                self._emit(*event[1:])
+            elif event[0] == "reject":
+                self._emit_reject(*event[1:])
+            else:
+                self._problems(*event[1:])
+        out.write(text)
+        if converted:
+            out.finish()
+        return converted
+
+    def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
+        """Say where each input's output goes (None: stdout); each file is made in its turn."""
+        return [
+            _STDOUT if where is None else _Output(str(where), partial(self._atomic, where))
+            for where in destinations
+        ]
+
+    def summary(self) -> str:
+        counts = self.counts
+        parts = [
+            _plural(counts["records"], "record"),
+            *(f"{counts[str(kind)]} {kind}" for kind in Kind if kind is not Kind.WARNING),
+            _plural(counts[str(Kind.WARNING)], "warning"),
+        ]
+        if self.rejects is not None:
+            parts.append(f"{counts['rejected']} rejected")
+        summary = "refundmap: " + ", ".join(parts)
+        untranslated = counts["untranslated"]
+        if untranslated:
+            fix = (
+                "add the missing ids to a --refs file"
+                if self.directory is not None
+                else "give --refs FILE (Rutter reference lists, or a CSV"
+                " kind,rutter_id,platform_id,name) to translate them"
+            )
+            summary += (
+                f"\nrefundmap: {_plural(untranslated, 'reference id')} copied untranslated"
+                f" into the other vendor's id space; {fix}"
+            )
+        return summary
+
+
+class _Recorder(_Converter):
+    """A file's conversion in a ``--jobs`` worker: what it writes and says, kept in order."""
+
+    def __init__(self, args: argparse.Namespace, converter: Converter) -> None:
+        alone = argparse.Namespace(
+            **{**vars(args), "jobs": 1, "report": None, "rejects": None, "progress": False}
+        )
+        super().__init__(alone, ExitStack(), converter)
+        self._entries_needed = bool(args.report) or not args.quiet
+        if args.rejects:
+            self.rejects = _Named("rejects", None)  # rejects are kept, not written here
+        self.events: list[tuple[Any, ...]] = []
+
+    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
+        if self._entries_needed:
+            self.events.append(("entry", name, line, entry))
+
+    def _emit_reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        self.events.append(("reject", name, line, path, value, exc))
+
+    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        self.events.append(("problems", name, line, exc))
+
+
+def _work_file(name: str) -> _FileOutcome:
+    """Convert a whole file in a ``--jobs`` worker."""
+    assert tasks._WORKER_RUN is not None  # noqa: S101, SLF001 - set by the initializer
+    args, converter = tasks._WORKER_RUN  # noqa: SLF001 - a worker's, set by _init_worker
+    recorder = _Recorder(args, converter)
+    out = io.StringIO()
+    try:
+        converted = recorder.run(name, _Named(name, out))
+    finally:
+        gc.collect(1)
+    return converted, out.getvalue(), recorder.events, recorder.counts
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    args.defaults = _defaults(args.defaults)
+    checked = _converter(args, None)
+    # One time for the whole run, so that every record says the same.
+    args.synced_at = checked.synced_at
+    inputs = args.inputs or ["-"]
+    destinations = _plan_outputs(args, inputs)
+    converter = _converter(args, _directory(args.refs))
+    with ExitStack() as stack:
+        run = _Converter(args, stack, converter)
+        outputs = run.outputs(destinations)
+        if not run.run_all(inputs, outputs):
+            run.progress.done()
+            print(run.summary(), file=sys.stderr)
+            return EXIT_INVALID
+        run.commit()
+    print(run.summary(), file=sys.stderr)
+    return EXIT_REJECTED if run.counts["rejected"] else EXIT_OK
+
+
+#: Records converted between two collections of young objects, the collector being off.
+_COLLECT_EVERY = 1024

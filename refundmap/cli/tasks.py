@@ -1,0 +1,102 @@
+"""What a ``--jobs`` worker does: convert JSON Lines records and runs of a page's records."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from collections import Counter
+from typing import Any
+
+import attrs
+
+from refundmap import jsonio
+from refundmap.conversion import Conversion, Converter
+from refundmap.report import RefundmapError
+from refundmap.stream import Chunk, Frame, convert_chunk
+
+#: One JSON Lines record converted: its line, its text, the result or why not, the
+#: lines to write, and (from a worker, when no entry is printed or reported) the
+#: count of the report's entries by kind instead of the entries.
+_LineOutcome = tuple[
+    int | None, bytes, "Conversion | RefundmapError", list[str], "dict[str, int] | None"
+]
+#: JSON Lines records a worker converts at a time.
+_CHUNK = 256
+#: What a worker converts with, set once by :func:`_init_worker`.
+_WORKER: tuple[Converter, bool] | None = None
+#: The command's arguments and directory, for a worker converting whole files.
+_WORKER_RUN: tuple[argparse.Namespace, Converter] | None = None
+
+
+def _convert_line(
+    converter: Converter, text: bytes, *, entries: bool = True
+) -> tuple[Conversion | RefundmapError, list[str], dict[str, int] | None]:
+    """Convert one JSON Lines record; return the result (or the error) and the lines to write.
+
+    The same function in the command's process and in ``--jobs`` workers: the
+    output is the same, byte for byte.
+    """
+    try:
+        result = converter.convert(text)
+    except RefundmapError as exc:
+        return exc, [], None
+    if type(result.output) is list and not text.lstrip().startswith(b"["):
+        # A list envelope written as create bodies: one line a record.
+        texts = [jsonio.write(body) for body in result.output]
+    else:
+        texts = [result.to_json()]
+    # The output is written already: what goes back from a worker is its text; the
+    # entries, only where they are printed or reported (pickling them costs).
+    if entries:
+        return attrs.evolve(result, output=None), texts, None
+    kinds = {str(kind): count for kind, count in result.counts().items()}  # no entry built
+    return attrs.evolve(result, output=None, report=()), texts, kinds
+
+
+def _init_worker(
+    converter: Converter,
+    entries: bool,  # noqa: FBT001 - initargs are positional
+    args: argparse.Namespace,
+) -> None:
+    """Set a ``--jobs`` worker up for its conversions (after the pool has set its process up)."""
+    global _WORKER, _WORKER_RUN  # noqa: PLW0603 - one per worker process, set once
+    _WORKER_RUN = (args, converter)
+    _WORKER = (converter, entries)
+
+
+#: A run of a JSON document's records for a worker: its frame, less the options
+#: the worker holds (head, tail, prefix, indent, level), and the records' texts.
+_ChunkTask = tuple[bytes, bytes, str, "int | None", int, list[bytes]]
+
+
+def _work_chunk(task: _ChunkTask) -> Chunk:
+    """Convert a run of a JSON document's records in a worker.
+
+    The report's entries go back only where they are printed or reported; else
+    their count by kind.
+    """
+    assert _WORKER is not None  # noqa: S101 - set by the initializer
+    head, tail, prefix, indent, level, texts = task
+    converter, entries = _WORKER
+    frame = Frame(head, tail, prefix, converter, indent, level, entries=entries)
+    try:
+        return convert_chunk(texts, frame)
+    finally:
+        gc.collect(1)
+
+
+def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
+    """Convert a chunk of JSON Lines records in a worker."""
+    assert _WORKER is not None  # noqa: S101 - set by the initializer
+    converter, entries = _WORKER
+    try:
+        return [
+            (line, text, *_convert_line(converter, text, entries=entries)) for line, text in chunk
+        ]
+    finally:
+        gc.collect(1)
+
+
+#: A file a worker converted: whether it all converted, its output, what it
+#: reported, rejected and said (in order), and its counts.
+_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str]]

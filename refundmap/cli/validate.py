@@ -1,0 +1,106 @@
+"""The validate and formats commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+
+import attrs
+
+from refundmap.cli.files import _STDOUT, _documents, _is_jsonl, _Named
+from refundmap.cli.messages import EXIT_INVALID, EXIT_OK, _plural, _shown, _where
+from refundmap.conversion import supported
+from refundmap.formats import FORMATS
+from refundmap.report import (
+    Entry,
+    Problem,
+    ValidationError,
+    printable,
+)
+from refundmap.validation import validate
+
+
+@attrs.frozen
+class Outcome:
+    """The result of validating one document of one input."""
+
+    source: str
+    line: int | None
+    problems: tuple[Problem, ...]
+    report: tuple[Entry, ...]
+
+    @property
+    def where(self) -> str:
+        """``FILE`` or ``FILE:LINE`` for a JSON Lines record."""
+        return _where(self.source, self.line)
+
+
+# -- validate -----------------------------------------------------------------------
+
+
+def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
+    for name in args.inputs:
+        for line, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
+            try:
+                report = validate(text, args.format, strict=args.strict)
+            except ValidationError as exc:
+                yield Outcome(name, line, exc.problems, ())
+            else:
+                yield Outcome(name, line, (), report)
+
+
+def _print_text(outcome: Outcome, out: _Named, *, first: bool) -> None:  # noqa: ARG001
+    for problem in outcome.problems:
+        print(printable(f"{outcome.where}: {problem.path}: {problem.message}"), file=out)
+    for entry in outcome.report:
+        line = f"{outcome.where}: {entry.source_path}: {entry.kind}: {entry.message}"
+        print(printable(line), file=out)
+
+
+def _print_json(outcome: Outcome, out: _Named, *, first: bool) -> None:
+    """Write one element of the JSON array, as ``json.dump(results, indent=2)`` would."""
+    result = {
+        "file": _shown(outcome.source),
+        "line": outcome.line,
+        "valid": not outcome.problems,
+        "problems": [problem.to_dict() for problem in outcome.problems],
+        "report": [entry.to_dict() for entry in outcome.report],
+    }
+    text = json.dumps(result, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    out.write(("[\n  " if first else ",\n  ") + text)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    """Validate every input, printing each document's results as it is read (flat memory)."""
+    if args.old_output is not None:
+        print(
+            "refundmap: --format is now --output-format (in refundmap, a format is a"
+            " vendor format); the old spelling still works",
+            file=sys.stderr,
+        )
+        args.output = args.old_output
+    write = _print_json if args.output == "json" else _print_text
+    documents = invalid = warnings = 0
+    for outcome in _validate_all(args):
+        write(outcome, _STDOUT, first=documents == 0)
+        documents += 1
+        invalid += bool(outcome.problems)
+        warnings += len(outcome.report)
+    if args.output == "json":
+        _STDOUT.write("\n]\n" if documents else "[]\n")
+    print(
+        f"refundmap: {_plural(documents, 'document')}, {invalid} invalid,"
+        f" {_plural(warnings, 'warning')}",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _run_formats() -> int:
+    width = max(len(name) for name in FORMATS)
+    for fmt in FORMATS.values():
+        targets = [t for t in FORMATS if supported(fmt.name, t)]
+        print(f"{fmt.name:<{width}}  {fmt.summary}; converts to {', '.join(targets)}")
+    return EXIT_OK
