@@ -18,7 +18,12 @@ The public API is re-exported here; the modules behind it are:
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
 - :mod:`refundmap.paths`: JSONPath, the paths every problem and entry names;
 - ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
-- :mod:`refundmap.report`: report entries and errors.
+- :mod:`refundmap.report`: report entries and errors;
+- :mod:`refundmap.gate`: ``fail_on=`` kinds;
+- :mod:`refundmap.missing`: the reference ids a conversion copied untranslated;
+- :mod:`refundmap.detect`: a document's format told from its keys;
+- :mod:`refundmap.testing`: hypothesis strategies and a pytest plugin for users' tests
+  (the ``testing`` extra).
 """
 
 from refundmap.conversion import (
@@ -30,9 +35,12 @@ from refundmap.conversion import (
     convert,
     convert_each,
 )
+from refundmap.detect import detect_format
 from refundmap.document import dump, load
 from refundmap.formats import FORMATS, Format, FormatName
+from refundmap.gate import FailKind
 from refundmap.jsonio import JSONValue
+from refundmap.missing import MissingReference, missing_references
 from refundmap.paths import JSONPath
 from refundmap.reconcile import (
     Difference,
@@ -68,6 +76,7 @@ __all__ = [
     "Difference",
     "Directory",
     "Entry",
+    "FailKind",
     "Format",
     "FormatName",
     "JSONPath",
@@ -75,6 +84,7 @@ __all__ = [
     "Kind",
     "Lookup",
     "MappingError",
+    "MissingReference",
     "Outcome",
     "OutcomeKind",
     "ParameterTypeError",
@@ -92,9 +102,11 @@ __all__ = [
     "__version__",
     "convert",
     "convert_each",
+    "detect_format",
     "dump",
     "json_schema",
     "load",
+    "missing_references",
     "reconcile",
     "validate",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import localcontext
 from typing import Any, cast
@@ -13,8 +13,10 @@ import attrs
 from refundmap import jsonio
 from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, FormatName, get_format
+from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
+from refundmap.missing import MissingReference, missing_of
 from refundmap.money import EXACT
 from refundmap.paths import rebase, value_at
 from refundmap.references import Answers, Lookup
@@ -62,6 +64,8 @@ class Conversion:
         records: how many refunds the document held.
         untranslated: how many reference ids were copied into the other
             vendor's id space untranslated (each is a ``warning`` entry).
+        missing: those ids, each once, with how many times it was copied:
+            the rows of a directory to complete (:func:`refundmap.missing.missing_csv`).
     """
 
     output: JSONValue
@@ -72,6 +76,7 @@ class Conversion:
     untranslated: int = 0
     #: The format of ``output``.
     target: FormatName | None = None
+    missing: tuple[MissingReference, ...] = ()
 
     @property
     def report(self) -> tuple[Entry, ...]:
@@ -89,7 +94,8 @@ class Conversion:
     def __repr__(self) -> str:
         return (
             f"Conversion(output={self.output!r}, report={self.report!r}, records={self.records!r},"
-            f" untranslated={self.untranslated!r}, target={self.target!r})"
+            f" untranslated={self.untranslated!r}, target={self.target!r},"
+            f" missing={self.missing!r})"
         )
 
     def to_json(self, indent: int | None = None) -> str:
@@ -207,6 +213,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    fail_on: Collection[FailKind] | str | None = None,
 ) -> Conversion:
     """Convert ``document`` from the ``source`` format to the ``target`` format.
 
@@ -247,6 +254,11 @@ def convert(  # noqa: PLR0913 - the documented keywords
             An id is in the *source's* id space, translated as the source's
             own ids are, used only where a record has no such reference, and
             reported as ``synthesized`` at its target path.
+        fail_on: kinds of report entry that fail the conversion (MappingError,
+            one problem per entry, naming its kind): ``total`` (a total
+            changes), ``untranslated`` (an id copied into the other id space),
+            ``dropped``, ``warning`` (any), ``unknown-key``; names or one
+            comma-separated string. ``lossless`` stays the strictest.
 
     Returns:
         The converted document and the report.
@@ -254,8 +266,8 @@ def convert(  # noqa: PLR0913 - the documented keywords
     Raises:
         ValidationError: the input is not a valid ``source`` document.
         MappingError: the input is valid but ``target`` cannot hold it (or, when
-            lossless, would lose a value); every problem is listed with its
-            path in the source document.
+            lossless, would lose a value; or the report holds a ``fail_on``
+            kind); every problem is listed with its path in the source document.
         UsageError: for an unknown format, a pair that is not converted, a
             ``synced_at`` that is not a timestamp, an empty or missing push
             parameter, an unknown or empty default, a scope (``connection_uuid``,
@@ -278,6 +290,7 @@ def convert(  # noqa: PLR0913 - the documented keywords
         directory=directory,
         require_refs=require_refs,
         defaults=defaults,
+        fail_on=fail_on,
     ).convert(document)
 
 
@@ -309,6 +322,8 @@ class Converter:
     service_name: str | None
     directory: Lookup | None = attrs.field(hash=False)
     defaults: dict[str, str] = attrs.field(hash=False)
+    #: The report kinds that fail a conversion (``fail_on=``).
+    fail_on: frozenset[str]
     #: A caller's lookup with its answers, shared by the conversions of one run
     #: (a convert_each, a Dask partition); None: each conversion asks afresh.
     _answers: Answers | None = attrs.field(default=None, eq=False, repr=False)
@@ -327,6 +342,7 @@ class Converter:
         directory: Lookup | None = None,
         require_refs: bool = False,
         defaults: Mapping[str, str] | None = None,
+        fail_on: Collection[FailKind] | str | None = None,
     ) -> None:
         """Check the formats and options (see :func:`convert`)."""
         for name, text in (
@@ -366,6 +382,7 @@ class Converter:
             # Known before the document is read; a push body to itself may carry its own.
             _check_push_parameters(target, params)
         checked = _check_defaults(defaults, source, target)
+        kinds = check_fail_on(fail_on)
         self.__attrs_init__(
             source,
             target,
@@ -378,6 +395,7 @@ class Converter:
             service_name,
             directory,
             checked,
+            kinds,
         )
 
     @property
@@ -565,12 +583,22 @@ def _convert(document: Any, options: Converter, records: int | None = None) -> C
         raise MappingError(run.unmappable)
     if options.lossless and (losses := [*_left_out(loaded), *run.losses()]):
         raise MappingError(losses)
+    # The report is built from the reading's and the mapping's entries when first read.
+    rows = Rows(loaded.report, run.report)
+    if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
+        raise MappingError(failed)
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
-    conversion = Conversion(output, (), records, run.untranslated, target.name)
-    # The report is built from the reading's and the mapping's entries when first read.
-    object.__setattr__(conversion, "_rows", Rows(loaded.report, run.report))
+    conversion = Conversion(
+        output,
+        (),
+        records,
+        run.untranslated,
+        target.name,
+        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
+    )
+    object.__setattr__(conversion, "_rows", rows)
     return conversion
 
 
@@ -627,14 +655,16 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    fail_on: Collection[FailKind] | str | None = None,
 ) -> Iterator[RecordResult]:
     """Convert each record of ``document`` on its own: one result a record, in order.
 
-    A record the target cannot hold, or that is invalid, is a result with its
-    ``error``; the others convert as :func:`convert` would convert them. The
-    records are those of a list page, of each element of an array, or the one
-    record of a document. The parameters are those of :func:`convert`, and
-    are checked before the first record.
+    A record the target cannot hold, that is invalid, or whose report holds a
+    ``fail_on`` kind, is a result with its ``error``; the others convert as
+    :func:`convert` would convert them. The records are those of a list page,
+    of each element of an array, or the one record of a document. The
+    parameters are those of :func:`convert`, and are checked before the first
+    record.
 
     Raises:
         ValidationError: for a document that is not JSON at all.
@@ -655,6 +685,7 @@ def convert_each(  # noqa: PLR0913 - the documented keywords
         directory=directory,
         require_refs=require_refs,
         defaults=defaults,
+        fail_on=fail_on,
     ).each(document)
 
 

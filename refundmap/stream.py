@@ -22,6 +22,7 @@ from refundmap import jsonio, paths
 from refundmap.conversion import Conversion, Converter, _convert
 from refundmap.formats import Format
 from refundmap.jsonscan import Layout, read_spans, scan
+from refundmap.missing import MissingReference, add_missing
 from refundmap.report import Entry, MappingError, Problem, ValidationError
 
 __all__ = [
@@ -115,6 +116,8 @@ class Chunk:
     untranslated: int = 0
     target_prefix: str = "$["
     kinds: Counter[str] = attrs.field(factory=Counter)
+    #: The reference ids copied untranslated, each once with its count.
+    missing: tuple[MissingReference, ...] = ()
 
 
 #: ``$.data[12].x`` with shift 3 -> ``$.data[15].x`` (now :func:`refundmap.paths.shift`).
@@ -228,6 +231,7 @@ def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:
         conversion.untranslated,
         target_prefix,
         kinds,
+        conversion.missing,
     )
 
 
@@ -239,6 +243,7 @@ def _one_by_one(texts: Sequence[bytes], frame: Frame) -> Chunk:
     failures: list[tuple[int, ValidationError | MappingError]] = []
     kinds: Counter[str] = Counter()
     records = untranslated = 0
+    missing: dict[tuple[str, str], MissingReference] = {}
     target_prefix = "$["
     for index, text in enumerate(texts):
         one = convert_chunk([text], frame)
@@ -256,4 +261,7 @@ def _one_by_one(texts: Sequence[bytes], frame: Frame) -> Chunk:
         out.extend(one.texts)
         records += one.records
         untranslated += one.untranslated
-    return Chunk(out, entries, failures, records, untranslated, target_prefix, kinds)
+        add_missing(missing, one.missing)
+    return Chunk(
+        out, entries, failures, records, untranslated, target_prefix, kinds, tuple(missing.values())
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal, localcontext
 from functools import cache
 from typing import Any
@@ -14,6 +14,7 @@ import attrs
 from refundmap import jsonio
 from refundmap.codec import Codec
 from refundmap.formats import FORMATS, NOT_REFUNDS, Format, FormatName, Shape, format_of, get_format
+from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.money import EXACT
 from refundmap.paths import parse
 from refundmap.report import (
@@ -397,6 +398,7 @@ def validate(
     format: FormatName | Format,  # noqa: A002 - the documented keyword
     *,
     strict: bool = False,
+    fail_on: Collection[FailKind] | str | None = None,
 ) -> tuple[Entry, ...]:
     """Validate ``document`` as a document of ``format``.
 
@@ -407,12 +409,19 @@ def validate(
         format: a format name such as ``"rutter"`` or ``"railz"``.
         strict: refuse numeric strings, unknown keys and totals that do not
             add up, instead of reporting them as warnings.
+        fail_on: kinds of report entry that make the document invalid, as
+            for :func:`refundmap.convert`: ``warning`` (any) and ``unknown-key``
+            are the ones a document alone can have.
 
     Returns:
         The report: warnings for unknown keys and failed checks.
 
     Raises:
         ValidationError: listing every problem found, each with its JSONPath.
-        ValueError: for an unknown format name.
+        ValueError: for an unknown format name or fail_on kind.
     """
-    return load(document, format, strict=strict).report
+    kinds = check_fail_on(fail_on)
+    report = load(document, format, strict=strict).report
+    if kinds and (failed := failures(report, kinds)):
+        raise ValidationError(failed)
+    return report

@@ -29,7 +29,12 @@ def test_converts_a_file_to_stdout_like_the_golden_output(cli, fixtures):
     # not add up, fails the output's subTotal check (a warning).
     assert err == (
         "refundmap: 1 record, 4 dropped, 7 omitted, 7 derived, 1 synthesized, 8 warnings\n"
-        "refundmap: 6 reference ids copied untranslated into the other vendor's id space;"
+        "refundmap: 6 reference ids copied untranslated into the other vendor's id space"
+        ' (5 distinct: account "00000000-0000-0000-0000-000000000000" 2 times, customer'
+        ' "00000000-0000-0000-0000-000000000000" once, tax rate'
+        ' "00000000-0000-0000-0000-000000000000" once, class'
+        ' "00000000-0000-0000-0000-000000000000" once, item'
+        ' "00000000-0000-0000-0000-000000000000" once);'
         " give --refs FILE (Rutter reference lists, or a CSV kind,rutter_id,platform_id,name)"
         " to translate them\n"
     )

@@ -6,12 +6,17 @@ import warnings
 import pytest
 
 import refundmap
+import refundmap.asserts
 import refundmap.dask
+import refundmap.missing
 import refundmap.stream
+import refundmap.testing
 
 PUBLIC = [getattr(refundmap, name) for name in refundmap.__all__ if name != "__version__"]
 PUBLIC += [getattr(refundmap.dask, name) for name in refundmap.dask.__all__]
 PUBLIC += [getattr(refundmap.stream, name) for name in refundmap.stream.__all__]
+PUBLIC += [getattr(refundmap.testing, name) for name in refundmap.testing.__all__]
+PUBLIC += [getattr(refundmap.missing, name) for name in refundmap.missing.__all__]
 
 
 @pytest.mark.parametrize("obj", PUBLIC, ids=lambda o: getattr(o, "__name__", repr(o)))
@@ -36,6 +41,10 @@ REFERENCE = (
     "refundmap.dates",
     "refundmap.stream",
     "refundmap.dask",
+    "refundmap.testing",
+    "refundmap.asserts",
+    "refundmap.pytest_plugin",
+    "refundmap.missing",
 )
 
 
@@ -49,6 +58,9 @@ def test_the_api_reference_builds(tmp_path):
         assert f'id="{name}"' in index, name
     assert (tmp_path / "refundmap" / "models" / "rutter.html").exists()
     assert 'id="convert_bag"' in (tmp_path / "refundmap" / "dask.html").read_text()
+    testing = (tmp_path / "refundmap" / "testing.html").read_text()
+    for name in ("refunds", "documents", "pairs", "Pair", "assert_valid", "assert_converts"):
+        assert f'id="{name}"' in testing, name
 
 
 def test_the_reference_shows_the_types_of_a_report_entry(tmp_path):

@@ -39,7 +39,12 @@ def test_the_report_is_one_tuple_of_entries_built_once():
 def test_a_lazy_conversion_equals_the_one_given_its_report():
     result = converted()
     given = Conversion(
-        result.output, tuple(result.report), result.records, result.untranslated, result.target
+        result.output,
+        tuple(result.report),
+        result.records,
+        result.untranslated,
+        result.target,
+        result.missing,
     )
     fresh = converted()
     assert fresh == given

@@ -63,7 +63,9 @@ from refundmap.cli.tasks import (
     _work_chunk,
 )
 from refundmap.conversion import Conversion, Converter, records_key
+from refundmap.detect import AUTO, detect_format
 from refundmap.formats import get_format
+from refundmap.missing import MissingReference, add_missing, describe_missing, missing_csv
 from refundmap.paths import shift
 from refundmap.report import (
     Entry,
@@ -105,6 +107,9 @@ class _Converter:
             self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
         if args.rejects:
             self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
+        #: The reference ids copied untranslated, by kind and id (--missing-refs, the summary).
+        self.missing: dict[tuple[str, str], MissingReference] = {}
+        self.missing_refs = self._file(args.missing_refs) if args.missing_refs else None
         self.jobs: int = args.jobs or os.cpu_count() or 1
         #: Whether each report entry is needed here (printed or reported), or its count.
         self._entries_needed = bool(args.report) or not args.quiet
@@ -155,6 +160,7 @@ class _Converter:
         self, name: str, line: int | None, result: Conversion, report: Sequence[Entry]
     ) -> None:
         self._tally(result.records, result.untranslated)
+        add_missing(self.missing, result.missing)
         for entry in report:
             self._entry(name, line, entry)
 
@@ -342,6 +348,7 @@ class _Converter:
                 if failures:
                     continue  # the run fails: only its problems count now
                 self._tally(chunk.records, chunk.untranslated)
+                add_missing(self.missing, chunk.missing)
                 moves = ((frame.prefix, offset), (chunk.target_prefix, written))
                 for _, entry in chunk.entries:
                     self._entry(name, None, shifted(entry, *moves))
@@ -463,9 +470,10 @@ class _Converter:
 
     def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
-        converted, text, events, counts = outcome
+        converted, text, events, counts, missing = outcome
         out.start()
         self.counts.update(counts)
+        add_missing(self.missing, missing)
         self.progress.add(counts["records"])
         for event in events:
             if event[0] == "entry":
@@ -504,9 +512,10 @@ class _Converter:
                 else "give --refs FILE (Rutter reference lists, or a CSV"
                 " kind,rutter_id,platform_id,name) to translate them"
             )
+            named = f" ({describe_missing(list(self.missing.values()))})" if self.missing else ""
             summary += (
                 f"\nrefundmap: {_plural(untranslated, 'reference id')} copied untranslated"
-                f" into the other vendor's id space; {fix}"
+                f" into the other vendor's id space{named}; {fix}"
             )
         return summary
 
@@ -547,10 +556,31 @@ def _work_file(name: str) -> _FileOutcome:
         converted = recorder.run(name, _Named(name, out))
     finally:
         gc.collect(1)
-    return converted, out.getvalue(), recorder.events, recorder.counts
+    return (
+        converted,
+        out.getvalue(),
+        recorder.events,
+        recorder.counts,
+        tuple(recorder.missing.values()),
+    )
+
+
+def _told_format(args: argparse.Namespace) -> str:
+    """Return the format of the first input (``--from auto``), for the whole run."""
+    name = args.inputs[0] if args.inputs else "-"
+    if name == "-":
+        raise CommandError("--from auto reads the first input file: give --from FORMAT for stdin")
+    for _, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
+        try:
+            return detect_format(text).name
+        except ValidationError as exc:
+            raise CommandError(f"--from auto: {_shown(name)}: {exc.problems[0].message}") from None
+    raise CommandError(f"--from auto: {_shown(name)} holds no document")
 
 
 def _run_convert(args: argparse.Namespace) -> int:
+    if args.source == AUTO:
+        args.source = _told_format(args)
     args.defaults = _defaults(args.defaults)
     checked = _converter(args, None)
     # One time for the whole run, so that every record says the same.
@@ -565,6 +595,8 @@ def _run_convert(args: argparse.Namespace) -> int:
             run.progress.done()
             print(run.summary(), file=sys.stderr)
             return EXIT_INVALID
+        if run.missing_refs is not None:
+            run.missing_refs.write(missing_csv(run.missing.values()))
         run.commit()
     print(run.summary(), file=sys.stderr)
     return EXIT_REJECTED if run.counts["rejected"] else EXIT_OK

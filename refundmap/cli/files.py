@@ -256,7 +256,11 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
     ]
     named += [
         (option, value)
-        for option, value in (("--report", args.report), ("--rejects", args.rejects))
+        for option, value in (
+            ("--report", args.report),
+            ("--rejects", args.rejects),
+            ("--missing-refs", args.missing_refs),
+        )
         if value and value != "-"
     ]
     stdout = [

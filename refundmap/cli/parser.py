@@ -14,7 +14,9 @@ from typing import Any
 
 from refundmap.cli.messages import CommandError
 from refundmap.conversion import Converter
+from refundmap.detect import AUTO
 from refundmap.formats import FORMATS, get_format
+from refundmap.gate import FAIL_KINDS, check_fail_on
 from refundmap.mapping import DEFAULT_KINDS
 from refundmap.references import Directory
 from refundmap.report import (
@@ -31,14 +33,44 @@ def _format_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _format_choice(parser: argparse.ArgumentParser, *flags: str, dest: str, help_: str) -> None:
+def _format_or_auto(text: str) -> str:
+    """Return ``auto``, or the format named ``text`` (argparse type)."""
+    return AUTO if text.strip().lower() == AUTO else _format_name(text)
+
+
+def _format_choice(
+    parser: argparse.ArgumentParser,
+    *flags: str,
+    dest: str,
+    help_: str,
+    auto: str | None = None,
+) -> None:
+    told = f"; auto: {auto}" if auto else ""
     parser.add_argument(
         *flags,
         dest=dest,
         required=True,
-        type=_format_name,
+        type=_format_or_auto if auto else _format_name,
         metavar="FORMAT",
-        help=f"{help_}: {', '.join(FORMATS)} (any case)",
+        help=f"{help_}: {', '.join(FORMATS)} (any case){told}",
+    )
+
+
+def _fail_kinds(text: str) -> frozenset[str]:
+    """Return the ``--fail-on`` kinds of ``text`` (argparse type)."""
+    try:
+        return check_fail_on(text, "--fail-on")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--fail-on: ")) from None
+
+
+def _add_fail_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on",
+        type=_fail_kinds,
+        default=frozenset(),
+        metavar="KINDS",
+        help=f"fail (exit 1) on these report kinds, naming each: {', '.join(FAIL_KINDS)}",
     )
 
 
@@ -127,6 +159,7 @@ _VALIDATE_EXAMPLES = """examples:
   refundmap validate -f railz fixtures/railz/seed-refund.json
   refundmap validate -f rutter --strict --output-format json page.json
   cat refunds.jsonl | refundmap validate -f railz-v2 --jsonl -
+  refundmap validate -f auto --fail-on warning --recursive tests/fixtures/
 
 """
 
@@ -166,7 +199,22 @@ def _parser() -> argparse.ArgumentParser:
         description="Check each INPUT against FORMAT; print one line per problem.",
         epilog=_VALIDATE_EXAMPLES + _VALIDATE_EXIT_CODES,
     )
-    _format_choice(check, "--from", "-f", "--as", dest="format", help_="the format of the input")
+    _format_choice(
+        check,
+        "--from",
+        "-f",
+        "--as",
+        dest="format",
+        help_="the format of the input",
+        auto="told from each document",
+    )
+    _add_fail_on(check)
+    check.add_argument(
+        "--recursive",
+        "-r",
+        action="store_true",
+        help="an INPUT that is a folder: every .json, .jsonl and .ndjson file under it",
+    )
     check.add_argument(
         "--strict",
         action="store_true",
@@ -201,7 +249,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Convert each INPUT from one format to another, keeping its shape.",
         epilog=_CONVERT_EXAMPLES + EXIT_CODES,
     )
-    _format_choice(conv, "--from", "-f", dest="source", help_="the format of the input")
+    _format_choice(
+        conv,
+        "--from",
+        "-f",
+        dest="source",
+        help_="the format of the input",
+        auto="the first input's, told from it, for every input",
+    )
+    _add_fail_on(conv)
     _format_choice(conv, "--to", "-t", dest="target", help_="the format to write")
     conv.add_argument(
         "inputs", nargs="*", metavar="INPUT", help="JSON or JSON Lines files; - or none is stdin"
@@ -315,6 +371,13 @@ def _parser() -> argparse.ArgumentParser:
         help="write records that fail here (JSON Lines, with their problems) and convert the"
         " others; exit status 3 when any was rejected",
     )
+    conv.add_argument(
+        "--missing-refs",
+        metavar="FILE",
+        help="write the distinct reference ids copied untranslated as CSV"
+        " (kind,rutter_id,platform_id,name, the known side filled in): complete it, pass it"
+        " to --refs",
+    )
 
     rec = _subparser(
         commands,
@@ -399,6 +462,7 @@ _FLAGS = {
     "require_refs": "--require-refs",
     "defaults": "--default",
     "directory": "--refs",
+    "fail_on": "--fail-on",
 }
 _PARAMETER = re.compile(r"\b(" + "|".join(name for name in _FLAGS if "_" in name) + r")\b")
 
@@ -423,6 +487,7 @@ def _converter(args: argparse.Namespace, directory: Directory | None) -> Convert
             directory=directory,
             require_refs=args.require_refs,
             defaults=args.defaults,
+            fail_on=args.fail_on,
         )
     except UsageError as exc:
         flags = ", ".join(_FLAGS.get(p.path, p.path) for p in exc.problems)

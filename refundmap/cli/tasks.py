@@ -11,6 +11,7 @@ import attrs
 
 from refundmap import jsonio
 from refundmap.conversion import Conversion, Converter
+from refundmap.missing import MissingReference
 from refundmap.report import RefundmapError
 from refundmap.stream import Chunk, Frame, convert_chunk
 
@@ -98,5 +99,5 @@ def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
 
 
 #: A file a worker converted: whether it all converted, its output, what it
-#: reported, rejected and said (in order), and its counts.
-_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str]]
+#: reported, rejected and said (in order), its counts, and the ids it copied untranslated.
+_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str], tuple[MissingReference, ...]]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 
 from refundmap.cli.files import _STDOUT, _documents, _is_jsonl, _Named
-from refundmap.cli.messages import EXIT_INVALID, EXIT_OK, _plural, _shown, _where
+from refundmap.cli.messages import EXIT_INVALID, EXIT_OK, CommandError, _plural, _shown, _where
 from refundmap.conversion import supported
+from refundmap.detect import AUTO, detect_format
 from refundmap.formats import FORMATS
 from refundmap.report import (
     Entry,
@@ -40,11 +43,32 @@ class Outcome:
 # -- validate -----------------------------------------------------------------------
 
 
-def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
+#: The files ``--recursive`` takes from a folder.
+_PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def _inputs(args: argparse.Namespace) -> Iterator[str]:
+    """Yield each input file: a folder's payload files, in name order, with ``--recursive``."""
     for name in args.inputs:
+        if name == "-" or not Path(name).is_dir():
+            yield name
+        elif not args.recursive:
+            raise CommandError(f"{_shown(name)} is a folder: give --recursive to read its files")
+        else:
+            found = sorted(
+                path
+                for path in Path(name).rglob("*")
+                if path.suffix.lower() in _PAYLOAD_SUFFIXES and path.is_file()
+            )
+            yield from (os.fspath(path) for path in found)
+
+
+def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
+    for name in _inputs(args):
         for line, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
             try:
-                report = validate(text, args.format, strict=args.strict)
+                fmt = detect_format(text) if args.format == AUTO else args.format
+                report = validate(text, fmt, strict=args.strict, fail_on=args.fail_on)
             except ValidationError as exc:
                 yield Outcome(name, line, exc.problems, ())
             else:

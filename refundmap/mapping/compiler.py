@@ -364,7 +364,7 @@ class _Compiler:
             # No directory: the id is copied, and said so here, as a dropped value is.
             message = reference_messages(self.target.name, into_railz=self.into_railz)
             code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
-            code("else:").indent()("run.untranslated += 1")
+            code("else:").indent()(f"run.copied({kind!r}, v)")
             entry = f"(_WARNING, {where}, {path(key)}, {message.no_directory[kind]!r})"
             code(f"add(_new(_Entry, {entry}))")
             code.dedent()

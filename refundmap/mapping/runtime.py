@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, cast
@@ -72,6 +73,8 @@ class Run:
         self.require_refs = require_refs
         #: How many reference ids were copied into the other vendor's id space untranslated.
         self.untranslated = 0
+        #: Each reference id copied untranslated, by (kind, id): how many times.
+        self.copied_ids: Counter[tuple[str, str]] = Counter()
         into_railz = self._into_railz = target.vendor == "railz"
         self._messages = reference_messages(target.name, into_railz=into_railz)
         #: Ids known, by kind: a Directory's own tables; empty for a caller's
@@ -156,8 +159,13 @@ class Run:
             return None
         return self._answers.get(kind, value, into_railz=self._into_railz)
 
-    def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
+    def copied(self, kind: str, value: str) -> None:
+        """Count a reference id copied into the other id space untranslated."""
         self.untranslated += 1
+        self.copied_ids[kind, value] += 1
+
+    def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
+        self.copied(kind, value)
         messages = self._messages
         if self.require_refs:
             reason = (

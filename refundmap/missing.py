@@ -1,0 +1,174 @@
+"""The reference ids a conversion copied untranslated: named, counted, and written as CSV.
+
+Read from the report entries and the source document, so that a user can
+complete them and pass them to ``--refs`` (``directory=``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from refundmap.gate import UNTRANSLATED
+from refundmap.references import CSV_COLUMNS
+from refundmap.report import Entry, Kind, describe
+
+__all__ = [
+    "MissingReference",
+    "add_missing",
+    "describe_missing",
+    "missing_csv",
+    "missing_of",
+    "missing_references",
+]
+
+
+@attrs.frozen
+class MissingReference:
+    """A reference id a conversion copied untranslated: one row of a ``--refs`` CSV file.
+
+    The side that is known is filled in; the other is empty, to be completed.
+
+    Attributes:
+        kind: ``account``, ``customer``, ``class``, ...
+        rutter_id: Rutter's id, or ``""`` when the id came from the platform.
+        platform_id: the platform's id, or ``""`` when the id came from Rutter.
+        name: the reference's name where the source document gives one.
+        count: how many times the id was copied.
+    """
+
+    kind: str
+    rutter_id: str
+    platform_id: str
+    name: str = ""
+    count: int = 1
+
+    @property
+    def id(self) -> str:
+        """The known id."""
+        return self.rutter_id or self.platform_id
+
+    def row(self) -> tuple[str, str, str, str]:
+        """Return the CSV row ``kind,rutter_id,platform_id,name``."""
+        return (self.kind, self.rutter_id, self.platform_id, self.name)
+
+
+_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def _steps(path: str) -> Iterator[str | int]:
+    at = 1
+    while at < len(path):
+        match = _STEP.match(path, at)
+        if match is None:
+            return
+        key, index, quoted = match.groups()
+        if index is not None:
+            yield int(index)
+        else:
+            yield key if key is not None else re.sub(r"\\(.)", r"\1", quoted)
+        at = match.end()
+
+
+def _at(document: Any, path: str) -> Any:
+    value = document
+    for step in _steps(path):
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def missing_references(
+    report: Sequence[Entry], document: Any, *, from_rutter: bool
+) -> list[MissingReference]:
+    """Return the distinct reference ids ``report`` says were copied untranslated.
+
+    Args:
+        report: a conversion's report.
+        document: the source document, decoded (the ids are read at the entries' paths).
+        from_rutter: whether the source is a Rutter format (its ids are Rutter's).
+
+    Returns:
+        One :class:`MissingReference` per kind and id, in the order first met,
+        with how many times it was copied, and the name beside it in a Railz source.
+    """
+    found: dict[tuple[str, str], MissingReference] = {}
+    for entry in report:
+        if entry.kind is not Kind.WARNING:
+            continue
+        match = UNTRANSLATED.match(entry.message)
+        if match is None:
+            continue
+        kind = match["kind"].replace(" ", "_")
+        value = _at(document, entry.source_path)
+        if value is None:
+            continue
+        value = str(value)
+        seen = found.get((kind, value))
+        if seen is not None:
+            found[kind, value] = attrs.evolve(seen, count=seen.count + 1)
+            continue
+        name = ""
+        if not from_rutter and entry.source_path.endswith(".id"):
+            held = _at(document, entry.source_path[: -len(".id")] + ".name")
+            name = held if isinstance(held, str) else ""
+        rutter_id, platform_id = (value, "") if from_rutter else ("", value)
+        found[kind, value] = MissingReference(kind, rutter_id, platform_id, name)
+    return list(found.values())
+
+
+def add_missing(
+    found: dict[tuple[str, str], MissingReference], more: Iterable[MissingReference]
+) -> None:
+    """Add ``more`` to ``found`` (by kind and id), summing the counts of an id met again."""
+    for missing in more:
+        key = (missing.kind, missing.id)
+        seen = found.get(key)
+        found[key] = (
+            missing if seen is None else attrs.evolve(seen, count=seen.count + missing.count)
+        )
+
+
+def missing_csv(missing: Iterable[MissingReference]) -> str:
+    """Return ``missing`` as a CSV directory file (header ``kind,rutter_id,platform_id,name``).
+
+    The empty side of each row is the one to fill in before passing the file to ``--refs``.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(item.row() for item in missing)
+    return out.getvalue()
+
+
+def describe_missing(missing: Sequence[MissingReference], shown: int = 5) -> str:
+    """Name the distinct ids of ``missing``, the first ``shown`` of them, most copied first.
+
+    ``2 distinct: account "200" (Sales) 833 times, tax rate "OUTPUT2" once``.
+    """
+    ranked = sorted(missing, key=lambda item: -item.count)
+    named = []
+    for item in ranked[:shown]:
+        name = f" ({item.name})" if item.name else ""
+        times = "once" if item.count == 1 else f"{item.count} times"
+        named.append(f"{item.kind.replace('_', ' ')} {describe(item.id)}{name} {times}")
+    more = len(ranked) - shown
+    tail = f", and {more} more" if more > 0 else ""
+    return f"{len(ranked)} distinct: {', '.join(named)}{tail}"
+
+
+def missing_of(
+    counted: Mapping[tuple[str, str], int], *, from_rutter: bool
+) -> tuple[MissingReference, ...]:
+    """Return ``{(kind, id): times}`` as :class:`MissingReference` rows, in the order met."""
+    return tuple(
+        MissingReference(kind, *((value, "") if from_rutter else ("", value)), count=times)
+        for (kind, value), times in counted.items()
+    )
