@@ -32,6 +32,7 @@ from refundmap.report import (
     UsageError,
     ValidationError,
 )
+from refundmap.rows import Rows
 from refundmap.validation import Decoded, Loaded, decode, load
 
 __all__ = [
@@ -49,7 +50,12 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+def _as_rows(report: tuple[Entry, ...]) -> Rows:
+    """Take a report given to :class:`Conversion` (any iterable of entries) as rows."""
+    return Rows.of(report)
+
+
+@attrs.frozen(repr=False)
 class Conversion:
     """The result of :func:`convert`.
 
@@ -65,15 +71,39 @@ class Conversion:
     """
 
     output: JSONValue
-    report: tuple[Entry, ...]
+    # Built when first read (refundmap.rows): a caller that reads only the
+    # output or the counts never makes the tuple.
+    _rows: Rows = attrs.field(alias="report", converter=_as_rows, repr=False)
     records: int = 0
     untranslated: int = 0
     #: The format of ``output``.
     target: FormatName | None = None
     missing: tuple[MissingReference, ...] = ()
 
+    @property
+    def report(self) -> tuple[Entry, ...]:
+        """What was not carried over one to one, in order (see the class's attributes)."""
+        return self._rows.entries()
+
+    def counts(self) -> dict[Kind, int]:
+        """Return how many report entries there are of each kind found, without building them.
+
+        ``{Kind.WARNING: 12, Kind.DERIVED: 3}``: the kinds in :class:`Kind`
+        order, only those with an entry.
+        """
+        return self._rows.counts()
+
+    def __repr__(self) -> str:
+        return (
+            f"Conversion(output={self.output!r}, report={self.report!r}, records={self.records!r},"
+            f" untranslated={self.untranslated!r}, target={self.target!r},"
+            f" missing={self.missing!r})"
+        )
+
     def to_json(self, indent: int | None = None) -> str:
         """Return ``output`` as JSON text: exact decimals, keys in schema order."""
+        if indent is None:
+            return jsonio.write(self.output)
         return jsonio.dumps(self.output, indent=indent)
 
     def bodies(self) -> list[str]:
@@ -84,15 +114,15 @@ class Conversion:
         """
         output = self.output
         if type(output) is list:
-            return [jsonio.dumps(item) for item in output]
+            return [jsonio.write(item) for item in output]
         if type(output) is dict and self.target is not None:
             fmt = get_format(self.target)
             shape = fmt.shape_of(output)
             if shape.many and shape.records is not None:
                 records = output.get(fmt.naming(shape.records))
                 if type(records) is list:
-                    return [jsonio.dumps(record) for record in records]
-        return [jsonio.dumps(output)]
+                    return [jsonio.write(record) for record in records]
+        return [jsonio.write(output)]
 
 
 def supported(source: str, target: str) -> bool:
@@ -583,20 +613,23 @@ def _convert(document: Any, options: Converter, records: int | None = None) -> C
         raise MappingError(run.unmappable)
     if options.lossless and (losses := [*_left_out(loaded), *run.losses()]):
         raise MappingError(losses)
-    report = (*loaded.report, *run.report)
-    if options.fail_on and (failed := failures(report, options.fail_on)):
+    # The report is built from the reading's and the mapping's entries when first read.
+    rows = Rows(loaded.report, run.report)
+    if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
         raise MappingError(failed)
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
-    return Conversion(
+    conversion = Conversion(
         output,
-        report,
+        (),
         records,
         run.untranslated,
         target.name,
         missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
+    object.__setattr__(conversion, "_rows", rows)
+    return conversion
 
 
 @attrs.frozen
@@ -633,6 +666,8 @@ class RecordResult:
         """
         if self.error is not None:
             raise ValueError(f"record {self.index} ({self.path}) did not convert: {self.error}")
+        if indent is None:
+            return jsonio.write(self.output)
         return jsonio.dumps(self.output, indent=indent)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from typing import TYPE_CHECKING
 
-from iso4217 import Currency
+if TYPE_CHECKING:
+    from iso4217 import Currency
 
 __all__ = ["RUTTER_EXTRA", "code_for_name", "is_code", "minor_unit"]
 
@@ -30,12 +32,27 @@ RUTTER_EXTRA: dict[str, int | None] = {
     "ETH": 18,  # not ISO: wei
 }
 
-_ISO: dict[str, int | None] = {currency.code: currency.exponent for currency in Currency}
+#: ISO 4217's codes and minor units, filled on first use by :func:`_iso`.
+_ISO: dict[str, int | None] = {}
+
+
+def _currencies() -> type[Currency]:
+    # iso4217 builds its table when imported (7 ms): only once a currency is looked at.
+    from iso4217 import Currency  # noqa: PLC0415
+
+    return Currency
+
+
+def _iso() -> dict[str, int | None]:
+    """Return ISO 4217's codes with their minor units (None: none defined)."""
+    if not _ISO:
+        _ISO.update({currency.code: currency.exponent for currency in _currencies()})
+    return _ISO
 
 
 def is_code(code: str) -> bool:
     """Return whether ``code`` is a currency code Rutter takes: ISO 4217's or one it adds."""
-    return code in _ISO or code in RUTTER_EXTRA
+    return code in (_ISO or _iso()) or code in RUTTER_EXTRA
 
 
 def minor_unit(code: str | None) -> int:
@@ -43,19 +60,20 @@ def minor_unit(code: str | None) -> int:
     if code is None:
         return 2
     code = code.upper()
-    exponent = _ISO.get(code, RUTTER_EXTRA.get(code))
+    exponent = (_ISO or _iso()).get(code, RUTTER_EXTRA.get(code))
     return 2 if exponent is None else exponent
 
 
 @cache
 def _names() -> dict[str, str | None]:
     """ISO 4217 names, case-folded, to their code; None for a name two currencies share."""
-    counts = Counter(currency.currency_name.casefold() for currency in Currency)
+    currencies = _currencies()
+    counts = Counter(currency.currency_name.casefold() for currency in currencies)
     return {
         currency.currency_name.casefold(): currency.code
         if counts[currency.currency_name.casefold()] == 1
         else None
-        for currency in Currency
+        for currency in currencies
     }
 
 

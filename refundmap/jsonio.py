@@ -22,10 +22,20 @@ from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring
 from typing import Any, Self, TypeAlias
 
+from refundmap import cjson
 from refundmap.money import format_amount
 from refundmap.report import Path, Problem, ValidationError, describe, format_path
 
-__all__ = ["AtomicFile", "JSONValue", "dumps", "loads", "locate", "normalize"]
+__all__ = [
+    "AtomicFile",
+    "JSONValue",
+    "dumps",
+    "loads",
+    "loads_detailed",
+    "locate",
+    "normalize",
+    "write",
+]
 
 #: A JSON value as refundmap reads and writes it: numbers as ``Decimal`` (or
 #: ``int``), objects as ``dict``, arrays as ``list``.
@@ -153,7 +163,26 @@ def surrogate_problems(value: Any, prefix: Path = ()) -> list[Problem]:
 
 
 def loads(text: str | bytes | bytearray) -> Any:
-    """Parse JSON text exactly.
+    """Parse JSON text exactly: jiter in C, or :func:`loads_detailed` for what it refuses.
+
+    Args:
+        text: the document; bytes must be UTF-8 (a byte order mark is skipped).
+
+    Returns:
+        Decoded JSON with every number as a ``Decimal``.
+
+    Raises:
+        ValidationError: for text that is not JSON, not UTF-8, or that repeats
+            a key within one object (each repeat listed with its path).
+    """
+    try:
+        return cjson.read(text)
+    except cjson.RefusedError:
+        return loads_detailed(text)  # the same value, or the problem named with its path
+
+
+def loads_detailed(text: str | bytes | bytearray) -> Any:
+    """Parse JSON text exactly, in Python: what :func:`loads` does, naming every problem.
 
     Args:
         text: the document; bytes must be UTF-8 (a byte order mark is skipped).
@@ -387,6 +416,15 @@ def _write_deep(value: Any, append: Callable[[str], object], indent: str | None)
             todo.extend(((head, None, 0), (None, item, level + 1)))
         todo.append(((close if indent is None else "\n" + indent * level + close), None, 0))
         stack.extend(reversed(todo))
+
+
+def write(value: Any) -> str:
+    """Return the compact text :func:`dumps` gives ``value``, through msgspec where it is the same.
+
+    ``value`` holds no float (numbers are ``Decimal`` or ``int``): what
+    :func:`loads`, :func:`normalize` and a conversion give.
+    """
+    return cjson.write(value) or dumps(value)
 
 
 def dumps(value: Any, indent: int | None = None) -> str:

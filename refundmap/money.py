@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal, InvalidOperation
 from functools import cache
+from typing import TypeGuard
 
 from refundmap.currency import minor_unit
 from refundmap.report import ValueRuleError, describe
@@ -89,6 +90,23 @@ def _to_decimal(value: object, *, strict: bool, what: str) -> Decimal:
             f" got {describe(value)}"
         )
     return number
+
+
+def in_bounds(value: object) -> TypeGuard[Decimal]:
+    """Return whether ``value`` is a finite ``Decimal`` an amount takes as it is.
+
+    Below 10^15, with at most 20 decimal places: the common case, decided
+    without ``Decimal.as_tuple()`` (which builds a tuple of every digit) when
+    the decimal prints without an exponent. :func:`parse_amount` decides, and
+    explains, everything else.
+    """
+    if type(value) is not Decimal or not value.is_finite() or value.adjusted() >= MAX_DIGITS:
+        return False
+    text = str(value)
+    if "E" in text:
+        return value.as_tuple().exponent >= -MAX_DECIMAL_PLACES  # type: ignore[operator]
+    point = text.find(".")
+    return point < 0 or len(text) - point - 1 <= MAX_DECIMAL_PLACES
 
 
 def parse_amount(value: object, *, strict: bool = False) -> Decimal:

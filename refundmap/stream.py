@@ -205,7 +205,10 @@ def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:
         return _one_by_one(texts, frame)
     items, target_prefix = _items(conversion, frame.options.target)
     indent, level, prefix = frame.indent, frame.level, frame.prefix
-    texts_out = [jsonio.dumps(item, indent=indent) for item in items]
+    texts_out = [
+        jsonio.write(item) if indent is None else jsonio.dumps(item, indent=indent)
+        for item in items
+    ]
     if indent is not None and level:
         pad = "\n" + " " * (indent * level)  # no string holds a raw line break
         texts_out = [text.replace("\n", pad) for text in texts_out]

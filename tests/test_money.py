@@ -2,10 +2,12 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from refundmap.money import (
     AmountError,
     format_amount,
+    in_bounds,
     minor_unit,
     parse_amount,
     parse_integer,
@@ -129,3 +131,25 @@ def test_zero_with_any_exponent_is_zero(text, parsed):
     # 0e15 was refused as "not smaller than 10^15" (issue 17).
     assert str(parse_amount(text)) == parsed
     assert str(parse_amount(Decimal(text))) == parsed
+
+
+@given(
+    st.decimals(allow_nan=True, allow_infinity=True)
+    | st.builds(
+        Decimal, st.from_regex(r"-?[0-9]{1,18}(\.[0-9]{0,24})?(E[+-]?[0-9]{1,2})?", fullmatch=True)
+    )
+)
+def test_in_bounds_is_the_amount_rule_without_as_tuple(value):
+    """in_bounds takes exactly the decimals below 10^15 with at most 20 places."""
+    expected = value.is_finite() and value.adjusted() < 15 and value.as_tuple().exponent >= -20
+    assert in_bounds(value) is expected
+
+
+def test_in_bounds_takes_only_decimals():
+    assert not in_bounds(1)
+    assert not in_bounds("1.00")
+    assert in_bounds(Decimal("999999999999999.99999999999999999999"))
+    assert not in_bounds(Decimal(1000000000000000))
+    assert not in_bounds(Decimal("0.000000000000000000001"))
+    assert in_bounds(Decimal("1E-20"))
+    assert not in_bounds(Decimal("1E-21"))

@@ -201,8 +201,9 @@ class _Converter:
         """
         lines = _documents(name, jsonl=True)
         if self.jobs == 1:
+            entries = self._entries_needed  # -q with no --report: the counts only
             for line, text in lines:
-                yield (line, text, *_convert_line(self.converter, text))
+                yield (line, text, *_convert_line(self.converter, text, entries=entries))
             return
         chunks = iter(lambda: list(itertools.islice(lines, _CHUNK)), [])
         for _, outcomes in self.pool.ordered(name, _work, ((None, chunk) for chunk in chunks)):
@@ -218,8 +219,10 @@ class _Converter:
                     return False
                 self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), outcome)
                 continue
-            self._record(name, line, outcome, list(outcome.report))
-            if kinds is not None:
+            if kinds is None:
+                self._record(name, line, outcome, outcome.report)
+            else:  # counted without its entries
+                self._record(name, line, outcome, ())
                 self.counts.update(kinds)
             for written in texts:
                 out.write(written + "\n")

@@ -43,15 +43,15 @@ def _convert_line(
         return exc, [], None
     if type(result.output) is list and not text.lstrip().startswith(b"["):
         # A list envelope written as create bodies: one line a record.
-        texts = [jsonio.dumps(body) for body in result.output]
+        texts = [jsonio.write(body) for body in result.output]
     else:
         texts = [result.to_json()]
     # The output is written already: what goes back from a worker is its text; the
     # entries, only where they are printed or reported (pickling them costs).
     if entries:
         return attrs.evolve(result, output=None), texts, None
-    kinds = Counter(str(entry.kind) for entry in result.report)
-    return attrs.evolve(result, output=None, report=()), texts, dict(kinds)
+    kinds = {str(kind): count for kind, count in result.counts().items()}  # no entry built
+    return attrs.evolve(result, output=None, report=()), texts, kinds
 
 
 def _init_worker(

@@ -41,12 +41,7 @@ from refundmap.dates import Day, Moment, parse_date, parse_day
 from refundmap.jsonio import MAX_EXPONENT, check_numbers
 from refundmap.models._base import JSONObject
 from refundmap.models.rutter import DecimalString
-from refundmap.money import (
-    MAX_DECIMAL_PLACES,
-    MAX_DIGITS,
-    parse_amount,
-    parse_integer,
-)
+from refundmap.money import in_bounds, parse_amount, parse_integer
 from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
 from refundmap.values import VALUES
 
@@ -121,12 +116,7 @@ class Codec:
         def structure_amount(value: Any, _: Any) -> Decimal:
             # The common case, an exact bounded Decimal from the reader, in C calls;
             # parse_amount decides (and explains) everything else.
-            if (
-                type(value) is Decimal
-                and value.is_finite()
-                and value.adjusted() < MAX_DIGITS
-                and value.as_tuple().exponent >= -MAX_DECIMAL_PLACES  # type: ignore[operator]
-            ):
+            if in_bounds(value):
                 return value
             return parse_amount(value, strict=strict)
 

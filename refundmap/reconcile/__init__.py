@@ -10,10 +10,11 @@ both formats hold, except each vendor's own bookkeeping.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from refundmap.conversion import conversion_time
 from refundmap.formats import Format, FormatName, get_format
 from refundmap.reconcile.compare import Comparer, Item
-from refundmap.reconcile.index import Index
 from refundmap.reconcile.read import Reader, Side, compared_format
 from refundmap.reconcile.result import (
     Difference,
@@ -25,6 +26,9 @@ from refundmap.reconcile.result import (
 )
 from refundmap.references import Lookup
 from refundmap.report import ParameterTypeError
+
+if TYPE_CHECKING:
+    from refundmap.reconcile.index import Index
 
 __all__ = [
     "SPILL_AFTER",
@@ -96,6 +100,9 @@ def reconcile(  # noqa: PLR0913 - the documented keywords
     if not isinstance(spill_after, int) or isinstance(spill_after, bool) or spill_after < 0:
         raise ParameterTypeError.of("spill_after", "spill_after must be a whole number, 0 or more")
     options = {"strict": strict, "directory": directory, "synced_at": conversion_time()}
+    # SQLite and pickle only when reconciling, not on every `import refundmap`.
+    from refundmap.reconcile.index import Index  # noqa: PLC0415
+
     index = Index(spill_after)
     outcomes: list[Outcome] = []
     counts = {str(kind): 0 for kind in OutcomeKind}
