@@ -16,7 +16,7 @@ from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, FormatName, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
-from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run
+from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run, fused
 from refundmap.missing import MissingReference, missing_of
 from refundmap.money import EXACT
 from refundmap.paths import rebase, value_at
@@ -588,7 +588,10 @@ def _check_defaults(defaults: object, source: Format, target: Format) -> dict[st
 def _convert(document: Any, options: Converter, records: int | None = None) -> Conversion:
     """Convert ``document`` with ``options``; ``records``: how many its list page holds."""
     source, target = options.source, options.target
-    loaded = load(document, source, strict=options.strict)
+    # The fast path: a document the generated reader takes outright is not structured.
+    document, loaded = fused.load(document, source, target, strict=options.strict)
+    if loaded is None:  # the detailed path, which names every problem
+        loaded = load(document, source, strict=options.strict)
     params = options.params
     if any(part.shape.name == "record" for part in loaded.parts):
         _check_push_parameters(target, params)  # a bare record brings no connection

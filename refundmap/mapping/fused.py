@@ -1,0 +1,313 @@
+"""The fast path's reader: straight-line Python generated per format from its models.
+
+As :mod:`refundmap.mapping.compiler` generates the mapping of a pair of formats,
+this module generates, for each model of a read format, a function that reads
+the decoded JSON object once and accepts it only when the detailed reader (the
+codec's structuring, :func:`refundmap.validation.load`) would read it without a
+word: every key known (no alias), every required key present, each value of
+its JSON type, amounts within :func:`refundmap.money.in_bounds`, integers
+whole, dates as :func:`refundmap.dates.parse_date` reads them, no empty object.
+Anything else raises :class:`Fallback`, and the document goes to the detailed
+path, which names every problem with its path.
+
+An accepted object is not structured through cattrs: the reader makes a
+*view*, a plain object whose ``__dict__`` holds the model's attributes with the
+values the codec would give them (the same ``Decimal`` and ``str`` objects,
+integers as ``int``, dates parsed), which the compiled mapping, the report and
+the checks read as they read a model. The source's checks run on it as on the
+model; a document with any finding (a warning) takes the detailed path.
+
+``python -c "from refundmap.mapping.fused import source; print(source('railz'))"``
+prints the generated code of a format.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, localcontext
+from functools import cache
+from typing import Any, Literal, get_args, get_origin
+
+import attrs
+
+from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
+from refundmap.dates import DateError, Day, Moment, parse_date, parse_day
+from refundmap.formats import Format, get_format
+from refundmap.jsonio import check_numbers
+from refundmap.models._base import JSONObject
+from refundmap.money import EXACT, in_bounds
+from refundmap.validation import Decoded, Loaded, Part, decode
+
+__all__ = ["ENABLED", "TALLY", "Fallback", "Reader", "Tally", "load", "reader", "source"]
+
+
+class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
+    """The fast path does not accept the document outright: the detailed path converts it."""
+
+
+#: Dates read already (the common ones repeat), as the codec reads them.
+_DATES: dict[str, date] = {}
+_DATES_HELD = 4096
+
+
+def _moment(value: object) -> date:
+    """Return a date or timestamp as the codec reads it (:func:`refundmap.dates.parse_date`)."""
+    if type(value) is not str:
+        raise Fallback
+    known = _DATES.get(value)
+    if known is None:
+        try:
+            known = parse_date(value)
+        except DateError:
+            raise Fallback from None
+        if len(_DATES) >= _DATES_HELD:
+            _DATES.clear()
+        _DATES[value] = known
+    return known
+
+
+def _day(value: object) -> date:
+    """Return a calendar date as the codec reads it (:func:`refundmap.dates.parse_day`)."""
+    if type(value) is not str:
+        raise Fallback
+    try:
+        return parse_day(value)
+    except DateError:
+        raise Fallback from None
+
+
+def _object(value: object) -> dict[str, Any]:
+    """Return opaque JSON (``platform_data``) where the codec takes it as it is."""
+    if type(value) is not dict or check_numbers(value) is not None:
+        raise Fallback
+    return value
+
+
+def _integer(value: object) -> int:
+    """Return a JSON number as the ``int`` a model holds, where the codec takes it as it is."""
+    if in_bounds(value) and value == value.to_integral_value():
+        return int(value)
+    raise Fallback
+
+
+class _Function:
+    """The lines of one generated function, with their indentation."""
+
+    def __init__(self, header: str) -> None:
+        self.lines = [header]
+        self.depth = 1
+
+    def __call__(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def block(self, header: str, *body: str) -> None:
+        self(header)
+        self.depth += 1
+        for line in body:
+            self(line)
+        self.depth -= 1
+
+
+class _Generator:
+    """Writes one reader function per model of a format."""
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.functions: list[list[str]] = []
+        self.done: dict[type, str] = {}
+        self.names: dict[str, Any] = {
+            "Fallback": Fallback,
+            "Decimal": Decimal,
+            "_in_bounds": in_bounds,
+            "_moment": _moment,
+            "_day": _day,
+            "_integer": _integer,
+            "_object": _object,
+            "_new": object.__new__,
+        }
+
+    def name(self, value: Any, hint: str) -> str:
+        name = f"_{hint}_{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def module(self) -> str:
+        return "\n\n".join("\n".join(lines) for lines in self.functions) + "\n"
+
+    def reader(self, cls: type) -> str:
+        """Return the name of the generated function reading an object of ``cls``."""
+        if cls in self.done:
+            return self.done[cls]
+        name = f"read_{cls.__name__}"
+        self.done[cls] = name
+        view = self.name(type(f"{cls.__name__}View", (), {"__module__": __name__}), "view")
+        code = _Function(f"def {name}(d):")
+        names = keys(cls, self.fmt.naming)
+        known = frozenset(names.values())
+        # An empty object is an empty line where lines are (left out, and warned of).
+        code("if type(d) is not dict or not d: raise Fallback")
+        code(f"if not {self.name(known, 'known')}.issuperset(d): raise Fallback")
+        attributes = []
+        for field in fields(cls):
+            key = names[field.name]
+            if field.default is None:
+                code(f"v = d.get({key!r})")
+            else:
+                # Required; or a default other than None, which a view would not read.
+                code(f"if {key!r} not in d: raise Fallback")
+                code(f"v = d[{key!r}]")
+            nullable = type(None) in get_args(field.type)
+            self._value(code, without_none(field.type), field.metadata, nullable=nullable)
+            code(f"a_{field.name} = v")
+            attributes.append(field.name)
+        code(f"o = _new({view})")
+        code("o.__dict__ = {" + ", ".join(f"{a!r}: a_{a}" for a in attributes) + "}")
+        code("return o")
+        self.functions.append(code.lines)
+        return name
+
+    def _value(self, code: _Function, type_: Any, metadata: Any, *, nullable: bool) -> None:
+        """Check the value ``v`` (a Fallback where the codec would not take it), as read."""
+        check = self._check(type_, metadata)
+        if nullable:
+            code.block("if v is not None:", *check)
+        else:
+            code("if v is None: raise Fallback")
+            for line in check:
+                code(line)
+
+    def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
+        if "max_length" in metadata or "min_items" in metadata:
+            return ["raise Fallback"]  # a length rule: the detailed path words it
+        if type_ is str:
+            return ["if type(v) is not str: raise Fallback"]
+        if type_ is bool:
+            return ["if type(v) is not bool: raise Fallback"]
+        if type_ is Decimal:
+            return ["if not _in_bounds(v): raise Fallback"]
+        if type_ is int:
+            return ["v = _integer(v)"]
+        if type_ == Moment:
+            return ["v = _moment(v)"]
+        if type_ is Day:
+            return ["v = _day(v)"]
+        if get_origin(type_) is Literal:
+            allowed = self.name(frozenset(get_args(type_)), "allowed")
+            return [f"if type(v) is not str or v not in {allowed}: raise Fallback"]
+        if type_ == JSONObject:
+            return ["v = _object(v)"]
+        models = models_in(type_)
+        if is_list(type_) and models:
+            element = self.reader(models[0])
+            return ["if type(v) is not list: raise Fallback", f"v = [{element}(x) for x in v]"]
+        if is_list(type_) and get_args(type_) == (str,):
+            return ["if type(v) is not list or any(type(x) is not str for x in v): raise Fallback"]
+        if models and type_ is models[0]:
+            return [f"v = {self.reader(type_)}(v)"]
+        return ["raise Fallback"]  # a value type this reader does not know
+
+
+#: A generated reader: the decoded object in, its view out; Fallback where the
+#: detailed reader has something to say.
+Reader = Callable[[Any], Any]
+
+
+@cache
+def _generated(name: str) -> tuple[dict[type, Reader], str]:
+    fmt = get_format(name)
+    generator = _Generator(fmt)
+    for cls in (fmt.record, *(shape.model for shape in fmt.envelopes)):
+        generator.reader(cls)
+    code = generator.module()
+    filename = f"<refundmap fast reader {name}>"
+    namespace: dict[str, Any] = dict(generator.names)
+    exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    return {cls: namespace[function] for cls, function in generator.done.items()}, code
+
+
+def reader(fmt: Format, cls: type) -> Reader:
+    """Return the generated reader of ``cls``, a model of ``fmt``, built once."""
+    return _generated(fmt.name)[0][cls]
+
+
+def source(name: str) -> str:
+    """Return the generated readers of the format ``name``, for reading."""
+    return _generated(name)[1]
+
+
+#: Whether conversions try the fast path (``REFUNDMAP_FAST=0`` in the environment: never,
+#: every document takes the detailed path; for debugging, and to compare the two).
+ENABLED = os.environ.get("REFUNDMAP_FAST", "1") != "0"
+
+
+@attrs.define
+class Tally:
+    """How many documents the fast path read, and how many it left to the detailed path."""
+
+    taken: int = 0
+    fallen_back: int = 0
+
+
+#: This process's tally (read by the tests and the bench; never reset by refundmap).
+TALLY = Tally()
+
+
+def _takes(source: Format, target: Format, *, strict: bool) -> bool:
+    """Whether the fast path reads documents of ``source`` converted to ``target``."""
+    # Within one vendor, objects are copied whole (a page's pagination): as models.
+    return (
+        ENABLED and not strict and source.vendor != target.vendor and source.name in _READ_FORMATS
+    )
+
+
+#: The formats whose documents the fast path reads: the read formats, not write bodies.
+_READ_FORMATS = frozenset({"rutter", "railz", "railz-v2"})
+
+
+def load(
+    document: Any, source: Format, target: Format, *, strict: bool
+) -> tuple[Any, Loaded | None]:
+    """Read ``document`` as :func:`refundmap.validation.load` would, where it has nothing to say.
+
+    Returns the document (decoded, as :class:`~refundmap.validation.Decoded`,
+    so that the detailed path does not decode it again) and the loaded
+    document, or None where the detailed path must read it: a document with
+    anything the detailed reader would report, refuse or rewrite (a warning,
+    an unknown key or an alias, a numeric string, a date in another spelling,
+    an empty line object, an id sent as a number, a failed check), or a shape
+    or option this reader does not take (an array of documents, a fetch
+    envelope, ``strict``).
+
+    Raises:
+        ValidationError: for text that is not JSON (as the detailed path does).
+    """
+    if not _takes(source, target, strict=strict):
+        return document, None
+    raw = decode(document)
+    try:
+        with localcontext(EXACT):
+            loaded = _load(raw, source, target)
+    except (Fallback, ArithmeticError):
+        TALLY.fallen_back += 1
+        return Decoded(raw), None
+    TALLY.taken += 1
+    return Decoded(raw), loaded
+
+
+def _load(raw: Any, source: Format, target: Format) -> Loaded:
+    if type(raw) is not dict:
+        raise Fallback
+    shape = source.shape_of(raw)
+    if shape.records is not None and not (
+        shape.many and target.request is None and target.list_shape is not None
+    ):
+        raise Fallback  # an envelope mapped as its records alone: the detailed path
+    model = reader(source, shape.model)(raw)
+    for record_path, record in source.records(model, shape, ()):
+        if source.check(record, record_path):
+            raise Fallback  # a warning (or, when strict, an error) with its wording
+    return Loaded(source, (Part((), shape, model),), is_array=False, report=())
