@@ -588,10 +588,13 @@ def _check_defaults(defaults: object, source: Format, target: Format) -> dict[st
 def _convert(document: Any, options: Converter, records: int | None = None) -> Conversion:
     """Convert ``document`` with ``options``; ``records``: how many its list page holds."""
     source, target = options.source, options.target
-    # The fast path: a document the generated reader takes outright is not structured.
+    # The fast path (refundmap.mapping.fused): a document the generated reader takes
+    # outright is not structured, and is mapped with its report noted as rows.
     document, loaded = fused.load(document, source, target, strict=options.strict)
     if loaded is None:  # the detailed path, which names every problem
         loaded = load(document, source, strict=options.strict)
+    elif (fast := fused.convert(loaded, options, records)) is not None:
+        return fast
     params = options.params
     if any(part.shape.name == "record" for part in loaded.parts):
         _check_push_parameters(target, params)  # a bare record brings no connection

@@ -58,14 +58,14 @@ _FIELDS = ("status", "text", "indented text", "report", "counts", "records", "un
 def both(document: Any, source: str, target: str, **options: Any) -> tuple[tuple[Any, ...], bool]:
     """Return the detailed path's outcome, asserting the fast path's is the same.
 
-    Also returns whether the fast path took the document.
+    Also returns whether the fast path took the document: read and mapped it.
     """
     fused.ENABLED = False
     try:
         detailed = _outcome(document, source, target, **options)
     finally:
         fused.ENABLED = True
-    taken = fused.TALLY.taken
+    taken, mapped = fused.TALLY.taken, fused.TALLY.mapped
     fast = _outcome(document, source, target, **options)
     for name, a, b in zip(_FIELDS, fast, detailed, strict=False):
         if name == "report" and a != b:
@@ -79,7 +79,7 @@ def both(document: Any, source: str, target: str, **options: Any) -> tuple[tuple
             )
         assert a == b, f"{name} differs: fast {a!r} detailed {b!r}"
     assert fast == detailed
-    return detailed, fused.TALLY.taken > taken
+    return detailed, fused.TALLY.taken > taken and fused.TALLY.mapped > mapped
 
 
 def _fixture_cases() -> Iterator[tuple[Path, str, str]]:
@@ -253,30 +253,49 @@ def _share(source: str, records: list[Any]) -> float:
     return taken / len(records)
 
 
-def test_the_fast_path_takes_the_common_shapes() -> None:
-    # A hook that silently always fell back would pass every test above.
-    for path, source, target in (
-        (FIXTURES / "rutter/quickbooks-list.json", "rutter", "railz-v2"),
-        (FIXTURES / "railz/quickbooks-list.json", "railz", "rutter"),
-        (FIXTURES / "railz/xero-tax-inclusive.json", "railz", "rutter"),
-        (FIXTURES / "railz-v2/quickbooks-refund.json", "railz-v2", "rutter"),
-    ):
-        page = json.loads(path.read_text())
-        _, took = both(path.read_bytes(), source, target)
-        assert took, f"{path.name} as a page"
-        records = page.get("customer_refunds") or page.get("data") or [page]
-        _, took = both(_as_text(records[0]), source, target)
-        assert took, f"{path.name}'s first record alone"
-
-
-def test_the_bench_records_take_the_fast_path() -> None:
+def _bench() -> Any:
     sys.path.insert(0, str(ROOT / "bench"))
     import generate
 
-    rutter = generate.rutter_list(40)["customer_refunds"]
-    railz = generate.railz_list(40)["data"]
+    return generate
+
+
+def test_the_fast_path_takes_the_common_shapes() -> None:
+    # A hook that silently always fell back would pass every test above.
+    rutter_page = _bench().rutter_list(3)
+    cases = [
+        (rutter_page, "rutter", "railz"),
+        (rutter_page, "rutter", "railz-v2"),
+        *(
+            (json.loads((FIXTURES / name).read_text()), source, "rutter")
+            for name, source in (
+                ("railz/quickbooks-list.json", "railz"),
+                ("railz/xero-tax-inclusive.json", "railz"),
+                ("railz/quickbooks-discounts.json", "railz"),
+                ("railz-v2/quickbooks-refund.json", "railz-v2"),
+            )
+        ),
+    ]
+    for page, source, target in cases:
+        _, took = both(_as_text(page), source, target)
+        assert took, f"{source} -> {target}, the page"
+        records = page.get("customer_refunds") or page.get("data") or [page]
+        _, took = both(_as_text(records[0]), source, target)
+        assert took, f"{source} -> {target}, its first record alone"
+
+
+def test_the_bench_records_take_the_fast_path() -> None:
+    rutter = _bench().rutter_list(40)["customer_refunds"]
+    railz = _bench().railz_list(40)["data"]
     assert _share("rutter", rutter) == 1.0
     assert _share("railz", railz) == 1.0
+
+
+def test_options_the_fast_mapping_does_not_take_are_read_fast() -> None:
+    path = FIXTURES / "railz/quickbooks-list.json"
+    read, mapped = fused.TALLY.taken, fused.TALLY.mapped
+    both(path.read_bytes(), "railz", "rutter", lossless=True)
+    assert (fused.TALLY.taken, fused.TALLY.mapped) == (read + 1, mapped)
 
 
 def test_a_rare_form_falls_back() -> None:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, localcontext
 from functools import cache
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import attrs
 
@@ -37,11 +37,15 @@ from refundmap.codec.fields import fields, is_list, keys, models_in, without_non
 from refundmap.dates import DateError, Day, Moment, parse_date, parse_day
 from refundmap.formats import Format, get_format
 from refundmap.jsonio import check_numbers
+from refundmap.mapping import fused_map
 from refundmap.models._base import JSONObject
 from refundmap.money import EXACT, in_bounds
 from refundmap.validation import Decoded, Loaded, Part, decode
 
-__all__ = ["ENABLED", "TALLY", "Fallback", "Reader", "Tally", "load", "reader", "source"]
+if TYPE_CHECKING:
+    from refundmap.conversion import Conversion, Converter
+
+__all__ = ["ENABLED", "TALLY", "Fallback", "Reader", "Tally", "convert", "load", "reader", "source"]
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
@@ -250,6 +254,8 @@ class Tally:
 
     taken: int = 0
     fallen_back: int = 0
+    #: Of those taken, how many the fast mapping converted (the others, the engine).
+    mapped: int = 0
 
 
 #: This process's tally (read by the tests and the bench; never reset by refundmap).
@@ -311,3 +317,20 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
         if source.check(record, record_path):
             raise Fallback  # a warning (or, when strict, an error) with its wording
     return Loaded(source, (Part((), shape, model),), is_array=False, report=())
+
+
+def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion | None:
+    """Convert a document :func:`load` took with the fast mapping, or return None.
+
+    None where the options are ones the fast mapping does not take, or the
+    document has more to say than its mapping (see :mod:`refundmap.mapping.fused_map`):
+    the detailed engine then converts the loaded document.
+    """
+    if not fused_map.takes(options):
+        return None
+    try:
+        conversion = fused_map.convert(loaded, options, records)
+    except Fallback:
+        return None
+    TALLY.mapped += 1
+    return conversion

@@ -1,0 +1,240 @@
+"""The fast path's mapping: the compiler's code for a pair, its report noted as rows.
+
+The compiler (:mod:`refundmap.mapping.compiler`) writes each report entry as an
+``Entry`` with both paths joined at once. The fast path's compiler is the same
+compiler, but an entry whose words are fixed (a dropped or omitted value, an id
+copied untranslated) is noted as a constant *row*: its kind, the suffixes of its
+paths and its words, joined to the record's paths only when the report is read
+(:class:`FusedRows`). Entries with words made at run time (the rules' derived
+and synthesized values) are noted as entries, as the compiler notes them.
+
+:func:`convert` maps the records of a document the fast reader took
+(:func:`refundmap.mapping.fused.load`) with it, checks each mapped record by
+the target's own checks, and raises :class:`~refundmap.mapping.fused.Fallback`
+for anything the detailed engine would report beyond the mapping (a failed
+target check, an empty line, a record the target cannot hold): the caller then
+runs the detailed engine on the same document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any
+
+from refundmap.checks import Finding
+from refundmap.formats import Format, get_format
+from refundmap.mapping.compiler import _Compiler
+from refundmap.mapping.runtime import Run, _scope
+from refundmap.mapping.table import REFUND, Marker, Row
+from refundmap.mapping.views import view, view_class
+from refundmap.missing import missing_of
+from refundmap.paths import format_path
+from refundmap.report import Entry, Kind
+from refundmap.rows import Rows
+
+if TYPE_CHECKING:
+    from refundmap.conversion import Conversion, Converter
+    from refundmap.validation import Loaded
+
+__all__ = ["FusedRows", "convert", "source"]
+
+#: Ends the paths of a nested table's rows (the record's again after a line's).
+_POP = (None, None)
+
+
+class _FusedCompiler(_Compiler):
+    """The compiler, noting entries with fixed words as constant rows."""
+
+    def __init__(self, source: Format, target: Format) -> None:
+        super().__init__(source, target, lookup=False)
+        #: The source suffixes of folded values, per table being compiled: their
+        #: check reads the entries noted, so an entry there is noted whole.
+        self.folded_now: list[set[str]] = []
+
+    def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
+        if any(source in folded for folded in self.folded_now):
+            return super().fixed_entry(kind, source, target, message)
+        row = (self.names[kind], source, target, message)
+        return f"add({self.name(row, 'row')})"
+
+    def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
+        folded = {
+            format_path(cell.split("."))[1:]
+            for row in rows
+            if row.cell(self.target.name) is Marker.FOLDED
+            and isinstance(cell := row.cell(self.source.name), str)
+        }
+        self.folded_now.append(folded)
+        function = super().table(name, rows, src_cls, tgt_cls)
+        self.folded_now.pop()
+        # Each table notes its rows against its own paths (sp, tp): a line's
+        # against the line's. A row is pushed on entry, popped before returning.
+        lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
+        at = lines.index("    add = run.report.append") + 1
+        lines.insert(at, "    add((sp, tp))")
+        for index in range(len(lines) - 1, at, -1):
+            if lines[index].startswith("    return "):
+                lines.insert(index, "    add(_POP)")
+        return function
+
+
+@cache
+def _compiled(source_name: str, target_name: str) -> tuple[Any, str]:
+    compiler = _FusedCompiler(get_format(source_name), get_format(target_name))
+    compiler.names["_POP"] = _POP
+    function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
+    code = compiler.module()
+    filename = f"<refundmap fast mapping {source_name} -> {target_name}>"
+    namespace: dict[str, Any] = dict(compiler.names)
+    exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    import linecache  # noqa: PLC0415 - only to show the generated code in tracebacks
+
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    return namespace[function], code
+
+
+def source(source_name: str, target_name: str) -> str:
+    """Return the fast path's generated mapping of a pair, for reading."""
+    return _compiled(source_name, target_name)[1]
+
+
+class FusedRows(Rows):
+    """A report noted as rows per record (see the module), made entries when first read."""
+
+    __slots__ = ("_envelope", "_records")
+
+    def __init__(
+        self, records: list[tuple[str, str, list[Any]]], envelope: Sequence[Entry]
+    ) -> None:
+        super().__init__()
+        self._records = records
+        self._envelope = envelope
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Return the report: the records' entries, then the envelope's; built on the first call."""
+        if self._report is None:
+            self._report = (*_entries(self._records), *self._envelope)
+            self._records = []
+        return self._report
+
+    def counts(self) -> dict[Kind, int]:
+        """Return how many entries there are of each kind found, without making them."""
+        if self._report is not None:
+            return super().counts()
+        found = dict.fromkeys(Kind, 0)
+        for _, _, notes in self._records:
+            for note in notes:
+                if type(note) is Entry or len(note) == 4:
+                    found[note[0]] += 1
+        for entry in self._envelope:
+            found[entry[0]] += 1
+        return {kind: count for kind, count in found.items() if count}
+
+
+def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
+    """Return the entries of the records' rows, in the order noted."""
+    made: list[Entry] = []
+    add = made.append
+    new = tuple.__new__
+    for record_sp, record_tp, notes in records:
+        sp, tp = record_sp, record_tp
+        stack: list[tuple[Any, Any]] = []
+        for note in notes:
+            if type(note) is Entry:
+                add(note)
+            elif len(note) == 4:
+                kind, source, target, message = note
+                at = None if target is None else tp + target
+                add(new(Entry, (kind, sp + source, at, message)))
+            elif note is _POP:
+                sp, tp = stack.pop()
+            else:
+                stack.append((sp, tp))
+                sp, tp = note
+    return made
+
+
+def takes(options: Converter) -> bool:
+    """Whether the fast mapping takes a conversion with these options (else the engine does)."""
+    return (
+        options.directory is None
+        and not options.require_refs
+        and not options.defaults
+        and not options.lossless
+        and options.platform is None
+        and options.push_options is None
+        and not options.fail_on
+        and options.target.request is None
+    )
+
+
+def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion:
+    """Convert a document the fast reader took, as the detailed engine would.
+
+    Raises:
+        Fallback: the engine has more to say (see the module).
+    """
+    from refundmap.conversion import Conversion  # noqa: PLC0415 - conversion imports this module
+    from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
+
+    source, target = options.source, options.target
+    (part,) = loaded.parts
+    run = Run(
+        source,
+        target,
+        synced_at=options.synced_at,
+        params=options.params,
+        records=records,
+    )
+    mapper = _compiled(source.name, target.name)[0]
+    into_rutter = target.vendor == "rutter" and source.vendor == "railz"
+    run.scope = _scope(part.model, options.params if into_rutter else {})
+    check: Callable[..., list[Finding]] = target.check
+    if target.vendor == "rutter":  # as the engine checks without a lookup: ids are warned of
+        check = partial(check, refs=False)
+    seen = view_class(target)
+    lines_key = target.lines_key
+    many = part.shape.many
+    key = target.naming((target.list_shape.records or "") if many and target.list_shape else "")
+    noted: list[tuple[str, str, list[Any]]] = []
+    mapped_records = []
+    for index, (path, record) in enumerate(source.records(part.model, part.shape, part.path)):
+        sp = format_path(path)
+        target_path = (*part.path, key, index) if many else part.path
+        tp = format_path(target_path)
+        notes: list[Any] = []
+        run.report = notes
+        mapped = mapper(record, sp, tp, run)
+        if run.unmappable:
+            raise Fallback  # the target cannot hold it: the engine says why
+        lines = mapped.get(lines_key)
+        if lines and not all(lines):
+            raise Fallback  # an empty line, left out and said so by the engine
+        if check(view(mapped, seen), target_path):
+            raise Fallback  # the output fails its own check: a warning, worded by the engine
+        noted.append((sp, tp, notes))
+        mapped_records.append(mapped)
+    envelope: list[Entry] = []
+    run.report = envelope
+    if many:
+        run.count = len(mapped_records) if records is None else records
+        where = format_path(part.path)
+        compiled = run.compiled
+        out = compiled.envelope(part.model, where, where, run)
+        out[key] = mapped_records
+        output = compiled.finish_envelope(out, run, where)
+    else:
+        (output,) = mapped_records
+    if run.unmappable:
+        raise Fallback
+    conversion = Conversion(
+        output,
+        (),
+        len(mapped_records),
+        run.untranslated,
+        target.name,
+        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
+    )
+    object.__setattr__(conversion, "_rows", FusedRows(noted, envelope))
+    return conversion
