@@ -40,6 +40,8 @@ from refundmap.jsonio import check_numbers
 from refundmap.mapping import fused_map
 from refundmap.models._base import JSONObject
 from refundmap.money import EXACT, in_bounds
+from refundmap.paths import format_path
+from refundmap.report import Entry, Kind
 from refundmap.validation import Decoded, Loaded, Part, decode
 
 if TYPE_CHECKING:
@@ -283,8 +285,8 @@ def load(
     so that the detailed path does not decode it again) and the loaded
     document, or None where the detailed path must read it: a document with
     anything the detailed reader would report, refuse or rewrite (a warning,
-    an unknown key or an alias, a numeric string, a date in another spelling,
-    an empty line object, an id sent as a number, a failed check), or a shape
+    an unknown key or an alias, a numeric string, an empty line object, an id
+    sent as a number), or a shape
     or option this reader does not take (an array of documents, a fetch
     envelope, ``strict``).
 
@@ -313,10 +315,13 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
     ):
         raise Fallback  # an envelope mapped as its records alone: the detailed path
     model = reader(source, shape.model)(raw)
-    for record_path, record in source.records(model, shape, ()):
-        if source.check(record, record_path):
-            raise Fallback  # a warning (or, when strict, an error) with its wording
-    return Loaded(source, (Part((), shape, model),), is_array=False, report=())
+    # The source's checks, on the view as on the model: each finding is a warning.
+    warnings = [
+        Entry(Kind.WARNING, format_path(where), None, message)
+        for record_path, record in source.records(model, shape, ())
+        for where, message in source.check(record, record_path)
+    ]
+    return Loaded(source, (Part((), shape, model),), is_array=False, report=tuple(warnings))
 
 
 def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion | None:
@@ -329,7 +334,8 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
     if not fused_map.takes(options):
         return None
     try:
-        conversion = fused_map.convert(loaded, options, records)
+        with localcontext(EXACT):  # derived amounts are exact, as on the detailed path
+            conversion = fused_map.convert(loaded, options, records)
     except Fallback:
         return None
     TALLY.mapped += 1

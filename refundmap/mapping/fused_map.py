@@ -23,11 +23,11 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import Finding
+from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
 from refundmap.formats import Format, get_format
 from refundmap.mapping.compiler import _Compiler
 from refundmap.mapping.runtime import Run, _scope
 from refundmap.mapping.table import REFUND, Marker, Row
-from refundmap.mapping.views import view, view_class
 from refundmap.missing import missing_of
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind
@@ -99,22 +99,74 @@ def source(source_name: str, target_name: str) -> str:
     return _compiled(source_name, target_name)[1]
 
 
+@cache
+def _viewer(fmt_name: str) -> tuple[Callable[[dict[str, Any]], Any], str]:
+    """Return a generated function viewing a mapped record of a format as its model reads.
+
+    As :func:`refundmap.mapping.views.view`, for the target's checks; each
+    object's attributes are read from its keys at once (a check reads most of
+    them, several times), not through a descriptor at each reading.
+    """
+    fmt = get_format(fmt_name)
+    functions: list[str] = []
+    names: dict[str, Any] = {"_new": object.__new__}
+    done: dict[type, str] = {}
+
+    def viewer(cls: type) -> str:
+        if cls in done:
+            return done[cls]
+        name = done[cls] = f"view_{cls.__name__}"
+        kind = f"_{cls.__name__}_view"
+        names[kind] = type(f"{cls.__name__}View", (), {"__module__": __name__})
+        lines = [f"def {name}(d):", "    g = d.get"]
+        items = []
+        for field in fields(cls):
+            key, models = keys(cls, fmt.naming)[field.name], models_in(field.type)
+            value = f"g({key!r})"
+            if models and is_list(without_none(field.type)):
+                inner = viewer(models[0])
+                lines.append(f"    v = g({key!r})")
+                lines.append(f"    a_{field.name} = [{inner}(x) for x in v] if v else v")
+                value = f"a_{field.name}"
+            elif models:
+                inner = viewer(models[0])
+                lines.append(f"    v = g({key!r})")
+                lines.append(f"    a_{field.name} = None if v is None else {inner}(v)")
+                value = f"a_{field.name}"
+            items.append(f"{field.name!r}: {value}")
+        lines.append(f"    o = _new({kind})")
+        lines.append("    o.__dict__ = {" + ", ".join(items) + "}")
+        lines.append("    return o")
+        functions.append("\n".join(lines))
+        return name
+
+    root = viewer(fmt.record)
+    code = "\n\n".join(functions) + "\n"
+    namespace = dict(names)
+    exec(compile(code, f"<refundmap fast views {fmt_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace[root], code
+
+
 class FusedRows(Rows):
     """A report noted as rows per record (see the module), made entries when first read."""
 
-    __slots__ = ("_envelope", "_records")
+    __slots__ = ("_envelope", "_reading", "_records")
 
     def __init__(
-        self, records: list[tuple[str, str, list[Any]]], envelope: Sequence[Entry]
+        self,
+        reading: Sequence[Entry],
+        records: list[tuple[str, str, list[Any]]],
+        envelope: Sequence[Entry],
     ) -> None:
         super().__init__()
+        self._reading = reading
         self._records = records
         self._envelope = envelope
 
     def entries(self) -> tuple[Entry, ...]:
         """Return the report: the records' entries, then the envelope's; built on the first call."""
         if self._report is None:
-            self._report = (*_entries(self._records), *self._envelope)
+            self._report = (*self._reading, *_entries(self._records), *self._envelope)
             self._records = []
         return self._report
 
@@ -123,6 +175,8 @@ class FusedRows(Rows):
         if self._report is not None:
             return super().counts()
         found = dict.fromkeys(Kind, 0)
+        for entry in self._reading:
+            found[entry[0]] += 1
         for _, _, notes in self._records:
             for note in notes:
                 if type(note) is Entry or len(note) == 4:
@@ -153,6 +207,24 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
                 stack.append((sp, tp))
                 sp, tp = note
     return made
+
+
+def _warn(findings: list[Finding], sp: str, tp: str, notes: list[Any], target: str) -> None:
+    """Note where a mapped record fails its format's own checks, as the engine does.
+
+    A failure at a target path the record's report warns of already (an id
+    copied untranslated) is not said twice.
+    """
+    warned = {
+        entry.target_path
+        for entry in _entries([(sp, tp, notes)])
+        if entry.kind is Kind.WARNING and entry.target_path is not None
+    }
+    for at, message in findings:
+        where = format_path(at)
+        if where not in warned:
+            text = f"the {target} output fails its own check: {message}"
+            notes.append(Entry(Kind.WARNING, sp, where, text))
 
 
 def takes(options: Converter) -> bool:
@@ -193,7 +265,7 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
     check: Callable[..., list[Finding]] = target.check
     if target.vendor == "rutter":  # as the engine checks without a lookup: ids are warned of
         check = partial(check, refs=False)
-    seen = view_class(target)
+    seen = _viewer(target.name)[0]
     lines_key = target.lines_key
     many = part.shape.many
     key = target.naming((target.list_shape.records or "") if many and target.list_shape else "")
@@ -211,8 +283,9 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         lines = mapped.get(lines_key)
         if lines and not all(lines):
             raise Fallback  # an empty line, left out and said so by the engine
-        if check(view(mapped, seen), target_path):
-            raise Fallback  # the output fails its own check: a warning, worded by the engine
+        findings = check(seen(mapped), target_path)
+        if findings:
+            _warn(findings, sp, tp, notes, target.name)
         noted.append((sp, tp, notes))
         mapped_records.append(mapped)
     envelope: list[Entry] = []
@@ -236,5 +309,5 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         target.name,
         missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
-    object.__setattr__(conversion, "_rows", FusedRows(noted, envelope))
+    object.__setattr__(conversion, "_rows", FusedRows(loaded.report, noted, envelope))
     return conversion
