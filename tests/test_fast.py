@@ -41,11 +41,13 @@ def _outcome(document: Any, source: str, target: str, **options: Any) -> tuple[A
     except refundmap.RefundmapError as exc:
         problems = getattr(exc, "problems", None)
         return ("error", type(exc).__name__, str(exc), problems)
+    counts = result.counts()  # before the report is read: counted from the rows
     return (
         "ok",
         result.to_json(),
         result.to_json(indent=2),
         result.report,
+        counts,
         result.counts(),
         result.records,
         result.untranslated,
@@ -53,7 +55,17 @@ def _outcome(document: Any, source: str, target: str, **options: Any) -> tuple[A
     )
 
 
-_FIELDS = ("status", "text", "indented text", "report", "counts", "records", "untranslated")
+_FIELDS = (
+    "status",
+    "text",
+    "indented text",
+    "report",
+    "counts",
+    "counts once read",
+    "records",
+    "untranslated",
+    "missing",
+)
 
 
 def both(document: Any, source: str, target: str, **options: Any) -> tuple[tuple[Any, ...], bool]:

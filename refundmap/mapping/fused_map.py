@@ -18,6 +18,7 @@ runs the detailed engine on the same document.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
@@ -174,15 +175,12 @@ class FusedRows(Rows):
         """Return how many entries there are of each kind found, without making them."""
         if self._report is not None:
             return super().counts()
-        found = dict.fromkeys(Kind, 0)
-        for entry in self._reading:
-            found[entry[0]] += 1
+        counted = Counter(entry[0] for entry in self._reading)
         for _, _, notes in self._records:
-            for note in notes:
-                if type(note) is Entry or len(note) == 4:
-                    found[note[0]] += 1
-        for entry in self._envelope:
-            found[entry[0]] += 1
+            # Entries and noted rows are 4-tuples (kind first); paths pushed and popped, pairs.
+            counted.update([note[0] for note in notes if len(note) == 4])
+        counted.update(entry[0] for entry in self._envelope)
+        found = {kind: counted[kind] for kind in Kind}
         return {kind: count for kind, count in found.items() if count}
 
 
