@@ -351,3 +351,39 @@ def test_a_callers_decimal_context_changes_nothing() -> None:
     with localcontext(prec=5):
         _, took = both(_as_text(page), "rutter", "railz")
     assert took
+
+
+def test_a_directory_is_read_on_the_fast_mapping() -> None:
+    path = FIXTURES / "railz/quickbooks-list.json"
+    _, took = both(path.read_bytes(), "railz", "rutter", directory=golden.directory("quickbooks"))
+    assert took
+    _, took = both(path.read_bytes(), "railz", "rutter", fail_on="untranslated")
+    assert took is False  # every id copied fails it: a MappingError, on both paths alike
+
+
+class _Counting:
+    """A caller's own lookup that counts what it is asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []
+
+    def to_platform(self, kind: str, rutter_id: str) -> None:
+        self.asked.append((kind, rutter_id))
+
+    def to_rutter(self, kind: str, platform_id: str) -> None:
+        self.asked.append((kind, platform_id))
+
+
+def test_a_callers_lookup_is_asked_as_on_the_detailed_path() -> None:
+    data = (FIXTURES / "railz/quickbooks-list.json").read_bytes()
+    asked = []
+    for enabled in (False, True):
+        fused.ENABLED = enabled
+        lookup = _Counting()
+        try:
+            refundmap.convert(data, "railz", "rutter", directory=lookup)
+        finally:
+            fused.ENABLED = True
+        asked.append(lookup.asked)
+    assert asked[0] == asked[1]
+    assert asked[0]

@@ -26,17 +26,18 @@ from typing import TYPE_CHECKING, Any
 from refundmap.checks import Finding
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
 from refundmap.formats import Format, get_format
+from refundmap.gate import failures
 from refundmap.mapping.compiler import _Compiler
-from refundmap.mapping.runtime import Run, _scope
+from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import REFUND, Marker, Row
 from refundmap.missing import missing_of
 from refundmap.paths import format_path
-from refundmap.report import Entry, Kind
+from refundmap.report import Entry, Kind, MappingError
 from refundmap.rows import Rows
 
 if TYPE_CHECKING:
     from refundmap.conversion import Conversion, Converter
-    from refundmap.validation import Loaded
+    from refundmap.validation import Loaded, Part
 
 __all__ = ["FusedRows", "convert", "source"]
 
@@ -47,8 +48,8 @@ _POP = (None, None)
 class _FusedCompiler(_Compiler):
     """The compiler, noting entries with fixed words as constant rows."""
 
-    def __init__(self, source: Format, target: Format) -> None:
-        super().__init__(source, target, lookup=False)
+    def __init__(self, source: Format, target: Format, *, lookup: bool) -> None:
+        super().__init__(source, target, lookup=lookup)
         #: The source suffixes of folded values, per table being compiled: their
         #: check reads the entries noted, so an entry there is noted whole.
         self.folded_now: list[set[str]] = []
@@ -81,12 +82,12 @@ class _FusedCompiler(_Compiler):
 
 
 @cache
-def _compiled(source_name: str, target_name: str) -> tuple[Any, str]:
-    compiler = _FusedCompiler(get_format(source_name), get_format(target_name))
+def _compiled(source_name: str, target_name: str, *, lookup: bool) -> tuple[Any, str]:
+    compiler = _FusedCompiler(get_format(source_name), get_format(target_name), lookup=lookup)
     compiler.names["_POP"] = _POP
     function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
     code = compiler.module()
-    filename = f"<refundmap fast mapping {source_name} -> {target_name}>"
+    filename = f"<refundmap fast mapping {source_name} -> {target_name}{' with lookup' * lookup}>"
     namespace: dict[str, Any] = dict(compiler.names)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     import linecache  # noqa: PLC0415 - only to show the generated code in tracebacks
@@ -95,9 +96,9 @@ def _compiled(source_name: str, target_name: str) -> tuple[Any, str]:
     return namespace[function], code
 
 
-def source(source_name: str, target_name: str) -> str:
+def source(source_name: str, target_name: str, *, lookup: bool = False) -> str:
     """Return the fast path's generated mapping of a pair, for reading."""
-    return _compiled(source_name, target_name)[1]
+    return _compiled(source_name, target_name, lookup=lookup)[1]
 
 
 @cache
@@ -227,46 +228,31 @@ def _warn(findings: list[Finding], sp: str, tp: str, notes: list[Any], target: s
 
 def takes(options: Converter) -> bool:
     """Whether the fast mapping takes a conversion with these options (else the engine does)."""
+    # A directory's tables are read as they are; a caller's own lookup is asked once
+    # per id and run, which a fallback would ask again: the engine takes those.
     return (
-        options.directory is None
-        and not options.require_refs
+        (options.directory is None or _read_directly(options.directory))
         and not options.defaults
         and not options.lossless
         and options.platform is None
         and options.push_options is None
-        and not options.fail_on
         and options.target.request is None
     )
 
 
-def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion:
-    """Convert a document the fast reader took, as the detailed engine would.
-
-    Raises:
-        Fallback: the engine has more to say (see the module).
-    """
-    from refundmap.conversion import Conversion  # noqa: PLC0415 - conversion imports this module
+def _map_records(
+    part: Part, run: Run, mapper: Callable[..., dict[str, Any]], key: str
+) -> tuple[list[tuple[str, str, list[Any]]], list[dict[str, Any]]]:
+    """Map the records of ``part``: each one's rows, and its mapped record, in order."""
     from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
 
-    source, target = options.source, options.target
-    (part,) = loaded.parts
-    run = Run(
-        source,
-        target,
-        synced_at=options.synced_at,
-        params=options.params,
-        records=records,
-    )
-    mapper = _compiled(source.name, target.name)[0]
-    into_rutter = target.vendor == "rutter" and source.vendor == "railz"
-    run.scope = _scope(part.model, options.params if into_rutter else {})
+    source, target = run.source, run.target
     check: Callable[..., list[Finding]] = target.check
-    if target.vendor == "rutter":  # as the engine checks without a lookup: ids are warned of
+    if target.vendor == "rutter" and run.lookup is None:  # as the engine: each id is warned of
         check = partial(check, refs=False)
     seen = _viewer(target.name)[0]
     lines_key = target.lines_key
     many = part.shape.many
-    key = target.naming((target.list_shape.records or "") if many and target.list_shape else "")
     noted: list[tuple[str, str, list[Any]]] = []
     mapped_records = []
     for index, (path, record) in enumerate(source.records(part.model, part.shape, part.path)):
@@ -286,6 +272,37 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
             _warn(findings, sp, tp, notes, target.name)
         noted.append((sp, tp, notes))
         mapped_records.append(mapped)
+    return noted, mapped_records
+
+
+def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion:
+    """Convert a document the fast reader took, as the detailed engine would.
+
+    Raises:
+        Fallback: the engine has more to say (see the module).
+    """
+    from refundmap.conversion import Conversion  # noqa: PLC0415 - conversion imports this module
+    from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
+
+    source, target = options.source, options.target
+    (part,) = loaded.parts
+    lookup = options.directory
+    run = Run(
+        source,
+        target,
+        synced_at=options.synced_at,
+        params=options.params,
+        lookup=lookup,
+        require_refs=options.require_refs,
+        records=records,
+        answers=options._answers,  # noqa: SLF001 - a run's answers, as the engine takes them
+    )
+    mapper = _compiled(source.name, target.name, lookup=lookup is not None)[0]
+    into_rutter = target.vendor == "rutter" and source.vendor == "railz"
+    run.scope = _scope(part.model, options.params if into_rutter else {})
+    many = part.shape.many
+    key = target.naming((target.list_shape.records or "") if many and target.list_shape else "")
+    noted, mapped_records = _map_records(part, run, mapper, key)
     envelope: list[Entry] = []
     run.report = envelope
     if many:
@@ -307,5 +324,8 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         target.name,
         missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
-    object.__setattr__(conversion, "_rows", FusedRows(loaded.report, noted, envelope))
+    rows = FusedRows(loaded.report, noted, envelope)
+    if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
+        raise MappingError(failed)
+    object.__setattr__(conversion, "_rows", rows)
     return conversion
