@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import attrs
 
+from refundmap import jsonio
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
 from refundmap.dates import DateError, Day, Moment, parse_date, parse_day
 from refundmap.formats import Format, get_format
@@ -41,7 +42,7 @@ from refundmap.mapping import fused_map
 from refundmap.models._base import JSONObject
 from refundmap.money import EXACT, in_bounds
 from refundmap.paths import format_path
-from refundmap.report import Entry, Kind
+from refundmap.report import Entry, Kind, Path
 from refundmap.validation import Decoded, Loaded, Part, decode
 
 if TYPE_CHECKING:
@@ -150,7 +151,9 @@ class _Generator:
         name = f"read_{cls.__name__}"
         self.done[cls] = name
         view = self.name(type(f"{cls.__name__}View", (), {"__module__": __name__}), "view")
-        code = _Function(f"def {name}(d):")
+        # A list page's records are read one by one through ``r`` (see _load).
+        records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
+        code = _Function(f"def {name}(d{', r' if records else ''}):")
         names = keys(cls, self.fmt.naming)
         known = frozenset(names.values())
         # An empty object is an empty line where lines are (left out, and warned of).
@@ -166,7 +169,11 @@ class _Generator:
                 code(f"if {key!r} not in d: raise Fallback")
                 code(f"v = d[{key!r}]")
             nullable = type(None) in get_args(field.type)
-            self._value(code, without_none(field.type), field.metadata, nullable=nullable)
+            if field.name == records:
+                code("if type(v) is not list: raise Fallback")
+                code("v = [r(x, i) for i, x in enumerate(v)]")
+            else:
+                self._value(code, without_none(field.type), field.metadata, nullable=nullable)
             code(f"a_{field.name} = v")
             attributes.append(field.name)
         code(f"o = _new({view})")
@@ -216,9 +223,10 @@ class _Generator:
         return ["raise Fallback"]  # a value type this reader does not know
 
 
-#: A generated reader: the decoded object in, its view out; Fallback where the
+#: A generated reader: the decoded object in (and, for a list page, what reads each
+#: record), its view out; Fallback where the
 #: detailed reader has something to say.
-Reader = Callable[[Any], Any]
+Reader = Callable[..., Any]
 
 
 @cache
@@ -314,14 +322,63 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
         shape.many and target.request is None and target.list_shape is not None
     ):
         raise Fallback  # an envelope mapped as its records alone: the detailed path
-    model = reader(source, shape.model)(raw)
+    warnings: list[Entry] = []
+    unknown: list[str] = []
+    if shape.many:
+        read = reader(source, source.record)
+        key = source.naming(shape.records or "")
+
+        def record(item: Any, index: int) -> Any:
+            try:
+                return read(item)
+            except Fallback:  # this record alone through the codec, as the detailed reader
+                return _structured(item, source, (key, index), warnings, unknown)
+
+        model = reader(source, shape.model)(raw, record)
+    else:
+        model = reader(source, shape.model)(raw)
     # The source's checks, on the view as on the model: each finding is a warning.
-    warnings = [
+    warnings.extend(
         Entry(Kind.WARNING, format_path(where), None, message)
         for record_path, record in source.records(model, shape, ())
         for where, message in source.check(record, record_path)
-    ]
-    return Loaded(source, (Part((), shape, model),), is_array=False, report=tuple(warnings))
+    )
+    return Loaded(
+        source,
+        (Part((), shape, model),),
+        is_array=False,
+        report=tuple(warnings),
+        unknown=tuple(unknown),
+    )
+
+
+def _structured(
+    item: Any, source: Format, path: Path, warnings: list[Entry], unknown: list[str]
+) -> Any:
+    """Return a record of a page structured by the codec, as the detailed reader does.
+
+    A record the fast reader does not take outright (a numeric string, an
+    alias, an unknown key, a date in a rare form) is structured alone, its
+    unknown keys warned of at their paths in the page; the page's other records
+    stay views. A problem, an empty line object or an id sent as a number
+    leaves the whole document to the detailed reader.
+    """
+    lines = item.get(source.lines_key) if type(item) is dict else None
+    if type(item) is not dict or (type(lines) is list and {} in lines):
+        raise Fallback
+    model, found, noted = source.codec(strict=False).structure(item, source.record, path)
+    if found or model is None:
+        raise Fallback
+    if noted:
+        located = jsonio.locate(item, {id(obj) for obj, _ in noted})
+        message = f"unknown key: not part of the {source.name} format; left out"
+        for obj, keys_ in noted:
+            for where in located.get(id(obj), [()]):
+                for key in keys_:
+                    at = format_path((*path, *where, key))
+                    unknown.append(at)
+                    warnings.append(Entry(Kind.WARNING, at, None, message))
+    return model
 
 
 def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion | None:
