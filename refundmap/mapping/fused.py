@@ -43,7 +43,14 @@ from refundmap.models._base import JSONObject
 from refundmap.money import EXACT, in_bounds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, Path
-from refundmap.validation import Decoded, Loaded, Part, decode
+from refundmap.validation import (
+    Decoded,
+    Loaded,
+    Part,
+    _with_empty_lines,
+    _without_empty_lines,
+    decode,
+)
 
 if TYPE_CHECKING:
     from refundmap.conversion import Conversion, Converter
@@ -291,12 +298,13 @@ def load(
 
     Returns the document (decoded, as :class:`~refundmap.validation.Decoded`,
     so that the detailed path does not decode it again) and the loaded
-    document, or None where the detailed path must read it: a document with
-    anything the detailed reader would report, refuse or rewrite (a warning,
-    an unknown key or an alias, a numeric string, an empty line object, an id
-    sent as a number), or a shape
-    or option this reader does not take (an array of documents, a fetch
-    envelope, ``strict``).
+    document, or None where the detailed path must read it: a problem (an
+    invalid value, an id sent as a number), a bare record the generated reader
+    does not take outright (a numeric string, an alias, an unknown key), an
+    array of documents, a fetch envelope, ``strict``. A list page's record it
+    does not take outright is structured alone by the codec (:func:`_structured`);
+    source-check findings and empty line objects are warned of as the detailed
+    reader warns of them.
 
     Raises:
         ValidationError: for text that is not JSON (as the detailed path does).
@@ -322,6 +330,8 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
         shape.many and target.request is None and target.list_shape is not None
     ):
         raise Fallback  # an envelope mapped as its records alone: the detailed path
+    # Empty line objects are left out, and said so, as by the detailed reader.
+    raw, empty = _without_empty_lines(raw, source, ())
     warnings: list[Entry] = []
     unknown: list[str] = []
     if shape.many:
@@ -343,12 +353,15 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
         for record_path, record in source.records(model, shape, ())
         for where, message in source.check(record, record_path)
     )
+    if empty:
+        _, warnings, unknown = _with_empty_lines(empty, [], warnings, unknown, strict=False)
     return Loaded(
         source,
         (Part((), shape, model),),
         is_array=False,
         report=tuple(warnings),
         unknown=tuple(unknown),
+        empty_lines=tuple(empty),
     )
 
 
@@ -363,8 +376,7 @@ def _structured(
     stay views. A problem, an empty line object or an id sent as a number
     leaves the whole document to the detailed reader.
     """
-    lines = item.get(source.lines_key) if type(item) is dict else None
-    if type(item) is not dict or (type(lines) is list and {} in lines):
+    if type(item) is not dict:
         raise Fallback
     model, found, noted = source.codec(strict=False).structure(item, source.record, path)
     if found or model is None:

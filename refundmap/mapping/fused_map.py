@@ -281,6 +281,10 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
     Raises:
         Fallback: the engine has more to say (see the module).
     """
+    if loaded.empty_lines:  # the engine moves the paths of the lines after them
+        from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
+
+        raise Fallback
     from refundmap.conversion import Conversion  # noqa: PLC0415 - conversion imports this module
     from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
 
