@@ -14,7 +14,8 @@ the rounds) and the ratios of refundmap to each.
 
 It then times refundmap's fast path against its detailed path (the fast path
 off), on the list page, on a page whose every record the codec reads, and on
-one the fast path refuses at its last record, with the share of records it takes.
+one invalid at its last record (refused after the rest is read), with the share
+of records the fast path takes.
 It then times the same conversions translating every reference id through a
 directory read from the company's Rutter reference lists, against the same
 conversions without one (the baseline), interleaved likewise; then the command
@@ -158,9 +159,21 @@ def _numeric_strings(data: bytes) -> bytes:
 
 
 def _last_refused(data: bytes) -> bytes:
-    """Return a page whose last record has an empty line: refused after the others are read."""
-    last = list(re.finditer(rb'"(?:line_items|lines)": \[', data))[-1]
-    return data[: last.end()] + b"{}, " + data[last.end() :]
+    """Return a page whose last amount is not a number: invalid, found after the rest is read."""
+    last = list(re.finditer(rb'("(?:total_amount|totalAmount)": )([0-9.]+)', data))[-1]
+    return data[: last.start(2)] + b'"a lot"' + data[last.end(2) :]
+
+
+def _invalid(pipeline: Pipeline) -> Pipeline:
+    """Return ``pipeline`` giving the error's text for a document that is not valid."""
+
+    def run(data: bytes) -> str:
+        try:
+            return pipeline(data)
+        except refundmap.ValidationError as exc:
+            return str(exc)
+
+    return run
 
 
 def fast_path(records: int, rounds: int) -> list[str]:
@@ -173,7 +186,7 @@ def fast_path(records: int, rounds: int) -> list[str]:
     for direction, (make, _) in DIRECTIONS.items():
         source, target = direction.split(" -> ")
         page = make(records)
-        pipeline = _refundmap(source, target)
+        pipeline = _invalid(_refundmap(source, target))
         pipelines = {"fast": pipeline, "detailed": _detailed(pipeline)}
         key = "customer_refunds" if source == "rutter" else "data"
         before = fused.TALLY.mapped
@@ -184,7 +197,7 @@ def fast_path(records: int, rounds: int) -> list[str]:
         for name, document in (
             ("list page", data),
             ("every total a string (each record through the codec)", _numeric_strings(data)),
-            ("an empty line in the last record (refused late)", _last_refused(data)),
+            ("the last total not a number (invalid, refused late)", _last_refused(data)),
         ):
             median = _interleaved(pipelines, document, records, rounds)
             fast, detailed = median["fast"], median["detailed"]

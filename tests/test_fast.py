@@ -399,8 +399,8 @@ def test_a_callers_lookup_is_asked_as_on_the_detailed_path() -> None:
         ("rutter", lambda r: r.update(transaction_date="2024-06-13 10:00:00+02:00")),
         ("railz", lambda r: r.update(discountAmount=r.pop("totalDiscount"))),  # an alias
         ("railz", lambda r: r["lines"][0].update(quantity=str(r["lines"][0]["quantity"]))),
-        ("railz", lambda r: r["lines"].append({})),  # an empty line: the whole page falls back
-        ("railz", lambda r: r.update(id=12345)),  # an id as a number: likewise
+        ("railz", lambda r: r["lines"].append({})),  # an empty line: left out
+        ("railz", lambda r: r.update(id=12345)),  # an id as a number: read as its text
         ("railz", lambda r: r.update(totalAmount="abc")),  # a problem: likewise
     ],
 )
@@ -419,3 +419,21 @@ def test_a_page_with_an_odd_record_is_read_fast() -> None:
     page["data"][1]["sourceModifiedData"] = page["data"][1].pop("sourceModifiedDate")
     _, took = both(_as_text(page), "railz", "rutter")
     assert took
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda rs: (rs[1].update(totalAmount="a lot"), rs[3].update(date=None)),
+        lambda rs: (rs[0]["lines"].insert(0, {}), rs[0]["lines"][2].update(quantity=1.5)),
+        lambda rs: (rs[1].update(id=7), rs[2].update(id=True), rs[2].update(memo=3)),
+        # A version 2 record: the detailed reader names what the document looks like.
+        lambda rs: (rs[0].update(postedDate=rs[0].pop("date")), rs[0].pop("currencyRef")),
+        lambda rs: (rs[3].update(discountAmount="1"), rs[3].update(totalDiscount="2")),
+    ],
+)
+def test_an_invalid_page_fails_alike(change: Any) -> None:
+    page = _bench().railz_list(4)
+    change(page["data"])
+    detailed, _ = both(_as_text(page), "railz", "rutter")
+    assert detailed[0] == "error"

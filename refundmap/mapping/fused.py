@@ -42,11 +42,14 @@ from refundmap.mapping import fused_map
 from refundmap.models._base import JSONObject
 from refundmap.money import EXACT, in_bounds
 from refundmap.paths import format_path
-from refundmap.report import Entry, Kind, Path
+from refundmap.report import Entry, Kind, Path, Problem, ValidationError
 from refundmap.validation import (
     Decoded,
     Loaded,
     Part,
+    _foreign_hint,
+    _ids_as_text,
+    _numeric_ids,
     _with_empty_lines,
     _without_empty_lines,
     decode,
@@ -331,9 +334,8 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
     ):
         raise Fallback  # an envelope mapped as its records alone: the detailed path
     # Empty line objects are left out, and said so, as by the detailed reader.
-    raw, empty = _without_empty_lines(raw, source, ())
-    warnings: list[Entry] = []
-    unknown: list[str] = []
+    document, (raw, empty) = raw, _without_empty_lines(raw, source, ())
+    noted = _Noted()
     if shape.many:
         read = reader(source, source.record)
         key = source.naming(shape.records or "")
@@ -342,11 +344,15 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
             try:
                 return read(item)
             except Fallback:  # this record alone through the codec, as the detailed reader
-                return _structured(item, source, (key, index), warnings, unknown)
+                return _structured(item, source, (key, index), noted)
 
         model = reader(source, shape.model)(raw, record)
     else:
         model = reader(source, shape.model)(raw)
+    if noted.problems:
+        _refuse(document, source, empty, noted.problems)
+    warnings = [*noted.numbers, *noted.warnings]
+    unknown = noted.unknown
     # The source's checks, on the view as on the model: each finding is a warning.
     warnings.extend(
         Entry(Kind.WARNING, format_path(where), None, message)
@@ -365,32 +371,75 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
     )
 
 
-def _structured(
-    item: Any, source: Format, path: Path, warnings: list[Entry], unknown: list[str]
-) -> Any:
+def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
     """Return a record of a page structured by the codec, as the detailed reader does.
 
     A record the fast reader does not take outright (a numeric string, an
-    alias, an unknown key, a date in a rare form) is structured alone, its
-    unknown keys warned of at their paths in the page; the page's other records
-    stay views. A problem, an empty line object or an id sent as a number
-    leaves the whole document to the detailed reader.
+    alias, an unknown key, a date in a rare form, an id sent as a number) is
+    structured alone, its ids sent as numbers read as their text and its
+    unknown keys left out, each warned of at its path in the page; the page's
+    other records stay views. A record with problems gives None, its problems
+    noted, and the page is refused when every record is read.
     """
     if type(item) is not dict:
         raise Fallback
-    model, found, noted = source.codec(strict=False).structure(item, source.record, path)
+    codec = source.codec(strict=False)
+    model, found, unknown = codec.structure(item, source.record, path)
+    if found and source.ids_may_be_numbers and (numbers := _numeric_ids(item, path, found)):
+        # Real Railz data has sent ids as JSON integers: read as their text.
+        item = _ids_as_text(item, numbers)
+        model, found, unknown = codec.structure(item, source.record, path)
+        noted.numbers.extend(
+            Entry(
+                Kind.WARNING,
+                where,
+                None,
+                f'an id sent as the number {text}; read as the text "{text}"',
+            )
+            for where, (_, text) in numbers.items()
+        )
     if found or model is None:
-        raise Fallback
-    if noted:
-        located = jsonio.locate(item, {id(obj) for obj, _ in noted})
+        noted.problems.extend(found)  # the document is not valid: said when all are read
+        return None
+    if unknown:
+        located = jsonio.locate(item, {id(obj) for obj, _ in unknown})
         message = f"unknown key: not part of the {source.name} format; left out"
-        for obj, keys_ in noted:
+        for obj, keys_ in unknown:
             for where in located.get(id(obj), [()]):
                 for key in keys_:
                     at = format_path((*path, *where, key))
-                    unknown.append(at)
-                    warnings.append(Entry(Kind.WARNING, at, None, message))
+                    noted.unknown.append(at)
+                    noted.warnings.append(Entry(Kind.WARNING, at, None, message))
     return model
+
+
+def _refuse(document: Any, source: Format, empty: list[str], problems: list[Problem]) -> None:
+    """Raise the detailed reader's error for a page whose records have ``problems``.
+
+    The records the fast reader took have none (it takes less than the codec),
+    so the page's problems are those of the records the codec structured, in
+    order. A page that is plainly not of ``source`` is left to the detailed
+    reader, which says so instead.
+
+    Raises:
+        ValidationError: the problems, at their paths in the document.
+        Fallback: the detailed reader words it otherwise.
+    """
+    if _foreign_hint(document, source) is not None:
+        raise Fallback
+    if empty:
+        problems = _with_empty_lines(empty, problems, [], [], strict=False)[0]
+    raise ValidationError(problems)
+
+
+@attrs.define
+class _Noted:
+    """What structuring a page's records alone found, in the detailed reader's order."""
+
+    problems: list[Problem] = attrs.Factory(list)
+    numbers: list[Entry] = attrs.Factory(list)
+    warnings: list[Entry] = attrs.Factory(list)
+    unknown: list[str] = attrs.Factory(list)
 
 
 def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion | None:
