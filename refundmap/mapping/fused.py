@@ -301,16 +301,17 @@ def load(
 
     Returns the document (decoded, as :class:`~refundmap.validation.Decoded`,
     so that the detailed path does not decode it again) and the loaded
-    document, or None where the detailed path must read it: a problem (an
-    invalid value, an id sent as a number), a bare record the generated reader
-    does not take outright (a numeric string, an alias, an unknown key), an
-    array of documents, a fetch envelope, ``strict``. A list page's record it
-    does not take outright is structured alone by the codec (:func:`_structured`);
-    source-check findings and empty line objects are warned of as the detailed
-    reader warns of them.
+    document, or None where the detailed path must read it: an array of
+    documents, a fetch envelope, ``strict``, or a page whose envelope the
+    generated reader does not take outright. A record it does not take
+    outright is structured alone by the codec (:func:`_structured`), a page's
+    other records staying views; source-check findings, empty line objects,
+    ids sent as numbers and unknown keys are warned of as the detailed reader
+    warns of them.
 
     Raises:
-        ValidationError: for text that is not JSON (as the detailed path does).
+        ValidationError: for text that is not JSON, or a document that is not
+            valid (as the detailed path does).
     """
     if not _takes(source, target, strict=strict):
         return document, None
@@ -347,8 +348,11 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
                 return _structured(item, source, (key, index), noted)
 
         model = reader(source, shape.model)(raw, record)
-    else:
-        model = reader(source, shape.model)(raw)
+    else:  # a bare record (the only other shape read): the same, at the root
+        try:
+            model = reader(source, shape.model)(raw)
+        except Fallback:
+            model = _structured(raw, source, (), noted)
     if noted.problems:
         _refuse(document, source, empty, noted.problems)
     warnings = [*noted.numbers, *noted.warnings]
@@ -372,7 +376,7 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
 
 
 def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
-    """Return a record of a page structured by the codec, as the detailed reader does.
+    """Return a record structured by the codec, as the detailed reader does.
 
     A record the fast reader does not take outright (a numeric string, an
     alias, an unknown key, a date in a rare form, an id sent as a number) is
