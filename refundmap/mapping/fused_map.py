@@ -24,7 +24,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import Finding
-from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
+from refundmap.codec.fields import fields, keys, models_in
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
 from refundmap.mapping.compiler import _Compiler
@@ -101,17 +101,39 @@ def source(source_name: str, target_name: str, *, lookup: bool = False) -> str:
     return _compiled(source_name, target_name, lookup=lookup)[1]
 
 
+class _Nested:
+    """A view's attribute holding a model (or a list of them): viewed when first read."""
+
+    __slots__ = ("key", "view")
+
+    def __init__(self, key: str, view: Callable[[dict[str, Any]], Any]) -> None:
+        self.key = key
+        self.view = view
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        value = obj.__dict__["_d"].get(self.key)
+        if value is None:
+            return None
+        if type(value) is list:
+            return [self.view(x) for x in value] if value else value
+        return self.view(value)
+
+    def __set__(self, obj: Any, value: Any) -> None:  # a data descriptor: read-only
+        raise AttributeError(self.key)
+
+
 @cache
 def _viewer(fmt_name: str) -> tuple[Callable[[dict[str, Any]], Any], str]:
     """Return a generated function viewing a mapped record of a format as its model reads.
 
-    As :func:`refundmap.mapping.views.view`, for the target's checks; each
-    object's attributes are read from its keys at once (a check reads most of
-    them, several times), not through a descriptor at each reading.
+    As :func:`refundmap.mapping.views.view`, for the target's checks: each
+    object's plain attributes are read from its keys at once (a check reads most
+    of them, several times), its models (references, lines) when first read.
     """
     fmt = get_format(fmt_name)
     functions: list[str] = []
     names: dict[str, Any] = {"_new": object.__new__}
+    classes: dict[type, dict[str, Any]] = {}
     done: dict[type, str] = {}
 
     def viewer(cls: type) -> str:
@@ -119,33 +141,39 @@ def _viewer(fmt_name: str) -> tuple[Callable[[dict[str, Any]], Any], str]:
             return done[cls]
         name = done[cls] = f"view_{cls.__name__}"
         kind = f"_{cls.__name__}_view"
-        names[kind] = type(f"{cls.__name__}View", (), {"__module__": __name__})
-        lines = [f"def {name}(d):", "    g = d.get"]
-        items = []
+        nested = classes[cls] = {"__module__": __name__}
+        items = ["'_d': d"]
         for field in fields(cls):
             key, models = keys(cls, fmt.naming)[field.name], models_in(field.type)
-            value = f"g({key!r})"
-            if models and is_list(without_none(field.type)):
-                inner = viewer(models[0])
-                lines.append(f"    v = g({key!r})")
-                lines.append(f"    a_{field.name} = [{inner}(x) for x in v] if v else v")
-                value = f"a_{field.name}"
-            elif models:
-                inner = viewer(models[0])
-                lines.append(f"    v = g({key!r})")
-                lines.append(f"    a_{field.name} = None if v is None else {inner}(v)")
-                value = f"a_{field.name}"
-            items.append(f"{field.name!r}: {value}")
-        lines.append(f"    o = _new({kind})")
-        lines.append("    o.__dict__ = {" + ", ".join(items) + "}")
-        lines.append("    return o")
-        functions.append("\n".join(lines))
+            if models:
+                nested[field.name] = (key, viewer(models[0]))
+            else:
+                items.append(f"{field.name!r}: g({key!r})")
+        functions.append(
+            "\n".join(
+                (
+                    f"def {name}(d):",
+                    "    g = d.get",
+                    f"    o = _new({kind})",
+                    "    o.__dict__ = {" + ", ".join(items) + "}",
+                    "    return o",
+                )
+            )
+        )
         return name
 
     root = viewer(fmt.record)
     code = "\n\n".join(functions) + "\n"
     namespace = dict(names)
+    for cls, attributes in classes.items():
+        namespace[f"_{cls.__name__}_view"] = type(f"{cls.__name__}View", (), attributes)
     exec(compile(code, f"<refundmap fast views {fmt_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    for cls, attributes in classes.items():
+        kind = namespace[f"_{cls.__name__}_view"]
+        for attribute, held in list(attributes.items()):
+            if attribute != "__module__":
+                key, function = held
+                setattr(kind, attribute, _Nested(key, namespace[function]))
     return namespace[root], code
 
 
