@@ -25,7 +25,7 @@ import refundmap
 from refundmap import jsonio
 from refundmap.conversion import supported
 from refundmap.formats import FORMATS
-from refundmap.mapping import fused
+from refundmap.mapping import fused, fused_map
 
 import golden
 import strategies as s
@@ -337,11 +337,15 @@ def test_the_environment_turns_the_fast_path_off() -> None:
         assert out.strip() == expected
 
 
-def test_the_generated_reader_is_inspectable() -> None:
+def test_the_generated_code_is_inspectable() -> None:
     code = fused.source("railz")
     assert "def read_Refund(d):" in code
     assert "_moment(v)" in code
     assert "'totalAmount'" in code
+    mapping = fused_map.source("railz", "rutter")
+    assert "def map_refund(src, sp, tp, run):" in mapping
+    assert "add((sp, tp))" in mapping  # each table's rows against its own paths
+    assert "add(_row_" in mapping  # entries with fixed words noted as rows
 
 
 def test_a_callers_decimal_context_changes_nothing() -> None:
