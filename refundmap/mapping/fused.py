@@ -32,8 +32,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import attrs
+import jiter
 
-from refundmap import jsonio
+from refundmap import cjson, jsonio
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
 from refundmap.dates import DateError, Day, Moment, parse_date, parse_day
 from refundmap.formats import Format, get_format
@@ -98,16 +99,73 @@ def _day(value: object) -> date:
 
 def _object(value: object) -> dict[str, Any]:
     """Return opaque JSON (``platform_data``) where the codec takes it as it is."""
-    if type(value) is not dict or check_numbers(value) is not None:
+    if type(value) is not dict:
+        raise Fallback
+    cjson._exact(value)  # noqa: SLF001 - its integers as the detailed reader gives them
+    if check_numbers(value) is not None:
         raise Fallback
     return value
 
 
+#: JSON integers the codec takes as they are lie strictly within this bound (money.in_bounds).
+_BOUND = 10**15
+
+
 def _integer(value: object) -> int:
     """Return a JSON number as the ``int`` a model holds, where the codec takes it as it is."""
+    if type(value) is int:  # as jiter gives it (see _decode)
+        if -_BOUND < value < _BOUND:
+            return value
+        raise Fallback
     if in_bounds(value) and value == value.to_integral_value():
         return int(value)
     raise Fallback
+
+
+def _whole_amount(value: int) -> Decimal:
+    """Return a JSON integer as the ``Decimal`` amount the detailed reader gives the codec."""
+    if -_BOUND < value < _BOUND:
+        return Decimal(value)
+    raise Fallback
+
+
+def _decode(document: Any) -> Any:
+    """Decode ``document`` as :func:`refundmap.validation.decode` does, JSON integers as ``int``.
+
+    jiter gives JSON integers as ``int``; the detailed reader walks the document
+    to make each a ``Decimal`` (:func:`refundmap.cjson.read`). The fast reader
+    takes them as they are, and :func:`_as_decoded` walks a document it leaves
+    to the detailed path. Text that holds an integer ``-0`` (whose sign an
+    ``int`` loses), or that jiter refuses, is decoded by the detailed reader.
+    """
+    if not isinstance(document, str | bytes | bytearray):
+        return decode(document)
+    try:
+        data = document.encode("utf-8") if isinstance(document, str) else bytes(document)
+    except UnicodeEncodeError:  # a lone surrogate in a str
+        return decode(document)
+    if cjson._negative_zero(data):  # noqa: SLF001 - the reader's own test of the text
+        return decode(document)
+    try:
+        return jiter.from_json(
+            data,
+            catch_duplicate_keys=True,
+            float_mode="decimal",
+            allow_inf_nan=False,
+            cache_mode="keys",
+        )
+    except ValueError:
+        return decode(document)  # the detailed reader names the problem
+
+
+def _as_decoded(raw: Any) -> Any:
+    """Return what :func:`_decode` gave as :func:`refundmap.validation.decode` gives it."""
+    kind = type(raw)
+    if kind is dict or kind is list:
+        cjson._exact(raw)  # noqa: SLF001 - the detailed reader's own walk, in place
+    elif kind is int:
+        return Decimal(raw)
+    return raw
 
 
 class _Function:
@@ -142,6 +200,7 @@ class _Generator:
             "_moment": _moment,
             "_day": _day,
             "_integer": _integer,
+            "_whole_amount": _whole_amount,
             "_object": _object,
             "_new": object.__new__,
         }
@@ -210,7 +269,10 @@ class _Generator:
         if type_ is bool:
             return ["if type(v) is not bool: raise Fallback"]
         if type_ is Decimal:
-            return ["if not _in_bounds(v): raise Fallback"]
+            return [
+                "if type(v) is int: v = _whole_amount(v)",
+                "elif not _in_bounds(v): raise Fallback",
+            ]
         if type_ is int:
             return ["v = _integer(v)"]
         if type_ == Moment:
@@ -315,13 +377,13 @@ def load(
     """
     if not _takes(source, target, strict=strict):
         return document, None
-    raw = decode(document)
+    raw = _decode(document)
     try:
         with localcontext(EXACT):
             loaded = _load(raw, source, target)
     except (Fallback, ArithmeticError):
         TALLY.fallen_back += 1
-        return Decoded(raw), None
+        return Decoded(_as_decoded(raw)), None
     TALLY.taken += 1
     return Decoded(raw), loaded
 
@@ -387,6 +449,7 @@ def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
     """
     if type(item) is not dict:
         raise Fallback
+    cjson._exact(item)  # noqa: SLF001 - its integers as the detailed reader gives them
     codec = source.codec(strict=False)
     model, found, unknown = codec.structure(item, source.record, path)
     if found and source.ids_may_be_numbers and (numbers := _numeric_ids(item, path, found)):
