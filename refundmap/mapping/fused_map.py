@@ -102,24 +102,28 @@ def source(source_name: str, target_name: str, *, lookup: bool = False) -> str:
 
 
 class _Nested:
-    """A view's attribute holding a model (or a list of them): viewed when first read."""
+    """A view's attribute holding a model (or a list of them): viewed when first read, once.
 
-    __slots__ = ("key", "view")
+    Not a data descriptor: the view made is kept in the instance's ``__dict__``
+    under the attribute's name, where later reads find it first.
+    """
 
-    def __init__(self, key: str, view: Callable[[dict[str, Any]], Any]) -> None:
+    __slots__ = ("key", "name", "view")
+
+    def __init__(self, name: str, key: str, view: Callable[[dict[str, Any]], Any]) -> None:
+        self.name = name
         self.key = key
         self.view = view
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         value = obj.__dict__["_d"].get(self.key)
-        if value is None:
-            return None
-        if type(value) is list:
-            return [self.view(x) for x in value] if value else value
-        return self.view(value)
-
-    def __set__(self, obj: Any, value: Any) -> None:  # a data descriptor: read-only
-        raise AttributeError(self.key)
+        if value is not None:
+            if type(value) is list:
+                value = [self.view(x) for x in value] if value else value
+            else:
+                value = self.view(value)
+        obj.__dict__[self.name] = value
+        return value
 
 
 @cache
@@ -173,7 +177,7 @@ def _viewer(fmt_name: str) -> tuple[Callable[[dict[str, Any]], Any], str]:
         for attribute, held in list(attributes.items()):
             if attribute != "__module__":
                 key, function = held
-                setattr(kind, attribute, _Nested(key, namespace[function]))
+                setattr(kind, attribute, _Nested(attribute, key, namespace[function]))
     return namespace[root], code
 
 
