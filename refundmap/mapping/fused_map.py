@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import Finding
@@ -41,8 +42,11 @@ if TYPE_CHECKING:
 
 __all__ = ["FusedRows", "convert", "source"]
 
-#: Ends the paths of a nested table's rows (the record's again after a line's).
-_POP = (None, None)
+#: What a note is when it is no entry: a nested table's paths start (``(_PUSH, sp, tp)``,
+#: a line's), or end (``_POP``: the record's again). Their first items are no Kind.
+_PUSH = object()
+_POP = (object(), None, None)
+_first = itemgetter(0)
 
 
 class _FusedCompiler(_Compiler):
@@ -55,6 +59,7 @@ class _FusedCompiler(_Compiler):
         self.folded_now: list[set[str]] = []
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
+        """Return the statement noting the entry as a constant row (see the module)."""
         if any(source in folded for folded in self.folded_now):
             return super().fixed_entry(kind, source, target, message)
         row = (self.names[kind], source, target, message)
@@ -74,7 +79,7 @@ class _FusedCompiler(_Compiler):
         # against the line's. A row is pushed on entry, popped before returning.
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
         at = lines.index("    add = run.report.append") + 1
-        lines.insert(at, "    add((sp, tp))")
+        lines.insert(at, "    add((_PUSH, sp, tp))")
         for index in range(len(lines) - 1, at, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
@@ -85,6 +90,7 @@ class _FusedCompiler(_Compiler):
 def _compiled(source_name: str, target_name: str, *, lookup: bool) -> tuple[Any, str]:
     compiler = _FusedCompiler(get_format(source_name), get_format(target_name), lookup=lookup)
     compiler.names["_POP"] = _POP
+    compiler.names["_PUSH"] = _PUSH
     function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
     code = compiler.module()
     filename = f"<refundmap fast mapping {source_name} -> {target_name}{' with lookup' * lookup}>"
@@ -208,11 +214,10 @@ class FusedRows(Rows):
         """Return how many entries there are of each kind found, without making them."""
         if self._report is not None:
             return super().counts()
-        counted = Counter(entry[0] for entry in self._reading)
+        counted = Counter(map(_first, self._reading))
         for _, _, notes in self._records:
-            # Entries and noted rows are 4-tuples (kind first); paths pushed and popped, pairs.
-            counted.update([note[0] for note in notes if len(note) == 4])
-        counted.update(entry[0] for entry in self._envelope)
+            counted.update(map(_first, notes))  # the paths' marks are counted too: no Kind
+        counted.update(map(_first, self._envelope))
         found = {kind: counted[kind] for kind in Kind}
         return {kind: count for kind, count in found.items() if count}
 
@@ -226,17 +231,18 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
         sp, tp = record_sp, record_tp
         stack: list[tuple[Any, Any]] = []
         for note in notes:
-            if type(note) is Entry:
-                add(note)
-            elif len(note) == 4:
-                kind, source, target, message = note
-                at = None if target is None else tp + target
-                add(new(Entry, (kind, sp + source, at, message)))
+            kind = note[0]
+            if kind is _PUSH:
+                stack.append((sp, tp))
+                sp, tp = note[1], note[2]
             elif note is _POP:
                 sp, tp = stack.pop()
-            else:
-                stack.append((sp, tp))
-                sp, tp = note
+            elif type(note) is Entry:
+                add(note)
+            else:  # a noted row: kind, the paths' suffixes, words
+                _, source, target, message = note
+                at = None if target is None else tp + target
+                add(new(Entry, (kind, sp + source, at, message)))
     return made
 
 
