@@ -16,8 +16,11 @@ DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 #: The two set-up commands of the README, never to change: a fresh machine runs them.
 SET_UP = (
-    'python3 -m venv .venv && . .venv/bin/activate && pip install -e . && refundmap convert --from rutter --to railz --refs fixtures/references/xero --indent 2 fixtures/rutter/xero-fetch.json',  # noqa: E501
-    'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && python -m pytest -q',  # noqa: E501
+    "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && refundmap convert"
+    " --from rutter --to railz --refs fixtures/references/xero --indent 2"
+    " fixtures/rutter/xero-fetch.json",
+    'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"'
+    " && python -m pytest -q",
 )
 
 
@@ -51,8 +54,8 @@ def _links(page: Path) -> list[str]:
     """The targets of a page's Markdown links, outside code."""
     found = []
     for line in _prose(page.read_text()):
-        line = re.sub(r"(?<!\[)`[^`]*`", "", line)  # inline code, but keep [`x`](y)
-        found += re.findall(r"\]\(([^)\s]+)\)", line)
+        prose = re.sub(r"(?<!\[)`[^`]*`", "", line)  # inline code, but keep [`x`](y)
+        found += re.findall(r"\]\(([^)\s]+)\)", prose)
     return found
 
 
@@ -97,8 +100,7 @@ def _console_examples() -> list[tuple[str, list[str], str]]:
     for page in PAGES:
         for block in re.findall(r"```console\n(.*?)```", page.read_text(), re.DOTALL):
             for example in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
-                example = example.replace("\\\n", " ")
-                command, _, shown = example.partition("\n")
+                command, _, shown = example.replace("\\\n", " ").partition("\n")
                 argv = shlex.split(command)
                 assert argv[0] == "refundmap", command
                 found.append((page.name, argv[1:], shown.rstrip("\n") + "\n"))
@@ -107,20 +109,29 @@ def _console_examples() -> list[tuple[str, list[str], str]]:
 
 def test_the_readme_tour_shows_convert_validate_and_reconcile():
     commands = [argv[0] for page, argv, _ in _console_examples() if page == "README.md"]
-    assert commands == ["convert", "validate", "reconcile"]
+    assert commands == ["convert", "validate", "validate", "reconcile"]
 
 
 @pytest.mark.parametrize(
-    ("page", "argv", "shown"),
-    _console_examples(),
-    ids=lambda x: " ".join(x[:3]) if isinstance(x, list) else x if x.endswith(".md") else "",
+    "example", _console_examples(), ids=lambda e: f"{e[0]}: {' '.join(e[1][:3])}"
 )
-def test_every_console_example_prints_what_it_shows(cli, tmp_path, monkeypatch, page, argv, shown):
+def test_every_console_example_prints_what_it_shows(cli, tmp_path, monkeypatch, example):
+    page, argv, shown = example
     # A fresh folder beside the fixtures, so that files an example writes land there.
     (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
     monkeypatch.chdir(tmp_path)
-    _, out, err = cli(*argv)
+    status, out, err = cli(*argv)
     assert out + err == shown, page
+    failed = " 0 invalid" not in shown if argv[0] == "validate" else "differences" in shown
+    assert status == (1 if failed else 0), page
+
+
+def test_the_readme_validate_example_fails_with_strict_or_fail_on(cli, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    argv = ["validate", "-f", "railz", "fixtures/railz/seed-refund.json"]
+    assert cli(*argv)[0] == 0
+    assert cli(*argv, "--strict")[0] == 1
+    assert cli(*argv, "--fail-on", "warning")[0] == 1
 
 
 def test_the_readme_keeps_its_two_set_up_commands():
@@ -135,7 +146,9 @@ def test_the_first_set_up_command_converts_the_fixture(cli, monkeypatch):
     status, out, err = cli(*argv[1:])
     assert status == 0, err
     assert refundmap.jsonio.loads(out)["accountRef"]["name"] == "Business Bank Account"
-    assert err == "refundmap: 1 record, 2 dropped, 6 omitted, 18 derived, 0 synthesized, 0 warnings\n"
+    assert (
+        err == "refundmap: 1 record, 2 dropped, 6 omitted, 18 derived, 0 synthesized, 0 warnings\n"
+    )
 
 
 def _python_blocks(page: Path) -> list[str]:
