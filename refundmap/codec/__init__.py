@@ -9,8 +9,7 @@ The package follows cattrs' own seams: ``converter`` (the hooks), ``problems``
 (cattrs' errors as problems) and ``fields`` (what a model is: keys and types).
 """
 
-from refundmap.codec.converter import Codec
+from refundmap.codec.converter import Codec, KeyRuleError, UnknownKeysError
 from refundmap.codec.fields import camel, snake, without_none
-from refundmap.codec.problems import KeyRuleError, UnknownKeysError
 
 __all__ = ["Codec", "KeyRuleError", "UnknownKeysError", "camel", "snake", "without_none"]

@@ -3,7 +3,8 @@
 One :class:`Codec` per key style and strictness, built once. Structuring runs
 cattrs with detailed validation, so every problem of a document is collected;
 :func:`Codec.structure` turns cattrs' exception tree into :class:`Problem`
-entries whose paths use the vendor's own keys.
+entries whose paths use the vendor's own keys. cattrs itself is imported when a
+codec first structures or writes a model, not with the package.
 """
 
 from __future__ import annotations
@@ -13,18 +14,10 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
-from typing import Any, TypeVar, get_args
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import attrs
-import cattrs
-from cattrs.errors import (
-    BaseValidationError,
-    ClassValidationError,
-    IterableValidationError,
-    IterableValidationNote,
-)
-from cattrs.gen import make_dict_structure_fn, override
 
 from refundmap.codec.fields import (
     Naming,
@@ -36,7 +29,6 @@ from refundmap.codec.fields import (
     without_none,
 )
 from refundmap.codec.fields import fields as model_fields
-from refundmap.codec.problems import KeyRuleError, UnknownKeysError, problems
 from refundmap.dates import Day, Moment, parse_date, parse_day
 from refundmap.jsonio import MAX_EXPONENT, check_numbers
 from refundmap.models._base import JSONObject
@@ -45,7 +37,10 @@ from refundmap.money import in_bounds, parse_amount, parse_integer
 from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
 from refundmap.values import VALUES
 
-__all__ = ["Codec"]
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = ["Codec", "KeyRuleError", "UnknownKeysError"]
 
 T = TypeVar("T")
 
@@ -53,6 +48,22 @@ T = TypeVar("T")
 _unknown: ContextVar[list[tuple[dict[str, Any], list[str]]] | None] = ContextVar(
     "refundmap_unknown_keys", default=None
 )
+
+
+class UnknownKeysError(ValueRuleError):
+    """Keys a model does not know (an error only when strict)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(f"unknown keys {keys!r}")
+        self.keys = keys
+
+
+class KeyRuleError(ValueRuleError):
+    """A problem at a key of the object being structured (an alias clash)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class Codec:
@@ -66,8 +77,15 @@ class Codec:
     def __init__(self, naming: Naming, *, strict: bool) -> None:
         self.naming = naming
         self.strict = strict
-        self.converter = cattrs.Converter(detailed_validation=True)
-        self._register()
+
+    @cached_property
+    def converter(self) -> cattrs.Converter:
+        """The cattrs converter with this codec's hooks, built (cattrs imported) on first use."""
+        import cattrs  # noqa: PLC0415 - 11 ms that only structuring and writing models need
+
+        converter = cattrs.Converter(detailed_validation=True)
+        self._register(converter)
+        return converter
 
     # -- keys -----------------------------------------------------------------
 
@@ -81,8 +99,7 @@ class Codec:
 
     # -- hooks ----------------------------------------------------------------
 
-    def _register(self) -> None:
-        conv = self.converter
+    def _register(self, conv: cattrs.Converter) -> None:
         strict = self.strict
 
         def structure_str(value: Any, _: Any) -> str:
@@ -180,6 +197,8 @@ class Codec:
         return structure_literal
 
     def _list_hook(self, type_: Any) -> Callable[[Any, Any], list[Any]]:
+        from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
+
         (element,) = get_args(type_)
         handler = self.converter.get_structure_hook(element)
 
@@ -204,6 +223,9 @@ class Codec:
         return structure_list
 
     def _class_hook(self, cls: type) -> Callable[[Any, Any], Any]:
+        from cattrs.errors import ClassValidationError  # noqa: PLC0415
+        from cattrs.gen import make_dict_structure_fn, override  # noqa: PLC0415
+
         # Models use postponed annotations: resolve them before reading field types.
         fields = model_fields(cls)
         overrides = {f.name: override(rename=self.key(f)) for f in fields}
@@ -339,7 +361,8 @@ class Codec:
         token = _unknown.set(noted)
         try:
             return self.converter.structure(value, cls), [], noted
-        except (BaseValidationError, ValueRuleError) as exc:
+        # cattrs' validation errors (BaseValidationError) are exception groups.
+        except (ExceptionGroup, ValueRuleError) as exc:
             return None, list(self._problems(exc, path, cls)), noted
         except RecursionError:
             return None, [Problem(format_path(path), "nested too deeply")], noted
@@ -351,6 +374,8 @@ class Codec:
         return self.converter.unstructure(instance)
 
     def _problems(self, exc: BaseException, path: Path, type_: Any) -> Iterator[Problem]:
+        from refundmap.codec.problems import problems  # noqa: PLC0415 - cattrs' errors, read
+
         return problems(exc, path, type_, self.keys)
 
 
