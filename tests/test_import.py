@@ -78,6 +78,24 @@ def test_cattrs_is_loaded_by_the_first_structuring_only():
     assert _run(probe) == ["False", "True"]
 
 
+def test_a_codec_reads_its_errors_with_the_cattrs_it_was_built_with():
+    """A codec outlives cattrs dropped from sys.modules (pytester's runs do it) and still reads."""
+    probe = (
+        "import sys\n"
+        "from refundmap import FORMATS\n"
+        "from refundmap.models.railz import Refund\n"
+        "codec = FORMATS['railz'].codec(strict=False)\n"
+        "first = codec.structure({'id': 1}, Refund)[1]\n"
+        "for name in [m for m in sys.modules if m.startswith(('cattrs', 'refundmap.codec.'))]:\n"
+        "    if name not in ('refundmap.codec.converter', 'refundmap.codec.fields'):\n"
+        "        del sys.modules[name]\n"
+        "import cattrs.errors, refundmap.codec.problems\n"
+        "again = codec.structure({'id': 1}, Refund)[1]\n"
+        "print(len(first) > 1, again == first)"
+    )
+    assert _run(probe) == ["True", "True"]
+
+
 def test_every_public_name_resolves_to_its_module_s_object():
     """In a fresh interpreter, ``from refundmap import X`` for each X, and dir() lists them."""
     probe = (
@@ -133,6 +151,21 @@ def test_the_function_reconcile_keeps_its_name_over_its_subpackage():
         "print(pickle.loads(pickle.dumps(reconcile)) is reconcile)"
     )
     assert _run(probe) == ["True", "True", "True"]
+
+
+def test_the_pytest_plugin_loads_no_more_of_refundmap_than_its_options_need():
+    """pytest loads the plugin in every session; the assertions arrive when first used."""
+    probe = (
+        "import sys, pytest\n"
+        "before = set(sys.modules)\n"
+        "import refundmap.pytest_plugin as plugin\n"
+        "print(*sorted(set(sys.modules) - before))\n"
+        "import refundmap.asserts\n"
+        "from refundmap.pytest_plugin import assert_converts, assert_valid\n"
+        "print(assert_valid is refundmap.asserts.assert_valid,"
+        " assert_converts is refundmap.asserts.assert_converts, 'assert_valid' in dir(plugin))"
+    )
+    assert _run(probe) == ["refundmap", "refundmap.pytest_plugin", "True", "True", "True"]
 
 
 def test_version_is_the_packages():
