@@ -186,17 +186,12 @@ def _left_out_empty_lines(run: Run, loaded: Loaded) -> None:
 
 def _check_push_parameters(target: Format, params: dict[str, str | None]) -> None:
     """Refuse a push target without the parameters its bodies need (UsageError)."""
-    if target.name == "railz-v2-push" and params["connection_uuid"] is None:
+    missing = [name for name in target.body_parameters if params[name] is None]
+    if missing:
         raise UsageError.of(
-            "connection_uuid",
-            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid",
-        )
-    if target.name == "railz-push" and (
-        params["business_name"] is None or params["service_name"] is None
-    ):
-        raise UsageError.of(
-            "business_name" if params["business_name"] is None else "service_name",
-            "a railz-push body needs the business it is for: give business_name and service_name",
+            missing[0],
+            f"a {target.name} body needs {target.facts.body_subject}: give"
+            f" {' and '.join(target.body_parameters)}",
         )
     # A service name given but not taken is refused by Converter, before reading.
 
@@ -390,12 +385,13 @@ class Converter:
                 "directory must be a refundmap.Directory or have to_platform and to_rutter"
                 f" methods, not {type(directory).__name__}",
             )
-        if target.name == "railz-push" and service_name not in (None, "xero", "quickbooks"):
+        services = target.facts.body_services
+        if services and service_name is not None and service_name not in services:
             raise UsageError.of(
                 "service_name",
-                f"railz-push takes service_name xero or quickbooks, not {service_name!r}",
+                f"{target.name} takes service_name {' or '.join(services)}, not {service_name!r}",
             )
-        if target.name == "rutter" and source.vendor == "railz":
+        if target.facts.makes_rutter_ids and source.vendor == "railz":
             _check_scope(source, connection_uuid, business_name, service_name)
         params = {
             "connection_uuid": connection_uuid,
@@ -537,11 +533,12 @@ def _check_scope(
     service_name: str | None,
 ) -> None:
     """Check the scope of the Rutter ids made from Railz ids: whole, and one the source has."""
-    if connection_uuid is not None and source.name == "railz":
+    if connection_uuid is not None and not source.facts.names_connection:
         raise UsageError.of(
             "connection_uuid",
-            "railz (version 1) documents name no connection: the Rutter ids of their"
-            " refunds are scoped by the business; give business_name and service_name",
+            f"{source.name} (version {source.facts.version}) documents name no connection:"
+            " the Rutter ids of their refunds are scoped by the business; give business_name"
+            " and service_name",
         )
     if (business_name is None) != (service_name is None):
         missing = "business_name" if business_name is None else "service_name"

@@ -195,14 +195,6 @@ def _vocabulary(fmt: Format) -> frozenset[str]:
     return frozenset(key for model in models for key in codec.keys(model).values())
 
 
-#: Documents from the same endpoints that are not refunds: their marker key, and what they are.
-#: Per Railz version: its date key, the other version's, and keys only it has.
-_RAILZ_VERSIONS = {
-    "railz": ("date", "postedDate", frozenset({"currencyRef", "shippingAddress"})),
-    "railz-v2": ("postedDate", "date", frozenset({"currency", "passThrough"})),
-}
-
-
 def _fits(raw: dict[str, Any], fmt: Format, shape: Shape | None = None) -> bool:
     """Whether every key of ``raw`` is one of ``shape``'s (default: any envelope of ``fmt``)."""
     shapes = [shape] if shape is not None else [s for s in fmt.envelopes if s.marker in raw]
@@ -215,16 +207,16 @@ def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
     for marker, what in NOT_REFUNDS.items():
         if marker in raw:
             return what
-    if fmt.name in _RAILZ_VERSIONS:
-        own_key, other_key, own_only = _RAILZ_VERSIONS[fmt.name]
+    if fmt.facts.other_version is not None:
+        other = FORMATS[fmt.facts.other_version]
+        own_key, other_key, own_only = fmt.facts.date_key, other.facts.date_key, fmt.facts.own_keys
         data = raw.get("data")
         record = data[0] if type(data) is list and data and type(data[0]) is dict else raw
         # Only when nothing in it is this version's: else its own problems say more.
         if other_key in record and own_key not in record and not own_only.intersection(record):
-            version = "railz-v2" if fmt.name == "railz" else "railz"
             return (
-                f"this looks like a {version} refund ({other_key}, not {own_key}): validate or"
-                f" convert it as {version}"
+                f"this looks like a {other.name} refund ({other_key}, not {own_key}): validate or"
+                f" convert it as {other.name}"
             )
     if fmt.request is not None and not _fits(raw, fmt):
         # A body format given a read response (a Rutter fetch response as rutter-create):
