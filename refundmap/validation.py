@@ -195,6 +195,12 @@ def _vocabulary(fmt: Format) -> frozenset[str]:
     return frozenset(key for model in models for key in codec.keys(model).values())
 
 
+@cache
+def _record_keys(fmt: Format) -> frozenset[str]:
+    """Return the keys of ``fmt``'s record model."""
+    return frozenset(fmt.codec(strict=False).keys(fmt.record).values())
+
+
 def _fits(raw: dict[str, Any], fmt: Format, shape: Shape | None = None) -> bool:
     """Whether every key of ``raw`` is one of ``shape``'s (default: any envelope of ``fmt``)."""
     shapes = [shape] if shape is not None else [s for s in fmt.envelopes if s.marker in raw]
@@ -304,7 +310,8 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
                 Problem(format_path(path), f"expected {expected}, got {describe(item)}")
             )
             continue
-        hint = _foreign_hint(item, fmt)
+        # A record of its own keys only is none of what the hint names (and the hint costs).
+        hint = None if _record_keys(fmt).issuperset(item) else _foreign_hint(item, fmt)
         if hint is not None:
             problems.append(Problem(format_path(path), hint))
             continue
