@@ -55,6 +55,7 @@ __all__ = [
     "Reject",
     "conversion_time",
     "convert",
+    "convert_as_page",
     "convert_each",
     "records_key",
     "split_records",
@@ -483,6 +484,16 @@ class Partial:
 
     conversion: Conversion | None
     rejects: tuple[Reject, ...]
+
+
+def convert_as_page(converter: Converter, document: Any, records: int) -> Conversion:
+    """Convert ``document``, a list page without its records, as the page of ``records`` records.
+
+    What :mod:`refundmap.stream` converts once for a page whose records it
+    converts a run at a time: the envelope's own values (a count, a
+    pagination) say ``records``. Raises as :meth:`Converter.convert` does.
+    """
+    return _convert(document, converter, records)
 
 
 def _convert(document: Any, options: Converter, records: int | None = None) -> Conversion:

@@ -63,30 +63,27 @@ from refundmap.cli.tasks import (
     _work,
     _work_chunk,
 )
-from refundmap.conversion import Conversion, Converter, records_key
+from refundmap.conversion import Conversion, Converter
 from refundmap.detect import AUTO, detect_format
-from refundmap.formats import get_format
 from refundmap.missing import MissingReference, add_missing, describe_missing, missing_csv
-from refundmap.paths import shift
 from refundmap.report import (
     Entry,
     Kind,
     MappingError,
-    Problem,
     RefundmapError,
     UsageError,
     ValidationError,
     printable,
 )
 from refundmap.stream import (
+    Assembly,
     Chunk,
     Frame,
     Layout,
-    around,
     convert_chunk,
-    convert_envelope,
+    list_key,
     scan,
-    shifted,
+    streams,
 )
 
 
@@ -235,7 +232,7 @@ class _Converter:
         with self._seekable(name) as stream:
             watch = _Watched(name, stream)
             try:
-                layout = scan(stream, self._records_key)
+                layout = scan(stream, list_key(self.converter.source))
             except ValidationError as exc:  # not JSON: the whole document is refused
                 watch.check()  # or cut short while it was read
                 if self.rejects is None:
@@ -254,13 +251,6 @@ class _Converter:
                 return self._run_records(name, out, watch, layout)
             except UsageError as exc:  # a page of an array names another scope
                 raise CommandError(f"{name}: {_flagged(exc)}") from None
-
-    @property
-    def _records_key(self) -> str | None:
-        """The key of the source format's list page records, which are read one at a time."""
-        fmt = get_format(self.args.source)
-        shape = next((shape for shape in fmt.envelopes if shape.many), None)
-        return None if shape is None or shape.records is None else fmt.naming(shape.records)
 
     @contextmanager
     def _seekable(self, name: str) -> Iterator[IO[bytes]]:
@@ -310,67 +300,43 @@ class _Converter:
         return True
 
     def _run_records(self, name: str, out: _Named, watch: _Watched, layout: Layout) -> bool:
-        """Convert a list page or an array a run of records at a time, here or in workers.
-
-        The output is the whole document's conversion, byte for byte; the report
-        lists each record's entries in record order, then the envelope's.
-        """
-        source = get_format(self.args.source)
-        whole = layout.kind == "page" and records_key(layout.envelope, source) != layout.key
-        # An array of list pages, with rejects: each page's records are rejected one by
-        # one, which the whole document's conversion does (an element is a unit here).
-        whole = whole or (layout.pages and self.rejects is not None)
-        if whole or not len(layout):  # not a list page after all, or nothing to stream
+        """Convert a list page or an array a run of records at a time, here or in workers."""
+        rejects = self.rejects is not None
+        if not streams(layout, self.converter, rejects=rejects):
             return self._run_whole(name, out, _decoded(watch, layout))
-        frame = Frame.of(layout, self.converter, self.args.indent, entries=self._entries_needed)
         try:
-            envelope = convert_envelope(frame, len(layout))
+            assembly = Assembly(
+                layout,
+                self.converter,
+                self.args.indent,
+                entries=self._entries_needed,
+                rejects=rejects,
+            )
         except UsageError as exc:
             raise CommandError(f"{name}: {_flagged(exc)}") from None
         except (ValidationError, MappingError):  # a broken envelope: as a whole, as ever
             return self._run_whole(name, out, _decoded(watch, layout))
-        failures: list[RefundmapError] = []
-        written = 0
-        indent = self.args.indent
-        pad = "" if indent is None else "\n" + " " * (indent * frame.level)
         with _spool(name) as (spool, named):
-            for offset, texts, chunk in self._runs(watch, layout, frame):
-                for index, error in chunk.failures:
-                    problems = [
-                        Problem(shift(p.path, frame.prefix, offset), p.message)
-                        for p in error.problems
-                    ]
-                    failure = type(error)(problems)
-                    if self.rejects is None:
-                        failures.append(failure)
-                        continue
-                    path = f"{frame.prefix}{offset + index}]"
+            for offset, texts, chunk in self._runs(watch, layout, assembly.frame):
+                placed = assembly.place(offset, chunk)
+                for index, path, failure in placed.failures if rejects else ():
                     self._reject(name, None, path, jsonio.loads(texts[index]), failure)
-                if failures:
-                    continue  # the run fails: only its problems count now
+                if not placed.kept:
+                    continue
                 self._tally(chunk.records, chunk.untranslated)
                 add_missing(self.missing, chunk.missing)
-                moves = ((frame.prefix, offset), (chunk.target_prefix, written))
-                for _, entry in chunk.entries:
-                    self._entry(name, None, shifted(entry, *moves))
+                for entry in placed.entries:
+                    self._entry(name, None, entry)
                 self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
-                for text in chunk.texts:
-                    named.write(("," if written else "") + pad + text)
-                    written += 1
-            if failures:
-                # Validation problems first, as for a whole document; each once (a problem
-                # of the envelope's would come with every record that failed).
-                validation = [f for f in failures if isinstance(f, ValidationError)]
-                kind = ValidationError if validation else MappingError
-                unique = dict.fromkeys(p for f in validation or failures for p in f.problems)
-                self._problems(name, None, kind(list(unique)))
+                named.write(placed.text)
+            error = assembly.error()
+            if error is not None:
+                self._problems(name, None, error)
                 return False
-            if envelope is not None and written != len(layout):  # records were rejected
-                envelope = convert_envelope(frame, written)
-            for entry in envelope.report if envelope is not None else ():
+            head, tail, envelope = assembly.close()
+            for entry in envelope:
                 self._entry(name, None, entry)
             watch.check()  # what was read is the file as it was scanned, to its end
-            head, tail = around(envelope, frame, written)
             named.flush()
             out.write(head)
             for piece in _pieces(spool, named.name):
