@@ -46,6 +46,9 @@ from refundmap.cli.messages import (
     EXIT_OK,
     EXIT_REJECTED,
     CommandError,
+    Recording,
+    Sink,
+    Terminal,
     _plural,
     _Progress,
     _Report,
@@ -56,8 +59,8 @@ from refundmap.cli.messages import (
 from refundmap.cli.parser import _converter, _defaults, _flagged
 from refundmap.cli.tasks import (
     _CHUNK,
+    FileOutcome,
     _convert_line,
-    _FileOutcome,
     _init_worker,
     _LineOutcome,
     _work,
@@ -73,7 +76,6 @@ from refundmap.report import (
     RefundmapError,
     UsageError,
     ValidationError,
-    printable,
 )
 from refundmap.stream import (
     Assembly,
@@ -90,31 +92,50 @@ from refundmap.stream import (
 class _Converter:
     """One ``refundmap convert`` run: its options, counts, report, rejects and progress."""
 
-    def __init__(self, args: argparse.Namespace, stack: ExitStack, converter: Converter) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        stack: ExitStack,
+        converter: Converter,
+        sink: Sink | None = None,
+    ) -> None:
+        """Set a run up; ``sink`` None: the command's (its files, stderr), else a worker's."""
         self.args = args
         self.converter = converter
         self.directory = converter.directory
         self.counts: Counter[str] = Counter()
-        self.report: _Report | None = None
-        self.rejects: _Named | None = None
         self._stack = stack
         self._files: list[tuple[str, jsonio.AtomicFile]] = []
-        if args.report:
-            out = _STDOUT if args.report == "-" else self._file(args.report)
-            kinds = frozenset(args.report_kinds) if args.report_kinds else None
-            self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
-        if args.rejects:
-            self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
-        #: The reference ids copied untranslated, by kind and id (--missing-refs, the summary).
-        self.missing: dict[tuple[str, str], MissingReference] = {}
-        self.missing_refs = self._file(args.missing_refs) if args.missing_refs else None
-        self.jobs: int = args.jobs or os.cpu_count() or 1
+        self.rejecting = bool(args.rejects)
         #: Whether each report entry is needed here (printed or reported), or its count.
         self._entries_needed = bool(args.report) or not args.quiet
-        self.pool = Pool(stack, self.jobs, _init_worker, (converter, self._entries_needed, args))
+        #: The reference ids copied untranslated, by kind and id (--missing-refs, the summary).
+        self.missing: dict[tuple[str, str], MissingReference] = {}
         self._uncollected = 0
-        shown = args.progress if args.progress is not None else sys.stderr.isatty()
-        self.progress = _Progress(shown=shown, at_once=bool(args.progress))
+        self.report: _Report | None = None
+        self.missing_refs: _Named | None = None
+        if sink is not None:  # a worker's: it writes no file, and shares out no work
+            self.jobs = 1
+            self.progress = _Progress(shown=False)
+            self.sink = sink
+        else:
+            self.jobs = args.jobs or os.cpu_count() or 1
+            shown = args.progress if args.progress is not None else sys.stderr.isatty()
+            self.progress = _Progress(shown=shown, at_once=bool(args.progress))
+            if args.report:
+                out = _STDOUT if args.report == "-" else self._file(args.report)
+                kinds = frozenset(args.report_kinds) if args.report_kinds else None
+                self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
+            rejects = None
+            if args.rejects:
+                rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
+            self.sink = Terminal(
+                report=self.report, rejects=rejects, quiet=args.quiet, progress=self.progress
+            )
+            if args.missing_refs:
+                self.missing_refs = self._file(args.missing_refs)
+        entries = self._entries_needed
+        self.pool = Pool(stack, self.jobs, _init_worker, (converter, entries, args))
 
     def _file(self, destination: str | Path) -> _Named:
         return _Named(str(destination), self._atomic(destination).stream)
@@ -172,23 +193,9 @@ class _Converter:
             gc.collect(1)  # the young objects only: what cycles the last records left
 
     def _entry(self, name: str, line: int | None, entry: Entry) -> None:
-        """Count a report entry, report it, and print it when it is a warning."""
+        """Count a report entry, and tell the sink."""
         self.counts[str(entry.kind)] += 1
-        self._emit(name, line, entry)
-
-    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
-        if self.report is not None:
-            self.report.add(name, line, entry)
-        if entry.kind is Kind.WARNING and not self.args.quiet:
-            self.progress.done()
-            text = f"{_where(name, line)}: {entry.source_path}: warning: {entry.message}"
-            print(printable(text), file=sys.stderr)
-
-    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
-        self.progress.done()
-        for problem in exc.problems:
-            line_text = f"{_where(name, line)}: {problem.path}: {problem.message}"
-            print(printable(line_text), file=sys.stderr)
+        self.sink.entry(name, line, entry)
 
     def _lines(self, name: str) -> Iterator[_LineOutcome]:
         """Convert each JSON Lines record of ``name``, in order: here, or by ``--jobs`` workers.
@@ -211,8 +218,8 @@ class _Converter:
             if isinstance(outcome, UsageError):  # a run the arguments cannot serve
                 raise CommandError(f"{_where(name, line)}: {_flagged(outcome)}")
             if isinstance(outcome, RefundmapError):
-                if self.rejects is None:
-                    self._problems(name, line, outcome)
+                if not self.rejecting:
+                    self.sink.problems(name, line, outcome)
                     return False
                 self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), outcome)
                 continue
@@ -235,8 +242,8 @@ class _Converter:
                 layout = scan(stream, list_key(self.converter.source))
             except ValidationError as exc:  # not JSON: the whole document is refused
                 watch.check()  # or cut short while it was read
-                if self.rejects is None:
-                    self._problems(name, None, exc)
+                if not self.rejecting:
+                    self.sink.problems(name, None, exc)
                     return False
                 stream.seek(0)
                 text = _read(name, stream.read).decode("utf-8", "replace")
@@ -280,7 +287,7 @@ class _Converter:
         if type(document) not in (dict, list):  # a string would be read as JSON text
             document = jsonio.dumps(document)
         try:
-            if self.rejects is None:
+            if not self.rejecting:
                 result = self.converter.convert(document)
             else:
                 partial = self.converter.partial(document)
@@ -293,7 +300,7 @@ class _Converter:
         except UsageError as exc:  # a run the arguments cannot serve (a missing id)
             raise CommandError(f"{name}: {_flagged(exc)}") from None
         except (ValidationError, MappingError) as exc:
-            self._problems(name, None, exc)
+            self.sink.problems(name, None, exc)
             return False
         self._record(name, None, result, result.report)
         out.write(result.to_json(indent=self.args.indent) + "\n")
@@ -301,7 +308,7 @@ class _Converter:
 
     def _run_records(self, name: str, out: _Named, watch: _Watched, layout: Layout) -> bool:
         """Convert a list page or an array a run of records at a time, here or in workers."""
-        rejects = self.rejects is not None
+        rejects = self.rejecting
         if not streams(layout, self.converter, rejects=rejects):
             return self._run_whole(name, out, _decoded(watch, layout))
         try:
@@ -331,7 +338,7 @@ class _Converter:
                 named.write(placed.text)
             error = assembly.error()
             if error is not None:
-                self._problems(name, None, error)
+                self.sink.problems(name, None, error)
                 return False
             head, tail, envelope = assembly.close()
             for entry in envelope:
@@ -381,26 +388,7 @@ class _Converter:
         self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
     ) -> None:
         self.counts["rejected"] += 1
-        self._emit_reject(name, line, path, value, exc)
-
-    def _emit_reject(
-        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
-    ) -> None:
-        assert self.rejects is not None  # noqa: S101 - only called with --rejects
-        row = {
-            "file": _shown(name),
-            "line": line,
-            "path": path,
-            "error": "validation" if isinstance(exc, ValidationError) else "mapping",
-            "problems": [problem.to_dict() for problem in exc.problems],
-            "input": value,
-        }
-        self.rejects.write(jsonio.dumps(row) + "\n")
-        if not self.args.quiet:
-            self.progress.done()
-            for problem in exc.problems:
-                text = f"{_where(name, line)}: {problem.path}: rejected: {problem.message}"
-                print(printable(text), file=sys.stderr)
+        self.sink.reject(name, line, path, value, exc)
 
     def run_all(self, inputs: Sequence[str], outputs: Sequence[_Named]) -> bool:
         """Convert each input to its output, in order; return whether all converted.
@@ -410,7 +398,7 @@ class _Converter:
         replayed here in input order; a bigger file, or a JSON Lines file, has
         its records shared out instead.
         """
-        pending: deque[tuple[str, _Named, Future[_FileOutcome]]] = deque()
+        pending: deque[tuple[str, _Named, Future[FileOutcome]]] = deque()
         for name, out in zip(inputs, outputs, strict=True):
             if self.jobs > 1 and len(inputs) > 1 and _small(name, jsonl=self.args.jsonl):
                 pending.append((name, out, self.pool.submit(name, _work_file, name)))
@@ -426,7 +414,7 @@ class _Converter:
         return self._replay_until(pending, 0)
 
     def _replay_until(
-        self, pending: deque[tuple[str, _Named, Future[_FileOutcome]]], left: int
+        self, pending: deque[tuple[str, _Named, Future[FileOutcome]]], left: int
     ) -> bool:
         """Replay the oldest files' outcomes until ``left`` are pending; False when one failed."""
         while len(pending) > left:
@@ -435,24 +423,17 @@ class _Converter:
                 return False
         return True
 
-    def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
+    def _replay(self, out: _Named, outcome: FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
-        converted, text, events, counts, missing = outcome
         out.start()
-        self.counts.update(counts)
-        add_missing(self.missing, missing)
-        self.progress.add(counts["records"])
-        for event in events:
-            if event[0] == "entry":
-                self._emit(*event[1:])
-            elif event[0] == "reject":
-                self._emit_reject(*event[1:])
-            else:
-                self._problems(*event[1:])
-        out.write(text)
-        if converted:
+        self.counts.update(outcome.counts)
+        add_missing(self.missing, outcome.missing)
+        self.progress.add(outcome.counts["records"])
+        outcome.told.tell(self.sink)
+        out.write(outcome.text)
+        if outcome.converted:
             out.finish()
-        return converted
+        return outcome.converted
 
     def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
         """Say where each input's output goes (None: stdout); each file is made in its turn."""
@@ -468,7 +449,7 @@ class _Converter:
             *(f"{counts[str(kind)]} {kind}" for kind in Kind if kind is not Kind.WARNING),
             _plural(counts[str(Kind.WARNING)], "warning"),
         ]
-        if self.rejects is not None:
+        if self.rejecting:
             parts.append(f"{counts['rejected']} rejected")
         summary = "refundmap: " + ", ".join(parts)
         untranslated = counts["untranslated"]
@@ -487,49 +468,18 @@ class _Converter:
         return summary
 
 
-class _Recorder(_Converter):
-    """A file's conversion in a ``--jobs`` worker: what it writes and says, kept in order."""
-
-    def __init__(self, args: argparse.Namespace, converter: Converter) -> None:
-        alone = argparse.Namespace(
-            **{**vars(args), "jobs": 1, "report": None, "rejects": None, "progress": False}
-        )
-        super().__init__(alone, ExitStack(), converter)
-        self._entries_needed = bool(args.report) or not args.quiet
-        if args.rejects:
-            self.rejects = _Named("rejects", None)  # rejects are kept, not written here
-        self.events: list[tuple[Any, ...]] = []
-
-    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
-        if self._entries_needed:
-            self.events.append(("entry", name, line, entry))
-
-    def _emit_reject(
-        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
-    ) -> None:
-        self.events.append(("reject", name, line, path, value, exc))
-
-    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
-        self.events.append(("problems", name, line, exc))
-
-
-def _work_file(name: str) -> _FileOutcome:
-    """Convert a whole file in a ``--jobs`` worker."""
+def _work_file(name: str) -> FileOutcome:
+    """Convert a whole file in a ``--jobs`` worker, keeping what it says to be said in order."""
     assert tasks._WORKER_RUN is not None  # noqa: S101, SLF001 - set by the initializer
     args, converter = tasks._WORKER_RUN  # noqa: SLF001 - a worker's, set by _init_worker
-    recorder = _Recorder(args, converter)
+    told = Recording(entries=bool(args.report) or not args.quiet)
+    run = _Converter(args, ExitStack(), converter, told)
     out = io.StringIO()
     try:
-        converted = recorder.run(name, _Named(name, out))
+        converted = run.run(name, _Named(name, out))
     finally:
         gc.collect(1)
-    return (
-        converted,
-        out.getvalue(),
-        recorder.events,
-        recorder.counts,
-        tuple(recorder.missing.values()),
-    )
+    return FileOutcome(converted, out.getvalue(), told, run.counts, tuple(run.missing.values()))
 
 
 def _told_format(args: argparse.Namespace) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import gc
 from collections import Counter
-from typing import Any
 
 import attrs
 
 from refundmap import jsonio
+from refundmap.cli.messages import Recording
 from refundmap.conversion import Conversion, Converter
 from refundmap.missing import MissingReference
 from refundmap.report import RefundmapError
@@ -98,6 +98,20 @@ def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
         gc.collect(1)
 
 
-#: A file a worker converted: whether it all converted, its output, what it
-#: reported, rejected and said (in order), its counts, and the ids it copied untranslated.
-_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str], tuple[MissingReference, ...]]
+@attrs.frozen
+class FileOutcome:
+    """A file a worker converted.
+
+    Attributes:
+        converted: whether it all converted (or was rejected).
+        text: its output.
+        told: what it reported, rejected and said, in order.
+        counts: its counts (records, kinds, rejected, untranslated).
+        missing: the ids it copied untranslated.
+    """
+
+    converted: bool
+    text: str
+    told: Recording
+    counts: Counter[str]
+    missing: tuple[MissingReference, ...]
