@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import gc
 import io
 import itertools
@@ -12,32 +11,30 @@ import sys
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from refundmap import jsonio
 from refundmap.cli import tasks
 from refundmap.cli.files import (
     _STDOUT,
     FileIOError,
+    _atomic_file,
     _decoded,
     _directory,
     _documents,
-    _io_error,
     _is_jsonl,
     _Named,
-    _open,
     _Output,
     _pieces,
     _plan_outputs,
     _push_options,
     _read,
+    _seekable,
     _small,
     _spool,
-    _temporary,
-    _temporary_name,
     _Watched,
 )
 from refundmap.cli.jobs import Pool
@@ -142,20 +139,7 @@ class _Converter:
 
     def _atomic(self, destination: str | Path) -> jsonio.AtomicFile:
         """Make ``destination``'s temporary file, removed unless the run commits it."""
-        try:
-            atomic = jsonio.AtomicFile(destination)
-        except OSError as exc:
-            folder = Path(destination).parent
-            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
-                raise _io_error(
-                    f"{destination}: cannot write: its folder {folder} does not let refundmap"
-                    f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
-                    " the output and renames it, so that a failed run leaves the old file as it"
-                    " was. Write to a writable folder, or to stdout (no -o) and redirect"
-                ) from None
-            if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # a folder that is not there
-                raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
-            raise FileIOError(str(destination), "write", exc) from None
+        atomic = _atomic_file(destination)
         self._files.append((str(destination), self._stack.enter_context(atomic)))
         return atomic
 
@@ -236,7 +220,7 @@ class _Converter:
         """Convert one input to ``out``; return whether it all converted (or was rejected)."""
         if _is_jsonl(name, forced=self.args.jsonl):
             return self._run_lines(name, out)
-        with self._seekable(name) as stream:
+        with _seekable(name) as stream:
             watch = _Watched(name, stream)
             try:
                 layout = scan(stream, list_key(self.converter.source))
@@ -258,29 +242,6 @@ class _Converter:
                 return self._run_records(name, out, watch, layout)
             except UsageError as exc:  # a page of an array names another scope
                 raise CommandError(f"{name}: {_flagged(exc)}") from None
-
-    @contextmanager
-    def _seekable(self, name: str) -> Iterator[IO[bytes]]:
-        """Open ``name`` to be read twice: a pipe (stdin) is copied to a temporary file first."""
-        stream = _open(name)
-        try:
-            if stream.seekable():
-                yield stream
-                return
-            with _temporary(name, "wb+") as copy:
-                while data := _read(name, partial(stream.read, 1 << 20)):
-                    try:
-                        copy.write(data)
-                    except OSError as exc:
-                        raise FileIOError(_temporary_name(name), "write", exc) from None
-                try:
-                    copy.seek(0)
-                except OSError as exc:
-                    raise FileIOError(_temporary_name(name), "write", exc) from None
-                yield copy
-        finally:
-            if stream is not sys.stdin.buffer:
-                stream.close()
 
     def _run_whole(self, name: str, out: _Named, document: Any) -> bool:
         """Convert a document held whole: a record, a response of one, a page in an array."""
