@@ -57,9 +57,9 @@ from refundmap.cli.parser import _converter, _defaults, _flagged
 from refundmap.cli.tasks import (
     _CHUNK,
     FileOutcome,
+    LineOutcome,
     _convert_line,
     _init_worker,
-    _LineOutcome,
     _work,
     _work_chunk,
 )
@@ -181,7 +181,7 @@ class _Converter:
         self.counts[str(entry.kind)] += 1
         self.sink.entry(name, line, entry)
 
-    def _lines(self, name: str) -> Iterator[_LineOutcome]:
+    def _lines(self, name: str) -> Iterator[LineOutcome]:
         """Convert each JSON Lines record of ``name``, in order: here, or by ``--jobs`` workers.
 
         Workers take chunks of lines, in order, so memory stays bounded whatever
@@ -191,28 +191,30 @@ class _Converter:
         if self.jobs == 1:
             entries = self._entries_needed  # -q with no --report: the counts only
             for line, text in lines:
-                yield (line, text, *_convert_line(self.converter, text, entries=entries))
+                yield _convert_line(self.converter, line, text, entries=entries)
             return
         chunks = iter(lambda: list(itertools.islice(lines, _CHUNK)), [])
         for _, outcomes in self.pool.ordered(name, _work, ((None, chunk) for chunk in chunks)):
             yield from outcomes
 
     def _run_lines(self, name: str, out: _Named) -> bool:
-        for line, text, outcome, texts, kinds in self._lines(name):
-            if isinstance(outcome, UsageError):  # a run the arguments cannot serve
-                raise CommandError(f"{_where(name, line)}: {_flagged(outcome)}")
-            if isinstance(outcome, RefundmapError):
+        for outcome in self._lines(name):
+            line, result = outcome.line, outcome.result
+            if isinstance(result, UsageError):  # a run the arguments cannot serve
+                raise CommandError(f"{_where(name, line)}: {_flagged(result)}")
+            if isinstance(result, RefundmapError):
                 if not self.rejecting:
-                    self.sink.problems(name, line, outcome)
+                    self.sink.problems(name, line, result)
                     return False
-                self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), outcome)
+                text = outcome.text.decode("utf-8", "replace").rstrip()
+                self._reject(name, line, "$", text, result)
                 continue
-            if kinds is None:
-                self._record(name, line, outcome, outcome.report)
+            if outcome.kinds is None:
+                self._record(name, line, result, result.report)
             else:  # counted without its entries
-                self._record(name, line, outcome, ())
-                self.counts.update(kinds)
-            for written in texts:
+                self._record(name, line, result, ())
+                self.counts.update(outcome.kinds)
+            for written in outcome.texts:
                 out.write(written + "\n")
         return True
 
