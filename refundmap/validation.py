@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -14,6 +14,7 @@ import attrs
 
 from refundmap import jsonio
 from refundmap.codec import Codec
+from refundmap.codec.fields import keys
 from refundmap.formats import FORMATS, NOT_REFUNDS, Format, FormatName, Shape, format_of, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.money import EXACT
@@ -195,10 +196,16 @@ def _vocabulary(fmt: Format) -> frozenset[str]:
     return frozenset(key for model in models for key in codec.keys(model).values())
 
 
-@cache
 def _record_keys(fmt: Format) -> frozenset[str]:
     """Return the keys of ``fmt``'s record model."""
-    return frozenset(fmt.codec(strict=False).keys(fmt.record).values())
+    # By the model and the naming: hashing a Format hashes every attribute.
+    record: type = fmt.record
+    return _model_keys(record, fmt.naming)
+
+
+@cache
+def _model_keys(model: type, naming: Callable[[str], str]) -> frozenset[str]:
+    return frozenset(keys(model, naming).values())
 
 
 def _fits(raw: dict[str, Any], fmt: Format, shape: Shape | None = None) -> bool:
