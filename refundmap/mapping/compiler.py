@@ -32,9 +32,9 @@ from refundmap.mapping.rules import (
     WRITE_WHEN,
     Unmappable,
     lines_total,
-    reference_messages,
 )
 from refundmap.mapping.table import DEFAULT_KINDS, ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
+from refundmap.mapping.translation import reference_messages
 from refundmap.report import Entry, Kind, format_path
 from refundmap.values import VALUES, value_of
 
