@@ -1,26 +1,38 @@
-"""Converting a document from one format to another: load, map, report."""
+"""Converting a document from one format to another: load, map, report.
+
+The checks of the options are :mod:`refundmap.options`; splitting a document
+into its records, :mod:`refundmap.records`.
+"""
 
 from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Collection, Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Collection, Iterator, Mapping
+from datetime import datetime
 from decimal import localcontext
 from typing import Any, cast
 
 import attrs
 
 from refundmap import jsonio
-from refundmap.dates import DateError, format_date, parse_date
 from refundmap.formats import Format, FormatName, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
-from refundmap.mapping import DEFAULT_KINDS, PAIRS, Run, fused
+from refundmap.mapping import PAIRS, Run, fused
 from refundmap.missing import MissingReference, missing_of
 from refundmap.money import EXACT
+from refundmap.options import (
+    check_defaults,
+    check_push_parameters,
+    check_scope,
+    check_text,
+    conversion_time,
+    supported,
+)
 from refundmap.paths import rebase, value_at
 from refundmap.profiles import PushOptions, check_options
+from refundmap.records import only_record, records_key, split_records, within, without
 from refundmap.references import Answers, Lookup
 from refundmap.report import (
     Entry,
@@ -43,6 +55,7 @@ __all__ = [
     "Reject",
     "conversion_time",
     "convert",
+    "convert_as_page",
     "convert_each",
     "records_key",
     "split_records",
@@ -125,49 +138,6 @@ class Conversion:
         return [jsonio.write(output)]
 
 
-def supported(source: str, target: str) -> bool:
-    """Return whether refundmap converts ``source`` documents to ``target``."""
-    return source == target or (source, target) in PAIRS
-
-
-def conversion_time(value: datetime | str | None = None) -> str:
-    """Return ``value`` (default: now, in UTC, to the millisecond) as Rutter's ``last_synced_at``.
-
-    Raises:
-        ValueError: for text that is not a timestamp, or a bare date.
-    """
-    if value is None:
-        now = datetime.now(UTC)
-        return format_date(now.replace(microsecond=now.microsecond // 1000 * 1000))
-    if isinstance(value, str):
-        try:
-            moment = parse_date(value)
-        except DateError as exc:
-            raise UsageError.of("synced_at", f"synced_at: {exc}") from None
-    elif isinstance(value, datetime):
-        moment = value
-    else:
-        raise ParameterTypeError.of(
-            "synced_at",
-            f"synced_at must be a datetime or an ISO 8601 string, not {type(value).__name__}",
-        )
-    if not isinstance(moment, datetime):
-        raise UsageError.of(
-            "synced_at", f"synced_at must be a timestamp, not the date {moment.isoformat()}"
-        )
-    return format_date(moment)
-
-
-def _check_text(name: str, value: object) -> None:
-    """Check an optional text parameter as the command line does: None, or non-empty text."""
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise ParameterTypeError.of(name, f"{name} must be a string, not {type(value).__name__}")
-    if not value.strip():
-        raise UsageError.of(name, f"{name} must not be empty")
-
-
 def _left_out(loaded: Loaded) -> list[Problem]:
     """What a lossless conversion refuses in the input: values under unknown keys."""
     message = f"would be left out: an unknown key, not part of the {loaded.format.name} format"
@@ -183,21 +153,6 @@ def _left_out_empty_lines(run: Run, loaded: Loaded) -> None:
     message = f"an empty line object, with no field at all: {run.target_name} gets no line"
     run.report.extend(Entry(Kind.DROPPED, path, None, message) for path in loaded.empty_lines)
 
-
-def _check_push_parameters(target: Format, params: dict[str, str | None]) -> None:
-    """Refuse a push target without the parameters its bodies need (UsageError)."""
-    if target.name == "railz-v2-push" and params["connection_uuid"] is None:
-        raise UsageError.of(
-            "connection_uuid",
-            "a railz-v2-push body needs the Railz connection it is for: give connection_uuid",
-        )
-    if target.name == "railz-push" and (
-        params["business_name"] is None or params["service_name"] is None
-    ):
-        raise UsageError.of(
-            "business_name" if params["business_name"] is None else "service_name",
-            "a railz-push body needs the business it is for: give business_name and service_name",
-        )
     # A service name given but not taken is refused by Converter, before reading.
 
 
@@ -375,7 +330,7 @@ class Converter:
             ("business_name", business_name),
             ("service_name", service_name),
         ):
-            _check_text(name, text)
+            check_text(name, text)
         source, target = get_format(source, "source"), get_format(target, "target")
         if not supported(source.name, target.name):
             pairs = ", ".join(f"{a}->{b}" for a, b in sorted(PAIRS))
@@ -390,13 +345,14 @@ class Converter:
                 "directory must be a refundmap.Directory or have to_platform and to_rutter"
                 f" methods, not {type(directory).__name__}",
             )
-        if target.name == "railz-push" and service_name not in (None, "xero", "quickbooks"):
+        services = target.facts.body_services
+        if services and service_name is not None and service_name not in services:
             raise UsageError.of(
                 "service_name",
-                f"railz-push takes service_name xero or quickbooks, not {service_name!r}",
+                f"{target.name} takes service_name {' or '.join(services)}, not {service_name!r}",
             )
-        if target.name == "rutter" and source.vendor == "railz":
-            _check_scope(source, connection_uuid, business_name, service_name)
+        if target.facts.makes_rutter_ids and source.vendor == "railz":
+            check_scope(source, connection_uuid, business_name, service_name)
         params = {
             "connection_uuid": connection_uuid,
             "business_name": business_name,
@@ -405,8 +361,8 @@ class Converter:
         synced = conversion_time(synced_at)
         if source is not target:
             # Known before the document is read; a push body to itself may carry its own.
-            _check_push_parameters(target, params)
-        checked = _check_defaults(defaults, source, target)
+            check_push_parameters(target, params)
+        checked = check_defaults(defaults, source, target)
         kinds = check_fail_on(fail_on)
         named, options = check_options(platform, push_options, target)
         self.__attrs_init__(
@@ -484,7 +440,7 @@ class Converter:
         bad = {result.path: result for result in _each(raw, self.for_run()) if not result.ok}
         if not bad:  # each record converts alone, yet not together: keep the first failure
             return Partial(None, (Reject("$", raw, failure),))
-        remainder, remap = _without(raw, set(bad), self.source)
+        remainder, remap = without(raw, set(bad), self.source)
         try:
             result = _convert(Decoded(remainder), self)
         except (ValidationError, MappingError) as exc:
@@ -530,59 +486,14 @@ class Partial:
     rejects: tuple[Reject, ...]
 
 
-def _check_scope(
-    source: Format,
-    connection_uuid: str | None,
-    business_name: str | None,
-    service_name: str | None,
-) -> None:
-    """Check the scope of the Rutter ids made from Railz ids: whole, and one the source has."""
-    if connection_uuid is not None and source.name == "railz":
-        raise UsageError.of(
-            "connection_uuid",
-            "railz (version 1) documents name no connection: the Rutter ids of their"
-            " refunds are scoped by the business; give business_name and service_name",
-        )
-    if (business_name is None) != (service_name is None):
-        missing = "business_name" if business_name is None else "service_name"
-        raise UsageError.of(
-            missing,
-            "the Rutter ids of Railz refunds are scoped by a business and its service: give"
-            " both business_name and service_name, or neither",
-        )
+def convert_as_page(converter: Converter, document: Any, records: int) -> Conversion:
+    """Convert ``document``, a list page without its records, as the page of ``records`` records.
 
-
-def _check_defaults(defaults: object, source: Format, target: Format) -> dict[str, str]:
-    """Return ``defaults`` checked: known kinds, non-empty ids, and a pair that maps records."""
-    if defaults is None:
-        return {}
-    if not isinstance(defaults, Mapping):
-        raise ParameterTypeError.of(
-            "defaults",
-            f"defaults must be a dict of kind to id, not {type(defaults).__name__}",
-        )
-    kinds = ", ".join(DEFAULT_KINDS)
-    checked: dict[str, str] = {}
-    for kind, value in defaults.items():
-        if kind not in DEFAULT_KINDS:
-            raise UsageError.of(
-                "defaults",
-                f"defaults: unknown kind {kind!r}; a default is for a refund's {kinds}",
-            )
-        if not isinstance(value, str):
-            raise ParameterTypeError.of(
-                "defaults", f"defaults: the {kind} id must be a string, not {type(value).__name__}"
-            )
-        if not value.strip():
-            raise UsageError.of("defaults", f"defaults: the {kind} id must not be empty")
-        checked[kind] = value
-    if checked and source is target:
-        raise UsageError.of(
-            "defaults",
-            f"defaults fill records mapped into another format; {source.name} to itself is"
-            " copied as it is",
-        )
-    return checked
+    What :mod:`refundmap.stream` converts once for a page whose records it
+    converts a run at a time: the envelope's own values (a count, a
+    pagination) say ``records``. Raises as :meth:`Converter.convert` does.
+    """
+    return _convert(document, converter, records)
 
 
 def _convert(document: Any, options: Converter, records: int | None = None) -> Conversion:
@@ -597,7 +508,7 @@ def _convert(document: Any, options: Converter, records: int | None = None) -> C
         return fast
     params = options.params
     if any(part.shape.name == "record" for part in loaded.parts):
-        _check_push_parameters(target, params)  # a bare record brings no connection
+        check_push_parameters(target, params)  # a bare record brings no connection
     run = Run(
         source,
         target,
@@ -746,100 +657,12 @@ def _each(raw: Any, options: Converter) -> Iterator[RecordResult]:
             problems = [Problem(source(p.path), p.message) for p in exc.problems]
             yield RecordResult(index, record_path, None, (), type(exc)(problems))
             continue
-        output, prefix = _only_record(result.output, options.target)
+        output, prefix = only_record(result.output, options.target)
         # The envelope's own entries come with its first record only.
         first = not record_path.endswith("]") or record_path.endswith("[0]")
         entries = tuple(
-            Entry(e.kind, source(e.source_path), _within(e.target_path, prefix), e.message)
+            Entry(e.kind, source(e.source_path), within(e.target_path, prefix), e.message)
             for e in result.report
             if first or e.source_path.startswith(at)
         )
         yield RecordResult(index, record_path, output, entries)
-
-
-def _within(path: str | None, prefix: str) -> str | None:
-    """Return ``path`` relative to the record at ``prefix``; None for a path outside it."""
-    return None if path is None else rebase(path, prefix, "$")
-
-
-def _only_record(output: Any, target: Format) -> tuple[Any, str]:
-    """Return the one record (or body) of a one-record conversion's output, and its path."""
-    if type(output) is list:  # request bodies
-        return output[0], "$[0]"
-    if target.request is not None or type(output) is not dict:
-        return output, "$"
-    shape = target.shape_of(output)
-    if shape.records is None:
-        return output, "$"
-    key = target.naming(shape.records)
-    if shape.many:
-        return output[key][0], f"$.{key}[0]"
-    return output[key], f"$.{key}"
-
-
-def records_key(item: Any, fmt: Format) -> str | None:
-    """Return the key of ``item``'s list of records when it is a list page of ``fmt``."""
-    shape = fmt.shape_of(item) if type(item) is dict else None
-    if shape is None or not shape.many or shape.records is None:
-        return None
-    key = fmt.naming(shape.records)
-    return key if type(item.get(key)) is list else None
-
-
-def split_records(raw: Any, fmt: Format) -> Iterator[tuple[Any, str, str, str]]:
-    """Yield each record of decoded ``raw`` as a one-record document of ``fmt``.
-
-    A list page's record keeps its envelope (the connection, the meta), with
-    itself as the only record; each element of an array is split the same
-    way. Yields ``(document, the record's path in it, the record's path in
-    raw, the document's path in raw)``. An element of an array that is not an
-    object (an array, a number) is yielded within an array of its own, so that
-    it fails as it fails in ``raw``: it is not a document of its own.
-    """
-    elements = (
-        [(f"$[{i}]", item) for i, item in enumerate(raw)] if type(raw) is list else [("$", raw)]
-    )
-    for outer, item in elements:
-        if outer != "$" and type(item) is not dict:
-            yield [item], "$[0]", outer, outer
-            continue
-        key = records_key(item, fmt)
-        if key is None:
-            yield item, "$", outer, outer
-            continue
-        for j, record in enumerate(item[key]):
-            yield {**item, key: [record]}, f"$.{key}[0]", f"{outer}.{key}[{j}]", outer
-
-
-def _without(raw: Any, bad: set[str], fmt: Format) -> tuple[Any, Callable[[str], str]]:
-    """Return ``raw`` without the records at ``bad`` paths, and a map of its paths to raw's."""
-    renamed: dict[str, str] = {}
-
-    def page(item: Any, new: str, old: str) -> Any:
-        key = records_key(item, fmt)
-        if key is None:
-            return item
-        kept = [(j, r) for j, r in enumerate(item[key]) if f"{old}.{key}[{j}]" not in bad]
-        for position, (j, _) in enumerate(kept):
-            renamed[f"{new}.{key}[{position}]"] = f"{old}.{key}[{j}]"
-        return {**item, key: [record for _, record in kept]}
-
-    if type(raw) is list:
-        remainder: Any = []
-        for i, item in enumerate(raw):
-            if f"$[{i}]" in bad:
-                continue
-            new = f"$[{len(remainder)}]"
-            renamed[new] = f"$[{i}]"
-            remainder.append(page(item, new, f"$[{i}]"))
-    else:
-        remainder = page(raw, "$", "$")
-    prefixes = sorted(renamed, key=len, reverse=True)
-
-    def remap(path: str) -> str:
-        for prefix in prefixes:
-            if (moved := rebase(path, prefix, renamed[prefix])) is not None:
-                return moved
-        return path
-
-    return remainder, remap

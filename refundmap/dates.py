@@ -18,7 +18,6 @@ from refundmap.report import ValueRuleError, describe
 
 __all__ = [
     "DateError",
-    "DateValue",
     "Day",
     "Moment",
     "Timestamp",
@@ -27,8 +26,6 @@ __all__ = [
     "parse_day",
 ]
 
-#: A date as the vendors send it: a bare calendar date or a timestamp.
-DateValue = date | datetime
 #: A calendar date only, no time (Railz's push bodies: ``format: date``).
 Day = NewType("Day", date)
 

@@ -16,8 +16,10 @@ from refundmap.report import ParameterTypeError, Path, UsageError
 
 __all__ = [
     "CONVERSIONS",
+    "FACTS",
     "FORMATS",
     "NOT_REFUNDS",
+    "Facts",
     "Format",
     "FormatName",
     "Shape",
@@ -94,6 +96,11 @@ class Format:
     push_options: bool = False
 
     @property
+    def facts(self) -> Facts:
+        """The format's facts that are not constructor parameters (:data:`FACTS`)."""
+        return FACTS.get(self.name, _NONE)
+
+    @property
     def is_body(self) -> bool:
         """Whether the format is a request body (written through :attr:`request`)."""
         return self.request is not None
@@ -135,6 +142,41 @@ class Format:
         else:
             yield (*path, key), held
 
+
+@attrs.frozen
+class Facts:
+    """More facts of a format, held in :data:`FACTS` by its name.
+
+    They are kept apart from :class:`Format`'s own attributes so that its
+    constructor keeps its published signature; the format's property
+    :attr:`Format.facts` reads them.
+    """
+
+    #: What the format's body parameters name, in the message that asks for them.
+    body_subject: str = ""
+    #: The accounting services a body's ``service_name`` may name; empty: any.
+    body_services: tuple[str, ...] = ()
+    #: Whether a record converted into the format from Railz gets a Rutter id made
+    #: from its Railz id, scoped by its connection or business.
+    makes_rutter_ids: bool = False
+    #: The vendor's data model version, where it has two (Railz's 1 and 2).
+    version: int | None = None
+    #: Whether the format's documents name the Railz connection of their records
+    #: (a list's ``meta.connectionUuid``), which scopes the Rutter ids made from them.
+    names_connection: bool = False
+    #: The same vendor's other version, which a record of this format may be taken
+    #: for; then ``date_key`` and ``own_keys`` tell the two apart.
+    other_version: FormatName | None = None
+    #: The key of a record's date, which differs between the versions.
+    date_key: str | None = None
+    #: Keys that only this version's records have.
+    own_keys: frozenset[str] = frozenset()
+    #: The models whose ``discountPercentage`` and ``effectiveTaxRate`` strict
+    #: validation holds to 0 to 100 (:mod:`refundmap.checks`).
+    percentages: frozenset[type[Any]] = frozenset()
+
+
+_NONE = Facts()
 
 RUTTER = Format(
     name="rutter",
@@ -235,6 +277,35 @@ RAILZ_PUSH = Format(
 #: Every format by name, in the order ``refundmap formats`` lists them.
 FORMATS: dict[str, Format] = {
     f.name: f for f in (RUTTER, RUTTER_CREATE, RAILZ, RAILZ_V2, RAILZ_V2_PUSH, RAILZ_PUSH)
+}
+
+#: The facts of each format beyond its attributes (:attr:`Format.facts`), by name.
+FACTS: dict[str, Facts] = {
+    "rutter": Facts(makes_rutter_ids=True),
+    "railz": Facts(
+        version=1,
+        other_version="railz-v2",
+        date_key="date",
+        own_keys=frozenset({"currencyRef", "shippingAddress"}),
+        percentages=frozenset({railz.Refund, railz.RefundLine, railz.TaxRateRef}),
+    ),
+    "railz-v2": Facts(
+        version=2,
+        names_connection=True,
+        other_version="railz",
+        date_key="postedDate",
+        own_keys=frozenset({"currency", "passThrough"}),
+        percentages=frozenset({railz.RefundV2, railz.RefundLineV2, railz.TaxRateRef}),
+    ),
+    "railz-v2-push": Facts(
+        body_subject="the Railz connection it is for",
+        version=2,
+        names_connection=True,
+        percentages=frozenset({railz.PushRefundLineV2}),
+    ),
+    "railz-push": Facts(
+        body_subject="the business it is for", body_services=("xero", "quickbooks"), version=1
+    ),
 }
 
 #: Every (source, target) pair refundmap converts, besides each format to itself.

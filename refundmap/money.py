@@ -18,7 +18,6 @@ from refundmap.report import ValueRuleError, describe
 __all__ = [
     "EXACT",
     "MAX_DECIMAL_PLACES",
-    "MAX_MAGNITUDE",
     "AmountError",
     "format_amount",
     "minor_unit",
@@ -28,9 +27,8 @@ __all__ = [
     "unit_tolerance",
 ]
 
-#: Amounts must be smaller than this in absolute value.
-MAX_MAGNITUDE = Decimal(10) ** 15
-MAX_DIGITS = 15  # integer digits: 10^15 has 16
+#: Amounts must be smaller than 10^15 in absolute value: at most this many integer digits.
+MAX_DIGITS = 15
 #: More decimal places than this is not an amount (and ``1e-999999999`` would
 #: otherwise be written out as a billion zeros).
 MAX_DECIMAL_PLACES = 20

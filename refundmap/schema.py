@@ -52,11 +52,6 @@ LOOSER = (
 )
 
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-_PERCENTAGES = {
-    "railz": {"Refund", "RefundLine", "TaxRateRef"},
-    "railz-v2": {"RefundV2", "RefundLineV2", "TaxRateRef"},
-    "railz-v2-push": {"PushRefundLineV2"},
-}
 #: Rutter's own ids, which strict validation requires to be UUIDs (refundmap.checks).
 _RUTTER_REFS = {
     "CustomerRefund": {"account_id", "customer_id", "class_id", "department_id", "tax_rate_id"},
@@ -133,7 +128,7 @@ class _Builder:
             if self.strict and key in _LINE_KEYS:
                 schema = _narrow_items(schema, {"minProperties": 1})  # no empty line object
             if self.strict:
-                schema = _narrow(schema, self._checked(cls.__name__, key))
+                schema = _narrow(schema, self._checked(cls, key))
             properties[key] = schema
             for alias in field.metadata.get("aliases", ()):
                 properties[alias] = schema
@@ -165,14 +160,15 @@ class _Builder:
                 }
         return result
 
-    def _checked(self, name: str, key: str) -> dict[str, Any]:
-        """What strict validation's checks add to the value of ``key`` in class ``name``."""
+    def _checked(self, cls: type, key: str) -> dict[str, Any]:
+        """What strict validation's checks add to the value of ``key`` in class ``cls``."""
+        name = cls.__name__
         rutter = self.fmt.vendor == "rutter"
         if rutter and key in _RUTTER_REFS.get(name, ()):
             return {"pattern": _UUID}
         if rutter and key == "currency_code":
             return {"enum": _currency_codes()}
-        if name in _PERCENTAGES.get(self.fmt.name, ()) and key in (
+        if cls in self.fmt.facts.percentages and key in (
             "discountPercentage",
             "effectiveTaxRate",
         ):

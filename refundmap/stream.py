@@ -4,8 +4,9 @@
 document once and keeps only the envelope and where each record lies;
 :func:`read_spans` then reads the records one at a time, and
 :func:`convert_chunk` converts a run of them as the whole document would
-convert them. Memory holds a buffer of the file and a chunk of records,
-whatever the document's size.
+convert them, and :class:`Assembly` puts the runs' output together with the
+envelope's, as the whole document's conversion. Memory holds a buffer of the
+file and a chunk of records, whatever the document's size.
 """
 
 from __future__ import annotations
@@ -19,24 +20,29 @@ from typing import Any, cast
 import attrs
 
 from refundmap import jsonio, paths
-from refundmap.conversion import Conversion, Converter, _convert
+from refundmap.conversion import Conversion, Converter, convert_as_page
 from refundmap.formats import Format
 from refundmap.jsonscan import Layout, read_spans, scan
 from refundmap.missing import MissingReference, add_missing
+from refundmap.records import records_key
 from refundmap.report import Entry, MappingError, Problem, ValidationError
 
 __all__ = [
+    "Assembly",
     "Chunk",
     "Frame",
     "Layout",
+    "Placed",
     "around",
     "convert_chunk",
     "convert_envelope",
     "decoded",
+    "list_key",
     "moved",
     "read_spans",
     "scan",
     "shifted",
+    "streams",
 ]
 
 
@@ -178,6 +184,126 @@ def around(envelope: Conversion | None, frame: Frame, written: int) -> tuple[str
     return head + "[", close + tail
 
 
+def list_key(fmt: Format) -> str | None:
+    """Return the key of ``fmt``'s list page records, which :func:`scan` reads one at a time."""
+    shape = fmt.list_shape
+    return None if shape is None or shape.records is None else fmt.naming(shape.records)
+
+
+def streams(layout: Layout, converter: Converter, *, rejects: bool = False) -> bool:
+    """Whether :class:`Assembly` converts ``layout``'s records a run at a time, not whole.
+
+    Not a page that is no list page of the source after all, nor nothing to
+    stream; nor, with ``rejects``, an array of list pages: each page's records
+    are then rejected one by one, which the whole document's conversion does.
+    """
+    if not len(layout) or (layout.pages and rejects):
+        return False
+    return layout.kind != "page" or records_key(layout.envelope, converter.source) == layout.key
+
+
+@attrs.frozen
+class Placed:
+    """A run's conversion placed in its document (:meth:`Assembly.place`).
+
+    Attributes:
+        kept: whether its records are part of the output: False once a record
+            of the document failed (without ``rejects``), when only the
+            problems count.
+        text: the output records' text, in place after those before.
+        entries: its report, with the document's paths on both sides.
+        failures: each record that did not convert: its position in the run,
+            its path in the document, and why, with the document's paths.
+    """
+
+    kept: bool
+    text: str
+    entries: list[Entry]
+    failures: list[tuple[int, str, ValidationError | MappingError]]
+
+
+class Assembly:
+    """A list page or an array converted a run of records at a time, its output put together.
+
+    Give it each run's :class:`Chunk` in order (:meth:`place`), write the texts
+    it returns between the :meth:`close` head and tail: the output is the whole
+    document's conversion, byte for byte, and the report lists each record's
+    entries in record order, then the envelope's. With ``rejects``, a record
+    that fails is set apart and the rest converts; without, the document fails
+    (:meth:`error`).
+
+    Raises:
+        ValidationError, MappingError: for an envelope that does not convert
+            on its own (convert the document whole instead).
+        UsageError: as :meth:`Converter.convert` does.
+    """
+
+    def __init__(
+        self,
+        layout: Layout,
+        converter: Converter,
+        indent: int | None,
+        *,
+        entries: bool = True,
+        rejects: bool = False,
+    ) -> None:
+        self.frame = Frame.of(layout, converter, indent, entries=entries)
+        self.records = len(layout)
+        self.envelope = convert_envelope(self.frame, self.records)
+        self.rejects = rejects
+        #: How many output records (or bodies) were placed so far.
+        self.written = 0
+        self.failures: list[ValidationError | MappingError] = []
+        level = self.frame.level
+        self._pad = "" if indent is None else "\n" + " " * (indent * level)
+
+    def place(self, offset: int, chunk: Chunk) -> Placed:
+        """Place the conversion of the run of records from ``offset`` in the document."""
+        prefix = self.frame.prefix
+        failures: list[tuple[int, str, ValidationError | MappingError]] = []
+        for index, error in chunk.failures:
+            problems = [
+                Problem(paths.shift(p.path, prefix, offset), p.message) for p in error.problems
+            ]
+            failures.append((index, f"{prefix}{offset + index}]", type(error)(problems)))
+        if not self.rejects:
+            self.failures.extend(failure for _, _, failure in failures)
+        if self.failures:
+            return Placed(
+                kept=False, text="", entries=[], failures=failures
+            )  # the document fails: only its problems count
+        moves = ((prefix, offset), (chunk.target_prefix, self.written))
+        entries = [shifted(entry, *moves) for _, entry in chunk.entries]
+        texts = []
+        for text in chunk.texts:
+            texts.append(("," if self.written else "") + self._pad + text)
+            self.written += 1
+        return Placed(kept=True, text="".join(texts), entries=entries, failures=failures)
+
+    def error(self) -> ValidationError | MappingError | None:
+        """Return why the document fails, from the records that failed; None when none did.
+
+        Validation problems first, as for a whole document; each once (a problem
+        of the envelope's would come with every record that failed).
+        """
+        if not self.failures:
+            return None
+        validation = [f for f in self.failures if isinstance(f, ValidationError)]
+        unique = dict.fromkeys(p for f in validation or self.failures for p in f.problems)
+        return (ValidationError if validation else MappingError)(list(unique))
+
+    def close(self) -> tuple[str, str, tuple[Entry, ...]]:
+        """Return the output text before the placed records, after them, and the envelope's report.
+
+        An envelope whose records were rejected is converted again, holding the rest.
+        """
+        envelope = self.envelope
+        if envelope is not None and self.written != self.records:
+            envelope = convert_envelope(self.frame, self.written)
+        head, tail = around(envelope, self.frame, self.written)
+        return head, tail, envelope.report if envelope is not None else ()
+
+
 def convert_envelope(frame: Frame, records: int) -> Conversion | None:
     """Convert a list page's envelope alone, saying it holds ``records`` records.
 
@@ -185,7 +311,7 @@ def convert_envelope(frame: Frame, records: int) -> Conversion | None:
     """
     if frame.prefix == "$[":
         return None
-    return _convert(frame.head + frame.tail, frame.options, records)
+    return convert_as_page(frame.options, frame.head + frame.tail, records)
 
 
 def convert_chunk(texts: Sequence[bytes], frame: Frame) -> Chunk:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -14,6 +14,7 @@ import attrs
 
 from refundmap import jsonio
 from refundmap.codec import Codec
+from refundmap.codec.fields import keys
 from refundmap.formats import FORMATS, NOT_REFUNDS, Format, FormatName, Shape, format_of, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.money import EXACT
@@ -195,12 +196,16 @@ def _vocabulary(fmt: Format) -> frozenset[str]:
     return frozenset(key for model in models for key in codec.keys(model).values())
 
 
-#: Documents from the same endpoints that are not refunds: their marker key, and what they are.
-#: Per Railz version: its date key, the other version's, and keys only it has.
-_RAILZ_VERSIONS = {
-    "railz": ("date", "postedDate", frozenset({"currencyRef", "shippingAddress"})),
-    "railz-v2": ("postedDate", "date", frozenset({"currency", "passThrough"})),
-}
+def _record_keys(fmt: Format) -> frozenset[str]:
+    """Return the keys of ``fmt``'s record model."""
+    # By the model and the naming: hashing a Format hashes every attribute.
+    record: type = fmt.record
+    return _model_keys(record, fmt.naming)
+
+
+@cache
+def _model_keys(model: type, naming: Callable[[str], str]) -> frozenset[str]:
+    return frozenset(keys(model, naming).values())
 
 
 def _fits(raw: dict[str, Any], fmt: Format, shape: Shape | None = None) -> bool:
@@ -215,16 +220,16 @@ def _foreign_hint(raw: dict[str, Any], fmt: Format) -> str | None:
     for marker, what in NOT_REFUNDS.items():
         if marker in raw:
             return what
-    if fmt.name in _RAILZ_VERSIONS:
-        own_key, other_key, own_only = _RAILZ_VERSIONS[fmt.name]
+    if fmt.facts.other_version is not None:
+        other = FORMATS[fmt.facts.other_version]
+        own_key, other_key, own_only = fmt.facts.date_key, other.facts.date_key, fmt.facts.own_keys
         data = raw.get("data")
         record = data[0] if type(data) is list and data and type(data[0]) is dict else raw
         # Only when nothing in it is this version's: else its own problems say more.
         if other_key in record and own_key not in record and not own_only.intersection(record):
-            version = "railz-v2" if fmt.name == "railz" else "railz"
             return (
-                f"this looks like a {version} refund ({other_key}, not {own_key}): validate or"
-                f" convert it as {version}"
+                f"this looks like a {other.name} refund ({other_key}, not {own_key}): validate or"
+                f" convert it as {other.name}"
             )
     if fmt.request is not None and not _fits(raw, fmt):
         # A body format given a read response (a Rutter fetch response as rutter-create):
@@ -312,7 +317,8 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
                 Problem(format_path(path), f"expected {expected}, got {describe(item)}")
             )
             continue
-        hint = _foreign_hint(item, fmt)
+        # A record of its own keys only is none of what the hint names (and the hint costs).
+        hint = None if _record_keys(fmt).issuperset(item) else _foreign_hint(item, fmt)
         if hint is not None:
             problems.append(Problem(format_path(path), hint))
             continue

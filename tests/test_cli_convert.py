@@ -219,9 +219,10 @@ def test_formats_lists_the_conversions(cli):
 
 
 def readme_conversions() -> list[tuple[list[str], str]]:
-    """Each ``$ refundmap convert ...`` console block of the README: its arguments and output."""
+    """Each ``$ refundmap convert ...`` console block of docs/references.md, docs/converting.md."""
     root = Path(__file__).resolve().parent.parent
-    readme = (root / "README.md").read_text()
+    pages = ("references.md", "converting.md")
+    readme = "".join((root / "docs" / page).read_text() for page in pages)
     found = []
     for block in readme.split("```console\n$ refundmap convert ")[1:]:
         text = block.split("```", 1)[0]
@@ -245,8 +246,8 @@ def test_the_readme_conversion_examples_are_what_refundmap_prints(
     status, out, err = cli("convert", *argv)
     assert status == 0
     assert out + err == shown
-    if (tmp_path / "report.txt").exists():  # the README shows the text report after it
-        readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    if (tmp_path / "report.txt").exists():  # docs/converting.md shows the text report after it
+        readme = (Path(__file__).resolve().parent.parent / "docs/converting.md").read_text()
         after = readme.split(shown, 1)[1]
         assert (
             after.split("```text\n", 1)[1].split("```", 1)[0]

@@ -288,7 +288,7 @@ def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(tmp_p
     help_text = run("convert", "--help", cwd=tmp_path).stdout
     assert "stdout (no -o) has what was converted before it" in help_text
     assert "(nothing is written)" not in help_text
-    readme = (FIXTURES.parent / "README.md").read_text()
+    readme = (FIXTURES.parent / "docs/cli.md").read_text()
     assert "stdout (no `-o`) is a stream and has what was converted before the failure" in readme
 
 
@@ -297,7 +297,7 @@ def test_the_readme_exit_table_lists_the_statuses_help_lists():
 
     from refundmap import cli
 
-    readme = (FIXTURES.parent / "README.md").read_text()
+    readme = (FIXTURES.parent / "docs/cli.md").read_text()
     readme = readme[readme.index("| exit status |") :].split("\n\n")[0]
     table = {int(n) for n in re.findall(r"^\| (\d+)[ ,|]", readme, re.MULTILINE)}
     table |= {int(n) for n in re.findall(r"^\| 130, (\d+), (\d+)", readme, re.MULTILINE)[0]}

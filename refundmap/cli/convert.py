@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import gc
 import io
 import itertools
@@ -12,32 +11,30 @@ import sys
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from refundmap import jsonio
 from refundmap.cli import tasks
 from refundmap.cli.files import (
     _STDOUT,
     FileIOError,
+    _atomic_file,
     _decoded,
     _directory,
     _documents,
-    _io_error,
     _is_jsonl,
     _Named,
-    _open,
     _Output,
     _pieces,
     _plan_outputs,
     _push_options,
     _read,
+    _seekable,
     _small,
     _spool,
-    _temporary,
-    _temporary_name,
     _Watched,
 )
 from refundmap.cli.jobs import Pool
@@ -46,6 +43,9 @@ from refundmap.cli.messages import (
     EXIT_OK,
     EXIT_REJECTED,
     CommandError,
+    Recording,
+    Sink,
+    Terminal,
     _plural,
     _Progress,
     _Report,
@@ -56,88 +56,90 @@ from refundmap.cli.messages import (
 from refundmap.cli.parser import _converter, _defaults, _flagged
 from refundmap.cli.tasks import (
     _CHUNK,
+    FileOutcome,
+    LineOutcome,
     _convert_line,
-    _FileOutcome,
     _init_worker,
-    _LineOutcome,
     _work,
     _work_chunk,
 )
-from refundmap.conversion import Conversion, Converter, records_key
+from refundmap.conversion import Conversion, Converter
 from refundmap.detect import AUTO, detect_format
-from refundmap.formats import get_format
 from refundmap.missing import MissingReference, add_missing, describe_missing, missing_csv
-from refundmap.paths import shift
 from refundmap.report import (
     Entry,
     Kind,
     MappingError,
-    Problem,
     RefundmapError,
     UsageError,
     ValidationError,
-    printable,
 )
 from refundmap.stream import (
+    Assembly,
     Chunk,
     Frame,
     Layout,
-    around,
     convert_chunk,
-    convert_envelope,
+    list_key,
     scan,
-    shifted,
+    streams,
 )
 
 
 class _Converter:
     """One ``refundmap convert`` run: its options, counts, report, rejects and progress."""
 
-    def __init__(self, args: argparse.Namespace, stack: ExitStack, converter: Converter) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        stack: ExitStack,
+        converter: Converter,
+        sink: Sink | None = None,
+    ) -> None:
+        """Set a run up; ``sink`` None: the command's (its files, stderr), else a worker's."""
         self.args = args
         self.converter = converter
         self.directory = converter.directory
         self.counts: Counter[str] = Counter()
-        self.report: _Report | None = None
-        self.rejects: _Named | None = None
         self._stack = stack
         self._files: list[tuple[str, jsonio.AtomicFile]] = []
-        if args.report:
-            out = _STDOUT if args.report == "-" else self._file(args.report)
-            kinds = frozenset(args.report_kinds) if args.report_kinds else None
-            self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
-        if args.rejects:
-            self.rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
-        #: The reference ids copied untranslated, by kind and id (--missing-refs, the summary).
-        self.missing: dict[tuple[str, str], MissingReference] = {}
-        self.missing_refs = self._file(args.missing_refs) if args.missing_refs else None
-        self.jobs: int = args.jobs or os.cpu_count() or 1
+        self.rejecting = bool(args.rejects)
         #: Whether each report entry is needed here (printed or reported), or its count.
         self._entries_needed = bool(args.report) or not args.quiet
-        self.pool = Pool(stack, self.jobs, _init_worker, (converter, self._entries_needed, args))
+        #: The reference ids copied untranslated, by kind and id (--missing-refs, the summary).
+        self.missing: dict[tuple[str, str], MissingReference] = {}
         self._uncollected = 0
-        shown = args.progress if args.progress is not None else sys.stderr.isatty()
-        self.progress = _Progress(shown=shown, at_once=bool(args.progress))
+        self.report: _Report | None = None
+        self.missing_refs: _Named | None = None
+        if sink is not None:  # a worker's: it writes no file, and shares out no work
+            self.jobs = 1
+            self.progress = _Progress(shown=False)
+            self.sink = sink
+        else:
+            self.jobs = args.jobs or os.cpu_count() or 1
+            shown = args.progress if args.progress is not None else sys.stderr.isatty()
+            self.progress = _Progress(shown=shown, at_once=bool(args.progress))
+            if args.report:
+                out = _STDOUT if args.report == "-" else self._file(args.report)
+                kinds = frozenset(args.report_kinds) if args.report_kinds else None
+                self.report = _Report(out, text=_report_is_text(args), kinds=kinds)
+            rejects = None
+            if args.rejects:
+                rejects = _STDOUT if args.rejects == "-" else self._file(args.rejects)
+            self.sink = Terminal(
+                report=self.report, rejects=rejects, quiet=args.quiet, progress=self.progress
+            )
+            if args.missing_refs:
+                self.missing_refs = self._file(args.missing_refs)
+        entries = self._entries_needed
+        self.pool = Pool(stack, self.jobs, _init_worker, (converter, entries, args))
 
     def _file(self, destination: str | Path) -> _Named:
         return _Named(str(destination), self._atomic(destination).stream)
 
     def _atomic(self, destination: str | Path) -> jsonio.AtomicFile:
         """Make ``destination``'s temporary file, removed unless the run commits it."""
-        try:
-            atomic = jsonio.AtomicFile(destination)
-        except OSError as exc:
-            folder = Path(destination).parent
-            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
-                raise _io_error(
-                    f"{destination}: cannot write: its folder {folder} does not let refundmap"
-                    f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
-                    " the output and renames it, so that a failed run leaves the old file as it"
-                    " was. Write to a writable folder, or to stdout (no -o) and redirect"
-                ) from None
-            if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # a folder that is not there
-                raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
-            raise FileIOError(str(destination), "write", exc) from None
+        atomic = _atomic_file(destination)
         self._files.append((str(destination), self._stack.enter_context(atomic)))
         return atomic
 
@@ -175,25 +177,11 @@ class _Converter:
             gc.collect(1)  # the young objects only: what cycles the last records left
 
     def _entry(self, name: str, line: int | None, entry: Entry) -> None:
-        """Count a report entry, report it, and print it when it is a warning."""
+        """Count a report entry, and tell the sink."""
         self.counts[str(entry.kind)] += 1
-        self._emit(name, line, entry)
+        self.sink.entry(name, line, entry)
 
-    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
-        if self.report is not None:
-            self.report.add(name, line, entry)
-        if entry.kind is Kind.WARNING and not self.args.quiet:
-            self.progress.done()
-            text = f"{_where(name, line)}: {entry.source_path}: warning: {entry.message}"
-            print(printable(text), file=sys.stderr)
-
-    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
-        self.progress.done()
-        for problem in exc.problems:
-            line_text = f"{_where(name, line)}: {problem.path}: {problem.message}"
-            print(printable(line_text), file=sys.stderr)
-
-    def _lines(self, name: str) -> Iterator[_LineOutcome]:
+    def _lines(self, name: str) -> Iterator[LineOutcome]:
         """Convert each JSON Lines record of ``name``, in order: here, or by ``--jobs`` workers.
 
         Workers take chunks of lines, in order, so memory stays bounded whatever
@@ -203,28 +191,30 @@ class _Converter:
         if self.jobs == 1:
             entries = self._entries_needed  # -q with no --report: the counts only
             for line, text in lines:
-                yield (line, text, *_convert_line(self.converter, text, entries=entries))
+                yield _convert_line(self.converter, line, text, entries=entries)
             return
         chunks = iter(lambda: list(itertools.islice(lines, _CHUNK)), [])
         for _, outcomes in self.pool.ordered(name, _work, ((None, chunk) for chunk in chunks)):
             yield from outcomes
 
     def _run_lines(self, name: str, out: _Named) -> bool:
-        for line, text, outcome, texts, kinds in self._lines(name):
-            if isinstance(outcome, UsageError):  # a run the arguments cannot serve
-                raise CommandError(f"{_where(name, line)}: {_flagged(outcome)}")
-            if isinstance(outcome, RefundmapError):
-                if self.rejects is None:
-                    self._problems(name, line, outcome)
+        for outcome in self._lines(name):
+            line, result = outcome.line, outcome.result
+            if isinstance(result, UsageError):  # a run the arguments cannot serve
+                raise CommandError(f"{_where(name, line)}: {_flagged(result)}")
+            if isinstance(result, RefundmapError):
+                if not self.rejecting:
+                    self.sink.problems(name, line, result)
                     return False
-                self._reject(name, line, "$", text.decode("utf-8", "replace").rstrip(), outcome)
+                text = outcome.text.decode("utf-8", "replace").rstrip()
+                self._reject(name, line, "$", text, result)
                 continue
-            if kinds is None:
-                self._record(name, line, outcome, outcome.report)
+            if outcome.kinds is None:
+                self._record(name, line, result, result.report)
             else:  # counted without its entries
-                self._record(name, line, outcome, ())
-                self.counts.update(kinds)
-            for written in texts:
+                self._record(name, line, result, ())
+                self.counts.update(outcome.kinds)
+            for written in outcome.texts:
                 out.write(written + "\n")
         return True
 
@@ -232,14 +222,14 @@ class _Converter:
         """Convert one input to ``out``; return whether it all converted (or was rejected)."""
         if _is_jsonl(name, forced=self.args.jsonl):
             return self._run_lines(name, out)
-        with self._seekable(name) as stream:
+        with _seekable(name) as stream:
             watch = _Watched(name, stream)
             try:
-                layout = scan(stream, self._records_key)
+                layout = scan(stream, list_key(self.converter.source))
             except ValidationError as exc:  # not JSON: the whole document is refused
                 watch.check()  # or cut short while it was read
-                if self.rejects is None:
-                    self._problems(name, None, exc)
+                if not self.rejecting:
+                    self.sink.problems(name, None, exc)
                     return False
                 stream.seek(0)
                 text = _read(name, stream.read).decode("utf-8", "replace")
@@ -255,42 +245,12 @@ class _Converter:
             except UsageError as exc:  # a page of an array names another scope
                 raise CommandError(f"{name}: {_flagged(exc)}") from None
 
-    @property
-    def _records_key(self) -> str | None:
-        """The key of the source format's list page records, which are read one at a time."""
-        fmt = get_format(self.args.source)
-        shape = next((shape for shape in fmt.envelopes if shape.many), None)
-        return None if shape is None or shape.records is None else fmt.naming(shape.records)
-
-    @contextmanager
-    def _seekable(self, name: str) -> Iterator[IO[bytes]]:
-        """Open ``name`` to be read twice: a pipe (stdin) is copied to a temporary file first."""
-        stream = _open(name)
-        try:
-            if stream.seekable():
-                yield stream
-                return
-            with _temporary(name, "wb+") as copy:
-                while data := _read(name, partial(stream.read, 1 << 20)):
-                    try:
-                        copy.write(data)
-                    except OSError as exc:
-                        raise FileIOError(_temporary_name(name), "write", exc) from None
-                try:
-                    copy.seek(0)
-                except OSError as exc:
-                    raise FileIOError(_temporary_name(name), "write", exc) from None
-                yield copy
-        finally:
-            if stream is not sys.stdin.buffer:
-                stream.close()
-
     def _run_whole(self, name: str, out: _Named, document: Any) -> bool:
         """Convert a document held whole: a record, a response of one, a page in an array."""
         if type(document) not in (dict, list):  # a string would be read as JSON text
             document = jsonio.dumps(document)
         try:
-            if self.rejects is None:
+            if not self.rejecting:
                 result = self.converter.convert(document)
             else:
                 partial = self.converter.partial(document)
@@ -303,74 +263,50 @@ class _Converter:
         except UsageError as exc:  # a run the arguments cannot serve (a missing id)
             raise CommandError(f"{name}: {_flagged(exc)}") from None
         except (ValidationError, MappingError) as exc:
-            self._problems(name, None, exc)
+            self.sink.problems(name, None, exc)
             return False
         self._record(name, None, result, result.report)
         out.write(result.to_json(indent=self.args.indent) + "\n")
         return True
 
     def _run_records(self, name: str, out: _Named, watch: _Watched, layout: Layout) -> bool:
-        """Convert a list page or an array a run of records at a time, here or in workers.
-
-        The output is the whole document's conversion, byte for byte; the report
-        lists each record's entries in record order, then the envelope's.
-        """
-        source = get_format(self.args.source)
-        whole = layout.kind == "page" and records_key(layout.envelope, source) != layout.key
-        # An array of list pages, with rejects: each page's records are rejected one by
-        # one, which the whole document's conversion does (an element is a unit here).
-        whole = whole or (layout.pages and self.rejects is not None)
-        if whole or not len(layout):  # not a list page after all, or nothing to stream
+        """Convert a list page or an array a run of records at a time, here or in workers."""
+        rejects = self.rejecting
+        if not streams(layout, self.converter, rejects=rejects):
             return self._run_whole(name, out, _decoded(watch, layout))
-        frame = Frame.of(layout, self.converter, self.args.indent, entries=self._entries_needed)
         try:
-            envelope = convert_envelope(frame, len(layout))
+            assembly = Assembly(
+                layout,
+                self.converter,
+                self.args.indent,
+                entries=self._entries_needed,
+                rejects=rejects,
+            )
         except UsageError as exc:
             raise CommandError(f"{name}: {_flagged(exc)}") from None
         except (ValidationError, MappingError):  # a broken envelope: as a whole, as ever
             return self._run_whole(name, out, _decoded(watch, layout))
-        failures: list[RefundmapError] = []
-        written = 0
-        indent = self.args.indent
-        pad = "" if indent is None else "\n" + " " * (indent * frame.level)
         with _spool(name) as (spool, named):
-            for offset, texts, chunk in self._runs(watch, layout, frame):
-                for index, error in chunk.failures:
-                    problems = [
-                        Problem(shift(p.path, frame.prefix, offset), p.message)
-                        for p in error.problems
-                    ]
-                    failure = type(error)(problems)
-                    if self.rejects is None:
-                        failures.append(failure)
-                        continue
-                    path = f"{frame.prefix}{offset + index}]"
+            for offset, texts, chunk in self._runs(watch, layout, assembly.frame):
+                placed = assembly.place(offset, chunk)
+                for index, path, failure in placed.failures if rejects else ():
                     self._reject(name, None, path, jsonio.loads(texts[index]), failure)
-                if failures:
-                    continue  # the run fails: only its problems count now
+                if not placed.kept:
+                    continue
                 self._tally(chunk.records, chunk.untranslated)
                 add_missing(self.missing, chunk.missing)
-                moves = ((frame.prefix, offset), (chunk.target_prefix, written))
-                for _, entry in chunk.entries:
-                    self._entry(name, None, shifted(entry, *moves))
+                for entry in placed.entries:
+                    self._entry(name, None, entry)
                 self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
-                for text in chunk.texts:
-                    named.write(("," if written else "") + pad + text)
-                    written += 1
-            if failures:
-                # Validation problems first, as for a whole document; each once (a problem
-                # of the envelope's would come with every record that failed).
-                validation = [f for f in failures if isinstance(f, ValidationError)]
-                kind = ValidationError if validation else MappingError
-                unique = dict.fromkeys(p for f in validation or failures for p in f.problems)
-                self._problems(name, None, kind(list(unique)))
+                named.write(placed.text)
+            error = assembly.error()
+            if error is not None:
+                self.sink.problems(name, None, error)
                 return False
-            if envelope is not None and written != len(layout):  # records were rejected
-                envelope = convert_envelope(frame, written)
-            for entry in envelope.report if envelope is not None else ():
+            head, tail, envelope = assembly.close()
+            for entry in envelope:
                 self._entry(name, None, entry)
             watch.check()  # what was read is the file as it was scanned, to its end
-            head, tail = around(envelope, frame, written)
             named.flush()
             out.write(head)
             for piece in _pieces(spool, named.name):
@@ -415,26 +351,7 @@ class _Converter:
         self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
     ) -> None:
         self.counts["rejected"] += 1
-        self._emit_reject(name, line, path, value, exc)
-
-    def _emit_reject(
-        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
-    ) -> None:
-        assert self.rejects is not None  # noqa: S101 - only called with --rejects
-        row = {
-            "file": _shown(name),
-            "line": line,
-            "path": path,
-            "error": "validation" if isinstance(exc, ValidationError) else "mapping",
-            "problems": [problem.to_dict() for problem in exc.problems],
-            "input": value,
-        }
-        self.rejects.write(jsonio.dumps(row) + "\n")
-        if not self.args.quiet:
-            self.progress.done()
-            for problem in exc.problems:
-                text = f"{_where(name, line)}: {problem.path}: rejected: {problem.message}"
-                print(printable(text), file=sys.stderr)
+        self.sink.reject(name, line, path, value, exc)
 
     def run_all(self, inputs: Sequence[str], outputs: Sequence[_Named]) -> bool:
         """Convert each input to its output, in order; return whether all converted.
@@ -444,7 +361,7 @@ class _Converter:
         replayed here in input order; a bigger file, or a JSON Lines file, has
         its records shared out instead.
         """
-        pending: deque[tuple[str, _Named, Future[_FileOutcome]]] = deque()
+        pending: deque[tuple[str, _Named, Future[FileOutcome]]] = deque()
         for name, out in zip(inputs, outputs, strict=True):
             if self.jobs > 1 and len(inputs) > 1 and _small(name, jsonl=self.args.jsonl):
                 pending.append((name, out, self.pool.submit(name, _work_file, name)))
@@ -460,7 +377,7 @@ class _Converter:
         return self._replay_until(pending, 0)
 
     def _replay_until(
-        self, pending: deque[tuple[str, _Named, Future[_FileOutcome]]], left: int
+        self, pending: deque[tuple[str, _Named, Future[FileOutcome]]], left: int
     ) -> bool:
         """Replay the oldest files' outcomes until ``left`` are pending; False when one failed."""
         while len(pending) > left:
@@ -469,24 +386,17 @@ class _Converter:
                 return False
         return True
 
-    def _replay(self, out: _Named, outcome: _FileOutcome) -> bool:
+    def _replay(self, out: _Named, outcome: FileOutcome) -> bool:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
-        converted, text, events, counts, missing = outcome
         out.start()
-        self.counts.update(counts)
-        add_missing(self.missing, missing)
-        self.progress.add(counts["records"])
-        for event in events:
-            if event[0] == "entry":
-                self._emit(*event[1:])
-            elif event[0] == "reject":
-                self._emit_reject(*event[1:])
-            else:
-                self._problems(*event[1:])
-        out.write(text)
-        if converted:
+        self.counts.update(outcome.counts)
+        add_missing(self.missing, outcome.missing)
+        self.progress.add(outcome.counts["records"])
+        outcome.told.tell(self.sink)
+        out.write(outcome.text)
+        if outcome.converted:
             out.finish()
-        return converted
+        return outcome.converted
 
     def outputs(self, destinations: Sequence[Path | None]) -> list[_Named]:
         """Say where each input's output goes (None: stdout); each file is made in its turn."""
@@ -502,7 +412,7 @@ class _Converter:
             *(f"{counts[str(kind)]} {kind}" for kind in Kind if kind is not Kind.WARNING),
             _plural(counts[str(Kind.WARNING)], "warning"),
         ]
-        if self.rejects is not None:
+        if self.rejecting:
             parts.append(f"{counts['rejected']} rejected")
         summary = "refundmap: " + ", ".join(parts)
         untranslated = counts["untranslated"]
@@ -521,49 +431,18 @@ class _Converter:
         return summary
 
 
-class _Recorder(_Converter):
-    """A file's conversion in a ``--jobs`` worker: what it writes and says, kept in order."""
-
-    def __init__(self, args: argparse.Namespace, converter: Converter) -> None:
-        alone = argparse.Namespace(
-            **{**vars(args), "jobs": 1, "report": None, "rejects": None, "progress": False}
-        )
-        super().__init__(alone, ExitStack(), converter)
-        self._entries_needed = bool(args.report) or not args.quiet
-        if args.rejects:
-            self.rejects = _Named("rejects", None)  # rejects are kept, not written here
-        self.events: list[tuple[Any, ...]] = []
-
-    def _emit(self, name: str, line: int | None, entry: Entry) -> None:
-        if self._entries_needed:
-            self.events.append(("entry", name, line, entry))
-
-    def _emit_reject(
-        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
-    ) -> None:
-        self.events.append(("reject", name, line, path, value, exc))
-
-    def _problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
-        self.events.append(("problems", name, line, exc))
-
-
-def _work_file(name: str) -> _FileOutcome:
-    """Convert a whole file in a ``--jobs`` worker."""
+def _work_file(name: str) -> FileOutcome:
+    """Convert a whole file in a ``--jobs`` worker, keeping what it says to be said in order."""
     assert tasks._WORKER_RUN is not None  # noqa: S101, SLF001 - set by the initializer
     args, converter = tasks._WORKER_RUN  # noqa: SLF001 - a worker's, set by _init_worker
-    recorder = _Recorder(args, converter)
+    told = Recording(entries=bool(args.report) or not args.quiet)
+    run = _Converter(args, ExitStack(), converter, told)
     out = io.StringIO()
     try:
-        converted = recorder.run(name, _Named(name, out))
+        converted = run.run(name, _Named(name, out))
     finally:
         gc.collect(1)
-    return (
-        converted,
-        out.getvalue(),
-        recorder.events,
-        recorder.counts,
-        tuple(recorder.missing.values()),
-    )
+    return FileOutcome(converted, out.getvalue(), told, run.counts, tuple(run.missing.values()))
 
 
 def _told_format(args: argparse.Namespace) -> str:

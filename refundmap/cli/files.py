@@ -7,6 +7,7 @@ Outputs: planning, temporary files, the atomic commit of the group.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import os
 import stat
@@ -14,6 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -161,6 +163,48 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+@contextmanager
+def _seekable(name: str) -> Iterator[IO[bytes]]:
+    """Open ``name`` to be read twice: a pipe (stdin) is copied to a temporary file first."""
+    stream = _open(name)
+    try:
+        if stream.seekable():
+            yield stream
+            return
+        with _temporary(name, "wb+") as copy:
+            while data := _read(name, partial(stream.read, 1 << 20)):
+                try:
+                    copy.write(data)
+                except OSError as exc:
+                    raise FileIOError(_temporary_name(name), "write", exc) from None
+            try:
+                copy.seek(0)
+            except OSError as exc:
+                raise FileIOError(_temporary_name(name), "write", exc) from None
+            yield copy
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _atomic_file(destination: str | Path) -> jsonio.AtomicFile:
+    """Return ``destination``'s atomic file, or say why refundmap cannot write beside it."""
+    try:
+        return jsonio.AtomicFile(destination)
+    except OSError as exc:
+        folder = Path(destination).parent
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and folder.is_dir():
+            raise _io_error(
+                f"{destination}: cannot write: its folder {folder} does not let refundmap"
+                f" create a file ({exc.strerror}); refundmap writes a temporary file beside"
+                " the output and renames it, so that a failed run leaves the old file as it"
+                " was. Write to a writable folder, or to stdout (no -o) and redirect"
+            ) from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):  # a folder that is not there
+            raise CommandError(f"{destination}: cannot write: {exc.strerror}") from None
+        raise FileIOError(str(destination), "write", exc) from None
 
 
 def _temporary_name(name: str) -> str:

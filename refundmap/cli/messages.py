@@ -1,4 +1,4 @@
-"""What the command says: exit statuses, stderr lines, the --report writer, progress."""
+"""What the command says: exit statuses, stderr lines, the --report writer, progress, sinks."""
 
 from __future__ import annotations
 
@@ -9,11 +9,17 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
+import attrs
+
+from refundmap import jsonio
 from refundmap.paths import general_path
 from refundmap.report import (
     Entry,
+    Kind,
+    RefundmapError,
+    ValidationError,
     printable,
 )
 
@@ -144,6 +150,134 @@ class _Progress:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
             self._drawn = False
+
+
+class Sink(Protocol):
+    """Where a conversion tells its report entries, rejects and problems, in order."""
+
+    def entry(self, name: str, line: int | None, entry: Entry) -> None:
+        """A report entry of the input ``name`` (at JSON Lines ``line``)."""
+
+    def reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        """A record (or document) set apart by ``--rejects``: where, what it was, and why."""
+
+    def problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        """Why the input ``name`` did not convert."""
+
+
+class Terminal:
+    """The command's sink: the ``--report`` and ``--rejects`` files, and stderr."""
+
+    def __init__(
+        self, *, report: _Report | None, rejects: _Named | None, quiet: bool, progress: _Progress
+    ) -> None:
+        self.report = report
+        self.rejects = rejects
+        self.quiet = quiet
+        self.progress = progress
+
+    def entry(self, name: str, line: int | None, entry: Entry) -> None:
+        """Report the entry, and print it when it is a warning."""
+        if self.report is not None:
+            self.report.add(name, line, entry)
+        if entry.kind is Kind.WARNING and not self.quiet:
+            self.progress.done()
+            text = f"{_where(name, line)}: {entry.source_path}: warning: {entry.message}"
+            print(printable(text), file=sys.stderr)
+
+    def reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        """Write a row of the rejects file, and print why (unless quiet)."""
+        assert self.rejects is not None  # noqa: S101 - only told with --rejects
+        row = {
+            "file": _shown(name),
+            "line": line,
+            "path": path,
+            "error": "validation" if isinstance(exc, ValidationError) else "mapping",
+            "problems": [problem.to_dict() for problem in exc.problems],
+            "input": value,
+        }
+        self.rejects.write(jsonio.dumps(row) + "\n")
+        if not self.quiet:
+            self.progress.done()
+            for problem in exc.problems:
+                text = f"{_where(name, line)}: {problem.path}: rejected: {problem.message}"
+                print(printable(text), file=sys.stderr)
+
+    def problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        """Print each problem, with its input and path."""
+        self.progress.done()
+        for problem in exc.problems:
+            text = f"{_where(name, line)}: {problem.path}: {problem.message}"
+            print(printable(text), file=sys.stderr)
+
+
+@attrs.frozen
+class _Entry:
+    name: str
+    line: int | None
+    entry: Entry
+
+    def tell(self, sink: Sink) -> None:
+        sink.entry(self.name, self.line, self.entry)
+
+
+@attrs.frozen
+class _Reject:
+    name: str
+    line: int | None
+    path: str
+    value: Any
+    exc: RefundmapError
+
+    def tell(self, sink: Sink) -> None:
+        sink.reject(self.name, self.line, self.path, self.value, self.exc)
+
+
+@attrs.frozen
+class _Problems:
+    name: str
+    line: int | None
+    exc: RefundmapError
+
+    def tell(self, sink: Sink) -> None:
+        sink.problems(self.name, self.line, self.exc)
+
+
+class Recording:
+    """A sink that keeps what it is told, in order, to tell another later (:meth:`tell`).
+
+    A ``--jobs`` worker converts a file into one; the command tells its
+    terminal. ``entries``: whether report entries are kept (printed or
+    reported), or only counted.
+    """
+
+    def __init__(self, *, entries: bool) -> None:
+        self.entries = entries
+        self.told: list[_Entry | _Reject | _Problems] = []
+
+    def entry(self, name: str, line: int | None, entry: Entry) -> None:
+        """Keep the entry, where entries are wanted."""
+        if self.entries:
+            self.told.append(_Entry(name, line, entry))
+
+    def reject(
+        self, name: str, line: int | None, path: str, value: Any, exc: RefundmapError
+    ) -> None:
+        """Keep the reject."""
+        self.told.append(_Reject(name, line, path, value, exc))
+
+    def problems(self, name: str, line: int | None, exc: RefundmapError) -> None:
+        """Keep the problems."""
+        self.told.append(_Problems(name, line, exc))
+
+    def tell(self, sink: Sink) -> None:
+        """Tell ``sink`` what this one was told, in order."""
+        for told in self.told:
+            told.tell(sink)
 
 
 def _report_is_text(args: argparse.Namespace) -> bool:

@@ -5,22 +5,37 @@ from __future__ import annotations
 import argparse
 import gc
 from collections import Counter
-from typing import Any
 
 import attrs
 
 from refundmap import jsonio
+from refundmap.cli.messages import Recording
 from refundmap.conversion import Conversion, Converter
 from refundmap.missing import MissingReference
 from refundmap.report import RefundmapError
 from refundmap.stream import Chunk, Frame, convert_chunk
 
-#: One JSON Lines record converted: its line, its text, the result or why not, the
-#: lines to write, and (from a worker, when no entry is printed or reported) the
-#: count of the report's entries by kind instead of the entries.
-_LineOutcome = tuple[
-    int | None, bytes, "Conversion | RefundmapError", list[str], "dict[str, int] | None"
-]
+
+@attrs.frozen
+class LineOutcome:
+    """One JSON Lines record converted.
+
+    Attributes:
+        line: its line number.
+        text: its text, as read.
+        result: its conversion (less the output, written already), or why not.
+        texts: the lines to write.
+        kinds: where no entry is printed or reported, the count of the report's
+            entries by kind, instead of the entries; else None.
+    """
+
+    line: int | None
+    text: bytes
+    result: Conversion | RefundmapError
+    texts: list[str]
+    kinds: dict[str, int] | None = None
+
+
 #: JSON Lines records a worker converts at a time.
 _CHUNK = 256
 #: What a worker converts with, set once by :func:`_init_worker`.
@@ -30,9 +45,9 @@ _WORKER_RUN: tuple[argparse.Namespace, Converter] | None = None
 
 
 def _convert_line(
-    converter: Converter, text: bytes, *, entries: bool = True
-) -> tuple[Conversion | RefundmapError, list[str], dict[str, int] | None]:
-    """Convert one JSON Lines record; return the result (or the error) and the lines to write.
+    converter: Converter, line: int | None, text: bytes, *, entries: bool = True
+) -> LineOutcome:
+    """Convert one JSON Lines record: the result (or the error) and the lines to write.
 
     The same function in the command's process and in ``--jobs`` workers: the
     output is the same, byte for byte.
@@ -40,7 +55,7 @@ def _convert_line(
     try:
         result = converter.convert(text)
     except RefundmapError as exc:
-        return exc, [], None
+        return LineOutcome(line, text, exc, [])
     if type(result.output) is list and not text.lstrip().startswith(b"["):
         # A list envelope written as create bodies: one line a record.
         texts = [jsonio.write(body) for body in result.output]
@@ -49,9 +64,9 @@ def _convert_line(
     # The output is written already: what goes back from a worker is its text; the
     # entries, only where they are printed or reported (pickling them costs).
     if entries:
-        return attrs.evolve(result, output=None), texts, None
+        return LineOutcome(line, text, attrs.evolve(result, output=None), texts)
     kinds = {str(kind): count for kind, count in result.counts().items()}  # no entry built
-    return attrs.evolve(result, output=None, report=()), texts, kinds
+    return LineOutcome(line, text, attrs.evolve(result, output=None, report=()), texts, kinds)
 
 
 def _init_worker(
@@ -86,18 +101,30 @@ def _work_chunk(task: _ChunkTask) -> Chunk:
         gc.collect(1)
 
 
-def _work(chunk: list[tuple[int | None, bytes]]) -> list[_LineOutcome]:
+def _work(chunk: list[tuple[int | None, bytes]]) -> list[LineOutcome]:
     """Convert a chunk of JSON Lines records in a worker."""
     assert _WORKER is not None  # noqa: S101 - set by the initializer
     converter, entries = _WORKER
     try:
-        return [
-            (line, text, *_convert_line(converter, text, entries=entries)) for line, text in chunk
-        ]
+        return [_convert_line(converter, line, text, entries=entries) for line, text in chunk]
     finally:
         gc.collect(1)
 
 
-#: A file a worker converted: whether it all converted, its output, what it
-#: reported, rejected and said (in order), its counts, and the ids it copied untranslated.
-_FileOutcome = tuple[bool, str, list[tuple[Any, ...]], Counter[str], tuple[MissingReference, ...]]
+@attrs.frozen
+class FileOutcome:
+    """A file a worker converted.
+
+    Attributes:
+        converted: whether it all converted (or was rejected).
+        text: its output.
+        told: what it reported, rejected and said, in order.
+        counts: its counts (records, kinds, rejected, untranslated).
+        missing: the ids it copied untranslated.
+    """
+
+    converted: bool
+    text: str
+    told: Recording
+    counts: Counter[str]
+    missing: tuple[MissingReference, ...]

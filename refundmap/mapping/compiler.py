@@ -33,9 +33,9 @@ from refundmap.mapping.rules import (
     WRITE_WHEN,
     Unmappable,
     lines_total,
-    reference_messages,
 )
 from refundmap.mapping.table import DEFAULT_KINDS, ENVELOPE, LINES_TOTAL, REFUND, Marker, Row
+from refundmap.mapping.translation import reference_messages
 from refundmap.report import Entry, Kind, format_path
 from refundmap.values import VALUES, value_of
 
@@ -361,7 +361,7 @@ class _Compiler:
         if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target):
             self._set(code, t, "v")
             return
-        rule = self.name(WRITE[row.write], "write")
+        rule = self.name(WRITE[row.write], f"write_{row.write}")
         code("try:").indent()(f"m = {rule}(v, src, run)").dedent()
         code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
         code("else:").indent()

@@ -5,7 +5,9 @@ no value for it: it receives the source model, the target dict so far and the
 run, and returns a :class:`Made` (the value and how to report it), or None when
 there is nothing to write. A *write* rule receives each value copied into its
 cell, and the source model it comes from. Either raises :class:`Unmappable`
-when the target cannot hold the record.
+when the target cannot hold the record. The arithmetic of lines the rules read
+is :mod:`refundmap.mapping.lines`; the words for reference ids,
+:mod:`refundmap.mapping.translation`.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
-from functools import cache
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -22,8 +23,22 @@ import attrs
 from refundmap.checks import railz_line_discount
 from refundmap.currency import code_for_name, is_code
 from refundmap.dates import format_date
-from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
-from refundmap.references import KINDS
+from refundmap.mapping.lines import (
+    before_discount,
+    before_tax,
+    body_line_total,
+    booked_discount,
+    computed_line_total,
+    exact_quotient,
+    one_amount_lines,
+    railz_includes_tax,
+    rutter_includes_tax,
+    tax_included,
+    v2_includes_tax,
+    v2_unit_includes_tax,
+)
+from refundmap.mapping.translation import ReferenceMessages, reference_messages
+from refundmap.money import EXACT, tolerance
 from refundmap.report import Kind
 
 if TYPE_CHECKING:
@@ -157,37 +172,21 @@ def _sub_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     )
 
 
-def _booked_discount(line: Any) -> tuple[Decimal, str]:
-    """Return a Railz line's discount as the platform books it, and how it was found.
-
-    A discount by ``discountPercentage`` is rounded to the cent (12.5 % of 34.93 is
-    4.37, and the line's ``subTotal`` 30.56): added back, it gives the line before it.
-    """
-    discount, how = railz_line_discount(line)
-    if not discount or line.discount_amount:
-        return discount, how
-    exponent = discount.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent >= -2:  # cents already
-        return discount, how
-    booked = discount.quantize(_CENT, ROUND_HALF_UP)
-    return booked, f"{how} ({booked})"
-
-
 def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     """Rutter's ``discount_amount``, where Railz has no ``totalDiscount``: its lines' discounts.
 
     Rutter's line totals are before the lines' discounts (each is added back,
-    see ``_before_tax`` and ``_before_discount``), so the refund's discount is their sum.
+    see ``before_tax`` and ``before_discount``), so the refund's discount is their sum.
     """
     into_rutter = run.target.vendor == "rutter" and not run.target.is_body
     if not into_rutter or run.source.vendor != "railz":
         return None
-    v2 = _one_amount_lines(run.source)
+    v2 = one_amount_lines(run.source)
     found = [
-        (index, *_booked_discount(line))
+        (index, *booked_discount(line))
         for index, line in enumerate(src.lines or ())
         # A version 2 amount gets its discount back only where it is net of it.
-        if not v2 or _before_discount(line) is not None
+        if not v2 or before_discount(line) is not None
     ]
     found = [entry for entry in found if entry[1]]
     if not found:
@@ -203,86 +202,6 @@ def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
 
 
-def _slack(quantity: Any) -> Decimal:
-    """Return how far quantity x a unit amount rounded to the cent may be off."""
-    return _HALF_CENT * (abs(Decimal(quantity)) + 1)
-
-
-def _tax_included(line: Any) -> bool:
-    """Whether a Railz version 1 line's unit amount includes tax (Xero's default).
-
-    It does where its ``totalAmount``, not its ``subTotal``, is quantity x
-    unitAmount less its discount, and the line carries tax.
-    """
-    if line.quantity is None or line.unit_amount is None or line.total_amount is None:
-        return False
-    if not line.tax_amount:
-        return False
-    with localcontext(EXACT):
-        net = line.quantity * line.unit_amount - railz_line_discount(line)[0]
-    slack = _slack(line.quantity)
-    if abs(line.total_amount - net) > slack:
-        return False
-    return line.sub_total is None or abs(line.sub_total - net) > slack
-
-
-def _before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | None:
-    """Return a Railz version 1 line's amount as Rutter's line total, how, and from which key.
-
-    The amount is before discount (``net``: after it), and before tax unless the
-    unit amounts include it; None when the line has neither total.
-
-    Rutter's line total is ``item.quantity x item.unit_amount``, and its refund's total
-    is the lines less ``discount_amount`` plus ``tax_amount`` (or, where the lines
-    include tax, less ``discount_amount`` only). Railz's ``subTotal`` is the line
-    "inclusive of discounts but exclusive of tax", its ``totalAmount`` "inclusive of
-    discounts and tax": the discount is added back (one by ``discountPercentage``
-    too, not quantity x unitAmount, which may be rounded), and the tax left out
-    unless the unit amounts include it.
-    """
-    discount, how = (_ZERO, "") if net else _booked_discount(line)
-    plus = f" + {how}" if discount else ""
-    before = "the line before tax" if net else "the line before tax and discount"
-    if _tax_included(line):
-        value, message, key = (
-            line.total_amount + discount,
-            f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
-            "totalAmount",
-        )
-    elif line.sub_total is not None:
-        value, message, key = (
-            line.sub_total + discount,
-            f"subTotal {line.sub_total}{plus}",
-            "subTotal",
-        )
-        message += f": {before}"
-    elif line.total_amount is None:
-        if line.quantity is None or line.unit_amount is None:
-            return None
-        # Rutter's line total by its own definition (a line Railz got from Rutter
-        # without a figure: the refund's discount was not per line).
-        value, key = (
-            line.quantity * line.unit_amount - (railz_line_discount(line)[0] if net else 0),
-            "unitAmount",
-        )
-        message = (
-            f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line has neither"
-            " subTotal nor totalAmount"
-        )
-    elif line.tax_amount:
-        value, key = line.total_amount - line.tax_amount + discount, "totalAmount"
-        message = f"totalAmount {line.total_amount} - taxAmount {line.tax_amount}{plus}: {before}"
-    else:
-        value, message, key = (
-            line.total_amount + discount,
-            f"totalAmount {line.total_amount}{plus}",
-            "totalAmount",
-        )
-    if net and railz_line_discount(line)[0]:
-        message += ", net of its discount"
-    return value, message, key
-
-
 def _into_rutter_from_railz(run: RuleContext) -> bool:
     return bool(run.source.line_figures) and run.target.vendor == "rutter"
 
@@ -290,7 +209,7 @@ def _into_rutter_from_railz(run: RuleContext) -> bool:
 def _line_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if not _into_rutter_from_railz(run):
         return None
-    found = _before_tax(src, net=run.target.computes_totals)
+    found = before_tax(src, net=run.target.computes_totals)
     if found is None:
         raise Unmappable(
             "Rutter requires a line total, and the line has neither totalAmount nor subTotal,"
@@ -300,74 +219,20 @@ def _line_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None
     return Made(value, Kind.DERIVED, message, key)
 
 
-def _before_discount(line: Any) -> tuple[Decimal, str, str] | None:
-    """Return a Railz version 2 line's amount before discount, where it is net of one.
-
-    That is where ``amount`` is quantity x unitAmount less its discount
-    (``discountAmount``, else ``discountPercentage`` %), plus its ``taxAmount`` or not.
-    """
-    tax = line.tax_amount or _ZERO
-    if line.quantity is None or line.unit_amount is None:
-        return None
-    discount, how = _booked_discount(line)
-    if not discount:
-        return None
-    with localcontext(EXACT):
-        net = line.quantity * line.unit_amount - discount
-        slack = _slack(line.quantity)
-        # The amount may include the line's tax too (see _v2_lines_before_tax).
-        if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
-            return None
-    message = f"amount {line.amount} + {how}: the line before discount"
-    return line.amount + discount, message, "amount"
-
-
 def _line_amount(value: Any, src: Any, run: RuleContext) -> Made:
-    if _one_amount_lines(run.source) and run.target.vendor == "rutter":
+    if one_amount_lines(run.source) and run.target.vendor == "rutter":
         if run.target.computes_totals:
             return Made(value)  # the body's line total is the line net of its discount
-        found = _before_discount(src)
+        found = before_discount(src)
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
     if not _into_rutter_from_railz(run):
         return Made(value)
-    found = _before_tax(src, net=run.target.computes_totals)
+    found = before_tax(src, net=run.target.computes_totals)
     assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
     made, message, key = found
     if made == value and key == "totalAmount":
         return Made(value)  # the total as it is: no tax, no discount
     return Made(made, Kind.DERIVED, message, key)
-
-
-def _body_line_total(line: Any, run: RuleContext) -> Decimal | None:
-    """Return the line total a Rutter create body holds for a source line."""
-    if run.source.line_figures:
-        found = _before_tax(line, net=True)
-        return None if found is None else found[0]
-    if _one_amount_lines(run.source):
-        return line.amount  # type: ignore[no-any-return]
-    return line.total_amount  # type: ignore[no-any-return]
-
-
-def _exact_quotient(total: Decimal, quantity: Any) -> Decimal | None:
-    """Return total / quantity where it has no remainder and a target can hold it, else None.
-
-    Rounded up in 80 digits, a quotient can multiply back to the total exactly:
-    only a division that is not rounded at all counts, and only to
-    ``MAX_DECIMAL_PLACES`` places (all that a Rutter amount takes).
-    """
-    if not quantity:
-        return None
-    with localcontext(EXACT) as context:
-        context.traps[Inexact] = True
-        try:
-            unit = total / Decimal(quantity)
-        except Inexact:
-            return None
-    exponent = unit.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)  # noqa: S101 - a finite quotient of finite amounts
-    if -exponent > MAX_DECIMAL_PLACES:
-        return None
-    return unit
 
 
 def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
@@ -379,7 +244,7 @@ def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
     where that is exact (derived), else left out, so that Rutter takes the
     line's total.
     """
-    total = _body_line_total(src, run)
+    total = body_line_total(src, run.source)
     if total is None:
         return Made(value)
     quantity = src.quantity if run.source.vendor == "railz" else src.item.quantity
@@ -388,7 +253,7 @@ def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
         product = quantity * value
         if product == total:
             return Made(value)
-    unit = _exact_quotient(total, quantity)
+    unit = exact_quotient(total, quantity)
     exact = unit is not None
     said = f"quantity {quantity} x unit amount {value} is {product}, not the line's total {total}"
     if exact:
@@ -401,76 +266,20 @@ def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
     )
 
 
-def _rutter_includes_tax(src: Any) -> bool | None:
-    """Whether a Rutter refund's line totals include tax, where its arithmetic says.
-
-    None where the refund has no tax or no line, or its total says neither.
-    """
-    if not src.tax_amount or not src.line_items:
-        return None
-    lines = sum((line.total_amount for line in src.line_items), _ZERO)
-    return _includes_tax(src, lines - (src.discount_amount or _ZERO), src.currency_code)
-
-
-def _v2_includes_tax(src: Any) -> bool | None:
-    """Whether a Railz version 2 refund's line amounts include tax, where its arithmetic says.
-
-    Railz does not define it: the amounts include tax where they sum to the
-    refund's total, and exclude it where they sum to it less the tax.
-    """
-    if not src.tax_amount or not src.lines:
-        return None
-    return _includes_tax(src, sum((line.amount for line in src.lines), _ZERO), src.currency)
-
-
-def _railz_includes_tax(src: Any) -> bool | None:
-    """Whether a Railz version 1 refund's lines include tax, where only its header says.
-
-    That is where no line carries tax and the refund does: the lines include it
-    where their totals (net of discounts) sum to ``totalAmount`` and ``subTotal`` +
-    ``taxAmount`` is ``totalAmount`` (Railz's own definition); they exclude it
-    where the totals sum to ``totalAmount`` less the tax.
-    """
-    if not src.tax_amount or not src.lines or src.total_amount is None:
-        return None
-    totals = [_before_tax(line, net=True) for line in src.lines]
-    if any(found is None for found in totals):
-        return None
-    lines = sum((found[0] for found in totals if found is not None), _ZERO)
-    currency = src.currency_ref.id if src.currency_ref is not None else None
-    currency = currency if currency is not None and is_code(currency) else None
-    half = tolerance(currency)
-    if src.sub_total is not None and abs(src.sub_total + src.tax_amount - src.total_amount) > half:
-        return None  # the header does not add up: it says nothing
-    return _includes_tax(src, lines, currency)
-
-
-def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | None:
-    excluding = including + src.tax_amount
-    half = tolerance(currency)
-    match abs(src.total_amount - including) <= half, abs(src.total_amount - excluding) <= half:
-        case (True, False):
-            return True
-        case (False, True):
-            return False
-        case _:
-            return None
-
-
 def _tax_inclusive(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     """Tell Rutter whether the create body's line amounts include tax, where the source says."""
     included: bool | None
     if run.source.line_figures:
         taxed = [line for line in src.lines or () if line.tax_amount]
-        kinds = {_tax_included(line) for line in taxed}
+        kinds = {tax_included(line) for line in taxed}
         if taxed and len(kinds) != 1:
             return None  # the lines disagree
-        included = kinds.pop() if taxed else _railz_includes_tax(src)
+        included = kinds.pop() if taxed else railz_includes_tax(src)
         if included is None:
             return None
     else:
         rutter = run.source.vendor == "rutter"
-        included = (_rutter_includes_tax if rutter else _v2_includes_tax)(src)
+        included = (rutter_includes_tax if rutter else v2_includes_tax)(src)
         if included is None:
             return None
     message = "the lines' amounts include tax" if included else "the lines' amounts exclude tax"
@@ -494,19 +303,6 @@ def _no_line_figure(run: RuleContext, where: str, at: str, why: str) -> None:
     run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
 
 
-def _v2_unit_includes_tax(line: Any) -> bool:
-    """Whether a version 2 line's quantity x unitAmount less its discount is its amount.
-
-    That is, whether its unit amounts include its tax, not only its amount.
-    """
-    if line.quantity is None or line.unit_amount is None:
-        return False
-    with localcontext(EXACT):
-        net: Decimal = line.quantity * line.unit_amount - railz_line_discount(line)[0]
-    slack = _slack(line.quantity)
-    return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
-
-
 def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """Railz version 2 line amounts that include tax, as Rutter's line totals: less their tax.
 
@@ -517,13 +313,13 @@ def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     tax (derived), and the refund adds up as Rutter computes it.
     """
     lines = src.lines or ()
-    if _v2_includes_tax(src) is not True:
+    if v2_includes_tax(src) is not True:
         return
     with localcontext(EXACT):
         taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
     if abs(taxes - src.tax_amount) > tolerance(src.currency if is_code(src.currency) else None):
         return  # the lines' taxes are not the refund's: no line's share is known
-    if any(_v2_unit_includes_tax(line) for line in lines if line.tax_amount):
+    if any(v2_unit_includes_tax(line) for line in lines if line.tax_amount):
         return  # quantity x unitAmount is the amount, tax included (Xero's default)
     why = (
         f"the refund's line amounts include tax (they sum to totalAmount {src.total_amount},"
@@ -554,7 +350,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: 
     figure that needs it is not written.
     """
     into_rutter = run.target.vendor == "rutter" and not run.target.is_body
-    if _one_amount_lines(run.source) and into_rutter:
+    if one_amount_lines(run.source) and into_rutter:
         _v2_lines_before_tax(src, out, run, sp, tp)
         return
     if run.source.vendor != "rutter" or not run.target.line_figures:
@@ -563,7 +359,7 @@ def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: 
     items = src.line_items or ()
     tax = src.tax_amount or _ZERO
     discount = src.discount_amount or _ZERO
-    included = _rutter_includes_tax(src)
+    included = rutter_includes_tax(src)
     one = len(items) == 1
     only_sub = "subTotal" in run.target.line_figures
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
@@ -633,17 +429,6 @@ def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | Non
 
 def _count(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     return Made(run.count, Kind.DERIVED, "the number of records")
-
-
-_ZERO = Decimal(0)
-_CENT = Decimal("0.01")
-#: Half a cent: how far a line's figures may be off when telling its tax treatment.
-_HALF_CENT = tolerance(None)
-
-
-def _one_amount_lines(fmt: Format) -> bool:
-    """Whether ``fmt`` is Railz's with lines of one ``amount`` (version 2), not line figures."""
-    return fmt.vendor == "railz" and not fmt.line_figures
 
 
 def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
@@ -817,7 +602,7 @@ def lines_total(
     if run.failed:
         return  # a line could not be mapped: the record is refused, not compared
     where, total = given
-    summed = sum(map(_computed, out.get("line_items", [])), Decimal(0))
+    summed = sum(map(computed_line_total, out.get("line_items", [])), Decimal(0))
     _folded_discount(where, src, target, run)
     implied, how = summed, "the sum of the line totals"
     tax = getattr(src, "tax_amount", None)
@@ -861,57 +646,7 @@ def _folded_discount(where: str, src: Any, target: str, run: RuleContext) -> Non
     )
 
 
-def _computed(line: dict[str, Any]) -> Decimal:
-    """Return a create body's line total as Rutter computes it: quantity (default 1) x unit."""
-    item = line.get("item") or {}
-    unit = item.get("unit_amount")
-    if unit is None:
-        return line["total_amount"]  # type: ignore[no-any-return]
-    quantity = item.get("quantity")
-    total = line.get("total_amount")
-    with localcontext(EXACT):
-        computed = (Decimal(1) if quantity is None else quantity) * unit
-    return total if computed == total else computed  # type: ignore[no-any-return]
-
-
-_ARTICLES = {"account": "an", "item": "an"}
-
-
-@attrs.frozen
-class ReferenceMessages:
-    """The report's words for reference ids written into one format, per kind."""
-
-    whose: dict[str, str]
-    translated: dict[str, str]
-    named: dict[str, str]
-    no_directory: dict[str, str]
-
-
-@cache
-def reference_messages(target: str, *, into_railz: bool) -> ReferenceMessages:
-    """Return the words for reference ids written into the format ``target``."""
-    # Made once per target: the common entries carry no value, so that a
-    # conversion formats no text for them (the paths say which id it was).
-    space, expected = (
-        ("Rutter's", "the platform's id") if into_railz else ("the platform's", "Rutter's own id")
-    )
-    words = {kind: kind.replace("_", " ") for kind in KINDS}
-    return ReferenceMessages(
-        whose={kind: f"{space} id of {word}" for kind, word in words.items()},
-        translated={
-            kind: f"{'the platform' if into_railz else 'Rutter'}'s id of this {word},"
-            " from the directory"
-            for kind, word in words.items()
-        },
-        named={kind: f"the {word}'s name, from the directory" for kind, word in words.items()},
-        no_directory={
-            kind: f"{space} id of {_ARTICLES.get(kind, 'a')} {word}, copied untranslated:"
-            f" {target} expects {expected}; give a directory of references (directory=,"
-            " --refs) to translate it"
-            for kind, word in words.items()
-        },
-    )
-
+_ZERO = Decimal(0)
 
 #: Rules that make a target value the source does not hold, by name.
 MAKE: dict[str, Callable[[Any, dict[str, Any], RuleContext], Made | None]] = {
@@ -943,6 +678,11 @@ WRITE_WHEN: dict[str, Callable[[Format, Format], bool]] = {
     "line_amount": lambda source, target: source.vendor == "railz" and target.vendor == "rutter",
     "currency": lambda source, target: source.currency_ids and not target.currency_ids,
     "unit_amount": lambda _source, target: target.computes_totals,
+    # A source of whole quantities has integers already.
+    "quantity": lambda source, target: target.whole_quantities and not source.whole_quantities,
+    "platform": lambda source, target: source.vendor != target.vendor,
+    "day": lambda _source, target: target.calendar_dates,
+    "memo": lambda _source, target: target.memo_limit is not None,
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.

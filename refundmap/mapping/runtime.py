@@ -18,7 +18,8 @@ from typing import Any, cast
 from refundmap.checks import Finding
 from refundmap.formats import CONVERSIONS, Format
 from refundmap.mapping.compiler import compile_pair
-from refundmap.mapping.rules import SERVICE_NAMES, reference_messages
+from refundmap.mapping.rules import SERVICE_NAMES
+from refundmap.mapping.translation import reference_messages
 from refundmap.mapping.views import view, view_class
 from refundmap.profiles import PushOptions, apply_profile, platform_for
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference

@@ -1,0 +1,278 @@
+"""The arithmetic of refund lines: each vendor's line figures, discounts and tax treatment.
+
+Pure functions of the source models, which the rules of
+:mod:`refundmap.mapping.rules` read to make and report a target's line amounts:
+what a Railz line is before tax or discount, whether a refund's lines include
+tax, the unit amount that multiplies back to a total.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from typing import TYPE_CHECKING, Any
+
+from refundmap.checks import railz_line_discount
+from refundmap.currency import is_code
+from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
+
+if TYPE_CHECKING:
+    from refundmap.formats import Format
+
+__all__ = [
+    "before_discount",
+    "before_tax",
+    "body_line_total",
+    "booked_discount",
+    "computed_line_total",
+    "exact_quotient",
+    "one_amount_lines",
+    "railz_includes_tax",
+    "rounding_slack",
+    "rutter_includes_tax",
+    "tax_included",
+    "v2_includes_tax",
+    "v2_unit_includes_tax",
+]
+
+_ZERO = Decimal(0)
+_CENT = Decimal("0.01")
+#: Half a cent: how far a line's figures may be off when telling its tax treatment.
+_HALF_CENT = tolerance(None)
+
+
+def one_amount_lines(fmt: Format) -> bool:
+    """Whether ``fmt`` is Railz's with lines of one ``amount`` (version 2), not line figures."""
+    return fmt.vendor == "railz" and not fmt.line_figures
+
+
+def rounding_slack(quantity: Any) -> Decimal:
+    """Return how far quantity x a unit amount rounded to the cent may be off."""
+    return _HALF_CENT * (abs(Decimal(quantity)) + 1)
+
+
+def booked_discount(line: Any) -> tuple[Decimal, str]:
+    """Return a Railz line's discount as the platform books it, and how it was found.
+
+    A discount by ``discountPercentage`` is rounded to the cent (12.5 % of 34.93 is
+    4.37, and the line's ``subTotal`` 30.56): added back, it gives the line before it.
+    """
+    discount, how = railz_line_discount(line)
+    if not discount or line.discount_amount:
+        return discount, how
+    exponent = discount.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -2:  # cents already
+        return discount, how
+    booked = discount.quantize(_CENT, ROUND_HALF_UP)
+    return booked, f"{how} ({booked})"
+
+
+def tax_included(line: Any) -> bool:
+    """Whether a Railz version 1 line's unit amount includes tax (Xero's default).
+
+    It does where its ``totalAmount``, not its ``subTotal``, is quantity x
+    unitAmount less its discount, and the line carries tax.
+    """
+    if line.quantity is None or line.unit_amount is None or line.total_amount is None:
+        return False
+    if not line.tax_amount:
+        return False
+    with localcontext(EXACT):
+        net = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+    slack = rounding_slack(line.quantity)
+    if abs(line.total_amount - net) > slack:
+        return False
+    return line.sub_total is None or abs(line.sub_total - net) > slack
+
+
+def before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | None:
+    """Return a Railz version 1 line's amount as Rutter's line total, how, and from which key.
+
+    The amount is before discount (``net``: after it), and before tax unless the
+    unit amounts include it; None when the line has neither total.
+
+    Rutter's line total is ``item.quantity x item.unit_amount``, and its refund's total
+    is the lines less ``discount_amount`` plus ``tax_amount`` (or, where the lines
+    include tax, less ``discount_amount`` only). Railz's ``subTotal`` is the line
+    "inclusive of discounts but exclusive of tax", its ``totalAmount`` "inclusive of
+    discounts and tax": the discount is added back (one by ``discountPercentage``
+    too, not quantity x unitAmount, which may be rounded), and the tax left out
+    unless the unit amounts include it.
+    """
+    discount, how = (_ZERO, "") if net else booked_discount(line)
+    plus = f" + {how}" if discount else ""
+    before = "the line before tax" if net else "the line before tax and discount"
+    if tax_included(line):
+        value, message, key = (
+            line.total_amount + discount,
+            f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
+            "totalAmount",
+        )
+    elif line.sub_total is not None:
+        value, message, key = (
+            line.sub_total + discount,
+            f"subTotal {line.sub_total}{plus}",
+            "subTotal",
+        )
+        message += f": {before}"
+    elif line.total_amount is None:
+        if line.quantity is None or line.unit_amount is None:
+            return None
+        # Rutter's line total by its own definition (a line Railz got from Rutter
+        # without a figure: the refund's discount was not per line).
+        value, key = (
+            line.quantity * line.unit_amount - (railz_line_discount(line)[0] if net else 0),
+            "unitAmount",
+        )
+        message = (
+            f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line has neither"
+            " subTotal nor totalAmount"
+        )
+    elif line.tax_amount:
+        value, key = line.total_amount - line.tax_amount + discount, "totalAmount"
+        message = f"totalAmount {line.total_amount} - taxAmount {line.tax_amount}{plus}: {before}"
+    else:
+        value, message, key = (
+            line.total_amount + discount,
+            f"totalAmount {line.total_amount}{plus}",
+            "totalAmount",
+        )
+    if net and railz_line_discount(line)[0]:
+        message += ", net of its discount"
+    return value, message, key
+
+
+def before_discount(line: Any) -> tuple[Decimal, str, str] | None:
+    """Return a Railz version 2 line's amount before discount, where it is net of one.
+
+    That is where ``amount`` is quantity x unitAmount less its discount
+    (``discountAmount``, else ``discountPercentage`` %), plus its ``taxAmount`` or not.
+    """
+    tax = line.tax_amount or _ZERO
+    if line.quantity is None or line.unit_amount is None:
+        return None
+    discount, how = booked_discount(line)
+    if not discount:
+        return None
+    with localcontext(EXACT):
+        net = line.quantity * line.unit_amount - discount
+        slack = rounding_slack(line.quantity)
+        # The amount may include the line's tax too (see rules._v2_lines_before_tax).
+        if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
+            return None
+    message = f"amount {line.amount} + {how}: the line before discount"
+    return line.amount + discount, message, "amount"
+
+
+def body_line_total(line: Any, source: Format) -> Decimal | None:
+    """Return the line total a Rutter create body holds for a line of ``source``."""
+    if source.line_figures:
+        found = before_tax(line, net=True)
+        return None if found is None else found[0]
+    if one_amount_lines(source):
+        return line.amount  # type: ignore[no-any-return]
+    return line.total_amount  # type: ignore[no-any-return]
+
+
+def exact_quotient(total: Decimal, quantity: Any) -> Decimal | None:
+    """Return total / quantity where it has no remainder and a target can hold it, else None.
+
+    Rounded up in 80 digits, a quotient can multiply back to the total exactly:
+    only a division that is not rounded at all counts, and only to
+    ``MAX_DECIMAL_PLACES`` places (all that a Rutter amount takes).
+    """
+    if not quantity:
+        return None
+    with localcontext(EXACT) as context:
+        context.traps[Inexact] = True
+        try:
+            unit = total / Decimal(quantity)
+        except Inexact:
+            return None
+    exponent = unit.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # noqa: S101 - a finite quotient of finite amounts
+    if -exponent > MAX_DECIMAL_PLACES:
+        return None
+    return unit
+
+
+def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | None:
+    """Whether lines summing to ``including`` include the refund's tax: None where unclear."""
+    excluding = including + src.tax_amount
+    half = tolerance(currency)
+    match abs(src.total_amount - including) <= half, abs(src.total_amount - excluding) <= half:
+        case (True, False):
+            return True
+        case (False, True):
+            return False
+        case _:
+            return None
+
+
+def rutter_includes_tax(src: Any) -> bool | None:
+    """Whether a Rutter refund's line totals include tax, where its arithmetic says.
+
+    None where the refund has no tax or no line, or its total says neither.
+    """
+    if not src.tax_amount or not src.line_items:
+        return None
+    lines = sum((line.total_amount for line in src.line_items), _ZERO)
+    return _includes_tax(src, lines - (src.discount_amount or _ZERO), src.currency_code)
+
+
+def v2_includes_tax(src: Any) -> bool | None:
+    """Whether a Railz version 2 refund's line amounts include tax, where its arithmetic says.
+
+    Railz does not define it: the amounts include tax where they sum to the
+    refund's total, and exclude it where they sum to it less the tax.
+    """
+    if not src.tax_amount or not src.lines:
+        return None
+    return _includes_tax(src, sum((line.amount for line in src.lines), _ZERO), src.currency)
+
+
+def railz_includes_tax(src: Any) -> bool | None:
+    """Whether a Railz version 1 refund's lines include tax, where only its header says.
+
+    That is where no line carries tax and the refund does: the lines include it
+    where their totals (net of discounts) sum to ``totalAmount`` and ``subTotal`` +
+    ``taxAmount`` is ``totalAmount`` (Railz's own definition); they exclude it
+    where the totals sum to ``totalAmount`` less the tax.
+    """
+    if not src.tax_amount or not src.lines or src.total_amount is None:
+        return None
+    totals = [before_tax(line, net=True) for line in src.lines]
+    if any(found is None for found in totals):
+        return None
+    lines = sum((found[0] for found in totals if found is not None), _ZERO)
+    currency = src.currency_ref.id if src.currency_ref is not None else None
+    currency = currency if currency is not None and is_code(currency) else None
+    half = tolerance(currency)
+    if src.sub_total is not None and abs(src.sub_total + src.tax_amount - src.total_amount) > half:
+        return None  # the header does not add up: it says nothing
+    return _includes_tax(src, lines, currency)
+
+
+def v2_unit_includes_tax(line: Any) -> bool:
+    """Whether a version 2 line's quantity x unitAmount less its discount is its amount.
+
+    That is, whether its unit amounts include its tax, not only its amount.
+    """
+    if line.quantity is None or line.unit_amount is None:
+        return False
+    with localcontext(EXACT):
+        net: Decimal = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+    slack = rounding_slack(line.quantity)
+    return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
+
+
+def computed_line_total(line: dict[str, Any]) -> Decimal:
+    """Return a create body's line total as Rutter computes it: quantity (default 1) x unit."""
+    item = line.get("item") or {}
+    unit = item.get("unit_amount")
+    if unit is None:
+        return line["total_amount"]  # type: ignore[no-any-return]
+    quantity = item.get("quantity")
+    total = line.get("total_amount")
+    with localcontext(EXACT):
+        computed = (Decimal(1) if quantity is None else quantity) * unit
+    return total if computed == total else computed  # type: ignore[no-any-return]
