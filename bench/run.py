@@ -12,6 +12,10 @@ in ``peers.py``), and a hand-written mapping with no validation (the floor),
 interleaved round by round, and prints microseconds per record (the median of
 the rounds) and the ratios of refundmap to each.
 
+It then times refundmap's fast path against its detailed path (the fast path
+off), on the list page, on a page whose every record the codec reads, and on
+one invalid at its last record (refused after the rest is read), with the share
+of records the fast path takes.
 It then times the same conversions translating every reference id through a
 directory read from the company's Rutter reference lists, against the same
 conversions without one (the baseline), interleaved likewise; then the command
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -38,6 +43,7 @@ import generate  # noqa: E402
 import peers  # noqa: E402
 
 import refundmap  # noqa: E402
+from refundmap.mapping import fused  # noqa: E402
 
 Pipeline = Callable[[bytes], str]
 
@@ -131,6 +137,75 @@ def references(records: int, rounds: int) -> list[str]:
             f"| {direction} | {without:.1f} | {with_:.1f} | {with_ / without:.2f}"
             f" | {with_ - without:+.1f} |"
         )
+    return rows
+
+
+def _detailed(pipeline: Pipeline) -> Pipeline:
+    """Return ``pipeline`` run with the fast path off: every document on the detailed path."""
+
+    def run(data: bytes) -> str:
+        enabled, fused.ENABLED = fused.ENABLED, False
+        try:
+            return pipeline(data)
+        finally:
+            fused.ENABLED = enabled
+
+    return run
+
+
+def _numeric_strings(data: bytes) -> bytes:
+    """Return a page whose every total is a JSON string: each record read by the codec."""
+    return re.sub(rb'("(?:total_amount|totalAmount)": )([0-9.]+)', rb'\1"\2"', data)
+
+
+def _last_refused(data: bytes) -> bytes:
+    """Return a page whose last amount is not a number: invalid, found after the rest is read."""
+    last = list(re.finditer(rb'("(?:total_amount|totalAmount)": )([0-9.]+)', data))[-1]
+    return data[: last.start(2)] + b'"a lot"' + data[last.end(2) :]
+
+
+def _invalid(pipeline: Pipeline) -> Pipeline:
+    """Return ``pipeline`` giving the error's text for a document that is not valid."""
+
+    def run(data: bytes) -> str:
+        try:
+            return pipeline(data)
+        except refundmap.ValidationError as exc:
+            return str(exc)
+
+    return run
+
+
+def fast_path(records: int, rounds: int) -> list[str]:
+    """Return rows of the fast path against the detailed path, and the share it takes."""
+    rows = [
+        "| direction | document | fast path µs/record | detailed path µs/record"
+        " | fast/detailed | records on the fast path |",
+        "|---|---|---|---|---|---|",
+    ]
+    for direction, (make, _) in DIRECTIONS.items():
+        source, target = direction.split(" -> ")
+        page = make(records)
+        pipeline = _invalid(_refundmap(source, target))
+        pipelines = {"fast": pipeline, "detailed": _detailed(pipeline)}
+        key = "customer_refunds" if source == "rutter" else "data"
+        before = fused.TALLY.mapped
+        for record in page[key]:  # type: ignore[index]
+            refundmap.convert(generate.dumps(record), source, target)
+        share = (fused.TALLY.mapped - before) / len(page[key])  # type: ignore[index]
+        data = generate.dumps(page)
+        for name, document in (
+            ("list page", data),
+            ("every total a string (each record through the codec)", _numeric_strings(data)),
+            ("the last total not a number (invalid, refused late)", _last_refused(data)),
+        ):
+            median = _interleaved(pipelines, document, records, rounds)
+            fast, detailed = median["fast"], median["detailed"]
+            taken = f"{share:.0%} (bare records)" if name == "list page" else ""
+            rows.append(
+                f"| {direction} | {name} | {fast:.1f} | {detailed:.1f} | {fast / detailed:.2f}"
+                f" | {taken} |"
+            )
     return rows
 
 
@@ -320,6 +395,7 @@ def main() -> None:
         f" {args.records} refunds of 3 lines, median of {max(args.rounds, 5)} rounds\n"
     )
     print("\n".join(throughput(args.records, max(args.rounds, 5))), "\n")
+    print("\n".join(fast_path(args.records, max(args.rounds, 5))), "\n")
     print("\n".join(references(args.records, max(args.rounds, 5))), "\n")
     print("\n".join(start_up()), "\n")
     if not args.no_jobs:

@@ -19,7 +19,7 @@ from refundmap import jsonio
 from refundmap.formats import Format, FormatName, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
-from refundmap.mapping import PAIRS, Run
+from refundmap.mapping import PAIRS, Run, fused
 from refundmap.missing import MissingReference, missing_of
 from refundmap.money import EXACT
 from refundmap.options import (
@@ -499,7 +499,13 @@ def convert_as_page(converter: Converter, document: Any, records: int) -> Conver
 def _convert(document: Any, options: Converter, records: int | None = None) -> Conversion:
     """Convert ``document`` with ``options``; ``records``: how many its list page holds."""
     source, target = options.source, options.target
-    loaded = load(document, source, strict=options.strict)
+    # The fast path (refundmap.mapping.fused): a document the generated reader takes
+    # outright is not structured, and is mapped with its report noted as rows.
+    document, loaded = fused.load(document, source, target, strict=options.strict)
+    if loaded is None:  # the detailed path, which names every problem
+        loaded = load(document, source, strict=options.strict)
+    elif (fast := fused.convert(loaded, options, records)) is not None:
+        return fast
     params = options.params
     if any(part.shape.name == "record" for part in loaded.parts):
         check_push_parameters(target, params)  # a bare record brings no connection

@@ -132,7 +132,13 @@ def add_missing(
         key = (missing.kind, missing.id)
         seen = found.get(key)
         found[key] = (
-            missing if seen is None else attrs.evolve(seen, count=seen.count + missing.count)
+            missing
+            if seen is None
+            # Made directly: attrs.evolve reads the class's fields at each call (the
+            # command adds every record's ids, most of them met before).
+            else MissingReference(
+                seen.kind, seen.rutter_id, seen.platform_id, seen.name, seen.count + missing.count
+            )
         )
 
 

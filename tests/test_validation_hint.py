@@ -10,6 +10,7 @@ import pytest
 
 from refundmap import Converter, ValidationError, validation
 from refundmap.formats import FACTS, FORMATS, NOT_REFUNDS, Format
+from refundmap.mapping import fused
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -29,7 +30,11 @@ def _objects() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def hints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Count the hint's calls: the format of each document it was asked about."""
+    """Count the hint's calls: the format of each document it was asked about.
+
+    The detailed reader's calls: the fast path (refundmap.mapping.fused) is off.
+    """
+    monkeypatch.setattr(fused, "ENABLED", False)
     asked: list[str] = []
     hint = validation._foreign_hint
 

@@ -15,6 +15,7 @@ prints the generated code of a pair.
 
 from __future__ import annotations
 
+import ast
 import linecache
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -58,6 +59,18 @@ class Compiled:
 def _suffix(keypath: str) -> str:
     """``accountRef.id`` -> ``.accountRef.id`` (a JSONPath suffix)."""
     return format_path(keypath.split("."))[1:]
+
+
+def _literal_suffix(where: str) -> str | None:
+    """``sp + '.account_id'`` -> ``.account_id``; None for a path made at run time."""
+    head, _, literal = where.partition(" + ")
+    if head != "sp":
+        return None
+    try:
+        value = ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return None
+    return value if type(value) is str else None
 
 
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
@@ -135,6 +148,14 @@ class _Compiler:
         self.line_classes: set[type] = set()
         self.names["_unstructure"] = self.tgt_codec.unstructure
         self.names["_source_data"] = self.src_codec.unstructure
+
+    def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
+        """Return the statement noting an entry at ``sp + source`` (``tp + target``), fixed words.
+
+        ``kind`` is the generated module's name of the kind (``_DROPPED``).
+        """
+        at = "None" if target is None else f"tp + {target!r}"
+        return f"add(_new(_Entry, ({kind}, sp + {source!r}, {at}, {message!r})))"
 
     def name(self, value: Any, hint: str) -> str:
         """Return a global name bound to ``value`` in the generated module."""
@@ -233,7 +254,7 @@ class _Compiler:
             message = f"{self.target.name} has no field for it"
             code(
                 f"if f{index} is not None and not any(e[1] == {where} for e in run.report[start:]):"
-            ).indent()(f"add(_new(_Entry, (_DROPPED, {where}, None, {message!r})))").dedent()
+            ).indent()(self.fixed_entry("_DROPPED", _suffix(s), None, message)).dedent()
         if tgt_cls is None:
             code("return out")
         else:
@@ -284,10 +305,10 @@ class _Compiler:
             self._copy(table, row, where, t)
         elif t is Marker.DROPPED:
             message = f"{self.target.name} has no field for it"
-            code(f"add(_new(_Entry, (_DROPPED, {where}, None, {message!r})))")
+            code(self.fixed_entry("_DROPPED", _suffix(s), None, message))
         elif t is Marker.OMITTED:
             message = f"{self.source.name} bookkeeping; {self.target.name} has no place for it"
-            code(f"add(_new(_Entry, (_OMITTED, {where}, None, {message!r})))")
+            code(self.fixed_entry("_OMITTED", _suffix(s), None, message))
         elif t is LINES_TOTAL:
             code(f"lines_total = ({where}, v)")
         code.dedent()
@@ -365,8 +386,12 @@ class _Compiler:
             message = reference_messages(self.target.name, into_railz=self.into_railz)
             code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
             code("else:").indent()(f"run.copied({kind!r}, v)")
-            entry = f"(_WARNING, {where}, {path(key)}, {message.no_directory[kind]!r})"
-            code(f"add(_new(_Entry, {entry}))")
+            source = _literal_suffix(where)
+            if source is not None and "[" not in t:
+                code(self.fixed_entry("_WARNING", source, _suffix(t), message.no_directory[kind]))
+            else:
+                entry = f"(_WARNING, {where}, {path(key)}, {message.no_directory[kind]!r})"
+                code(f"add(_new(_Entry, {entry}))")
             code.dedent()
             code(f"{holder}[{key!r}] = v")
             return

@@ -1,0 +1,527 @@
+"""The fast path's reader: straight-line Python generated per format from its models.
+
+As :mod:`refundmap.mapping.compiler` generates the mapping of a pair of formats,
+this module generates, for each model of a read format, a function that reads
+the decoded JSON object once and accepts it only when the detailed reader (the
+codec's structuring, :func:`refundmap.validation.load`) would read it without a
+word: every key known (no alias), every required key present, each value of
+its JSON type, amounts within :func:`refundmap.money.in_bounds`, integers
+whole, dates as :func:`refundmap.dates.parse_date` reads them, no empty object.
+Anything else raises :class:`Fallback`, and the document goes to the detailed
+path, which names every problem with its path.
+
+An accepted object is not structured through cattrs: the reader makes a
+*view*, a plain object whose ``__dict__`` holds the model's attributes with the
+values the codec would give them (the same ``Decimal`` and ``str`` objects,
+integers as ``int``, dates parsed), which the compiled mapping, the report and
+the checks read as they read a model. The source's checks run on it as on the
+model; a document with any finding (a warning) takes the detailed path.
+
+``python -c "from refundmap.mapping.fused import source; print(source('railz'))"``
+prints the generated code of a format.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, localcontext
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+
+import attrs
+import jiter
+
+from refundmap import cjson, jsonio
+from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
+from refundmap.dates import DateError, Day, Moment, parse_date, parse_day
+from refundmap.formats import Format, get_format
+from refundmap.jsonio import check_numbers
+from refundmap.mapping import fused_map
+from refundmap.models._base import JSONObject
+from refundmap.money import EXACT, in_bounds
+from refundmap.paths import format_path
+from refundmap.report import Entry, Kind, Path, Problem, ValidationError
+from refundmap.validation import (
+    Decoded,
+    Loaded,
+    Part,
+    _foreign_hint,
+    _ids_as_text,
+    _numeric_ids,
+    _with_empty_lines,
+    _without_empty_lines,
+    decode,
+)
+
+if TYPE_CHECKING:
+    from refundmap.conversion import Conversion, Converter
+
+__all__ = ["ENABLED", "TALLY", "Fallback", "Reader", "Tally", "convert", "load", "reader", "source"]
+
+
+class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
+    """The fast path does not accept the document outright: the detailed path converts it."""
+
+
+#: Dates read already (the common ones repeat), as the codec reads them.
+_DATES: dict[str, date] = {}
+_DATES_HELD = 4096
+
+
+def _moment(value: object) -> date:
+    """Return a date or timestamp as the codec reads it (:func:`refundmap.dates.parse_date`)."""
+    if type(value) is not str:
+        raise Fallback
+    known = _DATES.get(value)
+    if known is None:
+        try:
+            known = parse_date(value)
+        except DateError:
+            raise Fallback from None
+        if len(_DATES) >= _DATES_HELD:
+            _DATES.clear()
+        _DATES[value] = known
+    return known
+
+
+def _day(value: object) -> date:
+    """Return a calendar date as the codec reads it (:func:`refundmap.dates.parse_day`)."""
+    if type(value) is not str:
+        raise Fallback
+    try:
+        return parse_day(value)
+    except DateError:
+        raise Fallback from None
+
+
+def _object(value: object) -> dict[str, Any]:
+    """Return opaque JSON (``platform_data``) where the codec takes it as it is."""
+    if type(value) is not dict:
+        raise Fallback
+    cjson._exact(value)  # noqa: SLF001 - its integers as the detailed reader gives them
+    if check_numbers(value) is not None:
+        raise Fallback
+    return value
+
+
+#: JSON integers the codec takes as they are lie strictly within this bound (money.in_bounds).
+_BOUND = 10**15
+
+
+def _integer(value: object) -> int:
+    """Return a JSON number as the ``int`` a model holds, where the codec takes it as it is."""
+    if type(value) is int:  # as jiter gives it (see _decode)
+        if -_BOUND < value < _BOUND:
+            return value
+        raise Fallback
+    if in_bounds(value) and value == value.to_integral_value():
+        return int(value)
+    raise Fallback
+
+
+def _whole_amount(value: int) -> Decimal:
+    """Return a JSON integer as the ``Decimal`` amount the detailed reader gives the codec."""
+    if -_BOUND < value < _BOUND:
+        return Decimal(value)
+    raise Fallback
+
+
+def _decode(document: Any) -> Any:
+    """Decode ``document`` as :func:`refundmap.validation.decode` does, JSON integers as ``int``.
+
+    jiter gives JSON integers as ``int``; the detailed reader walks the document
+    to make each a ``Decimal`` (:func:`refundmap.cjson.read`). The fast reader
+    takes them as they are, and :func:`_as_decoded` walks a document it leaves
+    to the detailed path. Text that holds an integer ``-0`` (whose sign an
+    ``int`` loses), or that jiter refuses, is decoded by the detailed reader.
+    """
+    if not isinstance(document, str | bytes | bytearray):
+        return decode(document)
+    try:
+        data = document.encode("utf-8") if isinstance(document, str) else bytes(document)
+    except UnicodeEncodeError:  # a lone surrogate in a str
+        return decode(document)
+    if cjson._negative_zero(data):  # noqa: SLF001 - the reader's own test of the text
+        return decode(document)
+    try:
+        return jiter.from_json(
+            data,
+            catch_duplicate_keys=True,
+            float_mode="decimal",
+            allow_inf_nan=False,
+            cache_mode="keys",
+        )
+    except ValueError:
+        return decode(document)  # the detailed reader names the problem
+
+
+def _as_decoded(raw: Any) -> Any:
+    """Return what :func:`_decode` gave as :func:`refundmap.validation.decode` gives it."""
+    kind = type(raw)
+    if kind is dict or kind is list:
+        cjson._exact(raw)  # noqa: SLF001 - the detailed reader's own walk, in place
+    elif kind is int:
+        return Decimal(raw)
+    return raw
+
+
+class _Function:
+    """The lines of one generated function, with their indentation."""
+
+    def __init__(self, header: str) -> None:
+        self.lines = [header]
+        self.depth = 1
+
+    def __call__(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def block(self, header: str, *body: str) -> None:
+        self(header)
+        self.depth += 1
+        for line in body:
+            self(line)
+        self.depth -= 1
+
+
+class _Generator:
+    """Writes one reader function per model of a format."""
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.functions: list[list[str]] = []
+        self.done: dict[type, str] = {}
+        self.names: dict[str, Any] = {
+            "Fallback": Fallback,
+            "Decimal": Decimal,
+            "_in_bounds": in_bounds,
+            "_moment": _moment,
+            "_day": _day,
+            "_integer": _integer,
+            "_whole_amount": _whole_amount,
+            "_object": _object,
+            "_new": object.__new__,
+        }
+
+    def name(self, value: Any, hint: str) -> str:
+        name = f"_{hint}_{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def module(self) -> str:
+        return "\n\n".join("\n".join(lines) for lines in self.functions) + "\n"
+
+    def reader(self, cls: type) -> str:
+        """Return the name of the generated function reading an object of ``cls``."""
+        if cls in self.done:
+            return self.done[cls]
+        name = f"read_{cls.__name__}"
+        self.done[cls] = name
+        view = self.name(type(f"{cls.__name__}View", (), {"__module__": __name__}), "view")
+        # A list page's records are read one by one through ``r`` (see _load).
+        records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
+        code = _Function(f"def {name}(d{', r' if records else ''}):")
+        names = keys(cls, self.fmt.naming)
+        known = frozenset(names.values())
+        # An empty object is an empty line where lines are (left out, and warned of).
+        code("if type(d) is not dict or not d: raise Fallback")
+        code(f"if not {self.name(known, 'known')}.issuperset(d): raise Fallback")
+        attributes = []
+        for field in fields(cls):
+            key = names[field.name]
+            if field.default is None:
+                code(f"v = d.get({key!r})")
+            else:
+                # Required; or a default other than None, which a view would not read.
+                code(f"if {key!r} not in d: raise Fallback")
+                code(f"v = d[{key!r}]")
+            nullable = type(None) in get_args(field.type)
+            if field.name == records:
+                code("if type(v) is not list: raise Fallback")
+                code("v = [r(x, i) for i, x in enumerate(v)]")
+            else:
+                self._value(code, without_none(field.type), field.metadata, nullable=nullable)
+            code(f"a_{field.name} = v")
+            attributes.append(field.name)
+        code(f"o = _new({view})")
+        code("o.__dict__ = {" + ", ".join(f"{a!r}: a_{a}" for a in attributes) + "}")
+        code("return o")
+        self.functions.append(code.lines)
+        return name
+
+    def _value(self, code: _Function, type_: Any, metadata: Any, *, nullable: bool) -> None:
+        """Check the value ``v`` (a Fallback where the codec would not take it), as read."""
+        check = self._check(type_, metadata)
+        if nullable:
+            code.block("if v is not None:", *check)
+        else:
+            code("if v is None: raise Fallback")
+            for line in check:
+                code(line)
+
+    def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
+        if "max_length" in metadata or "min_items" in metadata:
+            return ["raise Fallback"]  # a length rule: the detailed path words it
+        if type_ is str:
+            return ["if type(v) is not str: raise Fallback"]
+        if type_ is bool:
+            return ["if type(v) is not bool: raise Fallback"]
+        if type_ is Decimal:
+            return [
+                "if type(v) is int: v = _whole_amount(v)",
+                "elif not _in_bounds(v): raise Fallback",
+            ]
+        if type_ is int:
+            return ["v = _integer(v)"]
+        if type_ == Moment:
+            return ["v = _moment(v)"]
+        if type_ is Day:
+            return ["v = _day(v)"]
+        if get_origin(type_) is Literal:
+            allowed = self.name(frozenset(get_args(type_)), "allowed")
+            return [f"if type(v) is not str or v not in {allowed}: raise Fallback"]
+        if type_ == JSONObject:
+            return ["v = _object(v)"]
+        models = models_in(type_)
+        if is_list(type_) and models:
+            element = self.reader(models[0])
+            return ["if type(v) is not list: raise Fallback", f"v = [{element}(x) for x in v]"]
+        if is_list(type_) and get_args(type_) == (str,):
+            return ["if type(v) is not list or any(type(x) is not str for x in v): raise Fallback"]
+        if models and type_ is models[0]:
+            return [f"v = {self.reader(type_)}(v)"]
+        return ["raise Fallback"]  # a value type this reader does not know
+
+
+#: A generated reader: the decoded object in (and, for a list page, what reads each
+#: record), its view out; Fallback where the
+#: detailed reader has something to say.
+Reader = Callable[..., Any]
+
+
+@cache
+def _generated(name: str) -> tuple[dict[type, Reader], str]:
+    fmt = get_format(name)
+    generator = _Generator(fmt)
+    for cls in (fmt.record, *(shape.model for shape in fmt.envelopes)):
+        generator.reader(cls)
+    code = generator.module()
+    filename = f"<refundmap fast reader {name}>"
+    namespace: dict[str, Any] = dict(generator.names)
+    exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    return {cls: namespace[function] for cls, function in generator.done.items()}, code
+
+
+def reader(fmt: Format, cls: type) -> Reader:
+    """Return the generated reader of ``cls``, a model of ``fmt``, built once."""
+    return _generated(fmt.name)[0][cls]
+
+
+def source(name: str) -> str:
+    """Return the generated readers of the format ``name``, for reading."""
+    return _generated(name)[1]
+
+
+#: Whether conversions try the fast path (``REFUNDMAP_FAST=0`` in the environment: never,
+#: every document takes the detailed path; for debugging, and to compare the two).
+ENABLED = os.environ.get("REFUNDMAP_FAST", "1") != "0"
+
+
+@attrs.define
+class Tally:
+    """How many documents the fast path read, and how many it left to the detailed path."""
+
+    taken: int = 0
+    fallen_back: int = 0
+    #: Of those taken, how many the fast mapping converted (the others, the engine).
+    mapped: int = 0
+
+
+#: This process's tally (read by the tests and the bench; never reset by refundmap).
+TALLY = Tally()
+
+
+def _takes(source: Format, target: Format, *, strict: bool) -> bool:
+    """Whether the fast path reads documents of ``source`` converted to ``target``."""
+    # Within one vendor, objects are copied whole (a page's pagination): as models.
+    return (
+        ENABLED and not strict and source.vendor != target.vendor and source.name in _READ_FORMATS
+    )
+
+
+#: The formats whose documents the fast path reads: the read formats, not write bodies.
+_READ_FORMATS = frozenset({"rutter", "railz", "railz-v2"})
+
+
+def load(
+    document: Any, source: Format, target: Format, *, strict: bool
+) -> tuple[Any, Loaded | None]:
+    """Read ``document`` as :func:`refundmap.validation.load` would, where it has nothing to say.
+
+    Returns the document (decoded, as :class:`~refundmap.validation.Decoded`,
+    so that the detailed path does not decode it again) and the loaded
+    document, or None where the detailed path must read it: an array of
+    documents, a fetch envelope, ``strict``, or a page whose envelope the
+    generated reader does not take outright. A record it does not take
+    outright is structured alone by the codec (:func:`_structured`), a page's
+    other records staying views; source-check findings, empty line objects,
+    ids sent as numbers and unknown keys are warned of as the detailed reader
+    warns of them.
+
+    Raises:
+        ValidationError: for text that is not JSON, or a document that is not
+            valid (as the detailed path does).
+    """
+    if not _takes(source, target, strict=strict):
+        return document, None
+    raw = _decode(document)
+    try:
+        with localcontext(EXACT):
+            loaded = _load(raw, source, target)
+    except (Fallback, ArithmeticError):
+        TALLY.fallen_back += 1
+        return Decoded(_as_decoded(raw)), None
+    TALLY.taken += 1
+    return Decoded(raw), loaded
+
+
+def _load(raw: Any, source: Format, target: Format) -> Loaded:
+    if type(raw) is not dict:
+        raise Fallback
+    shape = source.shape_of(raw)
+    if shape.records is not None and not (
+        shape.many and target.request is None and target.list_shape is not None
+    ):
+        raise Fallback  # an envelope mapped as its records alone: the detailed path
+    # Empty line objects are left out, and said so, as by the detailed reader.
+    document, (raw, empty) = raw, _without_empty_lines(raw, source, ())
+    noted = _Noted()
+    if shape.many:
+        read = reader(source, source.record)
+        key = source.naming(shape.records or "")
+
+        def record(item: Any, index: int) -> Any:
+            try:
+                return read(item)
+            except Fallback:  # this record alone through the codec, as the detailed reader
+                return _structured(item, source, (key, index), noted)
+
+        model = reader(source, shape.model)(raw, record)
+    else:  # a bare record (the only other shape read): the same, at the root
+        try:
+            model = reader(source, shape.model)(raw)
+        except Fallback:
+            model = _structured(raw, source, (), noted)
+    if noted.problems:
+        _refuse(document, source, empty, noted.problems)
+    warnings = [*noted.numbers, *noted.warnings]
+    unknown = noted.unknown
+    # The source's checks, on the view as on the model: each finding is a warning.
+    warnings.extend(
+        Entry(Kind.WARNING, format_path(where), None, message)
+        for record_path, record in source.records(model, shape, ())
+        for where, message in source.check(record, record_path)
+    )
+    if empty:
+        _, warnings, unknown = _with_empty_lines(empty, [], warnings, unknown, strict=False)
+    return Loaded(
+        source,
+        (Part((), shape, model),),
+        is_array=False,
+        report=tuple(warnings),
+        unknown=tuple(unknown),
+        empty_lines=tuple(empty),
+    )
+
+
+def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
+    """Return a record structured by the codec, as the detailed reader does.
+
+    A record the fast reader does not take outright (a numeric string, an
+    alias, an unknown key, a date in a rare form, an id sent as a number) is
+    structured alone, its ids sent as numbers read as their text and its
+    unknown keys left out, each warned of at its path in the page; the page's
+    other records stay views. A record with problems gives None, its problems
+    noted, and the page is refused when every record is read.
+    """
+    if type(item) is not dict:
+        raise Fallback
+    cjson._exact(item)  # noqa: SLF001 - its integers as the detailed reader gives them
+    codec = source.codec(strict=False)
+    model, found, unknown = codec.structure(item, source.record, path)
+    if found and source.ids_may_be_numbers and (numbers := _numeric_ids(item, path, found)):
+        # Real Railz data has sent ids as JSON integers: read as their text.
+        item = _ids_as_text(item, numbers)
+        model, found, unknown = codec.structure(item, source.record, path)
+        noted.numbers.extend(
+            Entry(
+                Kind.WARNING,
+                where,
+                None,
+                f'an id sent as the number {text}; read as the text "{text}"',
+            )
+            for where, (_, text) in numbers.items()
+        )
+    if found or model is None:
+        noted.problems.extend(found)  # the document is not valid: said when all are read
+        return None
+    if unknown:
+        located = jsonio.locate(item, {id(obj) for obj, _ in unknown})
+        message = f"unknown key: not part of the {source.name} format; left out"
+        for obj, keys_ in unknown:
+            for where in located.get(id(obj), [()]):
+                for key in keys_:
+                    at = format_path((*path, *where, key))
+                    noted.unknown.append(at)
+                    noted.warnings.append(Entry(Kind.WARNING, at, None, message))
+    return model
+
+
+def _refuse(document: Any, source: Format, empty: list[str], problems: list[Problem]) -> None:
+    """Raise the detailed reader's error for a page whose records have ``problems``.
+
+    The records the fast reader took have none (it takes less than the codec),
+    so the page's problems are those of the records the codec structured, in
+    order. A page that is plainly not of ``source`` is left to the detailed
+    reader, which says so instead.
+
+    Raises:
+        ValidationError: the problems, at their paths in the document.
+        Fallback: the detailed reader words it otherwise.
+    """
+    if _foreign_hint(document, source) is not None:
+        raise Fallback
+    if empty:
+        problems = _with_empty_lines(empty, problems, [], [], strict=False)[0]
+    raise ValidationError(problems)
+
+
+@attrs.define
+class _Noted:
+    """What structuring a page's records alone found, in the detailed reader's order."""
+
+    problems: list[Problem] = attrs.Factory(list)
+    numbers: list[Entry] = attrs.Factory(list)
+    warnings: list[Entry] = attrs.Factory(list)
+    unknown: list[str] = attrs.Factory(list)
+
+
+def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion | None:
+    """Convert a document :func:`load` took with the fast mapping, or return None.
+
+    None where the options are ones the fast mapping does not take, or the
+    document has more to say than its mapping (see :mod:`refundmap.mapping.fused_map`):
+    the detailed engine then converts the loaded document.
+    """
+    if not fused_map.takes(options):
+        return None
+    try:
+        with localcontext(EXACT):  # derived amounts are exact, as on the detailed path
+            conversion = fused_map.convert(loaded, options, records)
+    except Fallback:
+        return None
+    TALLY.mapped += 1
+    return conversion

@@ -1,0 +1,373 @@
+"""The fast path's mapping: the compiler's code for a pair, its report noted as rows.
+
+The compiler (:mod:`refundmap.mapping.compiler`) writes each report entry as an
+``Entry`` with both paths joined at once. The fast path's compiler is the same
+compiler, but an entry whose words are fixed (a dropped or omitted value, an id
+copied untranslated) is noted as a constant *row*: its kind, the suffixes of its
+paths and its words, joined to the record's paths only when the report is read
+(:class:`FusedRows`). Entries with words made at run time (the rules' derived
+and synthesized values) are noted as entries, as the compiler notes them.
+
+:func:`convert` maps the records of a document the fast reader took
+(:func:`refundmap.mapping.fused.load`) with it, checks each mapped record by
+the target's own checks, and raises :class:`~refundmap.mapping.fused.Fallback`
+for anything the detailed engine would report beyond the mapping (a failed
+target check, an empty line, a record the target cannot hold): the caller then
+runs the detailed engine on the same document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import cache, partial
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from refundmap.checks import Finding
+from refundmap.codec.fields import fields, keys, models_in
+from refundmap.formats import Format, get_format
+from refundmap.gate import failures
+from refundmap.mapping.compiler import _Compiler
+from refundmap.mapping.runtime import Run, _read_directly, _scope
+from refundmap.mapping.table import REFUND, Marker, Row
+from refundmap.missing import missing_of
+from refundmap.paths import format_path
+from refundmap.report import Entry, Kind, MappingError
+from refundmap.rows import Rows
+
+if TYPE_CHECKING:
+    from refundmap.conversion import Conversion, Converter
+    from refundmap.validation import Loaded, Part
+
+__all__ = ["FusedRows", "convert", "source"]
+
+#: What a note is when it is no entry: a nested table's paths start (``(_PUSH, sp, tp)``,
+#: a line's), or end (``_POP``: the record's again). Their first items are no Kind.
+_PUSH = object()
+_POP = (object(), None, None)
+_first = itemgetter(0)
+
+
+class _FusedCompiler(_Compiler):
+    """The compiler, noting entries with fixed words as constant rows."""
+
+    def __init__(self, source: Format, target: Format, *, lookup: bool) -> None:
+        super().__init__(source, target, lookup=lookup)
+        #: The source suffixes of folded values, per table being compiled: their
+        #: check reads the entries noted, so an entry there is noted whole.
+        self.folded_now: list[set[str]] = []
+
+    def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
+        """Return the statement noting the entry as a constant row (see the module)."""
+        if any(source in folded for folded in self.folded_now):
+            return super().fixed_entry(kind, source, target, message)
+        row = (self.names[kind], source, target, message)
+        return f"add({self.name(row, 'row')})"
+
+    def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
+        folded = {
+            format_path(cell.split("."))[1:]
+            for row in rows
+            if row.cell(self.target.name) is Marker.FOLDED
+            and isinstance(cell := row.cell(self.source.name), str)
+        }
+        self.folded_now.append(folded)
+        function = super().table(name, rows, src_cls, tgt_cls)
+        self.folded_now.pop()
+        # Each table notes its rows against its own paths (sp, tp): a line's
+        # against the line's. A row is pushed on entry, popped before returning.
+        lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
+        at = lines.index("    add = run.report.append") + 1
+        lines.insert(at, "    add((_PUSH, sp, tp))")
+        for index in range(len(lines) - 1, at, -1):
+            if lines[index].startswith("    return "):
+                lines.insert(index, "    add(_POP)")
+        return function
+
+
+@cache
+def _compiled(source_name: str, target_name: str, *, lookup: bool) -> tuple[Any, str]:
+    compiler = _FusedCompiler(get_format(source_name), get_format(target_name), lookup=lookup)
+    compiler.names["_POP"] = _POP
+    compiler.names["_PUSH"] = _PUSH
+    function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
+    code = compiler.module()
+    filename = f"<refundmap fast mapping {source_name} -> {target_name}{' with lookup' * lookup}>"
+    namespace: dict[str, Any] = dict(compiler.names)
+    exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    import linecache  # noqa: PLC0415 - only to show the generated code in tracebacks
+
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    return namespace[function], code
+
+
+def source(source_name: str, target_name: str, *, lookup: bool = False) -> str:
+    """Return the fast path's generated mapping of a pair, for reading."""
+    return _compiled(source_name, target_name, lookup=lookup)[1]
+
+
+class _Nested:
+    """A view's attribute holding a model (or a list of them): viewed when first read, once.
+
+    Not a data descriptor: the view made is kept in the instance's ``__dict__``
+    under the attribute's name, where later reads find it first.
+    """
+
+    __slots__ = ("key", "name", "view")
+
+    def __init__(self, name: str, key: str, view: Callable[[dict[str, Any]], Any]) -> None:
+        self.name = name
+        self.key = key
+        self.view = view
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        value = obj.__dict__["_d"].get(self.key)
+        if value is not None:
+            if type(value) is list:
+                value = [self.view(x) for x in value] if value else value
+            else:
+                value = self.view(value)
+        obj.__dict__[self.name] = value
+        return value
+
+
+@cache
+def _viewer(fmt_name: str) -> tuple[Callable[[dict[str, Any]], Any], str]:
+    """Return a generated function viewing a mapped record of a format as its model reads.
+
+    As :func:`refundmap.mapping.views.view`, for the target's checks: each
+    object's plain attributes are read from its keys at once (a check reads most
+    of them, several times), its models (references, lines) when first read.
+    """
+    fmt = get_format(fmt_name)
+    functions: list[str] = []
+    names: dict[str, Any] = {"_new": object.__new__}
+    classes: dict[type, dict[str, Any]] = {}
+    done: dict[type, str] = {}
+
+    def viewer(cls: type) -> str:
+        if cls in done:
+            return done[cls]
+        name = done[cls] = f"view_{cls.__name__}"
+        kind = f"_{cls.__name__}_view"
+        nested = classes[cls] = {"__module__": __name__}
+        items = ["'_d': d"]
+        for field in fields(cls):
+            key, models = keys(cls, fmt.naming)[field.name], models_in(field.type)
+            if models:
+                nested[field.name] = (key, viewer(models[0]))
+            else:
+                items.append(f"{field.name!r}: g({key!r})")
+        functions.append(
+            "\n".join(
+                (
+                    f"def {name}(d):",
+                    "    g = d.get",
+                    f"    o = _new({kind})",
+                    "    o.__dict__ = {" + ", ".join(items) + "}",
+                    "    return o",
+                )
+            )
+        )
+        return name
+
+    root = viewer(fmt.record)
+    code = "\n\n".join(functions) + "\n"
+    namespace = dict(names)
+    for cls, attributes in classes.items():
+        namespace[f"_{cls.__name__}_view"] = type(f"{cls.__name__}View", (), attributes)
+    exec(compile(code, f"<refundmap fast views {fmt_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    for cls, attributes in classes.items():
+        kind = namespace[f"_{cls.__name__}_view"]
+        for attribute, held in list(attributes.items()):
+            if attribute != "__module__":
+                key, function = held
+                setattr(kind, attribute, _Nested(attribute, key, namespace[function]))
+    return namespace[root], code
+
+
+class FusedRows(Rows):
+    """A report noted as rows per record (see the module), made entries when first read."""
+
+    __slots__ = ("_envelope", "_reading", "_records")
+
+    def __init__(
+        self,
+        reading: Sequence[Entry],
+        records: list[tuple[str, str, list[Any]]],
+        envelope: Sequence[Entry],
+    ) -> None:
+        super().__init__()
+        self._reading = reading
+        self._records = records
+        self._envelope = envelope
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Return the report: the records' entries, then the envelope's; built on the first call."""
+        if self._report is None:
+            self._report = (*self._reading, *_entries(self._records), *self._envelope)
+            self._records = []
+        return self._report
+
+    def counts(self) -> dict[Kind, int]:
+        """Return how many entries there are of each kind found, without making them."""
+        if self._report is not None:
+            return super().counts()
+        counted = Counter(map(_first, self._reading))
+        for _, _, notes in self._records:
+            counted.update(map(_first, notes))  # the paths' marks are counted too: no Kind
+        counted.update(map(_first, self._envelope))
+        found = {kind: counted[kind] for kind in Kind}
+        return {kind: count for kind, count in found.items() if count}
+
+
+def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
+    """Return the entries of the records' rows, in the order noted."""
+    made: list[Entry] = []
+    add = made.append
+    new = tuple.__new__
+    for record_sp, record_tp, notes in records:
+        sp, tp = record_sp, record_tp
+        stack: list[tuple[Any, Any]] = []
+        for note in notes:
+            kind = note[0]
+            if kind is _PUSH:
+                stack.append((sp, tp))
+                sp, tp = note[1], note[2]
+            elif note is _POP:
+                sp, tp = stack.pop()
+            elif type(note) is Entry:
+                add(note)
+            else:  # a noted row: kind, the paths' suffixes, words
+                _, source, target, message = note
+                at = None if target is None else tp + target
+                add(new(Entry, (kind, sp + source, at, message)))
+    return made
+
+
+def _warn(findings: list[Finding], sp: str, tp: str, notes: list[Any], target: str) -> None:
+    """Note where a mapped record fails its format's own checks, as the engine does.
+
+    A failure at a target path the record's report warns of already (an id
+    copied untranslated) is not said twice.
+    """
+    warned = {
+        entry.target_path
+        for entry in _entries([(sp, tp, notes)])
+        if entry.kind is Kind.WARNING and entry.target_path is not None
+    }
+    for at, message in findings:
+        where = format_path(at)
+        if where not in warned:
+            text = f"the {target} output fails its own check: {message}"
+            notes.append(Entry(Kind.WARNING, sp, where, text))
+
+
+def takes(options: Converter) -> bool:
+    """Whether the fast mapping takes a conversion with these options (else the engine does)."""
+    # A directory's tables are read as they are; a caller's own lookup is asked once
+    # per id and run, which a fallback would ask again: the engine takes those.
+    return (
+        (options.directory is None or _read_directly(options.directory))
+        and not options.defaults
+        and not options.lossless
+        and options.platform is None
+        and options.push_options is None
+        and options.target.request is None
+    )
+
+
+def _map_records(
+    part: Part, run: Run, mapper: Callable[..., dict[str, Any]], key: str
+) -> tuple[list[tuple[str, str, list[Any]]], list[dict[str, Any]]]:
+    """Map the records of ``part``: each one's rows, and its mapped record, in order."""
+    from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
+
+    source, target = run.source, run.target
+    check: Callable[..., list[Finding]] = target.check
+    if target.vendor == "rutter" and run.lookup is None:  # as the engine: each id is warned of
+        check = partial(check, refs=False)
+    seen = _viewer(target.name)[0]
+    lines_key = target.lines_key
+    many = part.shape.many
+    noted: list[tuple[str, str, list[Any]]] = []
+    mapped_records = []
+    for index, (path, record) in enumerate(source.records(part.model, part.shape, part.path)):
+        sp = format_path(path)
+        target_path = (*part.path, key, index) if many else part.path
+        tp = format_path(target_path)
+        notes: list[Any] = []
+        run.report = notes
+        mapped = mapper(record, sp, tp, run)
+        if run.unmappable:
+            raise Fallback  # the target cannot hold it: the engine says why
+        lines = mapped.get(lines_key)
+        if lines and not all(lines):
+            raise Fallback  # an empty line, left out and said so by the engine
+        findings = check(seen(mapped), target_path)
+        if findings:
+            _warn(findings, sp, tp, notes, target.name)
+        noted.append((sp, tp, notes))
+        mapped_records.append(mapped)
+    return noted, mapped_records
+
+
+def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion:
+    """Convert a document the fast reader took, as the detailed engine would.
+
+    Raises:
+        Fallback: the engine has more to say (see the module).
+    """
+    if loaded.empty_lines:  # the engine moves the paths of the lines after them
+        from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
+
+        raise Fallback
+    from refundmap.conversion import Conversion  # noqa: PLC0415 - conversion imports this module
+    from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
+
+    source, target = options.source, options.target
+    (part,) = loaded.parts
+    lookup = options.directory
+    run = Run(
+        source,
+        target,
+        synced_at=options.synced_at,
+        params=options.params,
+        lookup=lookup,
+        require_refs=options.require_refs,
+        records=records,
+        answers=options._answers,  # noqa: SLF001 - a run's answers, as the engine takes them
+    )
+    mapper = _compiled(source.name, target.name, lookup=lookup is not None)[0]
+    into_rutter = target.vendor == "rutter" and source.vendor == "railz"
+    run.scope = _scope(part.model, options.params if into_rutter else {})
+    many = part.shape.many
+    key = target.naming((target.list_shape.records or "") if many and target.list_shape else "")
+    noted, mapped_records = _map_records(part, run, mapper, key)
+    envelope: list[Entry] = []
+    run.report = envelope
+    if many:
+        run.count = len(mapped_records) if records is None else records
+        where = format_path(part.path)
+        compiled = run.compiled
+        out = compiled.envelope(part.model, where, where, run)
+        out[key] = mapped_records
+        output = compiled.finish_envelope(out, run, where)
+    else:
+        (output,) = mapped_records
+    if run.unmappable:
+        raise Fallback
+    conversion = Conversion(
+        output,
+        (),
+        len(mapped_records),
+        run.untranslated,
+        target.name,
+        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
+    )
+    rows = FusedRows(loaded.report, noted, envelope)
+    if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
+        raise MappingError(failed)
+    object.__setattr__(conversion, "_rows", rows)
+    return conversion
