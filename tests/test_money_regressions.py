@@ -243,3 +243,58 @@ def test_a_percentage_read_by_the_refund_leaves_version_2_tax_to_come_off() -> N
     assert not warnings
     # 0.13 + the discount 0.02 - the tax 0.02: quantity x unitAmount, before both.
     assert refund["line_items"][0]["total_amount"] == D("0.13")
+
+
+#: Found by test_a_railz_refunds_total_survives_version_2_into_rutter (3,000 examples):
+#: in version 2, lines[1]'s amount 0.10 is 0.11 (no discount, tax included) within
+#: rounding, and 0.11 less 15 % (0.02) plus its tax 0.01; lines[0] excludes tax.
+FOLLOWS = _refund(
+    [
+        {
+            "unitAmount": D("0.10"),
+            "quantity": 2,
+            "subTotal": D("0.20"),
+            "taxAmount": D("0.02"),
+            "totalAmount": D("0.22"),
+        },
+        {
+            "unitAmount": D("0.11"),
+            "quantity": 1,
+            "discountAmount": D(0),
+            "discountPercentage": D(15),
+            "subTotal": D("0.09"),
+            "taxAmount": D("0.01"),
+            "totalAmount": D("0.10"),
+        },
+    ],
+    subTotal=D("0.29"),
+    taxAmount=D("0.03"),
+    totalAmount=D("0.32"),
+)
+
+
+def test_a_version_2_line_that_fits_both_follows_the_lines_that_exclude_tax() -> None:
+    _no_warnings(FOLLOWS, "railz")
+    v2 = jsonio.loads(convert(FOLLOWS, "railz", "railz-v2").to_json())
+    _no_warnings(v2, "railz-v2")
+    refund, warnings = _convert(v2, "railz-v2", "rutter")
+    assert not warnings
+    # 0.20 + 0.11, less the discount 0.02, plus the tax 0.03: 0.32.
+    assert [line["total_amount"] for line in refund["line_items"]] == [D("0.20"), D("0.11")]
+    assert refund["discount_amount"] == D("0.02")
+    result = convert(v2, "railz-v2", "rutter", synced_at=SYNCED)
+    said = {
+        e.target_path: e.message
+        for e in result.report
+        if e.source_path == "$.lines[1].discountPercentage" and e.kind is Kind.DERIVED
+    }
+    assert set(said) == {"$.line_items[1].total_amount", "$.discount_amount"}
+    assert all("the refund's other lines exclude it" in m for m in said.values())
+
+
+def test_with_a_total_discount_the_refund_decides_instead() -> None:
+    # totalDiscount 0 says no line's percentage applied: the lines are left as they are.
+    v2 = jsonio.loads(convert(FOLLOWS, "railz", "railz-v2").to_json())
+    v2["totalDiscount"] = D(0)
+    refund, _ = _convert(v2, "railz-v2", "rutter")
+    assert refund["line_items"][1]["total_amount"] == D("0.10")

@@ -652,6 +652,32 @@ _ZERO_AND_PERCENTAGE = {
     "totalDiscount": Decimal("0.01"),
 }
 
+# In version 2, lines[1] fits no discount with tax included, and 15 % with it excluded.
+_FOLLOWS_EXCLUDING = {
+    **_BOTH_READINGS,
+    "lines": [
+        {
+            "unitAmount": Decimal("0.10"),
+            "quantity": 2,
+            "subTotal": Decimal("0.20"),
+            "taxAmount": Decimal("0.02"),
+            "totalAmount": Decimal("0.22"),
+        },
+        {
+            "unitAmount": Decimal("0.11"),
+            "quantity": 1,
+            "discountAmount": Decimal(0),
+            "discountPercentage": Decimal(15),
+            "subTotal": Decimal("0.09"),
+            "taxAmount": Decimal("0.01"),
+            "totalAmount": Decimal("0.10"),
+        },
+    ],
+    "subTotal": Decimal("0.29"),
+    "taxAmount": Decimal("0.03"),
+    "totalAmount": Decimal("0.32"),
+}
+
 
 @given(
     s.railz_priced_refunds(),
@@ -666,6 +692,7 @@ def test_a_railz_refunds_total_survives_every_target(refund, target):
 
 @given(s.railz_priced_refunds(), st.sampled_from(["rutter-create", "rutter"]))
 @example(refund=_ZERO_AND_PERCENTAGE, target="rutter")
+@example(refund=_FOLLOWS_EXCLUDING, target="rutter")
 def test_a_railz_refunds_total_survives_version_2_into_rutter(refund, target):
     # railz -> railz-v2 makes each amount the line's totalAmount, tax included.
     v2 = jsonio.loads(convert(refund, "railz", "railz-v2").to_json())

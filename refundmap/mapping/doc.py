@@ -171,7 +171,11 @@ def render() -> str:
         " amounts include tax (they sum to `totalAmount`, not to it less `taxAmount`,"
         " and the lines' `taxAmount` sum to the refund's, as `railz -> railz-v2`"
         " writes them), each line's tax is taken off (derived): Rutter's line total"
-        " is before tax.",
+        " is before tax. A line whose `discountAmount` 0 beside a percentage fits"
+        " both no discount with unit amounts that include tax and the discount with"
+        " ones that exclude it follows the refund's other lines where they exclude"
+        " it and the refund has no `totalDiscount`: its discount is added back to the"
+        " line and to `discount_amount` (derived).",
         "",
         "Rutter -> Railz: a Rutter line total (`item.quantity x item.unit_amount`,"
         " before the refund's discount and tax) goes where Railz's definitions put it,"

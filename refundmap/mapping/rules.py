@@ -410,11 +410,12 @@ def _v2_lines_before_tax(  # noqa: PLR0913 - an apply rule's arguments, and the 
         taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
     if abs(taxes - src.tax_amount) > tolerance(src.currency if is_code(src.currency) else None):
         return  # the lines' taxes are not the refund's: no line's share is known
-    if any(
-        v2_unit_includes_tax(line, discounts.get(index))
+    including = {
+        index
         for index, line in enumerate(lines)
-        if line.tax_amount
-    ):
+        if line.tax_amount and v2_unit_includes_tax(line, discounts.get(index))
+    }
+    if including and not _v2_discounts_follow(src, out, run, (sp, tp), including):
         return  # quantity x unitAmount is the amount, tax included (Xero's default)
     why = (
         f"the refund's line amounts include tax (they sum to totalAmount {src.total_amount},"
@@ -430,6 +431,45 @@ def _v2_lines_before_tax(  # noqa: PLR0913 - an apply rule's arguments, and the 
             f"{tp}.line_items[{index}].total_amount",
             f"amount {line.amount} less taxAmount {line.tax_amount}: {why}",
         )
+
+
+def _v2_discounts_follow(
+    src: Any, out: dict[str, Any], run: RuleContext, paths: tuple[str, str], including: set[int]
+) -> bool:
+    """Whether version 2 lines read as including tax only for want of a discount follow the rest.
+
+    A line whose ``discountAmount`` 0 beside a percentage fits both a discount and
+    none (:func:`~refundmap.mapping.lines.unread_percentage`) reads as unit
+    amounts that include tax without the discount, and as ones that exclude it
+    with the discount. Where every such line is one of these, other taxed lines
+    exclude tax, and the refund has no ``totalDiscount`` to say otherwise, they
+    follow those lines: the discount is added back to the line and to
+    ``discount_amount`` (derived), and the caller takes each line's tax off.
+    """
+    sp, tp = paths
+    lines = src.lines or ()
+    taxed = sum(1 for line in lines if line.tax_amount)
+    if src.total_discount is not None or len(including) == taxed:
+        return False
+    booked = {index: unread_percentage(lines[index]) for index in including}
+    if not all(b and not v2_unit_includes_tax(lines[i], b) for i, b in booked.items()):
+        return False
+    targets = out.get("line_items") or []
+    for index, discount in sorted(booked.items()):
+        if index >= len(targets):
+            continue
+        line = lines[index]
+        targets[index]["total_amount"] += discount
+        out["discount_amount"] = (out.get("discount_amount") or _ZERO) + discount
+        said = (
+            f"discountPercentage {line.discount_percentage}% ({discount}): its discountAmount 0"
+            " fits both a discount with unit amounts that exclude tax and none with ones that"
+            " include it, and the refund's other lines exclude it"
+        )
+        where = f"{sp}.lines[{index}].discountPercentage"
+        run.note(Kind.DERIVED, where, f"{tp}.line_items[{index}].total_amount", f"plus {said}")
+        run.note(Kind.DERIVED, where, f"{tp}.discount_amount", f"plus the line's {said}")
+    return True
 
 
 def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
