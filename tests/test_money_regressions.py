@@ -298,3 +298,54 @@ def test_with_a_total_discount_the_refund_decides_instead() -> None:
     v2["totalDiscount"] = D(0)
     refund, _ = _convert(v2, "railz-v2", "rutter")
     assert refund["line_items"][1]["total_amount"] == D("0.10")
+
+
+#: Found by the version 2 total property (10,000 examples): lines[0] and lines[2]
+#: book 10 % of 0.01 and of 0.04 as 0.00, not 0.001 and 0.004; totalDiscount 0.01
+#: is lines[1]'s 10 % of 0.05 (0.005, booked 0.01), whose subTotal fits both.
+ROUNDED_AWAY = _refund(
+    [
+        {
+            "unitAmount": D("0.01"),
+            "quantity": 1,
+            "discountPercentage": D(10),
+            "subTotal": D("0.01"),
+            "taxAmount": D("0.00"),
+            "totalAmount": D("0.01"),
+        },
+        {
+            "unitAmount": D("0.05"),
+            "quantity": 1,
+            "discountAmount": D(0),
+            "discountPercentage": D(10),
+            "subTotal": D("0.05"),
+            "taxAmount": D("0.00"),
+            "totalAmount": D("0.05"),
+        },
+        {
+            "unitAmount": D("0.02"),
+            "quantity": 2,
+            "discountPercentage": D(10),
+            "subTotal": D("0.04"),
+            "taxAmount": D("0.00"),
+            "totalAmount": D("0.04"),
+        },
+    ],
+    subTotal=D("0.10"),
+    taxAmount=D("0.00"),
+    totalAmount=D("0.10"),
+    totalDiscount=D("0.01"),
+)
+
+
+def test_the_lines_discounts_are_compared_as_booked_to_the_cent() -> None:
+    for source, document in (
+        ("railz", ROUNDED_AWAY),
+        ("railz-v2", jsonio.loads(convert(ROUNDED_AWAY, "railz", "railz-v2").to_json())),
+    ):
+        _no_warnings(document, source)
+        refund, warnings = _convert(document, source, "rutter")
+        assert not warnings, source
+        # 0.01 + 0.06 + 0.04, less discount_amount 0.01: 0.10.
+        totals = [line["total_amount"] for line in refund["line_items"]]
+        assert totals == [D("0.01"), D("0.06"), D("0.04")], source

@@ -366,7 +366,8 @@ def _discount_by_refund(
         return {}
     currency = src.currency if one_amount_lines(run.source) else None
     with localcontext(EXACT):
-        read = sum((railz_line_discount(line)[0] for line in lines), _ZERO)
+        # As the lines' totals add them back: each rounded to the cent.
+        read = sum((booked_discount(line)[0] for line in lines), _ZERO)
         added = sum(unread.values(), _ZERO)
     half = tolerance(currency if currency and is_code(currency) else None)
     if abs(read - discount) <= half or abs(read + added - discount) > half:
