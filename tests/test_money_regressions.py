@@ -349,3 +349,44 @@ def test_the_lines_discounts_are_compared_as_booked_to_the_cent() -> None:
         # 0.01 + 0.06 + 0.04, less discount_amount 0.01: 0.10.
         totals = [line["total_amount"] for line in refund["line_items"]]
         assert totals == [D("0.01"), D("0.06"), D("0.04")], source
+
+
+# -- the source's own check --------------------------------------------------------------
+
+
+#: Found by test_a_railz_refunds_total_survives_every_target (10,000 examples): the
+#: check said "discountAmount 0 is not discountPercentage 33% of ... 0.04 = 0.0132",
+#: though subTotal 0.03 is 0.04 less 0.0132 within rounding as well as 0.04.
+FITS_BOTH = _refund(
+    [
+        {
+            "unitAmount": D("0.04"),
+            "quantity": 1,
+            "discountAmount": D(0),
+            "discountPercentage": D(33),
+            "subTotal": D("0.03"),
+            "taxAmount": D("0.00"),
+            "totalAmount": D("0.03"),
+        }
+    ],
+    subTotal=D("0.03"),
+    taxAmount=D("0.00"),
+    totalAmount=D("0.03"),
+)
+
+
+def test_a_zero_discount_whose_line_fits_the_percentage_too_is_no_finding() -> None:
+    _no_warnings(FITS_BOTH, "railz")
+    for target in ("rutter-create", "rutter"):
+        _, warnings = _convert(FITS_BOTH, "railz", target)
+        assert not warnings, target
+
+
+def test_a_zero_discount_whose_line_fits_only_none_still_disagrees() -> None:
+    # 33 % of 0.10 is 0.033: subTotal 0.10 fits no discount only.
+    line = {**FITS_BOTH["lines"][0], "unitAmount": D("0.10"), "subTotal": D("0.10")}
+    refund = {**FITS_BOTH, "lines": [line], "subTotal": D("0.10"), "totalAmount": D("0.10")}
+    line["totalAmount"] = D("0.10")
+    (finding,) = [e for e in validate(refund, "railz") if e.kind is Kind.WARNING]
+    assert finding.source_path == "$.lines[0].discountAmount"
+    assert "is not discountPercentage 33% of quantity x unitAmount 0.10 = 0.033" in finding.message

@@ -652,6 +652,24 @@ _ZERO_AND_PERCENTAGE = {
     "totalDiscount": Decimal("0.01"),
 }
 
+# subTotal 0.03 is 0.04, and 0.04 less 33 % (0.0132), within rounding: no finding.
+_FITS_THE_PERCENTAGE_TOO = {
+    **_BOTH_READINGS,
+    "lines": [
+        {
+            "unitAmount": Decimal("0.04"),
+            "quantity": 1,
+            "discountAmount": Decimal(0),
+            "discountPercentage": Decimal(33),
+            "subTotal": Decimal("0.03"),
+            "taxAmount": Decimal("0.00"),
+            "totalAmount": Decimal("0.03"),
+        }
+    ],
+    "subTotal": Decimal("0.03"),
+    "taxAmount": Decimal("0.00"),
+    "totalAmount": Decimal("0.03"),
+}
 # In version 2, lines[1] fits no discount with tax included, and 15 % with it excluded.
 _FOLLOWS_EXCLUDING = {
     **_BOTH_READINGS,
@@ -685,6 +703,7 @@ _FOLLOWS_EXCLUDING = {
 )
 @example(refund=_BOTH_READINGS, target="rutter-create")
 @example(refund=_ZERO_AND_PERCENTAGE, target="rutter")
+@example(refund=_FITS_THE_PERCENTAGE_TOO, target="rutter-create")
 def test_a_railz_refunds_total_survives_every_target(refund, target):
     assert not [e for e in validate(refund, "railz") if e.kind is Kind.WARNING]
     _assert_total_kept(refund, "railz", target)
