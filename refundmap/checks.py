@@ -247,13 +247,15 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
                 f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
                 " unit amounts include tax)",
             )
-    # discountAmount 0, and figures that apply none: the percentage disagrees.
+    # discountAmount 0, and figures that apply none: the percentage disagrees,
+    # unless the figures fit it too, within rounding (33 % of 0.04 and subTotal 0.03).
     zero = gross is not None and line.discount_amount == 0 and percentage
     if (
         zero
         and gross is not None
         and not railz_line_discount(line, slack)[0]
         and gross * (percentage or _ZERO) / _HUNDRED > slack
+        and not _fits_percentage(line, gross, slack)
     ):
         yield _against_percentage(line, path, gross, _ZERO)
     if gross is not None and line.discount_amount and percentage is not None:
@@ -270,6 +272,15 @@ def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Ite
                 f" {format_amount(line.sub_total)} plus taxAmount {format_amount(tax)}"
                 f" = {format_amount(expected)}",
             )
+
+
+def _fits_percentage(line: railz.RefundLine, gross: Decimal, slack: Decimal) -> bool:
+    """Whether a line's figure is also quantity x unitAmount less its percentage's discount."""
+    figure = line.sub_total if line.sub_total is not None else line.total_amount
+    if figure is None:
+        return False
+    discount = gross * (line.discount_percentage or _ZERO) / _HUNDRED
+    return abs(figure - (gross - discount)) <= slack
 
 
 def _against_percentage(

@@ -605,16 +605,113 @@ def _assert_total_kept(refund: dict[str, Any], source: str, target: str) -> None
     assert abs(computed - total) <= Decimal("0.005"), (computed, total)
 
 
+# A line whose figures fit both readings of tax follows the refund's other lines.
+_BOTH_READINGS = {
+    "id": "1",
+    "accountRef": {"id": "35"},
+    "customerRef": {"id": "3"},
+    "date": "2022-12-14T00:00:00.000Z",
+    "currencyRef": {"id": "USD"},
+    "lines": [
+        {
+            "unitAmount": Decimal("0.11"),
+            "quantity": 1,
+            "subTotal": Decimal("0.10"),
+            "taxAmount": Decimal("0.01"),
+            "totalAmount": Decimal("0.11"),
+        },
+        {
+            "unitAmount": Decimal("0.32"),
+            "quantity": 1,
+            "subTotal": Decimal("0.30"),
+            "taxAmount": Decimal("0.02"),
+            "totalAmount": Decimal("0.32"),
+        },
+    ],
+    "subTotal": Decimal("0.40"),
+    "taxAmount": Decimal("0.03"),
+    "totalAmount": Decimal("0.43"),
+}
+# A discountAmount 0 beside 33 % fits a discount and none: totalDiscount says which.
+_ZERO_AND_PERCENTAGE = {
+    **_BOTH_READINGS,
+    "lines": [
+        {
+            "unitAmount": Decimal("0.02"),
+            "quantity": 1,
+            "discountPercentage": Decimal(33),
+            "discountAmount": Decimal(0),
+            "subTotal": Decimal("0.01"),
+            "taxAmount": Decimal("0.00"),
+            "totalAmount": Decimal("0.01"),
+        }
+    ],
+    "subTotal": Decimal("0.01"),
+    "taxAmount": Decimal("0.00"),
+    "totalAmount": Decimal("0.01"),
+    "totalDiscount": Decimal("0.01"),
+}
+
+# subTotal 0.03 is 0.04, and 0.04 less 33 % (0.0132), within rounding: no finding.
+_FITS_THE_PERCENTAGE_TOO = {
+    **_BOTH_READINGS,
+    "lines": [
+        {
+            "unitAmount": Decimal("0.04"),
+            "quantity": 1,
+            "discountAmount": Decimal(0),
+            "discountPercentage": Decimal(33),
+            "subTotal": Decimal("0.03"),
+            "taxAmount": Decimal("0.00"),
+            "totalAmount": Decimal("0.03"),
+        }
+    ],
+    "subTotal": Decimal("0.03"),
+    "taxAmount": Decimal("0.00"),
+    "totalAmount": Decimal("0.03"),
+}
+# In version 2, lines[1] fits no discount with tax included, and 15 % with it excluded.
+_FOLLOWS_EXCLUDING = {
+    **_BOTH_READINGS,
+    "lines": [
+        {
+            "unitAmount": Decimal("0.10"),
+            "quantity": 2,
+            "subTotal": Decimal("0.20"),
+            "taxAmount": Decimal("0.02"),
+            "totalAmount": Decimal("0.22"),
+        },
+        {
+            "unitAmount": Decimal("0.11"),
+            "quantity": 1,
+            "discountAmount": Decimal(0),
+            "discountPercentage": Decimal(15),
+            "subTotal": Decimal("0.09"),
+            "taxAmount": Decimal("0.01"),
+            "totalAmount": Decimal("0.10"),
+        },
+    ],
+    "subTotal": Decimal("0.29"),
+    "taxAmount": Decimal("0.03"),
+    "totalAmount": Decimal("0.32"),
+}
+
+
 @given(
     s.railz_priced_refunds(),
     st.sampled_from(["rutter-create", "rutter", "railz-v2-push", "railz-push"]),
 )
+@example(refund=_BOTH_READINGS, target="rutter-create")
+@example(refund=_ZERO_AND_PERCENTAGE, target="rutter")
+@example(refund=_FITS_THE_PERCENTAGE_TOO, target="rutter-create")
 def test_a_railz_refunds_total_survives_every_target(refund, target):
     assert not [e for e in validate(refund, "railz") if e.kind is Kind.WARNING]
     _assert_total_kept(refund, "railz", target)
 
 
 @given(s.railz_priced_refunds(), st.sampled_from(["rutter-create", "rutter"]))
+@example(refund=_ZERO_AND_PERCENTAGE, target="rutter")
+@example(refund=_FOLLOWS_EXCLUDING, target="rutter")
 def test_a_railz_refunds_total_survives_version_2_into_rutter(refund, target):
     # railz -> railz-v2 makes each amount the line's totalAmount, tax included.
     v2 = jsonio.loads(convert(refund, "railz", "railz-v2").to_json())

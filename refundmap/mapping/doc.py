@@ -110,7 +110,11 @@ def render() -> str:
         "A Railz line's discount is its `discountAmount`, else `discountPercentage` %"
         " of `quantity x unitAmount` (a `discountAmount` of 0 beside a percentage is"
         " taken as not given, unless the line's figures apply no discount: its"
-        " `subTotal` is `quantity x unitAmount`).",
+        " `subTotal` is `quantity x unitAmount`). Where its figures fit both, within"
+        " rounding (33 % of 0.02 is 0.01 booked, and `subTotal` 0.01 is 0.02 either"
+        " way), the refund decides: into a Rutter refund, the percentage's discount is"
+        " added back to the line (derived) where the refund's `totalDiscount` is the"
+        " lines' discounts with it, and not without it.",
         "",
         "So a Railz version 1 line's Rutter `total_amount` is the line **before tax and"
         " discount**: `subTotal` + its discount (derived), the line's discount going"
@@ -122,7 +126,10 @@ def render() -> str:
         " `subTotal` 463.51 is 515.01). Where a line's unit amounts"
         " include tax (Xero's default: its `totalAmount`, not its `subTotal`, is"
         " `quantity x unitAmount` less its discount), it is `totalAmount` + its"
-        " discount, and Rutter's rule for lines that include tax holds. Without"
+        " discount, and Rutter's rule for lines that include tax holds. A refund's"
+        " lines share one tax treatment: a line whose `subTotal` and `totalAmount`"
+        " both fit `quantity x unitAmount` within rounding follows the lines whose"
+        " figures say (derived), and where none says, is read as excluding tax. Without"
         " a `subTotal` it is `totalAmount - taxAmount` + its discount. The line's"
         " `taxAmount` and `discountAmount` have no Rutter field and are reported"
         " dropped.",
@@ -143,7 +150,8 @@ def render() -> str:
         " in the body: it is reported dropped, and the total's change is a warning"
         " that names the difference. `additional_fields.tax_inclusive` says how Rutter"
         " is to read the lines (derived): from Railz version 1, `true` where every line"
-        " that carries tax has unit amounts that include it, `false` where none has,"
+        " that carries tax and says has unit amounts that include it, `false` where"
+        " none has,"
         " and where no line carries tax but the refund does, `true` where the lines'"
         " totals sum to `totalAmount` (and `subTotal` + `taxAmount` is `totalAmount`),"
         " `false` where they sum to it less the tax; from a Rutter refund, `true` where"
@@ -163,7 +171,11 @@ def render() -> str:
         " amounts include tax (they sum to `totalAmount`, not to it less `taxAmount`,"
         " and the lines' `taxAmount` sum to the refund's, as `railz -> railz-v2`"
         " writes them), each line's tax is taken off (derived): Rutter's line total"
-        " is before tax.",
+        " is before tax. A line whose `discountAmount` 0 beside a percentage fits"
+        " both no discount with unit amounts that include tax and the discount with"
+        " ones that exclude it follows the refund's other lines where they exclude"
+        " it and the refund has no `totalDiscount`: its discount is added back to the"
+        " line and to `discount_amount` (derived).",
         "",
         "Rutter -> Railz: a Rutter line total (`item.quantity x item.unit_amount`,"
         " before the refund's discount and tax) goes where Railz's definitions put it,"

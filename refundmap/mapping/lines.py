@@ -25,11 +25,14 @@ __all__ = [
     "booked_discount",
     "computed_line_total",
     "exact_quotient",
+    "line_tax_reading",
     "one_amount_lines",
     "railz_includes_tax",
+    "railz_lines_include_tax",
     "rounding_slack",
     "rutter_includes_tax",
     "tax_included",
+    "unread_percentage",
     "v2_includes_tax",
     "v2_unit_includes_tax",
 ]
@@ -66,11 +69,12 @@ def booked_discount(line: Any) -> tuple[Decimal, str]:
     return booked, f"{how} ({booked})"
 
 
-def tax_included(line: Any) -> bool:
+def line_tax_reading(line: Any) -> bool | None:
     """Whether a Railz version 1 line's unit amount includes tax (Xero's default).
 
     It does where its ``totalAmount``, not its ``subTotal``, is quantity x
-    unitAmount less its discount, and the line carries tax.
+    unitAmount less its discount, and the line carries tax. None where both
+    are, within rounding: the line's figures fit either reading.
     """
     if line.quantity is None or line.unit_amount is None or line.total_amount is None:
         return False
@@ -81,14 +85,71 @@ def tax_included(line: Any) -> bool:
     slack = rounding_slack(line.quantity)
     if abs(line.total_amount - net) > slack:
         return False
-    return line.sub_total is None or abs(line.sub_total - net) > slack
+    if line.sub_total is None or abs(line.sub_total - net) > slack:
+        return True
+    return None
 
 
-def before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | None:
+def unread_percentage(line: Any) -> Decimal:
+    """Return the booked ``discountPercentage`` of a line read as having no discount, else 0.
+
+    A ``discountAmount`` of 0 beside a percentage is read as no discount where
+    the line's figure is quantity x unitAmount within rounding
+    (:func:`refundmap.checks.railz_line_discount`); where that figure is also
+    quantity x unitAmount less the percentage's discount, rounded to the cent,
+    the figures fit both readings, and this is that discount.
+    """
+    percentage, quantity, unit = line.discount_percentage, line.quantity, line.unit_amount
+    if line.discount_amount != 0 or not percentage or quantity is None or unit is None:
+        return _ZERO
+    if railz_line_discount(line)[0]:
+        return _ZERO  # read as discounted already
+    figure = getattr(line, "sub_total", None)
+    if figure is None:
+        figure = getattr(line, "total_amount", None) or getattr(line, "amount", None)
+    if figure is None:
+        return _ZERO
+    with localcontext(EXACT):
+        gross = quantity * unit
+        booked = (gross * percentage / 100).quantize(_CENT, ROUND_HALF_UP)
+        # A version 2 amount may include the line's tax (see before_discount).
+        figures = (figure, figure - (line.tax_amount or _ZERO))
+        fits = any(abs(f - (gross - booked)) <= rounding_slack(quantity) for f in figures)
+    return booked if booked and fits else _ZERO
+
+
+def tax_included(line: Any, *, otherwise: bool = False) -> bool:
+    """Whether a Railz version 1 line's unit amount includes tax; ``otherwise`` where unclear.
+
+    ``otherwise`` is the refund's reading (see :func:`railz_lines_include_tax`).
+    """
+    reading = line_tax_reading(line)
+    return otherwise if reading is None else reading
+
+
+def railz_lines_include_tax(src: Any) -> bool | None:
+    """Whether a Railz version 1 refund's taxed lines include tax, by the lines that say.
+
+    A refund's lines share one tax treatment (Xero's line amount type is the
+    document's): a line whose figures fit either reading follows the lines whose
+    figures say, and where none says, is read as excluding tax. None where the
+    lines that say disagree.
+    """
+    readings = {line_tax_reading(line) for line in src.lines or () if line.tax_amount}
+    clear = readings - {None}
+    if len(clear) > 1:
+        return None
+    return clear.pop() if clear else False
+
+
+def before_tax(
+    line: Any, *, net: bool = False, included: bool = False
+) -> tuple[Decimal, str, str] | None:
     """Return a Railz version 1 line's amount as Rutter's line total, how, and from which key.
 
     The amount is before discount (``net``: after it), and before tax unless the
-    unit amounts include it; None when the line has neither total.
+    unit amounts include it (``included``: the refund's reading, for a line whose
+    figures fit either); None when the line has neither total.
 
     Rutter's line total is ``item.quantity x item.unit_amount``, and its refund's total
     is the lines less ``discount_amount`` plus ``tax_amount`` (or, where the lines
@@ -101,7 +162,7 @@ def before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | No
     discount, how = (_ZERO, "") if net else booked_discount(line)
     plus = f" + {how}" if discount else ""
     before = "the line before tax" if net else "the line before tax and discount"
-    if tax_included(line):
+    if tax_included(line, otherwise=included):
         value, message, key = (
             line.total_amount + discount,
             f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
@@ -252,15 +313,18 @@ def railz_includes_tax(src: Any) -> bool | None:
     return _includes_tax(src, lines, currency)
 
 
-def v2_unit_includes_tax(line: Any) -> bool:
+def v2_unit_includes_tax(line: Any, discount: Decimal | None = None) -> bool:
     """Whether a version 2 line's quantity x unitAmount less its discount is its amount.
 
     That is, whether its unit amounts include its tax, not only its amount.
+    ``discount`` is the line's where its refund decides it (see :func:`unread_percentage`).
     """
     if line.quantity is None or line.unit_amount is None:
         return False
+    if discount is None:
+        discount = railz_line_discount(line)[0]
     with localcontext(EXACT):
-        net: Decimal = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+        net: Decimal = line.quantity * line.unit_amount - discount
     slack = rounding_slack(line.quantity)
     return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
 

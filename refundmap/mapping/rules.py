@@ -30,10 +30,12 @@ from refundmap.mapping.lines import (
     booked_discount,
     computed_line_total,
     exact_quotient,
+    line_tax_reading,
     one_amount_lines,
     railz_includes_tax,
+    railz_lines_include_tax,
     rutter_includes_tax,
-    tax_included,
+    unread_percentage,
     v2_includes_tax,
     v2_unit_includes_tax,
 )
@@ -230,6 +232,8 @@ def _line_amount(value: Any, src: Any, run: RuleContext) -> Made:
     found = before_tax(src, net=run.target.computes_totals)
     assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
     made, message, key = found
+    if line_tax_reading(src) is None:
+        return Made(made)  # read with its refund's lines, and reported there (_tax_by_refund)
     if made == value and key == "totalAmount":
         return Made(value)  # the total as it is: no tax, no discount
     return Made(made, Kind.DERIVED, message, key)
@@ -247,7 +251,14 @@ def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
     total = body_line_total(src, run.source)
     if total is None:
         return Made(value)
+    if run.source.line_figures and line_tax_reading(src) is None:
+        return Made(value)  # its total is its refund's to decide (_tax_by_refund)
     quantity = src.quantity if run.source.vendor == "railz" else src.item.quantity
+    return _unit_for(value, total, quantity)
+
+
+def _unit_for(value: Any, total: Decimal, quantity: Any) -> Made:
+    """A create body's unit amount for a line of ``total`` (see ``_unit_amount``)."""
     quantity = 1 if quantity is None else quantity
     with localcontext(EXACT):
         product = quantity * value
@@ -270,11 +281,8 @@ def _tax_inclusive(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | N
     """Tell Rutter whether the create body's line amounts include tax, where the source says."""
     included: bool | None
     if run.source.line_figures:
-        taxed = [line for line in src.lines or () if line.tax_amount]
-        kinds = {tax_included(line) for line in taxed}
-        if taxed and len(kinds) != 1:
-            return None  # the lines disagree
-        included = kinds.pop() if taxed else railz_includes_tax(src)
+        taxed = any(line.tax_amount for line in src.lines or ())
+        included = railz_lines_include_tax(src) if taxed else railz_includes_tax(src)
         if included is None:
             return None
     else:
@@ -303,7 +311,91 @@ def _no_line_figure(run: RuleContext, where: str, at: str, why: str) -> None:
     run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
 
 
-def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
+def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
+    """Railz version 1 lines whose figures fit both readings of tax, read as their refund's.
+
+    A line that carries tax and whose ``subTotal`` and ``totalAmount`` are both
+    quantity x unitAmount within rounding follows the refund's other lines
+    (:func:`~refundmap.mapping.lines.railz_lines_include_tax`): a refund's lines
+    share one tax treatment.
+    """
+    net = run.target.computes_totals
+    included = bool(railz_lines_include_tax(src))
+    reading = "include" if included else "exclude"
+    targets = out.get("line_items") or []
+    for index, (line, target) in enumerate(zip(src.lines or (), targets, strict=False)):
+        if not line.tax_amount or line_tax_reading(line) is not None:
+            continue
+        found = before_tax(line, net=net, included=included)
+        assert found is not None  # noqa: S101 - the line has a totalAmount
+        value, message, key = found
+        target["total_amount"] = value
+        run.note(
+            Kind.DERIVED,
+            f"{sp}.lines[{index}].{key}",
+            f"{tp}.line_items[{index}].total_amount",
+            f"{message}; its figures fit both readings of tax, and the refund's lines {reading} it",
+        )
+        item = target.get("item")
+        if net and isinstance(item, dict) and item.get("unit_amount") is not None:
+            made = _unit_for(item["unit_amount"], value, line.quantity)
+            item["unit_amount"] = made.value
+            if made.kind is not None:
+                where = f"{tp}.line_items[{index}].item.unit_amount"
+                run.note(made.kind, f"{sp}.lines[{index}].unitAmount", where, made.message)
+
+
+def _discount_by_refund(
+    src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str
+) -> dict[int, Decimal]:
+    """Railz lines whose figures fit both a discount and none, read as their refund's.
+
+    A ``discountAmount`` of 0 beside a percentage whose line fits both readings
+    (:func:`~refundmap.mapping.lines.unread_percentage`) is the percentage's
+    discount where the refund's ``totalDiscount`` is the lines' discounts with
+    it, and not without it: into a Rutter refund, whose line total is before
+    its discount, it is added back (derived). Returns those discounts by line.
+    """
+    discount = src.total_discount
+    if run.target.computes_totals or not discount:
+        return {}
+    lines, targets = src.lines or (), out.get("line_items") or []
+    unread = {index: unread_percentage(line) for index, line in enumerate(lines)}
+    unread = {index: booked for index, booked in unread.items() if booked}
+    if not unread:
+        return {}
+    currency = src.currency if one_amount_lines(run.source) else None
+    with localcontext(EXACT):
+        # As the lines' totals add them back: each rounded to the cent.
+        read = sum((booked_discount(line)[0] for line in lines), _ZERO)
+        added = sum(unread.values(), _ZERO)
+    half = tolerance(currency if currency and is_code(currency) else None)
+    if abs(read - discount) <= half or abs(read + added - discount) > half:
+        return {}
+    for index, booked in unread.items():
+        if index >= len(targets):
+            continue
+        targets[index]["total_amount"] += booked
+        run.note(
+            Kind.DERIVED,
+            f"{sp}.lines[{index}].discountPercentage",
+            f"{tp}.line_items[{index}].total_amount",
+            f"plus discountPercentage {lines[index].discount_percentage}% ({booked}): its"
+            f" discountAmount 0 fits both a discount and none, and the refund's totalDiscount"
+            f" {discount} is the lines' discounts with it; Rutter's line total is before it",
+        )
+    return unread
+
+
+def _v2_lines_before_tax(  # noqa: PLR0913 - an apply rule's arguments, and the discounts read
+    src: Any,
+    out: dict[str, Any],
+    run: RuleContext,
+    sp: str,
+    tp: str,
+    *,
+    discounts: dict[int, Decimal],
+) -> None:
     """Railz version 2 line amounts that include tax, as Rutter's line totals: less their tax.
 
     Rutter's line total is quantity x unit amount, before tax. A version 2 line's
@@ -319,7 +411,12 @@ def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
     if abs(taxes - src.tax_amount) > tolerance(src.currency if is_code(src.currency) else None):
         return  # the lines' taxes are not the refund's: no line's share is known
-    if any(v2_unit_includes_tax(line) for line in lines if line.tax_amount):
+    including = {
+        index
+        for index, line in enumerate(lines)
+        if line.tax_amount and v2_unit_includes_tax(line, discounts.get(index))
+    }
+    if including and not _v2_discounts_follow(src, out, run, (sp, tp), including):
         return  # quantity x unitAmount is the amount, tax included (Xero's default)
     why = (
         f"the refund's line amounts include tax (they sum to totalAmount {src.total_amount},"
@@ -337,7 +434,58 @@ def _v2_lines_before_tax(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         )
 
 
+def _v2_discounts_follow(
+    src: Any, out: dict[str, Any], run: RuleContext, paths: tuple[str, str], including: set[int]
+) -> bool:
+    """Whether version 2 lines read as including tax only for want of a discount follow the rest.
+
+    A line whose ``discountAmount`` 0 beside a percentage fits both a discount and
+    none (:func:`~refundmap.mapping.lines.unread_percentage`) reads as unit
+    amounts that include tax without the discount, and as ones that exclude it
+    with the discount. Where every such line is one of these, other taxed lines
+    exclude tax, and the refund has no ``totalDiscount`` to say otherwise, they
+    follow those lines: the discount is added back to the line and to
+    ``discount_amount`` (derived), and the caller takes each line's tax off.
+    """
+    sp, tp = paths
+    lines = src.lines or ()
+    taxed = sum(1 for line in lines if line.tax_amount)
+    if src.total_discount is not None or len(including) == taxed:
+        return False
+    booked = {index: unread_percentage(lines[index]) for index in including}
+    if not all(b and not v2_unit_includes_tax(lines[i], b) for i, b in booked.items()):
+        return False
+    targets = out.get("line_items") or []
+    for index, discount in sorted(booked.items()):
+        if index >= len(targets):
+            continue
+        line = lines[index]
+        targets[index]["total_amount"] += discount
+        out["discount_amount"] = (out.get("discount_amount") or _ZERO) + discount
+        said = (
+            f"discountPercentage {line.discount_percentage}% ({discount}): its discountAmount 0"
+            " fits both a discount with unit amounts that exclude tax and none with ones that"
+            " include it, and the refund's other lines exclude it"
+        )
+        where = f"{sp}.lines[{index}].discountPercentage"
+        run.note(Kind.DERIVED, where, f"{tp}.line_items[{index}].total_amount", f"plus {said}")
+        run.note(Kind.DERIVED, where, f"{tp}.discount_amount", f"plus the line's {said}")
+    return True
+
+
 def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
+    """Line totals between Rutter and Railz that only the whole refund decides."""
+    if run.source.vendor == "railz" and run.target.vendor == "rutter":
+        if run.source.line_figures:
+            _tax_by_refund(src, out, run, sp, tp)
+        discounts = _discount_by_refund(src, out, run, sp, tp)
+        if one_amount_lines(run.source) and not run.target.is_body:
+            _v2_lines_before_tax(src, out, run, sp, tp, discounts=discounts)
+        return
+    _rutter_line_figures(src, out, run, sp, tp)
+
+
+def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """A Rutter line total as Railz's line figures, by Railz's definitions.
 
     Rutter's line total is quantity x unit amount, before the refund's discount
@@ -349,10 +497,6 @@ def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: 
     belongs to its one line; over several lines, no line's share is known, and a
     figure that needs it is not written.
     """
-    into_rutter = run.target.vendor == "rutter" and not run.target.is_body
-    if one_amount_lines(run.source) and into_rutter:
-        _v2_lines_before_tax(src, out, run, sp, tp)
-        return
     if run.source.vendor != "rutter" or not run.target.line_figures:
         return
     lines = out.get("lines") or []
