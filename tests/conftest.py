@@ -1,8 +1,22 @@
 """Hypothesis profiles and shared fixtures.
 
-Profiles: ``ci`` (bounded, derandomized, no deadline), ``dev`` (the default
-for a local run), ``deep`` (20,000 examples a property, run by hand with
-``pytest --hypothesis-profile=deep``).
+Profiles (``HYPOTHESIS_PROFILE=<name>``, or ``pytest --hypothesis-profile=<name>``):
+
+- ``ci``: 200 examples a property, derandomized, no deadline; CI runs it.
+- ``dev``: 100 examples a property; the default for a local run.
+- ``fast``: 10 examples a property, for a quick loop while changing code
+  (``HYPOTHESIS_PROFILE=fast python -m pytest -q``); it proves less, so run
+  ``dev`` or ``ci`` before a commit.
+- ``deep``: 20,000 examples a property, run by hand
+  (``HYPOTHESIS_PROFILE=deep python -m pytest tests/properties``).
+
+Generated refunds have at most ``strategies.MAX_LINES`` lines: 20 in ``deep``,
+5 in the others (3 in ``fast``). A rule needs a line or two, and a sum a few,
+to be exercised; long documents cost generation time and find nothing more,
+so they are left to ``deep``.
+
+Paths and the helpers the tests share are in ``helpers.py``; the fuzz oracle
+in ``oracle.py``; the strategies in ``strategies.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +26,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from helpers import FIXTURES
 
 settings.register_profile(
     "ci",
@@ -23,14 +39,18 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
+    "fast",
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
     "deep",
     max_examples=20_000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.fixture

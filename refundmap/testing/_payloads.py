@@ -243,10 +243,10 @@ def rutter_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def rutter_create_bodies(draw: st.DrawFn) -> dict[str, Any]:
-    """A Rutter create object (bare, or as a request body)."""
+def rutter_create_bodies(draw: st.DrawFn, *, max_lines: int = 20) -> dict[str, Any]:
+    """A Rutter create object (bare, or as a request body) of 1 to ``max_lines`` lines."""
     currency = draw(currencies)
-    lines = draw(st.lists(rutter_lines(currency, whole=False), min_size=1, max_size=20))
+    lines = draw(st.lists(rutter_lines(currency, whole=False), min_size=1, max_size=max_lines))
     for line in lines:
         for key in ("account_id", "class_id", "tax_rate_id", "description"):
             if line[key] is None and draw(st.booleans()):
@@ -427,11 +427,14 @@ def railz_v2_lines(
 
 
 @st.composite
-def railz_v2_refunds(draw: st.DrawFn, *, carried: bool = False) -> dict[str, Any]:
+def railz_v2_refunds(
+    draw: st.DrawFn, *, carried: bool = False, max_lines: int = 10
+) -> dict[str, Any]:
     """A Railz version 2 refund whose header total adds up.
 
     carried: what Rutter can hold, so that a round trip keeps it: an account, a
     department on every line or on none, no location or unknown entries.
+    max_lines: the most lines it has.
     """
     currency = draw(currencies)
     department = draw(st.none() | identifiers)
@@ -439,7 +442,7 @@ def railz_v2_refunds(draw: st.DrawFn, *, carried: bool = False) -> dict[str, Any
         st.lists(
             railz_v2_lines(currency, department, carried=carried),
             min_size=1 if carried and department else 0,
-            max_size=10,
+            max_size=max_lines,
         )
     )
     sub_total = sum((line["amount"] for line in lines), Decimal(0))

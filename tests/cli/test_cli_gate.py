@@ -1,26 +1,18 @@
 """refundmap validate -f auto, --recursive and --fail-on, run as a user runs them."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from refundmap import FORMATS
 
-from helpers import ROOT
+from helpers import ROOT, run_command
 
 FIXTURES = ROOT / "fixtures"
 
 
 def refundmap(*args, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "refundmap", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_command(*args, cwd=cwd)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

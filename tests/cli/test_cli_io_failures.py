@@ -18,26 +18,15 @@ import pytest
 
 from refundmap.jsonio import AtomicFile
 
-from helpers import FIXTURES
+from helpers import FIXTURES, run_command
 
 LIMIT = 64 * 1024  # bytes a child may write to one file
 
 
 def run(*argv: str, cwd: Path, limit: bool = False, stdout=subprocess.PIPE, env=None):
     """Run ``refundmap`` in a child; with ``limit``, no file of it may grow past LIMIT."""
-
-    def cap() -> None:  # runs in the child, before exec
-        resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
-
-    return subprocess.run(
-        [sys.executable, "-m", "refundmap", *argv],
-        cwd=cwd,
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=cap if limit else None,
-        env={**os.environ, **(env or {})},
-        check=False,
+    return run_command(
+        *argv, cwd=cwd, file_size_limit=LIMIT if limit else None, stdout=stdout, env=env
     )
 
 

@@ -11,26 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES
+from helpers import FIXTURES, run_command
 
 SEED = FIXTURES / "railz/seed-refund.json"
-CONVERT = ("convert", "-f", "railz", "-t", "rutter", "--synced-at", "2024-06-30T12:00:00Z")
 
 
 def run(*argv, cwd, umask=None, stdin=None):
-    def child():
-        if umask is not None:
-            os.umask(umask)
+    return run_command(*argv, cwd=cwd, umask=umask, stdin=stdin, text=False, timeout=60)
 
-    return subprocess.run(
-        [sys.executable, "-m", "refundmap", *map(str, argv)],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        preexec_fn=child,
-        timeout=60,
-        check=False,
-    )
+
+CONVERT = ("convert", "-f", "railz", "-t", "rutter", "--synced-at", "2024-06-30T12:00:00Z")
 
 
 def expected():

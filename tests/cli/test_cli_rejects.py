@@ -10,20 +10,9 @@ import sys
 import pytest
 
 from helpers import FIXTURES
+from helpers import run_command as run
 
 SYNCED = ("--synced-at", "2024-06-30T12:00:00Z")
-
-
-def run(*argv, cwd, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "refundmap", *map(str, argv)],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def page_with_a_bad_record(tmp_path):

@@ -17,13 +17,9 @@ from refundmap import (
     jsonio,
 )
 
-from helpers import FIXTURES
+from helpers import load_fixture as load
 
 SYNCED = "2024-06-30T12:00:00Z"
-
-
-def load(name):
-    return json.loads((FIXTURES / name).read_text())
 
 
 def test_it_converts_as_convert_and_each_as_convert_each():

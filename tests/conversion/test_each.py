@@ -1,19 +1,13 @@
 """convert_each: one result a record, in order; a bad record does not sink the others."""
 
-import json
-
 import pytest
 
 import refundmap
 from refundmap import Kind, MappingError, UsageError, ValidationError, convert, convert_each
 
-from helpers import FIXTURES
+from helpers import load_fixture as load
 
 SYNCED = "2024-06-30T12:00:00Z"
-
-
-def load(name):
-    return json.loads((FIXTURES / name).read_text())
 
 
 def test_each_record_of_a_page_converts_as_the_whole_page_would():

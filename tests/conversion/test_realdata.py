@@ -23,15 +23,12 @@ from refundmap.dates import format_date, parse_date
 from refundmap.mapping.rules import RUTTER_ID_NAMESPACE
 
 from helpers import FIXTURES
+from helpers import load_fixture as fixture
 
 SYNCED = "2024-06-30T12:00:00.000Z"
 #: The Xero bank account: its platform (Railz) id, and Rutter's (fixtures/references/xero).
 BANK = "13918178-849a-4823-9a31-57b7eac713d7"
 BANK_RUTTER = "1f3b5d7f-9b1d-4f3b-8d7f-9b1d3f5b7d9f"
-
-
-def fixture(name):
-    return json.loads((FIXTURES / name).read_text())
 
 
 def xero_page():

@@ -4,7 +4,6 @@ import copy
 import json
 import shlex
 import subprocess
-import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +17,7 @@ from refundmap import reconcile
 from refundmap.reconcile import normalise_id
 from tests import strategies as strat
 
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, run_command
 
 RAILZ = json.loads((FIXTURES / "railz" / "quickbooks-list.json").read_text(), parse_float=Decimal)
 REFS = FIXTURES / "references" / "quickbooks.csv"
@@ -420,13 +419,7 @@ def test_a_side_reconciled_with_its_own_conversion_matches_fully(document, into)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "refundmap", "reconcile", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
+    return run_command("reconcile", *args, cwd=cwd)
 
 
 def test_cli_exit_0_when_everything_matches_and_the_summary(tmp_path):

@@ -11,6 +11,7 @@ from refundmap.mapping.platforms import PLATFORMS, REFUSED, ROWS, TAKES
 from refundmap.profiles import PushOptions, check_record
 
 from helpers import ROOT
+from helpers import load_fixture as load
 
 FIXTURES = ROOT / "fixtures"
 PUSH_OPTIONS = FIXTURES / "push-options" / "refunds.json"
@@ -21,10 +22,6 @@ PUSH = {
     "railz-v2-push": {"connection_uuid": CONNECTION},
     "railz-push": {"business_name": "Northwind", "service_name": "quickbooks"},
 }
-
-
-def load(name):
-    return json.loads((FIXTURES / name).read_text())
 
 
 def record_of(output, fmt):
