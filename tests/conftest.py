@@ -78,3 +78,25 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
         return status, out, err
 
     return run
+
+
+@pytest.fixture
+def run(cli, monkeypatch: pytest.MonkeyPatch):
+    """``helpers.run_command`` in-process: ``run(*argv, cwd=, stdin=)`` -> a CompletedProcess.
+
+    For tests of flags, messages, reports and outputs: what a child process would
+    print, without starting one. Tests of umask, FIFOs, signals, file-size limits
+    and ``python -m`` run a child (``helpers.run_command``).
+    """
+    import subprocess
+
+    def command(
+        *argv: object, cwd: Path | str | None = None, stdin: str | bytes | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        status, out, err = cli(*map(str, argv), stdin=data)
+        return subprocess.CompletedProcess(["refundmap", *map(str, argv)], status, out, err)
+
+    return command

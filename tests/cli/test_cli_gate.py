@@ -6,17 +6,19 @@ import pytest
 
 from refundmap import FORMATS
 
-from helpers import ROOT, run_command
+from helpers import ROOT
 
 FIXTURES = ROOT / "fixtures"
 
 
-def refundmap(*args, cwd=ROOT):
-    return run_command(*args, cwd=cwd)
+@pytest.fixture
+def refundmap(run):
+    """The command, in-process, run from the repository's root unless told."""
+    return lambda *args, cwd=ROOT: run(*args, cwd=cwd)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_auto_on_every_fixture_says_what_the_format_named_says(fmt):
+def test_auto_on_every_fixture_says_what_the_format_named_says(refundmap, fmt):
     files = sorted((FIXTURES / fmt).glob("*.json"))
     named = refundmap("validate", "-f", fmt, *files)
     told = refundmap("validate", "-f", "auto", "--recursive", FIXTURES / fmt)
@@ -29,7 +31,7 @@ def test_auto_on_every_fixture_says_what_the_format_named_says(fmt):
     assert f"{len(files)} document{'s' * (len(files) != 1)}, 0 invalid" in told.stderr
 
 
-def test_a_document_formats_fit_equally_is_refused_naming_them(tmp_path):
+def test_a_document_formats_fit_equally_is_refused_naming_them(refundmap, tmp_path):
     page = tmp_path / "empty.json"
     page.write_text('{"data": []}')
     done = refundmap("validate", "-f", "AUTO", page)
@@ -39,7 +41,7 @@ def test_a_document_formats_fit_equally_is_refused_naming_them(tmp_path):
     )
 
 
-def test_a_folder_needs_recursive():
+def test_a_folder_needs_recursive(refundmap):
     done = refundmap("validate", "-f", "auto", FIXTURES / "railz")
     assert done.returncode == 2
     assert done.stderr == (
@@ -47,7 +49,7 @@ def test_a_folder_needs_recursive():
     )
 
 
-def test_recursive_reads_json_lines_and_leaves_other_files(tmp_path):
+def test_recursive_reads_json_lines_and_leaves_other_files(refundmap, tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.jsonl").write_bytes(
         (FIXTURES / "railz-v2/quickbooks-refund.json").read_bytes().replace(b"\n", b"") + b"\n"
@@ -71,7 +73,9 @@ def test_recursive_reads_json_lines_and_leaves_other_files(tmp_path):
         ),
     ],
 )
-def test_validate_fail_on_fails_exactly_on_the_kinds_named(kinds, status, named, tmp_path):
+def test_validate_fail_on_fails_exactly_on_the_kinds_named(
+    refundmap, kinds, status, named, tmp_path
+):
     # NetSuite's refund (its currency id is a warning), and a key the format does not have.
     document = json.loads((FIXTURES / "railz" / "netsuite-refund.json").read_text())
     fixture = tmp_path / "netsuite.json"
@@ -87,7 +91,7 @@ def test_validate_fail_on_fails_exactly_on_the_kinds_named(kinds, status, named,
         assert all(": warning: " in line for line in lines)  # reported, not failed
 
 
-def test_an_unknown_fail_on_kind_is_a_usage_error():
+def test_an_unknown_fail_on_kind_is_a_usage_error(refundmap):
     done = refundmap("validate", "-f", "railz", "--fail-on", "totals", "x.json")
     assert done.returncode == 2
     assert done.stderr.endswith(
@@ -108,7 +112,7 @@ CONVERT_CASES = {
 
 
 @pytest.mark.parametrize("kind", CONVERT_CASES)
-def test_convert_fail_on_exits_1_naming_each_and_writes_nothing(kind, tmp_path):
+def test_convert_fail_on_exits_1_naming_each_and_writes_nothing(refundmap, kind, tmp_path):
     name, source, target = CONVERT_CASES[kind]
     if kind == "unknown-key":  # a page with a key no format has
         page = json.loads((FIXTURES / "railz/xero-list.json").read_text())
@@ -139,7 +143,7 @@ def test_convert_fail_on_exits_1_naming_each_and_writes_nothing(kind, tmp_path):
     assert all(line.startswith(f"{FIXTURES / name}: $.") for line in named)
 
 
-def test_convert_fail_on_a_kind_the_report_lacks_converts():
+def test_convert_fail_on_a_kind_the_report_lacks_converts(refundmap):
     done = refundmap(
         "convert",
         "-f",
@@ -155,7 +159,7 @@ def test_convert_fail_on_a_kind_the_report_lacks_converts():
     assert done.stdout.startswith("{")
 
 
-def test_convert_fail_on_with_rejects_sets_the_records_aside_and_exits_3(tmp_path):
+def test_convert_fail_on_with_rejects_sets_the_records_aside_and_exits_3(refundmap, tmp_path):
     rejects = tmp_path / "rejects.jsonl"
     done = refundmap(
         "convert",
@@ -177,7 +181,7 @@ def test_convert_fail_on_with_rejects_sets_the_records_aside_and_exits_3(tmp_pat
     assert '"message":"fail_on total: the total changes from ' in row
 
 
-def test_missing_refs_writes_each_distinct_id_once_ready_for_refs(tmp_path):
+def test_missing_refs_writes_each_distinct_id_once_ready_for_refs(refundmap, tmp_path):
     missing = tmp_path / "missing.csv"
     done = refundmap(
         "convert",
@@ -225,7 +229,7 @@ def test_missing_refs_writes_each_distinct_id_once_ready_for_refs(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
-def test_convert_from_auto_tells_the_format_of_the_first_input(tmp_path):
+def test_convert_from_auto_tells_the_format_of_the_first_input(refundmap, tmp_path):
     told = refundmap(
         "convert", "--from", "auto", "-t", "rutter-create", "-q", FIXTURES / "railz/xero-list.json"
     )

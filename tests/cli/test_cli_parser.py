@@ -3,17 +3,16 @@
 import json
 
 from helpers import FIXTURES
-from helpers import run_command as run
 
 
-def test_abbreviations_are_refused(tmp_path):
+def test_abbreviations_are_refused(run, tmp_path):
     seed = FIXTURES / "railz/seed-refund.json"
     done = run("convert", "-f", "railz", "-t", "rutter", "--lossles", seed, cwd=tmp_path)
     assert done.returncode == 2
     assert "unrecognized arguments: --lossles" in done.stderr
 
 
-def test_validate_takes_from_like_convert_and_the_old_spellings(tmp_path):
+def test_validate_takes_from_like_convert_and_the_old_spellings(run, tmp_path):
     seed = FIXTURES / "railz/seed-refund.json"
     for flags in (("-f", "railz"), ("--from", "railz"), ("--as", "railz")):
         assert run("validate", *flags, seed, cwd=tmp_path).returncode == 0
@@ -24,7 +23,7 @@ def test_validate_takes_from_like_convert_and_the_old_spellings(tmp_path):
     assert "--format is now --output-format" in old.stderr
 
 
-def test_formats_in_any_case_with_suggestions(tmp_path):
+def test_formats_in_any_case_with_suggestions(run, tmp_path):
     seed = FIXTURES / "railz/seed-refund.json"
     assert run("convert", "-q", "-f", "Railz", "-t", "RUTTER", seed, cwd=tmp_path).returncode == 0
     done = run("convert", "-f", "railz", "-t", "ruter", seed, cwd=tmp_path)
@@ -32,13 +31,13 @@ def test_formats_in_any_case_with_suggestions(tmp_path):
     assert "unknown format 'ruter' (did you mean rutter" in done.stderr
 
 
-def test_indent_must_not_be_negative(tmp_path):
+def test_indent_must_not_be_negative(run, tmp_path):
     done = run("convert", "-f", "railz", "-t", "rutter", "--indent", "-1", cwd=tmp_path)
     assert done.returncode == 2
     assert "must be 0 or more" in done.stderr
 
 
-def test_help_ends_with_examples_and_exit_codes(tmp_path):
+def test_help_ends_with_examples_and_exit_codes(run, tmp_path):
     for command in ("convert", "validate"):
         done = run(command, "--help", cwd=tmp_path)
         assert "examples:" in done.stdout

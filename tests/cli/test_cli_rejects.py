@@ -1,6 +1,7 @@
 """The command line explains itself: rejects for JSON pages, warnings, reports, JSON Lines, flags.
 
-Every test runs the real command in a subprocess (issue 12).
+The command runs in-process (the ``run`` fixture: exit status, stdout and stderr as
+a child would give them); the progress line is drawn by a child, on a real stderr.
 """
 
 import json
@@ -10,7 +11,6 @@ import sys
 import pytest
 
 from helpers import FIXTURES
-from helpers import run_command as run
 
 SYNCED = ("--synced-at", "2024-06-30T12:00:00Z")
 
@@ -26,7 +26,7 @@ def page_with_a_bad_record(tmp_path):
 # -- a page with one bad record -------------------------------------------------------
 
 
-def test_a_page_with_one_bad_record_converts_the_rest_and_exits_3(tmp_path):
+def test_a_page_with_one_bad_record_converts_the_rest_and_exits_3(run, tmp_path):
     page, path = page_with_a_bad_record(tmp_path)
     done = run("convert", "-f", "railz", "-t", "rutter", *SYNCED, path, "-o", "out.json",
                "--rejects", "bad.jsonl", "--report", "report.json", cwd=tmp_path)  # fmt: skip
@@ -53,7 +53,7 @@ def test_a_page_with_one_bad_record_converts_the_rest_and_exits_3(tmp_path):
     assert not any(source.startswith("$.data[1]") for source in sources)
 
 
-def test_an_array_with_one_bad_record(tmp_path):
+def test_an_array_with_one_bad_record(run, tmp_path):
     record = json.loads((FIXTURES / "railz/seed-refund.json").read_text())
     bad = dict(record, totalAmount="twelve")
     (tmp_path / "in.json").write_text(json.dumps([record, bad, record]))
@@ -66,7 +66,7 @@ def test_an_array_with_one_bad_record(tmp_path):
     assert rejected["problems"][0]["path"] == "$[1].totalAmount"
 
 
-def test_an_element_that_is_an_array_is_rejected_and_the_pages_converted(tmp_path):
+def test_an_element_that_is_an_array_is_rejected_and_the_pages_converted(run, tmp_path):
     # Issue 23 item 8: [page, []] was an IndexError traceback with --rejects.
     page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
     (tmp_path / "in.json").write_text(json.dumps([page, [], page, [page]]))
@@ -85,14 +85,14 @@ def test_an_element_that_is_an_array_is_rejected_and_the_pages_converted(tmp_pat
     assert rows[0]["problems"] == [{"path": "$[1]", "message": "expected an object, got an array"}]
 
 
-def test_without_rejects_a_bad_record_fails_the_whole_document(tmp_path):
+def test_without_rejects_a_bad_record_fails_the_whole_document(run, tmp_path):
     _, path = page_with_a_bad_record(tmp_path)
     done = run("convert", "-f", "railz", "-t", "rutter", path, "-o", "out.json", cwd=tmp_path)
     assert done.returncode == 1
     assert not (tmp_path / "out.json").exists()
 
 
-def test_a_document_that_is_not_json_is_rejected_whole(tmp_path):
+def test_a_document_that_is_not_json_is_rejected_whole(run, tmp_path):
     (tmp_path / "in.json").write_text("{nope")
     done = run("convert", "-f", "railz", "-t", "rutter", "in.json", "--rejects", "bad.jsonl",
                cwd=tmp_path)  # fmt: skip
@@ -104,7 +104,7 @@ def test_a_document_that_is_not_json_is_rejected_whole(tmp_path):
 # -- warnings and reports -------------------------------------------------------------
 
 
-def test_warnings_go_to_stderr_and_quiet_silences_them(tmp_path):
+def test_warnings_go_to_stderr_and_quiet_silences_them(run, tmp_path):
     seed = FIXTURES / "railz/seed-refund.json"
     done = run("convert", "-f", "railz", "-t", "rutter", seed, cwd=tmp_path)
     warnings = [line for line in done.stderr.splitlines() if ": warning: " in line]
@@ -123,7 +123,7 @@ def test_warnings_go_to_stderr_and_quiet_silences_them(tmp_path):
     [("r.txt", (), True), ("r.log", (), True), ("r.json", (), False), ("r.out", (), False),
      ("r.json", ("--report-format", "text"), True), ("r.txt", ("--report-format", "json"), False)],
 )  # fmt: skip
-def test_the_report_is_text_or_json_by_extension_or_option(tmp_path, name, option, text):
+def test_the_report_is_text_or_json_by_extension_or_option(run, tmp_path, name, option, text):
     seed = FIXTURES / "railz/seed-refund.json"
     done = run("convert", "-q", "-f", "railz", "-t", "rutter", seed, "-o", "out.json",
                "--report", name, *option, cwd=tmp_path)  # fmt: skip
@@ -138,7 +138,7 @@ def test_the_report_is_text_or_json_by_extension_or_option(tmp_path, name, optio
         assert {"kind": "dropped", "path": "$.lines[*].taxAmount", "count": 1} in report["counts"]
 
 
-def test_report_kinds_filter_the_report_and_counts_sum_over_records(tmp_path):
+def test_report_kinds_filter_the_report_and_counts_sum_over_records(run, tmp_path):
     page = FIXTURES / "railz/quickbooks-list.json"
     done = run("convert", "-q", "-f", "railz", "-t", "rutter", page, "-o", "out.json",
                "--report", "r.json", "--report-kinds", "dropped,warning", cwd=tmp_path)  # fmt: skip
@@ -158,7 +158,7 @@ def test_report_kinds_filter_the_report_and_counts_sum_over_records(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["in.ndjson", "in.JSONL", "in.NDJSON", "in.jsonl"])
-def test_json_lines_by_extension_in_any_case(tmp_path, name):
+def test_json_lines_by_extension_in_any_case(run, tmp_path, name):
     line = (FIXTURES / "railz/seed-refund.json").read_text().replace("\n", "")
     (tmp_path / name).write_text(line + "\n" + line + "\n")
     done = run("convert", "-q", "-f", "railz", "-t", "rutter", name, cwd=tmp_path)
@@ -166,7 +166,7 @@ def test_json_lines_by_extension_in_any_case(tmp_path, name):
     assert len(done.stdout.splitlines()) == 2
 
 
-def test_json_lines_on_stdin_need_jsonl_and_extra_data_says_so(tmp_path):
+def test_json_lines_on_stdin_need_jsonl_and_extra_data_says_so(run, tmp_path):
     line = (FIXTURES / "railz/seed-refund.json").read_text().replace("\n", "")
     lines = line + "\n" + line + "\n"
     done = run("convert", "-q", "-f", "railz", "-t", "rutter", "--jsonl", cwd=tmp_path, stdin=lines)
@@ -178,7 +178,7 @@ def test_json_lines_on_stdin_need_jsonl_and_extra_data_says_so(tmp_path):
     assert "--jsonl" in plain.stderr
 
 
-def test_an_empty_file_says_it_is_empty(tmp_path):
+def test_an_empty_file_says_it_is_empty(run, tmp_path):
     (tmp_path / "empty.json").write_text("")
     done = run("validate", "-f", "railz", "empty.json", cwd=tmp_path)
     assert done.returncode == 1
@@ -188,7 +188,7 @@ def test_an_empty_file_says_it_is_empty(tmp_path):
 # -- flags -----------------------------------------------------------------------------------
 
 
-def test_progress_is_shown_when_asked_and_cleared(tmp_path):
+def test_progress_is_shown_when_asked_and_cleared(run, tmp_path):
     line = (FIXTURES / "railz/seed-refund.json").read_text().replace("\n", "")
     (tmp_path / "in.jsonl").write_text((line + "\n") * 50)
     command = [sys.executable, "-m", "refundmap", "convert", "-q", "--progress", "-f", "railz",
@@ -202,7 +202,7 @@ def test_progress_is_shown_when_asked_and_cleared(tmp_path):
     assert "\r" not in quiet.stderr
 
 
-def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(tmp_path):
+def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(run, tmp_path):
     # Exit 1 said "nothing is written" while JSON Lines on stdout had the records before
     # the bad one (issue 23): stdout is a stream; what it holds is now said exactly.
     seed = json.loads((FIXTURES / "railz/seed-refund.json").read_text())

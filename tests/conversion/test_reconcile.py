@@ -3,10 +3,8 @@
 import copy
 import json
 import shlex
-import subprocess
 import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -15,9 +13,9 @@ from hypothesis import strategies as st
 import refundmap
 from refundmap import reconcile
 from refundmap.reconcile import normalise_id
-from tests import strategies as strat
 
-from helpers import FIXTURES, ROOT, run_command
+import strategies as strat
+from helpers import FIXTURES, ROOT
 
 RAILZ = json.loads((FIXTURES / "railz" / "quickbooks-list.json").read_text(), parse_float=Decimal)
 REFS = FIXTURES / "references" / "quickbooks.csv"
@@ -418,13 +416,15 @@ def test_a_side_reconciled_with_its_own_conversion_matches_fully(document, into)
 # -- the command line ------------------------------------------------------------------
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return run_command("reconcile", *args, cwd=cwd)
+@pytest.fixture
+def command(run):
+    """``refundmap reconcile``, in-process."""
+    return lambda *args, cwd=None: run("reconcile", *args, cwd=cwd)
 
 
-def test_cli_exit_0_when_everything_matches_and_the_summary(tmp_path):
+def test_cli_exit_0_when_everything_matches_and_the_summary(command, tmp_path):
     (tmp_path / "rutter.json").write_text(refundmap.jsonio.dumps(rutter()))
-    done = run(
+    done = command(
         "-f",
         "rutter",
         str(tmp_path / "rutter.json"),
@@ -439,13 +439,13 @@ def test_cli_exit_0_when_everything_matches_and_the_summary(tmp_path):
     assert "  matched             2" in done.stdout
 
 
-def test_cli_exit_1_when_anything_differs_and_the_report(tmp_path):
+def test_cli_exit_1_when_anything_differs_and_the_report(command, tmp_path):
     changed = railz()
     changed["data"][0]["totalAmount"] = Decimal("116.11")
     (tmp_path / "rutter.json").write_text(refundmap.jsonio.dumps(rutter()))
     (tmp_path / "railz.json").write_text(refundmap.jsonio.dumps(changed))
     report = tmp_path / "report.jsonl"
-    done = run(
+    done = command(
         "-f",
         "rutter",
         str(tmp_path / "rutter.json"),
@@ -463,11 +463,11 @@ def test_cli_exit_1_when_anything_differs_and_the_report(tmp_path):
     assert kinds == ["summary", "different"]
 
 
-def test_cli_usage_errors_exit_2(tmp_path):
-    done = run("-f", "railz", str(tmp_path / "missing.json"), "-t", "railz", str(tmp_path))
+def test_cli_usage_errors_exit_2(command, tmp_path):
+    done = command("-f", "railz", str(tmp_path / "missing.json"), "-t", "railz", str(tmp_path))
     assert done.returncode == 2
     assert "missing.json: no such file or folder" in done.stderr
-    done = run("-f", "railz", "-t", "railz", str(tmp_path))
+    done = command("-f", "railz", "-t", "railz", str(tmp_path))
     assert done.returncode == 2
     assert "--from: give the format, then at least one file or folder" in done.stderr
 
@@ -487,8 +487,8 @@ def test_the_readme_shows_a_match_and_differences():
 
 
 @pytest.mark.parametrize(("argv", "shown"), readme_reconciliations())
-def test_the_readme_reconcile_examples_are_what_refundmap_prints(argv, shown):
-    done = run(*argv, cwd=ROOT)
+def test_the_readme_reconcile_examples_are_what_refundmap_prints(command, argv, shown):
+    done = command(*argv, cwd=ROOT)
     assert done.stdout + done.stderr == shown
     assert done.returncode == (0 if "all matched" in shown.splitlines()[0] else 1)
 
@@ -509,11 +509,11 @@ def test_the_readme_library_example_runs(tmp_path, monkeypatch):
     assert [args[1:] for args in printed] == [("total_amount", Decimal("41.04"), Decimal("40.51"))]
 
 
-def test_cli_refuses_a_report_that_would_overwrite_or_join_an_input(tmp_path):
+def test_cli_refuses_a_report_that_would_overwrite_or_join_an_input(command, tmp_path):
     page = tmp_path / "railz.json"
     page.write_text(refundmap.jsonio.dumps(railz()))
     for report in (page, tmp_path / "report.json"):
-        done = run("-f", "railz", str(page), "-t", "railz", str(tmp_path), "-o", str(report))
+        done = command("-f", "railz", str(page), "-t", "railz", str(tmp_path), "-o", str(report))
         assert done.returncode == 2
         assert "the report would overwrite or join the input" in done.stderr
     assert json.loads(page.read_text())["count"] == 2

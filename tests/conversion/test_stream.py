@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from refundmap import MappingError, ValidationError, convert, jsonio, jsonscan, stream
 from refundmap.cli import main
-from tests import strategies as s
 
+import strategies as s
 from helpers import HOSTILE, ROOT, TEXT
 
 FIXTURES = ROOT / "fixtures"
