@@ -11,9 +11,11 @@ Profiles (``HYPOTHESIS_PROFILE=<name>``, or ``pytest --hypothesis-profile=<name>
   (``HYPOTHESIS_PROFILE=deep python -m pytest tests/properties``).
 
 Generated refunds have at most ``strategies.MAX_LINES`` lines: 20 in ``deep``,
-5 in the others (3 in ``fast``). A rule needs a line or two, and a sum a few,
-to be exercised; long documents cost generation time and find nothing more,
-so they are left to ``deep``.
+5 in the others (3 in ``fast``); generated lists and arrays at most
+``strategies.MAX_RECORDS`` records (3 in ``deep``, 2 in the others). A rule
+needs a line or two, a sum a few, a list two records, to be exercised; bigger
+documents cost generation time and find nothing more, so they are left to
+``deep``.
 
 Paths and the helpers the tests share are in ``helpers.py``; the fuzz oracle
 in ``oracle.py``; the strategies in ``strategies.py``.

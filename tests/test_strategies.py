@@ -35,7 +35,9 @@ def test_each_profile_runs_the_examples_its_docstring_says():
 
 @pytest.mark.parametrize(("name", "lines"), [("fast", 3), ("dev", 5), ("ci", 5), ("deep", 20)])
 def test_documents_are_small_except_in_deep(profile, name, lines):
-    assert lines == profile(name).MAX_LINES
+    sized = profile(name)
+    assert lines == sized.MAX_LINES
+    assert (3 if name == "deep" else 2) == sized.MAX_RECORDS
 
 
 LINES = {
@@ -65,3 +67,23 @@ def test_a_refund_has_at_most_max_lines_lines(data, name):
 @given(st.data(), st.sampled_from(["rutter", "railz"]))
 def test_a_test_may_ask_for_other_sizes(data, name):
     assert LINES[name](data.draw(made(name, max_lines=0))) == 0
+
+
+def _records(document):
+    """How many records each list of a generated document holds, and each array documents."""
+    if isinstance(document, list):
+        return [len(document), *(n for d in document for n in _records(d))]
+    held = document.get("data", document.get("customer_refunds"))
+    return [len(held)] if isinstance(held, list) else []
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.sampled_from(["rutter", "railz", "railz-v2"]))
+def test_a_document_lists_at_most_max_records(data, fmt):
+    made = {
+        "rutter": strategies.rutter_documents,
+        "railz": strategies.railz_documents,
+        "railz-v2": strategies.railz_v2_documents,
+    }[fmt]
+    assert max(_records(data.draw(made())), default=0) <= strategies.MAX_RECORDS
+    assert max(_records(data.draw(made(max_records=0))), default=0) == 0

@@ -224,8 +224,11 @@ def connections() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def rutter_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
-    """A Rutter document of any shape: record, fetch, list, or an array of them."""
+def rutter_documents(*, max_records: int = 3, **kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Rutter document of any shape: record, fetch, list, or an array of them.
+
+    max_records: the most records of a list, and documents of an array.
+    """
     record = rutter_refunds(**kwargs)
     fetch = st.builds(lambda r, c: {"customer_refund": r, "connection": c}, record, connections())
     page = st.builds(
@@ -234,12 +237,12 @@ def rutter_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
             **({} if cursor == "absent" else {"next_cursor": cursor}),
             "connection": c,
         },
-        st.lists(record, max_size=3),
+        st.lists(record, max_size=max_records),
         maybe(texts) | st.just("absent"),
         connections(),
     )
     single = record | fetch | page
-    return single | st.lists(single, max_size=3)
+    return single | st.lists(single, max_size=max_records)
 
 
 @st.composite
@@ -375,8 +378,11 @@ def railz_refunds(
     return refund
 
 
-def railz_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
-    """A Railz document of any shape: record, list response, or an array of them."""
+def railz_documents(*, max_records: int = 3, **kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Railz document of any shape: record, list response, or an array of them.
+
+    max_records: the most records of a list, and documents of an array.
+    """
     record = railz_refunds(**kwargs)
     page = st.builds(
         lambda rs, service: {
@@ -385,11 +391,11 @@ def railz_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
             "meta": {"serviceName": service, "businessName": "Büro Ünlü"},
             "data": rs,
         },
-        st.lists(record, max_size=3),
+        st.lists(record, max_size=max_records),
         st.sampled_from(["quickbooks", "xero", "oracleNetsuite"]),
     )
     single = record | page
-    return single | st.lists(single, max_size=3)
+    return single | st.lists(single, max_size=max_records)
 
 
 @st.composite
@@ -467,8 +473,11 @@ def railz_v2_refunds(
     return refund
 
 
-def railz_v2_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
-    """A Railz version 2 document of any shape: record, list response, or an array."""
+def railz_v2_documents(*, max_records: int = 3, **kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Railz version 2 document of any shape: record, list response, or an array.
+
+    max_records: the most records of a list, and documents of an array.
+    """
     record = railz_v2_refunds(**kwargs)
     page = st.builds(
         lambda rs: {
@@ -476,10 +485,10 @@ def railz_v2_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
             "meta": {"serviceName": "xero", "connectionUuid": "CON-1"},
             "data": rs,
         },
-        st.lists(record, max_size=3),
+        st.lists(record, max_size=max_records),
     )
     single = record | page
-    return single | st.lists(single, max_size=3)
+    return single | st.lists(single, max_size=max_records)
 
 
 # -- references ----------------------------------------------------------------------------
