@@ -1,4 +1,9 @@
-"""Writing never destroys what it was not asked to replace (issue 12), through the real command."""
+"""Writing never destroys what it was not asked to replace (issue 12).
+
+Refusals and where output goes are checked in-process (the ``run`` fixture); symbolic
+links, FIFOs, devices, modes under an umask, read-only folders and open-file limits
+through the real command in a child.
+"""
 
 import json
 import os
@@ -16,7 +21,8 @@ from helpers import FIXTURES, run_command
 SEED = FIXTURES / "railz/seed-refund.json"
 
 
-def run(*argv, cwd, umask=None, stdin=None):
+def child(*argv, cwd, umask=None, stdin=None):
+    """The command in a child process, as a user runs it: bytes out, an umask if told."""
     return run_command(*argv, cwd=cwd, umask=umask, stdin=stdin, text=False, timeout=60)
 
 
@@ -33,13 +39,13 @@ def leftovers(folder):
     return sorted(p.name for p in folder.rglob("*.part"))
 
 
-def test_an_output_that_is_an_input_is_refused_before_reading(tmp_path):
+def test_an_output_that_is_an_input_is_refused_before_reading(run, tmp_path):
     source = tmp_path / "a.json"
     source.write_bytes(SEED.read_bytes())
     for output in (source, tmp_path, tmp_path / "." / "a.json"):
         result = run(*CONVERT, source, "-o", output, cwd=tmp_path)
         assert result.returncode == 2, output
-        assert b"would overwrite the input" in result.stderr
+        assert "would overwrite the input" in result.stderr
         assert source.read_bytes() == SEED.read_bytes()
     # Two inputs into the folder they are in: each would replace itself.
     other = tmp_path / "b.json"
@@ -49,25 +55,25 @@ def test_an_output_that_is_an_input_is_refused_before_reading(tmp_path):
     assert source.read_bytes() == other.read_bytes() == SEED.read_bytes()
 
 
-def test_two_inputs_of_one_name_into_one_folder_are_refused(tmp_path):
+def test_two_inputs_of_one_name_into_one_folder_are_refused(run, tmp_path):
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "r.json").write_bytes(SEED.read_bytes())
     result = run(*CONVERT, "x/r.json", "y/r.json", "-o", "out/", cwd=tmp_path)
     assert result.returncode == 2
-    assert b"out/r.json: the output of x/r.json and the output of y/r.json" in result.stderr
+    assert "out/r.json: the output of x/r.json and the output of y/r.json" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
-def test_a_report_or_rejects_file_that_is_the_output_or_an_input_is_refused(tmp_path):
+def test_a_report_or_rejects_file_that_is_the_output_or_an_input_is_refused(run, tmp_path):
     result = run(*CONVERT, SEED, "-o", "out.json", "--report", "out.json", cwd=tmp_path)
     assert result.returncode == 2
     result = run(*CONVERT, SEED, "--rejects", SEED, cwd=tmp_path)
     assert result.returncode == 2
-    assert b"would overwrite the input" in result.stderr
+    assert "would overwrite the input" in result.stderr
 
 
-def test_an_output_report_or_rejects_that_is_a_refs_file_is_refused_before_reading(tmp_path):
+def test_an_output_report_or_rejects_that_is_a_refs_file_is_refused_before_reading(run, tmp_path):
     refs = tmp_path / "refs.csv"
     shutil.copy(FIXTURES / "references/quickbooks.csv", refs)
     folder = tmp_path / "refs"
@@ -87,7 +93,7 @@ def test_an_output_report_or_rejects_that_is_a_refs_file_is_refused_before_readi
         argv = (*CONVERT, "missing.json", "--refs", "refs.csv", "--refs", "refs", option, target)
         result = run(*argv, cwd=tmp_path)
         assert result.returncode == 2, (option, target, result.stderr)
-        (line,) = result.stderr.decode().splitlines()
+        (line,) = result.stderr.splitlines()
         assert line.startswith(f"refundmap: {target}"), line
         assert refused in line, line
     assert {path: path.read_bytes() for path in [refs, *folder.iterdir()]} == before
@@ -95,13 +101,13 @@ def test_an_output_report_or_rejects_that_is_a_refs_file_is_refused_before_readi
     (tmp_path / "link").symlink_to(folder)
     result = run(*CONVERT, SEED, "--refs", "link", "-o", "refs/out.json", cwd=tmp_path)
     assert result.returncode == 2
-    assert b"the --refs folder link" in result.stderr
+    assert "the --refs folder link" in result.stderr
     # Beside the references, not in them, is fine.
     result = run(*CONVERT, SEED, "--refs", "refs.csv", "-o", "out.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
 
 
-def test_a_directory_is_made_for_a_trailing_slash(tmp_path):
+def test_a_directory_is_made_for_a_trailing_slash(run, tmp_path):
     (tmp_path / "b.json").write_bytes(SEED.read_bytes())
     result = run(*CONVERT, SEED, "b.json", "-o", "new/deeper/", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -114,17 +120,17 @@ def test_a_directory_is_made_for_a_trailing_slash(tmp_path):
     assert (tmp_path / "one/seed-refund.json").read_text() == expected()
 
 
-def test_dash_is_stdout_for_the_output_and_the_report(tmp_path):
+def test_dash_is_stdout_for_the_output_and_the_report(run, tmp_path):
     result = run(*CONVERT, SEED, "-o", "-", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.decode() == expected()
+    assert result.stdout == expected()
     result = run(*CONVERT, SEED, "-o", "out.json", "--report", "-", cwd=tmp_path)
     assert result.returncode == 0
     assert json.loads(result.stdout)  # the report, on stdout
     assert not (tmp_path / "-").exists()
     result = run(*CONVERT, SEED, "--report", "-", cwd=tmp_path)
     assert result.returncode == 2  # the output is stdout already
-    assert b"cannot both go to stdout" in result.stderr
+    assert "cannot both go to stdout" in result.stderr
 
 
 def test_a_symlink_is_written_through_and_kept(tmp_path):
@@ -132,7 +138,7 @@ def test_a_symlink_is_written_through_and_kept(tmp_path):
     target.write_text("old")
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    result = run(*CONVERT, SEED, "-o", link, cwd=tmp_path)
+    result = child(*CONVERT, SEED, "-o", link, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink()
     assert target.read_text() == expected()
@@ -142,7 +148,7 @@ def test_a_symlink_is_written_through_and_kept(tmp_path):
 def test_a_dangling_symlink_makes_its_target(tmp_path):
     link = tmp_path / "link.json"
     link.symlink_to(tmp_path / "made.json")
-    result = run(*CONVERT, SEED, "-o", link, cwd=tmp_path)
+    result = child(*CONVERT, SEED, "-o", link, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink()
     assert (tmp_path / "made.json").read_text() == expected()
@@ -154,7 +160,7 @@ def test_a_fifo_is_streamed_to_never_replaced(tmp_path):
     got = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
     reader.start()
-    result = run(*CONVERT, SEED, "-o", fifo, cwd=tmp_path)
+    result = child(*CONVERT, SEED, "-o", fifo, cwd=tmp_path)
     reader.join(timeout=60)
     assert result.returncode == 0, result.stderr
     assert got == [expected()]
@@ -163,14 +169,16 @@ def test_a_fifo_is_streamed_to_never_replaced(tmp_path):
 
 
 def test_a_character_device_is_written_to_not_replaced(tmp_path):
-    result = run(*CONVERT, SEED, "-o", "/dev/null", cwd=tmp_path)
+    result = child(*CONVERT, SEED, "-o", "/dev/null", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
 def test_a_new_file_gets_the_mode_the_umask_gives(tmp_path, umask, mode):
-    result = run(*CONVERT, SEED, "-o", "new.json", "--report", "r.json", cwd=tmp_path, umask=umask)
+    result = child(
+        *CONVERT, SEED, "-o", "new.json", "--report", "r.json", cwd=tmp_path, umask=umask
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == mode
     assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == mode
@@ -180,7 +188,7 @@ def test_an_overwritten_file_keeps_its_mode(tmp_path):
     output = tmp_path / "out.json"
     output.write_text("old")
     output.chmod(0o664)
-    result = run(*CONVERT, SEED, "-o", output, cwd=tmp_path, umask=0o077)
+    result = child(*CONVERT, SEED, "-o", output, cwd=tmp_path, umask=0o077)
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(output.stat().st_mode) == 0o664
     assert output.read_text() == expected()
@@ -192,7 +200,7 @@ _READ_ONLY = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && ex
 def test_several_inputs_into_a_name_that_is_not_a_directory_is_a_usage_error(tmp_path):
     # As cp: `-o merged.json` with two inputs made a folder named merged.json (issue 23).
     (tmp_path / "b.json").write_bytes(SEED.read_bytes())
-    result = run(*CONVERT, SEED, "b.json", "-o", "merged.json", cwd=tmp_path)
+    result = child(*CONVERT, SEED, "b.json", "-o", "merged.json", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == (
         b"refundmap: merged.json: no such directory; several inputs need -o to name a"
@@ -200,15 +208,15 @@ def test_several_inputs_into_a_name_that_is_not_a_directory_is_a_usage_error(tmp
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.json"]
     (tmp_path / "merged.json").write_text("old")  # a file: not a directory either
-    result = run(*CONVERT, SEED, "b.json", "-o", "merged.json", cwd=tmp_path)
+    result = child(*CONVERT, SEED, "b.json", "-o", "merged.json", cwd=tmp_path)
     assert result.returncode == 2
     assert b"merged.json: not a directory" in result.stderr
     assert (tmp_path / "merged.json").read_text() == "old"
     (tmp_path / "out").mkdir()  # a directory that exists: with or without the slash
-    result = run(*CONVERT, SEED, "b.json", "-o", "out", cwd=tmp_path)
+    result = child(*CONVERT, SEED, "b.json", "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.json", "seed-refund.json"]
-    result = run(*CONVERT, SEED, "-o", "out", cwd=tmp_path)  # one input into a directory, too
+    result = child(*CONVERT, SEED, "-o", "out", cwd=tmp_path)  # one input into a directory, too
     assert result.returncode == 0, result.stderr
 
 
@@ -277,7 +285,7 @@ def test_a_read_only_folder_is_an_io_error_and_leaves_nothing(tmp_path):
 
 
 def test_dev_stdout_is_written_to_and_stays_a_link(tmp_path):
-    result = run(*CONVERT, SEED, "-o", "/dev/stdout", cwd=tmp_path)
+    result = child(*CONVERT, SEED, "-o", "/dev/stdout", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode() == expected()
     assert Path("/dev/stdout").is_symlink()
