@@ -102,7 +102,7 @@ def test_an_unknown_fail_on_kind_is_a_usage_error(refundmap):
 
 # -- convert: --fail-on, --missing-refs, --from auto ---------------------------------------
 
-#: (fixture, source, target) whose report holds each kind (tests/test_gate.py's CASES).
+#: (fixture, source, target) whose report holds each kind (tests/core/test_gate.py's CASES).
 CONVERT_CASES = {
     "total": ("rutter/quickbooks-list.json", "rutter", "rutter-create"),
     "untranslated": ("railz/xero-list.json", "railz", "rutter-create"),

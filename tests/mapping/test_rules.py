@@ -446,7 +446,7 @@ def test_create_total_that_differs_from_the_lines_is_reported_and_fails_lossless
 
 
 def test_a_create_line_without_any_total_is_a_mapping_error():
-    # Found by tests/test_fuzz.py: the body's total was summed over a line that
+    # Found by tests/properties/test_fuzz.py: the body's total was summed over a line that
     # could not be mapped, and raised KeyError.
     refund = railz_refund(lines=[{"description": "x"}], accountRef={"id": "145"})
     with pytest.raises(MappingError) as exc:
