@@ -161,11 +161,21 @@ def test_a_record_result_crosses_a_process_boundary():
 
     page = load("railz/quickbooks-list.json")
     del page["data"][0]["accountRef"]
-    for result in convert_each(page, "railz", "rutter"):
+    results = list(convert_each(page, "railz", "rutter"))
+    assert {r.ok for r in results} == {True, False}  # a failed result and converted ones
+    for result in results:
         copy = pickle.loads(pickle.dumps(result))  # noqa: S301 - our own bytes
-        assert copy == result or (
-            copy.error is not None and copy.error.problems == result.error.problems
+        # A result with an error never equals another (errors compare by identity).
+        assert (copy.index, copy.path, copy.ok, copy.output) == (
+            result.index,
+            result.path,
+            result.ok,
+            result.output,
         )
+        assert list(copy.report) == list(result.report)
+        assert type(copy.error) is type(result.error)
+        if result.error is not None:
+            assert copy.error.problems == result.error.problems
 
 
 def test_usage_errors_are_refundmap_errors_and_value_errors():
