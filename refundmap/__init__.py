@@ -1,6 +1,8 @@
 """refundmap: validate and convert customer refunds between Rutter and Railz.
 
-The public API is re-exported here; the modules behind it are:
+The public API is re-exported here, each name's module imported when the name is
+first used (``import refundmap`` itself imports none of them); the modules behind
+it are:
 
 - :mod:`refundmap.models`: attrs classes of each vendor's schemas (the public
   home of the models: ``refundmap.models.rutter.CustomerRefund``,
@@ -26,43 +28,54 @@ The public API is re-exported here; the modules behind it are:
   (the ``testing`` extra).
 """
 
-from refundmap.conversion import (
-    Conversion,
-    Converter,
-    Partial,
-    RecordResult,
-    Reject,
-    convert,
-    convert_each,
-)
-from refundmap.detect import detect_format
-from refundmap.document import dump, load
-from refundmap.formats import FORMATS, Format, FormatName
-from refundmap.gate import FailKind
-from refundmap.jsonio import JSONValue
-from refundmap.missing import MissingReference, missing_references
-from refundmap.paths import JSONPath
-from refundmap.reconcile import (
-    Difference,
-    Outcome,
-    OutcomeKind,
-    Reconciliation,
-    RecordRef,
-    reconcile,
-)
-from refundmap.references import Directory, Lookup, Reference, RefKind
-from refundmap.report import (
-    Entry,
-    Kind,
-    MappingError,
-    ParameterTypeError,
-    Problem,
-    RefundmapError,
-    UsageError,
-    ValidationError,
-)
-from refundmap.schema import json_schema
-from refundmap.validation import validate
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from types import ModuleType
+
+# typing.TYPE_CHECKING, without importing typing (10 ms) at run time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from refundmap.conversion import (
+        Conversion,
+        Converter,
+        Partial,
+        RecordResult,
+        Reject,
+        convert,
+        convert_each,
+    )
+    from refundmap.detect import detect_format
+    from refundmap.document import dump, load
+    from refundmap.formats import FORMATS, Format, FormatName
+    from refundmap.gate import FailKind
+    from refundmap.jsonio import JSONValue
+    from refundmap.missing import MissingReference, missing_references
+    from refundmap.paths import JSONPath
+    from refundmap.reconcile import (
+        Difference,
+        Outcome,
+        OutcomeKind,
+        Reconciliation,
+        RecordRef,
+        reconcile,
+    )
+    from refundmap.references import Directory, Lookup, Reference, RefKind
+    from refundmap.report import (
+        Entry,
+        Kind,
+        MappingError,
+        ParameterTypeError,
+        Problem,
+        RefundmapError,
+        UsageError,
+        ValidationError,
+    )
+    from refundmap.schema import json_schema
+    from refundmap.validation import validate
 
 #: The package's version; pyproject.toml reads it from here (hatch's dynamic
 #: version), so it is one fact, and ``import refundmap`` needs no
@@ -110,3 +123,78 @@ __all__ = [
     "reconcile",
     "validate",
 ]
+
+#: The module each public name is read from. ``import refundmap`` imports none of
+#: them (the models, the mapping and cattrs take about 200 ms): a name's module is
+#: imported when the name is first read, by :func:`__getattr__`.
+_HOMES: dict[str, tuple[str, ...]] = {
+    "refundmap.conversion": (
+        "Conversion",
+        "Converter",
+        "Partial",
+        "RecordResult",
+        "Reject",
+        "convert",
+        "convert_each",
+    ),
+    "refundmap.detect": ("detect_format",),
+    "refundmap.document": ("dump", "load"),
+    "refundmap.formats": ("FORMATS", "Format", "FormatName"),
+    "refundmap.gate": ("FailKind",),
+    "refundmap.jsonio": ("JSONValue",),
+    "refundmap.missing": ("MissingReference", "missing_references"),
+    "refundmap.paths": ("JSONPath",),
+    "refundmap.reconcile": (
+        "Difference",
+        "Outcome",
+        "OutcomeKind",
+        "Reconciliation",
+        "RecordRef",
+        "reconcile",
+    ),
+    "refundmap.references": ("Directory", "Lookup", "Reference", "RefKind"),
+    "refundmap.report": (
+        "Entry",
+        "Kind",
+        "MappingError",
+        "ParameterTypeError",
+        "Problem",
+        "RefundmapError",
+        "UsageError",
+        "ValidationError",
+    ),
+    "refundmap.schema": ("json_schema",),
+    "refundmap.validation": ("validate",),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """Return the public name ``name``, importing its module on first use."""
+    module = _HOME.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # read from here on without this function
+    return value
+
+
+def __dir__() -> list[str]:
+    """Return the module's names, the public ones not yet imported included."""
+    return sorted({*globals(), *__all__})
+
+
+class _Package(ModuleType):
+    """The package's module: the function ``reconcile`` keeps its name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Importing the subpackage refundmap.reconcile (the command line does, so can a
+        # user) binds it here as the package's attribute "reconcile"; the eager import
+        # this module once made bound the function over it, and so does this.
+        if name == "reconcile" and isinstance(value, ModuleType):
+            value = value.reconcile
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -11,25 +11,43 @@
   :func:`~refundmap.asserts.assert_converts`, importable from here or from
   :mod:`refundmap.testing`.
 
-Disable it with ``-p no:refundmap``.
+Disable it with ``-p no:refundmap``. Loading it imports no more of refundmap than
+it needs to read its options; the rest is imported by the test that uses it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from refundmap.asserts import assert_converts, assert_valid
-from refundmap.detect import detect_format
-from refundmap.gate import check_fail_on
-from refundmap.references import Directory
-from refundmap.report import RefundmapError, ValidationError
-from refundmap.validation import validate
+if TYPE_CHECKING:
+    from refundmap.asserts import assert_converts, assert_valid
+    from refundmap.references import Directory
 
 __all__ = ["assert_converts", "assert_valid", "refundmap_directory"]
+
+
+def __getattr__(name: str) -> Any:
+    """Return ``assert_converts`` or ``assert_valid``, importing them on first use.
+
+    pytest loads this plugin in every session of a project that has refundmap
+    installed; the assertions import the whole library (about 200 ms).
+    """
+    if name in ("assert_converts", "assert_valid"):
+        value = getattr(import_module("refundmap.asserts"), name)
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    """Return the module's names, the assertions not yet imported included."""
+    return sorted({*globals(), *__all__})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -64,6 +82,11 @@ def _option(config: pytest.Config, name: str) -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Refuse an unknown ``--refundmap-fail-on`` kind before collecting."""
+    if _option(config, "fail_on") is None:
+        return
+    from refundmap.gate import check_fail_on  # noqa: PLC0415 - only when the option is given
+    from refundmap.report import RefundmapError  # noqa: PLC0415
+
     try:
         check_fail_on(_option(config, "fail_on"), "--refundmap-fail-on")
     except RefundmapError as exc:
@@ -80,6 +103,9 @@ def refundmap_directory(pytestconfig: pytest.Config) -> Directory:
             " or the refundmap_refs ini option",
             pytrace=False,
         )
+    from refundmap.references import Directory  # noqa: PLC0415 - by the tests that use it
+    from refundmap.report import RefundmapError  # noqa: PLC0415
+
     try:
         return Directory.from_files(path)
     except (OSError, RefundmapError) as exc:
@@ -109,6 +135,10 @@ class PayloadItem(pytest.Item):
 
     def runtest(self) -> None:
         """Validate the file."""
+        from refundmap.detect import detect_format  # noqa: PLC0415 - when a payload is tested
+        from refundmap.report import ValidationError  # noqa: PLC0415
+        from refundmap.validation import validate  # noqa: PLC0415
+
         data = self.path.read_bytes()
         try:
             fmt = detect_format(data)

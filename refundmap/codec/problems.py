@@ -12,6 +12,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from refundmap.codec.converter import KeyRuleError, UnknownKeysError
 from refundmap.codec.fields import without_none
 from refundmap.report import Path, Problem, ValueRuleError, describe, format_path
 from refundmap.values import words
@@ -19,22 +20,6 @@ from refundmap.values import words
 __all__ = ["KeyRuleError", "UnknownKeysError", "expected", "problems"]
 
 T = TypeVar("T")
-
-
-class UnknownKeysError(ValueRuleError):
-    """Keys a model does not know (an error only when strict)."""
-
-    def __init__(self, keys: list[str]) -> None:
-        super().__init__(f"unknown keys {keys!r}")
-        self.keys = keys
-
-
-class KeyRuleError(ValueRuleError):
-    """A problem at a key of the object being structured (an alias clash)."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
-        self.key = key
 
 
 def expected(type_: Any) -> str:

@@ -340,7 +340,7 @@ class _Compiler:
         if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target):
             self._set(code, t, "v")
             return
-        rule = self.name(WRITE[row.write], "write")
+        rule = self.name(WRITE[row.write], f"write_{row.write}")
         code("try:").indent()(f"m = {rule}(v, src, run)").dedent()
         code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
         code("else:").indent()

@@ -943,6 +943,11 @@ WRITE_WHEN: dict[str, Callable[[Format, Format], bool]] = {
     "line_amount": lambda source, target: source.vendor == "railz" and target.vendor == "rutter",
     "currency": lambda source, target: source.currency_ids and not target.currency_ids,
     "unit_amount": lambda _source, target: target.computes_totals,
+    # A source of whole quantities has integers already.
+    "quantity": lambda source, target: target.whole_quantities and not source.whole_quantities,
+    "platform": lambda source, target: source.vendor != target.vendor,
+    "day": lambda _source, target: target.calendar_dates,
+    "memo": lambda _source, target: target.memo_limit is not None,
 }
 
 #: Rules that map a field that sits at no one place in one of the formats, by name.

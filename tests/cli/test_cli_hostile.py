@@ -165,7 +165,7 @@ def _peak_rss_kib(source: Path, output: Path, *command: str) -> int:
 
 def test_json_lines_memory_does_not_grow_with_the_input(tmp_path):
     # Ten times the records, the same peak memory: records are read, converted
-    # and written one at a time. (A million records, by hand: see the README.)
+    # and written one at a time. (A million records, by hand: see docs/performance.md.)
     small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
     _stream(small, 1_000)
     _stream(large, 10_000)

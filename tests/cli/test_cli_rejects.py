@@ -230,5 +230,5 @@ def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(run, 
     help_text = run("convert", "--help", cwd=tmp_path).stdout
     assert "stdout (no -o) has what was converted before it" in help_text
     assert "(nothing is written)" not in help_text
-    readme = (FIXTURES.parent / "README.md").read_text()
+    readme = (FIXTURES.parent / "docs/cli.md").read_text()
     assert "stdout (no `-o`) is a stream and has what was converted before the failure" in readme

@@ -473,8 +473,8 @@ def test_cli_usage_errors_exit_2(command, tmp_path):
 
 
 def readme_reconciliations() -> list[tuple[list[str], str]]:
-    """Each ``$ refundmap reconcile ...`` console block of the README: its arguments and output."""
-    readme = (ROOT / "README.md").read_text()
+    """Each ``$ refundmap reconcile ...`` console block of docs/reconcile.md: arguments, output."""
+    readme = (ROOT / "docs/reconcile.md").read_text()
     found = []
     for block in readme.split("```console\n$ refundmap reconcile ")[1:]:
         command, shown = block.split("```", 1)[0].split("\n", 1)
@@ -494,8 +494,7 @@ def test_the_readme_reconcile_examples_are_what_refundmap_prints(command, argv, 
 
 
 def test_the_readme_library_example_runs(tmp_path, monkeypatch):
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Reconciling two datasets", 1)[1]
+    section = (ROOT / "docs/reconcile.md").read_text()
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(tmp_path)
     (tmp_path / "rutter").mkdir()

@@ -1,4 +1,4 @@
-"""The CI snippets of the README (GitHub Actions, GitLab, pre-commit), run as CI would run them."""
+"""The CI snippets of docs/testing.md (GitHub Actions, GitLab, pre-commit), run as CI would."""
 
 import re
 import shlex
@@ -22,8 +22,7 @@ SAID = "$.currencyRef.id: fail_on warning: currencyRef.id '1' is not a currency 
 
 
 def _section():
-    text = (ROOT / "README.md").read_text()
-    return text.split("## In your tests and CI", 1)[1].split("\n## ", 1)[0]
+    return (ROOT / "docs/testing.md").read_text()
 
 
 def _yaml_blocks():

@@ -33,7 +33,7 @@ def test_every_public_name_and_its_public_methods_have_a_docstring(obj):
             assert inspect.getdoc(member), f"{obj.__name__}.{name}"
 
 
-#: The modules of the API reference (README, "API reference").
+#: The modules of the API reference (the pdoc command of docs/library.md).
 REFERENCE = (
     "refundmap",
     "refundmap.models.rutter",

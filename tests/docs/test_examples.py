@@ -87,7 +87,7 @@ def test_a_format_name_typo_is_a_type_error(tmp_path):
 
 def test_the_readme_lookup_example_type_checks(tmp_path):
     api = pytest.importorskip("mypy.api")
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs/references.md").read_text()
     start = readme.index("class RutterLookup:")
     block = readme[start : readme.index("```", start)]
     # The example's database: a row with a platform id and a name, or None.

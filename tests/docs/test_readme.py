@@ -1,4 +1,4 @@
-"""The README's command examples print what refundmap prints, and its tables match --help."""
+"""The command examples of docs/ print what refundmap prints, and its exit table is --help's."""
 
 import shlex
 
@@ -8,9 +8,9 @@ from helpers import FIXTURES, ROOT
 
 
 def readme_conversions() -> list[tuple[list[str], str]]:
-    """Each ``$ refundmap convert ...`` console block of the README: its arguments and output."""
-    root = ROOT
-    readme = (root / "README.md").read_text()
+    """Each ``$ refundmap convert ...`` console block of docs/references.md, docs/converting.md."""
+    pages = ("references.md", "converting.md")
+    readme = "".join((ROOT / "docs" / page).read_text() for page in pages)
     found = []
     for block in readme.split("```console\n$ refundmap convert ")[1:]:
         text = block.split("```", 1)[0]
@@ -34,8 +34,8 @@ def test_the_readme_conversion_examples_are_what_refundmap_prints(
     status, out, err = cli("convert", *argv)
     assert status == 0
     assert out + err == shown
-    if (tmp_path / "report.txt").exists():  # the README shows the text report after it
-        readme = (ROOT / "README.md").read_text()
+    if (tmp_path / "report.txt").exists():  # docs/converting.md shows the text report after it
+        readme = (ROOT / "docs/converting.md").read_text()
         after = readme.split(shown, 1)[1]
         assert (
             after.split("```text\n", 1)[1].split("```", 1)[0]
@@ -48,7 +48,7 @@ def test_the_readme_exit_table_lists_the_statuses_help_lists():
 
     from refundmap import cli
 
-    readme = (FIXTURES.parent / "README.md").read_text()
+    readme = (FIXTURES.parent / "docs/cli.md").read_text()
     readme = readme[readme.index("| exit status |") :].split("\n\n")[0]
     table = {int(n) for n in re.findall(r"^\| (\d+)[ ,|]", readme, re.MULTILINE)}
     table |= {int(n) for n in re.findall(r"^\| 130, (\d+), (\d+)", readme, re.MULTILINE)[0]}
