@@ -87,3 +87,16 @@ def test_a_document_lists_at_most_max_records(data, fmt):
     }[fmt]
     assert max(_records(data.draw(made())), default=0) <= strategies.MAX_RECORDS
     assert max(_records(data.draw(made(max_records=0))), default=0) == 0
+
+
+def test_a_strategy_is_built_once_for_its_arguments():
+    # Building (and Hypothesis validating) a strategy tree cost more than drawing from it.
+    from refundmap.testing import _payloads
+
+    money = _payloads.money("USD", high=5)
+    assert money is _payloads.money("USD", high=5)
+    assert _payloads.maybe(money) is _payloads.maybe(money)
+    assert strategies.railz_documents(with_account=True) is strategies.railz_documents(
+        with_account=True
+    )
+    assert strategies.rutter_refunds(whole=True) is not strategies.rutter_refunds(whole=False)
