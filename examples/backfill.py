@@ -5,7 +5,7 @@
 Each Railz refund of the page becomes a Rutter create body (``rutter-create``);
 a refund that cannot be converted is reported with its problems and skipped,
 the others are sent. Retries, authentication and rate limits are the caller's:
-this is the shape of an integration, checked by ``tests/test_examples.py``
+this is the shape of an integration, checked by ``tests/docs/test_examples.py``
 against a local server and by ``mypy --strict`` in CI.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, cast
 
 from hypothesis import assume
@@ -74,10 +75,17 @@ rutter_ids = st.uuids().map(str)
 texts = st.text(max_size=40)
 
 
+#: Strategies are built once for each set of arguments and then reused: building
+#: one (and Hypothesis validating it) cost more than drawing from it, as the
+#: composites below build their parts at every draw.
+_built = lru_cache(maxsize=4096)
+
+
 def _places(currency: str | None) -> int:
     return minor_unit(currency)
 
 
+@_built
 def money(currency: str | None, *, low: int = 0, high: int = 10**7) -> st.SearchStrategy[Decimal]:
     """Amounts in ``currency``'s minor unit, from ``low`` to ``high``."""
     places = _places(currency)
@@ -115,6 +123,7 @@ def fraction(text: str) -> str:
     return found.group(1) if found else ""
 
 
+@_built
 def date_text() -> st.SearchStrategy[str]:
     """Dates as vendors write them: bare dates, and timestamps as :func:`timestamp_text`."""
     return (
@@ -123,11 +132,13 @@ def date_text() -> st.SearchStrategy[str]:
     )
 
 
+@_built
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """``strategy`` or null."""
     return st.none() | strategy
 
 
+@_built
 @st.composite
 def rutter_lines(draw: st.DrawFn, currency: str | None, *, whole: bool) -> dict[str, Any]:
     """A Rutter line item whose total is quantity x unit amount when it has both."""
@@ -163,6 +174,7 @@ def rutter_lines(draw: st.DrawFn, currency: str | None, *, whole: bool) -> dict[
     return line
 
 
+@_built
 @st.composite
 def rutter_refunds(
     draw: st.DrawFn,
@@ -213,6 +225,7 @@ def rutter_refunds(
     return refund
 
 
+@_built
 def connections() -> st.SearchStrategy[dict[str, Any]]:
     """A Rutter connection."""
     return st.fixed_dictionaries(
@@ -224,8 +237,12 @@ def connections() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def rutter_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
-    """A Rutter document of any shape: record, fetch, list, or an array of them."""
+@_built
+def rutter_documents(*, max_records: int = 3, **kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Rutter document of any shape: record, fetch, list, or an array of them.
+
+    max_records: the most records of a list, and documents of an array.
+    """
     record = rutter_refunds(**kwargs)
     fetch = st.builds(lambda r, c: {"customer_refund": r, "connection": c}, record, connections())
     page = st.builds(
@@ -234,19 +251,20 @@ def rutter_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
             **({} if cursor == "absent" else {"next_cursor": cursor}),
             "connection": c,
         },
-        st.lists(record, max_size=3),
+        st.lists(record, max_size=max_records),
         maybe(texts) | st.just("absent"),
         connections(),
     )
     single = record | fetch | page
-    return single | st.lists(single, max_size=3)
+    return single | st.lists(single, max_size=max_records)
 
 
+@_built
 @st.composite
-def rutter_create_bodies(draw: st.DrawFn) -> dict[str, Any]:
-    """A Rutter create object (bare, or as a request body)."""
+def rutter_create_bodies(draw: st.DrawFn, *, max_lines: int = 20) -> dict[str, Any]:
+    """A Rutter create object (bare, or as a request body) of 1 to ``max_lines`` lines."""
     currency = draw(currencies)
-    lines = draw(st.lists(rutter_lines(currency, whole=False), min_size=1, max_size=20))
+    lines = draw(st.lists(rutter_lines(currency, whole=False), min_size=1, max_size=max_lines))
     for line in lines:
         for key in ("account_id", "class_id", "tax_rate_id", "description"):
             if line[key] is None and draw(st.booleans()):
@@ -292,6 +310,7 @@ def _put(draw: st.DrawFn, target: dict[str, Any], key: str, value: Any) -> None:
         target[key] = value
 
 
+@_built
 @st.composite
 def railz_lines(draw: st.DrawFn, currency: str | None, *, plain: bool = False) -> dict[str, Any]:
     """A Railz line whose subtotal and total add up (plain: no line tax or discount)."""
@@ -323,6 +342,7 @@ def railz_lines(draw: st.DrawFn, currency: str | None, *, plain: bool = False) -
     return line
 
 
+@_built
 @st.composite
 def railz_refunds(
     draw: st.DrawFn,
@@ -375,8 +395,12 @@ def railz_refunds(
     return refund
 
 
-def railz_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
-    """A Railz document of any shape: record, list response, or an array of them."""
+@_built
+def railz_documents(*, max_records: int = 3, **kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Railz document of any shape: record, list response, or an array of them.
+
+    max_records: the most records of a list, and documents of an array.
+    """
     record = railz_refunds(**kwargs)
     page = st.builds(
         lambda rs, service: {
@@ -385,13 +409,14 @@ def railz_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
             "meta": {"serviceName": service, "businessName": "Büro Ünlü"},
             "data": rs,
         },
-        st.lists(record, max_size=3),
+        st.lists(record, max_size=max_records),
         st.sampled_from(["quickbooks", "xero", "oracleNetsuite"]),
     )
     single = record | page
-    return single | st.lists(single, max_size=3)
+    return single | st.lists(single, max_size=max_records)
 
 
+@_built
 @st.composite
 def railz_v2_lines(
     draw: st.DrawFn, currency: str | None, department: str | None, *, carried: bool
@@ -426,12 +451,16 @@ def railz_v2_lines(
     return line
 
 
+@_built
 @st.composite
-def railz_v2_refunds(draw: st.DrawFn, *, carried: bool = False) -> dict[str, Any]:
+def railz_v2_refunds(
+    draw: st.DrawFn, *, carried: bool = False, max_lines: int = 10
+) -> dict[str, Any]:
     """A Railz version 2 refund whose header total adds up.
 
     carried: what Rutter can hold, so that a round trip keeps it: an account, a
     department on every line or on none, no location or unknown entries.
+    max_lines: the most lines it has.
     """
     currency = draw(currencies)
     department = draw(st.none() | identifiers)
@@ -439,7 +468,7 @@ def railz_v2_refunds(draw: st.DrawFn, *, carried: bool = False) -> dict[str, Any
         st.lists(
             railz_v2_lines(currency, department, carried=carried),
             min_size=1 if carried and department else 0,
-            max_size=10,
+            max_size=max_lines,
         )
     )
     sub_total = sum((line["amount"] for line in lines), Decimal(0))
@@ -464,8 +493,12 @@ def railz_v2_refunds(draw: st.DrawFn, *, carried: bool = False) -> dict[str, Any
     return refund
 
 
-def railz_v2_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
-    """A Railz version 2 document of any shape: record, list response, or an array."""
+@_built
+def railz_v2_documents(*, max_records: int = 3, **kwargs: Any) -> st.SearchStrategy[Any]:
+    """A Railz version 2 document of any shape: record, list response, or an array.
+
+    max_records: the most records of a list, and documents of an array.
+    """
     record = railz_v2_refunds(**kwargs)
     page = st.builds(
         lambda rs: {
@@ -473,10 +506,10 @@ def railz_v2_documents(**kwargs: Any) -> st.SearchStrategy[Any]:
             "meta": {"serviceName": "xero", "connectionUuid": "CON-1"},
             "data": rs,
         },
-        st.lists(record, max_size=3),
+        st.lists(record, max_size=max_records),
     )
     single = record | page
-    return single | st.lists(single, max_size=3)
+    return single | st.lists(single, max_size=max_records)
 
 
 # -- references ----------------------------------------------------------------------------
@@ -581,6 +614,7 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+@_built
 @st.composite
 def _priced_line(
     draw: st.DrawFn, *, rounded: bool = False
@@ -626,6 +660,7 @@ def _priced_line(
             return quantity, unit, gross, None, None
 
 
+@_built
 @st.composite
 def railz_priced_refunds(
     draw: st.DrawFn, *, rounded: bool = False, inclusive: bool | None = None
@@ -682,6 +717,7 @@ def railz_priced_refunds(
     return refund
 
 
+@_built
 @st.composite
 def rutter_priced_refunds(
     draw: st.DrawFn, *, rounded: bool = False, inclusive: bool | None = None
@@ -741,6 +777,7 @@ def rutter_priced_refunds(
 PUSH_PARAMETERS = {"connection_uuid": "CON-1", "business_name": "Büro Ünlü", "service_name": "xero"}
 
 
+@_built
 @st.composite
 def railz_push_bodies(draw: st.DrawFn, target: str) -> dict[str, Any]:
     """A ``railz-push`` or ``railz-v2-push`` body, as refundmap writes it from a read refund."""

@@ -1,0 +1,78 @@
+"""A conversion's report built when first read (refundmap.rows), and its counts by kind."""
+
+import pickle
+from collections import Counter
+
+import attrs
+
+from refundmap import Conversion, Entry, Kind, convert
+from refundmap.rows import Rows
+
+from helpers import ROOT
+
+PAGE = (ROOT / "fixtures/railz/quickbooks-list.json").read_bytes()
+
+
+def converted() -> Conversion:
+    return convert(PAGE, "railz", "rutter", synced_at="2024-01-02T03:04:05Z")
+
+
+def test_counts_come_without_building_the_report():
+    result = converted()
+    counts = result.counts()
+    assert result._rows._report is None  # nothing built yet
+    expected = Counter(entry.kind for entry in result.report)
+    assert counts == dict(expected)
+    assert list(counts) == [kind for kind in Kind if kind in expected]
+    assert counts[Kind.WARNING] > 0
+    assert result.counts() == counts  # the same once built
+
+
+def test_the_report_is_one_tuple_of_entries_built_once():
+    result = converted()
+    report = result.report
+    assert type(report) is tuple
+    assert all(type(entry) is Entry for entry in report)
+    assert result.report is report
+
+
+def test_a_lazy_conversion_equals_the_one_given_its_report():
+    result = converted()
+    given = Conversion(
+        result.output,
+        tuple(result.report),
+        result.records,
+        result.untranslated,
+        result.target,
+        result.missing,
+    )
+    fresh = converted()
+    assert fresh == given
+    assert repr(fresh) == repr(given)
+    assert f"report={result.report!r}" in repr(fresh)
+
+
+def test_a_report_given_as_a_list_is_read_at_once():
+    entry = Entry(Kind.WARNING, "$.a", None, "a message")
+    result = Conversion({}, [entry])  # type: ignore[arg-type]
+    assert result.report == (entry,)
+    assert result.counts() == {Kind.WARNING: 1}
+    assert attrs.evolve(result, report=()).report == ()
+    assert attrs.evolve(result, output=None).report == (entry,)
+
+
+def test_a_conversion_pickles_with_its_report():
+    result = converted()
+    again = pickle.loads(pickle.dumps(result))  # noqa: S301 - our own bytes
+    assert again == result
+    assert again.report == result.report
+
+
+def test_rows_join_their_parts_in_order():
+    a, b, c = (Entry(Kind.DERIVED, f"$.{n}", None, n) for n in "abc")
+    rows = Rows((a,), [b, c])
+    assert rows.counts() == {Kind.DERIVED: 3}
+    assert rows.entries() == (a, b, c)
+    assert Rows((a, b)).entries() == (a, b)
+    assert Rows().entries() == ()
+    assert Rows().counts() == {}

@@ -1,0 +1,168 @@
+"""Helpers shared by the test modules: where things are, the command in a child, fixture builders.
+
+Tests import them by name (``from helpers import FIXTURES, run_command``): the
+``tests`` folder is on ``sys.path`` (pytest puts the folder of ``conftest.py``
+there), and ``tests`` is not a package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SYNCED = "2024-06-30T12:00:00.000Z"
+
+
+def run_command(
+    *argv: object,
+    cwd: Path | str | None = None,
+    stdin: str | bytes | None = None,
+    text: bool = True,
+    umask: int | None = None,
+    file_size_limit: int | None = None,
+    env: dict[str, str] | None = None,
+    stdout: Any = subprocess.PIPE,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[Any]:
+    """Run ``python -m refundmap *argv`` in a child process, as a user runs the command.
+
+    Args:
+        argv: the command's arguments; paths are turned into text.
+        cwd: the child's working folder.
+        stdin: what the child reads on its standard input.
+        text: standard output and error as text (else bytes).
+        umask: the child's umask, set before it starts.
+        file_size_limit: RLIMIT_FSIZE of the child: no file of it may grow past this.
+        env: variables added to this process's environment.
+        stdout: where the child's standard output goes (captured unless told).
+        timeout: seconds before the child is killed and the test fails.
+    """
+
+    def child() -> None:  # runs in the child, before exec
+        if umask is not None:
+            os.umask(umask)
+        if file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "refundmap", *map(str, argv)],
+        cwd=cwd,
+        input=stdin,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=text,
+        preexec_fn=child,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
+def load_fixture(name: str) -> Any:
+    """The JSON value of ``fixtures/<name>``."""
+    return json.loads((FIXTURES / name).read_text())
+
+
+def rutter_refund(**changes: Any) -> dict[str, Any]:
+    """The first refund of ``fixtures/rutter/seed-list.json``, with ``changes`` applied."""
+    refund: dict[str, Any] = load_fixture("rutter/seed-list.json")["customer_refunds"][0]
+    refund.update(changes)
+    return refund
+
+
+def railz_refund(**changes: Any) -> dict[str, Any]:
+    """A small valid Railz refund of one line, with ``changes`` applied."""
+    refund: dict[str, Any] = {
+        "id": "R-1",
+        "accountRef": {"id": "145", "name": "Bank"},
+        "date": "2024-01-02",
+        "totalAmount": 12.5,
+        "lines": [{"description": "x", "totalAmount": 12.5}],
+    }
+    refund.update(changes)
+    return refund
+
+
+# -- hostile input: read by the library, the stream and the command -----------------------
+
+#: A valid Rutter refund (the first of fixtures/rutter/seed-list.json), and its JSON text.
+SEED: dict[str, Any] = rutter_refund()
+TEXT = json.dumps(SEED)
+
+
+def with_description(raw: str) -> str:
+    """TEXT with the first line's description replaced by the JSON text ``raw``."""
+    return TEXT.replace('"This is a description."', raw)
+
+
+def with_platform_data(raw: str) -> str:
+    """TEXT with the ``id`` in its platform_data replaced by the JSON text ``raw``."""
+    return TEXT.replace('"id": 123', f'"id": {raw}')
+
+
+HOSTILE: dict[str, tuple[bytes, str, str]] = {
+    # name: (input, path of the first problem, what its message says)
+    "NaN literal": (TEXT.replace("123.45", "NaN", 1).encode(), "$", "NaN is not a JSON number"),
+    "Infinity literal": (TEXT.replace("123.45", "Infinity", 1).encode(), "$", "Infinity is not"),
+    "-Infinity literal": (TEXT.replace("123.45", "-Infinity", 1).encode(), "$", "-Infinity is not"),
+    "1e999999999 amount": (
+        TEXT.replace("123.45", "1e999999999", 1).encode(),
+        "$.total_amount",
+        "smaller than 10^15",
+    ),
+    "1e999999999 in platform_data": (
+        with_platform_data("1e999999999").encode(),
+        "$.platform_data",
+        "beyond 10^\u00b11000 at .id",
+    ),
+    "0e6666... beyond what Decimal holds": (
+        TEXT.replace("123.45", "0e" + "6" * 40, 1).encode(),
+        "$",
+        "a number is beyond 10^",
+    ),
+    "5,000-digit integer amount": (
+        TEXT.replace("123.45", "9" * 5000, 1).encode(),
+        "$.total_amount",
+        "smaller than 10^15",
+    ),
+    "100,000 levels at the top": (b"[" * 100_000 + b"]" * 100_000, "$", "nested too deeply"),
+    "100,000 levels in platform_data": (
+        with_platform_data("[" * 100_000 + "]" * 100_000).encode(),
+        "$",
+        "nested too deeply",
+    ),
+    "duplicate keys": (
+        TEXT.replace(
+            '"total_amount": 123.45,', '"total_amount": 1, "total_amount": 2,', 1
+        ).encode(),
+        "$.total_amount",
+        "key repeated",
+    ),
+    "bytes that are not UTF-8": (
+        TEXT.encode().replace(b"description", b"descr\xffption"),
+        "$",
+        "not UTF-8",
+    ),
+    "lone surrogate": (
+        with_description('"\\ud800"').encode(),
+        "$.line_items[0].description",
+        "lone UTF-16 surrogate",
+    ),
+    "control character": (with_description('"a\x01b"').encode(), "$", "Invalid control character"),
+    "empty file": (b"", "$", "the document is empty"),
+    "truncated JSON": (TEXT[: len(TEXT) // 2].encode(), "$", "invalid JSON"),
+    "top-level string": (b'"refund"', "$", "expected a JSON object or array"),
+    "top-level number": (b"12.5", "$", "expected a JSON object or array"),
+    "envelope of the other vendor": (
+        (ROOT / "fixtures/railz/quickbooks-list.json").read_bytes(),
+        "$",
+        "this is a railz list document, not rutter",
+    ),
+}
