@@ -12,7 +12,7 @@ from refundmap import Converter, ValidationError, validation
 from refundmap.formats import FACTS, FORMATS, NOT_REFUNDS, Format
 from refundmap.mapping import fused
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def _objects() -> list[dict[str, Any]]:

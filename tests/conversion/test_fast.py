@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_hostile import HOSTILE
 
 import refundmap
 from refundmap import jsonio
@@ -29,8 +28,9 @@ from refundmap.mapping import fused, fused_map
 
 import golden
 import strategies as s
+from helpers import HOSTILE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 

@@ -13,7 +13,7 @@ from refundmap.formats import FACTS, FORMATS
 from refundmap.schema import json_schema
 from refundmap.validation import _foreign_hint
 
-PACKAGE = Path(__file__).resolve().parent.parent / "refundmap"
+PACKAGE = Path(__file__).resolve().parents[2] / "refundmap"
 
 #: Where the registry, the mapping table and typing name formats, which is their job.
 NAMING_ROOMS = {

@@ -10,7 +10,7 @@ import pytest
 from refundmap import Converter, conversion
 from refundmap.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = json.loads((ROOT / "fixtures/railz/quickbooks-list.json").read_text())
 
 

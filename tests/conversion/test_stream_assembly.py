@@ -11,7 +11,7 @@ import pytest
 
 from refundmap import Converter, MappingError, ValidationError, jsonio, stream
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PAGE = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
 SYNCED_AT = "2024-06-30T12:00:00Z"
 

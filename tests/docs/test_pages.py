@@ -11,7 +11,7 @@ import pytest
 import refundmap
 from refundmap.responses import RESPONSE_FORMATS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 #: The two set-up commands of the README, never to change: a fresh machine runs them.
