@@ -34,16 +34,15 @@ from refundmap.testing._payloads import (
     money,
     offsets,
     railz_lines,
-    railz_priced_refunds,
     railz_v2_lines,
     reference_ids,
     rutter_ids,
     rutter_lines,
-    rutter_priced_refunds,
     texts,
     timestamp_text,
     timestamps,
 )
+from refundmap.testing._priced import railz_priced_refunds, rutter_priced_refunds
 
 _PROFILE = settings.get_current_profile_name()
 #: The most lines of a generated refund, by hypothesis profile (see conftest.py).

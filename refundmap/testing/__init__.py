@@ -63,6 +63,7 @@ from refundmap.formats import FORMATS, FormatName, get_format
 from refundmap.references import Directory
 from refundmap.report import UsageError
 from refundmap.testing import _payloads as p
+from refundmap.testing import _priced
 from refundmap.testing._payloads import (
     amounts,
     currencies,
@@ -160,13 +161,13 @@ def _base(fmt: str, quirks: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]
     codes = p.currencies if platform is None else st.sampled_from(sorted(_CURRENCY_IDS[platform]))
     strategies: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
         "rutter": lambda: (
-            p.rutter_priced_refunds(rounded=rounded, inclusive=inclusive or None)
+            _priced.rutter_priced_refunds(rounded=rounded, inclusive=inclusive or None)
             if rounded or inclusive
             else p.rutter_refunds()
         ),
         "rutter-create": lambda: p.rutter_create_bodies().map(_bare_create),
         "railz": lambda: (
-            p.railz_priced_refunds(rounded=rounded, inclusive=inclusive or None)
+            _priced.railz_priced_refunds(rounded=rounded, inclusive=inclusive or None)
             if rounded or inclusive
             else p.railz_refunds(codes=codes)
         ),
