@@ -18,6 +18,7 @@ from typing import Any
 
 from refundmap import jsonio
 from refundmap.cli import tasks
+from refundmap.cli.argtypes import _defaults
 from refundmap.cli.files import (
     _STDOUT,
     FileIOError,
@@ -53,7 +54,7 @@ from refundmap.cli.messages import (
     _shown,
     _where,
 )
-from refundmap.cli.parser import _converter, _defaults, _flagged
+from refundmap.cli.parser import _converter, _flagged
 from refundmap.cli.tasks import (
     _CHUNK,
     FileOutcome,

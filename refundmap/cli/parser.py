@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable, Sequence
 from functools import partial
 from importlib.metadata import version
 from typing import Any
 
+from refundmap.cli.argtypes import (
+    _checked_format_name,
+    _default,
+    _fail_kinds,
+    _format_name,
+    _format_or_auto,
+    _indent,
+    _jobs,
+    _kinds,
+)
 from refundmap.cli.messages import CommandError
 from refundmap.conversion import Converter
-from refundmap.detect import AUTO
-from refundmap.formats import FORMATS, get_format
-from refundmap.gate import FAIL_KINDS, check_fail_on
+from refundmap.formats import FORMATS
+from refundmap.gate import FAIL_KINDS
 from refundmap.mapping import DEFAULT_KINDS
 from refundmap.references import Directory
 from refundmap.report import (
@@ -25,19 +33,6 @@ from refundmap.report import (
     UsageError,
 )
 from refundmap.responses import RESPONSE_FORMATS
-
-
-def _format_name(text: str) -> str:
-    """Return the format named ``text`` in any case, or say which are near (argparse type)."""
-    try:
-        return get_format(text).name
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _format_or_auto(text: str) -> str:
-    """Return ``auto``, or the format named ``text`` (argparse type)."""
-    return AUTO if text.strip().lower() == AUTO else _format_name(text)
 
 
 def _format_choice(
@@ -61,14 +56,6 @@ def _format_choice(
     )
 
 
-def _fail_kinds(text: str) -> frozenset[str]:
-    """Return the ``--fail-on`` kinds of ``text`` (argparse type)."""
-    try:
-        return check_fail_on(text, "--fail-on")
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("--fail-on: ")) from None
-
-
 def _add_fail_on(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on",
@@ -77,12 +64,6 @@ def _add_fail_on(parser: argparse.ArgumentParser) -> None:
         metavar="KINDS",
         help=f"fail (exit 1) on these report kinds, naming each: {', '.join(FAIL_KINDS)}",
     )
-
-
-def _checked_format_name(text: str, named: Callable[[str], str] = _format_name) -> str:
-    """Return a write response format's name, or what ``named`` makes of ``text``."""
-    folded = text.strip().lower()
-    return folded if folded in RESPONSE_FORMATS else named(text)
 
 
 def _platform_flags(parser: argparse.ArgumentParser, what: str) -> None:
@@ -130,55 +111,6 @@ def _refs_parser(commands: Any) -> None:
         help="the CSV directory to write (kind,rutter_id,platform_id,name): read first when"
         " it exists, replaced whole",
     )
-
-
-def _kinds(text: str) -> list[str]:
-    kinds = [kind.strip() for kind in text.split(",") if kind.strip()]
-    unknown = [kind for kind in kinds if kind not in set(Kind)]
-    if unknown or not kinds:
-        raise argparse.ArgumentTypeError(
-            f"unknown kind {', '.join(unknown) or text!r}; the kinds are {', '.join(Kind)}"
-        )
-    return kinds
-
-
-def _default(text: str) -> tuple[str, str]:
-    kind, equals, value = text.partition("=")
-    kind = kind.strip()
-    kinds = ", ".join(DEFAULT_KINDS)
-    if not equals:
-        raise argparse.ArgumentTypeError(f"expected KIND=ID, got {text!r}; the kinds are {kinds}")
-    if kind not in DEFAULT_KINDS:
-        raise argparse.ArgumentTypeError(f"unknown kind {kind!r}; the kinds are {kinds}")
-    if not value.strip():
-        raise argparse.ArgumentTypeError(f"the {kind} id is empty, in {text!r}")
-    return kind, value
-
-
-def _defaults(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """Return the ``--default`` values by kind; a kind given twice is a usage error."""
-    defaults: dict[str, str] = {}
-    for kind, value in pairs:
-        if kind in defaults:
-            raise CommandError(
-                f"--default: {kind} is given twice ({defaults[kind]!r} and {value!r})"
-            )
-        defaults[kind] = value
-    return defaults
-
-
-def _jobs(text: str) -> int:
-    return _indent(text)  # 0 or more: 0 is one a core
-
-
-def _indent(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
 
 
 EXIT_CODES = """exit status:
