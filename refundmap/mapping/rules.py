@@ -5,8 +5,10 @@ no value for it: it receives the source model, the target dict so far and the
 run, and returns a :class:`Made` (the value and how to report it), or None when
 there is nothing to write. A *write* rule receives each value copied into its
 cell, and the source model it comes from. Either raises :class:`Unmappable`
-when the target cannot hold the record. The arithmetic of lines the rules read
-is :mod:`refundmap.mapping.lines`; the words for reference ids,
+when the target cannot hold the record. The tables here name every rule; the
+rules of line figures are :mod:`refundmap.mapping.figures`, what a rule receives
+and gives :mod:`refundmap.mapping.context`, the arithmetic of lines
+:mod:`refundmap.mapping.lines`, the words for reference ids
 :mod:`refundmap.mapping.translation`.
 """
 
@@ -16,28 +18,24 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, localcontext
-from typing import TYPE_CHECKING, Any, Protocol
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import railz_line_discount
 from refundmap.currency import code_for_name, is_code
 from refundmap.dates import format_date
+from refundmap.mapping.context import Made, RuleContext, Unmappable
+from refundmap.mapping.figures import (
+    line_amount,
+    line_figures,
+    line_total,
+    tax_inclusive,
+    unit_amount,
+)
 from refundmap.mapping.lines import (
     before_discount,
-    before_tax,
-    body_line_total,
     booked_discount,
     computed_line_total,
-    exact_quotient,
-    line_tax_reading,
     one_amount_lines,
-    railz_includes_tax,
-    railz_lines_include_tax,
-    rutter_includes_tax,
-    unread_percentage,
-    v2_includes_tax,
-    v2_unit_includes_tax,
 )
 from refundmap.mapping.translation import ReferenceMessages, reference_messages
 from refundmap.money import EXACT, tolerance
@@ -85,51 +83,6 @@ _SERVICES = {service: platform for platform, service in _PLATFORMS.items()}
 PLATFORM_NAMES = _PLATFORMS
 #: Railz's accounting service names, as Railz spells them.
 SERVICE_NAMES = frozenset(_SERVICES)
-
-
-class Unmappable(Exception):  # noqa: N818 - a reason, raised and caught inside the engine
-    """The target format cannot hold this record; the message says why."""
-
-
-@attrs.frozen
-class Made:
-    """A value a rule made, and how the report names it (``kind`` None: not reported).
-
-    ``source`` is the key path, in the source object, of the value it was made
-    from, when there is one.
-    """
-
-    value: Any
-    kind: Kind | None = None
-    message: str = ""
-    source: str | None = None
-
-
-class RuleContext(Protocol):
-    """What a rule may ask of the conversion it runs in."""
-
-    @property
-    def source(self) -> Format: ...  # noqa: D102
-    @property
-    def target(self) -> Format: ...  # noqa: D102
-    @property
-    def source_name(self) -> str: ...  # noqa: D102
-    @property
-    def target_name(self) -> str: ...  # noqa: D102
-    @property
-    def synced_at(self) -> str: ...  # noqa: D102
-    @property
-    def count(self) -> int: ...  # noqa: D102
-    @property
-    def scope(self) -> str | None: ...  # noqa: D102
-    @property
-    def failed(self) -> bool: ...  # noqa: D102
-    def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
-    def learned_refund(self, platform_id: str) -> str | None: ...  # noqa: D102
-    def change_total(self, source: str, target: str, message: str) -> None: ...  # noqa: D102
-    def translate(  # noqa: D102
-        self, kind: str, value: str, source: str, target: str, name_target: str | None
-    ) -> tuple[str, str | None]: ...
 
 
 def _rutter_id(_src: Any, out: dict[str, Any], run: RuleContext) -> Made | None:
@@ -202,368 +155,6 @@ def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | 
 
 def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
-
-
-def _into_rutter_from_railz(run: RuleContext) -> bool:
-    return bool(run.source.line_figures) and run.target.vendor == "rutter"
-
-
-def _line_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
-    if not _into_rutter_from_railz(run):
-        return None
-    found = before_tax(src, net=run.target.computes_totals)
-    if found is None:
-        raise Unmappable(
-            "Rutter requires a line total, and the line has neither totalAmount nor subTotal,"
-            " nor quantity and unitAmount"
-        )
-    value, message, key = found
-    return Made(value, Kind.DERIVED, message, key)
-
-
-def _line_amount(value: Any, src: Any, run: RuleContext) -> Made:
-    if one_amount_lines(run.source) and run.target.vendor == "rutter":
-        if run.target.computes_totals:
-            return Made(value)  # the body's line total is the line net of its discount
-        found = before_discount(src)
-        return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
-    if not _into_rutter_from_railz(run):
-        return Made(value)
-    found = before_tax(src, net=run.target.computes_totals)
-    assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
-    made, message, key = found
-    if line_tax_reading(src) is None:
-        return Made(made)  # read with its refund's lines, and reported there (_tax_by_refund)
-    if made == value and key == "totalAmount":
-        return Made(value)  # the total as it is: no tax, no discount
-    return Made(made, Kind.DERIVED, message, key)
-
-
-def _unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
-    """A unit amount in a create body: one that gives the line's total, or none.
-
-    Rutter takes a create line's total as quantity (default 1) x unit amount. A
-    unit amount that does not give the body's line total exactly (rounded to the
-    minor unit, or before the line's discount) is the line's total / quantity
-    where that is exact (derived), else left out, so that Rutter takes the
-    line's total.
-    """
-    total = body_line_total(src, run.source)
-    if total is None:
-        return Made(value)
-    if run.source.line_figures and line_tax_reading(src) is None:
-        return Made(value)  # its total is its refund's to decide (_tax_by_refund)
-    quantity = src.quantity if run.source.vendor == "railz" else src.item.quantity
-    return _unit_for(value, total, quantity)
-
-
-def _unit_for(value: Any, total: Decimal, quantity: Any) -> Made:
-    """A create body's unit amount for a line of ``total`` (see ``_unit_amount``)."""
-    quantity = 1 if quantity is None else quantity
-    with localcontext(EXACT):
-        product = quantity * value
-        if product == total:
-            return Made(value)
-    unit = exact_quotient(total, quantity)
-    exact = unit is not None
-    said = f"quantity {quantity} x unit amount {value} is {product}, not the line's total {total}"
-    if exact:
-        return Made(unit, Kind.DERIVED, f"{said}; {total} / {quantity}, as Rutter multiplies back")
-    return Made(
-        None,
-        Kind.DERIVED,
-        f"{said}, and no exact unit amount gives it: left out, so that Rutter"
-        " takes the line's total",
-    )
-
-
-def _tax_inclusive(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
-    """Tell Rutter whether the create body's line amounts include tax, where the source says."""
-    included: bool | None
-    if run.source.line_figures:
-        taxed = any(line.tax_amount for line in src.lines or ())
-        included = railz_lines_include_tax(src) if taxed else railz_includes_tax(src)
-        if included is None:
-            return None
-    else:
-        rutter = run.source.vendor == "rutter"
-        included = (rutter_includes_tax if rutter else v2_includes_tax)(src)
-        if included is None:
-            return None
-    message = "the lines' amounts include tax" if included else "the lines' amounts exclude tax"
-    where = run.source.lines_key
-    return Made(included, Kind.DERIVED, message, where)
-
-
-def _no_line_figure(run: RuleContext, where: str, at: str, why: str) -> None:
-    """Report a Rutter line total that no Railz line figure can hold, without inventing one.
-
-    A push line without ``totalAmount`` is a line the platform cannot book: a
-    warning at the target line, not only a dropped value.
-    """
-    if run.target.vendor == "railz" and run.target.is_body:
-        message = (
-            f"the {run.target_name} line gets no totalAmount, and a push line without an"
-            f" amount is not one the platform can book: {why}; no share of it is invented"
-        )
-        run.note(Kind.WARNING, where, at + "totalAmount", message)
-        return
-    run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
-
-
-def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
-    """Railz version 1 lines whose figures fit both readings of tax, read as their refund's.
-
-    A line that carries tax and whose ``subTotal`` and ``totalAmount`` are both
-    quantity x unitAmount within rounding follows the refund's other lines
-    (:func:`~refundmap.mapping.lines.railz_lines_include_tax`): a refund's lines
-    share one tax treatment.
-    """
-    net = run.target.computes_totals
-    included = bool(railz_lines_include_tax(src))
-    reading = "include" if included else "exclude"
-    targets = out.get("line_items") or []
-    for index, (line, target) in enumerate(zip(src.lines or (), targets, strict=False)):
-        if not line.tax_amount or line_tax_reading(line) is not None:
-            continue
-        found = before_tax(line, net=net, included=included)
-        assert found is not None  # noqa: S101 - the line has a totalAmount
-        value, message, key = found
-        target["total_amount"] = value
-        run.note(
-            Kind.DERIVED,
-            f"{sp}.lines[{index}].{key}",
-            f"{tp}.line_items[{index}].total_amount",
-            f"{message}; its figures fit both readings of tax, and the refund's lines {reading} it",
-        )
-        item = target.get("item")
-        if net and isinstance(item, dict) and item.get("unit_amount") is not None:
-            made = _unit_for(item["unit_amount"], value, line.quantity)
-            item["unit_amount"] = made.value
-            if made.kind is not None:
-                where = f"{tp}.line_items[{index}].item.unit_amount"
-                run.note(made.kind, f"{sp}.lines[{index}].unitAmount", where, made.message)
-
-
-def _discount_by_refund(
-    src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str
-) -> dict[int, Decimal]:
-    """Railz lines whose figures fit both a discount and none, read as their refund's.
-
-    A ``discountAmount`` of 0 beside a percentage whose line fits both readings
-    (:func:`~refundmap.mapping.lines.unread_percentage`) is the percentage's
-    discount where the refund's ``totalDiscount`` is the lines' discounts with
-    it, and not without it: into a Rutter refund, whose line total is before
-    its discount, it is added back (derived). Returns those discounts by line.
-    """
-    discount = src.total_discount
-    if run.target.computes_totals or not discount:
-        return {}
-    lines, targets = src.lines or (), out.get("line_items") or []
-    unread = {index: unread_percentage(line) for index, line in enumerate(lines)}
-    unread = {index: booked for index, booked in unread.items() if booked}
-    if not unread:
-        return {}
-    currency = src.currency if one_amount_lines(run.source) else None
-    with localcontext(EXACT):
-        # As the lines' totals add them back: each rounded to the cent.
-        read = sum((booked_discount(line)[0] for line in lines), _ZERO)
-        added = sum(unread.values(), _ZERO)
-    half = tolerance(currency if currency and is_code(currency) else None)
-    if abs(read - discount) <= half or abs(read + added - discount) > half:
-        return {}
-    for index, booked in unread.items():
-        if index >= len(targets):
-            continue
-        targets[index]["total_amount"] += booked
-        run.note(
-            Kind.DERIVED,
-            f"{sp}.lines[{index}].discountPercentage",
-            f"{tp}.line_items[{index}].total_amount",
-            f"plus discountPercentage {lines[index].discount_percentage}% ({booked}): its"
-            f" discountAmount 0 fits both a discount and none, and the refund's totalDiscount"
-            f" {discount} is the lines' discounts with it; Rutter's line total is before it",
-        )
-    return unread
-
-
-def _v2_lines_before_tax(  # noqa: PLR0913 - an apply rule's arguments, and the discounts read
-    src: Any,
-    out: dict[str, Any],
-    run: RuleContext,
-    sp: str,
-    tp: str,
-    *,
-    discounts: dict[int, Decimal],
-) -> None:
-    """Railz version 2 line amounts that include tax, as Rutter's line totals: less their tax.
-
-    Rutter's line total is quantity x unit amount, before tax. A version 2 line's
-    ``amount`` includes its ``taxAmount`` where the refund's arithmetic says so:
-    the amounts sum to ``totalAmount``, not to it less ``taxAmount``, and the
-    lines' taxes sum to the refund's. Each line total is then its amount less its
-    tax (derived), and the refund adds up as Rutter computes it.
-    """
-    lines = src.lines or ()
-    if v2_includes_tax(src) is not True:
-        return
-    with localcontext(EXACT):
-        taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
-    if abs(taxes - src.tax_amount) > tolerance(src.currency if is_code(src.currency) else None):
-        return  # the lines' taxes are not the refund's: no line's share is known
-    including = {
-        index
-        for index, line in enumerate(lines)
-        if line.tax_amount and v2_unit_includes_tax(line, discounts.get(index))
-    }
-    if including and not _v2_discounts_follow(src, out, run, (sp, tp), including):
-        return  # quantity x unitAmount is the amount, tax included (Xero's default)
-    why = (
-        f"the refund's line amounts include tax (they sum to totalAmount {src.total_amount},"
-        " not to it less the tax), and Rutter's line total is before tax"
-    )
-    for index, (line, target) in enumerate(zip(lines, out.get("line_items") or [], strict=False)):
-        if not line.tax_amount:
-            continue
-        target["total_amount"] -= line.tax_amount
-        run.note(
-            Kind.DERIVED,
-            f"{sp}.lines[{index}].amount",
-            f"{tp}.line_items[{index}].total_amount",
-            f"amount {line.amount} less taxAmount {line.tax_amount}: {why}",
-        )
-
-
-def _v2_discounts_follow(
-    src: Any, out: dict[str, Any], run: RuleContext, paths: tuple[str, str], including: set[int]
-) -> bool:
-    """Whether version 2 lines read as including tax only for want of a discount follow the rest.
-
-    A line whose ``discountAmount`` 0 beside a percentage fits both a discount and
-    none (:func:`~refundmap.mapping.lines.unread_percentage`) reads as unit
-    amounts that include tax without the discount, and as ones that exclude it
-    with the discount. Where every such line is one of these, other taxed lines
-    exclude tax, and the refund has no ``totalDiscount`` to say otherwise, they
-    follow those lines: the discount is added back to the line and to
-    ``discount_amount`` (derived), and the caller takes each line's tax off.
-    """
-    sp, tp = paths
-    lines = src.lines or ()
-    taxed = sum(1 for line in lines if line.tax_amount)
-    if src.total_discount is not None or len(including) == taxed:
-        return False
-    booked = {index: unread_percentage(lines[index]) for index in including}
-    if not all(b and not v2_unit_includes_tax(lines[i], b) for i, b in booked.items()):
-        return False
-    targets = out.get("line_items") or []
-    for index, discount in sorted(booked.items()):
-        if index >= len(targets):
-            continue
-        line = lines[index]
-        targets[index]["total_amount"] += discount
-        out["discount_amount"] = (out.get("discount_amount") or _ZERO) + discount
-        said = (
-            f"discountPercentage {line.discount_percentage}% ({discount}): its discountAmount 0"
-            " fits both a discount with unit amounts that exclude tax and none with ones that"
-            " include it, and the refund's other lines exclude it"
-        )
-        where = f"{sp}.lines[{index}].discountPercentage"
-        run.note(Kind.DERIVED, where, f"{tp}.line_items[{index}].total_amount", f"plus {said}")
-        run.note(Kind.DERIVED, where, f"{tp}.discount_amount", f"plus the line's {said}")
-    return True
-
-
-def _line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
-    """Line totals between Rutter and Railz that only the whole refund decides."""
-    if run.source.vendor == "railz" and run.target.vendor == "rutter":
-        if run.source.line_figures:
-            _tax_by_refund(src, out, run, sp, tp)
-        discounts = _discount_by_refund(src, out, run, sp, tp)
-        if one_amount_lines(run.source) and not run.target.is_body:
-            _v2_lines_before_tax(src, out, run, sp, tp, discounts=discounts)
-        return
-    _rutter_line_figures(src, out, run, sp, tp)
-
-
-def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
-    """A Rutter line total as Railz's line figures, by Railz's definitions.
-
-    Rutter's line total is quantity x unit amount, before the refund's discount
-    and tax. Railz's ``subTotal`` is the line "inclusive of discounts but exclusive
-    of tax", its ``totalAmount`` "inclusive of discounts and tax". Which the Rutter
-    total is follows from the refund's own arithmetic: its ``subTotal`` where the
-    lines exclude tax (or its total says neither), its ``totalAmount`` where they
-    include it, both where the refund has no tax. A refund's discount or tax
-    belongs to its one line; over several lines, no line's share is known, and a
-    figure that needs it is not written.
-    """
-    if run.source.vendor != "rutter" or not run.target.line_figures:
-        return
-    lines = out.get("lines") or []
-    items = src.line_items or ()
-    tax = src.tax_amount or _ZERO
-    discount = src.discount_amount or _ZERO
-    included = rutter_includes_tax(src)
-    one = len(items) == 1
-    only_sub = "subTotal" in run.target.line_figures
-    for index, (line, item) in enumerate(zip(lines, items, strict=False)):
-        amount = item.total_amount
-        line.pop("totalAmount", None)
-        where = f"{sp}.line_items[{index}].total_amount"
-        at = f"{tp}.lines[{index}]."
-        if discount and not one:
-            why = (
-                f"the refund's discount_amount {discount} is not per line, and Railz's line"
-                " figures are net of discounts"
-            )
-            _no_line_figure(run, where, at, why)
-            continue
-        net = amount - discount
-        if included:
-            sub, total = (net - tax if one else None), net
-        else:
-            sub, total = net, (net + tax if one or not tax else None)
-        taxed = "include" if included else ("exclude" if tax else "carry no")
-        said = f"the refund's lines {taxed} tax"
-        if included is None and tax:
-            said = (
-                "the refund's total says neither whether its lines include tax nor that they"
-                " exclude it, and Rutter's line total is before tax"
-            )
-        if discount:
-            said += f"; total_amount {amount} less the refund's discount_amount {discount}"
-        if one and tax:
-            said += f"; the refund's tax_amount {tax} is its one line's"
-        if total is None and not (only_sub and sub is not None):
-            why = (
-                f"the refund's tax_amount {tax} is not per line, and a {run.target_name} line's"
-                " only figure, totalAmount, includes tax"
-            )
-            _no_line_figure(run, where, at, why)
-            continue
-        if only_sub and sub is not None:
-            line["subTotal"] = sub
-            run.note(Kind.DERIVED, where, at + "subTotal", f"subTotal, as {said}")
-        if total is not None:
-            line["totalAmount"] = total
-            run.note(Kind.DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
-        if only_sub and one:
-            if discount:
-                line["discountAmount"] = discount
-                run.note(
-                    Kind.DERIVED,
-                    sp + ".discount_amount",
-                    at + "discountAmount",
-                    "the refund's discount, of its one line",
-                )
-            if tax:
-                line["taxAmount"] = tax
-                run.note(
-                    Kind.DERIVED,
-                    sp + ".tax_amount",
-                    at + "taxAmount",
-                    "the refund's tax, of its one line",
-                )
 
 
 def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
@@ -800,8 +391,8 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], RuleContext], Made | None]] = {
     "sub_total": _sub_total,
     "line_discounts": _line_discounts,
     "synced_at": _synced_at,
-    "line_total": _line_total,
-    "tax_inclusive": _tax_inclusive,
+    "line_total": line_total,
+    "tax_inclusive": tax_inclusive,
     "pagination": _pagination,
     "count": _count,
 }
@@ -809,8 +400,8 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], RuleContext], Made | None]] = {
 #: Rules each copied value passes on its way into the target, by name.
 WRITE: dict[str, Callable[[Any, Any, RuleContext], Made]] = {
     "currency": _currency,
-    "line_amount": _line_amount,
-    "unit_amount": _unit_amount,
+    "line_amount": line_amount,
+    "unit_amount": unit_amount,
     "quantity": _quantity,
     "platform": _platform,
     "day": _day,
@@ -832,5 +423,5 @@ WRITE_WHEN: dict[str, Callable[[Format, Format], bool]] = {
 #: Rules that map a field that sits at no one place in one of the formats, by name.
 APPLY: dict[str, Callable[[Any, dict[str, Any], RuleContext, str, str], None]] = {
     "department": _department,
-    "line_figures": _line_figures,
+    "line_figures": line_figures,
 }
