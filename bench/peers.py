@@ -20,6 +20,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
+import jiter
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 Id = StrictStr
@@ -704,3 +705,20 @@ def msgspec_railz_to_rutter(data: bytes) -> str:
         connection=MsConnection(platform=page.meta.service_name.upper()),
     )
     return _ENCODER.encode(out).decode()
+
+
+def _refuse_repeated_keys(data: bytes) -> None:
+    """Refuse a repeated key: the cheapest exact pass (jiter, floats), which msgspec lacks."""
+    jiter.from_json(data, catch_duplicate_keys=True)
+
+
+def msgspec_checked_rutter_to_railz(data: bytes) -> str:
+    """The msgspec peer after a repeated-key pass: the peer that refuses what refundmap refuses."""
+    _refuse_repeated_keys(data)
+    return msgspec_rutter_to_railz(data)
+
+
+def msgspec_checked_railz_to_rutter(data: bytes) -> str:
+    """The msgspec peer after a repeated-key pass: the peer that refuses what refundmap refuses."""
+    _refuse_repeated_keys(data)
+    return msgspec_railz_to_rutter(data)

@@ -9,8 +9,10 @@ For each direction it times the full pipeline from JSON bytes to JSON text for
 refundmap (``convert(...).to_json()``), the same validation and mapping with
 pydantic v2, the same with msgspec Structs (what msgspec does not check is listed
 in ``peers.py``), and a hand-written mapping with no validation (the floor),
-interleaved round by round, and prints microseconds per record (the median of
-the rounds) and the ratios of refundmap to each.
+the msgspec peer after a repeated-key pass (jiter, floats: the cheapest exact way
+to refuse what refundmap refuses), interleaved round by round, with Python's
+garbage collector off and then on, and prints microseconds per record (the median
+of the rounds) and the ratios of refundmap to each.
 
 It then times refundmap's fast path against its detailed path (the fast path
 off), on the list page, on a page whose every record the codec reads, and on
@@ -26,6 +28,7 @@ pages), and the peak memory of converting JSON Lines and one big list page.
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
 import re
 import statistics
@@ -64,6 +67,7 @@ DIRECTIONS: dict[str, tuple[Callable[[int], object], dict[str, Pipeline]]] = {
             "refundmap": _refundmap("rutter", "railz"),
             "pydantic": peers.pydantic_rutter_to_railz,
             "msgspec": peers.msgspec_rutter_to_railz,
+            "msgspec+dup": peers.msgspec_checked_rutter_to_railz,
             "floor": peers.floor_rutter_to_railz,
         },
     ),
@@ -73,6 +77,7 @@ DIRECTIONS: dict[str, tuple[Callable[[int], object], dict[str, Pipeline]]] = {
             "refundmap": _refundmap("railz", "rutter"),
             "pydantic": peers.pydantic_railz_to_rutter,
             "msgspec": peers.msgspec_railz_to_rutter,
+            "msgspec+dup": peers.msgspec_checked_railz_to_rutter,
             "floor": peers.floor_railz_to_rutter,
         },
     ),
@@ -80,35 +85,59 @@ DIRECTIONS: dict[str, tuple[Callable[[int], object], dict[str, Pipeline]]] = {
 
 
 def _interleaved(
-    pipelines: dict[str, Pipeline], data: bytes, records: int, rounds: int
+    pipelines: dict[str, Pipeline],
+    data: bytes,
+    records: int,
+    rounds: int,
+    *,
+    collector: bool = True,
 ) -> dict[str, float]:
-    """Return each pipeline's median microseconds per record, run round by round in turn."""
+    """Return each pipeline's median microseconds per record, run round by round in turn.
+
+    With ``collector`` false, Python's cyclic garbage collector is off while they run
+    (as the command runs), and collects between rounds.
+    """
     for run in pipelines.values():
         run(data)  # warm up: hooks, caches
     times: dict[str, list[float]] = {name: [] for name in pipelines}
-    for _ in range(rounds):
-        for name, run in pipelines.items():
-            start = time.perf_counter()
-            run(data)
-            times[name].append((time.perf_counter() - start) / records * 1e6)
+    was_enabled = gc.isenabled()
+    try:
+        for _ in range(rounds):
+            for name, run in pipelines.items():
+                gc.collect()
+                if not collector:
+                    gc.disable()
+                start = time.perf_counter()
+                run(data)
+                times[name].append((time.perf_counter() - start) / records * 1e6)
+                if was_enabled:
+                    gc.enable()
+    finally:
+        if was_enabled:
+            gc.enable()
     return {name: statistics.median(values) for name, values in times.items()}
 
 
 def throughput(records: int, rounds: int) -> list[str]:
-    """Return the table rows of microseconds per record and ratios, one a direction."""
+    """Return the table rows of microseconds per record and ratios, a direction and collector."""
     rows = [
-        "| direction | refundmap µs/record | pydantic µs/record | msgspec µs/record"
-        " | floor µs/record | refundmap/pydantic | refundmap/msgspec | refundmap/floor |",
-        "|---|---|---|---|---|---|---|---|",
+        "| direction | GC | refundmap µs/record | pydantic µs/record | msgspec µs/record"
+        " | msgspec+dup µs/record | floor µs/record | refundmap/pydantic | refundmap/msgspec"
+        " | refundmap/(msgspec+dup) | refundmap/floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for direction, (make, pipelines) in DIRECTIONS.items():
-        median = _interleaved(pipelines, generate.dumps(make(records)), records, rounds)
-        ours = median["refundmap"]
-        rows.append(
-            f"| {direction} | {ours:.1f} | {median['pydantic']:.1f} | {median['msgspec']:.1f}"
-            f" | {median['floor']:.1f} | {ours / median['pydantic']:.2f}"
-            f" | {ours / median['msgspec']:.2f} | {ours / median['floor']:.2f} |"
-        )
+        data = generate.dumps(make(records))
+        for collector in (False, True):
+            median = _interleaved(pipelines, data, records, rounds, collector=collector)
+            ours = median["refundmap"]
+            rows.append(
+                f"| {direction} | {'on' if collector else 'off'} | {ours:.1f}"
+                f" | {median['pydantic']:.1f} | {median['msgspec']:.1f}"
+                f" | {median['msgspec+dup']:.1f} | {median['floor']:.1f}"
+                f" | {ours / median['pydantic']:.2f} | {ours / median['msgspec']:.2f}"
+                f" | {ours / median['msgspec+dup']:.2f} | {ours / median['floor']:.2f} |"
+            )
     return rows
 
 

@@ -13,7 +13,7 @@ generate = pytest.importorskip("generate")
 peers = pytest.importorskip("peers")  # needs the bench extra: pydantic, msgspec
 
 
-@pytest.mark.parametrize("peer", ["pydantic", "msgspec", "floor"])
+@pytest.mark.parametrize("peer", ["pydantic", "msgspec", "msgspec_checked", "floor"])
 @pytest.mark.parametrize(
     ("source", "target", "make"),
     [("rutter", "railz", "rutter_list"), ("railz", "rutter", "railz_list")],
@@ -29,3 +29,18 @@ def test_each_peer_writes_the_same_records_as_refundmap(peer, source, target, ma
     assert [r[ids] for r in theirs[key]] == [r[ids] for r in ours[key]]
     if peer != "floor":  # the floor trusts its input and checks nothing
         refundmap.validate(run(data), target)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "make"),
+    [("rutter", "railz", "rutter_list"), ("railz", "rutter", "railz_list")],
+)
+def test_the_checked_msgspec_peer_refuses_a_repeated_key_as_refundmap_does(source, target, make):
+    data = generate.dumps(getattr(generate, make)(2))
+    repeated = data.replace(b'"id"', b'"id": "0", "id"', 1)
+    assert repeated != data
+    with pytest.raises(refundmap.ValidationError):
+        refundmap.convert(repeated, source, target)
+    with pytest.raises(ValueError, match="Detected duplicate key"):
+        getattr(peers, f"msgspec_checked_{source}_to_{target}")(repeated)
+    getattr(peers, f"msgspec_{source}_to_{target}")(repeated)  # the bare peer keeps the last
