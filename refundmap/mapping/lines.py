@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 from typing import TYPE_CHECKING, Any
 
-from refundmap.checks import railz_line_discount
+from refundmap.checks import railz_discount, railz_line_discount
 from refundmap.currency import is_code
 from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
 
@@ -77,7 +77,7 @@ def tax_included(line: Any) -> bool:
     if not line.tax_amount:
         return False
     with localcontext(EXACT):
-        net = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+        net = line.quantity * line.unit_amount - railz_discount(line)[0]
     slack = rounding_slack(line.quantity)
     if abs(line.total_amount - net) > slack:
         return False
@@ -120,7 +120,7 @@ def before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | No
         # Rutter's line total by its own definition (a line Railz got from Rutter
         # without a figure: the refund's discount was not per line).
         value, key = (
-            line.quantity * line.unit_amount - (railz_line_discount(line)[0] if net else 0),
+            line.quantity * line.unit_amount - (railz_discount(line)[0] if net else 0),
             "unitAmount",
         )
         message = (
@@ -136,7 +136,7 @@ def before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | No
             f"totalAmount {line.total_amount}{plus}",
             "totalAmount",
         )
-    if net and railz_line_discount(line)[0]:
+    if net and railz_discount(line)[0]:
         message += ", net of its discount"
     return value, message, key
 
@@ -260,7 +260,7 @@ def v2_unit_includes_tax(line: Any) -> bool:
     if line.quantity is None or line.unit_amount is None:
         return False
     with localcontext(EXACT):
-        net: Decimal = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+        net: Decimal = line.quantity * line.unit_amount - railz_discount(line)[0]
     slack = rounding_slack(line.quantity)
     return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
 
