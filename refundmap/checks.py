@@ -28,6 +28,7 @@ __all__ = [
     "check_railz_v2_push",
     "check_rutter",
     "check_rutter_create",
+    "discount_how",
     "railz_discount",
     "railz_line_discount",
 ]
@@ -258,7 +259,8 @@ def railz_discount(
     return amount or _ZERO, None
 
 
-def _how(found: tuple[Decimal, Decimal | None]) -> str:
+def discount_how(found: tuple[Decimal, Decimal | None]) -> str:
+    """Word how :func:`railz_discount` found a discount, as :func:`railz_line_discount` does."""
     discount, percentage = found
     if percentage is None:
         return f"discountAmount {format_amount(discount)}"
@@ -278,7 +280,7 @@ def railz_line_discount(
     cent). :func:`railz_discount` gives the discount alone, without wording how.
     """
     found = railz_discount(line, slack)
-    return found[0], _how(found)
+    return found[0], discount_how(found)
 
 
 def _railz_line(
@@ -309,7 +311,7 @@ def _railz_line(
                 (
                     (*path, "subTotal"),
                     f"subTotal {format_amount(sub_total)} is not quantity {quantity} x"
-                    f" unitAmount {format_amount(unit or _ZERO)} less {_how(found)}"
+                    f" unitAmount {format_amount(unit or _ZERO)} less {discount_how(found)}"
                     f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
                     " unit amounts include tax)",
                 )

@@ -9,13 +9,16 @@ tax, the unit amount that multiplies back to a total.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from refundmap.checks import railz_discount, railz_line_discount
+from refundmap.checks import discount_how, railz_discount
 from refundmap.currency import is_code
 from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from refundmap.formats import Format
 
 __all__ = [
@@ -56,14 +59,21 @@ def booked_discount(line: Any) -> tuple[Decimal, str]:
     A discount by ``discountPercentage`` is rounded to the cent (12.5 % of 34.93 is
     4.37, and the line's ``subTotal`` 30.56): added back, it gives the line before it.
     """
-    discount, how = railz_line_discount(line)
+    discount, how = _booked(line)
+    return discount, how()
+
+
+def _booked(line: Any) -> tuple[Decimal, Callable[[], str]]:
+    """Return :func:`booked_discount`'s discount, and what words how it was found, when asked."""
+    found = railz_discount(line)
+    discount = found[0]
     if not discount or line.discount_amount:
-        return discount, how
+        return discount, partial(discount_how, found)
     exponent = discount.as_tuple().exponent
     if not isinstance(exponent, int) or exponent >= -2:  # cents already
-        return discount, how
+        return discount, partial(discount_how, found)
     booked = discount.quantize(_CENT, ROUND_HALF_UP)
-    return booked, f"{how} ({booked})"
+    return booked, lambda: f"{discount_how(found)} ({booked})"
 
 
 def tax_included(line: Any) -> bool:
@@ -98,8 +108,8 @@ def before_tax(line: Any, *, net: bool = False) -> tuple[Decimal, str, str] | No
     too, not quantity x unitAmount, which may be rounded), and the tax left out
     unless the unit amounts include it.
     """
-    discount, how = (_ZERO, "") if net else booked_discount(line)
-    plus = f" + {how}" if discount else ""
+    discount, how = (_ZERO, str) if net else _booked(line)
+    plus = f" + {how()}" if discount else ""  # worded only where it is said
     before = "the line before tax" if net else "the line before tax and discount"
     if tax_included(line):
         value, message, key = (
