@@ -11,7 +11,7 @@ the minor unit and keep line amounts exact.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
 
 from refundmap.currency import code_for_name, is_code
@@ -28,6 +28,8 @@ __all__ = [
     "check_railz_v2_push",
     "check_rutter",
     "check_rutter_create",
+    "discount_how",
+    "railz_discount",
     "railz_line_discount",
 ]
 
@@ -47,33 +49,43 @@ def _rutter_lines(
     lines: Iterable[rutter.LineItem | rutter.CreateLineItem],
     path: Path,
     currency: str | None,
+    findings: list[Finding],
     *,
     create: bool = False,
-) -> Iterator[Finding]:
+) -> None:
     for index, line in enumerate(lines):
         item = line.item
-        if line.total_amount is None:  # a create line: Rutter computes it
+        total = line.total_amount
+        if total is None:  # a create line: Rutter computes it
             if item is None or item.unit_amount is None:
-                yield (
-                    (*path, "line_items", index, "total_amount"),
-                    "total_amount is needed where item.unit_amount is absent",
+                findings.append(
+                    (
+                        (*path, "line_items", index, "total_amount"),
+                        "total_amount is needed where item.unit_amount is absent",
+                    )
                 )
             continue
+        if item is None:
+            continue
         # A create line's quantity defaults to 1; a read line's is what it says.
-        quantity = item.quantity if item is not None else None
+        quantity = item.quantity
         if create and quantity is None:
             quantity = _ONE
-        if item is None or quantity is None or item.unit_amount is None:
+        unit = item.unit_amount
+        if quantity is None or unit is None:
             continue
-        expected = quantity * item.unit_amount
+        expected = quantity * unit
         # Unit amounts are rounded to the minor unit; line totals are exact.
-        if abs(line.total_amount - expected) > unit_tolerance(currency, quantity):
-            yield (
-                (*path, "line_items", index, "total_amount"),
-                f"total_amount {format_amount(line.total_amount)} is not item.quantity"
-                f" {format_amount(quantity)}{'' if item.quantity is not None else ' (by default)'}"
-                f" x item.unit_amount"
-                f" {format_amount(item.unit_amount)} = {format_amount(expected)}",
+        if abs(total - expected) > unit_tolerance(currency, quantity):
+            by_default = "" if item.quantity is not None else " (by default)"
+            findings.append(
+                (
+                    (*path, "line_items", index, "total_amount"),
+                    f"total_amount {format_amount(total)} is not item.quantity"
+                    f" {format_amount(quantity)}{by_default}"
+                    f" x item.unit_amount"
+                    f" {format_amount(unit)} = {format_amount(expected)}",
+                )
             )
 
 
@@ -83,34 +95,61 @@ _REFUND_REFS = ("account_id", "customer_id", "class_id", "department_id", "tax_r
 _LINE_REFS = ("account_id", "tax_rate_id")  # a line's class_id is not declared a UUID
 
 
+#: Ids found to be UUIDs already (the same accounts and tax rates recur), a bounded few.
+_UUIDS: set[str] = set()
+_UUIDS_HELD = 4096
+
+
+def _is_uuid(value: str) -> bool:
+    if value in _UUIDS:
+        return True
+    if _UUID.fullmatch(value) is None:
+        return False
+    if len(_UUIDS) >= _UUIDS_HELD:
+        _UUIDS.clear()
+    _UUIDS.add(value)
+    return True
+
+
 def _rutter_refs(
     refund: rutter.CustomerRefund | rutter.CreateRefund,
     lines: Sequence[rutter.LineItem | rutter.CreateLineItem],
     path: Path,
-) -> Iterator[Finding]:
+    findings: list[Finding],
+) -> None:
     """Find reference ids that are not UUIDs: platform ids where Rutter's own belong."""
-    found: list[tuple[Path, str | None]] = [((key,), getattr(refund, key)) for key in _REFUND_REFS]
+    for key in _REFUND_REFS:
+        value = getattr(refund, key)
+        if value is not None and not _is_uuid(value):
+            findings.append(_not_uuid((*path, key), value))
     for index, line in enumerate(lines):
-        where = ("line_items", index)
-        found.extend(((*where, key), getattr(line, key)) for key in _LINE_REFS)
-        if line.item is not None:
-            found.append(((*where, "item", "id"), line.item.id))
-    for at, value in found:
-        if value is not None and not _UUID.fullmatch(value):
-            yield (
-                (*path, *at),
-                f"{at[-1]} {value!r} is not a UUID: it looks like a platform id, where Rutter"
-                " expects its own id (a directory of references translates platform ids)",
-            )
+        for key in _LINE_REFS:
+            value = getattr(line, key)
+            if value is not None and not _is_uuid(value):
+                findings.append(_not_uuid((*path, "line_items", index, key), value))
+        item = line.item
+        if item is not None and (value := item.id) is not None and not _is_uuid(value):
+            findings.append(_not_uuid((*path, "line_items", index, "item", "id"), value))
 
 
-def _currency(code: str | None, path: Path) -> Iterator[Finding]:
-    if code is not None and not is_code(code):
-        yield (
+def _not_uuid(at: Path, value: str) -> Finding:
+    return (
+        at,
+        f"{at[-1]} {value!r} is not a UUID: it looks like a platform id, where Rutter"
+        " expects its own id (a directory of references translates platform ids)",
+    )
+
+
+def _currency(code: str | None, path: Path) -> list[Finding]:
+    if code is None or is_code(code):
+        return []
+    return [
+        (
             (*path, "currency_code"),
             f"currency_code {code!r} is not an ISO 4217 code, nor one Rutter adds"
             " (ETH, BTC, withdrawn codes)",
         )
+    ]
 
 
 def check_rutter(
@@ -128,10 +167,10 @@ def check_rutter(
     currency = refund.currency_code
     items = refund.line_items
     with localcontext(EXACT):
-        findings = list(_currency(currency, path))
+        findings = _currency(currency, path)
         if refs:
-            findings.extend(_rutter_refs(refund, items, path))
-        findings.extend(_rutter_lines(items, path, currency))
+            _rutter_refs(refund, items, path, findings)
+        _rutter_lines(items, path, currency, findings)
         if not items:
             return findings
         lines = sum((line.total_amount for line in items), _ZERO)
@@ -175,33 +214,34 @@ def check_rutter_create(
     """
     items = refund.line_items
     with localcontext(EXACT):
-        findings = list(_currency(refund.currency_code, path))
+        findings = _currency(refund.currency_code, path)
         if refs:
-            findings.extend(_rutter_refs(refund, items, path))
-        findings.extend(_rutter_lines(items, path, refund.currency_code, create=True))
+            _rutter_refs(refund, items, path, findings)
+        _rutter_lines(items, path, refund.currency_code, findings, create=True)
         return findings
 
 
-def _percentage(value: Decimal | None, path: Path) -> Iterator[Finding]:
-    if value is not None and not _ZERO <= value <= _HUNDRED:
-        yield path, f"{path[-1]} {format_amount(value)} is not a percentage from 0 to 100"
+def _percentage(value: Decimal | None, path: Path, *keys: str) -> list[Finding]:
+    """Find ``value``, at ``path`` + ``keys``, out of a percentage's range."""
+    if value is None or _ZERO <= value <= _HUNDRED:
+        return []
+    return [
+        ((*path, *keys), f"{keys[-1]} {format_amount(value)} is not a percentage from 0 to 100")
+    ]
 
 
-def railz_line_discount(
+def railz_discount(
     line: railz.RefundLine | railz.RefundLineV2, slack: Decimal | None = None
-) -> tuple[Decimal, str]:
-    """Return a Railz line's discount, and how it was found.
+) -> tuple[Decimal, Decimal | None]:
+    """Return a Railz line's discount, and the percentage it is of quantity x unitAmount.
 
-    The discount is ``discountAmount``, else ``discountPercentage`` % of quantity x
-    unitAmount, else none. A ``discountAmount`` of 0 beside a percentage is taken
-    as not given, unless the line's own figures apply no discount (its
-    ``subTotal``, or its ``totalAmount`` where it has no ``subTotal``, is quantity
-    x unitAmount within ``slack``, by default the rounding of a unit amount to the
-    cent).
+    As :func:`railz_line_discount` finds it (which see), without wording how:
+    the percentage is None where the discount is the line's ``discountAmount``
+    (or none).
     """
     amount = line.discount_amount
     if amount:
-        return amount, f"discountAmount {format_amount(amount)}"
+        return amount, None
     percentage = line.discount_percentage
     quantity, unit = line.quantity, line.unit_amount
     if percentage and quantity is not None and unit is not None:
@@ -215,62 +255,93 @@ def railz_line_discount(
                 slack = unit_tolerance(None, Decimal(quantity))
             undiscounted = figure is not None and abs(figure - gross) <= slack
         if amount is None or not undiscounted:
-            return discount, f"discountPercentage {format_amount(percentage)}%"
-    return amount or _ZERO, f"discountAmount {format_amount(amount or _ZERO)}"
+            return discount, percentage
+    return amount or _ZERO, None
 
 
-def _railz_line(line: railz.RefundLine, path: Path, currency: str | None) -> Iterator[Finding]:
-    yield from _percentage(line.discount_percentage, (*path, "discountPercentage"))
-    if line.tax_rate_ref is not None:
-        yield from _percentage(
-            line.tax_rate_ref.effective_tax_rate,
-            (*path, "taxRateRef", "effectiveTaxRate"),
-        )
+def discount_how(found: tuple[Decimal, Decimal | None]) -> str:
+    """Word how :func:`railz_discount` found a discount, as :func:`railz_line_discount` does."""
+    discount, percentage = found
+    if percentage is None:
+        return f"discountAmount {format_amount(discount)}"
+    return f"discountPercentage {format_amount(percentage)}%"
+
+
+def railz_line_discount(
+    line: railz.RefundLine | railz.RefundLineV2, slack: Decimal | None = None
+) -> tuple[Decimal, str]:
+    """Return a Railz line's discount, and how it was found.
+
+    The discount is ``discountAmount``, else ``discountPercentage`` % of quantity x
+    unitAmount, else none. A ``discountAmount`` of 0 beside a percentage is taken
+    as not given, unless the line's own figures apply no discount (its
+    ``subTotal``, or its ``totalAmount`` where it has no ``subTotal``, is quantity
+    x unitAmount within ``slack``, by default the rounding of a unit amount to the
+    cent). :func:`railz_discount` gives the discount alone, without wording how.
+    """
+    found = railz_discount(line, slack)
+    return found[0], discount_how(found)
+
+
+def _railz_line(
+    line: railz.RefundLine, path: Path, currency: str | None, findings: list[Finding]
+) -> None:
+    percentage = line.discount_percentage
+    findings.extend(_percentage(percentage, path, "discountPercentage"))
+    ref = line.tax_rate_ref
+    if ref is not None:
+        findings.extend(_percentage(ref.effective_tax_rate, path, "taxRateRef", "effectiveTaxRate"))
+    quantity, unit = line.quantity, line.unit_amount
+    sub_total, total, amount = line.sub_total, line.total_amount, line.discount_amount
     gross = None
     slack = tolerance(currency)
-    if line.quantity is not None and line.unit_amount is not None:
-        gross = line.quantity * line.unit_amount
+    if quantity is not None and unit is not None:
+        gross = quantity * unit
         # Unit amounts are rounded to the minor unit; line amounts are exact.
-        slack = unit_tolerance(currency, Decimal(line.quantity))
-    percentage = line.discount_percentage
-    if gross is not None and line.sub_total is not None:
-        discount, how = railz_line_discount(line, slack)
-        expected = gross - discount
+        slack = unit_tolerance(currency, Decimal(quantity))
+    found = None  # the line's discount, found once where needed
+    if gross is not None and sub_total is not None:
+        found = railz_discount(line, slack)
+        expected = gross - found[0]
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
         # not its subtotal, the net of quantity x unitAmount.
-        inclusive = line.total_amount is not None and abs(line.total_amount - expected) <= slack
-        if not inclusive and abs(line.sub_total - expected) > slack:
-            yield (
-                (*path, "subTotal"),
-                f"subTotal {format_amount(line.sub_total)} is not quantity {line.quantity} x"
-                f" unitAmount {format_amount(line.unit_amount or _ZERO)} less {how}"
-                f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
-                " unit amounts include tax)",
+        inclusive = total is not None and abs(total - expected) <= slack
+        if not inclusive and abs(sub_total - expected) > slack:
+            findings.append(
+                (
+                    (*path, "subTotal"),
+                    f"subTotal {format_amount(sub_total)} is not quantity {quantity} x"
+                    f" unitAmount {format_amount(unit or _ZERO)} less {discount_how(found)}"
+                    f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
+                    " unit amounts include tax)",
+                )
             )
     # discountAmount 0, and figures that apply none: the percentage disagrees,
     # unless the figures fit it too, within rounding (33 % of 0.04 and subTotal 0.03).
-    zero = gross is not None and line.discount_amount == 0 and percentage
-    if (
-        zero
-        and gross is not None
-        and not railz_line_discount(line, slack)[0]
-        and gross * (percentage or _ZERO) / _HUNDRED > slack
-        and not _fits_percentage(line, gross, slack)
-    ):
-        yield _against_percentage(line, path, gross, _ZERO)
-    if gross is not None and line.discount_amount and percentage is not None:
+    if gross is not None and amount == 0 and percentage:
+        if found is None:
+            found = railz_discount(line, slack)
+        if (
+            not found[0]
+            and gross * percentage / _HUNDRED > slack
+            and not _fits_percentage(line, gross, slack)
+        ):
+            findings.append(_against_percentage(line, path, gross, _ZERO))
+    if gross is not None and amount and percentage is not None:
         expected = gross * percentage / _HUNDRED
-        if abs(line.discount_amount - expected) > slack:
-            yield _against_percentage(line, path, gross, line.discount_amount)
-    if line.sub_total is not None and line.total_amount is not None:
+        if abs(amount - expected) > slack:
+            findings.append(_against_percentage(line, path, gross, amount))
+    if sub_total is not None and total is not None:
         tax = line.tax_amount or _ZERO
-        expected = line.sub_total + tax
-        if _off(line.total_amount, expected, currency):
-            yield (
-                (*path, "totalAmount"),
-                f"totalAmount {format_amount(line.total_amount)} is not subTotal"
-                f" {format_amount(line.sub_total)} plus taxAmount {format_amount(tax)}"
-                f" = {format_amount(expected)}",
+        expected = sub_total + tax
+        if _off(total, expected, currency):
+            findings.append(
+                (
+                    (*path, "totalAmount"),
+                    f"totalAmount {format_amount(total)} is not subTotal"
+                    f" {format_amount(sub_total)} plus taxAmount {format_amount(tax)}"
+                    f" = {format_amount(expected)}",
+                )
             )
 
 
@@ -301,9 +372,9 @@ def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
     currency = refund.currency_ref.id if refund.currency_ref is not None else None
     lines = refund.lines or []
     with localcontext(EXACT):
-        findings = list(_percentage(refund.discount_percentage, (*path, "discountPercentage")))
+        findings = _percentage(refund.discount_percentage, path, "discountPercentage")
         for index, line in enumerate(lines):
-            findings.extend(_railz_line(line, (*path, "lines", index), currency))
+            _railz_line(line, (*path, "lines", index), currency, findings)
         if refund.sub_total is None:
             return findings
         tax = refund.tax_amount or _ZERO
@@ -337,14 +408,14 @@ def check_railz_v2(refund: railz.RefundV2, path: Path = ()) -> list[Finding]:
     A version 2 line has one ``amount`` and Railz does not say whether it includes
     tax or discounts, so lines are checked for their percentages only.
     """
-    findings = list(_percentage(refund.discount_percentage, (*path, "discountPercentage")))
+    findings = _percentage(refund.discount_percentage, path, "discountPercentage")
     for index, line in enumerate(refund.lines or []):
         where = (*path, "lines", index)
-        findings.extend(_percentage(line.discount_percentage, (*where, "discountPercentage")))
+        findings.extend(_percentage(line.discount_percentage, where, "discountPercentage"))
         if line.tax_rate_ref is not None:
             findings.extend(
                 _percentage(
-                    line.tax_rate_ref.effective_tax_rate, (*where, "taxRateRef", "effectiveTaxRate")
+                    line.tax_rate_ref.effective_tax_rate, where, "taxRateRef", "effectiveTaxRate"
                 )
             )
     if refund.sub_total is not None:
@@ -368,7 +439,7 @@ def check_railz_v2_push(refund: railz.PushRefundDataV2, path: Path = ()) -> list
     findings: list[Finding] = []
     for index, line in enumerate(refund.lines or []):
         findings.extend(
-            _percentage(line.discount_percentage, (*path, "lines", index, "discountPercentage"))
+            _percentage(line.discount_percentage, (*path, "lines", index), "discountPercentage")
         )
     return findings
 

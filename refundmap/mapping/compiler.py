@@ -20,6 +20,7 @@ import linecache
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import Any, get_args, get_origin
 
 import attrs
@@ -250,11 +251,14 @@ class _Compiler:
                 f"{rule}(src, out, run, lines_total, tp)"
             ).dedent()
         for index, s in table.folded:
-            where = f"sp + {_suffix(s)!r}"
             message = f"{self.target.name} has no field for it"
-            code(
-                f"if f{index} is not None and not any(e[1] == {where} for e in run.report[start:]):"
+            # Said dropped unless an entry of the table's has its path already: the
+            # path joined once, the entries' source paths compared in C.
+            second = self.name(itemgetter(1), "second")
+            code(f"if f{index} is not None:").indent()(
+                f"if sp + {_suffix(s)!r} not in map({second}, run.report[start:]):"
             ).indent()(self.fixed_entry("_DROPPED", _suffix(s), None, message)).dedent()
+            code.dedent()
         if tgt_cls is None:
             code("return out")
         else:

@@ -293,10 +293,24 @@ def _map_records(
     many = part.shape.many
     noted: list[tuple[str, str, list[Any]]] = []
     mapped_records = []
+    # A page's records' paths are its list's path and an index: the list's, formatted once.
+    head: Any = None
+    source_list = ""
+    target_list = format_path((*part.path, key))
     for index, (path, record) in enumerate(source.records(part.model, part.shape, part.path)):
-        sp = format_path(path)
-        target_path = (*part.path, key, index) if many else part.path
-        tp = format_path(target_path)
+        if many and path and type(path[-1]) is int:
+            if path[:-1] != head:
+                head = path[:-1]
+                source_list = format_path(head)
+            sp = f"{source_list}[{path[-1]}]"
+        else:
+            sp = format_path(path)
+        if many:
+            target_path: tuple[str | int, ...] = (*part.path, key, index)
+            tp = f"{target_list}[{index}]"
+        else:
+            target_path = part.path
+            tp = format_path(target_path)
         notes: list[Any] = []
         run.report = notes
         mapped = mapper(record, sp, tp, run)

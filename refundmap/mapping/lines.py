@@ -9,13 +9,16 @@ tax, the unit amount that multiplies back to a total.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from refundmap.checks import railz_line_discount
+from refundmap.checks import discount_how, railz_discount
 from refundmap.currency import is_code
 from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from refundmap.formats import Format
 
 __all__ = [
@@ -59,14 +62,21 @@ def booked_discount(line: Any) -> tuple[Decimal, str]:
     A discount by ``discountPercentage`` is rounded to the cent (12.5 % of 34.93 is
     4.37, and the line's ``subTotal`` 30.56): added back, it gives the line before it.
     """
-    discount, how = railz_line_discount(line)
+    discount, how = _booked(line)
+    return discount, how()
+
+
+def _booked(line: Any) -> tuple[Decimal, Callable[[], str]]:
+    """Return :func:`booked_discount`'s discount, and what words how it was found, when asked."""
+    found = railz_discount(line)
+    discount = found[0]
     if not discount or line.discount_amount:
-        return discount, how
+        return discount, partial(discount_how, found)
     exponent = discount.as_tuple().exponent
     if not isinstance(exponent, int) or exponent >= -2:  # cents already
-        return discount, how
+        return discount, partial(discount_how, found)
     booked = discount.quantize(_CENT, ROUND_HALF_UP)
-    return booked, f"{how} ({booked})"
+    return booked, lambda: f"{discount_how(found)} ({booked})"
 
 
 def line_tax_reading(line: Any) -> bool | None:
@@ -81,7 +91,7 @@ def line_tax_reading(line: Any) -> bool | None:
     if not line.tax_amount:
         return False
     with localcontext(EXACT):
-        net = line.quantity * line.unit_amount - railz_line_discount(line)[0]
+        net = line.quantity * line.unit_amount - railz_discount(line)[0]
     slack = rounding_slack(line.quantity)
     if abs(line.total_amount - net) > slack:
         return False
@@ -102,7 +112,7 @@ def unread_percentage(line: Any) -> Decimal:
     percentage, quantity, unit = line.discount_percentage, line.quantity, line.unit_amount
     if line.discount_amount != 0 or not percentage or quantity is None or unit is None:
         return _ZERO
-    if railz_line_discount(line)[0]:
+    if railz_discount(line)[0]:
         return _ZERO  # read as discounted already
     figure = getattr(line, "sub_total", None)
     if figure is None:
@@ -159,8 +169,8 @@ def before_tax(
     too, not quantity x unitAmount, which may be rounded), and the tax left out
     unless the unit amounts include it.
     """
-    discount, how = (_ZERO, "") if net else booked_discount(line)
-    plus = f" + {how}" if discount else ""
+    discount, how = (_ZERO, str) if net else _booked(line)
+    plus = f" + {how()}" if discount else ""  # worded only where it is said
     before = "the line before tax" if net else "the line before tax and discount"
     if tax_included(line, otherwise=included):
         value, message, key = (
@@ -181,7 +191,7 @@ def before_tax(
         # Rutter's line total by its own definition (a line Railz got from Rutter
         # without a figure: the refund's discount was not per line).
         value, key = (
-            line.quantity * line.unit_amount - (railz_line_discount(line)[0] if net else 0),
+            line.quantity * line.unit_amount - (railz_discount(line)[0] if net else 0),
             "unitAmount",
         )
         message = (
@@ -197,7 +207,7 @@ def before_tax(
             f"totalAmount {line.total_amount}{plus}",
             "totalAmount",
         )
-    if net and railz_line_discount(line)[0]:
+    if net and railz_discount(line)[0]:
         message += ", net of its discount"
     return value, message, key
 
@@ -322,7 +332,7 @@ def v2_unit_includes_tax(line: Any, discount: Decimal | None = None) -> bool:
     if line.quantity is None or line.unit_amount is None:
         return False
     if discount is None:
-        discount = railz_line_discount(line)[0]
+        discount = railz_discount(line)[0]
     with localcontext(EXACT):
         net: Decimal = line.quantity * line.unit_amount - discount
     slack = rounding_slack(line.quantity)

@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
-from refundmap.checks import railz_line_discount
+from refundmap.checks import railz_discount
 from refundmap.currency import code_for_name, is_code
 from refundmap.dates import format_date
 from refundmap.mapping.context import Made, RuleContext, Unmappable
@@ -368,7 +368,7 @@ def _folded_discount(where: str, src: Any, target: str, run: RuleContext) -> Non
     if not discount or run.source.vendor != "railz":
         return
     with localcontext(EXACT):
-        lines = sum((railz_line_discount(line)[0] for line in src.lines or ()), Decimal(0))
+        lines = sum((railz_discount(line)[0] for line in src.lines or ()), Decimal(0))
         # Each line's discount may be rounded to the cent in the refund's.
         slack = tolerance(None) * max(1, len(src.lines or ()))
     if abs(lines - discount) > slack:

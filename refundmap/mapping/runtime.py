@@ -176,7 +176,9 @@ class Run:
     def copied(self, kind: str, value: str) -> None:
         """Count a reference id copied into the other id space untranslated."""
         self.untranslated += 1
-        self.copied_ids[kind, value] += 1
+        ids = self.copied_ids
+        key = kind, value
+        ids[key] = ids.get(key, 0) + 1  # not Counter's +=, which calls its __missing__
 
     def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
         self.copied(kind, value)
