@@ -19,13 +19,15 @@ it are:
 - :mod:`refundmap.mapping`: the field table and the engine that applies it;
 - :mod:`refundmap.references`: reference ids in Rutter's and the platform's id spaces;
 - :mod:`refundmap.paths`: JSONPath, the paths every problem and entry names;
-- ``refundmap/reconcile.py``: :func:`reconcile`, two datasets matched and compared;
+- :mod:`refundmap.reconcile`: :func:`reconcile`, two datasets matched and compared;
 - :mod:`refundmap.report`: report entries and errors;
 - :mod:`refundmap.gate`: ``fail_on=`` kinds;
 - :mod:`refundmap.missing`: the reference ids a conversion copied untranslated;
 - :mod:`refundmap.detect`: a document's format told from its keys;
 - :mod:`refundmap.testing`: hypothesis strategies and a pytest plugin for users' tests
   (the ``testing`` extra).
+
+Every module, a line each: ``docs/architecture.md``.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ import sys
 from importlib import import_module
 from types import ModuleType
 
-# typing.TYPE_CHECKING, without importing typing (10 ms) at run time.
-TYPE_CHECKING = False
+# typing's own TYPE_CHECKING (not a local False): editors that use jedi read only it.
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -181,8 +184,13 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    """Return the module's names, the public ones not yet imported included."""
-    return sorted({*globals(), *__all__})
+    """Return the public names (those not yet imported included), dunders and submodules."""
+    names = set(__all__)
+    for name, value in globals().items():
+        submodule = isinstance(value, ModuleType) and value.__name__.startswith(f"{__name__}.")
+        if submodule or (name.startswith("__") and name.endswith("__")):
+            names.add(name)
+    return sorted(names)
 
 
 class _Package(ModuleType):

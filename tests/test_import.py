@@ -28,7 +28,6 @@ DEFERRED = (
     "importlib.metadata",
     "msgspec",
     "jiter",
-    "typing",
 )
 
 
@@ -174,3 +173,25 @@ def test_version_is_the_packages():
     from importlib.metadata import version
 
     assert refundmap.__version__ == version("refundmap")
+
+
+def test_dir_lists_the_public_names_and_no_helper():
+    names = dir(refundmap)
+    assert set(refundmap.__all__) <= set(names)
+    assert not {"sys", "import_module", "ModuleType", "TYPE_CHECKING", "annotations"} & set(names)
+
+
+def test_type_checking_is_typings_own_for_editors():
+    """Editors that use jedi skip a local ``TYPE_CHECKING = False``: the names are typing's."""
+    tree = ast.parse(Path(inspect.getfile(refundmap)).read_text(encoding="utf-8"))
+    assert any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "typing"
+        and "TYPE_CHECKING" in {alias.name for alias in node.names}
+        for node in tree.body
+    )
+    assert not any(
+        isinstance(node, ast.Assign)
+        and any(getattr(target, "id", None) == "TYPE_CHECKING" for target in node.targets)
+        for node in tree.body
+    )
