@@ -131,7 +131,9 @@ class _Converter:
                 report=self.report, rejects=rejects, quiet=args.quiet, progress=self.progress
             )
             if args.missing_refs:
-                self.missing_refs = self._file(args.missing_refs)
+                self.missing_refs = (
+                    _STDOUT if args.missing_refs == "-" else self._file(args.missing_refs)
+                )
         entries = self._entries_needed
         self.pool = Pool(stack, self.jobs, _init_worker, (converter, entries, args))
 

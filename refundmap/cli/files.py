@@ -315,6 +315,7 @@ def _plan_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> list[Path 
             ("the output", target in (None, "-")),
             ("--report", args.report == "-"),
             ("--rejects", args.rejects == "-"),
+            ("--missing-refs", args.missing_refs == "-"),
         )
         if value
     ]

@@ -396,8 +396,8 @@ def _parser() -> argparse.ArgumentParser:
         "--missing-refs",
         metavar="FILE",
         help="write the distinct reference ids copied untranslated as CSV"
-        " (kind,rutter_id,platform_id,name, the known side filled in): complete it, pass it"
-        " to --refs",
+        " (kind,rutter_id,platform_id,name, the known side filled in; - is stdout): complete"
+        " it, pass it to --refs",
     )
 
     rec = _subparser(

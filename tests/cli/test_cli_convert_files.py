@@ -28,3 +28,28 @@ def test_workers_leave_no_temporary_file_of_the_missing_refs(tmp_path: Path) -> 
         "netsuite-refund.json",
         "seed-refund.json",
     ]
+
+
+def test_missing_refs_dash_is_stdout_and_no_file_named_dash(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = ROOT / "fixtures" / "railz" / "netsuite-refund.json"
+    status, out, _ = cli(
+        "convert", "-q", "-f", "railz", "-t", "rutter", "--missing-refs", "-",
+        "-o", str(tmp_path / "out.json"), str(source),
+    )  # fmt: skip
+    assert status == 0
+    assert out.startswith("kind,rutter_id,platform_id,name\n")
+    assert "account,,122," in out
+    assert not (tmp_path / "-").exists()
+    assert (tmp_path / "out.json").exists()
+
+
+def test_missing_refs_dash_and_output_on_stdout_is_a_usage_error(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = ROOT / "fixtures" / "railz" / "netsuite-refund.json"
+    status, _, err = cli(
+        "convert", "-q", "-f", "railz", "-t", "rutter", "--missing-refs", "-", str(source)
+    )
+    assert status == 2
+    assert "the output and --missing-refs cannot both go to stdout" in err
+    assert not (tmp_path / "-").exists()
