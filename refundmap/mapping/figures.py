@@ -65,10 +65,11 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
     if not _into_rutter_from_railz(run):
         return Made(value)
-    found = before_tax(src, net=run.target.computes_totals)
+    reading = line_tax_reading(src)
+    found = before_tax(src, net=run.target.computes_totals, reading=reading)
     assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
     made, message, key = found
-    if line_tax_reading(src) is None:
+    if reading is None:
         return Made(made)  # read with its refund's lines, and reported there (_tax_by_refund)
     if made == value and key == "totalAmount":
         return Made(value)  # the total as it is: no tax, no discount
@@ -155,14 +156,19 @@ def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp:
     (:func:`~refundmap.mapping.lines.railz_lines_include_tax`): a refund's lines
     share one tax treatment.
     """
+    lines = src.lines or ()
+    # Only a line whose figures fit both readings is the refund's to read (most are none).
+    unclear = [line.tax_amount and line_tax_reading(line) is None for line in lines]
+    if not any(unclear):
+        return
     net = run.target.computes_totals
     included = bool(railz_lines_include_tax(src))
     reading = "include" if included else "exclude"
     targets = out.get("line_items") or []
-    for index, (line, target) in enumerate(zip(src.lines or (), targets, strict=False)):
-        if not line.tax_amount or line_tax_reading(line) is not None:
+    for index, (line, target) in enumerate(zip(lines, targets, strict=False)):
+        if not unclear[index]:
             continue
-        found = before_tax(line, net=net, included=included)
+        found = before_tax(line, net=net, included=included, reading=None)
         assert found is not None  # noqa: S101 - the line has a totalAmount
         value, message, key = found
         target["total_amount"] = value

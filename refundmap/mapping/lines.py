@@ -18,6 +18,7 @@ from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import EllipsisType
 
     from refundmap.formats import Format
 
@@ -128,12 +129,16 @@ def unread_percentage(line: Any) -> Decimal:
     return booked if booked and fits else _ZERO
 
 
-def tax_included(line: Any, *, otherwise: bool = False) -> bool:
+def tax_included(
+    line: Any, *, otherwise: bool = False, reading: bool | EllipsisType | None = ...
+) -> bool:
     """Whether a Railz version 1 line's unit amount includes tax; ``otherwise`` where unclear.
 
-    ``otherwise`` is the refund's reading (see :func:`railz_lines_include_tax`).
+    ``otherwise`` is the refund's reading (see :func:`railz_lines_include_tax`);
+    ``reading`` the line's :func:`line_tax_reading` where the caller has it already.
     """
-    reading = line_tax_reading(line)
+    if reading is ...:
+        reading = line_tax_reading(line)
     return otherwise if reading is None else reading
 
 
@@ -153,7 +158,11 @@ def railz_lines_include_tax(src: Any) -> bool | None:
 
 
 def before_tax(
-    line: Any, *, net: bool = False, included: bool = False
+    line: Any,
+    *,
+    net: bool = False,
+    included: bool = False,
+    reading: bool | EllipsisType | None = ...,
 ) -> tuple[Decimal, str, str] | None:
     """Return a Railz version 1 line's amount as Rutter's line total, how, and from which key.
 
@@ -167,12 +176,13 @@ def before_tax(
     "inclusive of discounts but exclusive of tax", its ``totalAmount`` "inclusive of
     discounts and tax": the discount is added back (one by ``discountPercentage``
     too, not quantity x unitAmount, which may be rounded), and the tax left out
-    unless the unit amounts include it.
+    unless the unit amounts include it. ``reading`` is the line's
+    :func:`line_tax_reading` where the caller has it already.
     """
     discount, how = (_ZERO, str) if net else _booked(line)
     plus = f" + {how()}" if discount else ""  # worded only where it is said
     before = "the line before tax" if net else "the line before tax and discount"
-    if tax_included(line, otherwise=included):
+    if tax_included(line, otherwise=included, reading=reading):
         value, message, key = (
             line.total_amount + discount,
             f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
