@@ -145,6 +145,9 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 #: Seconds between two looks at the workers while a result is awaited.
 _WORKER_POLL = 0.5
 
+#: Seconds a broken pool's manager thread is given to reap its workers.
+_MANAGER_WAIT = 10.0
+
 
 def _processes(pool: ProcessPoolExecutor | None) -> list[Any]:
     """Return the pool's worker processes (multiprocessing ``Process`` objects)."""
@@ -189,7 +192,13 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
             writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
             with suppress(OSError, AttributeError):
                 writer.close()  # type: ignore[union-attr]
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=kind is None, cancel_futures=True)
+        if kind is WorkerError and manager is not None:
+            # The pool's manager thread closes its wake-up pipe once it has reaped the
+            # workers; left running, it races the interpreter's exit, which writes to that
+            # pipe without the pool's lock (CPython 3.11) and prints a traceback.
+            manager.join(_MANAGER_WAIT)
         return False
 
     return stop
