@@ -153,8 +153,6 @@ def _left_out_empty_lines(run: Run, loaded: Loaded) -> None:
     message = f"an empty line object, with no field at all: {run.target_name} gets no line"
     run.report.extend(Entry(Kind.DROPPED, path, None, message) for path in loaded.empty_lines)
 
-    # A service name given but not taken is refused by Converter, before reading.
-
 
 def convert(  # noqa: PLR0913 - the documented keywords
     document: Any,
