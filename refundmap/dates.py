@@ -285,6 +285,25 @@ def format_date(value: date) -> str:
     """
     if not isinstance(value, datetime):
         return value.isoformat()
+    # The fast reader gives a timestamp written the same way as the same object
+    # (refundmap.mapping.fused): its text is kept, held beside it so that its id is its own.
+    held = _WRITTEN.get(id(value))
+    if held is not None and held[0] is value:
+        return held[1]
+    text = _timestamp_text(value)
+    if len(_WRITTEN) >= _WRITTEN_HELD:
+        _WRITTEN.clear()
+    _WRITTEN[id(value)] = (value, text)
+    return text
+
+
+#: Timestamps written already, by identity, with their text (see format_date).
+_WRITTEN: dict[int, tuple[datetime, str]] = {}
+_WRITTEN_HELD = 4096
+
+
+def _timestamp_text(value: datetime) -> str:
+    """Return a timestamp's text (see :func:`format_date`)."""
     # By the digits, not the type: datetime arithmetic on a Timestamp makes one without them.
     digits: str | None = getattr(value, "_fraction", None)
     if digits is not None:

@@ -14,6 +14,7 @@ and gives :mod:`refundmap.mapping.context`, the arithmetic of lines
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -58,12 +59,23 @@ __all__ = [
     "Unmappable",
     "lines_total",
     "reference_messages",
+    "rutter_uuid",
 ]
 
 #: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``, or
 #: ``uuid5(NS, f"{scope}/{railz_id}")`` where the document names its connection
 #: (see ``RuleContext.scope``). Fixed, so that converting the same refund twice gives the same id.
 RUTTER_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://refundmap.invalid/rutter-id")
+_NAMESPACE_BYTES = RUTTER_ID_NAMESPACE.bytes
+
+
+def rutter_uuid(name: str) -> str:
+    """Return ``str(uuid.uuid5(RUTTER_ID_NAMESPACE, name))``, without making the ``UUID``."""
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).hexdigest()
+    # uuid.UUID(version=5): the version nibble 5, the variant bits 10 (RFC 4122).
+    variant = "89ab"[int(digest[16], 16) & 3]
+    return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
+
 
 # Rutter's connection.platform and Railz's meta.serviceName for the same platform.
 _PLATFORMS = {
@@ -94,10 +106,10 @@ def _rutter_id(_src: Any, out: dict[str, Any], run: RuleContext) -> Made | None:
         message = f"the Rutter id of the refund the platform calls {railz_id!r}, from the directory"
         return Made(learned, Kind.DERIVED, message, "id")
     if run.scope is None:
-        made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, railz_id))
+        made = rutter_uuid(railz_id)
         return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}", "id")
     # Railz ids are the platform's, unique within one business only.
-    made = str(uuid.uuid5(RUTTER_ID_NAMESPACE, f"{run.scope}/{railz_id}"))
+    made = rutter_uuid(f"{run.scope}/{railz_id}")
     message = f"UUID version 5 of the Railz id {railz_id!r} of {run.scope}"
     return Made(made, Kind.SYNTHESIZED, message, "id")
 

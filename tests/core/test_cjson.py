@@ -175,6 +175,8 @@ def test_an_integer_minus_zero_keeps_its_sign():
         ({"a": Decimal("0E-8")}, False),
         ([Decimal("-0"), Decimal("-0.00")], True),
         ({"memo": "E+ in text"}, False),
+        ({"currency": "EUR", "memo": "SALE E"}, True),
+        ({"currency": "EUR", "memo": "SALE E-1"}, False),
         ("\ud800", False),
         ([10**30, -(10**30)], True),
         ((1, 2), True),

@@ -191,3 +191,24 @@ def test_hour_24_with_only_zeros_after_it_is_the_end_of_its_day_not_the_next(tex
 def test_hour_24_in_a_form_no_other_hour_has_or_on_no_day_is_refused(text):
     with pytest.raises(DateError):
         parse_date(text)
+
+
+def test_format_date_keeps_each_timestamps_own_text() -> None:
+    """Equal timestamps written differently are each written as written, however often."""
+    written = [
+        "2024-03-01T12:00:00Z",
+        "2024-03-01T12:00:00.000000Z",
+        "2024-03-01T13:00:00+01:00",
+        "2024-03-01T12:00:00.0000000Z",
+    ]
+    parsed = [parse_date(text) for text in written]
+    assert len(set(parsed)) == 1  # one instant
+    first = [format_date(value) for value in parsed]
+    again = [format_date(value) for value in parsed]
+    assert first == again
+    assert first == [
+        "2024-03-01T12:00:00.000Z",
+        "2024-03-01T12:00:00.000000Z",
+        "2024-03-01T13:00:00.000+01:00",
+        "2024-03-01T12:00:00.0000000Z",
+    ]

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Context, Decimal, localcontext
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refundmap import Kind, MappingError, convert, validate
-from refundmap.mapping.rules import RUTTER_ID_NAMESPACE
+from refundmap.mapping.rules import RUTTER_ID_NAMESPACE, rutter_uuid
 
 import golden
 from helpers import SYNCED, railz_refund, rutter_refund
@@ -1286,3 +1288,15 @@ def test_a_percentage_discount_is_added_back_as_the_platform_books_it_to_the_cen
     result = convert(refund, "railz", "rutter")
     assert result.output["discount_amount"] == Decimal("4.37")
     assert not _own_warnings(result)
+
+
+@given(st.text())
+def test_rutter_uuid_is_uuid5_in_the_rutter_namespace(name: str) -> None:
+    """The synthesized id's text is ``str(uuid.uuid5(RUTTER_ID_NAMESPACE, name))``, exactly."""
+    try:
+        expected = str(uuid.uuid5(RUTTER_ID_NAMESPACE, name))
+    except UnicodeEncodeError:  # a lone surrogate: neither takes it
+        with pytest.raises(UnicodeEncodeError):
+            rutter_uuid(name)
+        return
+    assert rutter_uuid(name) == expected
