@@ -96,6 +96,14 @@ class _Function:
     def dedent(self) -> None:
         self.depth -= 1
 
+    def block(self, header: str, *body: str) -> None:
+        """Add ``header`` and, indented under it, ``body``."""
+        self(header)
+        self.depth += 1
+        for line in body:
+            self(line)
+        self.depth -= 1
+
 
 @attrs.define
 class _Table:
@@ -480,14 +488,22 @@ class _Compiler:
     # -- finishing the target dict -----------------------------------------------------------
 
     def finisher(self, cls: type) -> str:
-        """Return the name of the generated function that finishes a dict as ``cls``."""
+        """Return the name of the generated function that finishes a dict as ``cls``.
+
+        The dict is remade in the model's key order at once (one dict display),
+        then each value that needs it is written as the model writes it, and
+        keys without a value are left out, or reported missing where required.
+        """
         if cls in self.finishers:
             return self.finishers[cls]
         name = f"finish_{cls.__name__}"
         self.finishers[cls] = name
         keys = self.tgt_codec.keys(cls)
         code = _Function(f"def {name}(d, run, sp):")
-        code("r = {}")
+        code("g = d.get")
+        code(
+            "r = {" + ", ".join(f"{keys[f.name]!r}: g({keys[f.name]!r})" for f in fields(cls)) + "}"
+        )
         for field in fields(cls):
             self._finish_field(code, keys[field.name], field)
         code("return r")
@@ -496,30 +512,44 @@ class _Compiler:
 
     def _finish_field(self, code: _Function, key: str, field: attrs.Attribute[Any]) -> None:
         base = without_none(field.type)
-        code(f"v = d.get({key!r})")
+        k = repr(key)
+        written: list[str] = []  # how a value (v, not None) is written as the model writes it
         if attrs.has(base):
             # An object copied whole (pagination) is still a source model: as data first.
-            code("if v is not None and type(v) is not dict: v = _source_data(v)")
-            code(f"if v is not None: v = {self.finisher(base)}(v, run, sp)")
+            written = [
+                "if type(v) is not dict: v = _source_data(v)",
+                f"r[{k}] = {self.finisher(base)}(v, run, sp)",
+            ]
         elif (value := value_of(base)) is not None and value.writer is not None:
             # Read from the table now: the generated line names the writer itself.
-            code(f"if v is not None and type(v) is not str: v = {value.writer.__name__}(v)")
+            written = [f"if type(v) is not str: r[{k}] = {value.writer.__name__}(v)"]
         elif base is Decimal:
-            code("if type(v) is int: v = Decimal(v)")
+            written = [f"if type(v) is int: r[{k}] = Decimal(v)"]
         elif get_origin(base) is list and attrs.has(get_args(base)[0]):
             element = get_args(base)[0]
             # A list copied whole (links) holds source models: write them as data.
-            code("if v and type(v[0]) is not dict: v = _unstructure(v)")
+            written = [f"if v and type(v[0]) is not dict: r[{k}] = v = _unstructure(v)"]
             if element not in self.line_classes:  # lines are finished by their mapper
-                code(f"if v: v = [{self.finisher(element)}(x, run, sp) for x in v]")
+                written.append(f"if v: r[{k}] = [{self.finisher(element)}(x, run, sp) for x in v]")
+        absent: list[str] = []  # what a key without a value is: left out, or missing
         if omitted_when_none(field):
-            code(f"if v is not None: r[{key!r}] = v")
-        elif type(None) in get_args(field.type):
-            code(f"r[{key!r}] = v")
-        else:
+            absent = [f"del r[{k}]"]
+        elif type(None) not in get_args(field.type):
             message = f"{self.target.name} requires {key}, and there is no value for it"
-            code("if v is None:").indent()(f"run.missing(sp, {message!r})").dedent()
-            code("else:").indent()(f"r[{key!r}] = v").dedent()
+            absent = [f"del r[{k}]", f"run.missing(sp, {message!r})"]
+        if base is Decimal and not absent:
+            code(f"if type(r[{k}]) is int: r[{k}] = Decimal(r[{k}])")
+            return
+        if not written:
+            if absent:
+                code.block(f"if r[{k}] is None:", *absent)
+            return
+        code(f"v = r[{k}]")
+        if absent:
+            code.block("if v is None:", *absent)
+            code.block("else:", *written)
+        else:
+            code.block("if v is not None:", *written)
 
     def omit_envelope(self, shapes: Sequence[type]) -> None:
         """Write ``omit_envelope``: report every envelope value as omitted."""

@@ -40,6 +40,7 @@ from refundmap.dates import DateError, Day, Moment, parse_date, parse_day
 from refundmap.formats import Format, get_format
 from refundmap.jsonio import check_numbers
 from refundmap.mapping import fused_map
+from refundmap.mapping.compiler import _Function
 from refundmap.models._base import JSONObject
 from refundmap.money import EXACT, in_bounds
 from refundmap.paths import format_path
@@ -166,24 +167,6 @@ def _as_decoded(raw: Any) -> Any:
     elif kind is int:
         return Decimal(raw)
     return raw
-
-
-class _Function:
-    """The lines of one generated function, with their indentation."""
-
-    def __init__(self, header: str) -> None:
-        self.lines = [header]
-        self.depth = 1
-
-    def __call__(self, line: str) -> None:
-        self.lines.append("    " * self.depth + line)
-
-    def block(self, header: str, *body: str) -> None:
-        self(header)
-        self.depth += 1
-        for line in body:
-            self(line)
-        self.depth -= 1
 
 
 class _Generator:
