@@ -202,16 +202,28 @@ class _Generator:
             return self.done[cls]
         name = f"read_{cls.__name__}"
         self.done[cls] = name
-        view = self.name(type(f"{cls.__name__}View", (), {"__module__": __name__}), "view")
+        names = keys(cls, self.fmt.naming)
         # A list page's records are read one by one through ``r`` (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
+        # An object whose keys are its attribute names, each value taken as it is (text,
+        # flags), is its view's __dict__ itself (not copied; never written through a
+        # view), an absent key read from the class: None.
+        adopted = records is None and all(
+            names[field.name] == field.name
+            and field.default in (None, attrs.NOTHING)
+            and not self._converts(field)
+            for field in fields(cls)
+        )
+        attributes: dict[str, str | None] = {"__module__": __name__}
+        if adopted:
+            attributes.update({f.name: None for f in fields(cls) if f.default is None})
+        view = self.name(type(f"{cls.__name__}View", (), attributes), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}):")
-        names = keys(cls, self.fmt.naming)
         known = frozenset(names.values())
         # An empty object is an empty line where lines are (left out, and warned of).
         code("if type(d) is not dict or not d: raise Fallback")
         code(f"if not {self.name(known, 'known')}.issuperset(d): raise Fallback")
-        attributes = []
+        read = []
         for field in fields(cls):
             key = names[field.name]
             if field.default is None:
@@ -226,13 +238,22 @@ class _Generator:
                 code("v = [r(x, i) for i, x in enumerate(v)]")
             else:
                 self._value(code, without_none(field.type), field.metadata, nullable=nullable)
-            code(f"a_{field.name} = v")
-            attributes.append(field.name)
+            if not adopted:
+                code(f"a_{field.name} = v")
+                read.append(field.name)
         code(f"o = _new({view})")
-        code("o.__dict__ = {" + ", ".join(f"{a!r}: a_{a}" for a in attributes) + "}")
+        if adopted:
+            code("o.__dict__ = d")
+        else:
+            code("o.__dict__ = {" + ", ".join(f"{a!r}: a_{a}" for a in read) + "}")
         code("return o")
         self.functions.append(code.lines)
         return name
+
+    def _converts(self, field: attrs.Attribute[Any]) -> bool:
+        """Whether the view holds a field's value other than as decoded (a date, a view)."""
+        check = self._check(without_none(field.type), field.metadata)
+        return any(line.startswith("v =") or ": v =" in line for line in check)
 
     def _value(self, code: _Function, type_: Any, metadata: Any, *, nullable: bool) -> None:
         """Check the value ``v`` (a Fallback where the codec would not take it), as read."""
