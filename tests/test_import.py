@@ -195,3 +195,36 @@ def test_type_checking_is_typings_own_for_editors():
         and any(getattr(target, "id", None) == "TYPE_CHECKING" for target in node.targets)
         for node in tree.body
     )
+
+
+def test_every_module_imports_first():
+    """Each module imports in a process that has imported none of refundmap yet (no cycle)."""
+    probe = (
+        "import importlib, pkgutil, sys, refundmap\n"
+        "names = [m.name for m in pkgutil.walk_packages(refundmap.__path__, 'refundmap.')]\n"
+        "failed = []\n"
+        "for name in names:\n"
+        "    if name == 'refundmap.__main__':\n"
+        "        continue  # runs the command\n"
+        "    for loaded in [m for m in sys.modules if m.startswith('refundmap.')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ImportError as exc:\n"
+        "        failed.append(f'{name}:{type(exc).__name__}')\n"
+        "print(len(names), *failed)\n"
+    )
+    count, *failed = _run(probe)
+    assert int(count) > 60
+    assert failed == []
+
+
+def test_a_push_body_validates_first_in_a_process():
+    """Validating a push body first loads the platform profiles without an import cycle."""
+    body = Path(__file__).parent.parent / "fixtures/expected/rutter/xero-fetch.railz-v2-push.json"
+    probe = (
+        "import json, refundmap\n"
+        f"document = json.loads(open({str(body)!r}, encoding='utf-8').read())\n"
+        "print(len(refundmap.validate(document, 'railz-v2-push')))\n"
+    )
+    assert _run(probe) == ["0"]
