@@ -125,8 +125,11 @@ class _Builder:
                 if not self.strict:
                     # An empty line object is left out: at least one line must hold a field.
                     schema = _narrow(schema, {"contains": {"minProperties": 1}})
-            if self.strict and key in _LINE_KEYS:
-                schema = _narrow_items(schema, {"minProperties": 1})  # no empty line object
+            if key in _LINE_KEYS:
+                if self.strict:
+                    schema = _narrow_items(schema, {"minProperties": 1})  # no empty line object
+                else:  # an empty line object is left out (and warned of), whatever a line requires
+                    schema = _items_or(schema, {"type": "object", "maxProperties": 0})
             if self.strict:
                 schema = _narrow(schema, self._checked(cls, key))
             properties[key] = schema
@@ -203,6 +206,15 @@ def _narrow_items(schema: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any
     if schema.get("type") != "array":
         return schema
     return {**schema, "items": {"allOf": [schema["items"], rule]}}
+
+
+def _items_or(schema: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """Return the array ``schema`` whose items may also be ``other``."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_items_or(branch, other) for branch in schema["anyOf"]]}
+    if schema.get("type") != "array":
+        return schema
+    return {**schema, "items": {"anyOf": [schema["items"], other]}}
 
 
 def _narrow(schema: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from refundmap.paths import parse
 from refundmap.schema import LOOSER
 
 from conformance import from_schema
-from helpers import FIXTURES
+from helpers import FIXTURES, ROOT
 
 
 @cache
@@ -304,3 +304,22 @@ def test_fixtures_with_a_value_changed_or_removed_get_one_answer(strict, data):
         else:
             holder[place[-1]] = copy.deepcopy(data.draw(st.sampled_from(TRICKY)))
     _agree(document, fmt, strict)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path"),
+    [
+        ("railz-v2-push", "fixtures/expected/rutter/xero-fetch.railz-v2-push.json"),
+        ("railz-push", "fixtures/expected/rutter/xero-fetch.railz-push.json"),
+    ],
+)
+def test_an_empty_line_object_is_what_validate_says_it_is(fmt, path):
+    """Left out and warned of (valid) as by validate; refused under --strict, as by validate."""
+    document = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    document["data"]["lines"].append({})
+    assert validator(fmt, strict=False).is_valid(document)
+    (warning,) = refundmap.validate(document, fmt)
+    assert "empty line object" in warning.message
+    assert not validator(fmt, strict=True).is_valid(document)
+    with pytest.raises(refundmap.ValidationError):
+        refundmap.validate(document, fmt, strict=True)
