@@ -12,7 +12,9 @@ in ``peers.py``), and a hand-written mapping with no validation (the floor),
 the msgspec peer after a repeated-key pass (jiter, floats: the cheapest exact way
 to refuse what refundmap refuses), interleaved round by round, with Python's
 garbage collector off and then on, and prints microseconds per record (the median
-of the rounds) and the ratios of refundmap to each.
+of the rounds) and the ratios of refundmap to each; then what each pipeline does
+with a record spoiled in one way or another (``probes.py``: refused, warned or
+taken silently), found by running them.
 
 It then times refundmap's fast path against its detailed path (the fast path
 off), on the list page, on a page whose every record the codec reads, and on
@@ -44,6 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import peers  # noqa: E402
+import probes  # noqa: E402
 
 import refundmap  # noqa: E402
 from refundmap.mapping import fused  # noqa: E402
@@ -424,6 +427,8 @@ def main() -> None:
         f" {args.records} refunds of 3 lines, median of {max(args.rounds, 5)} rounds\n"
     )
     print("\n".join(throughput(args.records, max(args.rounds, 5))), "\n")
+    print("What each pipeline does with one spoiled record (bench/probes.py):\n")
+    print("\n".join(probes.table()), "\n")
     print("\n".join(fast_path(args.records, max(args.rounds, 5))), "\n")
     print("\n".join(references(args.records, max(args.rounds, 5))), "\n")
     print("\n".join(start_up()), "\n")

@@ -44,3 +44,19 @@ def test_the_checked_msgspec_peer_refuses_a_repeated_key_as_refundmap_does(sourc
     with pytest.raises(ValueError, match="Detected duplicate key"):
         getattr(peers, f"msgspec_checked_{source}_to_{target}")(repeated)
     getattr(peers, f"msgspec_{source}_to_{target}")(repeated)  # the bare peer keeps the last
+
+
+probes = pytest.importorskip("probes")
+
+
+def test_refundmap_takes_no_spoiled_record_silently():
+    """Every probe of bench/probes.py is refused or warned of by refundmap."""
+    found = {(probe, source): outcome["refundmap"] for probe, source, outcome in probes.matrix()}
+    assert len(found) == 2 * len(probes.PROBES)
+    assert probes.SILENT not in found.values(), found
+
+
+def test_the_peer_table_in_the_docs_is_what_the_probes_find():
+    """docs/performance.md shows the table bench/probes.py finds, as it is now."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "performance.md").read_text("utf-8")
+    assert "\n".join(probes.table()) in page
