@@ -114,17 +114,23 @@ def _rutter_refs(
     findings: list[Finding],
 ) -> None:
     """Find reference ids that are not UUIDs: platform ids where Rutter's own belong."""
+    known = _UUIDS  # the ids found before, tried first: most recur
     for key in _REFUND_REFS:
         value = getattr(refund, key)
-        if value is not None and not _is_uuid(value):
+        if value is not None and value not in known and not _is_uuid(value):
             findings.append(_not_uuid((*path, key), value))
     for index, line in enumerate(lines):
         for key in _LINE_REFS:
             value = getattr(line, key)
-            if value is not None and not _is_uuid(value):
+            if value is not None and value not in known and not _is_uuid(value):
                 findings.append(_not_uuid((*path, "line_items", index, key), value))
         item = line.item
-        if item is not None and (value := item.id) is not None and not _is_uuid(value):
+        if (
+            item is not None
+            and (value := item.id) is not None
+            and value not in known
+            and not _is_uuid(value)
+        ):
             findings.append(_not_uuid((*path, "line_items", index, "item", "id"), value))
 
 

@@ -348,6 +348,13 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     included = rutter_includes_tax(src)
     one = len(items) == 1
     only_sub = "subTotal" in run.target.line_figures
+    taxed = "include" if included else ("exclude" if tax else "carry no")
+    told = f"the refund's lines {taxed} tax"  # the same for every line
+    if included is None and tax:
+        told = (
+            "the refund's total says neither whether its lines include tax nor that they"
+            " exclude it, and Rutter's line total is before tax"
+        )
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line.pop("totalAmount", None)
@@ -365,13 +372,7 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
             sub, total = (net - tax if one else None), net
         else:
             sub, total = net, (net + tax if one or not tax else None)
-        taxed = "include" if included else ("exclude" if tax else "carry no")
-        said = f"the refund's lines {taxed} tax"
-        if included is None and tax:
-            said = (
-                "the refund's total says neither whether its lines include tax nor that they"
-                " exclude it, and Rutter's line total is before tax"
-            )
+        said = told
         if discount:
             said += f"; total_amount {amount} less the refund's discount_amount {discount}"
         if one and tax:
