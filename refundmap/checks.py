@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
+from typing import cast
 
 from refundmap.currency import code_for_name, is_code
 from refundmap.models import railz, rutter
@@ -401,7 +402,7 @@ def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
             )
         subtotals = [line.sub_total for line in lines]
         if subtotals and None not in subtotals:
-            summed = sum([s for s in subtotals if s is not None], _ZERO)
+            summed = sum(cast("list[Decimal]", subtotals), _ZERO)  # no None in it
             if abs(refund.sub_total - summed) > half:
                 findings.append(
                     (

@@ -195,10 +195,9 @@ def before_tax(
     elif line.sub_total is not None:
         value, message, key = (
             line.sub_total + discount,
-            f"subTotal {line.sub_total}{plus}",
+            f"subTotal {line.sub_total}{plus}: {before}",
             "subTotal",
         )
-        message += f": {before}"
     elif line.total_amount is None:
         if line.quantity is None or line.unit_amount is None:
             return None
