@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
+from typing import cast
 
 from refundmap.currency import code_for_name, is_code
 from refundmap.models import railz, rutter
@@ -39,10 +40,6 @@ Finding = tuple[Path, str]
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
-
-
-def _off(stated: Decimal, expected: Decimal, currency: str | None) -> bool:
-    return abs(stated - expected) > tolerance(currency)
 
 
 def _rutter_lines(
@@ -118,17 +115,23 @@ def _rutter_refs(
     findings: list[Finding],
 ) -> None:
     """Find reference ids that are not UUIDs: platform ids where Rutter's own belong."""
+    known = _UUIDS  # the ids found before, tried first: most recur
     for key in _REFUND_REFS:
         value = getattr(refund, key)
-        if value is not None and not _is_uuid(value):
+        if value is not None and value not in known and not _is_uuid(value):
             findings.append(_not_uuid((*path, key), value))
     for index, line in enumerate(lines):
         for key in _LINE_REFS:
             value = getattr(line, key)
-            if value is not None and not _is_uuid(value):
+            if value is not None and value not in known and not _is_uuid(value):
                 findings.append(_not_uuid((*path, "line_items", index, key), value))
         item = line.item
-        if item is not None and (value := item.id) is not None and not _is_uuid(value):
+        if (
+            item is not None
+            and (value := item.id) is not None
+            and value not in known
+            and not _is_uuid(value)
+        ):
             findings.append(_not_uuid((*path, "line_items", index, "item", "id"), value))
 
 
@@ -173,16 +176,17 @@ def check_rutter(
         _rutter_lines(items, path, currency, findings)
         if not items:
             return findings
-        lines = sum((line.total_amount for line in items), _ZERO)
+        lines = sum([line.total_amount for line in items], _ZERO)
         discount = refund.discount_amount or _ZERO
         tax = refund.tax_amount or _ZERO
         excluding = lines - discount + tax
         including = lines - discount
         total = refund.total_amount
+        half = tolerance(currency)
         if refund.tax_amount is None and lines >= _ZERO:
             # No tax stated (NetSuite states none): an unknown tax may lie between
             # the lines and the total, so only a total short of the lines is off.
-            if total < including - tolerance(currency):
+            if total < including - half:
                 findings.append(
                     (
                         (*path, "total_amount"),
@@ -192,7 +196,7 @@ def check_rutter(
                         " tax_amount is stated to make up the difference",
                     )
                 )
-        elif _off(total, excluding, currency) and _off(total, including, currency):
+        elif abs(total - excluding) > half and abs(total - including) > half:
             findings.append(
                 (
                     (*path, "total_amount"),
@@ -221,13 +225,11 @@ def check_rutter_create(
         return findings
 
 
-def _percentage(value: Decimal | None, path: Path, *keys: str) -> list[Finding]:
-    """Find ``value``, at ``path`` + ``keys``, out of a percentage's range."""
+def _percentage(findings: list[Finding], value: Decimal | None, *at: str | int) -> None:
+    """Find ``value``, at the path ``at``, out of a percentage's range."""
     if value is None or _ZERO <= value <= _HUNDRED:
-        return []
-    return [
-        ((*path, *keys), f"{keys[-1]} {format_amount(value)} is not a percentage from 0 to 100")
-    ]
+        return
+    findings.append((at, f"{at[-1]} {format_amount(value)} is not a percentage from 0 to 100"))
 
 
 def railz_discount(
@@ -252,7 +254,7 @@ def railz_discount(
             if figure is None:
                 figure = getattr(line, "total_amount", None) or getattr(line, "amount", None)
             if slack is None:
-                slack = unit_tolerance(None, Decimal(quantity))
+                slack = unit_tolerance(None, quantity)
             undiscounted = figure is not None and abs(figure - gross) <= slack
         if amount is None or not undiscounted:
             return discount, percentage
@@ -283,33 +285,41 @@ def railz_line_discount(
     return found[0], discount_how(found)
 
 
-def _railz_line(
-    line: railz.RefundLine, path: Path, currency: str | None, findings: list[Finding]
+def _railz_line(  # noqa: PLR0913 - a line, where it is, its currency's tolerances, the findings
+    line: railz.RefundLine,
+    path: Path,
+    index: int,
+    currency: str | None,
+    *,
+    half: Decimal,
+    findings: list[Finding],
 ) -> None:
     percentage = line.discount_percentage
-    findings.extend(_percentage(percentage, path, "discountPercentage"))
+    if percentage is not None:
+        _percentage(findings, percentage, *path, "lines", index, "discountPercentage")
     ref = line.tax_rate_ref
-    if ref is not None:
-        findings.extend(_percentage(ref.effective_tax_rate, path, "taxRateRef", "effectiveTaxRate"))
+    if ref is not None and (rate := ref.effective_tax_rate) is not None:
+        _percentage(findings, rate, *path, "lines", index, "taxRateRef", "effectiveTaxRate")
     quantity, unit = line.quantity, line.unit_amount
     sub_total, total, amount = line.sub_total, line.total_amount, line.discount_amount
     gross = None
-    slack = tolerance(currency)
+    slack = half
     if quantity is not None and unit is not None:
         gross = quantity * unit
         # Unit amounts are rounded to the minor unit; line amounts are exact.
-        slack = unit_tolerance(currency, Decimal(quantity))
+        slack = unit_tolerance(currency, quantity)
     found = None  # the line's discount, found once where needed
     if gross is not None and sub_total is not None:
         found = railz_discount(line, slack)
         expected = gross - found[0]
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
         # not its subtotal, the net of quantity x unitAmount.
-        inclusive = total is not None and abs(total - expected) <= slack
-        if not inclusive and abs(sub_total - expected) > slack:
+        if abs(sub_total - expected) > slack and not (
+            total is not None and abs(total - expected) <= slack
+        ):
             findings.append(
                 (
-                    (*path, "subTotal"),
+                    (*path, "lines", index, "subTotal"),
                     f"subTotal {format_amount(sub_total)} is not quantity {quantity} x"
                     f" unitAmount {format_amount(unit or _ZERO)} less {discount_how(found)}"
                     f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
@@ -318,7 +328,7 @@ def _railz_line(
             )
     # discountAmount 0, and figures that apply none: the percentage disagrees,
     # unless the figures fit it too, within rounding (33 % of 0.04 and subTotal 0.03).
-    if gross is not None and amount == 0 and percentage:
+    if percentage and gross is not None and amount == 0:
         if found is None:
             found = railz_discount(line, slack)
         if (
@@ -326,18 +336,18 @@ def _railz_line(
             and gross * percentage / _HUNDRED > slack
             and not _fits_percentage(line, gross, slack)
         ):
-            findings.append(_against_percentage(line, path, gross, _ZERO))
-    if gross is not None and amount and percentage is not None:
+            findings.append(_against_percentage(line, (*path, "lines", index), gross, _ZERO))
+    if percentage is not None and gross is not None and amount:
         expected = gross * percentage / _HUNDRED
         if abs(amount - expected) > slack:
-            findings.append(_against_percentage(line, path, gross, amount))
+            findings.append(_against_percentage(line, (*path, "lines", index), gross, amount))
     if sub_total is not None and total is not None:
         tax = line.tax_amount or _ZERO
         expected = sub_total + tax
-        if _off(total, expected, currency):
+        if abs(total - expected) > half:
             findings.append(
                 (
-                    (*path, "totalAmount"),
+                    (*path, "lines", index, "totalAmount"),
                     f"totalAmount {format_amount(total)} is not subTotal"
                     f" {format_amount(sub_total)} plus taxAmount {format_amount(tax)}"
                     f" = {format_amount(expected)}",
@@ -371,15 +381,17 @@ def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
     """Check a Railz refund: line and header arithmetic, and percentage ranges."""
     currency = refund.currency_ref.id if refund.currency_ref is not None else None
     lines = refund.lines or []
+    findings: list[Finding] = []
     with localcontext(EXACT):
-        findings = _percentage(refund.discount_percentage, path, "discountPercentage")
+        _percentage(findings, refund.discount_percentage, *path, "discountPercentage")
+        half = tolerance(currency)
         for index, line in enumerate(lines):
-            _railz_line(line, (*path, "lines", index), currency, findings)
+            _railz_line(line, path, index, currency, half=half, findings=findings)
         if refund.sub_total is None:
             return findings
         tax = refund.tax_amount or _ZERO
         expected = refund.sub_total + tax
-        if _off(refund.total_amount, expected, currency):
+        if abs(refund.total_amount - expected) > half:
             findings.append(
                 (
                     (*path, "totalAmount"),
@@ -390,8 +402,8 @@ def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
             )
         subtotals = [line.sub_total for line in lines]
         if subtotals and None not in subtotals:
-            summed = sum((s for s in subtotals if s is not None), _ZERO)
-            if _off(refund.sub_total, summed, currency):
+            summed = sum(cast("list[Decimal]", subtotals), _ZERO)  # no None in it
+            if abs(refund.sub_total - summed) > half:
                 findings.append(
                     (
                         (*path, "subTotal"),
@@ -408,21 +420,18 @@ def check_railz_v2(refund: railz.RefundV2, path: Path = ()) -> list[Finding]:
     A version 2 line has one ``amount`` and Railz does not say whether it includes
     tax or discounts, so lines are checked for their percentages only.
     """
-    findings = _percentage(refund.discount_percentage, path, "discountPercentage")
+    findings: list[Finding] = []
+    _percentage(findings, refund.discount_percentage, *path, "discountPercentage")
     for index, line in enumerate(refund.lines or []):
-        where = (*path, "lines", index)
-        findings.extend(_percentage(line.discount_percentage, where, "discountPercentage"))
+        _percentage(findings, line.discount_percentage, *path, "lines", index, "discountPercentage")
         if line.tax_rate_ref is not None:
-            findings.extend(
-                _percentage(
-                    line.tax_rate_ref.effective_tax_rate, where, "taxRateRef", "effectiveTaxRate"
-                )
-            )
+            rate = line.tax_rate_ref.effective_tax_rate
+            _percentage(findings, rate, *path, "lines", index, "taxRateRef", "effectiveTaxRate")
     if refund.sub_total is not None:
         with localcontext(EXACT):
             tax = refund.tax_amount or _ZERO
             expected = refund.sub_total + tax
-            if _off(refund.total_amount, expected, refund.currency):
+            if abs(refund.total_amount - expected) > tolerance(refund.currency):
                 findings.append(
                     (
                         (*path, "totalAmount"),
@@ -438,9 +447,7 @@ def check_railz_v2_push(refund: railz.PushRefundDataV2, path: Path = ()) -> list
     """Check a Railz version 2 push body: its lines' discount percentages."""
     findings: list[Finding] = []
     for index, line in enumerate(refund.lines or []):
-        findings.extend(
-            _percentage(line.discount_percentage, (*path, "lines", index), "discountPercentage")
-        )
+        _percentage(findings, line.discount_percentage, *path, "lines", index, "discountPercentage")
     return findings
 
 

@@ -98,12 +98,17 @@ def in_bounds(value: object) -> TypeGuard[Decimal]:
     the decimal prints without an exponent. :func:`parse_amount` decides, and
     explains, everything else.
     """
-    if type(value) is not Decimal or not value.is_finite() or value.adjusted() >= MAX_DIGITS:
+    if type(value) is not Decimal:
         return False
     text = str(value)
+    point = text.find(".")
+    # At most 15 characters before the point (sign included), no exponent: finite, below 10^15.
+    if 0 < point <= MAX_DIGITS and "E" not in text:
+        return len(text) - point - 1 <= MAX_DECIMAL_PLACES
+    if not value.is_finite() or value.adjusted() >= MAX_DIGITS:
+        return False
     if "E" in text:
         return value.as_tuple().exponent >= -MAX_DECIMAL_PLACES  # type: ignore[operator]
-    point = text.find(".")
     return point < 0 or len(text) - point - 1 <= MAX_DECIMAL_PLACES
 
 
@@ -147,7 +152,7 @@ def tolerance(currency: str | None) -> Decimal:
     return Decimal(5).scaleb(-minor_unit(currency) - 1)
 
 
-def unit_tolerance(currency: str | None, quantity: Decimal) -> Decimal:
+def unit_tolerance(currency: str | None, quantity: Decimal | int) -> Decimal:
     """Return how far ``quantity`` x a unit amount may be from the line's amount.
 
     Platforms round unit amounts to the currency's minor unit and keep the line's
@@ -155,4 +160,4 @@ def unit_tolerance(currency: str | None, quantity: Decimal) -> Decimal:
     a minor unit x ``|quantity|``, and the amount itself by up to half a minor
     unit, so half a minor unit x (``|quantity|`` + 1).
     """
-    return tolerance(currency) * (abs(quantity) + 1)
+    return tolerance(currency) * ((quantity if quantity >= 0 else -quantity) + 1)

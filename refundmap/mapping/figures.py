@@ -10,7 +10,7 @@ A line whose figures fit two readings follows its refund (:func:`_tax_by_refund`
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 
 from refundmap.currency import is_code
@@ -30,7 +30,7 @@ from refundmap.mapping.lines import (
     v2_includes_tax,
     v2_unit_includes_tax,
 )
-from refundmap.money import EXACT, tolerance
+from refundmap.money import tolerance
 from refundmap.report import Kind
 
 __all__ = ["line_amount", "line_figures", "line_total", "tax_inclusive", "unit_amount"]
@@ -58,15 +58,18 @@ def line_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
 
 def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
     """Write a line's amount into Rutter before tax (and, in a create body, net of discount)."""
-    if one_amount_lines(run.source) and run.target.vendor == "rutter":
-        if run.target.computes_totals:
+    source, target = run.source, run.target
+    if target.vendor != "rutter":
+        return Made(value)
+    if one_amount_lines(source):
+        if target.computes_totals:
             return Made(value)  # the body's line total is the line net of its discount
         found = before_discount(src)
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
-    if not _into_rutter_from_railz(run):
+    if not source.line_figures:
         return Made(value)
     reading = line_tax_reading(src)
-    found = before_tax(src, net=run.target.computes_totals, reading=reading)
+    found = before_tax(src, net=target.computes_totals, reading=reading)
     assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
     made, message, key = found
     if reading is None:
@@ -97,10 +100,9 @@ def unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
 def _unit_for(value: Any, total: Decimal, quantity: Any) -> Made:
     """A create body's unit amount for a line of ``total`` (see ``unit_amount``)."""
     quantity = 1 if quantity is None else quantity
-    with localcontext(EXACT):
-        product = quantity * value
-        if product == total:
-            return Made(value)
+    product = quantity * value
+    if product == total:
+        return Made(value)
     unit = exact_quotient(total, quantity)
     exact = unit is not None
     said = f"quantity {quantity} x unit amount {value} is {product}, not the line's total {total}"
@@ -207,10 +209,9 @@ def _discount_by_refund(
     if not unread:
         return {}
     currency = src.currency if one_amount_lines(run.source) else None
-    with localcontext(EXACT):
-        # As the lines' totals add them back: each rounded to the cent.
-        read = sum((booked_discount(line)[0] for line in lines), _ZERO)
-        added = sum(unread.values(), _ZERO)
+    # As the lines' totals add them back: each rounded to the cent.
+    read = sum((booked_discount(line)[0] for line in lines), _ZERO)
+    added = sum(unread.values(), _ZERO)
     half = tolerance(currency if currency and is_code(currency) else None)
     if abs(read - discount) <= half or abs(read + added - discount) > half:
         return {}
@@ -249,8 +250,7 @@ def _v2_lines_before_tax(  # noqa: PLR0913 - an apply rule's arguments, and the 
     lines = src.lines or ()
     if v2_includes_tax(src) is not True:
         return
-    with localcontext(EXACT):
-        taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
+    taxes = sum((line.tax_amount or _ZERO for line in lines), _ZERO)
     if abs(taxes - src.tax_amount) > tolerance(src.currency if is_code(src.currency) else None):
         return  # the lines' taxes are not the refund's: no line's share is known
     including = {
@@ -348,6 +348,13 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     included = rutter_includes_tax(src)
     one = len(items) == 1
     only_sub = "subTotal" in run.target.line_figures
+    taxed = "include" if included else ("exclude" if tax else "carry no")
+    told = f"the refund's lines {taxed} tax"  # the same for every line
+    if included is None and tax:
+        told = (
+            "the refund's total says neither whether its lines include tax nor that they"
+            " exclude it, and Rutter's line total is before tax"
+        )
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line.pop("totalAmount", None)
@@ -365,13 +372,7 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
             sub, total = (net - tax if one else None), net
         else:
             sub, total = net, (net + tax if one or not tax else None)
-        taxed = "include" if included else ("exclude" if tax else "carry no")
-        said = f"the refund's lines {taxed} tax"
-        if included is None and tax:
-            said = (
-                "the refund's total says neither whether its lines include tax nor that they"
-                " exclude it, and Rutter's line total is before tax"
-            )
+        said = told
         if discount:
             said += f"; total_amount {amount} less the refund's discount_amount {discount}"
         if one and tax:

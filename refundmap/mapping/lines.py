@@ -3,21 +3,20 @@
 Pure functions of the source models, which the rules of
 :mod:`refundmap.mapping.rules` read to make and report a target's line amounts:
 what a Railz line is before tax or discount, whether a refund's lines include
-tax, the unit amount that multiplies back to a total.
+tax, the unit amount that multiplies back to a total. They compute in the
+caller's decimal context: a conversion's is :data:`refundmap.money.EXACT`.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import discount_how, railz_discount
 from refundmap.currency import is_code
-from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance
+from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance, unit_tolerance
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from types import EllipsisType
 
     from refundmap.formats import Format
@@ -43,8 +42,6 @@ __all__ = [
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
-#: Half a cent: how far a line's figures may be off when telling its tax treatment.
-_HALF_CENT = tolerance(None)
 
 
 def one_amount_lines(fmt: Format) -> bool:
@@ -54,7 +51,7 @@ def one_amount_lines(fmt: Format) -> bool:
 
 def rounding_slack(quantity: Any) -> Decimal:
     """Return how far quantity x a unit amount rounded to the cent may be off."""
-    return _HALF_CENT * (abs(Decimal(quantity)) + 1)
+    return unit_tolerance(None, quantity)
 
 
 def booked_discount(line: Any) -> tuple[Decimal, str]:
@@ -63,21 +60,26 @@ def booked_discount(line: Any) -> tuple[Decimal, str]:
     A discount by ``discountPercentage`` is rounded to the cent (12.5 % of 34.93 is
     4.37, and the line's ``subTotal`` 30.56): added back, it gives the line before it.
     """
-    discount, how = _booked(line)
-    return discount, how()
+    discount, found, rounded = _booked(line)
+    return discount, _booked_how(discount, found, rounded=rounded)
 
 
-def _booked(line: Any) -> tuple[Decimal, Callable[[], str]]:
-    """Return :func:`booked_discount`'s discount, and what words how it was found, when asked."""
+def _booked(line: Any) -> tuple[Decimal, tuple[Decimal, Decimal | None], bool]:
+    """Return :func:`booked_discount`'s discount, the line's own, and whether it was rounded."""
     found = railz_discount(line)
     discount = found[0]
     if not discount or line.discount_amount:
-        return discount, partial(discount_how, found)
+        return discount, found, False
     exponent = discount.as_tuple().exponent
     if not isinstance(exponent, int) or exponent >= -2:  # cents already
-        return discount, partial(discount_how, found)
-    booked = discount.quantize(_CENT, ROUND_HALF_UP)
-    return booked, lambda: f"{discount_how(found)} ({booked})"
+        return discount, found, False
+    return discount.quantize(_CENT, ROUND_HALF_UP), found, True
+
+
+def _booked_how(discount: Decimal, found: tuple[Decimal, Decimal | None], *, rounded: bool) -> str:
+    """Word how :func:`_booked` found ``discount``: as the line's, rounded to the cent or not."""
+    how = discount_how(found)
+    return f"{how} ({discount})" if rounded else how
 
 
 def line_tax_reading(line: Any) -> bool | None:
@@ -87,16 +89,15 @@ def line_tax_reading(line: Any) -> bool | None:
     unitAmount less its discount, and the line carries tax. None where both
     are, within rounding: the line's figures fit either reading.
     """
-    if line.quantity is None or line.unit_amount is None or line.total_amount is None:
+    quantity, unit, total = line.quantity, line.unit_amount, line.total_amount
+    if quantity is None or unit is None or total is None or not line.tax_amount:
         return False
-    if not line.tax_amount:
+    net = quantity * unit - railz_discount(line)[0]
+    slack = rounding_slack(quantity)
+    if abs(total - net) > slack:
         return False
-    with localcontext(EXACT):
-        net = line.quantity * line.unit_amount - railz_discount(line)[0]
-    slack = rounding_slack(line.quantity)
-    if abs(line.total_amount - net) > slack:
-        return False
-    if line.sub_total is None or abs(line.sub_total - net) > slack:
+    sub_total = line.sub_total
+    if sub_total is None or abs(sub_total - net) > slack:
         return True
     return None
 
@@ -120,12 +121,11 @@ def unread_percentage(line: Any) -> Decimal:
         figure = getattr(line, "total_amount", None) or getattr(line, "amount", None)
     if figure is None:
         return _ZERO
-    with localcontext(EXACT):
-        gross = quantity * unit
-        booked = (gross * percentage / 100).quantize(_CENT, ROUND_HALF_UP)
-        # A version 2 amount may include the line's tax (see before_discount).
-        figures = (figure, figure - (line.tax_amount or _ZERO))
-        fits = any(abs(f - (gross - booked)) <= rounding_slack(quantity) for f in figures)
+    gross = quantity * unit
+    booked = (gross * percentage / 100).quantize(_CENT, ROUND_HALF_UP)
+    # A version 2 amount may include the line's tax (see before_discount).
+    figures = (figure, figure - (line.tax_amount or _ZERO))
+    fits = any(abs(f - (gross - booked)) <= rounding_slack(quantity) for f in figures)
     return booked if booked and fits else _ZERO
 
 
@@ -179,8 +179,12 @@ def before_tax(
     unless the unit amounts include it. ``reading`` is the line's
     :func:`line_tax_reading` where the caller has it already.
     """
-    discount, how = (_ZERO, str) if net else _booked(line)
-    plus = f" + {how()}" if discount else ""  # worded only where it is said
+    if net:
+        discount, plus = _ZERO, ""
+    else:
+        discount, found, rounded = _booked(line)
+        # Worded only where it is said.
+        plus = f" + {_booked_how(discount, found, rounded=rounded)}" if discount else ""
     before = "the line before tax" if net else "the line before tax and discount"
     if tax_included(line, otherwise=included, reading=reading):
         value, message, key = (
@@ -191,10 +195,9 @@ def before_tax(
     elif line.sub_total is not None:
         value, message, key = (
             line.sub_total + discount,
-            f"subTotal {line.sub_total}{plus}",
+            f"subTotal {line.sub_total}{plus}: {before}",
             "subTotal",
         )
-        message += f": {before}"
     elif line.total_amount is None:
         if line.quantity is None or line.unit_amount is None:
             return None
@@ -234,12 +237,11 @@ def before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     discount, how = booked_discount(line)
     if not discount:
         return None
-    with localcontext(EXACT):
-        net = line.quantity * line.unit_amount - discount
-        slack = rounding_slack(line.quantity)
-        # The amount may include the line's tax too (see rules._v2_lines_before_tax).
-        if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
-            return None
+    net = line.quantity * line.unit_amount - discount
+    slack = rounding_slack(line.quantity)
+    # The amount may include the line's tax too (see rules._v2_lines_before_tax).
+    if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
+        return None
     message = f"amount {line.amount} + {how}: the line before discount"
     return line.amount + discount, message, "amount"
 
@@ -343,8 +345,7 @@ def v2_unit_includes_tax(line: Any, discount: Decimal | None = None) -> bool:
         return False
     if discount is None:
         discount = railz_discount(line)[0]
-    with localcontext(EXACT):
-        net: Decimal = line.quantity * line.unit_amount - discount
+    net: Decimal = line.quantity * line.unit_amount - discount
     slack = rounding_slack(line.quantity)
     return bool(abs(line.amount - net) <= slack < abs(line.amount - line.tax_amount - net))
 
@@ -357,6 +358,5 @@ def computed_line_total(line: dict[str, Any]) -> Decimal:
         return line["total_amount"]  # type: ignore[no-any-return]
     quantity = item.get("quantity")
     total = line.get("total_amount")
-    with localcontext(EXACT):
-        computed = (Decimal(1) if quantity is None else quantity) * unit
+    computed = (Decimal(1) if quantity is None else quantity) * unit
     return total if computed == total else computed  # type: ignore[no-any-return]

@@ -143,3 +143,21 @@ def test_in_bounds_takes_only_decimals():
     assert not in_bounds(Decimal("0.000000000000000000001"))
     assert in_bounds(Decimal("1E-20"))
     assert not in_bounds(Decimal("1E-21"))
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("-999999999999999.5", True),  # 16 characters before the point, the sign one of them
+        ("999999999999999.5", True),
+        ("1000000000000000.5", False),
+        ("-1000000000000000.5", False),
+        ("0.00000000000000000001", True),
+        ("-0.000000000000000000010", False),  # 21 places, although its last is a zero
+        ("1.5E+3", True),
+        ("1.5E+15", False),
+    ],
+)
+def test_in_bounds_at_the_edges_of_its_quick_reading(text, taken):
+    """The digits before and after the point decide, with a sign or an exponent too."""
+    assert in_bounds(Decimal(text)) is taken

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Context, Decimal, localcontext
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from refundmap import MappingError, convert
 from refundmap.formats import FORMATS
 from refundmap.mapping.lines import (
     before_discount,
@@ -18,6 +22,8 @@ from refundmap.mapping.lines import (
     tax_included,
 )
 from refundmap.models.railz import RefundLine, RefundLineV2
+
+import strategies as s
 
 D = Decimal
 
@@ -96,3 +102,32 @@ def test_a_create_body_line_total_follows_the_source_s_line_shape() -> None:
         "railz-v2",
         "railz-v2-push",
     ]
+
+
+def _converted(refund: dict[str, Any], target: str) -> Any:
+    try:
+        result = convert(refund, "railz", target, synced_at="2024-06-30T12:00:00Z")
+    except MappingError as exc:
+        return exc.problems
+    return result.to_json(), result.report
+
+
+@given(
+    s.railz_priced_refunds(),
+    st.sampled_from(["rutter", "rutter-create"]),
+    st.integers(min_value=1, max_value=12),
+)
+def test_the_line_arithmetic_is_exact_in_a_conversion_whatever_the_callers_context(
+    refund: dict[str, Any], target: str, precision: int
+) -> None:
+    """The functions compute in the caller's context, and a conversion's is exact."""
+    # Figures of more digits than the caller's context holds.
+    for figures in (refund, *refund["lines"]):
+        for key in ("unitAmount", "discountAmount", "subTotal", "taxAmount", "totalAmount"):
+            if figures.get(key) is not None:
+                figures[key] *= 10_000_000
+    if refund.get("totalDiscount") is not None:
+        refund["totalDiscount"] *= 10_000_000
+    expected = _converted(refund, target)
+    with localcontext(Context(prec=precision, rounding=ROUND_DOWN)):
+        assert _converted(refund, target) == expected
