@@ -31,7 +31,7 @@ from refundmap.gate import failures
 from refundmap.mapping.compiler import _Compiler
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import REFUND, Marker, Row
-from refundmap.missing import missing_of
+from refundmap.missing import CopiedIds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, MappingError
 from refundmap.rows import Rows
@@ -378,10 +378,11 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         len(mapped_records),
         run.untranslated,
         target.name,
-        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
     rows = FusedRows(loaded.report, noted, envelope)
     if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
+    copied = CopiedIds(run.copied_ids, from_rutter=source.vendor == "rutter")
+    object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion
