@@ -18,7 +18,6 @@ runs the detailed engine on the same document.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 from operator import itemgetter
@@ -34,7 +33,7 @@ from refundmap.mapping.table import REFUND, Marker, Row
 from refundmap.missing import CopiedIds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, MappingError
-from refundmap.rows import Rows
+from refundmap.rows import Rows, kinds_counted
 
 if TYPE_CHECKING:
     from refundmap.conversion import Conversion, Converter
@@ -214,12 +213,11 @@ class FusedRows(Rows):
         """Return how many entries there are of each kind found, without making them."""
         if self._report is not None:
             return super().counts()
-        counted = Counter(map(_first, self._reading))
+        kinds = [*map(_first, self._reading)]
         for _, _, notes in self._records:
-            counted.update(map(_first, notes))  # the paths' marks are counted too: no Kind
-        counted.update(map(_first, self._envelope))
-        found = {kind: counted[kind] for kind in Kind}
-        return {kind: count for kind, count in found.items() if count}
+            kinds += map(_first, notes)  # the paths' marks too: no Kind, never counted
+        kinds += map(_first, self._envelope)
+        return kinds_counted(kinds)
 
 
 def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
