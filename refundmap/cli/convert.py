@@ -10,11 +10,10 @@ import os
 import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refundmap import jsonio
 from refundmap.cli import tasks
@@ -85,6 +84,9 @@ from refundmap.stream import (
     scan,
     streams,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class _Converter:
