@@ -20,7 +20,7 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import PAIRS, Run, fused
-from refundmap.missing import MissingReference, missing_of
+from refundmap.missing import CopiedIds, MissingReference
 from refundmap.money import EXACT
 from refundmap.options import (
     check_defaults,
@@ -68,6 +68,15 @@ def _as_rows(report: tuple[Entry, ...]) -> Rows:
     return Rows.of(report)
 
 
+def _as_copied(missing: tuple[MissingReference, ...]) -> CopiedIds:
+    """Take the ids given to :class:`Conversion` (any iterable of rows) as copied ids."""
+    return CopiedIds.of(missing)
+
+
+#: No id copied (its ``repr`` is ``()``, as its rows).
+_NO_IDS = CopiedIds.of(())
+
+
 @attrs.frozen(repr=False)
 class Conversion:
     """The result of :func:`convert`.
@@ -81,6 +90,7 @@ class Conversion:
             vendor's id space untranslated (each is a ``warning`` entry).
         missing: those ids, each once, with how many times it was copied:
             the rows of a directory to complete (:func:`refundmap.missing.missing_csv`).
+            Made when first read; :meth:`missing_counts` counts them without.
     """
 
     output: JSONValue
@@ -91,12 +101,28 @@ class Conversion:
     untranslated: int = 0
     #: The format of ``output``.
     target: FormatName | None = None
-    missing: tuple[MissingReference, ...] = ()
+    # Made rows when first read (refundmap.missing.CopiedIds), as the report is.
+    _missing: CopiedIds = attrs.field(
+        alias="missing", default=_NO_IDS, converter=_as_copied, repr=False
+    )
 
     @property
     def report(self) -> tuple[Entry, ...]:
         """What was not carried over one to one, in order (see the class's attributes)."""
         return self._rows.entries()
+
+    @property
+    def missing(self) -> tuple[MissingReference, ...]:
+        """The ids copied untranslated, each once with its count (see the class's attributes)."""
+        return self._missing.rows()
+
+    def missing_counts(self) -> dict[tuple[str, str], int]:
+        """Return how many times each id of ``missing`` was copied, without making its rows.
+
+        ``{("tax_rate", "OUTPUT2"): 3, ("account", "200"): 1}``: by kind and id,
+        in ``missing``'s order.
+        """
+        return self._missing.counts()
 
     def counts(self) -> dict[Kind, int]:
         """Return how many report entries there are of each kind found, without building them.
@@ -535,15 +561,10 @@ def _convert(document: Any, options: Converter, records: int | None = None) -> C
     records = sum(
         1 for part in loaded.parts for _ in source.records(part.model, part.shape, part.path)
     )
-    conversion = Conversion(
-        output,
-        (),
-        records,
-        run.untranslated,
-        target.name,
-        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
-    )
+    conversion = Conversion(output, (), records, run.untranslated, target.name)
     object.__setattr__(conversion, "_rows", rows)
+    copied = CopiedIds(run.copied_ids, from_rutter=source.vendor == "rutter")
+    object.__setattr__(conversion, "_missing", copied)
     return conversion
 
 

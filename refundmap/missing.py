@@ -178,3 +178,61 @@ def missing_of(
         MissingReference(kind, *((value, "") if from_rutter else ("", value)), count=times)
         for (kind, value), times in counted.items()
     )
+
+
+class CopiedIds:
+    """The ids a conversion copied untranslated, as counted; their rows made when first read.
+
+    What a :class:`~refundmap.Conversion` holds for its ``missing``: the mapping
+    counts each id it copies by kind and id (``{("account", "A-1"): 2}``), and
+    the :class:`MissingReference` rows are made from the counts (as
+    :func:`missing_of` makes them) the first time they are read, so that a
+    caller that reads only the counts (the command line, a record at a time)
+    makes none. Equal and hashed as its rows.
+    """
+
+    __slots__ = ("_counted", "_from_rutter", "_rows")
+
+    def __init__(self, counted: Mapping[tuple[str, str], int], *, from_rutter: bool) -> None:
+        """Hold ``counted``, ``{(kind, id): times}`` in the order met, ids of the source's side."""
+        self._counted: Mapping[tuple[str, str], int] | None = counted
+        self._from_rutter = from_rutter
+        self._rows: tuple[MissingReference, ...] | None = None
+
+    @classmethod
+    def of(cls, missing: CopiedIds | Iterable[MissingReference]) -> CopiedIds:
+        """Return ``missing`` as copied ids: itself, or rows given already."""
+        if isinstance(missing, CopiedIds):
+            return missing  # attrs.evolve gives a conversion's own back
+        copied = cls({}, from_rutter=False)
+        copied._counted = None  # counted from the rows when asked
+        copied._rows = tuple(missing)  # a tuple is itself
+        return copied
+
+    def rows(self) -> tuple[MissingReference, ...]:
+        """Return each id once, with how many times it was copied, in the order met."""
+        if self._rows is None:
+            assert self._counted is not None  # noqa: S101 - one of the two is always held
+            self._rows = missing_of(self._counted, from_rutter=self._from_rutter)
+        return self._rows
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Return how many times each id was copied, ``{(kind, id): times}``, making no row."""
+        if self._counted is None:
+            counted: dict[tuple[str, str], int] = {}
+            for row in self.rows():
+                key = (row.kind, row.id)
+                counted[key] = counted.get(key, 0) + row.count
+            self._counted = counted
+        return dict(self._counted)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CopiedIds):
+            return self.rows() == other.rows()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.rows())
+
+    def __repr__(self) -> str:
+        return repr(self.rows())

@@ -15,7 +15,19 @@ from typing import Any
 
 from refundmap.report import Entry, Kind
 
-__all__ = ["Rows"]
+__all__ = ["Rows", "kinds_counted"]
+
+#: The kinds, in order (iterating the enum is Python code each time).
+_KINDS = tuple(Kind)
+
+
+def kinds_counted(kinds: list[Any]) -> dict[Kind, int]:
+    """Return how many times each :class:`Kind` is in ``kinds``, those found, in their order.
+
+    Counted by ``list.count``, in C: a Kind's hash is Python code (``Enum.__hash__``),
+    which counting through a dict would call for each entry.
+    """
+    return {kind: count for kind in _KINDS if (count := kinds.count(kind))}
 
 
 class Rows:
@@ -49,11 +61,8 @@ class Rows:
 
     def counts(self) -> dict[Kind, int]:
         """Return how many entries there are of each kind found, in :class:`Kind` order."""
-        found = dict.fromkeys(Kind, 0)
-        for part in self._parts if self._report is None else (self._report,):
-            for entry in part:
-                found[entry[0]] += 1
-        return {kind: count for kind, count in found.items() if count}
+        parts = self._parts if self._report is None else (self._report,)
+        return kinds_counted([entry[0] for part in parts for entry in part])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows):

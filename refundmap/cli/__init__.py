@@ -36,10 +36,6 @@ from refundmap.cli.messages import (
     _say_error,
 )
 from refundmap.cli.parser import EXIT_CODES, _parser
-from refundmap.cli.reconcile import _run_reconcile
-from refundmap.cli.refs import _run_refs_learn
-from refundmap.cli.validate import _run_formats, _run_validate
-from refundmap.schema import json_schema
 
 __all__ = [
     "EXIT_CODES",
@@ -104,20 +100,32 @@ def _stopped_by_signals() -> Iterator[None]:
 
 
 def _main(args: argparse.Namespace) -> int:
+    # Each command's module is imported when the command runs: a convert run does
+    # not load reconciling, nor validating (start-up is paid once a process).
     try:
         if args.command == "validate":
+            from refundmap.cli.validate import _run_validate  # noqa: PLC0415 - its command's
+
             status = _run_validate(args)
         elif args.command == "convert":
             status = _without_collector(_run_convert, args)
         elif args.command == "reconcile":
+            from refundmap.cli.reconcile import _run_reconcile  # noqa: PLC0415 - its command's
+
             status = _run_reconcile(args)
         elif args.command == "refs":
+            from refundmap.cli.refs import _run_refs_learn  # noqa: PLC0415 - its command's
+
             status = _run_refs_learn(args)
         elif args.command == "schema":
+            from refundmap.schema import json_schema  # noqa: PLC0415 - its command's
+
             text = json.dumps(json_schema(args.format, strict=args.strict), indent=args.indent)
             _STDOUT.write(text + "\n")
             status = EXIT_OK
         else:
+            from refundmap.cli.validate import _run_formats  # noqa: PLC0415 - its command's
+
             status = _run_formats()
         _STDOUT.flush()  # a full device says so here, not at exit
     except CommandError as exc:

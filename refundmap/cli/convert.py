@@ -9,12 +9,11 @@ import itertools
 import os
 import sys
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refundmap import jsonio
 from refundmap.cli import tasks
@@ -66,7 +65,7 @@ from refundmap.cli.tasks import (
 )
 from refundmap.conversion import Conversion, Converter
 from refundmap.detect import AUTO, detect_format
-from refundmap.missing import MissingReference, add_missing, describe_missing, missing_csv
+from refundmap.missing import MissingReference, describe_missing, missing_csv, missing_of
 from refundmap.report import (
     Entry,
     Kind,
@@ -85,6 +84,9 @@ from refundmap.stream import (
     scan,
     streams,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class _Converter:
@@ -107,8 +109,9 @@ class _Converter:
         self.rejecting = bool(args.rejects)
         #: Whether each report entry is needed here (printed or reported), or its count.
         self._entries_needed = bool(args.report) or not args.quiet
-        #: The reference ids copied untranslated, by kind and id (--missing-refs, the summary).
-        self.missing: dict[tuple[str, str], MissingReference] = {}
+        #: How many times each reference id was copied untranslated, by kind and id, in
+        #: the order met (--missing-refs, the summary): made rows only at the end.
+        self.copied: dict[tuple[str, str], int] = {}
         self._uncollected = 0
         self.report: _Report | None = None
         self.missing_refs: _Named | None = None
@@ -166,9 +169,20 @@ class _Converter:
         self, name: str, line: int | None, result: Conversion, report: Sequence[Entry]
     ) -> None:
         self._tally(result.records, result.untranslated)
-        add_missing(self.missing, result.missing)
+        if result.untranslated:
+            self._add_copied(result.missing_counts().items())
         for entry in report:
             self._entry(name, line, entry)
+
+    def _add_copied(self, counted: Iterable[tuple[tuple[str, str], int]]) -> None:
+        """Add ``((kind, id), times)`` pairs to the ids copied untranslated."""
+        copied = self.copied
+        for key, times in counted:
+            copied[key] = copied.get(key, 0) + times
+
+    def missing(self) -> list[MissingReference]:
+        """Return the ids copied untranslated, each once with its count, in the order met."""
+        return list(missing_of(self.copied, from_rutter=self.converter.source.vendor == "rutter"))
 
     def _tally(self, records: int, untranslated: int) -> None:
         self.counts["records"] += records
@@ -192,15 +206,16 @@ class _Converter:
         """
         lines = _documents(name, jsonl=True)
         if self.jobs == 1:
-            entries = self._entries_needed  # -q with no --report: the counts only
+            converter = self.converter
             for line, text in lines:
-                yield _convert_line(self.converter, line, text, entries=entries)
+                yield _convert_line(converter, line, text, shipped=False)
             return
         chunks = iter(lambda: list(itertools.islice(lines, _CHUNK)), [])
         for _, outcomes in self.pool.ordered(name, _work, ((None, chunk) for chunk in chunks)):
             yield from outcomes
 
     def _run_lines(self, name: str, out: _Named) -> bool:
+        entries = self._entries_needed  # -q with no --report: the counts only
         for outcome in self._lines(name):
             line, result = outcome.line, outcome.result
             if isinstance(result, UsageError):  # a run the arguments cannot serve
@@ -212,11 +227,16 @@ class _Converter:
                 text = outcome.text.decode("utf-8", "replace").rstrip()
                 self._reject(name, line, "$", text, result)
                 continue
-            if outcome.kinds is None:
-                self._record(name, line, result, result.report)
-            else:  # counted without its entries
+            if outcome.kinds is not None:  # a worker's, counted without its entries
                 self._record(name, line, result, ())
                 self.counts.update(outcome.kinds)
+            elif entries:
+                self._record(name, line, result, result.report)
+            else:  # counted without building the entries
+                self._record(name, line, result, ())
+                counts = self.counts
+                for kind, count in result.counts().items():
+                    counts[_NAMES[kind]] += count
             for written in outcome.texts:
                 out.write(written + "\n")
         return True
@@ -297,7 +317,7 @@ class _Converter:
                 if not placed.kept:
                     continue
                 self._tally(chunk.records, chunk.untranslated)
-                add_missing(self.missing, chunk.missing)
+                self._add_copied(((m.kind, m.id), m.count) for m in chunk.missing)
                 for entry in placed.entries:
                     self._entry(name, None, entry)
                 self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
@@ -393,7 +413,7 @@ class _Converter:
         """Write and say what a worker's conversion of a file wrote and said, in its order."""
         out.start()
         self.counts.update(outcome.counts)
-        add_missing(self.missing, outcome.missing)
+        self._add_copied(outcome.copied.items())
         self.progress.add(outcome.counts["records"])
         outcome.told.tell(self.sink)
         out.write(outcome.text)
@@ -426,7 +446,7 @@ class _Converter:
                 else "give --refs FILE (Rutter reference lists, or a CSV"
                 " kind,rutter_id,platform_id,name) to translate them"
             )
-            named = f" ({describe_missing(list(self.missing.values()))})" if self.missing else ""
+            named = f" ({describe_missing(self.missing())})" if self.copied else ""
             summary += (
                 f"\nrefundmap: {_plural(untranslated, 'reference id')} copied untranslated"
                 f" into the other vendor's id space{named}; {fix}"
@@ -445,7 +465,7 @@ def _work_file(name: str) -> FileOutcome:
         converted = run.run(name, _Named(name, out))
     finally:
         gc.collect(1)
-    return FileOutcome(converted, out.getvalue(), told, run.counts, tuple(run.missing.values()))
+    return FileOutcome(converted, out.getvalue(), told, run.counts, run.copied)
 
 
 def _told_format(args: argparse.Namespace) -> str:
@@ -480,7 +500,7 @@ def _run_convert(args: argparse.Namespace) -> int:
             print(run.summary(), file=sys.stderr)
             return EXIT_INVALID
         if run.missing_refs is not None:
-            run.missing_refs.write(missing_csv(run.missing.values()))
+            run.missing_refs.write(missing_csv(run.missing()))
         run.commit()
     print(run.summary(), file=sys.stderr)
     return EXIT_REJECTED if run.counts["rejected"] else EXIT_OK
@@ -488,3 +508,5 @@ def _run_convert(args: argparse.Namespace) -> int:
 
 #: Records converted between two collections of young objects, the collector being off.
 _COLLECT_EVERY = 1024
+#: Each kind's name in the counts.
+_NAMES = {kind: str(kind) for kind in Kind}

@@ -7,7 +7,6 @@ out of memory) is said once, with how it died (exit status 71).
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import signal
@@ -16,12 +15,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from refundmap.cli.messages import WorkerError, _shown
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 _T = TypeVar("_T")
 _A = TypeVar("_A")
@@ -45,6 +45,9 @@ class Pool:
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            # Imported with the first worker: a run of one process never loads them.
+            from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
             self._pool = self._stack.enter_context(
                 ProcessPoolExecutor(
                     self.jobs,
@@ -57,6 +60,8 @@ class Pool:
 
     def submit(self, name: str, work: Callable[[_A], _T], task: _A) -> Future[_T]:
         """Give a worker a task of input ``name``, or say (exit 71) that a worker died."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415 - see _workers
+
         try:
             return self._workers().submit(work, task)
         except BrokenProcessPool:  # one died since the last task was given
@@ -68,6 +73,8 @@ class Pool:
         The wait looks at the workers every :data:`_WORKER_POLL` seconds: one killed
         halfway through sending its result leaves the pool waiting for the rest.
         """
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415 - see _workers
+
         try:
             while True:
                 try:
@@ -126,6 +133,8 @@ def _watch_parent(parent: int) -> None:
     parent's id.
     """
     if sys.platform == "linux":
+        import ctypes  # noqa: PLC0415 - a worker's only
+
         with suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # gone before the above could take

@@ -11,7 +11,6 @@ import attrs
 from refundmap import jsonio
 from refundmap.cli.messages import Recording
 from refundmap.conversion import Conversion, Converter
-from refundmap.missing import MissingReference
 from refundmap.report import RefundmapError
 from refundmap.stream import Chunk, Frame, convert_chunk
 
@@ -45,12 +44,20 @@ _WORKER_RUN: tuple[argparse.Namespace, Converter] | None = None
 
 
 def _convert_line(
-    converter: Converter, line: int | None, text: bytes, *, entries: bool = True
+    converter: Converter,
+    line: int | None,
+    text: bytes,
+    *,
+    entries: bool = True,
+    shipped: bool = True,
 ) -> LineOutcome:
     """Convert one JSON Lines record: the result (or the error) and the lines to write.
 
     The same function in the command's process and in ``--jobs`` workers: the
-    output is the same, byte for byte.
+    output is the same, byte for byte. ``shipped``: the outcome goes back from
+    a worker (pickled), which takes only what the command needs of the result
+    (``entries``: its report's entries, else their counts in ``kinds``); else
+    the result is as converted.
     """
     try:
         result = converter.convert(text)
@@ -61,6 +68,8 @@ def _convert_line(
         texts = [jsonio.write(body) for body in result.output]
     else:
         texts = [result.to_json()]
+    if not shipped:
+        return LineOutcome(line, text, result, texts)
     # The output is written already: what goes back from a worker is its text; the
     # entries, only where they are printed or reported (pickling them costs).
     if entries:
@@ -120,11 +129,11 @@ class FileOutcome:
         text: its output.
         told: what it reported, rejected and said, in order.
         counts: its counts (records, kinds, rejected, untranslated).
-        missing: the ids it copied untranslated.
+        copied: how many times it copied each id untranslated, by kind and id.
     """
 
     converted: bool
     text: str
     told: Recording
     counts: Counter[str]
-    missing: tuple[MissingReference, ...]
+    copied: dict[tuple[str, str], int]

@@ -18,7 +18,6 @@ runs the detailed engine on the same document.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 from operator import itemgetter
@@ -31,10 +30,10 @@ from refundmap.gate import failures
 from refundmap.mapping.compiler import _Compiler
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import REFUND, Marker, Row
-from refundmap.missing import missing_of
+from refundmap.missing import CopiedIds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, MappingError
-from refundmap.rows import Rows
+from refundmap.rows import Rows, kinds_counted
 
 if TYPE_CHECKING:
     from refundmap.conversion import Conversion, Converter
@@ -214,12 +213,11 @@ class FusedRows(Rows):
         """Return how many entries there are of each kind found, without making them."""
         if self._report is not None:
             return super().counts()
-        counted = Counter(map(_first, self._reading))
+        kinds = [*map(_first, self._reading)]
         for _, _, notes in self._records:
-            counted.update(map(_first, notes))  # the paths' marks are counted too: no Kind
-        counted.update(map(_first, self._envelope))
-        found = {kind: counted[kind] for kind in Kind}
-        return {kind: count for kind, count in found.items() if count}
+            kinds += map(_first, notes)  # the paths' marks too: no Kind, never counted
+        kinds += map(_first, self._envelope)
+        return kinds_counted(kinds)
 
 
 def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
@@ -378,10 +376,11 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         len(mapped_records),
         run.untranslated,
         target.name,
-        missing_of(run.copied_ids, from_rutter=source.vendor == "rutter"),
     )
     rows = FusedRows(loaded.report, noted, envelope)
     if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
+    copied = CopiedIds(run.copied_ids, from_rutter=source.vendor == "rutter")
+    object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import cache, partial
 from typing import Any, cast
 
+import attrs
+
 from refundmap.checks import Finding
-from refundmap.formats import CONVERSIONS, Format
-from refundmap.mapping.compiler import compile_pair
+from refundmap.formats import CONVERSIONS, FORMATS, Format
+from refundmap.mapping.compiler import Compiled, compile_pair
 from refundmap.mapping.rules import SERVICE_NAMES
-from refundmap.mapping.translation import reference_messages
+from refundmap.mapping.translation import ReferenceMessages, reference_messages
 from refundmap.mapping.views import view, view_class
 from refundmap.profiles import PushOptions, apply_profile, platform_for
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
@@ -46,6 +47,53 @@ def _read_directly(lookup: Lookup | None) -> bool:
         return False
     kind = type(lookup)
     return kind.to_platform is Directory.to_platform and kind.to_rutter is Directory.to_rutter
+
+
+#: What :attr:`Run.known` is without a Directory: no id of any kind (never written).
+_NOTHING_KNOWN: dict[str, dict[str, Reference | None]] = {kind: {} for kind in KINDS}
+
+
+@attrs.frozen
+class _Pair:
+    """What every run of a pair of formats shares, made once (a run a JSON Lines record)."""
+
+    compiled: Compiled
+    into_railz: bool
+    messages: ReferenceMessages
+    target_check: Callable[..., list[Finding]]
+    view_class: type
+
+
+def _pair(source: Format, target: Format, *, lookup: bool) -> _Pair:
+    """Return what the runs of ``source`` to ``target`` share: made once for the named formats."""
+    if FORMATS.get(source.name) is source and FORMATS.get(target.name) is target:
+        return _named_pair(source.name, target.name, lookup=lookup)
+    return _made_pair(source, target, lookup=lookup)  # a caller's own Format: as it is
+
+
+@cache
+def _named_pair(source_name: str, target_name: str, *, lookup: bool) -> _Pair:
+    return _made_pair(FORMATS[source_name], FORMATS[target_name], lookup=lookup)
+
+
+def _made_pair(source: Format, target: Format, *, lookup: bool) -> _Pair:
+    into_railz = target.vendor == "railz"
+    # Rutter's check that reference ids are its own: without a lookup every
+    # platform id copied in is already a warning, and within Rutter the source's
+    # check saw the same ids. Only ids a lookup gave are left to check.
+    check_refs = lookup and source.vendor != target.vendor
+    target_check: Callable[..., list[Finding]] = (
+        target.check
+        if check_refs or target.vendor != "rutter"
+        else partial(cast("Callable[..., list[Finding]]", target.check), refs=False)
+    )
+    return _Pair(
+        compile_pair(source, target, lookup=lookup),
+        into_railz,
+        reference_messages(target.name, into_railz=into_railz),
+        target_check,
+        view_class(target),
+    )
 
 
 class Run:
@@ -83,20 +131,21 @@ class Run:
         #: How many reference ids were copied into the other vendor's id space untranslated.
         self.untranslated = 0
         #: Each reference id copied untranslated, by (kind, id): how many times.
-        self.copied_ids: Counter[tuple[str, str]] = Counter()
-        into_railz = self._into_railz = target.vendor == "railz"
-        self._messages = reference_messages(target.name, into_railz=into_railz)
+        self.copied_ids: dict[tuple[str, str], int] = {}
+        pair = _pair(source, target, lookup=lookup is not None)
+        into_railz = self._into_railz = pair.into_railz
+        self._messages = pair.messages
         #: Ids known, by kind: a Directory's own tables; empty for a caller's
         #: lookup, whose answers (None: it does not know the id) are held, up to
-        #: a bound, by ``_answers``, shared by the conversions of a run.
+        #: a bound, by ``_answers``, shared by the conversions of a run. Read only.
         self.known: dict[str, dict[str, Reference | None]]
         self._answers: Answers | None = None
         # Without a lookup, untranslated ids are reported by the generated code itself.
-        self.compiled = compile_pair(source, target, lookup=lookup is not None)
+        self.compiled = pair.compiled
         if _read_directly(lookup):
             self.known = lookup.tables(into_railz=into_railz)  # type: ignore[union-attr]
         else:
-            self.known = {kind: {} for kind in KINDS}
+            self.known = _NOTHING_KNOWN
             if lookup is not None:
                 self._answers = Answers(lookup) if answers is None else answers
         self.target = target
@@ -112,16 +161,8 @@ class Run:
         self.changed_totals: list[Problem] = []
         #: Where the converted records fail the target format's own checks.
         self.target_failures: list[Problem] = []
-        # Rutter's check that reference ids are its own: without a lookup every
-        # platform id copied in is already a warning, and within Rutter the source's
-        # check saw the same ids. Only ids a lookup gave are left to check.
-        check_refs = lookup is not None and source.vendor != target.vendor
-        self._target_check: Callable[..., list[Finding]] = (
-            target.check
-            if check_refs or target.vendor != "rutter"
-            else partial(cast("Callable[..., list[Finding]]", target.check), refs=False)
-        )
-        self._view_class = view_class(target)
+        self._target_check = pair.target_check
+        self._view_class = pair.view_class
         self._failures_before_record = 0
         self._bodies_written = 0
 
@@ -434,6 +475,8 @@ def _scope(document: Any, given: dict[str, Any]) -> str | None:
         UsageError: a parameter given is not what the document names.
     """
     meta = getattr(document, "meta", None)
+    if meta is None and not any(given.values()):
+        return None  # a bare record, no scope given (a JSON Lines record each time)
     named: dict[str, Any] = {}
     for parameter, attribute in _SCOPE_PARAMETERS:
         found = _canonical_scope(attribute, getattr(meta, attribute, None) or None)

@@ -6,7 +6,7 @@ from collections import Counter
 import attrs
 
 from refundmap import Conversion, Entry, Kind, convert
-from refundmap.rows import Rows
+from refundmap.rows import Rows, kinds_counted
 
 from helpers import ROOT
 
@@ -76,3 +76,9 @@ def test_rows_join_their_parts_in_order():
     assert Rows((a, b)).entries() == (a, b)
     assert Rows().entries() == ()
     assert Rows().counts() == {}
+
+
+def test_kinds_are_counted_in_kind_order_and_nothing_else_is():
+    noted = [object(), Kind.WARNING, None, Kind.DROPPED, (Kind.DERIVED,), Kind.WARNING]
+    assert list(kinds_counted(noted).items()) == [(Kind.DROPPED, 1), (Kind.WARNING, 2)]
+    assert kinds_counted([]) == {}
