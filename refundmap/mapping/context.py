@@ -6,9 +6,7 @@ why the target cannot hold the record (:class:`Unmappable`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from refundmap.report import Kind
 
@@ -22,12 +20,12 @@ class Unmappable(Exception):  # noqa: N818 - a reason, raised and caught inside 
     """The target format cannot hold this record; the message says why."""
 
 
-@attrs.frozen
-class Made:
+class Made(NamedTuple):
     """A value a rule made, and how the report names it (``kind`` None: not reported).
 
     ``source`` is the key path, in the source object, of the value it was made
-    from, when there is one.
+    from, when there is one. A tuple: rules make several a record, and a tuple
+    is made in half the time of a frozen attrs class.
     """
 
     value: Any
