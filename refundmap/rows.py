@@ -44,6 +44,8 @@ class Rows:
         """Return ``report`` as rows: itself, or a report read already (entries)."""
         if isinstance(report, Rows):
             return report  # attrs.evolve gives a conversion's own rows back
+        if report == ():
+            return _NO_ROWS  # read already, never changed: one for every empty report
         rows = cls()
         rows._report = report if type(report) is tuple else tuple(report)
         return rows
@@ -77,3 +79,8 @@ class Rows:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Rows.of, (self.entries(),))  # another process gets the report itself
+
+
+#: An empty report, read already (``Conversion(output, ())``: every bare result's own).
+_NO_ROWS = Rows()
+_NO_ROWS._report = ()  # noqa: SLF001 - made here, once

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import cache, partial
+from functools import partial
 from typing import Any, cast
 
 import attrs
@@ -57,6 +57,8 @@ _NOTHING_KNOWN: dict[str, dict[str, Reference | None]] = {kind: {} for kind in K
 class _Pair:
     """What every run of a pair of formats shares, made once (a run a JSON Lines record)."""
 
+    source: Format
+    target: Format
     compiled: Compiled
     into_railz: bool
     messages: ReferenceMessages
@@ -64,16 +66,20 @@ class _Pair:
     view_class: type
 
 
+#: The pairs made, by the formats' names and whether a lookup translates.
+_PAIRS: dict[tuple[str, str, bool], _Pair] = {}
+
+
 def _pair(source: Format, target: Format, *, lookup: bool) -> _Pair:
     """Return what the runs of ``source`` to ``target`` share: made once for the named formats."""
+    key = (source.name, target.name, lookup)
+    pair = _PAIRS.get(key)
+    if pair is not None and pair.source is source and pair.target is target:
+        return pair
+    pair = _made_pair(source, target, lookup=lookup)
     if FORMATS.get(source.name) is source and FORMATS.get(target.name) is target:
-        return _named_pair(source.name, target.name, lookup=lookup)
-    return _made_pair(source, target, lookup=lookup)  # a caller's own Format: as it is
-
-
-@cache
-def _named_pair(source_name: str, target_name: str, *, lookup: bool) -> _Pair:
-    return _made_pair(FORMATS[source_name], FORMATS[target_name], lookup=lookup)
+        _PAIRS[key] = pair  # a caller's own Format is not kept: as it is each time
+    return pair
 
 
 def _made_pair(source: Format, target: Format, *, lookup: bool) -> _Pair:
@@ -88,6 +94,8 @@ def _made_pair(source: Format, target: Format, *, lookup: bool) -> _Pair:
         else partial(cast("Callable[..., list[Finding]]", target.check), refs=False)
     )
     return _Pair(
+        source,
+        target,
         compile_pair(source, target, lookup=lookup),
         into_railz,
         reference_messages(target.name, into_railz=into_railz),
