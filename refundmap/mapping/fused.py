@@ -41,6 +41,7 @@ from refundmap.formats import Format, get_format
 from refundmap.jsonio import check_numbers
 from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _Function
+from refundmap.mapping.fused_map import Fallback
 from refundmap.models._base import JSONObject
 from refundmap.money import EXACT, in_bounds
 from refundmap.paths import format_path
@@ -61,10 +62,6 @@ if TYPE_CHECKING:
     from refundmap.conversion import Conversion, Converter
 
 __all__ = ["ENABLED", "TALLY", "Fallback", "Reader", "Tally", "convert", "load", "reader", "source"]
-
-
-class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
-    """The fast path does not accept the document outright: the detailed path converts it."""
 
 
 #: Dates read already (the common ones repeat), as the codec reads them.

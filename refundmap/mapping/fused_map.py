@@ -10,7 +10,7 @@ and synthesized values) are noted as entries, as the compiler notes them.
 
 :func:`convert` maps the records of a document the fast reader took
 (:func:`refundmap.mapping.fused.load`) with it, checks each mapped record by
-the target's own checks, and raises :class:`~refundmap.mapping.fused.Fallback`
+the target's own checks, and raises :class:`Fallback`
 for anything the detailed engine would report beyond the mapping (a failed
 target check, an empty line, a record the target cannot hold): the caller then
 runs the detailed engine on the same document.
@@ -39,13 +39,25 @@ if TYPE_CHECKING:
     from refundmap.conversion import Conversion, Converter
     from refundmap.validation import Loaded, Part
 
-__all__ = ["FusedRows", "convert", "source"]
+__all__ = ["Fallback", "FusedRows", "convert", "source"]
 
 #: What a note is when it is no entry: a nested table's paths start (``(_PUSH, sp, tp)``,
 #: a line's), or end (``_POP``: the record's again). Their first items are no Kind.
 _PUSH = object()
 _POP = (object(), None, None)
 _first = itemgetter(0)
+
+
+class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
+    """The fast path does not accept the document outright: the detailed path converts it."""
+
+
+@cache
+def _conversion_class() -> type[Conversion]:
+    """Return :class:`~refundmap.Conversion` (its module imports this one: read once, later)."""
+    from refundmap.conversion import Conversion  # noqa: PLC0415
+
+    return Conversion
 
 
 class _FusedCompiler(_Compiler):
@@ -280,8 +292,6 @@ def _map_records(
     part: Part, run: Run, mapper: Callable[..., dict[str, Any]], key: str
 ) -> tuple[list[tuple[str, str, list[Any]]], list[dict[str, Any]]]:
     """Map the records of ``part``: each one's rows, and its mapped record, in order."""
-    from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
-
     source, target = run.source, run.target
     check: Callable[..., list[Finding]] = target.check
     if target.vendor == "rutter" and run.lookup is None:  # as the engine: each id is warned of
@@ -332,11 +342,7 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         Fallback: the engine has more to say (see the module).
     """
     if loaded.empty_lines:  # the engine moves the paths of the lines after them
-        from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
-
         raise Fallback
-    from refundmap.conversion import Conversion  # noqa: PLC0415 - conversion imports this module
-    from refundmap.mapping.fused import Fallback  # noqa: PLC0415 - fused imports this module
 
     source, target = options.source, options.target
     (part,) = loaded.parts
@@ -370,7 +376,7 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         (output,) = mapped_records
     if run.unmappable:
         raise Fallback
-    conversion = Conversion(
+    conversion = _conversion_class()(
         output,
         (),
         len(mapped_records),
