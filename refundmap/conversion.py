@@ -124,6 +124,13 @@ class Conversion:
         """
         return self._missing.counts()
 
+    def missing_names(self) -> dict[tuple[str, str], str]:
+        """Return the name the source gives each id of ``missing``, where it gives one.
+
+        ``{("account", "35"): "Checking"}``: by kind and id, without making ``missing``'s rows.
+        """
+        return self._missing.names()
+
     def counts(self) -> dict[Kind, int]:
         """Return how many report entries there are of each kind found, without building them.
 
@@ -563,7 +570,9 @@ def _convert(document: Any, options: Converter, records: int | None = None) -> C
     )
     conversion = Conversion(output, (), records, run.untranslated, target.name)
     object.__setattr__(conversion, "_rows", rows)
-    copied = CopiedIds(run.copied_ids, from_rutter=source.vendor == "rutter")
+    copied = CopiedIds(
+        run.copied_ids, from_rutter=source.vendor == "rutter", names=run.copied_names
+    )
     object.__setattr__(conversion, "_missing", copied)
     return conversion
 

@@ -137,7 +137,11 @@ def add_missing(
             # Made directly: attrs.evolve reads the class's fields at each call (the
             # command adds every record's ids, most of them met before).
             else MissingReference(
-                seen.kind, seen.rutter_id, seen.platform_id, seen.name, seen.count + missing.count
+                seen.kind,
+                seen.rutter_id,
+                seen.platform_id,
+                seen.name or missing.name,
+                seen.count + missing.count,
             )
         )
 
@@ -171,11 +175,23 @@ def describe_missing(missing: Sequence[MissingReference], shown: int = 5) -> str
 
 
 def missing_of(
-    counted: Mapping[tuple[str, str], int], *, from_rutter: bool
+    counted: Mapping[tuple[str, str], int],
+    *,
+    from_rutter: bool,
+    names: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[MissingReference, ...]:
-    """Return ``{(kind, id): times}`` as :class:`MissingReference` rows, in the order met."""
+    """Return ``{(kind, id): times}`` as :class:`MissingReference` rows, in the order met.
+
+    ``names`` gives the name of an id, by kind and id, where the source gives one.
+    """
+    named = names or {}
     return tuple(
-        MissingReference(kind, *((value, "") if from_rutter else ("", value)), count=times)
+        MissingReference(
+            kind,
+            *((value, "") if from_rutter else ("", value)),
+            name=named.get((kind, value), ""),
+            count=times,
+        )
         for (kind, value), times in counted.items()
     )
 
@@ -191,12 +207,22 @@ class CopiedIds:
     makes none. Equal and hashed as its rows.
     """
 
-    __slots__ = ("_counted", "_from_rutter", "_rows")
+    __slots__ = ("_counted", "_from_rutter", "_names", "_rows")
 
-    def __init__(self, counted: Mapping[tuple[str, str], int], *, from_rutter: bool) -> None:
-        """Hold ``counted``, ``{(kind, id): times}`` in the order met, ids of the source's side."""
+    def __init__(
+        self,
+        counted: Mapping[tuple[str, str], int],
+        *,
+        from_rutter: bool,
+        names: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
+        """Hold ``counted``, ``{(kind, id): times}`` in the order met, ids of the source's side.
+
+        ``names``: the name the source gives an id, by kind and id, where it gives one.
+        """
         self._counted: Mapping[tuple[str, str], int] | None = counted
         self._from_rutter = from_rutter
+        self._names: Mapping[tuple[str, str], str] | None = names
         self._rows: tuple[MissingReference, ...] | None = None
 
     @classmethod
@@ -213,7 +239,7 @@ class CopiedIds:
         """Return each id once, with how many times it was copied, in the order met."""
         if self._rows is None:
             assert self._counted is not None  # noqa: S101 - one of the two is always held
-            self._rows = missing_of(self._counted, from_rutter=self._from_rutter)
+            self._rows = missing_of(self._counted, from_rutter=self._from_rutter, names=self._names)
         return self._rows
 
     def counts(self) -> dict[tuple[str, str], int]:
@@ -225,6 +251,12 @@ class CopiedIds:
                 counted[key] = counted.get(key, 0) + row.count
             self._counted = counted
         return dict(self._counted)
+
+    def names(self) -> dict[tuple[str, str], str]:
+        """Return the name the source gives each id, ``{(kind, id): name}``, where it gives one."""
+        if self._names is None:
+            self._names = {(row.kind, row.id): row.name for row in self.rows() if row.name}
+        return dict(self._names)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, CopiedIds):

@@ -112,6 +112,8 @@ class _Converter:
         #: How many times each reference id was copied untranslated, by kind and id, in
         #: the order met (--missing-refs, the summary): made rows only at the end.
         self.copied: dict[tuple[str, str], int] = {}
+        #: The name the source gives each of those ids, where it gives one (the first met).
+        self.named: dict[tuple[str, str], str] = {}
         self._uncollected = 0
         self.report: _Report | None = None
         self.missing_refs: _Named | None = None
@@ -171,6 +173,7 @@ class _Converter:
         self._tally(result.records, result.untranslated)
         if result.untranslated:
             self._add_copied(result.missing_counts().items())
+            self._add_names(result.missing_names().items())
         for entry in report:
             self._entry(name, line, entry)
 
@@ -180,9 +183,17 @@ class _Converter:
         for key, times in counted:
             copied[key] = copied.get(key, 0) + times
 
+    def _add_names(self, named: Iterable[tuple[tuple[str, str], str]]) -> None:
+        """Add ``((kind, id), name)`` pairs to the names of the ids copied (the first kept)."""
+        names = self.named
+        for key, name in named:
+            if name and key not in names:
+                names[key] = name
+
     def missing(self) -> list[MissingReference]:
         """Return the ids copied untranslated, each once with its count, in the order met."""
-        return list(missing_of(self.copied, from_rutter=self.converter.source.vendor == "rutter"))
+        from_rutter = self.converter.source.vendor == "rutter"
+        return list(missing_of(self.copied, from_rutter=from_rutter, names=self.named))
 
     def _tally(self, records: int, untranslated: int) -> None:
         self.counts["records"] += records
@@ -318,6 +329,7 @@ class _Converter:
                     continue
                 self._tally(chunk.records, chunk.untranslated)
                 self._add_copied(((m.kind, m.id), m.count) for m in chunk.missing)
+                self._add_names(((m.kind, m.id), m.name) for m in chunk.missing)
                 for entry in placed.entries:
                     self._entry(name, None, entry)
                 self.counts.update({str(kind): count for kind, count in chunk.kinds.items()})
@@ -414,6 +426,7 @@ class _Converter:
         out.start()
         self.counts.update(outcome.counts)
         self._add_copied(outcome.copied.items())
+        self._add_names(outcome.named.items())
         self.progress.add(outcome.counts["records"])
         outcome.told.tell(self.sink)
         out.write(outcome.text)
@@ -465,7 +478,7 @@ def _work_file(name: str) -> FileOutcome:
         converted = run.run(name, _Named(name, out))
     finally:
         gc.collect(1)
-    return FileOutcome(converted, out.getvalue(), told, run.counts, run.copied)
+    return FileOutcome(converted, out.getvalue(), told, run.counts, run.copied, run.named)
 
 
 def _told_format(args: argparse.Namespace) -> str:

@@ -130,6 +130,7 @@ class FileOutcome:
         told: what it reported, rejected and said, in order.
         counts: its counts (records, kinds, rejected, untranslated).
         copied: how many times it copied each id untranslated, by kind and id.
+        named: the name the source gives each of those ids, where it gives one.
     """
 
     converted: bool
@@ -137,3 +138,4 @@ class FileOutcome:
     told: Recording
     counts: Counter[str]
     copied: dict[tuple[str, str], int]
+    named: dict[tuple[str, str], str]

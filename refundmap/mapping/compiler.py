@@ -314,7 +314,7 @@ class _Compiler:
         code("if v:" if container else "if v is not None:").indent()
         where = f"sp + {_suffix(s)!r}"
         if isinstance(t, str):
-            self._copy(table, row, where, t)
+            self._copy(table, row, where, t, s)
         elif t is Marker.DROPPED:
             message = f"{self.target.name} has no field for it"
             code(self.fixed_entry("_DROPPED", _suffix(s), None, message))
@@ -365,10 +365,10 @@ class _Compiler:
         code(f"if v is not None: add(_new(_Entry, ({kind_name}, {where}, None, {message!r})))")
         code.dedent()
 
-    def _copy(self, table: _Table, row: Row, where: str, t: str) -> None:
+    def _copy(self, table: _Table, row: Row, where: str, t: str, s: str | None = None) -> None:
         code = table.code
         if row.ref is not None and self.translates:
-            self._translate(table, row.ref, where, t)
+            self._translate(table, row.ref, where, t, self._source_name(table, s))
             return
         if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target):
             self._set(code, t, "v")
@@ -383,21 +383,39 @@ class _Compiler:
         code(f"add(_new(_Entry, (m.kind, origin, tp + {_suffix(t)!r}, m.message)))").dedent()
         code.dedent()
 
-    def _translate(self, table: _Table, kind: str, where: str, t: str) -> None:
+    def _source_name(self, table: _Table, s: str | None) -> list[str]:
+        """Return the attributes of the name beside the source's reference id ``s``, if any."""
+        parent = (s or "").rpartition(".")[0]
+        if not parent:
+            return []
+        try:
+            return self._attributes(table.source_class, f"{parent}.name")[0]
+        except KeyError:  # a reference without a name (Rutter's ids stand alone)
+            return []
+
+    def _translate(
+        self, table: _Table, kind: str, where: str, t: str, name_chain: Sequence[str] = ()
+    ) -> None:
         """Copy a reference id across the vendors' id spaces, with its name where one goes."""
         code = table.code
+        name = "None"
+        if name_chain:  # the source's name of the reference (a default has none)
+            name = "_nm"
+            code(f"_nm = src.{name_chain[0]}")
+            for attribute in name_chain[1:]:
+                code(f"if _nm is not None: _nm = _nm.{attribute}")
         holder, key, path = self._place(code, t)
         parent = t.rpartition(".")[0]
         named = bool(parent) and any(
             r.cell(self.target.name) == parent + ".name" for r in table.rows
         )
         name_path = path("name") if named else "None"
-        call = f"run.translate({kind!r}, v, {where}, {path(key)}, {name_path})"
+        call = f"run.translate({kind!r}, v, {where}, {path(key)}, {name_path}, {name})"
         if not self.lookup:
             # No directory: the id is copied, and said so here, as a dropped value is.
             message = reference_messages(self.target.name, into_railz=self.into_railz)
             code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
-            code("else:").indent()(f"run.copied({kind!r}, v)")
+            code("else:").indent()(f"run.copied({kind!r}, v, {name})")
             source = _literal_suffix(where)
             if source is not None and "[" not in t:
                 code(self.fixed_entry("_WARNING", source, _suffix(t), message.no_directory[kind]))

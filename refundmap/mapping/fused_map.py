@@ -387,6 +387,8 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
     if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
-    copied = CopiedIds(run.copied_ids, from_rutter=source.vendor == "rutter")
+    copied = CopiedIds(
+        run.copied_ids, from_rutter=source.vendor == "rutter", names=run.copied_names
+    )
     object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion

@@ -140,6 +140,8 @@ class Run:
         self.untranslated = 0
         #: Each reference id copied untranslated, by (kind, id): how many times.
         self.copied_ids: dict[tuple[str, str], int] = {}
+        #: The name the source gives each of those ids, where it gives one (the first met).
+        self.copied_names: dict[tuple[str, str], str] = {}
         pair = _pair(source, target, lookup=lookup is not None)
         into_railz = self._into_railz = pair.into_railz
         self._messages = pair.messages
@@ -193,20 +195,27 @@ class Run:
             self.note(Kind.SYNTHESIZED, source, target, f"{message} the refund has none")
         return value
 
-    def translate(
-        self, kind: str, value: str, source: str, target: str, name_target: str | None
+    def translate(  # noqa: PLR0913, PLR0917 - the id, where it is, and its name
+        self,
+        kind: str,
+        value: str,
+        source: str,
+        target: str,
+        name_target: str | None,
+        name: str | None = None,
     ) -> tuple[str, str | None]:
         """Return a reference id in the target vendor's id space, and its name when one goes.
 
         Reports the translation (and the name) as derived; an id that cannot be
         translated is copied and reported as a warning, or refused when
-        references are required.
+        references are required. ``name`` is the reference's name in the source,
+        where it has one (kept for the ids copied untranslated).
         """
         found = self.known[kind].get(value, _UNASKED)
         if found is _UNASKED:
             found = self._ask(kind, value)
         if found is None:
-            return self._untranslated(kind, value, source, target), None
+            return self._untranslated(kind, value, source, target, name), None
         new = found.platform_id if self._into_railz else found.rutter_id
         messages = self._messages
         add = self.report.append
@@ -222,15 +231,19 @@ class Run:
             return None
         return self._answers.get(kind, value, into_railz=self._into_railz)
 
-    def copied(self, kind: str, value: str) -> None:
-        """Count a reference id copied into the other id space untranslated."""
+    def copied(self, kind: str, value: str, name: str | None = None) -> None:
+        """Count a reference id copied into the other id space untranslated, with its name."""
         self.untranslated += 1
         ids = self.copied_ids
         key = kind, value
         ids[key] = ids.get(key, 0) + 1  # not Counter's +=, which calls its __missing__
+        if name is not None and key not in self.copied_names:
+            self.copied_names[key] = name
 
-    def _untranslated(self, kind: str, value: str, source: str, target: str) -> str:
-        self.copied(kind, value)
+    def _untranslated(
+        self, kind: str, value: str, source: str, target: str, name: str | None = None
+    ) -> str:
+        self.copied(kind, value, name)
         messages = self._messages
         if self.require_refs:
             reason = (

@@ -70,6 +70,7 @@ def test_missing_refs_and_summary_are_the_librarys_whatever_the_input_and_jobs(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     csv, words = expected()
+    assert "account,,A-1,Sales\n" in csv  # each id with the name the source gives it
     assert missing.read_text() == csv
     assert f"copied untranslated into the other vendor's id space ({words}); " in done.stderr
 

@@ -199,9 +199,9 @@ def test_missing_refs_writes_each_distinct_id_once_ready_for_refs(refundmap, tmp
     assert done.returncode == 0
     rows = missing.read_text().splitlines()
     assert rows[0] == "kind,rutter_id,platform_id,name"
-    assert "account,,200," in rows
+    assert "account,,200,Sales" in rows  # with the name the source gives it
     assert len(rows) == len(set(rows)) == 7
-    assert '(6 distinct: account "200" 2 times, ' in done.stderr
+    assert '(6 distinct: account "200" (Sales) 2 times, ' in done.stderr
     completed = tmp_path / "refs.csv"
     completed.write_text(
         "\n".join(
