@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import linecache
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
@@ -72,6 +73,10 @@ def _literal_suffix(where: str) -> str | None:
     except (ValueError, SyntaxError):
         return None
     return value if type(value) is str else None
+
+
+#: A finisher's line writing a value where a test holds: ``if <test>: r[<key>] = <value>``.
+_ASSIGNED = re.compile(r"if (?P<test>[^:]+): r\[[^]]+\] = (?P<value>.+)")
 
 
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
@@ -508,9 +513,11 @@ class _Compiler:
     def finisher(self, cls: type) -> str:
         """Return the name of the generated function that finishes a dict as ``cls``.
 
-        The dict is remade in the model's key order at once (one dict display),
-        then each value that needs it is written as the model writes it, and
-        keys without a value are left out, or reported missing where required.
+        The dict is remade in the model's key order, each value written as the
+        model writes it, and keys without a value left out, or reported missing
+        where required. A model whose keys are mostly written is remade at once
+        (one dict display, then its absent keys deleted); one whose keys are
+        mostly left out when absent (Railz's), a key at a time.
         """
         if cls in self.finishers:
             return self.finishers[cls]
@@ -519,19 +526,31 @@ class _Compiler:
         keys = self.tgt_codec.keys(cls)
         code = _Function(f"def {name}(d, run, sp):")
         code("g = d.get")
-        code(
-            "r = {" + ", ".join(f"{keys[f.name]!r}: g({keys[f.name]!r})" for f in fields(cls)) + "}"
-        )
-        for field in fields(cls):
-            self._finish_field(code, keys[field.name], field)
+        parts = [
+            (keys[field.name], *self._finish_parts(keys[field.name], field))
+            for field in fields(cls)
+        ]
+        if 2 * sum(absent == "omit" for _, _, absent in parts) > len(parts):
+            code("r = {}")
+            for key, written, absent in parts:
+                self._finish_inserting(code, key, written, absent)
+        else:
+            code("r = {" + ", ".join(f"{key!r}: g({key!r})" for key, _, _ in parts) + "}")
+            for key, written, absent in parts:
+                self._finish_in_place(code, key, written, absent)
         code("return r")
         self.functions.append(code.lines)
         return name
 
-    def _finish_field(self, code: _Function, key: str, field: attrs.Attribute[Any]) -> None:
+    def _finish_parts(self, key: str, field: attrs.Attribute[Any]) -> tuple[list[str], str]:
+        """Return how a value (``v``, not None) of ``field`` is written, and what its absence is.
+
+        The lines write ``r[key]``; the absence is ``omit`` (the key left out),
+        ``missing`` (reported: the field is required) or ``null`` (written as null).
+        """
         base = without_none(field.type)
         k = repr(key)
-        written: list[str] = []  # how a value (v, not None) is written as the model writes it
+        written: list[str] = []
         if attrs.has(base):
             # An object copied whole (pagination) is still a source model: as data first.
             written = [
@@ -549,25 +568,53 @@ class _Compiler:
             written = [f"if v and type(v[0]) is not dict: r[{k}] = v = _unstructure(v)"]
             if element not in self.line_classes:  # lines are finished by their mapper
                 written.append(f"if v: r[{k}] = [{self.finisher(element)}(x, run, sp) for x in v]")
-        absent: list[str] = []  # what a key without a value is: left out, or missing
         if omitted_when_none(field):
-            absent = [f"del r[{k}]"]
-        elif type(None) not in get_args(field.type):
-            message = f"{self.target.name} requires {key}, and there is no value for it"
-            absent = [f"del r[{k}]", f"run.missing(sp, {message!r})"]
-        if base is Decimal and not absent:
+            return written, "omit"
+        if type(None) not in get_args(field.type):
+            return written, "missing"
+        return written, "null"
+
+    def _missing(self, key: str) -> str:
+        message = f"{self.target.name} requires {key}, and there is no value for it"
+        return f"run.missing(sp, {message!r})"
+
+    def _finish_in_place(self, code: _Function, key: str, written: list[str], absent: str) -> None:
+        """Write the value of ``key`` in ``r``, which holds every key already (see finisher)."""
+        k = repr(key)
+        gone = {"omit": [f"del r[{k}]"], "missing": [f"del r[{k}]", self._missing(key)]}
+        if absent == "null" and written and written[0].startswith("if type(v) is int"):
             code(f"if type(r[{k}]) is int: r[{k}] = Decimal(r[{k}])")
             return
         if not written:
-            if absent:
-                code.block(f"if r[{k}] is None:", *absent)
+            if absent != "null":
+                code.block(f"if r[{k}] is None:", *gone[absent])
             return
         code(f"v = r[{k}]")
-        if absent:
-            code.block("if v is None:", *absent)
+        if absent != "null":
+            code.block("if v is None:", *gone[absent])
             code.block("else:", *written)
         else:
             code.block("if v is not None:", *written)
+
+    def _finish_inserting(self, code: _Function, key: str, written: list[str], absent: str) -> None:
+        """Add the value of ``key`` to ``r`` (see finisher), written as the model writes it."""
+        k = repr(key)
+        code(f"v = g({k})")
+        # One store where the value's writing is one: r[k] = (its writing if ... else v).
+        store = [f"r[{k}] = v", *written]
+        if len(written) == 1 and (found := _ASSIGNED.fullmatch(written[0])) is not None:
+            store = [f"r[{k}] = {found['value']} if {found['test']} else v"]
+        elif written and written[-1].startswith(f"r[{k}] = "):
+            store = written  # written whatever it is
+        if absent == "omit":
+            code.block("if v is not None:", *store)
+        elif absent == "missing":
+            code.block("if v is None:", self._missing(key))
+            code.block("else:", *store)
+        else:
+            code(f"r[{k}] = v")
+            if written:
+                code.block("if v is not None:", *written)
 
     def omit_envelope(self, shapes: Sequence[type]) -> None:
         """Write ``omit_envelope``: report every envelope value as omitted."""
