@@ -127,7 +127,7 @@ class Format:
         for shape in self.envelopes:
             if shape.marker in document:
                 return shape
-        return Shape("record", self.record)
+        return _record_shape(self.record)
 
     def records(self, model: Any, shape: Shape, path: Path = ()) -> Iterator[tuple[Path, Any]]:
         """Yield ``(path, record)`` for each record of a structured document."""
@@ -141,6 +141,18 @@ class Format:
                 yield (*path, key, index), record
         else:
             yield (*path, key), held
+
+
+#: The shape of a bare record, by its model: one, not one a document.
+_RECORD_SHAPES: dict[type[Any], Shape] = {}
+
+
+def _record_shape(record: type[Any]) -> Shape:
+    """Return the shape of a bare record of ``record``."""
+    shape = _RECORD_SHAPES.get(record)
+    if shape is None:
+        shape = _RECORD_SHAPES[record] = Shape("record", record)
+    return shape
 
 
 @attrs.frozen
