@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import Finding
-from refundmap.codec.fields import fields, keys, models_in
+from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
 from refundmap.mapping.compiler import _Compiler
@@ -118,83 +118,56 @@ def source(source_name: str, target_name: str, *, lookup: bool = False) -> str:
     return _compiled(source_name, target_name, lookup=lookup)[1]
 
 
-class _Nested:
-    """A view's attribute holding a model (or a list of them): viewed when first read, once.
-
-    Not a data descriptor: the view made is kept in the instance's ``__dict__``
-    under the attribute's name, where later reads find it first.
-    """
-
-    __slots__ = ("key", "name", "view")
-
-    def __init__(self, name: str, key: str, view: Callable[[dict[str, Any]], Any]) -> None:
-        self.name = name
-        self.key = key
-        self.view = view
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        value = obj.__dict__["_d"].get(self.key)
-        if value is not None:
-            if type(value) is list:
-                value = [self.view(x) for x in value] if value else value
-            else:
-                value = self.view(value)
-        obj.__dict__[self.name] = value
-        return value
-
-
 @cache
 def _viewer(fmt_name: str) -> tuple[Callable[[dict[str, Any]], Any], str]:
     """Return a generated function viewing a mapped record of a format as its model reads.
 
-    As :func:`refundmap.mapping.views.view`, for the target's checks: each
-    object's plain attributes are read from its keys at once (a check reads most
-    of them, several times), its models (references, lines) when first read.
+    As :func:`refundmap.mapping.views.view`, for the target's checks, at once:
+    an object whose keys are its attribute names and which holds no model (a
+    reference) is viewed through its own dict (an absent key reads None from
+    the class); any other is a view with a slot an attribute, its models viewed too.
     """
     fmt = get_format(fmt_name)
     functions: list[str] = []
-    names: dict[str, Any] = {"_new": object.__new__}
-    classes: dict[type, dict[str, Any]] = {}
+    namespace: dict[str, Any] = {"_new": object.__new__}
     done: dict[type, str] = {}
 
     def viewer(cls: type) -> str:
         if cls in done:
             return done[cls]
         name = done[cls] = f"view_{cls.__name__}"
-        kind = f"_{cls.__name__}_view"
-        nested = classes[cls] = {"__module__": __name__}
-        items = ["'_d': d"]
-        for field in fields(cls):
-            key, models = keys(cls, fmt.naming)[field.name], models_in(field.type)
-            if models:
-                nested[field.name] = (key, viewer(models[0]))
-            else:
-                items.append(f"{field.name!r}: g({key!r})")
-        functions.append(
-            "\n".join(
-                (
-                    f"def {name}(d):",
-                    "    g = d.get",
-                    f"    o = _new({kind})",
-                    "    o.__dict__ = {" + ", ".join(items) + "}",
-                    "    return o",
-                )
-            )
+        names = keys(cls, fmt.naming)
+        adopted = all(
+            names[field.name] == field.name and not models_in(field.type) for field in fields(cls)
         )
+        lines = [f"def {name}(d):", f"    o = _new(_{cls.__name__}_view)"]
+        if adopted:
+            attributes: dict[str, Any] = {field.name: None for field in fields(cls)}
+            lines.append("    o.__dict__ = d")
+        else:
+            attributes = {"__slots__": tuple(field.name for field in fields(cls))}
+            lines.append("    g = d.get")
+            for field in fields(cls):
+                key, models = names[field.name], models_in(field.type)
+                if not models:
+                    lines.append(f"    o.{field.name} = g({key!r})")
+                    continue
+                nested = viewer(models[0])
+                lines.append(f"    v = g({key!r})")
+                if is_list(without_none(field.type)):
+                    lines.append(f"    o.{field.name} = [{nested}(x) for x in v] if v else v")
+                else:
+                    lines.append(f"    o.{field.name} = None if v is None else {nested}(v)")
+        lines.append("    return o")
+        namespace[f"_{cls.__name__}_view"] = type(
+            f"{cls.__name__}View", (), {"__module__": __name__, **attributes}
+        )
+        functions.append("\n".join(lines))
         return name
 
     root = viewer(fmt.record)
     code = "\n\n".join(functions) + "\n"
-    namespace = dict(names)
-    for cls, attributes in classes.items():
-        namespace[f"_{cls.__name__}_view"] = type(f"{cls.__name__}View", (), attributes)
     exec(compile(code, f"<refundmap fast views {fmt_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
-    for cls, attributes in classes.items():
-        kind = namespace[f"_{cls.__name__}_view"]
-        for attribute, held in list(attributes.items()):
-            if attribute != "__module__":
-                key, function = held
-                setattr(kind, attribute, _Nested(attribute, key, namespace[function]))
     return namespace[root], code
 
 
