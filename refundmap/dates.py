@@ -285,21 +285,16 @@ def format_date(value: date) -> str:
     """
     if not isinstance(value, datetime):
         return value.isoformat()
-    # The fast reader gives a timestamp written the same way as the same object
-    # (refundmap.mapping.fused): its text is kept, held beside it so that its id is its own.
-    held = _WRITTEN.get(id(value))
-    if held is not None and held[0] is value:
-        return held[1]
-    text = _timestamp_text(value)
-    if len(_WRITTEN) >= _WRITTEN_HELD:
-        _WRITTEN.clear()
-    _WRITTEN[id(value)] = (value, text)
-    return text
-
-
-#: Timestamps written already, by identity, with their text (see format_date).
-_WRITTEN: dict[int, tuple[datetime, str]] = {}
-_WRITTEN_HELD = 4096
+    if type(value) is datetime:  # the common case, from isoformat's text (no timespec: faster)
+        offset = value.utcoffset()
+        if offset is None or not offset:
+            # YYYY-MM-DDTHH:MM:SS (19 characters), then .ffffff where there are microseconds.
+            text, micro = value.isoformat(), value.microsecond
+            clock = text[:19] + (
+                ".000" if not micro else text[19 : 23 if micro % 1000 == 0 else 26]
+            )
+            return clock if offset is None else clock + "Z"
+    return _timestamp_text(value)
 
 
 def _timestamp_text(value: datetime) -> str:

@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from refundmap.dates import DateError, Timestamp, format_date, parse_date
+from refundmap.dates import DateError, Timestamp, _timestamp_text, format_date, parse_date
 
 from strategies import dates, fraction, timestamp_text
 
@@ -212,3 +213,15 @@ def test_format_date_keeps_each_timestamps_own_text() -> None:
         "2024-03-01T13:00:00.000+01:00",
         "2024-03-01T12:00:00.0000000Z",
     ]
+
+
+@given(
+    st.datetimes(
+        timezones=st.one_of(
+            st.none(), st.just(UTC), st.just(timezone(timedelta(0))), st.timezones()
+        )
+    )
+)
+def test_format_date_writes_a_datetime_as_the_general_writer_does(value: datetime) -> None:
+    """Plain datetimes (naive, UTC) are written from isoformat's text: the same text."""
+    assert format_date(value) == _timestamp_text(value)
