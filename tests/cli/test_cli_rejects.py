@@ -232,3 +232,19 @@ def test_stdout_has_what_converted_before_a_failure_as_help_and_readme_say(run, 
     assert "(nothing is written)" not in help_text
     readme = (FIXTURES.parent / "docs/cli.md").read_text()
     assert "stdout (no `-o`) is a stream and has what was converted before the failure" in readme
+
+
+def test_a_document_whose_envelope_is_broken_is_rejected_whole_as_its_json(run, tmp_path):
+    """docs/cli.md: `input` is a JSON document's value, a JSON Lines line's text."""
+    page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+    page["count"] = "two"
+    (tmp_path / "in.json").write_text(json.dumps(page))
+    (tmp_path / "in.jsonl").write_text(json.dumps(page["data"][0]) + "\n" + '{"id": true}\n')
+    for name in ("in.json", "in.jsonl"):
+        done = run("convert", "-f", "railz", "-t", "rutter", *SYNCED, name, "-o", f"{name}.out",
+                   "--rejects", f"{name}.bad", "-q", cwd=tmp_path)  # fmt: skip
+        assert done.returncode == 3, done.stderr
+    (whole,) = [json.loads(line) for line in (tmp_path / "in.json.bad").read_text().splitlines()]
+    assert (whole["path"], whole["input"]) == ("$", page)
+    (line,) = [json.loads(line) for line in (tmp_path / "in.jsonl.bad").read_text().splitlines()]
+    assert (line["line"], line["input"]) == (2, '{"id": true}')
