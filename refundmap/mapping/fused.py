@@ -11,11 +11,13 @@ Anything else raises :class:`Fallback`, and the document goes to the detailed
 path, which names every problem with its path.
 
 An accepted object is not structured through cattrs: the reader makes a
-*view*, a plain object whose ``__dict__`` holds the model's attributes with the
-values the codec would give them (the same ``Decimal`` and ``str`` objects,
-integers as ``int``, dates parsed), which the compiled mapping, the report and
-the checks read as they read a model. The source's checks run on it as on the
-model; a document with any finding (a warning) takes the detailed path.
+*view*, a plain object with a slot for each of the model's attributes, holding
+the values the codec would give them (the same ``Decimal`` and ``str`` objects,
+integers as ``int``, dates parsed); an object whose keys are its attribute
+names and whose values are taken as they are (a reference ``{id, name}``) is
+viewed through its decoded dict itself. The compiled mapping, the report and
+the checks read a view as they read a model; the source's checks run on it as
+on the model, each finding a warning, as on the detailed path.
 
 ``python -c "from refundmap.mapping.fused import source; print(source('railz'))"``
 prints the generated code of a format.
