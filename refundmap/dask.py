@@ -32,7 +32,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -42,6 +42,7 @@ import attrs
 from refundmap import jsonio
 from refundmap.conversion import Converter, RecordResult
 from refundmap.formats import Format, FormatName
+from refundmap.gate import FailKind
 from refundmap.jsonio import JSONValue
 from refundmap.paths import value_at
 from refundmap.profiles import PushOptions
@@ -195,6 +196,7 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
     directory: Lookup | None = None,
     require_refs: bool = False,
     defaults: Mapping[str, str] | None = None,
+    fail_on: Collection[FailKind] | str | None = None,
     platform: str | None = None,
     push_options: PushOptions | Mapping[str, Any] | str | os.PathLike[str] | None = None,
 ) -> Bag:
@@ -226,6 +228,7 @@ def convert_bag(  # noqa: PLR0913 - the documented keywords of convert_each
         directory=directory,
         require_refs=require_refs,
         defaults=defaults,
+        fail_on=fail_on,
         platform=platform,
         push_options=push_options,
     )

@@ -313,3 +313,19 @@ def test_a_bag_takes_the_platform_as_convert_each_does():
     assert any(
         e.source_path == "$.memo" and "QuickBooks Online" in e.message for e in result.report
     )
+
+
+def test_fail_on_makes_a_record_a_failed_result_as_convert_each_does():
+    """convert_bag takes convert_each's fail_on: a record with a warning is a failed result."""
+    docs = [doc for doc in documents() if doc != "{not json"]  # a failed result either way
+    got = convert_bag(
+        db.from_sequence(docs, npartitions=3), "rutter", "railz", synced_at=SYNCED_AT,
+        fail_on="untranslated",
+    ).compute(scheduler="sync")  # fmt: skip
+    expected = [
+        r
+        for doc in docs
+        for r in convert_each(doc, "rutter", "railz", synced_at=SYNCED_AT, fail_on="untranslated")
+    ]
+    assert [key(r) for r in got] == [key(r) for r in expected]
+    assert not any(r.ok for r in got)  # every record copies an id untranslated
