@@ -22,6 +22,7 @@ __all__ = [
     "Moment",
     "Timestamp",
     "format_date",
+    "keep_text",
     "parse_date",
     "parse_day",
 ]
@@ -286,6 +287,9 @@ def format_date(value: date) -> str:
     if not isinstance(value, datetime):
         return value.isoformat()
     if type(value) is datetime:  # the common case, from isoformat's text (no timespec: faster)
+        kept = _KEPT.get(id(value))
+        if kept is not None and kept[0] is value:
+            return kept[1]
         offset = value.utcoffset()
         if offset is None or not offset:
             # YYYY-MM-DDTHH:MM:SS (19 characters), then .ffffff where there are microseconds.
@@ -295,6 +299,23 @@ def format_date(value: date) -> str:
             )
             return clock if offset is None else clock + "Z"
     return _timestamp_text(value)
+
+
+#: Timestamps read from their own written form, by identity, with that text (see keep_text).
+_KEPT: dict[int, tuple[datetime, str]] = {}
+_KEPT_HELD = 4096
+
+
+def keep_text(value: datetime, text: str) -> None:
+    """Note that ``text``, which ``value`` was read from, is what :func:`format_date` writes.
+
+    For a reader that parses the same texts again and again and keeps what it
+    parsed (refundmap.mapping.fused): writing the timestamp back is then a
+    lookup. ``text`` must be ``format_date(value)``; a wrong one is written as given.
+    """
+    if len(_KEPT) >= _KEPT_HELD:
+        _KEPT.clear()
+    _KEPT[id(value)] = (value, text)  # the value held: its id is its own while kept
 
 
 def _timestamp_text(value: datetime) -> str:

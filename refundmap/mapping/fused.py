@@ -28,7 +28,7 @@ from __future__ import annotations
 import linecache
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
@@ -38,7 +38,7 @@ import jiter
 
 from refundmap import cjson, jsonio
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
-from refundmap.dates import DateError, Day, Moment, parse_date, parse_day
+from refundmap.dates import DateError, Day, Moment, keep_text, parse_date, parse_day
 from refundmap.formats import Format, get_format
 from refundmap.jsonio import check_numbers
 from refundmap.mapping import fused_map
@@ -84,6 +84,10 @@ def _moment(value: object) -> date:
         if len(_DATES) >= _DATES_HELD:
             _DATES.clear()
         _DATES[value] = known
+        # The form format_date writes a UTC timestamp in: written back as read.
+        written = len(value) == 24 and value[10] == "T" and value[19] == "." and value[23] == "Z"
+        if written and type(known) is datetime:
+            keep_text(known, value)
     return known
 
 

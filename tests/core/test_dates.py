@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from refundmap.dates import DateError, Timestamp, _timestamp_text, format_date, parse_date
+from refundmap.dates import (
+    DateError,
+    Timestamp,
+    _timestamp_text,
+    format_date,
+    keep_text,
+    parse_date,
+)
+from refundmap.mapping.fused import _moment as _fast_moment
 
 from strategies import dates, fraction, timestamp_text
 
@@ -225,3 +233,22 @@ def test_format_date_keeps_each_timestamps_own_text() -> None:
 def test_format_date_writes_a_datetime_as_the_general_writer_does(value: datetime) -> None:
     """Plain datetimes (naive, UTC) are written from isoformat's text: the same text."""
     assert format_date(value) == _timestamp_text(value)
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_a_utc_timestamp_in_the_written_form_is_written_back_as_read(value: datetime) -> None:
+    """The fast reader keeps the text of YYYY-MM-DDThh:mm:ss.fffZ: it is format_date's."""
+    text = f"{value.year:04d}-{value:%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+    parsed = parse_date(text)
+    assert _fast_moment(text) is parsed or _fast_moment(text) == parsed
+    assert format_date(_fast_moment(text)) == _timestamp_text(parsed) == text
+
+
+def test_a_kept_text_is_the_values_own():
+    """A value kept with its text, and an equal one that is not: each written as its own."""
+    kept = parse_date("2024-03-01T12:00:00.000Z")
+    keep_text(kept, "2024-03-01T12:00:00.000Z")
+    other = kept.replace(tzinfo=timezone(timedelta(0)))  # the same instant, another object
+    assert format_date(kept) == format_date(other) == "2024-03-01T12:00:00.000Z"
+    naive = kept.replace(tzinfo=None)
+    assert format_date(naive) == "2024-03-01T12:00:00.000"
