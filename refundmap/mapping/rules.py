@@ -273,7 +273,7 @@ def _department(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: st
             return
         lines = out.get("lines") or []
         if not lines:
-            message = "railz-v2 keeps a department on lines only, and there is no line"
+            message = f"{run.target_name} keeps a department on lines only, and there is no line"
             run.note(Kind.DROPPED, sp + ".department_id", None, message)
             return
         first = (

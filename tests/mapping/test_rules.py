@@ -613,6 +613,17 @@ def test_the_refund_department_is_an_entry_on_every_v2_line():
     assert untranslated.target_path == "$.lines[0].trackingCategoryRefs[1].id"
 
 
+@pytest.mark.parametrize("target", ["railz-v2", "railz-v2-push"])
+def test_a_department_without_a_line_to_hold_it_is_dropped_naming_the_target(target):
+    refund = rutter_refund(department_id="D1", line_items=[])
+    params = {"connection_uuid": "CON-1"} if target == "railz-v2-push" else {}
+    result = convert(refund, "rutter", target, **params)
+    (dropped,) = [
+        e for e in result.report if e.kind is Kind.DROPPED and e.source_path == "$.department_id"
+    ]
+    assert dropped.message == f"{target} keeps a department on lines only, and there is no line"
+
+
 def test_a_department_every_v2_line_shares_is_the_refund_department():
     lines = [{"amount": 5, "trackingCategoryRefs": tracking(("department", "D1"))}] * 2
     result = convert(v2_refund(*lines), "railz-v2", "rutter", synced_at=SYNCED)
