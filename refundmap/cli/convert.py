@@ -172,8 +172,10 @@ class _Converter:
     ) -> None:
         self._tally(result.records, result.untranslated)
         if result.untranslated:
-            self._add_copied(result.missing_counts().items())
-            self._add_names(result.missing_names().items())
+            counted = result.missing_counts()
+            self._add_copied(counted.items())
+            if not self.named.keys() >= counted.keys():  # a name to learn (most ids are met again)
+                self._add_names(result.missing_names().items())
         for entry in report:
             self._entry(name, line, entry)
 
