@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import linecache
-import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
@@ -75,10 +74,6 @@ def _literal_suffix(where: str) -> str | None:
     return value if type(value) is str else None
 
 
-#: A finisher's line writing a value where a test holds: ``if <test>: r[<key>] = <value>``.
-_ASSIGNED = re.compile(r"if (?P<test>[^:]+): r\[[^]]+\] = (?P<value>.+)")
-
-
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
     return True
 
@@ -108,6 +103,33 @@ class _Function:
         for line in body:
             self(line)
         self.depth -= 1
+
+
+@attrs.frozen
+class _Writing:
+    """How a finisher writes a value ``v`` (not None) into ``r``, as its model writes it.
+
+    Either a value made where a test holds (``value`` if ``test``, else ``v`` as
+    it is; ``test`` false for None too where not ``needs_value``), or ``lines``
+    that write ``r[key]``: all of them where ``stored`` (the last line always
+    stores), else only where they change ``v``.
+    """
+
+    test: str = ""
+    value: str = ""
+    lines: tuple[str, ...] = ()
+    stored: bool = True
+    needs_value: bool = True
+
+    def over(self, k: str) -> list[str]:
+        """Return the lines writing ``r[k]``, which holds ``v`` already."""
+        return [f"if {self.test}: r[{k}] = {self.value}"] if self.test else list(self.lines)
+
+    def stored_in(self, k: str) -> list[str]:
+        """Return the lines storing ``v`` in ``r[k]``, written, in one store where they can."""
+        if self.test:
+            return [f"r[{k}] = {self.value} if {self.test} else v"]
+        return list(self.lines) if self.stored else [f"r[{k}] = v", *self.lines]
 
 
 @attrs.define
@@ -532,80 +554,78 @@ class _Compiler:
         ]
         if 2 * sum(absent == "omit" for _, _, absent in parts) > len(parts):
             code("r = {}")
-            for key, written, absent in parts:
-                self._finish_inserting(code, key, written, absent)
+            for key, writing, absent in parts:
+                self._finish_inserting(code, key, writing, absent)
         else:
             code("r = {" + ", ".join(f"{key!r}: g({key!r})" for key, _, _ in parts) + "}")
-            for key, written, absent in parts:
-                self._finish_in_place(code, key, written, absent)
+            for key, writing, absent in parts:
+                self._finish_in_place(code, key, writing, absent)
         code("return r")
         self.functions.append(code.lines)
         return name
 
-    def _finish_parts(self, key: str, field: attrs.Attribute[Any]) -> tuple[list[str], str]:
-        """Return how a value (``v``, not None) of ``field`` is written, and what its absence is.
+    def _finish_parts(self, key: str, field: attrs.Attribute[Any]) -> tuple[_Writing | None, str]:
+        """Return how a value of ``field`` is written (None: as it is), and what its absence is.
 
-        The lines write ``r[key]``; the absence is ``omit`` (the key left out),
-        ``missing`` (reported: the field is required) or ``null`` (written as null).
+        The absence is ``omit`` (the key left out), ``missing`` (reported: the
+        field is required) or ``null`` (written as null).
         """
         base = without_none(field.type)
         k = repr(key)
-        written: list[str] = []
+        writing = None
         if attrs.has(base):
             # An object copied whole (pagination) is still a source model: as data first.
-            written = [
-                "if type(v) is not dict: v = _source_data(v)",
-                f"r[{k}] = {self.finisher(base)}(v, run, sp)",
-            ]
+            finish = f"r[{k}] = {self.finisher(base)}(v, run, sp)"
+            writing = _Writing(lines=("if type(v) is not dict: v = _source_data(v)", finish))
         elif (value := value_of(base)) is not None and value.writer is not None:
             # Read from the table now: the generated line names the writer itself.
-            written = [f"if type(v) is not str: r[{k}] = {value.writer.__name__}(v)"]
+            writing = _Writing("type(v) is not str", f"{value.writer.__name__}(v)")
         elif base is Decimal:
-            written = [f"if type(v) is int: r[{k}] = Decimal(v)"]
+            writing = _Writing("type(v) is int", "Decimal(v)", needs_value=False)
         elif get_origin(base) is list and attrs.has(get_args(base)[0]):
             element = get_args(base)[0]
             # A list copied whole (links) holds source models: write them as data.
-            written = [f"if v and type(v[0]) is not dict: r[{k}] = v = _unstructure(v)"]
+            lines = [f"if v and type(v[0]) is not dict: r[{k}] = v = _unstructure(v)"]
             if element not in self.line_classes:  # lines are finished by their mapper
-                written.append(f"if v: r[{k}] = [{self.finisher(element)}(x, run, sp) for x in v]")
+                lines.append(f"if v: r[{k}] = [{self.finisher(element)}(x, run, sp) for x in v]")
+            writing = _Writing(lines=tuple(lines), stored=False)
         if omitted_when_none(field):
-            return written, "omit"
+            return writing, "omit"
         if type(None) not in get_args(field.type):
-            return written, "missing"
-        return written, "null"
+            return writing, "missing"
+        return writing, "null"
 
     def _missing(self, key: str) -> str:
         message = f"{self.target.name} requires {key}, and there is no value for it"
         return f"run.missing(sp, {message!r})"
 
-    def _finish_in_place(self, code: _Function, key: str, written: list[str], absent: str) -> None:
+    def _finish_in_place(
+        self, code: _Function, key: str, writing: _Writing | None, absent: str
+    ) -> None:
         """Write the value of ``key`` in ``r``, which holds every key already (see finisher)."""
         k = repr(key)
         gone = {"omit": [f"del r[{k}]"], "missing": [f"del r[{k}]", self._missing(key)]}
-        if absent == "null" and written and written[0].startswith("if type(v) is int"):
-            code(f"if type(r[{k}]) is int: r[{k}] = Decimal(r[{k}])")
-            return
-        if not written:
+        if writing is None:
             if absent != "null":
                 code.block(f"if r[{k}] is None:", *gone[absent])
             return
         code(f"v = r[{k}]")
         if absent != "null":
             code.block("if v is None:", *gone[absent])
-            code.block("else:", *written)
+            code.block("else:", *writing.over(k))
+        elif writing.needs_value:
+            code.block("if v is not None:", *writing.over(k))
         else:
-            code.block("if v is not None:", *written)
+            for line in writing.over(k):
+                code(line)
 
-    def _finish_inserting(self, code: _Function, key: str, written: list[str], absent: str) -> None:
+    def _finish_inserting(
+        self, code: _Function, key: str, writing: _Writing | None, absent: str
+    ) -> None:
         """Add the value of ``key`` to ``r`` (see finisher), written as the model writes it."""
         k = repr(key)
         code(f"v = g({k})")
-        # One store where the value's writing is one: r[k] = (its writing if ... else v).
-        store = [f"r[{k}] = v", *written]
-        if len(written) == 1 and (found := _ASSIGNED.fullmatch(written[0])) is not None:
-            store = [f"r[{k}] = {found['value']} if {found['test']} else v"]
-        elif written and written[-1].startswith(f"r[{k}] = "):
-            store = written  # written whatever it is
+        store = [f"r[{k}] = v"] if writing is None else writing.stored_in(k)
         if absent == "omit":
             code.block("if v is not None:", *store)
         elif absent == "missing":
@@ -613,8 +633,8 @@ class _Compiler:
             code.block("else:", *store)
         else:
             code(f"r[{k}] = v")
-            if written:
-                code.block("if v is not None:", *written)
+            if writing is not None:
+                code.block("if v is not None:", *writing.over(k))
 
     def omit_envelope(self, shapes: Sequence[type]) -> None:
         """Write ``omit_envelope``: report every envelope value as omitted."""
