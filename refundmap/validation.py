@@ -277,6 +277,16 @@ def _numeric_ids(
     return numbers
 
 
+def _read_as_text(numbers: dict[str, tuple[Path, str]]) -> list[Entry]:
+    """Return the warning that each numeric id of ``numbers`` was read as its text."""
+    return [
+        Entry(
+            Kind.WARNING, where, None, f'an id sent as the number {text}; read as the text "{text}"'
+        )
+        for where, (_, text) in numbers.items()
+    ]
+
+
 def _ids_as_text(item: Any, numbers: dict[str, tuple[Path, str]]) -> Any:
     """Return a copy of ``item`` with each numeric id replaced by its text."""
     item = copy.deepcopy(item)
@@ -339,15 +349,7 @@ def _load(document: Any, fmt: Format, *, strict: bool) -> Loaded:
                 # The fixed copy is what is structured, and searched for unknown keys.
                 item = _ids_as_text(item, numbers)  # noqa: PLW2901
                 model, found, unknown = codec.structure(item, shape.model, path)
-                warnings.extend(
-                    Entry(
-                        Kind.WARNING,
-                        where,
-                        None,
-                        f'an id sent as the number {text}; read as the text "{text}"',
-                    )
-                    for where, (_, text) in numbers.items()
-                )
+                warnings.extend(_read_as_text(numbers))
         problems.extend(found)
         if unknown:
             located = jsonio.locate(item, {id(obj) for obj, _ in unknown})

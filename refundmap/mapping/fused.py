@@ -55,6 +55,7 @@ from refundmap.validation import (
     _foreign_hint,
     _ids_as_text,
     _numeric_ids,
+    _read_as_text,
     _with_empty_lines,
     _without_empty_lines,
     decode,
@@ -472,15 +473,7 @@ def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
         # Real Railz data has sent ids as JSON integers: read as their text.
         item = _ids_as_text(item, numbers)
         model, found, unknown = codec.structure(item, source.record, path)
-        noted.numbers.extend(
-            Entry(
-                Kind.WARNING,
-                where,
-                None,
-                f'an id sent as the number {text}; read as the text "{text}"',
-            )
-            for where, (_, text) in numbers.items()
-        )
+        noted.numbers.extend(_read_as_text(numbers))
     if found or model is None:
         noted.problems.extend(found)  # the document is not valid: said when all are read
         return None
