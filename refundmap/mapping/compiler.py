@@ -181,6 +181,11 @@ class _Compiler:
             "_new": tuple.__new__,
         }
         self.finishers: dict[type, str] = {}
+        #: Whether the generated code refuses ids it cannot translate (``require_refs``);
+        #: None: the run says (the engine's code serves both).
+        self.require_refs: bool | None = None
+        #: The source objects a table function read into locals, by (class, attribute).
+        self.heads: dict[tuple[type, str], str] = {}
         self.line_classes: set[type] = set()
         self.names["_unstructure"] = self.tgt_codec.unstructure
         self.names["_source_data"] = self.src_codec.unstructure
@@ -219,10 +224,35 @@ class _Compiler:
 
     def _read(self, code: _Function, cls: type, keypath: str, into: str = "v") -> Any:
         chain, type_ = self._attributes(cls, keypath)
-        code(f"{into} = src.{chain[0]}")
+        code(f"{into} = {self._head(cls, chain[0])}")
         for attribute in chain[1:]:
             code(f"if {into} is not None:").indent()(f"{into} = {into}.{attribute}").dedent()
         return type_
+
+    def _head(self, cls: type, attribute: str) -> str:
+        """Return the expression reading ``src.<attribute>``: a local where the table has one."""
+        return self.heads.get((cls, attribute), f"src.{attribute}")
+
+    def _read_heads(
+        self, code: _Function, cls: type, rows: Sequence[Row]
+    ) -> list[tuple[type, str]]:
+        """Read once, into locals, the source objects the table reads more than one value of.
+
+        Returns their keys in :attr:`heads`, to forget when the table's function is written.
+        """
+        seen: dict[str, int] = {}
+        for row in rows:
+            cell = row.cell(self.source.name)
+            if row.lines is not None or not isinstance(cell, str) or "[" in cell:
+                continue
+            if "." in cell:
+                head = self._attributes(cls, cell)[0][0]
+                seen[head] = seen.get(head, 0) + 1
+        read = [(cls, head) for head, count in seen.items() if count > 1]
+        for key in read:
+            self.heads[key] = f"_h_{key[1]}"
+            code(f"_h_{key[1]} = src.{key[1]}")
+        return read
 
     @staticmethod
     def _place(code: _Function, keypath: str) -> tuple[str, str, Callable[[str], str]]:
@@ -265,8 +295,11 @@ class _Compiler:
             code("known = run.known")
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("lines_total = None")
+        heads = self._read_heads(code, src_cls, rows)
         for index, row in enumerate(rows):
             self._row(table, index, row)
+        for key in heads:  # locals of this function only
+            del self.heads[key]
         for index, row in table.pending:
             self._make(code, index, row)
         for row in table.applied:
@@ -428,7 +461,7 @@ class _Compiler:
         name = "None"
         if name_chain:  # the source's name of the reference (a default has none)
             name = "_nm"
-            code(f"_nm = src.{name_chain[0]}")
+            code(f"_nm = {self._head(table.source_class, name_chain[0])}")
             for attribute in name_chain[1:]:
                 code(f"if _nm is not None: _nm = _nm.{attribute}")
         holder, key, path = self._place(code, t)
@@ -441,15 +474,21 @@ class _Compiler:
         if not self.lookup:
             # No directory: the id is copied, and said so here, as a dropped value is.
             message = reference_messages(self.target.name, into_railz=self.into_railz)
-            code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
-            code("else:").indent()(f"run.copied({kind!r}, v, {name})")
-            source = _literal_suffix(where)
-            if source is not None and "[" not in t:
-                code(self.fixed_entry("_WARNING", source, _suffix(t), message.no_directory[kind]))
+            if self.require_refs is None:
+                code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
+                code("else:").indent()
+            if self.require_refs:
+                code(call)
             else:
-                entry = f"(_WARNING, {where}, {path(key)}, {message.no_directory[kind]!r})"
-                code(f"add(_new(_Entry, {entry}))")
-            code.dedent()
+                self.copied(code, kind, name)
+                source = _literal_suffix(where)
+                text = message.no_directory[kind]
+                if source is not None and "[" not in t:
+                    code(self.fixed_entry("_WARNING", source, _suffix(t), text))
+                else:
+                    code(f"add(_new(_Entry, (_WARNING, {where}, {path(key)}, {text!r})))")
+            if self.require_refs is None:
+                code.dedent()
             code(f"{holder}[{key!r}] = v")
             return
         # An id the lookup holds is translated here; the engine does the rest
@@ -470,6 +509,10 @@ class _Compiler:
             entry = f"(_DERIVED, {where}, {path('name')}, {message.named[kind]!r})"
             code(f"add(_new(_Entry, {entry}))").dedent()
         code.dedent()
+
+    def copied(self, code: _Function, kind: str, name: str) -> None:
+        """Count the id ``v`` of ``kind`` (named ``name``) as copied untranslated."""
+        code(f"run.copied({kind!r}, v, {name})")
 
     def _lines(self, table: _Table, index: int, row: Row) -> None:
         code = table.code
