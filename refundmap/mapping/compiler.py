@@ -298,8 +298,8 @@ class _Compiler:
         heads = self._read_heads(code, src_cls, rows)
         for index, row in enumerate(rows):
             self._row(table, index, row)
-        for key in heads:  # locals of this function only
-            del self.heads[key]
+        for head in heads:  # locals of this function only
+            del self.heads[head]
         for index, row in table.pending:
             self._make(code, index, row)
         for row in table.applied:
