@@ -228,16 +228,19 @@ class _Generator:
         known = frozenset(names.values())
         # An empty object is an empty line where lines are (left out, and warned of).
         code("if type(d) is not dict or not d: raise Fallback")
-        code(f"if not {self.name(known, 'known')}.issuperset(d): raise Fallback")
+        # Required; or a default other than None, which a view would not read: all
+        # present, asked in one call (with the unknown keys, where every key is required).
+        required = frozenset(names[f.name] for f in fields(cls) if f.default is not None)
+        if required == known:
+            code(f"if d.keys() != {self.name(known, 'known')}: raise Fallback")
+        else:
+            code(f"if not {self.name(known, 'known')}.issuperset(d): raise Fallback")
+            if required:
+                code(f"if not d.keys() >= {self.name(required, 'required')}: raise Fallback")
         code(f"o = _new({view})")
         for field in fields(cls):
             key = names[field.name]
-            if field.default is None:
-                code(f"v = d.get({key!r})")
-            else:
-                # Required; or a default other than None, which a view would not read.
-                code(f"if {key!r} not in d: raise Fallback")
-                code(f"v = d[{key!r}]")
+            code(f"v = d[{key!r}]" if key in required else f"v = d.get({key!r})")
             nullable = type(None) in get_args(field.type)
             if field.name == records:
                 code("if type(v) is not list: raise Fallback")
