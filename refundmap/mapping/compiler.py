@@ -180,7 +180,7 @@ class _Compiler:
             "_Entry": Entry,
             "_new": tuple.__new__,
         }
-        self.finishers: dict[type, str] = {}
+        self.finishers: dict[tuple[type, bool], str] = {}
         #: Whether the generated code refuses ids it cannot translate (``require_refs``);
         #: None: the run says (the engine's code serves both).
         self.require_refs: bool | None = None
@@ -264,7 +264,8 @@ class _Compiler:
         if "[" in keypath:
             # Into the one entry of that type, made when it is not there yet.
             key, kind, rest = _selector(keypath)
-            code(f"_l = out.setdefault({key!r}, [])")
+            code(f"_l = out.get({key!r})")
+            code("if _l is None:").indent()(f"_l = out[{key!r}] = []").dedent()
             code(f"_e = next((e for e in _l if e.get('type') == {kind!r}), None)")
             code("if _e is None:").indent()(f"_e = {{'type': {kind!r}}}")("_l.append(_e)").dedent()
             return "_e", rest or "", lambda sub: f"tp + f'.{key}[{{_l.index(_e)}}].{sub}'"
@@ -282,12 +283,31 @@ class _Compiler:
 
     # -- tables ------------------------------------------------------------------------------
 
-    def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
-        """Compile ``rows`` into ``map_<name>``; return the function's name."""
+    def table(
+        self,
+        name: str,
+        rows: Sequence[Row],
+        src_cls: type,
+        tgt_cls: type | None,
+        made: type | None = None,
+    ) -> str:
+        """Compile ``rows`` into ``map_<name>``; return the function's name.
+
+        The function returns a dict finished as ``tgt_cls`` (see :meth:`finisher`),
+        or, where ``tgt_cls`` is None, unfinished: made with the keys of ``made``
+        (by default ``tgt_cls``), each null, in order, for its finisher to finish in place.
+        A rule takes a value out of such a dict by making it null, never by deleting
+        its key (which would move the key to the end when written again).
+        """
         function = f"map_{name}"
         table = _Table(_Function(f"def {function}(src, sp, tp, run):"), src_cls, rows)
         code = table.code
-        code("out = {}")
+        made = made or tgt_cls
+        if made is None:
+            code("out = {}")
+        else:
+            # Every key of the target's, in its order, null until written: finished in place.
+            code("out = {" + ", ".join(f"{k!r}: None" for k in self._keys(made)) + "}")
         code("add = run.report.append")
         if any(row.cell(self.target.name) is Marker.FOLDED for row in rows):
             code("start = len(run.report)")
@@ -309,7 +329,7 @@ class _Compiler:
             # Finished now, so that what the rules added sits in the format's key order.
             code(f"_ls = out.get({key!r})")
             where = f"f'{{sp}}{_suffix(source_path)}[{{i}}]'"
-            finish = self.finisher(element)
+            finish = self.finisher(element, made=True)
             code("if _ls:").indent()(
                 f"out[{key!r}] = [{finish}(x, run, {where}) for i, x in enumerate(_ls)]"
             ).dedent()
@@ -330,7 +350,7 @@ class _Compiler:
         if tgt_cls is None:
             code("return out")
         else:
-            code(f"return {self.finisher(tgt_cls)}(out, run, sp)")
+            code(f"return {self.finisher(tgt_cls, made=True)}(out, run, sp)")
         self.functions.append(code.lines)
         return function
 
@@ -534,7 +554,11 @@ class _Compiler:
         if late:
             table.late.append((t, s, target_element))
         line_mapper = self.table(
-            f"line_{index}", row.lines or (), element, None if late else target_element
+            f"line_{index}",
+            row.lines or (),
+            element,
+            None if late else target_element,
+            made=target_element,
         )
         if row.make is not None:
             table.pending.append((index, row))
@@ -575,26 +599,42 @@ class _Compiler:
 
     # -- finishing the target dict -----------------------------------------------------------
 
-    def finisher(self, cls: type) -> str:
+    def _keys(self, cls: type) -> list[str]:
+        """Return the JSON keys of the target's ``cls``, in its order."""
+        keys = self.tgt_codec.keys(cls)
+        return [keys[field.name] for field in fields(cls)]
+
+    def finisher(self, cls: type, *, made: bool = False) -> str:
         """Return the name of the generated function that finishes a dict as ``cls``.
 
         The dict is remade in the model's key order, each value written as the
         model writes it, and keys without a value left out, or reported missing
         where required. A model whose keys are mostly written is remade at once
         (one dict display, then its absent keys deleted); one whose keys are
-        mostly left out when absent (Railz's), a key at a time.
+        mostly left out when absent (Railz's), a key at a time. ``made``: the
+        dict is one a table made (see :meth:`table`), with every key of the
+        model's in order: it is finished in place (remade where it has more keys).
         """
-        if cls in self.finishers:
-            return self.finishers[cls]
-        name = f"finish_{cls.__name__}"
-        self.finishers[cls] = name
+        if (cls, made) in self.finishers:
+            return self.finishers[cls, made]
+        name = f"finish_{cls.__name__}{'_made' * made}"
+        self.finishers[cls, made] = name
         keys = self.tgt_codec.keys(cls)
-        code = _Function(f"def {name}(d, run, sp):")
-        code("g = d.get")
         parts = [
             (keys[field.name], *self._finish_parts(keys[field.name], field))
             for field in fields(cls)
         ]
+        if made:
+            code = _Function(f"def {name}(r, run, sp):")
+            # A key a rule added that the model has not: remade, which leaves it out.
+            code.block(f"if len(r) != {len(parts)}:", f"return {self.finisher(cls)}(r, run, sp)")
+            for key, writing, absent in parts:
+                self._finish_in_place(code, key, writing, absent)
+            code("return r")
+            self.functions.append(code.lines)
+            return name
+        code = _Function(f"def {name}(d, run, sp):")
+        code("g = d.get")
         if 2 * sum(absent == "omit" for _, _, absent in parts) > len(parts):
             code("r = {}")
             for key, writing, absent in parts:

@@ -84,7 +84,14 @@ class _FusedCompiler(_Compiler):
         if name != "None":
             code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
 
-    def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
+    def table(
+        self,
+        name: str,
+        rows: Sequence[Row],
+        src_cls: type,
+        tgt_cls: type | None,
+        made: type | None = None,
+    ) -> str:
         folded = {
             format_path(cell.split("."))[1:]
             for row in rows
@@ -92,7 +99,7 @@ class _FusedCompiler(_Compiler):
             and isinstance(cell := row.cell(self.source.name), str)
         }
         self.folded_now.append(folded)
-        function = super().table(name, rows, src_cls, tgt_cls)
+        function = super().table(name, rows, src_cls, tgt_cls, made)
         self.folded_now.pop()
         # Each table notes its rows against its own paths (sp, tp): a line's
         # against the line's. A row is pushed on entry, popped before returning.
