@@ -6,7 +6,8 @@ that reads the source *model's* attributes and writes the target's JSON-ready
 dict, with the report entries the table calls for; and a function per target
 class that puts a dict in the target's key order, writes null where the
 target requires a key that may be null, and writes dates and numeric strings
-as the target spells them. The table stays the one source of truth: change a
+as the target spells them. A table's own dict is made with the target's keys
+in order, each null until written, and finished in place. The table stays the one source of truth: change a
 row and the generated code changes with it.
 
 ``python -c "from refundmap.mapping.compiler import source; print(source('railz', 'rutter'))"``
@@ -180,7 +181,12 @@ class _Compiler:
             "_Entry": Entry,
             "_new": tuple.__new__,
         }
-        self.finishers: dict[type, str] = {}
+        self.finishers: dict[tuple[type, bool], str] = {}
+        #: Whether the generated code refuses ids it cannot translate (``require_refs``);
+        #: None: the run says (the engine's code serves both).
+        self.require_refs: bool | None = None
+        #: The source objects a table function read into locals, by (class, attribute).
+        self.heads: dict[tuple[type, str], str] = {}
         self.line_classes: set[type] = set()
         self.names["_unstructure"] = self.tgt_codec.unstructure
         self.names["_source_data"] = self.src_codec.unstructure
@@ -219,10 +225,35 @@ class _Compiler:
 
     def _read(self, code: _Function, cls: type, keypath: str, into: str = "v") -> Any:
         chain, type_ = self._attributes(cls, keypath)
-        code(f"{into} = src.{chain[0]}")
+        code(f"{into} = {self._head(cls, chain[0])}")
         for attribute in chain[1:]:
             code(f"if {into} is not None:").indent()(f"{into} = {into}.{attribute}").dedent()
         return type_
+
+    def _head(self, cls: type, attribute: str) -> str:
+        """Return the expression reading ``src.<attribute>``: a local where the table has one."""
+        return self.heads.get((cls, attribute), f"src.{attribute}")
+
+    def _read_heads(
+        self, code: _Function, cls: type, rows: Sequence[Row]
+    ) -> list[tuple[type, str]]:
+        """Read once, into locals, the source objects the table reads more than one value of.
+
+        Returns their keys in :attr:`heads`, to forget when the table's function is written.
+        """
+        seen: dict[str, int] = {}
+        for row in rows:
+            cell = row.cell(self.source.name)
+            if row.lines is not None or not isinstance(cell, str) or "[" in cell:
+                continue
+            if "." in cell:
+                head = self._attributes(cls, cell)[0][0]
+                seen[head] = seen.get(head, 0) + 1
+        read = [(cls, head) for head, count in seen.items() if count > 1]
+        for key in read:
+            self.heads[key] = f"_h_{key[1]}"
+            code(f"_h_{key[1]} = src.{key[1]}")
+        return read
 
     @staticmethod
     def _place(code: _Function, keypath: str) -> tuple[str, str, Callable[[str], str]]:
@@ -234,7 +265,8 @@ class _Compiler:
         if "[" in keypath:
             # Into the one entry of that type, made when it is not there yet.
             key, kind, rest = _selector(keypath)
-            code(f"_l = out.setdefault({key!r}, [])")
+            code(f"_l = out.get({key!r})")
+            code("if _l is None:").indent()(f"_l = out[{key!r}] = []").dedent()
             code(f"_e = next((e for e in _l if e.get('type') == {kind!r}), None)")
             code("if _e is None:").indent()(f"_e = {{'type': {kind!r}}}")("_l.append(_e)").dedent()
             return "_e", rest or "", lambda sub: f"tp + f'.{key}[{{_l.index(_e)}}].{sub}'"
@@ -252,12 +284,31 @@ class _Compiler:
 
     # -- tables ------------------------------------------------------------------------------
 
-    def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
-        """Compile ``rows`` into ``map_<name>``; return the function's name."""
+    def table(
+        self,
+        name: str,
+        rows: Sequence[Row],
+        src_cls: type,
+        tgt_cls: type | None,
+        made: type | None = None,
+    ) -> str:
+        """Compile ``rows`` into ``map_<name>``; return the function's name.
+
+        The function returns a dict finished as ``tgt_cls`` (see :meth:`finisher`),
+        or, where ``tgt_cls`` is None, unfinished: made with the keys of ``made``
+        (by default ``tgt_cls``), each null, in order, for its finisher to finish in place.
+        A rule takes a value out of such a dict by making it null, never by deleting
+        its key (which would move the key to the end when written again).
+        """
         function = f"map_{name}"
         table = _Table(_Function(f"def {function}(src, sp, tp, run):"), src_cls, rows)
         code = table.code
-        code("out = {}")
+        made = made or tgt_cls
+        if made is None:
+            code("out = {}")
+        else:
+            # Every key of the target's, in its order, null until written: finished in place.
+            code("out = {" + ", ".join(f"{k!r}: None" for k in self._keys(made)) + "}")
         code("add = run.report.append")
         if any(row.cell(self.target.name) is Marker.FOLDED for row in rows):
             code("start = len(run.report)")
@@ -265,8 +316,11 @@ class _Compiler:
             code("known = run.known")
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("lines_total = None")
+        heads = self._read_heads(code, src_cls, rows)
         for index, row in enumerate(rows):
             self._row(table, index, row)
+        for head in heads:  # locals of this function only
+            del self.heads[head]
         for index, row in table.pending:
             self._make(code, index, row)
         for row in table.applied:
@@ -276,7 +330,7 @@ class _Compiler:
             # Finished now, so that what the rules added sits in the format's key order.
             code(f"_ls = out.get({key!r})")
             where = f"f'{{sp}}{_suffix(source_path)}[{{i}}]'"
-            finish = self.finisher(element)
+            finish = self.finisher(element, made=True)
             code("if _ls:").indent()(
                 f"out[{key!r}] = [{finish}(x, run, {where}) for i, x in enumerate(_ls)]"
             ).dedent()
@@ -297,7 +351,7 @@ class _Compiler:
         if tgt_cls is None:
             code("return out")
         else:
-            code(f"return {self.finisher(tgt_cls)}(out, run, sp)")
+            code(f"return {self.finisher(tgt_cls, made=True)}(out, run, sp)")
         self.functions.append(code.lines)
         return function
 
@@ -428,7 +482,7 @@ class _Compiler:
         name = "None"
         if name_chain:  # the source's name of the reference (a default has none)
             name = "_nm"
-            code(f"_nm = src.{name_chain[0]}")
+            code(f"_nm = {self._head(table.source_class, name_chain[0])}")
             for attribute in name_chain[1:]:
                 code(f"if _nm is not None: _nm = _nm.{attribute}")
         holder, key, path = self._place(code, t)
@@ -441,15 +495,21 @@ class _Compiler:
         if not self.lookup:
             # No directory: the id is copied, and said so here, as a dropped value is.
             message = reference_messages(self.target.name, into_railz=self.into_railz)
-            code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
-            code("else:").indent()(f"run.copied({kind!r}, v, {name})")
-            source = _literal_suffix(where)
-            if source is not None and "[" not in t:
-                code(self.fixed_entry("_WARNING", source, _suffix(t), message.no_directory[kind]))
+            if self.require_refs is None:
+                code("if run.require_refs:").indent()(call).dedent()  # refused, by the engine
+                code("else:").indent()
+            if self.require_refs:
+                code(call)
             else:
-                entry = f"(_WARNING, {where}, {path(key)}, {message.no_directory[kind]!r})"
-                code(f"add(_new(_Entry, {entry}))")
-            code.dedent()
+                self.copied(code, kind, name)
+                source = _literal_suffix(where)
+                text = message.no_directory[kind]
+                if source is not None and "[" not in t:
+                    code(self.fixed_entry("_WARNING", source, _suffix(t), text))
+                else:
+                    code(f"add(_new(_Entry, (_WARNING, {where}, {path(key)}, {text!r})))")
+            if self.require_refs is None:
+                code.dedent()
             code(f"{holder}[{key!r}] = v")
             return
         # An id the lookup holds is translated here; the engine does the rest
@@ -471,6 +531,10 @@ class _Compiler:
             code(f"add(_new(_Entry, {entry}))").dedent()
         code.dedent()
 
+    def copied(self, code: _Function, kind: str, name: str) -> None:
+        """Count the id ``v`` of ``kind`` (named ``name``) as copied untranslated."""
+        code(f"run.copied({kind!r}, v, {name})")
+
     def _lines(self, table: _Table, index: int, row: Row) -> None:
         code = table.code
         s, t = row.cell(self.source.name), row.cell(self.target.name)
@@ -491,7 +555,11 @@ class _Compiler:
         if late:
             table.late.append((t, s, target_element))
         line_mapper = self.table(
-            f"line_{index}", row.lines or (), element, None if late else target_element
+            f"line_{index}",
+            row.lines or (),
+            element,
+            None if late else target_element,
+            made=target_element,
         )
         if row.make is not None:
             table.pending.append((index, row))
@@ -532,26 +600,42 @@ class _Compiler:
 
     # -- finishing the target dict -----------------------------------------------------------
 
-    def finisher(self, cls: type) -> str:
+    def _keys(self, cls: type) -> list[str]:
+        """Return the JSON keys of the target's ``cls``, in its order."""
+        keys = self.tgt_codec.keys(cls)
+        return [keys[field.name] for field in fields(cls)]
+
+    def finisher(self, cls: type, *, made: bool = False) -> str:
         """Return the name of the generated function that finishes a dict as ``cls``.
 
         The dict is remade in the model's key order, each value written as the
         model writes it, and keys without a value left out, or reported missing
         where required. A model whose keys are mostly written is remade at once
         (one dict display, then its absent keys deleted); one whose keys are
-        mostly left out when absent (Railz's), a key at a time.
+        mostly left out when absent (Railz's), a key at a time. ``made``: the
+        dict is one a table made (see :meth:`table`), with every key of the
+        model's in order: it is finished in place (remade where it has more keys).
         """
-        if cls in self.finishers:
-            return self.finishers[cls]
-        name = f"finish_{cls.__name__}"
-        self.finishers[cls] = name
+        if (cls, made) in self.finishers:
+            return self.finishers[cls, made]
+        name = f"finish_{cls.__name__}{'_made' * made}"
+        self.finishers[cls, made] = name
         keys = self.tgt_codec.keys(cls)
-        code = _Function(f"def {name}(d, run, sp):")
-        code("g = d.get")
         parts = [
             (keys[field.name], *self._finish_parts(keys[field.name], field))
             for field in fields(cls)
         ]
+        if made:
+            code = _Function(f"def {name}(r, run, sp):")
+            # A key a rule added that the model has not: remade, which leaves it out.
+            code.block(f"if len(r) != {len(parts)}:", f"return {self.finisher(cls)}(r, run, sp)")
+            for key, writing, absent in parts:
+                self._finish_in_place(code, key, writing, absent)
+            code("return r")
+            self.functions.append(code.lines)
+            return name
+        code = _Function(f"def {name}(d, run, sp):")
+        code("g = d.get")
         if 2 * sum(absent == "omit" for _, _, absent in parts) > len(parts):
             code("r = {}")
             for key, writing, absent in parts:

@@ -357,7 +357,7 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         )
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
-        line.pop("totalAmount", None)
+        line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         where = f"{sp}.line_items[{index}].total_amount"
         at = f"{tp}.lines[{index}]."
         if discount and not one:

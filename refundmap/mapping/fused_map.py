@@ -27,7 +27,7 @@ from refundmap.checks import Finding
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
-from refundmap.mapping.compiler import _Compiler
+from refundmap.mapping.compiler import _Compiler, _Function
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import REFUND, Marker, Row
 from refundmap.missing import CopiedIds
@@ -63,8 +63,9 @@ def _conversion_class() -> type[Conversion]:
 class _FusedCompiler(_Compiler):
     """The compiler, noting entries with fixed words as constant rows."""
 
-    def __init__(self, source: Format, target: Format, *, lookup: bool) -> None:
+    def __init__(self, source: Format, target: Format, *, lookup: bool, require_refs: bool) -> None:
         super().__init__(source, target, lookup=lookup)
+        self.require_refs = require_refs
         #: The source suffixes of folded values, per table being compiled: their
         #: check reads the entries noted, so an entry there is noted whole.
         self.folded_now: list[set[str]] = []
@@ -76,7 +77,21 @@ class _FusedCompiler(_Compiler):
         row = (self.names[kind], source, target, message)
         return f"add({self.name(row, 'row')})"
 
-    def table(self, name: str, rows: Sequence[Row], src_cls: type, tgt_cls: type | None) -> str:
+    def copied(self, code: _Function, kind: str, name: str) -> None:
+        """Count the id as :meth:`Run.copied` does, inline (``run.untranslated`` is their sum)."""
+        code(f"_k = ({kind!r}, v)")
+        code("_ids[_k] = _ig(_k, 0) + 1")
+        if name != "None":
+            code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
+
+    def table(
+        self,
+        name: str,
+        rows: Sequence[Row],
+        src_cls: type,
+        tgt_cls: type | None,
+        made: type | None = None,
+    ) -> str:
         folded = {
             format_path(cell.split("."))[1:]
             for row in rows
@@ -84,13 +99,15 @@ class _FusedCompiler(_Compiler):
             and isinstance(cell := row.cell(self.source.name), str)
         }
         self.folded_now.append(folded)
-        function = super().table(name, rows, src_cls, tgt_cls)
+        function = super().table(name, rows, src_cls, tgt_cls, made)
         self.folded_now.pop()
         # Each table notes its rows against its own paths (sp, tp): a line's
         # against the line's. A row is pushed on entry, popped before returning.
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
         at = lines.index("    add = run.report.append") + 1
         lines.insert(at, "    add((_PUSH, sp, tp))")
+        if any("_ids[_k]" in line for line in lines):
+            lines.insert(at, "    _ids = run.copied_ids; _ig = _ids.get; _names = run.copied_names")
         for index in range(len(lines) - 1, at, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
@@ -98,13 +115,18 @@ class _FusedCompiler(_Compiler):
 
 
 @cache
-def _compiled(source_name: str, target_name: str, *, lookup: bool) -> tuple[Any, str]:
-    compiler = _FusedCompiler(get_format(source_name), get_format(target_name), lookup=lookup)
+def _compiled(
+    source_name: str, target_name: str, *, lookup: bool, require_refs: bool = False
+) -> tuple[Any, str]:
+    compiler = _FusedCompiler(
+        get_format(source_name), get_format(target_name), lookup=lookup, require_refs=require_refs
+    )
     compiler.names["_POP"] = _POP
     compiler.names["_PUSH"] = _PUSH
     function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
     code = compiler.module()
-    filename = f"<refundmap fast mapping {source_name} -> {target_name}{' with lookup' * lookup}>"
+    options = " with lookup" * lookup + " requiring references" * require_refs
+    filename = f"<refundmap fast mapping {source_name} -> {target_name}{options}>"
     namespace: dict[str, Any] = dict(compiler.names)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     import linecache  # noqa: PLC0415 - only to show the generated code in tracebacks
@@ -113,9 +135,11 @@ def _compiled(source_name: str, target_name: str, *, lookup: bool) -> tuple[Any,
     return namespace[function], code
 
 
-def source(source_name: str, target_name: str, *, lookup: bool = False) -> str:
+def source(
+    source_name: str, target_name: str, *, lookup: bool = False, require_refs: bool = False
+) -> str:
     """Return the fast path's generated mapping of a pair, for reading."""
-    return _compiled(source_name, target_name, lookup=lookup)[1]
+    return _compiled(source_name, target_name, lookup=lookup, require_refs=require_refs)[1]
 
 
 @cache
@@ -330,7 +354,9 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         records=records,
         answers=options._answers,  # noqa: SLF001 - a run's answers, as the engine takes them
     )
-    mapper = _compiled(source.name, target.name, lookup=lookup is not None)[0]
+    mapper = _compiled(
+        source.name, target.name, lookup=lookup is not None, require_refs=options.require_refs
+    )[0]
     into_rutter = target.vendor == "rutter" and source.vendor == "railz"
     run.scope = _scope(part.model, options.params if into_rutter else {})
     many = part.shape.many
@@ -353,7 +379,9 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         output,
         (),
         len(mapped_records),
-        run.untranslated,
+        # Every id copied untranslated is counted once in copied_ids, by Run.copied or
+        # by the generated code's own count of it (which leaves run.untranslated be).
+        sum(run.copied_ids.values()),
         target.name,
     )
     rows = FusedRows(loaded.report, noted, envelope)

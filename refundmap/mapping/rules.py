@@ -241,6 +241,14 @@ def _currency(value: Any, src: Any, run: RuleContext) -> Made:
     return Made(None, Kind.DROPPED, f"{what}, and {why}: {run.target_name} gets none")
 
 
+def _entries(line: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return a mapped line's ``trackingCategoryRefs``, made (a line is made with its keys null)."""
+    entries: list[dict[str, Any]] | None = line.get("trackingCategoryRefs")
+    if entries is None:
+        entries = line["trackingCategoryRefs"] = []
+    return entries
+
+
 def _department(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """The refund's department and Railz version 2 lines' department entries.
 
@@ -257,9 +265,7 @@ def _department(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: st
                 for position, entry in enumerate(source.tracking_category_refs or ()):
                     if entry.type != "department":
                         continue
-                    line.setdefault("trackingCategoryRefs", []).append(
-                        {"id": entry.id, "type": "department"}
-                    )
+                    _entries(line).append({"id": entry.id, "type": "department"})
                     if entry.name is not None:
                         where = f"{sp}.lines[{index}].trackingCategoryRefs[{position}].name"
                         run.note(
@@ -288,7 +294,7 @@ def _department(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: st
             first + ".name" if named else None,
         )
         for index, line in enumerate(lines):
-            entries = line.setdefault("trackingCategoryRefs", [])
+            entries = _entries(line)
             # The lines are finished after this rule: key order, no null name.
             entries.append({"id": department, "name": name, "type": "department"})
             target = f"{tp}.lines[{index}].trackingCategoryRefs[{len(entries) - 1}]"
@@ -349,7 +355,7 @@ def lines_total(
     if run.failed:
         return  # a line could not be mapped: the record is refused, not compared
     where, total = given
-    summed = sum(map(computed_line_total, out.get("line_items", [])), Decimal(0))
+    summed = sum(map(computed_line_total, out.get("line_items") or ()), Decimal(0))
     _folded_discount(where, src, target, run)
     implied, how = summed, "the sum of the line totals"
     tax = getattr(src, "tax_amount", None)
