@@ -6,6 +6,22 @@ validation errors when strict. Figures agree when they differ by at most half
 of the currency's minor unit; quantity x unit amount agrees with a line's amount
 within half a minor unit x (|quantity| + 1), as platforms round unit amounts to
 the minor unit and keep line amounts exact.
+
+Each rule is stated once, as a function of plain values: a line's quantity,
+unit amount and figures, a refund's totals, the currency's tolerance, an id
+(``_rutter_line``, ``_rutter_total``, ``_rutter_ref``, ``_railz_line``,
+``_railz_totals``, ``_currency_ref``, a percentage's range). A rule takes the
+findings so far (None while there are none) and returns them with its own: the
+path and the words of a finding are made only where there is one, so a record
+that adds up allocates nothing. One walk a format reads a record's values and
+hands them to the rules, in the order of the findings; it reads either a
+record as read (a model, or the fast reader's view of one, which has the same
+attributes) or a record as mapped (the dict of the format's JSON keys the fast
+mapping writes, without viewing it as a model). The public checks are the first
+form, in their own exact context; :func:`fast_check` gives either, computing in
+the caller's (the fast path's, :data:`~refundmap.money.EXACT`). Both forms give
+the same findings: ``tests/core/test_checks_fast.py`` compares them on spoiled
+records.
 """
 
 from __future__ import annotations
