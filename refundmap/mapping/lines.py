@@ -97,9 +97,9 @@ def _booked_how(discount: Decimal, found: tuple[Decimal, Decimal | None], *, rou
 
 #: The lines whose tax reading was found last, by identity: a conversion reads each
 #: line's as it maps the line, and its refund's rules read them again. Each held with
-#: the context's precision it was found in (so that its id is not reused while here);
+#: the context's precision and rounding it was found in (so that its id is not reused while here);
 #: lines are never changed once read (frozen models, the fast reader's views). A bounded few.
-_READINGS: dict[int, tuple[Any, int, bool | None]] = {}
+_READINGS: dict[int, tuple[Any, tuple[int, str], bool | None]] = {}
 _READINGS_HELD = 64
 
 
@@ -112,14 +112,15 @@ def line_tax_reading(line: Any) -> bool | None:
     """
     if not line.tax_amount:
         return False
-    precision = getcontext().prec
+    context = getcontext()
+    how = (context.prec, context.rounding)
     known = _READINGS.get(id(line))
-    if known is not None and known[0] is line and known[1] == precision:
+    if known is not None and known[0] is line and known[1] == how:
         return known[2]
     reading = _line_tax_reading(line)
     if len(_READINGS) >= _READINGS_HELD:
         _READINGS.clear()
-    _READINGS[id(line)] = (line, precision, reading)
+    _READINGS[id(line)] = (line, how, reading)
     return reading
 
 

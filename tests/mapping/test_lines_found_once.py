@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 import pytest
 
@@ -40,13 +40,18 @@ def test_a_reading_found_again_is_the_same(line: RefundLine, reading: bool | Non
 
 
 def test_a_reading_is_found_again_in_another_precision() -> None:
-    """A reading found in one precision is not taken in another, where its product may round."""
+    """A reading found in one precision or rounding is not taken in another: products may round."""
     line = _line("12345.68", "37037.04")
     with localcontext(EXACT):
         assert line_tax_reading(line) is True
     with localcontext(prec=5):  # 3 x 12345.68 rounds to 37037: 0.04 off, more than 0.02
         assert line_tax_reading(line) is False
     with localcontext(EXACT):
+        assert line_tax_reading(line) is True
+    line = _line("12345.68", "37038")
+    with localcontext(prec=5, rounding=ROUND_FLOOR):  # 3 x 12345.68 is 37037 here: 1 off
+        assert line_tax_reading(line) is False
+    with localcontext(prec=5, rounding=ROUND_CEILING):  # and 37038 here
         assert line_tax_reading(line) is True
 
 
