@@ -6,21 +6,39 @@ validation errors when strict. Figures agree when they differ by at most half
 of the currency's minor unit; quantity x unit amount agrees with a line's amount
 within half a minor unit x (|quantity| + 1), as platforms round unit amounts to
 the minor unit and keep line amounts exact.
+
+Each rule is stated once, as a function of plain values: a line's quantity,
+unit amount and figures, a refund's totals, the currency's tolerance, an id
+(``_rutter_line``, ``_rutter_total``, ``_rutter_ref``, ``_railz_line``,
+``_railz_totals``, ``_currency_ref``, a percentage's range). A rule takes the
+findings so far (None while there are none) and returns them with its own: the
+path and the words of a finding are made only where there is one, so a record
+that adds up allocates nothing. One walk a format reads a record's values and
+hands them to the rules, in the order of the findings; it reads either a
+record as read (a model, or the fast reader's view of one, which has the same
+attributes) or a record as mapped (the dict of the format's JSON keys the fast
+mapping writes, without viewing it as a model). The public checks are the first
+form, in their own exact context; :func:`fast_check` gives either, computing in
+the caller's (the fast path's, :data:`~refundmap.money.EXACT`). Both forms give
+the same findings: ``tests/core/test_checks_fast.py`` compares them on spoiled
+records.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable
 from decimal import Decimal, localcontext
-from typing import cast
+from functools import cache
+from typing import Any
 
 from refundmap.currency import code_for_name, is_code
 from refundmap.models import railz, rutter
-from refundmap.money import EXACT, format_amount, tolerance, unit_tolerance
+from refundmap.money import EXACT, format_amount, quantity_slack, tolerance, unit_tolerance
 from refundmap.report import Path
 
 __all__ = [
+    "FastCheck",
     "Finding",
     "check_railz",
     "check_railz_currency",
@@ -30,6 +48,7 @@ __all__ = [
     "check_rutter",
     "check_rutter_create",
     "discount_how",
+    "fast_check",
     "railz_discount",
     "railz_line_discount",
 ]
@@ -42,48 +61,106 @@ _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 
 
-def _rutter_lines(
-    lines: Iterable[rutter.LineItem | rutter.CreateLineItem],
+def _found(found: list[Finding] | None, finding: Finding) -> list[Finding]:
+    """Return the findings so far (None while there are none) with ``finding`` added."""
+    if found is None:
+        return [finding]
+    found.append(finding)
+    return found
+
+
+# The rules, each stated once over plain values. Each takes the findings so far
+# (None while there are none), and returns them with its own, if any: the path
+# and the words of a finding are made only where there is one.
+
+
+def _rutter_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its currency's tolerance
+    found: list[Finding] | None,
     path: Path,
-    currency: str | None,
-    findings: list[Finding],
+    index: int,
+    half: Decimal,
+    total: Decimal | None,
+    item: bool,  # noqa: FBT001 - whether the line has an item (its quantity and unit are its)
+    quantity: Decimal | None,
+    unit: Decimal | None,
     *,
-    create: bool = False,
-) -> None:
-    for index, line in enumerate(lines):
-        item = line.item
-        total = line.total_amount
-        if total is None:  # a create line: Rutter computes it
-            if item is None or item.unit_amount is None:
-                findings.append(
-                    (
-                        (*path, "line_items", index, "total_amount"),
-                        "total_amount is needed where item.unit_amount is absent",
-                    )
-                )
-            continue
-        if item is None:
-            continue
-        # A create line's quantity defaults to 1; a read line's is what it says.
-        quantity = item.quantity
-        if create and quantity is None:
-            quantity = _ONE
-        unit = item.unit_amount
-        if quantity is None or unit is None:
-            continue
-        expected = quantity * unit
-        # Unit amounts are rounded to the minor unit; line totals are exact.
-        if abs(total - expected) > unit_tolerance(currency, quantity):
-            by_default = "" if item.quantity is not None else " (by default)"
-            findings.append(
+    create: bool,
+) -> list[Finding] | None:
+    """A Rutter line's total: quantity x unit amount, within the rounding of the unit amount."""
+    if total is None:  # a create line: Rutter computes it
+        if not item or unit is None:
+            return _found(
+                found,
                 (
                     (*path, "line_items", index, "total_amount"),
-                    f"total_amount {format_amount(total)} is not item.quantity"
-                    f" {format_amount(quantity)}{by_default}"
-                    f" x item.unit_amount"
-                    f" {format_amount(unit)} = {format_amount(expected)}",
-                )
+                    "total_amount is needed where item.unit_amount is absent",
+                ),
             )
+        return found
+    # A create line's quantity defaults to 1; a read line's is what it says.
+    stated = quantity
+    if create and quantity is None:
+        quantity = _ONE
+    if not item or quantity is None or unit is None:
+        return found
+    expected = quantity * unit
+    # Unit amounts are rounded to the minor unit; line totals are exact.
+    if abs(total - expected) <= quantity_slack(half, quantity):
+        return found
+    by_default = "" if stated is not None else " (by default)"
+    return _found(
+        found,
+        (
+            (*path, "line_items", index, "total_amount"),
+            f"total_amount {format_amount(total)} is not item.quantity"
+            f" {format_amount(quantity)}{by_default}"
+            f" x item.unit_amount"
+            f" {format_amount(unit)} = {format_amount(expected)}",
+        ),
+    )
+
+
+def _rutter_total(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, its currency's tolerance
+    found: list[Finding] | None,
+    path: Path,
+    half: Decimal,
+    lines: Decimal,
+    discount_amount: Decimal | None,
+    tax_amount: Decimal | None,
+    total: Decimal,
+) -> list[Finding] | None:
+    """A Rutter refund's total: the lines less the discount, plus the tax unless they include it."""
+    discount = discount_amount or _ZERO
+    tax = tax_amount or _ZERO
+    including = lines - discount
+    if tax_amount is None and lines >= _ZERO:
+        # No tax stated (NetSuite states none): an unknown tax may lie between
+        # the lines and the total, so only a total short of the lines is off.
+        if total >= including - half:
+            return found
+        return _found(
+            found,
+            (
+                (*path, "total_amount"),
+                f"total_amount {format_amount(total)} does not add up: line_items sum"
+                f" to {format_amount(lines)}, less discount_amount"
+                f" {format_amount(discount)} is {format_amount(including)}, and no"
+                " tax_amount is stated to make up the difference",
+            ),
+        )
+    excluding = including + tax
+    if abs(total - excluding) <= half or abs(total - including) <= half:
+        return found
+    return _found(
+        found,
+        (
+            (*path, "total_amount"),
+            f"total_amount {format_amount(total)} does not add up: line_items sum to"
+            f" {format_amount(lines)}, less discount_amount {format_amount(discount)}, plus"
+            f" tax_amount {format_amount(tax)} is {format_amount(excluding)}"
+            f" ({format_amount(including)} where the lines include tax)",
+        ),
+    )
 
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -108,51 +185,92 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _rutter_refs(
-    refund: rutter.CustomerRefund | rutter.CreateRefund,
-    lines: Sequence[rutter.LineItem | rutter.CreateLineItem],
-    path: Path,
-    findings: list[Finding],
-) -> None:
-    """Find reference ids that are not UUIDs: platform ids where Rutter's own belong."""
-    known = _UUIDS  # the ids found before, tried first: most recur
-    for key in _REFUND_REFS:
-        value = getattr(refund, key)
-        if value is not None and value not in known and not _is_uuid(value):
-            findings.append(_not_uuid((*path, key), value))
-    for index, line in enumerate(lines):
-        for key in _LINE_REFS:
-            value = getattr(line, key)
-            if value is not None and value not in known and not _is_uuid(value):
-                findings.append(_not_uuid((*path, "line_items", index, key), value))
-        item = line.item
-        if (
-            item is not None
-            and (value := item.id) is not None
-            and value not in known
-            and not _is_uuid(value)
-        ):
-            findings.append(_not_uuid((*path, "line_items", index, "item", "id"), value))
+def _rutter_ref(found: list[Finding] | None, value: str | None, at: Path) -> list[Finding] | None:
+    """A reference id Rutter declares a UUID that is not one: a platform id where Rutter's belongs.
 
-
-def _not_uuid(at: Path, value: str) -> Finding:
-    return (
-        at,
-        f"{at[-1]} {value!r} is not a UUID: it looks like a platform id, where Rutter"
-        " expects its own id (a directory of references translates platform ids)",
+    The caller tries :data:`_UUIDS` first (most ids recur), and makes ``at`` only then.
+    """
+    if value is None or _is_uuid(value):
+        return found
+    return _found(
+        found,
+        (
+            at,
+            f"{at[-1]} {value!r} is not a UUID: it looks like a platform id, where Rutter"
+            " expects its own id (a directory of references translates platform ids)",
+        ),
     )
 
 
-def _currency(code: str | None, path: Path) -> list[Finding]:
+def _currency(found: list[Finding] | None, code: str | None, path: Path) -> list[Finding] | None:
+    """A currency code that is neither ISO 4217's nor one Rutter adds."""
     if code is None or is_code(code):
-        return []
-    return [
+        return found
+    return _found(
+        found,
         (
             (*path, "currency_code"),
             f"currency_code {code!r} is not an ISO 4217 code, nor one Rutter adds"
             " (ETH, BTC, withdrawn codes)",
+        ),
+    )
+
+
+def _rutter(  # noqa: PLR0912 - one walk over a record, as read or as mapped
+    refund: Any, path: Path, *, refs: bool, create: bool, mapped: bool
+) -> list[Finding] | None:
+    """Check a Rutter record as read (a model, or a view of one) or ``mapped`` (its JSON dict).
+
+    Rutter's attribute names are its JSON keys: the two differ only in how a value is read.
+    """
+    if mapped:
+        currency, items = refund.get("currency_code"), refund.get("line_items")
+    else:
+        currency, items = refund.currency_code, refund.line_items
+    found = _currency(None, currency, path)
+    if refs:
+        known = _UUIDS  # the ids found before, tried first: most recur
+        for key in _REFUND_REFS:
+            value = refund.get(key) if mapped else getattr(refund, key)
+            if value is not None and value not in known:
+                found = _rutter_ref(found, value, (*path, key))
+        for index, line in enumerate(items or ()):
+            for key in _LINE_REFS:
+                value = line.get(key) if mapped else getattr(line, key)
+                if value is not None and value not in known:
+                    found = _rutter_ref(found, value, (*path, "line_items", index, key))
+            item = line.get("item") if mapped else line.item
+            if item is not None:
+                value = item.get("id") if mapped else item.id
+                if value is not None and value not in known:
+                    found = _rutter_ref(found, value, (*path, "line_items", index, "item", "id"))
+    half = tolerance(currency)
+    lines = _ZERO
+    for index, line in enumerate(items or ()):
+        if mapped:
+            total, item = line.get("total_amount"), line.get("item")
+            quantity, unit = (
+                (None, None) if item is None else (item.get("quantity"), item.get("unit_amount"))
+            )
+        else:
+            total, item = line.total_amount, line.item
+            quantity, unit = (None, None) if item is None else (item.quantity, item.unit_amount)
+        found = _rutter_line(
+            found, path, index, half, total, item is not None, quantity, unit, create=create
         )
-    ]
+        if not create:
+            lines += total  # a read line has a total
+    if create or not items:
+        return found
+    if mapped:
+        discount, tax, total = (
+            refund.get("discount_amount"),
+            refund.get("tax_amount"),
+            refund.get("total_amount"),
+        )
+    else:
+        discount, tax, total = refund.discount_amount, refund.tax_amount, refund.total_amount
+    return _rutter_total(found, path, half, lines, discount, tax, total)
 
 
 def check_rutter(
@@ -167,46 +285,8 @@ def check_rutter(
     lines include tax, the lines' sum less the discount. Where no tax is stated
     (null), it is unknown: the total must be at least the lines less the discount.
     """
-    currency = refund.currency_code
-    items = refund.line_items
     with localcontext(EXACT):
-        findings = _currency(currency, path)
-        if refs:
-            _rutter_refs(refund, items, path, findings)
-        _rutter_lines(items, path, currency, findings)
-        if not items:
-            return findings
-        lines = sum([line.total_amount for line in items], _ZERO)
-        discount = refund.discount_amount or _ZERO
-        tax = refund.tax_amount or _ZERO
-        excluding = lines - discount + tax
-        including = lines - discount
-        total = refund.total_amount
-        half = tolerance(currency)
-        if refund.tax_amount is None and lines >= _ZERO:
-            # No tax stated (NetSuite states none): an unknown tax may lie between
-            # the lines and the total, so only a total short of the lines is off.
-            if total < including - half:
-                findings.append(
-                    (
-                        (*path, "total_amount"),
-                        f"total_amount {format_amount(total)} does not add up: line_items sum"
-                        f" to {format_amount(lines)}, less discount_amount"
-                        f" {format_amount(discount)} is {format_amount(including)}, and no"
-                        " tax_amount is stated to make up the difference",
-                    )
-                )
-        elif abs(total - excluding) > half and abs(total - including) > half:
-            findings.append(
-                (
-                    (*path, "total_amount"),
-                    f"total_amount {format_amount(total)} does not add up: line_items sum to"
-                    f" {format_amount(lines)}, less discount_amount {format_amount(discount)}, plus"
-                    f" tax_amount {format_amount(tax)} is {format_amount(excluding)}"
-                    f" ({format_amount(including)} where the lines include tax)",
-                )
-            )
-    return findings
+        return _rutter(refund, path, refs=refs, create=False, mapped=False) or []
 
 
 def check_rutter_create(
@@ -216,20 +296,45 @@ def check_rutter_create(
 
     As :func:`check_rutter` does, without the refund's total (a body has none).
     """
-    items = refund.line_items
     with localcontext(EXACT):
-        findings = _currency(refund.currency_code, path)
-        if refs:
-            _rutter_refs(refund, items, path, findings)
-        _rutter_lines(items, path, refund.currency_code, findings, create=True)
-        return findings
+        return _rutter(refund, path, refs=refs, create=True, mapped=False) or []
 
 
-def _percentage(findings: list[Finding], value: Decimal | None, *at: str | int) -> None:
-    """Find ``value``, at the path ``at``, out of a percentage's range."""
-    if value is None or _ZERO <= value <= _HUNDRED:
-        return
-    findings.append((at, f"{at[-1]} {format_amount(value)} is not a percentage from 0 to 100"))
+def _percentage(found: list[Finding] | None, value: Decimal | None, at: Path) -> list[Finding]:
+    """A percentage out of the range 0 to 100 (the caller tests :func:`_off_percentage`)."""
+    assert value is not None  # noqa: S101 - the caller found it out of range
+    return _found(found, (at, f"{at[-1]} {format_amount(value)} is not a percentage from 0 to 100"))
+
+
+def _off_percentage(value: Decimal | None) -> bool:
+    """Whether ``value`` is a percentage out of the range 0 to 100."""
+    return value is not None and not _ZERO <= value <= _HUNDRED
+
+
+def _discount(  # noqa: PLR0913, PLR0917 - a line's figures
+    amount: Decimal | None,
+    percentage: Decimal | None,
+    quantity: Decimal | int | None,
+    unit: Decimal | None,
+    figure: Decimal | None,
+    slack: Decimal | None,
+) -> tuple[Decimal, Decimal | None]:
+    """Return :func:`railz_discount` of a line's figures, in the caller's exact context.
+
+    ``figure`` is the line's ``subTotal``, else its ``totalAmount`` or ``amount``
+    (the first that is not zero).
+    """
+    if amount:
+        return amount, None
+    if percentage and quantity is not None and unit is not None:
+        gross = quantity * unit
+        discount = gross * percentage / _HUNDRED
+        if slack is None:
+            slack = unit_tolerance(None, quantity)
+        undiscounted = figure is not None and abs(figure - gross) <= slack
+        if amount is None or not undiscounted:
+            return discount, percentage
+    return amount or _ZERO, None
 
 
 def railz_discount(
@@ -245,20 +350,13 @@ def railz_discount(
     if amount:
         return amount, None
     percentage = line.discount_percentage
-    quantity, unit = line.quantity, line.unit_amount
-    if percentage and quantity is not None and unit is not None:
-        with localcontext(EXACT):
-            gross = quantity * unit
-            discount = gross * percentage / _HUNDRED
-            figure = getattr(line, "sub_total", None)
-            if figure is None:
-                figure = getattr(line, "total_amount", None) or getattr(line, "amount", None)
-            if slack is None:
-                slack = unit_tolerance(None, quantity)
-            undiscounted = figure is not None and abs(figure - gross) <= slack
-        if amount is None or not undiscounted:
-            return discount, percentage
-    return amount or _ZERO, None
+    if not percentage:
+        return amount or _ZERO, None
+    figure = getattr(line, "sub_total", None)
+    if figure is None:
+        figure = getattr(line, "total_amount", None) or getattr(line, "amount", None)
+    with localcontext(EXACT):
+        return _discount(amount, percentage, line.quantity, line.unit_amount, figure, slack)
 
 
 def discount_how(found: tuple[Decimal, Decimal | None]) -> str:
@@ -285,133 +383,249 @@ def railz_line_discount(
     return found[0], discount_how(found)
 
 
-def _railz_line(  # noqa: PLR0913 - a line, where it is, its currency's tolerances, the findings
-    line: railz.RefundLine,
+def _railz_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its currency's tolerance
+    found: list[Finding] | None,
     path: Path,
     index: int,
-    currency: str | None,
-    *,
     half: Decimal,
-    findings: list[Finding],
-) -> None:
-    percentage = line.discount_percentage
-    if percentage is not None:
-        _percentage(findings, percentage, *path, "lines", index, "discountPercentage")
-    ref = line.tax_rate_ref
-    if ref is not None and (rate := ref.effective_tax_rate) is not None:
-        _percentage(findings, rate, *path, "lines", index, "taxRateRef", "effectiveTaxRate")
-    quantity, unit = line.quantity, line.unit_amount
-    sub_total, total, amount = line.sub_total, line.total_amount, line.discount_amount
+    quantity: int | None,
+    unit: Decimal | None,
+    sub_total: Decimal | None,
+    total: Decimal | None,
+    amount: Decimal | None,
+    percentage: Decimal | None,
+    tax: Decimal | None,
+) -> list[Finding] | None:
+    """A Railz version 1 line's figures: subTotal, discounts, and totalAmount."""
     gross = None
     slack = half
     if quantity is not None and unit is not None:
         gross = quantity * unit
         # Unit amounts are rounded to the minor unit; line amounts are exact.
-        slack = unit_tolerance(currency, quantity)
-    found = None  # the line's discount, found once where needed
+        slack = quantity_slack(half, quantity)
+    discount = None  # the line's discount, found once where needed
     if gross is not None and sub_total is not None:
-        found = railz_discount(line, slack)
-        expected = gross - found[0]
+        discount = _discount(amount, percentage, quantity, unit, sub_total, slack)
+        expected = gross - discount[0]
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
         # not its subtotal, the net of quantity x unitAmount.
         if abs(sub_total - expected) > slack and not (
             total is not None and abs(total - expected) <= slack
         ):
-            findings.append(
+            found = _found(
+                found,
                 (
                     (*path, "lines", index, "subTotal"),
                     f"subTotal {format_amount(sub_total)} is not quantity {quantity} x"
-                    f" unitAmount {format_amount(unit or _ZERO)} less {discount_how(found)}"
+                    f" unitAmount {format_amount(unit or _ZERO)} less {discount_how(discount)}"
                     f" = {format_amount(expected)} (nor is totalAmount, as it would be where"
                     " unit amounts include tax)",
-                )
+                ),
             )
     # discountAmount 0, and figures that apply none: the percentage disagrees,
     # unless the figures fit it too, within rounding (33 % of 0.04 and subTotal 0.03).
     if percentage and gross is not None and amount == 0:
-        if found is None:
-            found = railz_discount(line, slack)
-        if (
-            not found[0]
-            and gross * percentage / _HUNDRED > slack
-            and not _fits_percentage(line, gross, slack)
-        ):
-            findings.append(_against_percentage(line, (*path, "lines", index), gross, _ZERO))
+        if discount is None:
+            figure = sub_total if sub_total is not None else (total or None)
+            discount = _discount(amount, percentage, quantity, unit, figure, slack)
+        if not discount[0] and gross * percentage / _HUNDRED > slack:
+            # Whether the line's figure is also quantity x unitAmount less the percentage's.
+            figure = sub_total if sub_total is not None else total
+            fits = figure is not None and (
+                abs(figure - (gross - gross * percentage / _HUNDRED)) <= slack
+            )
+            if not fits:
+                found = _against_percentage(found, path, index, percentage, gross, _ZERO)
     if percentage is not None and gross is not None and amount:
         expected = gross * percentage / _HUNDRED
         if abs(amount - expected) > slack:
-            findings.append(_against_percentage(line, (*path, "lines", index), gross, amount))
+            found = _against_percentage(found, path, index, percentage, gross, amount)
     if sub_total is not None and total is not None:
-        tax = line.tax_amount or _ZERO
+        tax = tax or _ZERO
         expected = sub_total + tax
         if abs(total - expected) > half:
-            findings.append(
+            found = _found(
+                found,
                 (
                     (*path, "lines", index, "totalAmount"),
                     f"totalAmount {format_amount(total)} is not subTotal"
                     f" {format_amount(sub_total)} plus taxAmount {format_amount(tax)}"
                     f" = {format_amount(expected)}",
-                )
+                ),
             )
+    return found
 
 
-def _fits_percentage(line: railz.RefundLine, gross: Decimal, slack: Decimal) -> bool:
-    """Whether a line's figure is also quantity x unitAmount less its percentage's discount."""
-    figure = line.sub_total if line.sub_total is not None else line.total_amount
-    if figure is None:
-        return False
-    discount = gross * (line.discount_percentage or _ZERO) / _HUNDRED
-    return abs(figure - (gross - discount)) <= slack
-
-
-def _against_percentage(
-    line: railz.RefundLine, path: Path, gross: Decimal, amount: Decimal
-) -> Finding:
-    percentage = line.discount_percentage or _ZERO
+def _against_percentage(  # noqa: PLR0913, PLR0917 - a line's figures, where it is
+    found: list[Finding] | None,
+    path: Path,
+    index: int,
+    percentage: Decimal,
+    gross: Decimal,
+    amount: Decimal,
+) -> list[Finding]:
+    percentage = percentage or _ZERO  # 0.00 worded as 0
     expected = gross * percentage / _HUNDRED
-    return (
-        (*path, "discountAmount"),
-        f"discountAmount {format_amount(amount)} is not discountPercentage"
-        f" {format_amount(percentage)}% of quantity x unitAmount"
-        f" {format_amount(gross)} = {format_amount(expected)}",
+    return _found(
+        found,
+        (
+            (*path, "lines", index, "discountAmount"),
+            f"discountAmount {format_amount(amount)} is not discountPercentage"
+            f" {format_amount(percentage)}% of quantity x unitAmount"
+            f" {format_amount(gross)} = {format_amount(expected)}",
+        ),
     )
+
+
+def _railz_totals(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, its currency's tolerance
+    found: list[Finding] | None,
+    path: Path,
+    half: Decimal,
+    sub_total: Decimal | None,
+    tax_amount: Decimal | None,
+    total: Decimal,
+    summed: Decimal | None,
+) -> list[Finding] | None:
+    """A Railz refund's totalAmount, subTotal plus taxAmount; its subTotal, the lines' (``summed``).
+
+    ``summed`` is None where a line has no ``subTotal``, or there is no line.
+    """
+    if sub_total is None:
+        return found
+    tax = tax_amount or _ZERO
+    expected = sub_total + tax
+    if abs(total - expected) > half:
+        found = _found(
+            found,
+            (
+                (*path, "totalAmount"),
+                f"totalAmount {format_amount(total)} is not subTotal"
+                f" {format_amount(sub_total)} plus taxAmount {format_amount(tax)}"
+                f" = {format_amount(expected)}",
+            ),
+        )
+    if summed is not None and abs(sub_total - summed) > half:
+        found = _found(
+            found,
+            (
+                (*path, "subTotal"),
+                f"subTotal {format_amount(sub_total)} is not the sum of the"
+                f" lines' subTotal {format_amount(summed)}",
+            ),
+        )
+    return found
+
+
+def _currency_ref(
+    found: list[Finding] | None, code: str | None, name: str | None, path: Path
+) -> list[Finding] | None:
+    """A Railz ``currencyRef.id`` that is no code, under a name that names no one currency."""
+    if code is None or is_code(code) or is_code(code.upper()):
+        return found
+    if name and code_for_name(name) is not None:
+        return found
+    why = f"its name {name!r} is no one currency's" if name else "it has no name"
+    return _found(
+        found,
+        (
+            (*path, "currencyRef", "id"),
+            f"currencyRef.id {code!r} is not a currency code (the platform's own currency"
+            f" id), and {why}: converted to another format, the refund has no currency",
+        ),
+    )
+
+
+def _railz(refund: Any, path: Path, *, mapped: bool, currency: bool) -> list[Finding] | None:
+    """Check a Railz version 1 record as read (a model, or a view of one) or ``mapped`` (its JSON).
+
+    :func:`check_railz`'s findings, then (``currency``) :func:`check_railz_currency`'s.
+    """
+    if mapped:
+        ref = refund.get("currencyRef")
+        code, name = (None, None) if ref is None else (ref.get("id"), ref.get("name"))
+        percentage = refund.get("discountPercentage")
+        lines = refund.get("lines")
+    else:
+        ref = refund.currency_ref
+        code, name = (None, None) if ref is None else (ref.id, ref.name)
+        percentage = refund.discount_percentage
+        lines = refund.lines
+    found = None
+    if _off_percentage(percentage):
+        found = _percentage(found, percentage, (*path, "discountPercentage"))
+    half = tolerance(code)
+    summed: Decimal | None = _ZERO if lines else None  # the lines' subTotal, while each has one
+    for index, line in enumerate(lines or ()):
+        if mapped:
+            get = line.get
+            percentage, ref = get("discountPercentage"), get("taxRateRef")
+            rate = None if ref is None else ref.get("effectiveTaxRate")
+            quantity, unit, sub_total = get("quantity"), get("unitAmount"), get("subTotal")
+            total, amount, tax = get("totalAmount"), get("discountAmount"), get("taxAmount")
+        else:
+            percentage, ref = line.discount_percentage, line.tax_rate_ref
+            rate = None if ref is None else ref.effective_tax_rate
+            quantity, unit, sub_total = line.quantity, line.unit_amount, line.sub_total
+            total, amount, tax = line.total_amount, line.discount_amount, line.tax_amount
+        if _off_percentage(percentage):
+            found = _percentage(found, percentage, (*path, "lines", index, "discountPercentage"))
+        if _off_percentage(rate):
+            at = (*path, "lines", index, "taxRateRef", "effectiveTaxRate")
+            found = _percentage(found, rate, at)
+        found = _railz_line(
+            found, path, index, half, quantity, unit, sub_total, total, amount, percentage, tax
+        )
+        if summed is not None:
+            summed = None if sub_total is None else summed + sub_total
+    if mapped:
+        sub_total, tax, total = (
+            refund.get("subTotal"),
+            refund.get("taxAmount"),
+            refund.get("totalAmount"),
+        )
+    else:
+        sub_total, tax, total = refund.sub_total, refund.tax_amount, refund.total_amount
+    found = _railz_totals(found, path, half, sub_total, tax, total, summed)
+    return _currency_ref(found, code, name, path) if currency else found
 
 
 def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
     """Check a Railz refund: line and header arithmetic, and percentage ranges."""
-    currency = refund.currency_ref.id if refund.currency_ref is not None else None
-    lines = refund.lines or []
-    findings: list[Finding] = []
     with localcontext(EXACT):
-        _percentage(findings, refund.discount_percentage, *path, "discountPercentage")
-        half = tolerance(currency)
-        for index, line in enumerate(lines):
-            _railz_line(line, path, index, currency, half=half, findings=findings)
-        if refund.sub_total is None:
-            return findings
-        tax = refund.tax_amount or _ZERO
-        expected = refund.sub_total + tax
-        if abs(refund.total_amount - expected) > half:
-            findings.append(
-                (
-                    (*path, "totalAmount"),
-                    f"totalAmount {format_amount(refund.total_amount)} is not subTotal"
-                    f" {format_amount(refund.sub_total)} plus taxAmount {format_amount(tax)}"
-                    f" = {format_amount(expected)}",
-                )
-            )
-        subtotals = [line.sub_total for line in lines]
-        if subtotals and None not in subtotals:
-            summed = sum(cast("list[Decimal]", subtotals), _ZERO)  # no None in it
-            if abs(refund.sub_total - summed) > half:
-                findings.append(
-                    (
-                        (*path, "subTotal"),
-                        f"subTotal {format_amount(refund.sub_total)} is not the sum of the"
-                        f" lines' subTotal {format_amount(summed)}",
-                    )
-                )
-    return findings
+        return _railz(refund, path, mapped=False, currency=False) or []
+
+
+def _railz_v2(refund: Any, path: Path, *, mapped: bool) -> list[Finding] | None:
+    """Check a Railz version 2 record as read (a model, or a view of one) or ``mapped``."""
+    if mapped:
+        percentage, lines = refund.get("discountPercentage"), refund.get("lines")
+    else:
+        percentage, lines = refund.discount_percentage, refund.lines
+    found = None
+    if _off_percentage(percentage):
+        found = _percentage(found, percentage, (*path, "discountPercentage"))
+    for index, line in enumerate(lines or ()):
+        if mapped:
+            percentage, ref = line.get("discountPercentage"), line.get("taxRateRef")
+            rate = None if ref is None else ref.get("effectiveTaxRate")
+        else:
+            percentage, ref = line.discount_percentage, line.tax_rate_ref
+            rate = None if ref is None else ref.effective_tax_rate
+        if _off_percentage(percentage):
+            found = _percentage(found, percentage, (*path, "lines", index, "discountPercentage"))
+        if _off_percentage(rate):
+            at = (*path, "lines", index, "taxRateRef", "effectiveTaxRate")
+            found = _percentage(found, rate, at)
+    if mapped:
+        get = refund.get
+        currency, sub_total = get("currency"), get("subTotal")
+        tax, total = get("taxAmount"), get("totalAmount")
+    else:
+        currency, sub_total = refund.currency, refund.sub_total
+        tax, total = refund.tax_amount, refund.total_amount
+    if sub_total is None:
+        return found
+    return _railz_totals(found, path, tolerance(currency), sub_total, tax, total, None)
 
 
 def check_railz_v2(refund: railz.RefundV2, path: Path = ()) -> list[Finding]:
@@ -420,35 +634,18 @@ def check_railz_v2(refund: railz.RefundV2, path: Path = ()) -> list[Finding]:
     A version 2 line has one ``amount`` and Railz does not say whether it includes
     tax or discounts, so lines are checked for their percentages only.
     """
-    findings: list[Finding] = []
-    _percentage(findings, refund.discount_percentage, *path, "discountPercentage")
-    for index, line in enumerate(refund.lines or []):
-        _percentage(findings, line.discount_percentage, *path, "lines", index, "discountPercentage")
-        if line.tax_rate_ref is not None:
-            rate = line.tax_rate_ref.effective_tax_rate
-            _percentage(findings, rate, *path, "lines", index, "taxRateRef", "effectiveTaxRate")
-    if refund.sub_total is not None:
-        with localcontext(EXACT):
-            tax = refund.tax_amount or _ZERO
-            expected = refund.sub_total + tax
-            if abs(refund.total_amount - expected) > tolerance(refund.currency):
-                findings.append(
-                    (
-                        (*path, "totalAmount"),
-                        f"totalAmount {format_amount(refund.total_amount)} is not subTotal"
-                        f" {format_amount(refund.sub_total)} plus taxAmount {format_amount(tax)}"
-                        f" = {format_amount(expected)}",
-                    )
-                )
-    return findings
+    with localcontext(EXACT):
+        return _railz_v2(refund, path, mapped=False) or []
 
 
 def check_railz_v2_push(refund: railz.PushRefundDataV2, path: Path = ()) -> list[Finding]:
     """Check a Railz version 2 push body: its lines' discount percentages."""
-    findings: list[Finding] = []
+    found = None
     for index, line in enumerate(refund.lines or []):
-        _percentage(findings, line.discount_percentage, *path, "lines", index, "discountPercentage")
-    return findings
+        percentage = line.discount_percentage
+        if _off_percentage(percentage):
+            found = _percentage(found, percentage, (*path, "lines", index, "discountPercentage"))
+    return found or []
 
 
 def check_railz_push(_refund: railz.PushRefundData, _path: Path = ()) -> list[Finding]:
@@ -469,15 +666,29 @@ def check_railz_currency(refund: railz.Refund, path: Path = ()) -> list[Finding]
     ``CAN``), gives another format no currency at all.
     """
     ref = refund.currency_ref
-    if ref is None or ref.id is None or is_code(ref.id) or is_code(ref.id.upper()):
+    if ref is None:
         return []
-    if ref.name and code_for_name(ref.name) is not None:
-        return []
-    why = f"its name {ref.name!r} is no one currency's" if ref.name else "it has no name"
-    return [
-        (
-            (*path, "currencyRef", "id"),
-            f"currencyRef.id {ref.id!r} is not a currency code (the platform's own currency"
-            f" id), and {why}: converted to another format, the refund has no currency",
-        )
-    ]
+    return _currency_ref(None, ref.id, ref.name, path) or []
+
+
+#: A check of the fast path: a record and its path in; its findings out, None where
+#: there are none. It computes in the caller's exact context (:data:`~refundmap.money.EXACT`).
+FastCheck = Callable[[Any, Path], "list[Finding] | None"]
+
+
+@cache
+def fast_check(name: str, *, mapped: bool, refs: bool = True) -> FastCheck | None:
+    """Return the read format ``name``'s check (its ``Format.check``) as the fast path calls it.
+
+    On a record as read (a model, or the fast reader's view of one), or ``mapped``:
+    the dict of the format's JSON keys a mapping made. The same findings as the
+    format's check, in the same order; Rutter's reference ids only with ``refs``.
+    None for a format without one.
+    """
+    if name == "rutter":
+        return lambda record, path: _rutter(record, path, refs=refs, create=False, mapped=mapped)
+    if name == "railz":
+        return lambda record, path: _railz(record, path, mapped=mapped, currency=True)
+    if name == "railz-v2":
+        return lambda record, path: _railz_v2(record, path, mapped=mapped)
+    return None

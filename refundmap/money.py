@@ -23,6 +23,7 @@ __all__ = [
     "minor_unit",
     "parse_amount",
     "parse_integer",
+    "quantity_slack",
     "tolerance",
     "unit_tolerance",
 ]
@@ -160,4 +161,12 @@ def unit_tolerance(currency: str | None, quantity: Decimal | int) -> Decimal:
     a minor unit x ``|quantity|``, and the amount itself by up to half a minor
     unit, so half a minor unit x (``|quantity|`` + 1).
     """
-    return tolerance(currency) * ((quantity if quantity >= 0 else -quantity) + 1)
+    return quantity_slack(tolerance(currency), quantity)
+
+
+def quantity_slack(half: Decimal, quantity: Decimal | int) -> Decimal:
+    """Return :func:`unit_tolerance` from the currency's :func:`tolerance` ``half``.
+
+    That is ``half`` x (``|quantity|`` + 1), for a caller that has the tolerance already.
+    """
+    return half * ((quantity if quantity >= 0 else -quantity) + 1)

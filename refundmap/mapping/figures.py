@@ -36,6 +36,8 @@ from refundmap.report import Kind
 __all__ = ["line_amount", "line_figures", "line_total", "tax_inclusive", "unit_amount"]
 
 _ZERO = Decimal(0)
+_DERIVED = Kind.DERIVED
+_new = tuple.__new__
 
 
 def _into_rutter_from_railz(run: RuleContext) -> bool:
@@ -76,7 +78,7 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
         return Made(made)  # read with its refund's lines, and reported there (_tax_by_refund)
     if made == value and key == "totalAmount":
         return Made(value)  # the total as it is: no tax, no discount
-    return Made(made, Kind.DERIVED, message, key)
+    return _new(Made, (made, _DERIVED, message, key))  # Made(...), without its __new__
 
 
 def unit_amount(value: Any, src: Any, run: RuleContext) -> Made:

@@ -37,6 +37,7 @@ import attrs
 import jiter
 
 from refundmap import cjson, jsonio
+from refundmap.checks import fast_check
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
 from refundmap.dates import DateError, Day, Moment, keep_text, parse_date, parse_day
 from refundmap.formats import Format, get_format
@@ -440,11 +441,13 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
     warnings = [*noted.numbers, *noted.warnings]
     unknown = noted.unknown
     # The source's checks, on the view as on the model: each finding is a warning.
-    warnings.extend(
-        Entry(Kind.WARNING, format_path(where), None, message)
-        for record_path, record in source.records(model, shape, ())
-        for where, message in source.check(record, record_path)
-    )
+    check = fast_check(source.name, mapped=False) or source.check
+    for record_path, record in source.records(model, shape, ()):
+        if findings := check(record, record_path):
+            warnings.extend(
+                Entry(Kind.WARNING, format_path(where), None, message)
+                for where, message in findings
+            )
     if empty:
         _, warnings, unknown = _with_empty_lines(empty, [], warnings, unknown, strict=False)
     return Loaded(

@@ -10,7 +10,8 @@ and synthesized values) are noted as entries, as the compiler notes them.
 
 :func:`convert` maps the records of a document the fast reader took
 (:func:`refundmap.mapping.fused.load`) with it, checks each mapped record by
-the target's own checks, and raises :class:`Fallback`
+the target's own checks, read off the mapped dict
+(:func:`refundmap.checks.fast_check`), and raises :class:`Fallback`
 for anything the detailed engine would report beyond the mapping (a failed
 target check, an empty line, a record the target cannot hold): the caller then
 runs the detailed engine on the same document.
@@ -19,12 +20,11 @@ runs the detailed engine on the same document.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache, partial
+from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from refundmap.checks import Finding
-from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
+from refundmap.checks import Finding, fast_check
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
 from refundmap.mapping.compiler import _Compiler, _Function
@@ -142,59 +142,6 @@ def source(
     return _compiled(source_name, target_name, lookup=lookup, require_refs=require_refs)[1]
 
 
-@cache
-def _viewer(fmt_name: str) -> tuple[Callable[[dict[str, Any]], Any], str]:
-    """Return a generated function viewing a mapped record of a format as its model reads.
-
-    As :func:`refundmap.mapping.views.view`, for the target's checks, at once:
-    an object whose keys are its attribute names and which holds no model (a
-    reference) is viewed through its own dict (an absent key reads None from
-    the class); any other is a view with a slot an attribute, its models viewed too.
-    """
-    fmt = get_format(fmt_name)
-    functions: list[str] = []
-    namespace: dict[str, Any] = {"_new": object.__new__}
-    done: dict[type, str] = {}
-
-    def viewer(cls: type) -> str:
-        if cls in done:
-            return done[cls]
-        name = done[cls] = f"view_{cls.__name__}"
-        names = keys(cls, fmt.naming)
-        adopted = all(
-            names[field.name] == field.name and not models_in(field.type) for field in fields(cls)
-        )
-        lines = [f"def {name}(d):", f"    o = _new(_{cls.__name__}_view)"]
-        if adopted:
-            attributes: dict[str, Any] = {field.name: None for field in fields(cls)}
-            lines.append("    o.__dict__ = d")
-        else:
-            attributes = {"__slots__": tuple(field.name for field in fields(cls))}
-            lines.append("    g = d.get")
-            for field in fields(cls):
-                key, models = names[field.name], models_in(field.type)
-                if not models:
-                    lines.append(f"    o.{field.name} = g({key!r})")
-                    continue
-                nested = viewer(models[0])
-                lines.append(f"    v = g({key!r})")
-                if is_list(without_none(field.type)):
-                    lines.append(f"    o.{field.name} = [{nested}(x) for x in v] if v else v")
-                else:
-                    lines.append(f"    o.{field.name} = None if v is None else {nested}(v)")
-        lines.append("    return o")
-        namespace[f"_{cls.__name__}_view"] = type(
-            f"{cls.__name__}View", (), {"__module__": __name__, **attributes}
-        )
-        functions.append("\n".join(lines))
-        return name
-
-    root = viewer(fmt.record)
-    code = "\n\n".join(functions) + "\n"
-    exec(compile(code, f"<refundmap fast views {fmt_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace[root], code
-
-
 class FusedRows(Rows):
     """A report noted as rows per record (see the module), made entries when first read."""
 
@@ -290,10 +237,12 @@ def _map_records(
 ) -> tuple[list[tuple[str, str, list[Any]]], list[dict[str, Any]]]:
     """Map the records of ``part``: each one's rows, and its mapped record, in order."""
     source, target = run.source, run.target
-    check: Callable[..., list[Finding]] = target.check
-    if target.vendor == "rutter" and run.lookup is None:  # as the engine: each id is warned of
-        check = partial(check, refs=False)
-    seen = _viewer(target.name)[0]
+    # As the engine: without a directory, each id copied untranslated is warned of already.
+    refs = not (target.vendor == "rutter" and run.lookup is None)
+    # The target's checks read the mapped dict itself (each read format has that form).
+    check = fast_check(target.name, mapped=True, refs=refs)
+    if check is None:
+        raise Fallback  # a target without it: the engine checks views of its records
     lines_key = target.lines_key
     many = part.shape.many
     noted: list[tuple[str, str, list[Any]]] = []
@@ -324,8 +273,7 @@ def _map_records(
         lines = mapped.get(lines_key)
         if lines and not all(lines):
             raise Fallback  # an empty line, left out and said so by the engine
-        findings = check(seen(mapped), target_path)
-        if findings:
+        if findings := check(mapped, target_path):
             _warn(findings, sp, tp, notes, target.name)
         noted.append((sp, tp, notes))
         mapped_records.append(mapped)

@@ -9,7 +9,7 @@ caller's decimal context: a conversion's is :data:`refundmap.money.EXACT`.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from decimal import ROUND_HALF_UP, Decimal, Inexact, getcontext, localcontext
 from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import discount_how, railz_discount
@@ -49,9 +49,22 @@ def one_amount_lines(fmt: Format) -> bool:
     return fmt.vendor == "railz" and not fmt.line_figures
 
 
+#: rounding_slack of whole quantities, as found (the same few recur): exact in any
+#: context, as 0.005 x (|quantity| + 1) has few digits. A bounded few.
+_SLACKS: dict[int, Decimal] = {}
+_SLACKS_HELD = 256
+
+
 def rounding_slack(quantity: Any) -> Decimal:
     """Return how far quantity x a unit amount rounded to the cent may be off."""
-    return unit_tolerance(None, quantity)
+    if type(quantity) is not int:
+        return unit_tolerance(None, quantity)
+    slack = _SLACKS.get(quantity)
+    if slack is None:
+        if len(_SLACKS) >= _SLACKS_HELD:
+            _SLACKS.clear()
+        slack = _SLACKS[quantity] = unit_tolerance(None, quantity)
+    return slack
 
 
 def booked_discount(line: Any) -> tuple[Decimal, str]:
@@ -82,6 +95,14 @@ def _booked_how(discount: Decimal, found: tuple[Decimal, Decimal | None], *, rou
     return f"{how} ({discount})" if rounded else how
 
 
+#: The lines whose tax reading was found last, by identity: a conversion reads each
+#: line's as it maps the line, and its refund's rules read them again. Each held with
+#: the context's precision and rounding it was found in (so that its id is not reused while here);
+#: lines are never changed once read (frozen models, the fast reader's views). A bounded few.
+_READINGS: dict[int, tuple[Any, tuple[int, str], bool | None]] = {}
+_READINGS_HELD = 64
+
+
 def line_tax_reading(line: Any) -> bool | None:
     """Whether a Railz version 1 line's unit amount includes tax (Xero's default).
 
@@ -89,8 +110,23 @@ def line_tax_reading(line: Any) -> bool | None:
     unitAmount less its discount, and the line carries tax. None where both
     are, within rounding: the line's figures fit either reading.
     """
+    if not line.tax_amount:
+        return False
+    context = getcontext()
+    how = (context.prec, context.rounding)
+    known = _READINGS.get(id(line))
+    if known is not None and known[0] is line and known[1] == how:
+        return known[2]
+    reading = _line_tax_reading(line)
+    if len(_READINGS) >= _READINGS_HELD:
+        _READINGS.clear()
+    _READINGS[id(line)] = (line, how, reading)
+    return reading
+
+
+def _line_tax_reading(line: Any) -> bool | None:
     quantity, unit, total = line.quantity, line.unit_amount, line.total_amount
-    if quantity is None or unit is None or total is None or not line.tax_amount:
+    if quantity is None or unit is None or total is None:
         return False
     net = quantity * unit - railz_discount(line)[0]
     slack = rounding_slack(quantity)
