@@ -7,8 +7,8 @@ dict, with the report entries the table calls for; and a function per target
 class that puts a dict in the target's key order, writes null where the
 target requires a key that may be null, and writes dates and numeric strings
 as the target spells them. A table's own dict is made with the target's keys
-in order, each null until written, and finished in place. The table stays the one source of truth: change a
-row and the generated code changes with it.
+in order, each null until written, and finished in place. The table stays the
+one source of truth: change a row and the generated code changes with it.
 
 ``python -c "from refundmap.mapping.compiler import source; print(source('railz', 'rutter'))"``
 prints the generated code of a pair.
