@@ -65,6 +65,7 @@ from refundmap.cli.tasks import (
 )
 from refundmap.conversion import Conversion, Converter
 from refundmap.detect import AUTO, detect_format
+from refundmap.mapping.bare import BareRecords
 from refundmap.missing import MissingReference, describe_missing, missing_csv, missing_of
 from refundmap.report import (
     Entry,
@@ -111,10 +112,12 @@ class _Converter:
         self._entries_needed = bool(args.report) or not args.quiet
         #: How many times each reference id was copied untranslated, by kind and id, in
         #: the order met (--missing-refs, the summary): made rows only at the end.
-        self.copied: dict[tuple[str, str], int] = {}
+        self.copied: Counter[tuple[str, str]] = Counter()
         #: The name the source gives each of those ids, where it gives one (the first met).
         self.named: dict[tuple[str, str], str] = {}
         self._uncollected = 0
+        #: JSON Lines records converted sharing their work, made for the first file.
+        self._bare: BareRecords | None = None
         self.report: _Report | None = None
         self.missing_refs: _Named | None = None
         if sink is not None:  # a worker's: it writes no file, and shares out no work
@@ -228,31 +231,98 @@ class _Converter:
             yield from outcomes
 
     def _run_lines(self, name: str, out: _Named) -> bool:
-        entries = self._entries_needed  # -q with no --report: the counts only
-        for outcome in self._lines(name):
-            line, result = outcome.line, outcome.result
-            if isinstance(result, UsageError):  # a run the arguments cannot serve
-                raise CommandError(f"{_where(name, line)}: {_flagged(result)}")
-            if isinstance(result, RefundmapError):
-                if not self.rejecting:
-                    self.sink.problems(name, line, result)
-                    return False
-                text = outcome.text.decode("utf-8", "replace").rstrip()
-                self._reject(name, line, "$", text, result)
-                continue
-            if outcome.kinds is not None:  # a worker's, counted without its entries
-                self._record(name, line, result, ())
-                self.counts.update(outcome.kinds)
-            elif entries:
-                self._record(name, line, result, result.report)
-            else:  # counted without building the entries
-                self._record(name, line, result, ())
-                counts = self.counts
-                for kind, count in result.counts().items():
-                    counts[_NAMES[kind]] += count
-            for written in outcome.texts:
-                out.write(written + "\n")
+        if self.jobs == 1 and BareRecords.takes(self.converter):
+            return self._run_bare(name, out)
+        return all(self._run_line(name, out, outcome) for outcome in self._lines(name))
+
+    def _run_line(self, name: str, out: _Named, outcome: LineOutcome) -> bool:
+        """Count, tell and write a JSON Lines record's outcome; False when it failed the run."""
+        line, result = outcome.line, outcome.result
+        if isinstance(result, UsageError):  # a run the arguments cannot serve
+            raise CommandError(f"{_where(name, line)}: {_flagged(result)}")
+        if isinstance(result, RefundmapError):
+            if not self.rejecting:
+                self.sink.problems(name, line, result)
+                return False
+            text = outcome.text.decode("utf-8", "replace").rstrip()
+            self._reject(name, line, "$", text, result)
+            return True
+        if outcome.kinds is not None:  # a worker's, counted without its entries
+            self._record(name, line, result, ())
+            self.counts.update(outcome.kinds)
+        elif self._entries_needed:
+            self._record(name, line, result, result.report)
+        else:  # -q with no --report: counted without building the entries
+            self._record(name, line, result, ())
+            counts = self.counts
+            for kind, count in result.counts().items():
+                counts[_NAMES[kind]] += count
+        for written in outcome.texts:
+            out.write(written + "\n")
         return True
+
+    def _run_bare(self, name: str, out: _Named) -> bool:
+        """Convert JSON Lines records here, a run of lines at a time sharing their work.
+
+        Each line is its own document (:class:`~refundmap.mapping.bare.BareRecords`);
+        a line the shared work does not take is converted alone, as
+        :meth:`_run_lines` converts every line with ``--jobs``.
+        """
+        bare = self._bare
+        if bare is None:
+            bare = self._bare = BareRecords(self.converter)
+        entries = self._entries_needed
+        by_line = self.progress.shown  # a status line drawn as often as ever
+        lines = _documents(name, jsonl=True)
+        while chunk := list(itertools.islice(lines, _CHUNK)):
+            done = _Done()
+            for (line, text), converted in zip(
+                chunk, bare.convert([text for _, text in chunk]), strict=True
+            ):
+                if converted is None:  # converted alone, in its turn, after those before
+                    self._add_done(bare, done, out)
+                    alone = _convert_line(self.converter, line, text, shipped=False)
+                    if not self._run_line(name, out, alone):
+                        return False
+                    continue
+                done.ids += converted.untranslated
+                done.names += converted.named
+                if by_line:
+                    self._tally(1, converted.untranslated)
+                else:
+                    done.records += 1
+                    done.untranslated += converted.untranslated
+                if entries:
+                    for entry in bare.entries(converted):
+                        self._entry(name, line, entry)
+                else:
+                    bare.kinds(converted, done.kinds)
+                done.texts.append(converted.text + "\n")
+            self._add_done(bare, done, out)
+        return True
+
+    def _add_done(self, bare: BareRecords, done: _Done, out: _Named) -> None:
+        """Count and write the records ``bare`` converted since the last call; start afresh."""
+        if done.ids:  # the ids of the records done: not those after a line converted alone
+            copied = bare.copied
+            self.copied.update(copied if len(copied) == done.ids else copied[: done.ids])
+            del copied[: done.ids]
+            done.ids = 0
+        if done.names:
+            self._add_names(bare.named[: done.names])
+            del bare.named[: done.names]
+            done.names = 0
+        if done.records:
+            self._tally(done.records, done.untranslated)
+            done.records = done.untranslated = 0
+        if done.kinds:
+            counts = self.counts
+            for kind, count in bare.counts(done.kinds).items():
+                counts[_NAMES[kind]] += count
+            done.kinds.clear()
+        if done.texts:
+            out.write("".join(done.texts))
+            done.texts.clear()
 
     def run(self, name: str, out: _Named) -> bool:
         """Convert one input to ``out``; return whether it all converted (or was rejected)."""
@@ -467,6 +537,23 @@ class _Converter:
                 f" into the other vendor's id space{named}; {fix}"
             )
         return summary
+
+
+class _Done:
+    """A run of lines :meth:`_Converter._run_bare` converted, not yet counted nor written."""
+
+    __slots__ = ("ids", "kinds", "names", "records", "texts", "untranslated")
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.untranslated = 0
+        #: How many items of the ``BareRecords``' ``copied`` and ``named`` are the records'.
+        self.ids = 0
+        self.names = 0
+        #: The kinds of the records' report entries (and marks that are no kind).
+        self.kinds: list[Any] = []
+        #: The records' output lines.
+        self.texts: list[str] = []
 
 
 def _work_file(name: str) -> FileOutcome:

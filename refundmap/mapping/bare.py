@@ -1,0 +1,211 @@
+"""Many bare records converted one after another, each its own document, the shared work done once.
+
+A JSON Lines file is a document a line: :meth:`Converter.convert
+<refundmap.Converter.convert>` would make, for each line, the fast path's state
+(a ``Run``, the pair's compiled functions looked up, a ``Loaded``, a
+``Conversion`` and its rows and ids). :class:`BareRecords` makes that state
+once for a converter and resets it for each record; a record is converted
+as the fast path converts it alone (:mod:`refundmap.mapping.fused`), its
+report kept as the rows noted (:class:`Converted`). A text it does not take
+outright (anything but a bare record the fast reader and mapping take: an
+envelope, an odd value, a record the target cannot hold) gives None, and the
+caller converts it alone as ever: the same output, report and errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import localcontext
+from functools import partial
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import jiter
+
+from refundmap.cjson import _negative_zero
+from refundmap.jsonio import write
+from refundmap.mapping import fused, fused_map
+from refundmap.mapping.fused import reader
+from refundmap.mapping.fused_map import Fallback, _compiled, _entries, _viewer, _warn
+from refundmap.mapping.runtime import Run, _scope
+from refundmap.money import EXACT
+from refundmap.paths import format_path
+from refundmap.report import Entry, Kind, RefundmapError
+from refundmap.rows import kinds_counted
+
+if TYPE_CHECKING:
+    from refundmap.checks import Finding
+    from refundmap.conversion import Converter
+
+__all__ = ["BareRecords", "Converted"]
+
+_first = itemgetter(0)
+
+
+class Converted(NamedTuple):
+    """One bare record converted by :class:`BareRecords`.
+
+    Attributes:
+        text: the output record's compact JSON text (``Conversion.to_json()``).
+        reading: the reading's entries (the source's checks), first in the report.
+        notes: the mapping's rows, made entries by :meth:`BareRecords.entries`.
+        untranslated: how many reference ids it copied untranslated: its items
+            of :attr:`BareRecords.copied`.
+        named: its items of :attr:`BareRecords.named`.
+    """
+
+    text: str
+    reading: list[Entry]
+    notes: list[Any]
+    untranslated: int
+    named: int
+
+
+class _Ids(Run):
+    """A run whose ids copied untranslated are kept in order met, for many records."""
+
+    def copied(self, kind: str, value: str, name: str | None = None) -> None:
+        """Keep a reference id copied untranslated, with its name (see :class:`BareRecords`)."""
+        self.untranslated += 1
+        key = kind, value
+        self.keys.append(key)
+        if name is not None and key not in self.copied_names:  # the record's first name
+            self.copied_names[key] = name
+            self.names.append((key, name))
+
+    keys: list[tuple[str, str]]
+    names: list[tuple[tuple[str, str], str]]
+
+
+class BareRecords:
+    """Bare records of one converter's source format, converted one after another.
+
+    Made only where :meth:`takes` says the converter's conversions take the
+    fast path. Each record is its own document: what :meth:`convert` gives for
+    it is what ``converter.convert(text)`` gives (its ``to_json()``, its report,
+    its counts), and the ids each copied untranslated are added, in the order
+    met, to :attr:`copied` and :attr:`named`, where the caller sums them
+    (``Converted.untranslated`` and ``Converted.named`` items a record).
+
+    Attributes:
+        copied: each reference id copied untranslated, ``(kind, id)``, once
+            each time it was copied, in the order met (the caller empties it).
+        named: ``((kind, id), name)`` for each of those that the source names.
+    """
+
+    def __init__(self, converter: Converter) -> None:
+        """Make what the records of ``converter`` share (see :meth:`takes`)."""
+        source, target = converter.source, converter.target
+        self._read = reader(source, source.record)
+        self._markers = tuple(shape.marker for shape in source.envelopes)
+        self._check = source.check
+        lookup = converter.directory
+        self._mapper = _compiled(source.name, target.name, lookup=lookup is not None)[0]
+        run = self._run = _Ids(
+            source,
+            target,
+            synced_at=converter.synced_at,
+            params=converter.params,
+            lookup=lookup,
+            require_refs=converter.require_refs,
+        )
+        self.copied: list[tuple[str, str]] = []
+        self.named: list[tuple[tuple[str, str], str]] = []
+        run.keys, run.names = self.copied, self.named
+        into_rutter = target.vendor == "rutter" and source.vendor == "railz"
+        self._params = converter.params if into_rutter else {}
+        target_check: Callable[..., list[Finding]] = target.check
+        if target.vendor == "rutter" and lookup is None:  # as the fast mapping: ids warned of
+            target_check = partial(target_check, refs=False)
+        self._target_check = target_check
+        self._view = _viewer(target.name)[0]
+        self._lines_key = target.lines_key
+        self._target_name = target.name
+
+    @staticmethod
+    def takes(converter: Converter) -> bool:
+        """Whether ``converter``'s bare records can be converted by a :class:`BareRecords`."""
+        source, target = converter.source, converter.target
+        return (
+            fused._takes(source, target, strict=converter.strict)  # noqa: SLF001 - its own test
+            and fused_map.takes(converter)
+            and not converter.fail_on
+        )
+
+    def convert(self, texts: Sequence[bytes]) -> list[Converted | None]:
+        """Convert each JSON text of ``texts`` alone: its :class:`Converted`, or None.
+
+        None for a text that is not a bare record the fast path takes outright:
+        convert it alone (``converter.convert(text)``), which says what it has.
+        """
+        one = self._one
+        with localcontext(EXACT):  # as each conversion alone: exact, whatever the caller set
+            return [one(text) for text in texts]
+
+    def _one(self, text: bytes) -> Converted | None:
+        # As fused.load and fused_map.convert do for a bare record: see the module.
+        if b"-0" in text and _negative_zero(text):
+            return None
+        try:
+            raw = jiter.from_json(
+                text,
+                catch_duplicate_keys=True,
+                float_mode="decimal",
+                allow_inf_nan=False,
+                cache_mode="keys",
+            )
+        except ValueError:
+            return None
+        if type(raw) is not dict or any(marker in raw for marker in self._markers):
+            return None  # not a bare record
+        run = self._run
+        copied, named = self.copied, self.named
+        keys, names = len(copied), len(named)
+        try:
+            record = self._read(raw)  # an empty line object too is a Fallback
+            reading = [
+                Entry(Kind.WARNING, format_path(where), None, message)
+                for where, message in self._check(record, ())
+            ]
+            notes: list[Any] = []
+            run.report = notes
+            run.untranslated = 0
+            run.copied_names = {}
+            run.scope = _scope(record, self._params)
+            mapped = self._mapper(record, "$", "$", run)
+            if run.unmappable:
+                raise Fallback  # noqa: TRY301 - the record alone says why
+            lines = mapped.get(self._lines_key)
+            if lines and not all(lines):
+                raise Fallback  # noqa: TRY301 - an empty line, said by the engine
+            findings = self._target_check(self._view(mapped), ())
+            if findings:
+                _warn(findings, "$", "$", notes, self._target_name)
+            output = write(mapped)
+        except (Fallback, ArithmeticError, RefundmapError):
+            run.unmappable.clear()
+            del copied[keys:], named[names:]  # the record alone counts its own
+            return None
+        fused.TALLY.taken += 1
+        fused.TALLY.mapped += 1
+        return Converted(output, reading, notes, run.untranslated, len(named) - names)
+
+    @staticmethod
+    def entries(converted: Converted) -> list[Entry]:
+        """Return a record's report, as its conversion alone gives it (``Conversion.report``)."""
+        return [*converted.reading, *_entries([("$", "$", converted.notes)])]
+
+    @staticmethod
+    def kinds(converted: Converted, into: list[Any]) -> None:
+        """Add the kind of each entry of a record's report to ``into`` (:func:`counts` counts).
+
+        Rows are not made entries: their kinds are read as noted, with the marks
+        of nested tables, which are no :class:`~refundmap.Kind`.
+        """
+        into += map(_first, converted.reading)
+        into += map(_first, converted.notes)
+
+    @staticmethod
+    def counts(kinds: list[Any]) -> dict[Kind, int]:
+        """Return how many of each :class:`~refundmap.Kind` ``kinds`` holds, those found."""
+        return kinds_counted(kinds)
