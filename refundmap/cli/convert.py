@@ -12,6 +12,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +66,7 @@ from refundmap.cli.tasks import (
 )
 from refundmap.conversion import Conversion, Converter
 from refundmap.detect import AUTO, detect_format
-from refundmap.mapping.bare import BareRecords
+from refundmap.mapping.bare import BareRecords, Converted
 from refundmap.missing import MissingReference, describe_missing, missing_csv, missing_of
 from refundmap.report import (
     Entry,
@@ -274,8 +275,8 @@ class _Converter:
         entries = self._entries_needed
         by_line = self.progress.shown  # a status line drawn as often as ever
         lines = _documents(name, jsonl=True)
+        done: list[Converted] = []
         while chunk := list(itertools.islice(lines, _CHUNK)):
-            done = _Done()
             for (line, text), converted in zip(
                 chunk, bare.convert([text for _, text in chunk]), strict=True
             ):
@@ -285,44 +286,45 @@ class _Converter:
                     if not self._run_line(name, out, alone):
                         return False
                     continue
-                done.ids += converted.untranslated
-                done.names += converted.named
                 if by_line:
-                    self._tally(1, converted.untranslated)
-                else:
-                    done.records += 1
-                    done.untranslated += converted.untranslated
+                    self.progress.add(1)
                 if entries:
                     for entry in bare.entries(converted):
                         self._entry(name, line, entry)
-                else:
-                    bare.kinds(converted, done.kinds)
-                done.texts.append(converted.text + "\n")
+                done.append(converted)
             self._add_done(bare, done, out)
         return True
 
-    def _add_done(self, bare: BareRecords, done: _Done, out: _Named) -> None:
-        """Count and write the records ``bare`` converted since the last call; start afresh."""
-        if done.ids:  # the ids of the records done: not those after a line converted alone
+    def _add_done(self, bare: BareRecords, done: list[Converted], out: _Named) -> None:
+        """Count and write the records ``bare`` converted, ``done``; empty ``done``.
+
+        Their entries were told already, where they are needed; else their kinds
+        are counted here, without making them.
+        """
+        if not done:
+            return
+        ids, names = sum(map(_UNTRANSLATED, done)), sum(map(_NAMED, done))
+        if ids:  # the ids of the records done: not those after a line converted alone
             copied = bare.copied
-            self.copied.update(copied if len(copied) == done.ids else copied[: done.ids])
-            del copied[: done.ids]
-            done.ids = 0
-        if done.names:
-            self._add_names(bare.named[: done.names])
-            del bare.named[: done.names]
-            done.names = 0
-        if done.records:
-            self._tally(done.records, done.untranslated)
-            done.records = done.untranslated = 0
-        if done.kinds:
-            counts = self.counts
-            for kind, count in bare.counts(done.kinds).items():
+            self.copied.update(copied if len(copied) == ids else copied[:ids])
+            del copied[:ids]
+        if names:
+            self._add_names(bare.named[:names])
+            del bare.named[:names]
+        counts = self.counts
+        counts["records"] += len(done)
+        counts["untranslated"] += ids
+        if not self.progress.shown:
+            self.progress.add(len(done))
+        self._uncollected += len(done)
+        if self._uncollected >= _COLLECT_EVERY:
+            self._uncollected = 0
+            gc.collect(1)
+        if not self._entries_needed:
+            for kind, count in bare.counts(done).items():
                 counts[_NAMES[kind]] += count
-            done.kinds.clear()
-        if done.texts:
-            out.write("".join(done.texts))
-            done.texts.clear()
+        out.write("\n".join(map(_TEXT, done)) + "\n")
+        done.clear()
 
     def run(self, name: str, out: _Named) -> bool:
         """Convert one input to ``out``; return whether it all converted (or was rejected)."""
@@ -539,23 +541,6 @@ class _Converter:
         return summary
 
 
-class _Done:
-    """A run of lines :meth:`_Converter._run_bare` converted, not yet counted nor written."""
-
-    __slots__ = ("ids", "kinds", "names", "records", "texts", "untranslated")
-
-    def __init__(self) -> None:
-        self.records = 0
-        self.untranslated = 0
-        #: How many items of the ``BareRecords``' ``copied`` and ``named`` are the records'.
-        self.ids = 0
-        self.names = 0
-        #: The kinds of the records' report entries (and marks that are no kind).
-        self.kinds: list[Any] = []
-        #: The records' output lines.
-        self.texts: list[str] = []
-
-
 def _work_file(name: str) -> FileOutcome:
     """Convert a whole file in a ``--jobs`` worker, keeping what it says to be said in order."""
     assert tasks._WORKER_RUN is not None  # noqa: S101, SLF001 - set by the initializer
@@ -610,5 +595,7 @@ def _run_convert(args: argparse.Namespace) -> int:
 
 #: Records converted between two collections of young objects, the collector being off.
 _COLLECT_EVERY = 1024
+#: What the command reads of a record BareRecords converted.
+_TEXT, _UNTRANSLATED, _NAMED = (itemgetter(index) for index in (0, 3, 4))
 #: Each kind's name in the counts.
 _NAMES = {kind: str(kind) for kind in Kind}

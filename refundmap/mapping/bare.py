@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import localcontext
 from functools import partial
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["BareRecords", "Converted"]
 
 _first = itemgetter(0)
+#: A converted record's report, as noted: the reading's entries, the mapping's rows.
+_reports = itemgetter(1, 2)
 
 
 class Converted(NamedTuple):
@@ -196,16 +199,13 @@ class BareRecords:
         return [*converted.reading, *_entries([("$", "$", converted.notes)])]
 
     @staticmethod
-    def kinds(converted: Converted, into: list[Any]) -> None:
-        """Add the kind of each entry of a record's report to ``into`` (:func:`counts` counts).
+    def counts(records: Sequence[Converted]) -> dict[Kind, int]:
+        """Return how many entries of each kind the reports of ``records`` hold, those found.
 
-        Rows are not made entries: their kinds are read as noted, with the marks
-        of nested tables, which are no :class:`~refundmap.Kind`.
+        As ``Conversion.counts()`` of each, summed: the kinds in
+        :class:`~refundmap.Kind` order. Rows are not made entries: their kinds
+        are read as noted, in C, with the marks of nested tables (no kind).
         """
-        into += map(_first, converted.reading)
-        into += map(_first, converted.notes)
-
-    @staticmethod
-    def counts(kinds: list[Any]) -> dict[Kind, int]:
-        """Return how many of each :class:`~refundmap.Kind` ``kinds`` holds, those found."""
-        return kinds_counted(kinds)
+        return kinds_counted(
+            [*map(_first, chain.from_iterable(chain.from_iterable(map(_reports, records))))]
+        )

@@ -64,15 +64,13 @@ def _alone(converter: Converter, text: bytes) -> tuple[Any, ...]:
 
 
 def _shared(bare: BareRecords, made: Converted) -> tuple[Any, ...]:
-    kinds: list[Any] = []
-    bare.kinds(made, kinds)
     named: dict[tuple[str, str], str] = {}
     for key, name in bare.named:
         named.setdefault(key, name)
     shared = (
         made.text,
         tuple(bare.entries(made)),
-        bare.counts(kinds),
+        bare.counts([made]),
         1,
         made.untranslated,
         dict(Counter(bare.copied)),
@@ -106,6 +104,9 @@ def alike(converter: Converter, texts: list[bytes], *, taken: bool = False) -> i
     assert len(made) == len(texts)
     assert sum(one is not None for one in made) == count
     assert Counter(bare.copied) == summed
+    taken = [text for text, one in zip(texts, made, strict=True) if one is not None]
+    summed_kinds = sum((Counter(_alone(converter, text)[2]) for text in taken), Counter())
+    assert bare.counts([one for one in made if one is not None]) == summed_kinds
     return count
 
 
