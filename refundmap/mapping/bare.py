@@ -74,10 +74,13 @@ class _Ids(Run):
         self.keys.append(key)
         if name is not None and key not in self.copied_names:  # the record's first name
             self.copied_names[key] = name
-            self.names.append((key, name))
+            if name and key not in self.named_keys:  # an id's first name is the one kept
+                self.named_keys.add(key)
+                self.names.append((key, name))
 
     keys: list[tuple[str, str]]
     names: list[tuple[tuple[str, str], str]]
+    named_keys: set[tuple[str, str]]
 
 
 class BareRecords:
@@ -93,7 +96,8 @@ class BareRecords:
     Attributes:
         copied: each reference id copied untranslated, ``(kind, id)``, once
             each time it was copied, in the order met (the caller empties it).
-        named: ``((kind, id), name)`` for each of those that the source names.
+        named: ``((kind, id), name)``: the name the source gives each of those
+            ids, where it gives one (not empty), once an id: the first met.
     """
 
     def __init__(self, converter: Converter) -> None:
@@ -114,7 +118,7 @@ class BareRecords:
         )
         self.copied: list[tuple[str, str]] = []
         self.named: list[tuple[tuple[str, str], str]] = []
-        run.keys, run.names = self.copied, self.named
+        run.keys, run.names, run.named_keys = self.copied, self.named, set()
         into_rutter = target.vendor == "rutter" and source.vendor == "railz"
         self._params = converter.params if into_rutter else {}
         target_check: Callable[..., list[Finding]] = target.check
@@ -190,6 +194,7 @@ class BareRecords:
             output = write(mapped)
         except (Fallback, ArithmeticError, RefundmapError):
             run.unmappable.clear()
+            run.named_keys.difference_update(key for key, _ in named[names:])
             del copied[keys:], named[names:]  # the record alone counts its own
             return None
         fused.TALLY.taken += 1
