@@ -1,8 +1,9 @@
-"""JSON Lines converted in the command's process sharing each line's work (refundmap.mapping.bare).
+"""JSON Lines converted sharing each line's work (refundmap.mapping.bare), here or in workers.
 
-``--jobs 1`` converts runs of lines with ``BareRecords``, and a line it does
-not take alone; ``--jobs 2`` converts every line alone in its workers. Both
-must write and say the same bytes: output, stderr, report, rejects, missing ids.
+``--jobs 1`` and the ``--jobs 2`` workers convert runs of lines with
+``BareRecords``, and a line it does not take alone. Both must write and say the
+bytes of every line converted alone (as before): output, stderr, report,
+rejects, missing ids.
 """
 
 import json
@@ -53,17 +54,39 @@ def write_lines(tmp_path: Path, *, bad: bool = True, count: int = 600) -> Path:
     return path
 
 
-def convert(tmp_path: Path, jobs: int, *extra: str) -> tuple[int, bytes, dict[str, bytes]]:
-    out = tmp_path / f"out-{jobs}-{len(extra)}"
+#: The command with every line converted alone, as before the lines shared their work.
+ALONE = """
+import sys
+import refundmap.cli
+from refundmap.mapping.bare import BareRecords
+
+BareRecords.takes = staticmethod(lambda converter: False)
+sys.exit(refundmap.cli.main(sys.argv[1:]))
+"""
+
+
+def convert(
+    tmp_path: Path, jobs: int, *extra: str, alone: bool = False
+) -> tuple[int, bytes, dict[str, bytes]]:
+    out = tmp_path / f"out-{jobs}-{len(extra)}-{alone}"
     out.mkdir()
+    command = ["-c", ALONE] if alone else ["-m", "refundmap"]
     done = subprocess.run(
-        [sys.executable, "-m", "refundmap", "convert", "-f", "railz", "-t", "rutter",
+        [sys.executable, *command, "convert", "-f", "railz", "-t", "rutter",
          "--synced-at", SYNCED_AT, "--jobs", str(jobs), str(tmp_path / "in.jsonl"),
          "-o", str(out / "out.jsonl"), *[a.replace("OUT", str(out)) for a in extra]],
         capture_output=True, timeout=300, check=False,
     )  # fmt: skip
     files = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     return done.returncode, done.stderr.replace(bytes(out), b"OUT"), files
+
+
+def converted_alike(tmp_path: Path, *extra: str) -> tuple[int, bytes, dict[str, bytes]]:
+    """Convert with --jobs 1 and 2, and every line alone; return the outcome, the same each time."""
+    one = convert(tmp_path, 1, *extra)
+    assert one == convert(tmp_path, 1, *extra, alone=True)
+    assert one == convert(tmp_path, 2, *extra)
+    return one
 
 
 @pytest.mark.parametrize(
@@ -77,9 +100,7 @@ def convert(tmp_path: Path, jobs: int, *extra: str) -> tuple[int, bytes, dict[st
 )
 def test_lines_converted_here_are_the_workers_bytes(tmp_path: Path, extra: tuple[str, ...]) -> None:
     write_lines(tmp_path)
-    one, two = convert(tmp_path, 1, *extra), convert(tmp_path, 2, *extra)
-    assert one[0] == 3  # rejected lines
-    assert one == two
+    assert converted_alike(tmp_path, *extra)[0] == 3  # rejected lines
 
 
 @pytest.mark.parametrize("quiet", ["-q", ""])
@@ -87,9 +108,8 @@ def test_a_run_failing_at_a_line_says_what_the_workers_say(tmp_path: Path, quiet
     # The summary counts the lines before the bad one only: records, entries, ids.
     write_lines(tmp_path)
     extra = (quiet,) if quiet else ()
-    one, two = convert(tmp_path, 1, *extra), convert(tmp_path, 2, *extra)
+    one = converted_alike(tmp_path, *extra)
     assert one[0] == 1
-    assert one == two
     assert one[2] == {}  # nothing written
     assert b"refundmap: 79 records," in one[1]
 
@@ -97,9 +117,7 @@ def test_a_run_failing_at_a_line_says_what_the_workers_say(tmp_path: Path, quiet
 def test_lines_all_taken_or_converted_alone_are_the_workers_bytes(tmp_path: Path) -> None:
     write_lines(tmp_path, bad=False)
     extra = ("-q", "--missing-refs", "OUT/missing.csv")
-    one, two = convert(tmp_path, 1, *extra), convert(tmp_path, 2, *extra)
-    assert one[0] == 0
-    assert one == two
+    assert converted_alike(tmp_path, *extra)[0] == 0
 
 
 def test_only_the_lines_the_shared_work_does_not_take_are_converted_alone(
