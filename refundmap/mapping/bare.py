@@ -55,6 +55,7 @@ class Converted(NamedTuple):
         untranslated: how many reference ids it copied untranslated: its items
             of :attr:`BareRecords.copied`.
         named: its items of :attr:`BareRecords.named`.
+        output: the output record, JSON-ready (``Conversion.output``).
     """
 
     text: str
@@ -62,6 +63,7 @@ class Converted(NamedTuple):
     notes: list[Any]
     untranslated: int
     named: int
+    output: dict[str, Any]
 
 
 class _Ids(Run):
@@ -74,13 +76,15 @@ class _Ids(Run):
         self.keys.append(key)
         if name is not None and key not in self.copied_names:  # the record's first name
             self.copied_names[key] = name
-            if name and key not in self.named_keys:  # an id's first name is the one kept
+            if self.named_keys is None:  # each record's own names
+                self.names.append((key, name))
+            elif name and key not in self.named_keys:  # an id's first name is the one kept
                 self.named_keys.add(key)
                 self.names.append((key, name))
 
     keys: list[tuple[str, str]]
     names: list[tuple[tuple[str, str], str]]
-    named_keys: set[tuple[str, str]]
+    named_keys: set[tuple[str, str]] | None
 
 
 class BareRecords:
@@ -97,10 +101,12 @@ class BareRecords:
         copied: each reference id copied untranslated, ``(kind, id)``, once
             each time it was copied, in the order met (the caller empties it).
         named: ``((kind, id), name)``: the name the source gives each of those
-            ids, where it gives one (not empty), once an id: the first met.
+            ids, where it gives one (not empty), once an id: the first met. With
+            ``names_once`` False, each record's own: the first name (empty or
+            not) it gives each id, as its conversion alone holds them.
     """
 
-    def __init__(self, converter: Converter) -> None:
+    def __init__(self, converter: Converter, *, names_once: bool = True) -> None:
         """Make what the records of ``converter`` share (see :meth:`takes`)."""
         source, target = converter.source, converter.target
         self._read = reader(source, source.record)
@@ -118,7 +124,8 @@ class BareRecords:
         )
         self.copied: list[tuple[str, str]] = []
         self.named: list[tuple[tuple[str, str], str]] = []
-        run.keys, run.names, run.named_keys = self.copied, self.named, set()
+        run.keys, run.names = self.copied, self.named
+        run.named_keys = set() if names_once else None
         into_rutter = target.vendor == "rutter" and source.vendor == "railz"
         self._params = converter.params if into_rutter else {}
         target_check: Callable[..., list[Finding]] = target.check
@@ -194,12 +201,13 @@ class BareRecords:
             output = write(mapped)
         except (Fallback, ArithmeticError, RefundmapError):
             run.unmappable.clear()
-            run.named_keys.difference_update(key for key, _ in named[names:])
+            if run.named_keys is not None:
+                run.named_keys.difference_update(key for key, _ in named[names:])
             del copied[keys:], named[names:]  # the record alone counts its own
             return None
         fused.TALLY.taken += 1
         fused.TALLY.mapped += 1
-        return Converted(output, reading, notes, run.untranslated, len(named) - names)
+        return Converted(output, reading, notes, run.untranslated, len(named) - names, mapped)
 
     @staticmethod
     def entries(converted: Converted) -> list[Entry]:
