@@ -515,7 +515,9 @@ def _lines(
     options: Converter, documents: Iterable[Any]
 ) -> Iterator[Conversion | ValidationError | MappingError]:
     """Convert each document alone (see :meth:`Converter.convert_lines`)."""
-    bare = BareRecords(options, names_once=False) if BareRecords.takes(options) else None
+    bare = None
+    if BareRecords.takes(options):  # each record's names, its text written when asked
+        bare = BareRecords(options, names_once=False, texts=False)
     target, from_rutter = options.target.name, options.source.vendor == "rutter"
     documents = iter(documents)
     while run := list(islice(documents, _LINES_RUN)):

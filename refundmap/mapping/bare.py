@@ -66,6 +66,10 @@ class Converted(NamedTuple):
     output: dict[str, Any]
 
 
+def _no_text(_: Any) -> str:
+    return ""
+
+
 class _Ids(Run):
     """A run whose ids copied untranslated are kept in order met, for many records."""
 
@@ -106,8 +110,13 @@ class BareRecords:
             not) it gives each id, as its conversion alone holds them.
     """
 
-    def __init__(self, converter: Converter, *, names_once: bool = True) -> None:
-        """Make what the records of ``converter`` share (see :meth:`takes`)."""
+    def __init__(
+        self, converter: Converter, *, names_once: bool = True, texts: bool = True
+    ) -> None:
+        """Make what the records of ``converter`` share (see :meth:`takes`).
+
+        ``texts`` False: the records' texts are not written (``Converted.text`` is empty).
+        """
         source, target = converter.source, converter.target
         self._read = reader(source, source.record)
         self._markers = tuple(shape.marker for shape in source.envelopes)
@@ -135,6 +144,7 @@ class BareRecords:
         self._view = _viewer(target.name)[0]
         self._lines_key = target.lines_key
         self._target_name = target.name
+        self._write: Callable[[Any], str] = write if texts else _no_text
 
     @staticmethod
     def takes(converter: Converter) -> bool:
@@ -198,7 +208,7 @@ class BareRecords:
             findings = self._target_check(self._view(mapped), ())
             if findings:
                 _warn(findings, "$", "$", notes, self._target_name)
-            output = write(mapped)
+            output = self._write(mapped)
         except (Fallback, ArithmeticError, RefundmapError):
             run.unmappable.clear()
             if run.named_keys is not None:

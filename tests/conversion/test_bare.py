@@ -279,3 +279,14 @@ def test_a_record_refused_by_the_mapping_leaves_no_name_behind() -> None:
     bare = BareRecords(converter)
     bare.convert([refused, good])
     assert ("customer", page["data"][0]["customerRef"]["id"]) in dict(bare.named)
+
+
+def test_without_texts_the_rest_is_the_same() -> None:
+    page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+    texts = [json.dumps(record).encode() for record in page["data"]]
+    converter = Converter("railz", "rutter", synced_at=SYNCED_AT)
+    written, unwritten = BareRecords(converter), BareRecords(converter, texts=False)
+    for made, bare in zip(written.convert(texts), unwritten.convert(texts), strict=True):
+        assert made is not None
+        assert bare == made._replace(text="")
+    assert (written.copied, written.named) == (unwritten.copied, unwritten.named)
