@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import localcontext
+from itertools import islice
 from typing import Any, cast
 
 import attrs
@@ -20,6 +21,8 @@ from refundmap.formats import Format, FormatName, get_format
 from refundmap.gate import FailKind, check_fail_on, failures
 from refundmap.jsonio import JSONValue
 from refundmap.mapping import PAIRS, Run, fused
+from refundmap.mapping.bare import BareRecords
+from refundmap.mapping.fused_map import FusedRows
 from refundmap.missing import CopiedIds, MissingReference
 from refundmap.money import EXACT
 from refundmap.options import (
@@ -439,6 +442,26 @@ class Converter:
         """Convert ``document`` (as :func:`convert` does) with these formats and options."""
         return _convert(document, self)
 
+    def convert_lines(
+        self, documents: Iterable[Any]
+    ) -> Iterator[Conversion | ValidationError | MappingError]:
+        """Convert each of ``documents`` on its own, in order: its conversion, or why not.
+
+        Each is a whole document, as :meth:`convert` takes it: the lines of a
+        JSON Lines file, or the bodies of a queue's messages. Each result is
+        what ``convert(document)`` gives, or the ValidationError or MappingError
+        it raises, given instead so that the next documents go on. Quicker than
+        calling :meth:`convert` for each: the work the documents share (the run,
+        the pair's code, the decimal context) is done once for a run of them,
+        where they are bare records as JSON text (``bytes`` or ``str``); any
+        other document is converted alone. Documents are read a run of 256 at
+        a time, as the results are asked for.
+
+        Raises:
+            UsageError: while iterating, as :meth:`convert` does for a document.
+        """
+        return _lines(self, documents)
+
     def each(self, document: Any) -> Iterator[RecordResult]:
         """Convert each record of ``document`` on its own, in order (see :func:`convert_each`).
 
@@ -486,6 +509,54 @@ class Converter:
             Entry(e.kind, remap(e.source_path), e.target_path, e.message) for e in result.report
         )
         return Partial(attrs.evolve(result, report=report), rejects)
+
+
+def _lines(
+    options: Converter, documents: Iterable[Any]
+) -> Iterator[Conversion | ValidationError | MappingError]:
+    """Convert each document alone (see :meth:`Converter.convert_lines`)."""
+    bare = None
+    if BareRecords.takes(options):  # each record's names, its text written when asked
+        bare = BareRecords(options, names_once=False, texts=False)
+    target, from_rutter = options.target.name, options.source.vendor == "rutter"
+    documents = iter(documents)
+    while run := list(islice(documents, _LINES_RUN)):
+        texts = [_as_bytes(document) for document in run] if bare is not None else []
+        made = bare.convert(texts) if bare is not None else [None] * len(run)
+        for document, one in zip(run, made, strict=True):
+            if one is None or bare is None:
+                try:
+                    yield _convert(document, options)
+                except (ValidationError, MappingError) as exc:
+                    yield exc
+                continue
+            ids, names = bare.copied[: one.untranslated], bare.named[: one.named]
+            del bare.copied[: one.untranslated], bare.named[: one.named]
+            conversion = Conversion(one.output, (), 1, one.untranslated, target)
+            rows = FusedRows(one.reading, [("$", "$", one.notes)], ())
+            object.__setattr__(conversion, "_rows", rows)
+            counted: dict[tuple[str, str], int] = {}
+            for key in ids:
+                counted[key] = counted.get(key, 0) + 1
+            copied = CopiedIds(counted, from_rutter=from_rutter, names=dict(names))
+            object.__setattr__(conversion, "_missing", copied)
+            yield conversion
+
+
+#: Documents :meth:`Converter.convert_lines` reads at a time.
+_LINES_RUN = 256
+
+
+def _as_bytes(document: Any) -> bytes:
+    """Return a document given as JSON text as bytes; anything else as no JSON (taken alone)."""
+    if isinstance(document, bytes):
+        return document
+    if isinstance(document, str):
+        try:
+            return document.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: the detailed reader's
+            return b""
+    return b""
 
 
 @attrs.frozen

@@ -12,6 +12,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,7 @@ from refundmap.cli.tasks import (
 )
 from refundmap.conversion import Conversion, Converter
 from refundmap.detect import AUTO, detect_format
+from refundmap.mapping.bare import BareRecords, Converted
 from refundmap.missing import MissingReference, describe_missing, missing_csv, missing_of
 from refundmap.report import (
     Entry,
@@ -111,10 +113,12 @@ class _Converter:
         self._entries_needed = bool(args.report) or not args.quiet
         #: How many times each reference id was copied untranslated, by kind and id, in
         #: the order met (--missing-refs, the summary): made rows only at the end.
-        self.copied: dict[tuple[str, str], int] = {}
+        self.copied: Counter[tuple[str, str]] = Counter()
         #: The name the source gives each of those ids, where it gives one (the first met).
         self.named: dict[tuple[str, str], str] = {}
         self._uncollected = 0
+        #: JSON Lines records converted sharing their work, made for the first file.
+        self._bare: BareRecords | None = None
         self.report: _Report | None = None
         self.missing_refs: _Named | None = None
         if sink is not None:  # a worker's: it writes no file, and shares out no work
@@ -228,31 +232,99 @@ class _Converter:
             yield from outcomes
 
     def _run_lines(self, name: str, out: _Named) -> bool:
-        entries = self._entries_needed  # -q with no --report: the counts only
-        for outcome in self._lines(name):
-            line, result = outcome.line, outcome.result
-            if isinstance(result, UsageError):  # a run the arguments cannot serve
-                raise CommandError(f"{_where(name, line)}: {_flagged(result)}")
-            if isinstance(result, RefundmapError):
-                if not self.rejecting:
-                    self.sink.problems(name, line, result)
-                    return False
-                text = outcome.text.decode("utf-8", "replace").rstrip()
-                self._reject(name, line, "$", text, result)
-                continue
-            if outcome.kinds is not None:  # a worker's, counted without its entries
-                self._record(name, line, result, ())
-                self.counts.update(outcome.kinds)
-            elif entries:
-                self._record(name, line, result, result.report)
-            else:  # counted without building the entries
-                self._record(name, line, result, ())
-                counts = self.counts
-                for kind, count in result.counts().items():
-                    counts[_NAMES[kind]] += count
-            for written in outcome.texts:
-                out.write(written + "\n")
+        if self.jobs == 1 and BareRecords.takes(self.converter):
+            return self._run_bare(name, out)
+        return all(self._run_line(name, out, outcome) for outcome in self._lines(name))
+
+    def _run_line(self, name: str, out: _Named, outcome: LineOutcome) -> bool:
+        """Count, tell and write a JSON Lines record's outcome; False when it failed the run."""
+        line, result = outcome.line, outcome.result
+        if isinstance(result, UsageError):  # a run the arguments cannot serve
+            raise CommandError(f"{_where(name, line)}: {_flagged(result)}")
+        if isinstance(result, RefundmapError):
+            if not self.rejecting:
+                self.sink.problems(name, line, result)
+                return False
+            text = outcome.text.decode("utf-8", "replace").rstrip()
+            self._reject(name, line, "$", text, result)
+            return True
+        if outcome.kinds is not None:  # a worker's, counted without its entries
+            self._record(name, line, result, ())
+            self.counts.update(outcome.kinds)
+        elif self._entries_needed:
+            self._record(name, line, result, result.report)
+        else:  # -q with no --report: counted without building the entries
+            self._record(name, line, result, ())
+            counts = self.counts
+            for kind, count in result.counts().items():
+                counts[_NAMES[kind]] += count
+        for written in outcome.texts:
+            out.write(written + "\n")
         return True
+
+    def _run_bare(self, name: str, out: _Named) -> bool:
+        """Convert JSON Lines records here, a run of lines at a time sharing their work.
+
+        Each line is its own document (:class:`~refundmap.mapping.bare.BareRecords`);
+        a line the shared work does not take is converted alone, as
+        :meth:`_run_lines` converts every line with ``--jobs``.
+        """
+        bare = self._bare
+        if bare is None:
+            bare = self._bare = BareRecords(self.converter)
+        entries = self._entries_needed
+        by_line = self.progress.shown  # a status line drawn as often as ever
+        lines = _documents(name, jsonl=True)
+        done: list[Converted] = []
+        while chunk := list(itertools.islice(lines, _CHUNK)):
+            for (line, text), converted in zip(
+                chunk, bare.convert([text for _, text in chunk]), strict=True
+            ):
+                if converted is None:  # converted alone, in its turn, after those before
+                    self._add_done(bare, done, out)
+                    alone = _convert_line(self.converter, line, text, shipped=False)
+                    if not self._run_line(name, out, alone):
+                        return False
+                    continue
+                if by_line:
+                    self.progress.add(1)
+                if entries:
+                    for entry in bare.entries(converted):
+                        self._entry(name, line, entry)
+                done.append(converted)
+            self._add_done(bare, done, out)
+        return True
+
+    def _add_done(self, bare: BareRecords, done: list[Converted], out: _Named) -> None:
+        """Count and write the records ``bare`` converted, ``done``; empty ``done``.
+
+        Their entries were told already, where they are needed; else their kinds
+        are counted here, without making them.
+        """
+        if not done:
+            return
+        ids, names = sum(map(_UNTRANSLATED, done)), sum(map(_NAMED, done))
+        if ids:  # the ids of the records done: not those after a line converted alone
+            copied = bare.copied
+            self.copied.update(copied if len(copied) == ids else copied[:ids])
+            del copied[:ids]
+        if names:
+            self._add_names(bare.named[:names])
+            del bare.named[:names]
+        counts = self.counts
+        counts["records"] += len(done)
+        counts["untranslated"] += ids
+        if not self.progress.shown:
+            self.progress.add(len(done))
+        self._uncollected += len(done)
+        if self._uncollected >= _COLLECT_EVERY:
+            self._uncollected = 0
+            gc.collect(1)
+        if not self._entries_needed:
+            for kind, count in bare.counts(done).items():
+                counts[_NAMES[kind]] += count
+        out.write("\n".join(map(_TEXT, done)) + "\n")
+        done.clear()
 
     def run(self, name: str, out: _Named) -> bool:
         """Convert one input to ``out``; return whether it all converted (or was rejected)."""
@@ -523,5 +595,7 @@ def _run_convert(args: argparse.Namespace) -> int:
 
 #: Records converted between two collections of young objects, the collector being off.
 _COLLECT_EVERY = 1024
+#: What the command reads of a record BareRecords converted.
+_TEXT, _UNTRANSLATED, _NAMED = (itemgetter(index) for index in (0, 3, 4))
 #: Each kind's name in the counts.
 _NAMES = {kind: str(kind) for kind in Kind}

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from refundmap import jsonio
 from refundmap.cli.messages import CommandError, _shown
@@ -32,6 +32,8 @@ from refundmap.stream import (
     decoded,
     read_spans,
 )
+
+_T = TypeVar("_T")
 
 
 class FileIOError(Exception):
@@ -130,7 +132,7 @@ def _open(name: str) -> IO[bytes]:
         raise FileIOError(name, "read", exc) from None
 
 
-def _read(name: str, read: Callable[[], bytes]) -> bytes:
+def _read(name: str, read: Callable[[], _T]) -> _T:
     try:
         return read()
     except OSError as exc:
@@ -155,10 +157,12 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
             return
         watch = _Watched(name, stream)
         number = 0
-        while line := _read(name, stream.readline):
-            number += 1
-            if line.strip():
-                yield number, line
+        read = partial(stream.readlines, 1 << 16)  # lines read a block at a time, in C
+        while lines := _read(name, read):
+            for line in lines:
+                number += 1
+                if line.strip():
+                    yield number, line
         watch.truncated()  # a log cut by copytruncate: its end was never read
     finally:
         if stream is not sys.stdin.buffer:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import re
 from functools import partial
-from importlib.metadata import version
 from typing import Any
 
+import refundmap
 from refundmap.cli.argtypes import (
     _checked_format_name,
     _default,
@@ -203,7 +203,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    parser.add_argument("--version", action="version", version=f"refundmap {version('refundmap')}")
+    parser.add_argument("--version", action="version", version=f"refundmap {refundmap.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = _subparser(

@@ -11,6 +11,8 @@ import attrs
 from refundmap import jsonio
 from refundmap.cli.messages import Recording
 from refundmap.conversion import Conversion, Converter
+from refundmap.mapping.bare import BareRecords
+from refundmap.missing import CopiedIds
 from refundmap.report import RefundmapError
 from refundmap.stream import Chunk, Frame, convert_chunk
 
@@ -115,9 +117,47 @@ def _work(chunk: list[tuple[int | None, bytes]]) -> list[LineOutcome]:
     assert _WORKER is not None  # noqa: S101 - set by the initializer
     converter, entries = _WORKER
     try:
+        if BareRecords.takes(converter):
+            return _work_bare(converter, entries, chunk)
         return [_convert_line(converter, line, text, entries=entries) for line, text in chunk]
     finally:
         gc.collect(1)
+
+
+#: A worker's bare records, made for its first chunk.
+_BARE: list[BareRecords] = []
+
+
+def _work_bare(
+    converter: Converter,
+    entries: bool,  # noqa: FBT001 - as _WORKER holds it
+    chunk: list[tuple[int | None, bytes]],
+) -> list[LineOutcome]:
+    """Convert a chunk of JSON Lines records sharing their work, as :func:`_convert_line` would.
+
+    Each record the shared work takes goes back as its conversion alone would:
+    its text, and a conversion holding its counts, ids and (``entries``) report.
+    """
+    if not _BARE:
+        _BARE.append(BareRecords(converter))
+    bare = _BARE[0]
+    target = converter.target.name
+    from_rutter = converter.source.vendor == "rutter"
+    outcomes = []
+    for (line, text), made in zip(chunk, bare.convert([text for _, text in chunk]), strict=True):
+        if made is None:
+            outcomes.append(_convert_line(converter, line, text, entries=entries))
+            continue
+        ids = bare.copied[: made.untranslated]
+        names = bare.named[: made.named]
+        del bare.copied[: made.untranslated], bare.named[: made.named]
+        report = tuple(bare.entries(made)) if entries else ()
+        result = Conversion(None, report, 1, made.untranslated, target)
+        copied = CopiedIds(dict(Counter(ids)), from_rutter=from_rutter, names=dict(names))
+        object.__setattr__(result, "_missing", copied)
+        kinds = None if entries else {str(k): n for k, n in bare.counts([made]).items()}
+        outcomes.append(LineOutcome(line, text, result, [made.text], kinds))
+    return outcomes
 
 
 @attrs.frozen

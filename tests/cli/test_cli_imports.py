@@ -15,6 +15,8 @@ UNUSED = (
     "refundmap.cli.reconcile",
     "refundmap.cli.validate",
     "refundmap.schema",
+    "importlib.metadata",  # --version reads refundmap.__version__
+    "email",
 )
 
 
@@ -41,3 +43,13 @@ def test_convert_in_one_process_loads_no_pool_and_no_other_command(tmp_path):
     assert "concurrent.futures" in names
     status, names = loaded(tmp_path, "validate", "-f", "railz", source)
     assert (status, "refundmap.cli.validate" in names) == ("0", True)
+
+
+def test_version_is_the_installed_distributions():
+    from importlib.metadata import version
+
+    done = subprocess.run(
+        [sys.executable, "-m", "refundmap", "--version"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert done.stdout == f"refundmap {version('refundmap')}\n"

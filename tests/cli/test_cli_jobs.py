@@ -275,14 +275,18 @@ def test_a_worker_out_of_memory_ends_the_run_with_one_line_and_71(cli, tmp_path,
     import refundmap.cli.tasks
 
     here = os.getpid()
-    real = refundmap.cli.tasks._convert_line
 
-    def starved(*args, **kwargs):
-        if os.getpid() != here:  # in a worker (forked from this process)
-            raise MemoryError
-        return real(*args, **kwargs)
+    def starving(real):
+        def starved(*args, **kwargs):
+            if os.getpid() != here:  # in a worker (forked from this process)
+                raise MemoryError
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(refundmap.cli.tasks, "_convert_line", starved)
+        return starved
+
+    # A line converted alone, or lines sharing their work (refundmap.mapping.bare).
+    for name in ("_convert_line", "_work_bare"):
+        monkeypatch.setattr(refundmap.cli.tasks, name, starving(getattr(refundmap.cli.tasks, name)))
     source = lines(tmp_path, count=600)
     status, out, err = cli("convert", "-q", "-j", "2", "-f", "railz", "-t", "rutter", str(source),
                            "-o", str(tmp_path / "out.jsonl"))  # fmt: skip
@@ -301,18 +305,22 @@ import refundmap.cli
 import refundmap.cli.tasks
 
 here = os.getpid()
-real = refundmap.cli.tasks._convert_line
 
 
-def cut_short(*args, **kwargs):
-    if os.getpid() != here:  # in a worker: half a message, then the out-of-memory killer
-        results = multiprocessing.current_process()._args[1]
-        os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 100)
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(*args, **kwargs)
+def cutting(real):
+    def cut_short(*args, **kwargs):
+        if os.getpid() != here:  # in a worker: half a message, then the out-of-memory killer
+            results = multiprocessing.current_process()._args[1]
+            os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 100)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+
+    return cut_short
 
 
-refundmap.cli.tasks._convert_line = cut_short
+# A line converted alone, or lines sharing their work (refundmap.mapping.bare).
+for name in ("_convert_line", "_work_bare"):
+    setattr(refundmap.cli.tasks, name, cutting(getattr(refundmap.cli.tasks, name)))
 sys.exit(refundmap.cli.main(sys.argv[1:]))
 """
 
