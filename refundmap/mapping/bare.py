@@ -16,18 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import localcontext
-from functools import partial
 from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jiter
 
+from refundmap.checks import fast_check
 from refundmap.cjson import _MINUS_ZERO, _negative_zero
 from refundmap.jsonio import write
 from refundmap.mapping import fused, fused_map
 from refundmap.mapping.fused import reader
-from refundmap.mapping.fused_map import Fallback, _compiled, _entries, _viewer, _warn
+from refundmap.mapping.fused_map import Fallback, _compiled, _entries, _warn
 from refundmap.mapping.runtime import Run, _scope
 from refundmap.money import EXACT
 from refundmap.paths import format_path
@@ -35,7 +35,6 @@ from refundmap.report import Entry, Kind, RefundmapError
 from refundmap.rows import kinds_counted
 
 if TYPE_CHECKING:
-    from refundmap.checks import Finding
     from refundmap.conversion import Converter
 
 __all__ = ["BareRecords", "Converted"]
@@ -120,9 +119,14 @@ class BareRecords:
         source, target = converter.source, converter.target
         self._read = reader(source, source.record)
         self._markers = tuple(shape.marker for shape in source.envelopes)
-        self._check = source.check
+        self._check = fast_check(source.name, mapped=False) or source.check
         lookup = converter.directory
-        self._mapper = _compiled(source.name, target.name, lookup=lookup is not None)[0]
+        self._mapper = _compiled(
+            source.name,
+            target.name,
+            lookup=lookup is not None,
+            require_refs=converter.require_refs,
+        )[0]
         run = self._run = _Ids(
             source,
             target,
@@ -137,11 +141,9 @@ class BareRecords:
         run.named_keys = set() if names_once else None
         into_rutter = target.vendor == "rutter" and source.vendor == "railz"
         self._params = converter.params if into_rutter else {}
-        target_check: Callable[..., list[Finding]] = target.check
-        if target.vendor == "rutter" and lookup is None:  # as the fast mapping: ids warned of
-            target_check = partial(target_check, refs=False)
-        self._target_check = target_check
-        self._view = _viewer(target.name)[0]
+        # As the fast mapping (fused_map._map_records): the mapped dict itself is checked.
+        refs = not (target.vendor == "rutter" and lookup is None)  # else each id is warned of
+        self._target_check = fast_check(target.name, mapped=True, refs=refs)
         self._lines_key = target.lines_key
         self._target_name = target.name
         self._write: Callable[[Any], str] = write if texts else _no_text
@@ -190,9 +192,9 @@ class BareRecords:
         keys, names = len(copied), len(named)
         try:
             record = self._read(raw)  # an empty line object too is a Fallback
-            reading = [
+            reading = [  # the fast form gives None where nothing is found
                 Entry(Kind.WARNING, format_path(where), None, message)
-                for where, message in self._check(record, ())
+                for where, message in self._check(record, ()) or ()
             ]
             notes: list[Any] = []
             run.report = notes
@@ -205,7 +207,9 @@ class BareRecords:
             lines = mapped.get(self._lines_key)
             if lines and not all(lines):
                 raise Fallback  # noqa: TRY301 - an empty line, said by the engine
-            findings = self._target_check(self._view(mapped), ())
+            if self._target_check is None:
+                raise Fallback  # noqa: TRY301 - a target without it: the engine checks views
+            findings = self._target_check(mapped, ())
             if findings:
                 _warn(findings, "$", "$", notes, self._target_name)
             output = self._write(mapped)

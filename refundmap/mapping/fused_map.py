@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from refundmap.checks import Finding, fast_check
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
-from refundmap.mapping.compiler import _Compiler, _Function
+from refundmap.mapping.compiler import _Compiler
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import REFUND, Marker, Row
 from refundmap.missing import CopiedIds
@@ -77,13 +77,6 @@ class _FusedCompiler(_Compiler):
         row = (self.names[kind], source, target, message)
         return f"add({self.name(row, 'row')})"
 
-    def copied(self, code: _Function, kind: str, name: str) -> None:
-        """Count the id as :meth:`Run.copied` does, inline (``run.untranslated`` is their sum)."""
-        code(f"_k = ({kind!r}, v)")
-        code("_ids[_k] = _ig(_k, 0) + 1")
-        if name != "None":
-            code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
-
     def table(
         self,
         name: str,
@@ -106,8 +99,6 @@ class _FusedCompiler(_Compiler):
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
         at = lines.index("    add = run.report.append") + 1
         lines.insert(at, "    add((_PUSH, sp, tp))")
-        if any("_ids[_k]" in line for line in lines):
-            lines.insert(at, "    _ids = run.copied_ids; _ig = _ids.get; _names = run.copied_names")
         for index in range(len(lines) - 1, at, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
@@ -327,9 +318,7 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         output,
         (),
         len(mapped_records),
-        # Every id copied untranslated is counted once in copied_ids, by Run.copied or
-        # by the generated code's own count of it (which leaves run.untranslated be).
-        sum(run.copied_ids.values()),
+        run.untranslated,
         target.name,
     )
     rows = FusedRows(loaded.report, noted, envelope)
