@@ -184,6 +184,25 @@ def _death(pool: ProcessPoolExecutor | None) -> str:
     return "ended abruptly"
 
 
+def _reap(workers: list[Any]) -> None:
+    """Wait a little for terminated ``workers`` to end, then kill those that did not.
+
+    A worker that does not take SIGTERM (ignored or blocked, in a task the
+    command did not write) would keep the pool's manager thread, and with it
+    the interpreter's exit, waiting for good.
+    """
+    deadline = time.monotonic() + _TERM_WAIT
+    for process in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in workers:
+        if process.exitcode is None:
+            process.kill()
+
+
+#: Seconds terminated workers are given to end before they are killed.
+_TERM_WAIT = 2.0
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
     """Return the exit step of the workers: gone when the run ends, at once when it fails.
 
@@ -192,8 +211,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
     """
 
     def stop(kind: type[BaseException] | None, *_: object) -> bool:
+        workers = _processes(pool)
         if kind is not None:
-            for process in _processes(pool):
+            for process in workers:
                 process.terminate()
         if kind is WorkerError:
             # A worker killed halfway through a result leaves the pool's reader waiting
@@ -203,6 +223,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
                 writer.close()  # type: ignore[union-attr]
         manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=kind is None, cancel_futures=True)
+        if kind is not None:
+            _reap(workers)
         if kind is WorkerError and manager is not None:
             # The pool's manager thread closes its wake-up pipe once it has reaped the
             # workers; left running, it races the interpreter's exit, which writes to that

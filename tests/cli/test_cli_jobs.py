@@ -340,6 +340,53 @@ def test_a_worker_killed_while_it_sends_its_result_does_not_hang_the_run(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
+STUBBORN = """
+import os, signal, sys, time
+import refundmap.cli
+import refundmap.cli.tasks
+
+here = os.getpid()
+
+
+def stubborn(real, first):
+    def work(*args, **kwargs):
+        if os.getpid() != here:  # in a worker: one runs out of memory, the others do not
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # nor take SIGTERM
+            try:
+                os.close(os.open(first, os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                time.sleep(60)
+            else:
+                raise MemoryError
+        return real(*args, **kwargs)
+
+    return work
+
+
+for name in ("_convert_line", "_work_bare"):
+    real = getattr(refundmap.cli.tasks, name)
+    setattr(refundmap.cli.tasks, name, stubborn(real, sys.argv.pop(1)))
+sys.exit(refundmap.cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_failing_run_ends_a_worker_that_does_not_take_sigterm(tmp_path):
+    # A run ending in an error terminates its workers; one that did not end (SIGTERM
+    # ignored or blocked) kept the interpreter's exit waiting for it (the pool joins it).
+    source = lines(tmp_path, count=600)
+    first, second = tmp_path / "first-a", tmp_path / "first-b"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", STUBBORN, str(first), str(second), "convert", "-q", "-j", "2",
+         "-f", "railz", "-t", "rutter", str(source), "-o", str(tmp_path / "out.jsonl")],
+        capture_output=True, text=True, timeout=50, check=False, start_new_session=True,
+    )  # fmt: skip
+    assert done.returncode == 71, done.stderr
+    assert done.stderr.endswith("a --jobs worker ran out of memory; no output file was written:"
+                                " run again with fewer --jobs, or none\n")  # fmt: skip
+    assert time.monotonic() - started < 30
+
+
 def test_the_pool_gives_results_in_order_and_knows_nothing_of_conversion():
     import ast
 
