@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from refundmap.checks import Finding, fast_check
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
-from refundmap.mapping.compiler import _Compiler
+from refundmap.mapping.compiler import _Compiler, _Function
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import REFUND, Marker, Row
 from refundmap.missing import CopiedIds
@@ -63,9 +63,13 @@ def _conversion_class() -> type[Conversion]:
 class _FusedCompiler(_Compiler):
     """The compiler, noting entries with fixed words as constant rows."""
 
-    def __init__(self, source: Format, target: Format, *, lookup: bool, require_refs: bool) -> None:
+    def __init__(
+        self, source: Format, target: Format, *, lookup: bool, require_refs: bool, counted: bool
+    ) -> None:
         super().__init__(source, target, lookup=lookup)
         self.require_refs = require_refs
+        #: Whether the generated code counts the ids it copies itself (see :meth:`copied`).
+        self.counted = counted
         #: The source suffixes of folded values, per table being compiled: their
         #: check reads the entries noted, so an entry there is noted whole.
         self.folded_now: list[set[str]] = []
@@ -76,6 +80,19 @@ class _FusedCompiler(_Compiler):
             return super().fixed_entry(kind, source, target, message)
         row = (self.names[kind], source, target, message)
         return f"add({self.name(row, 'row')})"
+
+    def copied(self, code: _Function, kind: str, name: str) -> None:
+        """Count the id copied as :meth:`Run.copied` does, inline where :attr:`counted`.
+
+        The run's ``untranslated`` is then the sum of its ``copied_ids`` (see :func:`convert`).
+        """
+        if not self.counted:
+            super().copied(code, kind, name)
+            return
+        code(f"_k = ({kind!r}, v)")
+        code("_ids[_k] = _ig(_k, 0) + 1")
+        if name != "None":
+            code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
 
     def table(
         self,
@@ -99,6 +116,8 @@ class _FusedCompiler(_Compiler):
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
         at = lines.index("    add = run.report.append") + 1
         lines.insert(at, "    add((_PUSH, sp, tp))")
+        if any(line.lstrip().startswith("_ids[_k]") for line in lines):
+            lines.insert(at, "    _ids = run.copied_ids; _ig = _ids.get; _names = run.copied_names")
         for index in range(len(lines) - 1, at, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
@@ -107,16 +126,28 @@ class _FusedCompiler(_Compiler):
 
 @cache
 def _compiled(
-    source_name: str, target_name: str, *, lookup: bool, require_refs: bool = False
+    source_name: str,
+    target_name: str,
+    *,
+    lookup: bool,
+    require_refs: bool = False,
+    counted: bool = False,
 ) -> tuple[Any, str]:
+    """Return the generated mapping of a pair and its code (``counted``: see _FusedCompiler)."""
     compiler = _FusedCompiler(
-        get_format(source_name), get_format(target_name), lookup=lookup, require_refs=require_refs
+        get_format(source_name),
+        get_format(target_name),
+        lookup=lookup,
+        require_refs=require_refs,
+        counted=counted,
     )
     compiler.names["_POP"] = _POP
     compiler.names["_PUSH"] = _PUSH
     function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
     code = compiler.module()
-    options = " with lookup" * lookup + " requiring references" * require_refs
+    options = (
+        " with lookup" * lookup + " requiring references" * require_refs + " counting" * counted
+    )
     filename = f"<refundmap fast mapping {source_name} -> {target_name}{options}>"
     namespace: dict[str, Any] = dict(compiler.names)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
@@ -294,7 +325,11 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         answers=options._answers,  # noqa: SLF001 - a run's answers, as the engine takes them
     )
     mapper = _compiled(
-        source.name, target.name, lookup=lookup is not None, require_refs=options.require_refs
+        source.name,
+        target.name,
+        lookup=lookup is not None,
+        require_refs=options.require_refs,
+        counted=True,
     )[0]
     into_rutter = target.vendor == "rutter" and source.vendor == "railz"
     run.scope = _scope(part.model, options.params if into_rutter else {})
@@ -318,7 +353,9 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         output,
         (),
         len(mapped_records),
-        run.untranslated,
+        # Each id copied untranslated is in copied_ids once a copy: counted by Run.copied,
+        # or by the generated code itself (counted), which leaves run.untranslated be.
+        sum(run.copied_ids.values()),
         target.name,
     )
     rows = FusedRows(loaded.report, noted, envelope)
