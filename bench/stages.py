@@ -185,7 +185,9 @@ class Direction:
             refundmap.convert(page, source, target, synced_at=SYNCED_AT).to_json()
 
         self.steps_after: dict[str, Step] = {"whole": whole}
-        converter = refundmap.Converter(source, target, synced_at=SYNCED_AT)
+        converter: Any = getattr(refundmap, "Converter", None)  # older code: none
+        if converter is not None:
+            converter = converter(source, target, synced_at=SYNCED_AT)
         if hasattr(converter, "convert_lines"):
             texts = [c.to_json() for c in converter.convert_lines(lines) if hasattr(c, "to_json")]
             if len(texts) != len(lines):
@@ -441,12 +443,16 @@ def _icount(tree: Path, files: dict[str, list[str]], records: int, folder: Path)
 
 
 def _label(tree: Path) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """Return the short commit of ``tree``, or "this tree" where git does not say."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:  # no git
+        return "this tree"
     return result.stdout.strip() or "this tree"
 
 

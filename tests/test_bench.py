@@ -74,13 +74,14 @@ def test_the_peer_table_in_the_docs_is_what_the_probes_find(probes):
     assert "\n".join(probes.table()) in page
 
 
-def _stages(*argv):
+def _stages(*argv, env=None):
     """Return bench/stages.py's tables for ``argv``: each row's cells, by stage."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "stages.py"), *argv],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     tables: list[dict[str, list[str]]] = []
     for line in result.stdout.splitlines():
@@ -90,7 +91,7 @@ def _stages(*argv):
             label, *cells = (cell.strip() for cell in line.strip("|").split("|"))
             tables[-1][label] = cells
     assert result.stdout.startswith(f"`python bench/stages.py {' '.join(argv)}`: Python 3.")
-    return tables
+    return tables, result.stdout
 
 
 def _positive(cell):
@@ -98,7 +99,7 @@ def _positive(cell):
 
 
 def test_stages_gives_every_stage_of_both_directions_positive():
-    (table,) = _stages("--records", "4", "--rounds", "1")
+    (table,), _ = _stages("--records", "4", "--rounds", "1")
     assert list(table) == [stages.ROWS[key] for key in stages.ORDER]
     for label, cells in table.items():
         assert len(cells) == 2, label  # a column a direction
@@ -107,11 +108,43 @@ def test_stages_gives_every_stage_of_both_directions_positive():
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
 def test_stages_against_a_revision_gives_both_columns_and_their_ratio():
-    (table,) = _stages("--records", "4", "--rounds", "1", "--against", "HEAD")
+    (table,), _ = _stages("--records", "4", "--rounds", "1", "--against", "HEAD")
     assert list(table) == [stages.ROWS[key] for key in stages.ORDER]
     for label, cells in table.items():
         assert len(cells) == 6, label  # HEAD, this tree, the ratio: a direction
         assert all(_positive(cell) for cell in cells), (label, cells)
+
+
+def _has(revision):
+    if shutil.which("git") is None:
+        return False
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "cat-file", "-e", f"{revision}^{{commit}}"],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0
+
+
+@pytest.mark.skipif(not _has("ed4de7b"), reason="the revision is not in this clone")
+def test_stages_against_a_revision_before_the_fast_path_gives_its_whole_and_dashes():
+    """ed4de7b has no fast path (no refundmap.mapping.fused) and no Converter."""
+    (table,), _ = _stages("--records", "2", "--rounds", "1", "--against", "ed4de7b")
+    for key in stages.ORDER:
+        cells = table[stages.ROWS[key]]
+        if key == "whole":
+            assert all(_positive(cell) for cell in cells), cells
+        else:  # the revision's and the ratio: "-", this tree's measured
+            assert cells[0::3] == cells[2::3] == ["-", "-"], (key, cells)
+            assert all(_positive(cell) for cell in cells[1::3]), (key, cells)
+
+
+def test_stages_says_so_without_valgrind(tmp_path):
+    """--icount where valgrind is not on PATH: a message, and the times as ever."""
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
+    tables, out = _stages("--records", "2", "--rounds", "1", "--icount", env=env)
+    assert len(tables) == 1
+    assert "--icount: valgrind is not installed here; instructions not counted." in out
 
 
 def test_a_stage_a_revision_lacks_is_a_dash():
@@ -125,7 +158,7 @@ def test_a_stage_a_revision_lacks_is_a_dash():
 
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
 def test_stages_counts_instructions_with_callgrind():
-    _, counts = _stages("--records", "2", "--rounds", "1", "--icount", "--icount-records", "2")
+    (_, counts), _ = _stages("--records", "2", "--rounds", "1", "--icount", "--icount-records", "2")
     assert list(counts) == [stages.ROWS[key] for key in stages.ORDER]
     for label, cells in counts.items():
         assert all(_positive(cell) for cell in cells), (label, cells)
