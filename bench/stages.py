@@ -265,7 +265,7 @@ class Direction:
 
         source_format, target_format = get_format(source), get_format(target)
         sources = _Seen()
-        with _checks_seen(sources, fused, source_format):
+        with localcontext(contexts["read"]), _checks_seen(sources, fused, source_format):
             loaded = read(decode(*decode_args, **decode_kwargs), *read_args, **read_kwargs)
         targets = _Seen()
         with localcontext(contexts["map"]), _checks_seen(targets, fused_map, target_format):
