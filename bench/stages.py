@@ -28,8 +28,8 @@ not have (older code) is ``-``.
 ``--icount`` runs the same stages under callgrind (``valgrind
 --tool=callgrind``), a dump before each stage, with 1 and with 6 rounds of a
 100-record page: the difference, divided, is the instructions a record of
-each stage, the same from run to run on a busy machine (where times vary by
-5-10%). It needs valgrind, and says so where it is absent.
+each stage, the same within about 0.2% from run to run on a busy machine
+(where times vary by 5-10%). It needs valgrind, and says so where it is absent.
 
 The package is not changed: the stages are its own functions, wrapped only
 while the one conversion that shows their arguments runs.
