@@ -33,6 +33,7 @@ from refundmap.cli.files import (
     _plan_outputs,
     _push_options,
     _read,
+    _record_runs,
     _seekable,
     _small,
     _spool,
@@ -274,9 +275,8 @@ class _Converter:
             bare = self._bare = BareRecords(self.converter)
         entries = self._entries_needed
         by_line = self.progress.shown  # a status line drawn as often as ever
-        lines = _documents(name, jsonl=True)
         done: list[Converted] = []
-        while chunk := list(itertools.islice(lines, _CHUNK)):
+        for chunk in _record_runs(name, _CHUNK):  # a pipe's: the lines come so far
             for (line, text), converted in zip(
                 chunk, bare.convert([text for _, text in chunk]), strict=True
             ):

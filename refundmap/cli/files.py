@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import io
+import itertools
 import os
 import stat
 import sys
@@ -150,23 +151,87 @@ def _is_jsonl(name: str, *, forced: bool) -> bool:
 
 def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
     """Yield ``(line number or None, text)``: one document, or a JSON Lines record at a time."""
+    if jsonl:
+        for run in _record_runs(name):
+            yield from run
+        return
     stream = _open(name)
     try:
-        if not jsonl:
-            yield None, _read(name, stream.read)
-            return
+        yield None, _read(name, stream.read)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _record_runs(name: str, size: int = 256) -> Iterator[list[tuple[int, bytes]]]:
+    """Yield the JSON Lines records of ``name``, ``(line number, text)``, a run at a time.
+
+    Blank lines are skipped. A regular file's runs are of ``size`` records (the
+    last fewer); a pipe's or a terminal's, the records come so far, up to
+    ``size``: each is converted and written once its line has come, not once
+    ``size`` more have.
+    """
+    stream = _open(name)
+    try:
         watch = _Watched(name, stream)
-        number = 0
-        read = partial(stream.readlines, 1 << 16)  # lines read a block at a time, in C
-        while lines := _read(name, read):
-            for line in lines:
-                number += 1
-                if line.strip():
-                    yield number, line
+        if watch.found is None:  # not a regular file: lines as they come
+            yield from _arrived_runs(name, stream, size)
+        else:
+            lines = _file_lines(name, stream)
+            while run := list(itertools.islice(lines, size)):
+                yield run
         watch.truncated()  # a log cut by copytruncate: its end was never read
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _file_lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    number = 0
+    read = partial(stream.readlines, 1 << 16)  # lines read a block at a time, in C
+    while lines := _read(name, read):
+        for line in lines:
+            number += 1
+            if line.strip():
+                yield number, line
+
+
+def _arrived_runs(name: str, stream: IO[bytes], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    """Yield the records of a stream that is not a file, those come so far a run at a time.
+
+    ``read1`` returns what is there (waiting only while nothing is), so a line
+    written alone to a pipe is yielded at once, where ``readlines`` would wait
+    for a block of lines.
+    """
+    read = partial(getattr(stream, "read1", stream.read), 1 << 16)
+    number = 0
+    pending: list[bytes] = []  # a line's text read so far, its end not come yet
+    while data := _read(name, read):
+        end = data.rfind(b"\n")
+        if end < 0:
+            pending.append(data)
+            continue
+        if pending:
+            pending.append(data[: end + 1])
+            whole = b"".join(pending)
+            pending.clear()
+        else:
+            whole = data[: end + 1]
+        if end + 1 < len(data):
+            pending.append(data[end + 1 :])
+        run = []
+        for part in whole[:-1].split(b"\n"):  # each line with its newline, as readlines gives
+            number += 1
+            line = part + b"\n"
+            if line.strip():
+                run.append((number, line))
+        for start in range(0, len(run), size):
+            yield run[start : start + size]
+    if pending:  # a last line with no newline
+        number += 1
+        line = b"".join(pending)
+        if line.strip():
+            yield [(number, line)]
 
 
 @contextmanager
