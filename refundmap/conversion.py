@@ -443,7 +443,7 @@ class Converter:
         return _convert(document, self)
 
     def convert_lines(
-        self, documents: Iterable[Any]
+        self, documents: Iterable[Any], *, run: int = 256
     ) -> Iterator[Conversion | ValidationError | MappingError]:
         """Convert each of ``documents`` on its own, in order: its conversion, or why not.
 
@@ -454,13 +454,19 @@ class Converter:
         calling :meth:`convert` for each: the work the documents share (the run,
         the pair's code, the decimal context) is done once for a run of them,
         where they are bare records as JSON text (``bytes`` or ``str``); any
-        other document is converted alone. Documents are read a run of 256 at
-        a time, as the results are asked for.
+        other document is converted alone. Documents are read ``run`` at a time
+        (at least 1), as the results are asked for: a source that yields slowly
+        (a queue) gives each result as its document comes with ``run=1``. Where
+        ``documents`` raises, the results of the documents it gave first are
+        given, then its error is raised.
 
         Raises:
-            UsageError: while iterating, as :meth:`convert` does for a document.
+            UsageError: while iterating, as :meth:`convert` does for a document;
+                at once, for a ``run`` below 1.
         """
-        return _lines(self, documents)
+        if run < 1:
+            raise UsageError.of("run", f"run is how many documents are read at a time, not {run}")
+        return _lines(self, documents, run)
 
     def each(self, document: Any) -> Iterator[RecordResult]:
         """Convert each record of ``document`` on its own, in order (see :func:`convert_each`).
@@ -512,7 +518,7 @@ class Converter:
 
 
 def _lines(
-    options: Converter, documents: Iterable[Any]
+    options: Converter, documents: Iterable[Any], size: int
 ) -> Iterator[Conversion | ValidationError | MappingError]:
     """Convert each document alone (see :meth:`Converter.convert_lines`)."""
     bare = None
@@ -520,7 +526,15 @@ def _lines(
         bare = BareRecords(options, names_once=False, texts=False)
     target, from_rutter = options.target.name, options.source.vendor == "rutter"
     documents = iter(documents)
-    while run := list(islice(documents, _LINES_RUN)):
+    failure: Exception | None = None
+    while failure is None:
+        run: list[Any] = []
+        try:
+            run.extend(islice(documents, size))  # what came before an error stays in run
+        except Exception as exc:  # noqa: BLE001 - the caller's source: raised after its documents
+            failure = exc
+        if not run:
+            break
         texts = [_as_bytes(document) for document in run] if bare is not None else []
         made = bare.convert(texts) if bare is not None else [None] * len(run)
         for document, one in zip(run, made, strict=True):
@@ -541,10 +555,8 @@ def _lines(
             copied = CopiedIds(counted, from_rutter=from_rutter, names=dict(names))
             object.__setattr__(conversion, "_missing", copied)
             yield conversion
-
-
-#: Documents :meth:`Converter.convert_lines` reads at a time.
-_LINES_RUN = 256
+    if failure is not None:
+        raise failure
 
 
 def _as_bytes(document: Any) -> bytes:

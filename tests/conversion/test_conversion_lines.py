@@ -163,6 +163,49 @@ def test_documents_are_read_as_results_are_asked_for() -> None:
     assert first.to_json() == converter.convert(json.dumps(PAGE["data"][0])).to_json()
 
 
+def _counted(documents: Any, pulled: list[int]) -> Any:
+    """Yield ``documents``, counting in ``pulled`` how many were taken."""
+    for document in documents:
+        pulled[0] += 1
+        yield document
+
+
+@pytest.mark.parametrize(("run", "before_first"), [(1, 1), (3, 3), (256, 256)])
+def test_a_run_of_documents_is_read_before_its_first_result(run: int, before_first: int) -> None:
+    """run=1: each result as its document comes (a queue); by default 256 are read first."""
+    converter = Converter("railz", "rutter", synced_at=SYNCED_AT)
+    pulled = [0]
+    text = json.dumps(PAGE["data"][0])
+    source = _counted(itertools.repeat(text), pulled)
+    results = (
+        converter.convert_lines(source) if run == 256 else converter.convert_lines(source, run=run)
+    )
+    first = next(results)
+    assert pulled[0] == before_first
+    assert first.to_json() == converter.convert(text).to_json()
+
+
+def test_a_source_that_fails_gives_the_results_before_its_error() -> None:
+    converter = Converter("railz", "rutter", synced_at=SYNCED_AT)
+    texts = [json.dumps(record) for record in PAGE["data"]]
+
+    def failing() -> Any:
+        yield from texts
+        raise OSError("the queue went away")
+
+    results = converter.convert_lines(failing())
+    given = [next(results) for _ in texts]
+    assert [r.to_json() for r in given] == [converter.convert(t).to_json() for t in texts]
+    with pytest.raises(OSError, match="the queue went away"):
+        next(results)
+
+
+def test_a_run_below_one_is_refused() -> None:
+    converter = Converter("railz", "rutter", synced_at=SYNCED_AT)
+    with pytest.raises(refundmap.UsageError, match="run"):
+        converter.convert_lines([], run=0)
+
+
 def test_the_library_page_example_converts_each_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
