@@ -212,20 +212,21 @@ def _stop_workers(pool: ProcessPoolExecutor) -> Callable[..., bool]:
 
     def stop(kind: type[BaseException] | None, *_: object) -> bool:
         workers = _processes(pool)
-        if kind is not None:
-            for process in workers:
-                process.terminate()
-        if kind is WorkerError:
-            # A worker killed halfway through a result leaves the pool's reader waiting
-            # for the rest: with this end closed too, it reads the end of the file.
-            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
-            with suppress(OSError, AttributeError):
-                writer.close()  # type: ignore[union-attr]
         manager = getattr(pool, "_executor_manager_thread", None)
-        pool.shutdown(wait=kind is None, cancel_futures=True)
-        if kind is not None:
-            _reap(workers)
-        if kind is WorkerError and manager is not None:
+        if kind is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return False
+        for process in workers:
+            process.terminate()
+        # A worker ended halfway through a result (killed, or terminated just now)
+        # leaves the pool's reader waiting for the rest, and the interpreter's exit
+        # with it: with this end closed too, it reads the end of the file.
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        with suppress(OSError, AttributeError):
+            writer.close()  # type: ignore[union-attr]
+        pool.shutdown(wait=False, cancel_futures=True)
+        _reap(workers)
+        if manager is not None:
             # The pool's manager thread closes its wake-up pipe once it has reaped the
             # workers; left running, it races the interpreter's exit, which writes to that
             # pipe without the pool's lock (CPython 3.11) and prints a traceback.

@@ -340,6 +340,53 @@ def test_a_worker_killed_while_it_sends_its_result_does_not_hang_the_run(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
+HALF_SENT = """
+import multiprocessing, os, struct, sys, time
+import refundmap.cli
+import refundmap.cli.tasks
+
+here = os.getpid()
+
+
+def half_sent(real):
+    def work(*args, **kwargs):
+        if os.getpid() != here:  # in a worker: half a result sent, then busy
+            results = multiprocessing.current_process()._args[1]
+            os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 100)
+            time.sleep(60)
+        return real(*args, **kwargs)
+
+    return work
+
+
+for name in ("_convert_line", "_work_bare"):
+    setattr(refundmap.cli.tasks, name, half_sent(getattr(refundmap.cli.tasks, name)))
+sys.exit(refundmap.cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_run_stopped_while_a_worker_sends_its_result_ends(tmp_path):
+    # Stopped (SIGTERM) while a worker was halfway through sending a result, the run
+    # ended its workers, and the pool's reader waited for the rest of the message for
+    # good, and the interpreter's exit with it: the pool's end of the pipe is closed too.
+    source = lines(tmp_path, count=600)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HALF_SENT, "convert", "-q", "-j", "2", "-f", "railz", "-t",
+         "rutter", str(source), "-o", str(tmp_path / "out.jsonl")],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(3)  # the workers have sent half a result each
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, err = process.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # a hung command and its workers
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
 STUBBORN = """
 import os, signal, sys, time
 import refundmap.cli
