@@ -59,10 +59,12 @@ _SLACKS_BELOW = 10**15
 
 def rounding_slack(quantity: Any) -> Decimal:
     """Return how far quantity x a unit amount rounded to the cent may be off."""
-    if type(quantity) is not int or not -_SLACKS_BELOW < quantity < _SLACKS_BELOW:
+    if type(quantity) is not int:
         return unit_tolerance(None, quantity)
     slack = _SLACKS.get(quantity)
     if slack is None:
+        if not -_SLACKS_BELOW < quantity < _SLACKS_BELOW:
+            return unit_tolerance(None, quantity)
         if len(_SLACKS) >= _SLACKS_HELD:
             _SLACKS.clear()
         with localcontext(EXACT):
