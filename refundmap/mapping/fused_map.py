@@ -160,8 +160,14 @@ def _compiled(
 def source(
     source_name: str, target_name: str, *, lookup: bool = False, require_refs: bool = False
 ) -> str:
-    """Return the fast path's generated mapping of a pair, for reading."""
-    return _compiled(source_name, target_name, lookup=lookup, require_refs=require_refs)[1]
+    """Return the generated mapping of a pair that :func:`convert` runs, for reading.
+
+    (JSON Lines records converted one after another, :mod:`refundmap.mapping.bare`,
+    run the same code with ``run.copied(...)`` where this counts copied ids inline.)
+    """
+    return _compiled(
+        source_name, target_name, lookup=lookup, require_refs=require_refs, counted=True
+    )[1]
 
 
 class FusedRows(Rows):

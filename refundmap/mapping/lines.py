@@ -49,10 +49,12 @@ def one_amount_lines(fmt: Format) -> bool:
     return fmt.vendor == "railz" and not fmt.line_figures
 
 
-#: rounding_slack of whole quantities, as found (the same few recur): exact in any
-#: context, as 0.005 x (|quantity| + 1) has few digits. A bounded few.
+#: rounding_slack of whole quantities below 10^15, as found (the same few recur): each
+#: exact (0.005 x (|quantity| + 1) has at most 19 digits), rounded to the caller's
+#: context when given. A bounded few.
 _SLACKS: dict[int, Decimal] = {}
 _SLACKS_HELD = 256
+_SLACKS_BELOW = 10**15
 
 
 def rounding_slack(quantity: Any) -> Decimal:
@@ -61,10 +63,15 @@ def rounding_slack(quantity: Any) -> Decimal:
         return unit_tolerance(None, quantity)
     slack = _SLACKS.get(quantity)
     if slack is None:
+        if not -_SLACKS_BELOW < quantity < _SLACKS_BELOW:
+            return unit_tolerance(None, quantity)
         if len(_SLACKS) >= _SLACKS_HELD:
             _SLACKS.clear()
-        slack = _SLACKS[quantity] = unit_tolerance(None, quantity)
-    return slack
+        with localcontext(EXACT):
+            slack = _SLACKS[quantity] = unit_tolerance(None, quantity)
+    # As the product in the caller's context: the exact slack rounded once (a no-op in
+    # EXACT), with the same signals; held as found, it would be another context's.
+    return +slack
 
 
 def booked_discount(line: Any) -> tuple[Decimal, str]:

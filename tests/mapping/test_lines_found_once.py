@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
 
 import pytest
 
@@ -76,3 +76,21 @@ def test_rounding_slack_is_the_unit_tolerance(quantity: int | Decimal) -> None:
         slack = rounding_slack(quantity)
         assert slack == unit_tolerance(None, quantity)
         assert str(slack) == str(unit_tolerance(None, quantity))  # its places too
+
+
+@pytest.mark.parametrize("quantity", [123456789, -123456789, 10**15 - 1, 10**20])
+def test_rounding_slack_is_the_callers_contexts(quantity: int) -> None:
+    """A slack held from one context is what the caller's context gives, not the other's."""
+    low = Context(prec=5, rounding=ROUND_FLOOR)
+    for first, then in ((EXACT, low), (low, EXACT), (low, Context(prec=5))):
+        lines._SLACKS.clear()
+        with localcontext(first):
+            rounding_slack(quantity)
+        with localcontext(then) as context:
+            slack = rounding_slack(quantity)
+            context.clear_flags()
+            expected = unit_tolerance(None, quantity)
+            flags = {flag for flag, raised in context.flags.items() if raised}
+            context.clear_flags()
+            assert str(rounding_slack(quantity)) == str(slack) == str(expected)
+            assert {flag for flag, raised in context.flags.items() if raised} == flags
