@@ -127,23 +127,14 @@ class BareRecords:
             lookup=lookup is not None,
             require_refs=converter.require_refs,
         )[0]
-        run = self._run = _Ids(
-            source,
-            target,
-            synced_at=converter.synced_at,
-            params=converter.params,
-            lookup=lookup,
-            require_refs=converter.require_refs,
-        )
+        run = self._run = fused_map.start_run(converter, None, _Ids)
         self.copied: list[tuple[str, str]] = []
         self.named: list[tuple[tuple[str, str], str]] = []
         run.keys, run.names = self.copied, self.named
         run.named_keys = set() if names_once else None
         into_rutter = target.vendor == "rutter" and source.vendor == "railz"
         self._params = converter.params if into_rutter else {}
-        # As the fast mapping (fused_map._map_records): the mapped dict itself is checked.
-        refs = not (target.vendor == "rutter" and lookup is None)  # else each id is warned of
-        self._target_check = fast_check(target.name, mapped=True, refs=refs)
+        self._target_check = fused_map.target_check(target, lookup)
         self._lines_key = target.lines_key
         self._target_name = target.name
         self._write: Callable[[Any], str] = write if texts else _no_text

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from refundmap.checks import Finding, fast_check
+from refundmap.checks import FastCheck, Finding, fast_check
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
 from refundmap.mapping.compiler import _Compiler, _Function
@@ -37,6 +37,7 @@ from refundmap.rows import Rows, kinds_counted
 
 if TYPE_CHECKING:
     from refundmap.conversion import Conversion, Converter
+    from refundmap.references import Lookup
     from refundmap.validation import Loaded, Part
 
 __all__ = ["Fallback", "FusedRows", "convert", "source"]
@@ -260,15 +261,40 @@ def takes(options: Converter) -> bool:
     )
 
 
+_R = TypeVar("_R", bound=Run)
+
+
+def target_check(target: Format, lookup: Lookup | None) -> FastCheck | None:
+    """Return the check of a mapped record of ``target``: on the dict itself, as the engine checks.
+
+    Without a directory each id copied untranslated is warned of already: a Rutter
+    target's reference ids are not checked again. None for a format without the form.
+    """
+    return fast_check(
+        target.name, mapped=True, refs=not (target.vendor == "rutter" and lookup is None)
+    )
+
+
+def start_run(options: Converter, records: int | None, kind: type[_R]) -> _R:
+    """Return a ``kind`` of run of a fast conversion with ``options`` (records: as convert's)."""
+    return kind(
+        options.source,
+        options.target,
+        synced_at=options.synced_at,
+        params=options.params,
+        lookup=options.directory,
+        require_refs=options.require_refs,
+        records=records,
+        answers=options._answers,  # noqa: SLF001 - a run's answers, as the engine takes them
+    )
+
+
 def _map_records(
     part: Part, run: Run, mapper: Callable[..., dict[str, Any]], key: str
 ) -> tuple[list[tuple[str, str, list[Any]]], list[dict[str, Any]]]:
     """Map the records of ``part``: each one's rows, and its mapped record, in order."""
     source, target = run.source, run.target
-    # As the engine: without a directory, each id copied untranslated is warned of already.
-    refs = not (target.vendor == "rutter" and run.lookup is None)
-    # The target's checks read the mapped dict itself (each read format has that form).
-    check = fast_check(target.name, mapped=True, refs=refs)
+    check = target_check(target, run.lookup)
     if check is None:
         raise Fallback  # a target without it: the engine checks views of its records
     lines_key = target.lines_key
@@ -320,16 +346,7 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
     source, target = options.source, options.target
     (part,) = loaded.parts
     lookup = options.directory
-    run = Run(
-        source,
-        target,
-        synced_at=options.synced_at,
-        params=options.params,
-        lookup=lookup,
-        require_refs=options.require_refs,
-        records=records,
-        answers=options._answers,  # noqa: SLF001 - a run's answers, as the engine takes them
-    )
+    run = start_run(options, records, Run)
     mapper = _compiled(
         source.name,
         target.name,
