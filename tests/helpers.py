@@ -166,3 +166,56 @@ HOSTILE: dict[str, tuple[bytes, str, str]] = {
         "this is a railz list document, not rutter",
     ),
 }
+
+
+def seen(result: Any) -> tuple[Any, ...]:
+    """Everything a caller reads of a conversion, or of the error given in its place."""
+    import refundmap
+
+    if isinstance(result, refundmap.RefundmapError):
+        return ("error", type(result).__name__, str(result), result.problems)
+    counts = result.counts()  # before the report is read: counted from the rows
+    return (
+        result.output,
+        result.to_json(),
+        result.to_json(indent=2),
+        result.bodies(),
+        result.report,
+        counts,
+        result.records,
+        result.untranslated,
+        result.target,
+        result.missing,
+        result.missing_counts(),
+        result.missing_names(),
+    )
+
+
+def seen_alone(converter: Any, document: Any) -> tuple[Any, ...]:
+    """What a caller reads of ``converter.convert(document)``, or of its error."""
+    import refundmap
+
+    try:
+        return seen(converter.convert(document))
+    except (refundmap.ValidationError, refundmap.MappingError) as exc:
+        return seen(exc)
+
+
+def lines_alike(converter: Any, documents: list[Any]) -> list[Any]:
+    """Check ``convert_lines`` gives each document what converting it alone gives; return them."""
+    results = list(converter.convert_lines(documents))
+    assert len(results) == len(documents)
+    for number, (document, result) in enumerate(zip(documents, results, strict=True), 1):
+        assert seen(result) == seen_alone(converter, document), f"document {number}"
+    return results
+
+
+def records_of(path: Path, source: str) -> list[Any]:
+    """Return the records of the fixture document at ``path``, decoded: its list's, or itself."""
+    from refundmap.formats import get_format
+
+    document = json.loads(path.read_text())
+    fmt = get_format(source)
+    key = fmt.naming(fmt.list_shape.records or "") if fmt.list_shape else ""
+    held = document.get(key) if type(document) is dict else None
+    return held if type(held) is list else [document]

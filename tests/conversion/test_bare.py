@@ -27,7 +27,7 @@ from refundmap.mapping.bare import BareRecords, Converted
 
 import golden
 import strategies as s
-from helpers import FIXTURES
+from helpers import FIXTURES, records_of
 
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 #: The pairs the shared work takes: a read format into the other vendor's read formats.
@@ -41,12 +41,7 @@ PAIRS = [
 
 def _records(path: Path, source: str) -> list[bytes]:
     """Return the records of a fixture document, each as its own JSON text."""
-    document = json.loads(path.read_text())
-    fmt = get_format(source)
-    key = fmt.naming(fmt.list_shape.records or "") if fmt.list_shape else ""
-    held = document.get(key) if type(document) is dict else None
-    found = held if type(held) is list else [document]
-    return [json.dumps(record).encode() for record in found]
+    return [json.dumps(record).encode() for record in records_of(path, source)]
 
 
 def _alone(converter: Converter, text: bytes) -> tuple[Any, ...]:

@@ -20,44 +20,10 @@ from refundmap.mapping import fused
 import golden
 import strategies as s
 from helpers import FIXTURES
+from helpers import lines_alike as alike
 
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 PAGE = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
-
-
-def _seen(result: Conversion | refundmap.RefundmapError) -> tuple[Any, ...]:
-    """Everything a caller reads of a result."""
-    if isinstance(result, refundmap.RefundmapError):
-        return ("error", type(result).__name__, str(result), result.problems)
-    counts = result.counts()  # before the report is read: counted from the rows
-    return (
-        result.output,
-        result.to_json(),
-        result.to_json(indent=2),
-        result.report,
-        counts,
-        result.records,
-        result.untranslated,
-        result.target,
-        result.missing,
-        result.missing_counts(),
-        result.missing_names(),
-    )
-
-
-def _alone(converter: Converter, document: Any) -> tuple[Any, ...]:
-    try:
-        return _seen(converter.convert(document))
-    except (refundmap.ValidationError, refundmap.MappingError) as exc:
-        return _seen(exc)
-
-
-def alike(converter: Converter, documents: list[Any]) -> None:
-    """Check each document's result is what converting it alone gives."""
-    results = list(converter.convert_lines(documents))
-    assert len(results) == len(documents)
-    for document, result in zip(documents, results, strict=True):
-        assert _seen(result) == _alone(converter, document)
 
 
 def _records(path: Path, source: str) -> list[bytes]:

@@ -17,64 +17,22 @@ from typing import Any
 
 import pytest
 
-import refundmap
 from refundmap import FORMATS, Conversion, Converter
 from refundmap.conversion import supported
-from refundmap.formats import get_format
 
 import golden
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, records_of, seen, seen_alone
+from helpers import lines_alike as alike
 
 SYNCED_AT = golden.SYNCED_AT
 RAILZ = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())["data"]
 RUTTER = json.loads((FIXTURES / "rutter/xero-fetch.json").read_text())["customer_refund"]
 
 
-def _seen(result: Conversion | refundmap.RefundmapError) -> tuple[Any, ...]:
-    """Everything a caller reads of a result."""
-    if isinstance(result, refundmap.RefundmapError):
-        return ("error", type(result).__name__, str(result), result.problems)
-    counts = result.counts()  # before the report is read: counted from the rows
-    return (
-        result.to_json(),
-        result.to_json(indent=2),
-        result.bodies(),
-        result.report,
-        counts,
-        result.records,
-        result.untranslated,
-        result.target,
-        result.missing,
-        result.missing_counts(),
-        result.missing_names(),
-    )
-
-
-def _alone(converter: Converter, document: Any) -> tuple[Any, ...]:
-    try:
-        return _seen(converter.convert(document))
-    except (refundmap.ValidationError, refundmap.MappingError) as exc:
-        return _seen(exc)
-
-
-def alike(
-    converter: Converter, documents: list[Any]
-) -> list[Conversion | refundmap.RefundmapError]:
-    """Check each document's result is what converting it alone gives; return the results."""
-    results = list(converter.convert_lines(documents))
-    assert len(results) == len(documents)
-    for number, (document, result) in enumerate(zip(documents, results, strict=True), 1):
-        assert _seen(result) == _alone(converter, document), f"document {number}"
-    return results
-
-
 def _lines(path: Path, source: str) -> list[bytes]:
     """The lines a user's file of ``path``'s documents holds: its records, itself, an array."""
     document = json.loads(path.read_text())
-    fmt = get_format(source)
-    key = fmt.naming(fmt.list_shape.records or "") if fmt.list_shape else ""
-    held = document.get(key) if type(document) is dict else None
-    records = held if type(held) is list else [document]
+    records = records_of(path, source)
     texts = [json.dumps(record, ensure_ascii=False).encode() for record in records]
     return [
         *texts,
@@ -199,11 +157,11 @@ def test_two_runs_of_one_converter_interleaved_keep_their_own_ids() -> None:
     second = converter.convert_lines(list(reversed(rutter)) * 300)
     for n in range(600):
         a, b = next(first), next(second)
-        assert _seen(a) == _alone(converter, rutter[n % 2])
-        assert _seen(b) == _alone(converter, rutter[(n + 1) % 2])
+        assert seen(a) == seen_alone(converter, rutter[n % 2])
+        assert seen(b) == seen_alone(converter, rutter[(n + 1) % 2])
     back = Converter("railz", "rutter", synced_at=SYNCED_AT)
-    assert [_seen(r) for r in back.convert_lines(railz_texts)] == [
-        _alone(back, text) for text in railz_texts
+    assert [seen(r) for r in back.convert_lines(railz_texts)] == [
+        seen_alone(back, text) for text in railz_texts
     ]
 
 
