@@ -30,11 +30,12 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from refundmap.currency import code_for_name, is_code
 from refundmap.models import railz, rutter
-from refundmap.money import EXACT, format_amount, quantity_slack, tolerance, unit_tolerance
+from refundmap.money import EXACT, format_amount, tolerance, unit_tolerance
 from refundmap.report import Path
 
 __all__ = [
@@ -105,7 +106,8 @@ def _rutter_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its
         return found
     expected = quantity * unit
     # Unit amounts are rounded to the minor unit; line totals are exact.
-    if abs(total - expected) <= quantity_slack(half, quantity):
+    # quantity_slack(half, quantity), without the call.
+    if abs(total - expected) <= half * ((quantity if quantity >= 0 else -quantity) + 1):
         return found
     by_default = "" if stated is not None else " (by default)"
     return _found(
@@ -167,6 +169,8 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 #: The references Rutter declares as UUIDs (its own ids): on the refund, and on a line.
 _REFUND_REFS = ("account_id", "customer_id", "class_id", "department_id", "tax_rate_id")
 _LINE_REFS = ("account_id", "tax_rate_id")  # a line's class_id is not declared a UUID
+#: The values of those references of a record as read, in one call.
+_refund_refs, _line_refs = attrgetter(*_REFUND_REFS), attrgetter(*_LINE_REFS)
 
 
 #: Ids found to be UUIDs already (the same accounts and tax rates recur), a bounded few.
@@ -230,13 +234,13 @@ def _rutter(  # noqa: PLR0912 - one walk over a record, as read or as mapped
     found = _currency(None, currency, path)
     if refs:
         known = _UUIDS  # the ids found before, tried first: most recur
-        for key in _REFUND_REFS:
-            value = refund.get(key) if mapped else getattr(refund, key)
+        values = [refund.get(key) for key in _REFUND_REFS] if mapped else _refund_refs(refund)
+        for key, value in zip(_REFUND_REFS, values, strict=True):
             if value is not None and value not in known:
                 found = _rutter_ref(found, value, (*path, key))
         for index, line in enumerate(items or ()):
-            for key in _LINE_REFS:
-                value = line.get(key) if mapped else getattr(line, key)
+            values = [line.get(key) for key in _LINE_REFS] if mapped else _line_refs(line)
+            for key, value in zip(_LINE_REFS, values, strict=True):
                 if value is not None and value not in known:
                     found = _rutter_ref(found, value, (*path, "line_items", index, key))
             item = line.get("item") if mapped else line.item
@@ -401,11 +405,16 @@ def _railz_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its 
     slack = half
     if quantity is not None and unit is not None:
         gross = quantity * unit
-        # Unit amounts are rounded to the minor unit; line amounts are exact.
-        slack = quantity_slack(half, quantity)
-    discount = None  # the line's discount, found once where needed
+        # Unit amounts are rounded to the minor unit; line amounts are exact:
+        # quantity_slack(half, quantity), without the call.
+        slack = half * ((quantity if quantity >= 0 else -quantity) + 1)
+    # The line's discount, found once where needed.
+    discount: tuple[Decimal, Decimal | None] | None = None
     if gross is not None and sub_total is not None:
-        discount = _discount(amount, percentage, quantity, unit, sub_total, slack)
+        if amount or not percentage:  # _discount's, without the call (most lines)
+            discount = (amount or _ZERO, None)
+        else:
+            discount = _discount(amount, percentage, quantity, unit, sub_total, slack)
         expected = gross - discount[0]
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
         # not its subtotal, the net of quantity x unitAmount.
@@ -567,9 +576,10 @@ def _railz(refund: Any, path: Path, *, mapped: bool, currency: bool) -> list[Fin
             rate = None if ref is None else ref.effective_tax_rate
             quantity, unit, sub_total = line.quantity, line.unit_amount, line.sub_total
             total, amount, tax = line.total_amount, line.discount_amount, line.tax_amount
-        if _off_percentage(percentage):
+        # _off_percentage(percentage), _off_percentage(rate), without the calls.
+        if percentage is not None and not _ZERO <= percentage <= _HUNDRED:
             found = _percentage(found, percentage, (*path, "lines", index, "discountPercentage"))
-        if _off_percentage(rate):
+        if rate is not None and not _ZERO <= rate <= _HUNDRED:
             at = (*path, "lines", index, "taxRateRef", "effectiveTaxRate")
             found = _percentage(found, rate, at)
         found = _railz_line(

@@ -16,6 +16,7 @@ from typing import Any
 from refundmap.currency import is_code
 from refundmap.mapping.context import Made, RuleContext, Unmappable
 from refundmap.mapping.lines import (
+    _line_tax_reading,
     before_discount,
     before_tax,
     body_line_total,
@@ -62,23 +63,24 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
     """Write a line's amount into Rutter before tax (and, in a create body, net of discount)."""
     source, target = run.source, run.target
     if target.vendor != "rutter":
-        return Made(value)
+        return _new(Made, (value, None, "", None))  # Made(value), without its __new__
+    if source.line_figures:
+        reading = _line_tax_reading(src) if src.tax_amount else False  # line_tax_reading(src)
+        found = before_tax(src, net=target.computes_totals, reading=reading)
+        assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
+        made, message, key = found
+        if reading is None:
+            # Read with its refund's lines, and reported there (_tax_by_refund).
+            return _new(Made, (made, None, "", None))
+        if made == value and key == "totalAmount":
+            return _new(Made, (value, None, "", None))  # the total as it is: no tax, no discount
+        return _new(Made, (made, _DERIVED, message, key))
     if one_amount_lines(source):
         if target.computes_totals:
             return Made(value)  # the body's line total is the line net of its discount
         found = before_discount(src)
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
-    if not source.line_figures:
-        return Made(value)
-    reading = line_tax_reading(src)
-    found = before_tax(src, net=target.computes_totals, reading=reading)
-    assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
-    made, message, key = found
-    if reading is None:
-        return Made(made)  # read with its refund's lines, and reported there (_tax_by_refund)
-    if made == value and key == "totalAmount":
-        return Made(value)  # the total as it is: no tax, no discount
-    return _new(Made, (made, _DERIVED, message, key))  # Made(...), without its __new__
+    return Made(value)
 
 
 def unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
@@ -162,7 +164,7 @@ def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp:
     """
     lines = src.lines or ()
     # Only a line whose figures fit both readings is the refund's to read (most are none).
-    unclear = [line.tax_amount and line_tax_reading(line) is None for line in lines]
+    unclear = [line.tax_amount and _line_tax_reading(line) is None for line in lines]
     if not any(unclear):
         return
     net = run.target.computes_totals
