@@ -30,7 +30,6 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 from functools import cache
-from operator import attrgetter
 from typing import Any
 
 from refundmap.currency import code_for_name, is_code
@@ -169,8 +168,6 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 #: The references Rutter declares as UUIDs (its own ids): on the refund, and on a line.
 _REFUND_REFS = ("account_id", "customer_id", "class_id", "department_id", "tax_rate_id")
 _LINE_REFS = ("account_id", "tax_rate_id")  # a line's class_id is not declared a UUID
-#: The values of those references of a record as read, in one call.
-_refund_refs, _line_refs = attrgetter(*_REFUND_REFS), attrgetter(*_LINE_REFS)
 
 
 #: Ids found to be UUIDs already (the same accounts and tax rates recur), a bounded few.
@@ -234,13 +231,13 @@ def _rutter(  # noqa: PLR0912 - one walk over a record, as read or as mapped
     found = _currency(None, currency, path)
     if refs:
         known = _UUIDS  # the ids found before, tried first: most recur
-        values = [refund.get(key) for key in _REFUND_REFS] if mapped else _refund_refs(refund)
-        for key, value in zip(_REFUND_REFS, values, strict=True):
+        for key in _REFUND_REFS:
+            value = refund.get(key) if mapped else getattr(refund, key)
             if value is not None and value not in known:
                 found = _rutter_ref(found, value, (*path, key))
         for index, line in enumerate(items or ()):
-            values = [line.get(key) for key in _LINE_REFS] if mapped else _line_refs(line)
-            for key, value in zip(_LINE_REFS, values, strict=True):
+            for key in _LINE_REFS:
+                value = line.get(key) if mapped else getattr(line, key)
                 if value is not None and value not in known:
                     found = _rutter_ref(found, value, (*path, "line_items", index, key))
             item = line.get("item") if mapped else line.item

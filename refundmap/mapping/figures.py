@@ -138,20 +138,29 @@ def tax_inclusive(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | No
     return Made(included, Kind.DERIVED, message, where)
 
 
-def _no_line_figure(run: RuleContext, where: str, at: str, why: str) -> None:
-    """Report a Rutter line total that no Railz line figure can hold, without inventing one.
+def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
+    """How a Rutter line total that no Railz line figure can hold is reported (none is invented).
 
     A push line without ``totalAmount`` is a line the platform cannot book: a
-    warning at the target line, not only a dropped value.
+    warning at the target line, not only a dropped value. Returns the entry's
+    kind, its key in the target line (None: no target), and its words: the same
+    for every line of a refund.
     """
     if run.target.vendor == "railz" and run.target.is_body:
         message = (
             f"the {run.target_name} line gets no totalAmount, and a push line without an"
             f" amount is not one the platform can book: {why}; no share of it is invented"
         )
-        run.note(Kind.WARNING, where, at + "totalAmount", message)
-        return
-    run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+        return Kind.WARNING, "totalAmount", message
+    return Kind.DROPPED, None, f"{run.target_name} has no field for it: {why}"
+
+
+def _note_no_figure(
+    run: RuleContext, said: tuple[Kind, str | None, str], where: str, at: str
+) -> None:
+    """Report a line's total as :func:`_no_line_figure` ``said``; ``at``: the target line's path."""
+    kind, key, message = said
+    run.note(kind, where, None if key is None else at + key, message)
 
 
 def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
@@ -352,24 +361,28 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     included = rutter_includes_tax(src)
     one = len(items) == 1
     only_sub = "subTotal" in run.target.line_figures
-    taxed = "include" if included else ("exclude" if tax else "carry no")
-    told = f"the refund's lines {taxed} tax"  # the same for every line
+    told = "the refund's lines {} tax".format(  # the same for every line
+        "include" if included else ("exclude" if tax else "carry no")
+    )
     if included is None and tax:
         told = (
             "the refund's total says neither whether its lines include tax nor that they"
             " exclude it, and Rutter's line total is before tax"
         )
+    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         where = f"{sp}.line_items[{index}].total_amount"
         at = f"{tp}.lines[{index}]."
         if discount and not one:
-            why = (
-                f"the refund's discount_amount {discount} is not per line, and Railz's line"
-                " figures are net of discounts"
-            )
-            _no_line_figure(run, where, at, why)
+            if unsplit is None:
+                unsplit = _no_line_figure(
+                    run,
+                    f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                    " figures are net of discounts",
+                )
+            _note_no_figure(run, unsplit, where, at)
             continue
         net = amount - discount
         if included:
@@ -382,18 +395,20 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         if one and tax:
             said += f"; the refund's tax_amount {tax} is its one line's"
         if total is None and not (only_sub and sub is not None):
-            why = (
-                f"the refund's tax_amount {tax} is not per line, and a {run.target_name} line's"
-                " only figure, totalAmount, includes tax"
-            )
-            _no_line_figure(run, where, at, why)
+            if unsplit is None:
+                unsplit = _no_line_figure(
+                    run,
+                    f"the refund's tax_amount {tax} is not per line, and a {run.target_name}"
+                    " line's only figure, totalAmount, includes tax",
+                )
+            _note_no_figure(run, unsplit, where, at)
             continue
         if only_sub and sub is not None:
             line["subTotal"] = sub
-            run.note(Kind.DERIVED, where, at + "subTotal", f"subTotal, as {said}")
+            run.note(_DERIVED, where, at + "subTotal", f"subTotal, as {said}")
         if total is not None:
             line["totalAmount"] = total
-            run.note(Kind.DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
+            run.note(_DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
         if only_sub and one:
             if discount:
                 line["discountAmount"] = discount
