@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from refundmap.currency import code_for_name, is_code
@@ -105,8 +105,10 @@ def _rutter_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its
         return found
     expected = quantity * unit
     # Unit amounts are rounded to the minor unit; line totals are exact.
-    # quantity_slack(half, quantity), without the call.
-    if abs(total - expected) <= half * ((quantity if quantity >= 0 else -quantity) + 1):
+    # quantity_slack(half, quantity), without the call; none where the total is exact.
+    if total == expected or abs(total - expected) <= half * (
+        (quantity if quantity >= 0 else -quantity) + 1
+    ):
         return found
     by_default = "" if stated is not None else " (by default)"
     return _found(
@@ -150,7 +152,7 @@ def _rutter_total(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, 
             ),
         )
     excluding = including + tax
-    if abs(total - excluding) <= half or abs(total - including) <= half:
+    if total == excluding or abs(total - excluding) <= half or abs(total - including) <= half:
         return found
     return _found(
         found,
@@ -415,8 +417,10 @@ def _railz_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its 
         expected = gross - discount[0]
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
         # not its subtotal, the net of quantity x unitAmount.
-        if abs(sub_total - expected) > slack and not (
-            total is not None and abs(total - expected) <= slack
+        if (
+            sub_total != expected  # exact: within any slack
+            and abs(sub_total - expected) > slack
+            and not (total is not None and abs(total - expected) <= slack)
         ):
             found = _found(
                 found,
@@ -449,7 +453,7 @@ def _railz_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its 
     if sub_total is not None and total is not None:
         tax = tax or _ZERO
         expected = sub_total + tax
-        if abs(total - expected) > half:
+        if total != expected and abs(total - expected) > half:
             found = _found(
                 found,
                 (
@@ -500,7 +504,7 @@ def _railz_totals(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, 
         return found
     tax = tax_amount or _ZERO
     expected = sub_total + tax
-    if abs(total - expected) > half:
+    if total != expected and abs(total - expected) > half:
         found = _found(
             found,
             (
@@ -510,7 +514,7 @@ def _railz_totals(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, 
                 f" = {format_amount(expected)}",
             ),
         )
-    if summed is not None and abs(sub_total - summed) > half:
+    if summed is not None and sub_total != summed and abs(sub_total - summed) > half:
         found = _found(
             found,
             (
@@ -692,10 +696,11 @@ def fast_check(name: str, *, mapped: bool, refs: bool = True) -> FastCheck | Non
     format's check, in the same order; Rutter's reference ids only with ``refs``.
     None for a format without one.
     """
+    # Partials, not lambdas: called with no frame of their own.
     if name == "rutter":
-        return lambda record, path: _rutter(record, path, refs=refs, create=False, mapped=mapped)
+        return partial(_rutter, refs=refs, create=False, mapped=mapped)
     if name == "railz":
-        return lambda record, path: _railz(record, path, mapped=mapped, currency=True)
+        return partial(_railz, mapped=mapped, currency=True)
     if name == "railz-v2":
-        return lambda record, path: _railz_v2(record, path, mapped=mapped)
+        return partial(_railz_v2, mapped=mapped)
     return None

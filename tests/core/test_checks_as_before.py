@@ -1,7 +1,8 @@
 """The checks' rules made cheaper (refundmap.checks) find what they found before.
 
-The old forms of a Rutter and a Railz line's rules are kept here as the
-reference (they called ``quantity_slack`` and ``_discount`` for every line): on
+The old forms of a Rutter and a Railz line's rules and of the refunds' totals
+are kept here as the reference (they called ``quantity_slack`` and ``_discount``
+for every line, and took the difference of figures that are equal): on
 figures of every exponent, in the exact context, the same findings, at the same
 paths, in the same words.
 """
@@ -149,6 +150,88 @@ def _old_railz_line(  # noqa: PLR0917 - a line's figures, where it is, its curre
     return found
 
 
+def _old_rutter_total(  # noqa: PLR0917 - a refund's figures, where it is, its currency's tolerance
+    found: list[Finding] | None,
+    path: Path,
+    half: Decimal,
+    lines: Decimal,
+    discount_amount: Decimal | None,
+    tax_amount: Decimal | None,
+    total: Decimal,
+) -> list[Finding] | None:
+    """A Rutter refund's total: the lines less the discount, plus the tax unless they include it."""
+    discount = discount_amount or _ZERO
+    tax = tax_amount or _ZERO
+    including = lines - discount
+    if tax_amount is None and lines >= _ZERO:
+        # No tax stated (NetSuite states none): an unknown tax may lie between
+        # the lines and the total, so only a total short of the lines is off.
+        if total >= including - half:
+            return found
+        return _found(
+            found,
+            (
+                (*path, "total_amount"),
+                f"total_amount {format_amount(total)} does not add up: line_items sum"
+                f" to {format_amount(lines)}, less discount_amount"
+                f" {format_amount(discount)} is {format_amount(including)}, and no"
+                " tax_amount is stated to make up the difference",
+            ),
+        )
+    excluding = including + tax
+    if abs(total - excluding) <= half or abs(total - including) <= half:
+        return found
+    return _found(
+        found,
+        (
+            (*path, "total_amount"),
+            f"total_amount {format_amount(total)} does not add up: line_items sum to"
+            f" {format_amount(lines)}, less discount_amount {format_amount(discount)}, plus"
+            f" tax_amount {format_amount(tax)} is {format_amount(excluding)}"
+            f" ({format_amount(including)} where the lines include tax)",
+        ),
+    )
+
+
+def _old_railz_totals(  # noqa: PLR0917 - a refund's figures, where it is, its currency's tolerance
+    found: list[Finding] | None,
+    path: Path,
+    half: Decimal,
+    sub_total: Decimal | None,
+    tax_amount: Decimal | None,
+    total: Decimal,
+    summed: Decimal | None,
+) -> list[Finding] | None:
+    """A Railz refund's totalAmount, subTotal plus taxAmount; its subTotal, the lines' (``summed``).
+
+    ``summed`` is None where a line has no ``subTotal``, or there is no line.
+    """
+    if sub_total is None:
+        return found
+    tax = tax_amount or _ZERO
+    expected = sub_total + tax
+    if abs(total - expected) > half:
+        found = _found(
+            found,
+            (
+                (*path, "totalAmount"),
+                f"totalAmount {format_amount(total)} is not subTotal"
+                f" {format_amount(sub_total)} plus taxAmount {format_amount(tax)}"
+                f" = {format_amount(expected)}",
+            ),
+        )
+    if summed is not None and abs(sub_total - summed) > half:
+        found = _found(
+            found,
+            (
+                (*path, "subTotal"),
+                f"subTotal {format_amount(sub_total)} is not the sum of the"
+                f" lines' subTotal {format_amount(summed)}",
+            ),
+        )
+    return found
+
+
 #: Amounts of every exponent, as the reader takes them (below 10^15, at most 20 places).
 amounts = st.builds(
     lambda coefficient, exponent: Decimal(f"{coefficient}E{exponent}"),
@@ -161,16 +244,31 @@ halves = st.sampled_from([Decimal("0.005"), Decimal("0.5"), Decimal("0.0005"), D
 PATH: Path = ("data", 2)
 
 
-@given(halves, maybe, st.booleans(), quantities | maybe, maybe, st.booleans())
+#: How far a figure is from what its others make: exact, within rounding, or off.
+offsets = st.sampled_from(
+    [Decimal(0), Decimal("0.00"), Decimal("0.004"), Decimal("-0.005"), Decimal("0.01"), Decimal(7)]
+)
+
+
+def _near(data: st.DataObject, exact: Any) -> Any:
+    """Return a figure that is ``exact`` give or take an offset, or any other, or None."""
+    if exact is None or data.draw(st.booleans()):
+        return data.draw(maybe)
+    return exact + data.draw(offsets)
+
+
+@given(halves, st.booleans(), quantities | maybe, maybe, st.booleans(), st.data())
 def test_a_rutter_line_is_checked_as_before(  # noqa: PLR0917 - a line's figures
     half: Decimal,
-    total: Decimal | None,
     item: bool,  # noqa: FBT001
     quantity: Any,
     unit: Decimal | None,
     create: bool,  # noqa: FBT001
+    data: st.DataObject,
 ) -> None:
     with localcontext(EXACT):
+        product = None if quantity is None or unit is None else quantity * unit
+        total = _near(data, product)
         new = checks._rutter_line(None, PATH, 1, half, total, item, quantity, unit, create=create)
         old = _old_rutter_line(None, PATH, 1, half, total, item, quantity, unit, create=create)
     assert new == old
@@ -180,24 +278,55 @@ def test_a_rutter_line_is_checked_as_before(  # noqa: PLR0917 - a line's figures
     halves,
     quantities,
     maybe,
-    maybe,
-    maybe,
     st.none() | st.sampled_from([_ZERO, Decimal("0.0")]) | amounts,
     st.none() | st.sampled_from([_ZERO, Decimal(10), Decimal("33.3")]) | amounts,
     maybe,
+    st.data(),
 )
 def test_a_railz_line_is_checked_as_before(  # noqa: PLR0917 - a line's figures
     half: Decimal,
     quantity: int | None,
     unit: Decimal | None,
-    sub_total: Decimal | None,
-    total: Decimal | None,
     amount: Decimal | None,
     percentage: Decimal | None,
     tax: Decimal | None,
+    data: st.DataObject,
 ) -> None:
-    figures = (half, quantity, unit, sub_total, total, amount, percentage, tax)
     with localcontext(EXACT):
+        gross = None if quantity is None or unit is None else quantity * unit
+        sub_total = _near(data, None if gross is None else gross - (amount or _ZERO))
+        total = _near(data, None if sub_total is None else sub_total + (tax or _ZERO))
+        figures = (half, quantity, unit, sub_total, total, amount, percentage, tax)
         new = checks._railz_line(None, PATH, 0, *figures)
         old = _old_railz_line(None, PATH, 0, *figures)
     assert new == old
+
+
+@given(halves, amounts, maybe, maybe, st.data())
+def test_a_rutter_total_is_checked_as_before(
+    half: Decimal,
+    lines: Decimal,
+    discount: Decimal | None,
+    tax: Decimal | None,
+    data: st.DataObject,
+) -> None:
+    with localcontext(EXACT):
+        including = lines - (discount or _ZERO)
+        total = _near(data, including + (tax or _ZERO) if data.draw(st.booleans()) else including)
+        if total is None:
+            total = lines
+        new = checks._rutter_total(None, PATH, half, lines, discount, tax, total)
+        assert new == _old_rutter_total(None, PATH, half, lines, discount, tax, total)
+
+
+@given(halves, maybe, maybe, st.data())
+def test_railz_totals_are_checked_as_before(
+    half: Decimal, sub_total: Decimal | None, tax: Decimal | None, data: st.DataObject
+) -> None:
+    with localcontext(EXACT):
+        total = _near(data, None if sub_total is None else sub_total + (tax or _ZERO))
+        if total is None:
+            total = tax or _ZERO
+        summed = _near(data, sub_total)
+        new = checks._railz_totals(None, PATH, half, sub_total, tax, total, summed)
+        assert new == _old_railz_totals(None, PATH, half, sub_total, tax, total, summed)
