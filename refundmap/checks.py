@@ -29,12 +29,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from refundmap.currency import code_for_name, is_code
 from refundmap.models import railz, rutter
-from refundmap.money import EXACT, format_amount, quantity_slack, tolerance, unit_tolerance
+from refundmap.money import EXACT, format_amount, tolerance, unit_tolerance
 from refundmap.report import Path
 
 __all__ = [
@@ -105,7 +105,10 @@ def _rutter_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its
         return found
     expected = quantity * unit
     # Unit amounts are rounded to the minor unit; line totals are exact.
-    if abs(total - expected) <= quantity_slack(half, quantity):
+    # quantity_slack(half, quantity), without the call; none where the total is exact.
+    if total == expected or abs(total - expected) <= half * (
+        (quantity if quantity >= 0 else -quantity) + 1
+    ):
         return found
     by_default = "" if stated is not None else " (by default)"
     return _found(
@@ -149,7 +152,7 @@ def _rutter_total(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, 
             ),
         )
     excluding = including + tax
-    if abs(total - excluding) <= half or abs(total - including) <= half:
+    if total == excluding or abs(total - excluding) <= half or abs(total - including) <= half:
         return found
     return _found(
         found,
@@ -401,16 +404,23 @@ def _railz_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its 
     slack = half
     if quantity is not None and unit is not None:
         gross = quantity * unit
-        # Unit amounts are rounded to the minor unit; line amounts are exact.
-        slack = quantity_slack(half, quantity)
-    discount = None  # the line's discount, found once where needed
+        # Unit amounts are rounded to the minor unit; line amounts are exact:
+        # quantity_slack(half, quantity), without the call.
+        slack = half * ((quantity if quantity >= 0 else -quantity) + 1)
+    # The line's discount, found once where needed.
+    discount: tuple[Decimal, Decimal | None] | None = None
     if gross is not None and sub_total is not None:
-        discount = _discount(amount, percentage, quantity, unit, sub_total, slack)
+        if amount or not percentage:  # _discount's, without the call (most lines)
+            discount = (amount or _ZERO, None)
+        else:
+            discount = _discount(amount, percentage, quantity, unit, sub_total, slack)
         expected = gross - discount[0]
         # Tax-inclusive unit amounts (Xero's default) make the line's total,
         # not its subtotal, the net of quantity x unitAmount.
-        if abs(sub_total - expected) > slack and not (
-            total is not None and abs(total - expected) <= slack
+        if (
+            sub_total != expected  # exact: within any slack
+            and abs(sub_total - expected) > slack
+            and not (total is not None and abs(total - expected) <= slack)
         ):
             found = _found(
                 found,
@@ -443,7 +453,7 @@ def _railz_line(  # noqa: PLR0913, PLR0917 - a line's figures, where it is, its 
     if sub_total is not None and total is not None:
         tax = tax or _ZERO
         expected = sub_total + tax
-        if abs(total - expected) > half:
+        if total != expected and abs(total - expected) > half:
             found = _found(
                 found,
                 (
@@ -494,7 +504,7 @@ def _railz_totals(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, 
         return found
     tax = tax_amount or _ZERO
     expected = sub_total + tax
-    if abs(total - expected) > half:
+    if total != expected and abs(total - expected) > half:
         found = _found(
             found,
             (
@@ -504,7 +514,7 @@ def _railz_totals(  # noqa: PLR0913, PLR0917 - a refund's figures, where it is, 
                 f" = {format_amount(expected)}",
             ),
         )
-    if summed is not None and abs(sub_total - summed) > half:
+    if summed is not None and sub_total != summed and abs(sub_total - summed) > half:
         found = _found(
             found,
             (
@@ -567,9 +577,10 @@ def _railz(refund: Any, path: Path, *, mapped: bool, currency: bool) -> list[Fin
             rate = None if ref is None else ref.effective_tax_rate
             quantity, unit, sub_total = line.quantity, line.unit_amount, line.sub_total
             total, amount, tax = line.total_amount, line.discount_amount, line.tax_amount
-        if _off_percentage(percentage):
+        # _off_percentage(percentage), _off_percentage(rate), without the calls.
+        if percentage is not None and not _ZERO <= percentage <= _HUNDRED:
             found = _percentage(found, percentage, (*path, "lines", index, "discountPercentage"))
-        if _off_percentage(rate):
+        if rate is not None and not _ZERO <= rate <= _HUNDRED:
             at = (*path, "lines", index, "taxRateRef", "effectiveTaxRate")
             found = _percentage(found, rate, at)
         found = _railz_line(
@@ -685,10 +696,11 @@ def fast_check(name: str, *, mapped: bool, refs: bool = True) -> FastCheck | Non
     format's check, in the same order; Rutter's reference ids only with ``refs``.
     None for a format without one.
     """
+    # Partials, not lambdas: called with no frame of their own.
     if name == "rutter":
-        return lambda record, path: _rutter(record, path, refs=refs, create=False, mapped=mapped)
+        return partial(_rutter, refs=refs, create=False, mapped=mapped)
     if name == "railz":
-        return lambda record, path: _railz(record, path, mapped=mapped, currency=True)
+        return partial(_railz, mapped=mapped, currency=True)
     if name == "railz-v2":
-        return lambda record, path: _railz_v2(record, path, mapped=mapped)
+        return partial(_railz_v2, mapped=mapped)
     return None

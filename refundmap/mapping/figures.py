@@ -16,6 +16,7 @@ from typing import Any
 from refundmap.currency import is_code
 from refundmap.mapping.context import Made, RuleContext, Unmappable
 from refundmap.mapping.lines import (
+    _line_tax_reading,
     before_discount,
     before_tax,
     body_line_total,
@@ -62,23 +63,24 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
     """Write a line's amount into Rutter before tax (and, in a create body, net of discount)."""
     source, target = run.source, run.target
     if target.vendor != "rutter":
-        return Made(value)
+        return _new(Made, (value, None, "", None))  # Made(value), without its __new__
+    if source.line_figures:
+        reading = _line_tax_reading(src) if src.tax_amount else False  # line_tax_reading(src)
+        found = before_tax(src, net=target.computes_totals, reading=reading)
+        assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
+        made, message, key = found
+        if reading is None:
+            # Read with its refund's lines, and reported there (_tax_by_refund).
+            return _new(Made, (made, None, "", None))
+        if made == value and key == "totalAmount":
+            return _new(Made, (value, None, "", None))  # the total as it is: no tax, no discount
+        return _new(Made, (made, _DERIVED, message, key))
     if one_amount_lines(source):
         if target.computes_totals:
             return Made(value)  # the body's line total is the line net of its discount
         found = before_discount(src)
         return Made(value) if found is None else Made(found[0], Kind.DERIVED, *found[1:])
-    if not source.line_figures:
-        return Made(value)
-    reading = line_tax_reading(src)
-    found = before_tax(src, net=target.computes_totals, reading=reading)
-    assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
-    made, message, key = found
-    if reading is None:
-        return Made(made)  # read with its refund's lines, and reported there (_tax_by_refund)
-    if made == value and key == "totalAmount":
-        return Made(value)  # the total as it is: no tax, no discount
-    return _new(Made, (made, _DERIVED, message, key))  # Made(...), without its __new__
+    return Made(value)
 
 
 def unit_amount(value: Any, src: Any, run: RuleContext) -> Made:
@@ -136,20 +138,29 @@ def tax_inclusive(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | No
     return Made(included, Kind.DERIVED, message, where)
 
 
-def _no_line_figure(run: RuleContext, where: str, at: str, why: str) -> None:
-    """Report a Rutter line total that no Railz line figure can hold, without inventing one.
+def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
+    """How a Rutter line total that no Railz line figure can hold is reported (none is invented).
 
     A push line without ``totalAmount`` is a line the platform cannot book: a
-    warning at the target line, not only a dropped value.
+    warning at the target line, not only a dropped value. Returns the entry's
+    kind, its key in the target line (None: no target), and its words: the same
+    for every line of a refund.
     """
     if run.target.vendor == "railz" and run.target.is_body:
         message = (
             f"the {run.target_name} line gets no totalAmount, and a push line without an"
             f" amount is not one the platform can book: {why}; no share of it is invented"
         )
-        run.note(Kind.WARNING, where, at + "totalAmount", message)
-        return
-    run.note(Kind.DROPPED, where, None, f"{run.target_name} has no field for it: {why}")
+        return Kind.WARNING, "totalAmount", message
+    return Kind.DROPPED, None, f"{run.target_name} has no field for it: {why}"
+
+
+def _note_no_figure(
+    run: RuleContext, said: tuple[Kind, str | None, str], where: str, at: str
+) -> None:
+    """Report a line's total as :func:`_no_line_figure` ``said``; ``at``: the target line's path."""
+    kind, key, message = said
+    run.note(kind, where, None if key is None else at + key, message)
 
 
 def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
@@ -162,7 +173,7 @@ def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp:
     """
     lines = src.lines or ()
     # Only a line whose figures fit both readings is the refund's to read (most are none).
-    unclear = [line.tax_amount and line_tax_reading(line) is None for line in lines]
+    unclear = [line.tax_amount and _line_tax_reading(line) is None for line in lines]
     if not any(unclear):
         return
     net = run.target.computes_totals
@@ -350,24 +361,28 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     included = rutter_includes_tax(src)
     one = len(items) == 1
     only_sub = "subTotal" in run.target.line_figures
-    taxed = "include" if included else ("exclude" if tax else "carry no")
-    told = f"the refund's lines {taxed} tax"  # the same for every line
+    told = "the refund's lines {} tax".format(  # the same for every line
+        "include" if included else ("exclude" if tax else "carry no")
+    )
     if included is None and tax:
         told = (
             "the refund's total says neither whether its lines include tax nor that they"
             " exclude it, and Rutter's line total is before tax"
         )
+    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         where = f"{sp}.line_items[{index}].total_amount"
         at = f"{tp}.lines[{index}]."
         if discount and not one:
-            why = (
-                f"the refund's discount_amount {discount} is not per line, and Railz's line"
-                " figures are net of discounts"
-            )
-            _no_line_figure(run, where, at, why)
+            if unsplit is None:
+                unsplit = _no_line_figure(
+                    run,
+                    f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                    " figures are net of discounts",
+                )
+            _note_no_figure(run, unsplit, where, at)
             continue
         net = amount - discount
         if included:
@@ -380,18 +395,20 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         if one and tax:
             said += f"; the refund's tax_amount {tax} is its one line's"
         if total is None and not (only_sub and sub is not None):
-            why = (
-                f"the refund's tax_amount {tax} is not per line, and a {run.target_name} line's"
-                " only figure, totalAmount, includes tax"
-            )
-            _no_line_figure(run, where, at, why)
+            if unsplit is None:
+                unsplit = _no_line_figure(
+                    run,
+                    f"the refund's tax_amount {tax} is not per line, and a {run.target_name}"
+                    " line's only figure, totalAmount, includes tax",
+                )
+            _note_no_figure(run, unsplit, where, at)
             continue
         if only_sub and sub is not None:
             line["subTotal"] = sub
-            run.note(Kind.DERIVED, where, at + "subTotal", f"subTotal, as {said}")
+            run.note(_DERIVED, where, at + "subTotal", f"subTotal, as {said}")
         if total is not None:
             line["totalAmount"] = total
-            run.note(Kind.DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
+            run.note(_DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
         if only_sub and one:
             if discount:
                 line["discountAmount"] = discount

@@ -9,7 +9,7 @@ caller's decimal context: a conversion's is :data:`refundmap.money.EXACT`.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, Inexact, getcontext, localcontext
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 from typing import TYPE_CHECKING, Any
 
 from refundmap.checks import discount_how, railz_discount
@@ -102,14 +102,6 @@ def _booked_how(discount: Decimal, found: tuple[Decimal, Decimal | None], *, rou
     return f"{how} ({discount})" if rounded else how
 
 
-#: The lines whose tax reading was found last, by identity: a conversion reads each
-#: line's as it maps the line, and its refund's rules read them again. Each held with
-#: the context's precision and rounding it was found in (so that its id is not reused while here);
-#: lines are never changed once read (frozen models, the fast reader's views). A bounded few.
-_READINGS: dict[int, tuple[Any, tuple[int, str], bool | None]] = {}
-_READINGS_HELD = 64
-
-
 def line_tax_reading(line: Any) -> bool | None:
     """Whether a Railz version 1 line's unit amount includes tax (Xero's default).
 
@@ -119,24 +111,30 @@ def line_tax_reading(line: Any) -> bool | None:
     """
     if not line.tax_amount:
         return False
-    context = getcontext()
-    how = (context.prec, context.rounding)
-    known = _READINGS.get(id(line))
-    if known is not None and known[0] is line and known[1] == how:
-        return known[2]
-    reading = _line_tax_reading(line)
-    if len(_READINGS) >= _READINGS_HELD:
-        _READINGS.clear()
-    _READINGS[id(line)] = (line, how, reading)
-    return reading
+    return _line_tax_reading(line)
 
 
 def _line_tax_reading(line: Any) -> bool | None:
+    """:func:`line_tax_reading` of a line that carries tax, found each time it is asked.
+
+    Not held: a reading held from one call is right in another only in the same
+    context settings, traps and flags, and finding it costs about what holding it
+    did (a conversion asks twice a line).
+    """
     quantity, unit, total = line.quantity, line.unit_amount, line.total_amount
     if quantity is None or unit is None or total is None:
         return False
-    net = quantity * unit - railz_discount(line)[0]
-    slack = rounding_slack(quantity)
+    # railz_discount(line)[0], its common cases without the call: the line's
+    # discountAmount, else none where it has no discountPercentage.
+    amount = line.discount_amount
+    if amount:
+        net = quantity * unit - amount
+    elif line.discount_percentage:
+        net = quantity * unit - railz_discount(line)[0]
+    else:
+        net = quantity * unit - _ZERO
+    slack = _SLACKS.get(quantity) if type(quantity) is int else None
+    slack = rounding_slack(quantity) if slack is None else +slack  # as rounding_slack gives it
     if abs(total - net) > slack:
         return False
     sub_total = line.sub_total
@@ -222,14 +220,16 @@ def before_tax(
     unless the unit amounts include it. ``reading`` is the line's
     :func:`line_tax_reading` where the caller has it already.
     """
-    if net:
-        discount, plus = _ZERO, ""
+    if net or not (line.discount_amount or line.discount_percentage):
+        discount, plus = _ZERO, ""  # _booked's, of a line with neither (most lines)
     else:
         discount, found, rounded = _booked(line)
         # Worded only where it is said.
         plus = f" + {_booked_how(discount, found, rounded=rounded)}" if discount else ""
     before = "the line before tax" if net else "the line before tax and discount"
-    if tax_included(line, otherwise=included, reading=reading):
+    if reading is ...:
+        reading = line_tax_reading(line)
+    if included if reading is None else reading:  # tax_included(line, otherwise=included)
         value, message, key = (
             line.total_amount + discount,
             f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",

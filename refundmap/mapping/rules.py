@@ -71,10 +71,17 @@ _NAMESPACE_BYTES = RUTTER_ID_NAMESPACE.bytes
 
 def rutter_uuid(name: str) -> str:
     """Return ``str(uuid.uuid5(RUTTER_ID_NAMESPACE, name))``, without making the ``UUID``."""
-    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).hexdigest()
+    sha1 = _NAMESPACED.copy()  # hashlib.sha1(_NAMESPACE_BYTES + name.encode()), its start done once
+    sha1.update(name.encode())
+    digest = sha1.hexdigest()
     # uuid.UUID(version=5): the version nibble 5, the variant bits 10 (RFC 4122).
-    variant = "89ab"[int(digest[16], 16) & 3]
+    variant = _VARIANTS[digest[16]]
     return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
+
+
+_NAMESPACED = hashlib.sha1(_NAMESPACE_BYTES, usedforsecurity=False)
+#: The variant digit of a UUID whose hex digit there was ``digit``: "89ab"[int(digit, 16) & 3].
+_VARIANTS = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 # Rutter's connection.platform and Railz's meta.serviceName for the same platform.
@@ -105,13 +112,15 @@ def _rutter_id(_src: Any, out: dict[str, Any], run: RuleContext) -> Made | None:
     if learned is not None:
         message = f"the Rutter id of the refund the platform calls {railz_id!r}, from the directory"
         return Made(learned, Kind.DERIVED, message, "id")
-    if run.scope is None:
+    scope = run.scope
+    if scope is None:
         made = rutter_uuid(railz_id)
-        return Made(made, Kind.SYNTHESIZED, f"UUID version 5 of the Railz id {railz_id!r}", "id")
+        message = f"UUID version 5 of the Railz id {railz_id!r}"
+        return _new(Made, (made, _SYNTHESIZED, message, "id"))  # Made(...), without its __new__
     # Railz ids are the platform's, unique within one business only.
-    made = rutter_uuid(f"{run.scope}/{railz_id}")
-    message = f"UUID version 5 of the Railz id {railz_id!r} of {run.scope}"
-    return Made(made, Kind.SYNTHESIZED, message, "id")
+    made = rutter_uuid(f"{scope}/{railz_id}")
+    message = f"UUID version 5 of the Railz id {railz_id!r} of {scope}"
+    return _new(Made, (made, _SYNTHESIZED, message, "id"))
 
 
 def _required(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
@@ -134,9 +143,8 @@ def _sub_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if run.source.vendor != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
     total, tax = src.total_amount, src.tax_amount
-    return Made(
-        total - tax, Kind.DERIVED, f"total_amount {total} - tax_amount {tax}", "total_amount"
-    )
+    message = f"total_amount {total} - tax_amount {tax}"
+    return _new(Made, (total - tax, _DERIVED, message, "total_amount"))  # Made(...)
 
 
 def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
@@ -180,10 +188,10 @@ def _count(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
 
 def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
     if not run.target.whole_quantities or type(value) is int:
-        return Made(value)
+        return _new(Made, (value, None, "", None))  # Made(value), without its __new__
     if value != value.to_integral_value():
         raise Unmappable(f"Railz quantities are integers, and {value} is not")
-    return Made(int(value))
+    return _new(Made, (int(value), None, "", None))
 
 
 def _day(value: Any, _src: Any, run: RuleContext) -> Made:
@@ -229,7 +237,7 @@ def _currency(value: Any, src: Any, run: RuleContext) -> Made:
     code belongs.
     """
     if is_code(value):
-        return Made(value)
+        return _new(Made, (value, None, "", None))  # Made(value), without its __new__
     if is_code(value.upper()):
         return Made(value.upper(), Kind.DERIVED, f"the currency code {value!r} in upper case")
     what = f"currencyRef.id {value!r} is not a currency code (the platform's own currency id)"
@@ -400,6 +408,8 @@ def _folded_discount(where: str, src: Any, target: str, run: RuleContext) -> Non
 
 
 _ZERO = Decimal(0)
+_DERIVED, _SYNTHESIZED = Kind.DERIVED, Kind.SYNTHESIZED
+_new = tuple.__new__
 
 #: Rules that make a target value the source does not hold, by name.
 MAKE: dict[str, Callable[[Any, dict[str, Any], RuleContext], Made | None]] = {

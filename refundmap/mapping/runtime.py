@@ -180,7 +180,7 @@ class Run:
 
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None:
         """Add a report entry."""
-        self.report.append(Entry(kind, source, target, message))
+        self.report.append(_new(Entry, (kind, source, target, message)))  # Entry(...), no __new__
 
     def learned_refund(self, platform_id: str) -> str | None:
         """Return the Rutter id a Directory learned for the refund ``platform_id``, or None."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, Inexact, localcontext
 
 import pytest
 
@@ -55,14 +55,22 @@ def test_a_reading_is_found_again_in_another_precision() -> None:
         assert line_tax_reading(line) is True
 
 
-def test_readings_held_are_bounded_and_each_line_its_own() -> None:
-    held = [_line("10", str(30 + index)) for index in range(lines._READINGS_HELD * 2)]
-    with localcontext(EXACT):
-        found = [line_tax_reading(line) for line in held]
-        assert found == [line_tax_reading(line) for line in reversed(held)][::-1]
-    assert found[0] is True  # 3 x 10 = 30
-    assert not any(found[1:])
-    assert len(lines._READINGS) <= lines._READINGS_HELD
+def test_a_reading_is_found_again_with_the_contexts_traps_and_flags() -> None:
+    """Nothing held: a context that traps what finding a reading signals raises, each time.
+
+    A reading held by the context's precision and rounding alone would be given
+    where the same precision now traps its Inexact, and would not set its flags.
+    """
+    line = _line("12345.68", "37037.04")
+    for _ in range(2):
+        with localcontext(prec=5) as context:  # 3 x 12345.68 rounds to 37037
+            assert line_tax_reading(line) is False
+            assert context.flags[Inexact]
+        with localcontext(prec=5, traps=[Inexact]), pytest.raises(Inexact):
+            line_tax_reading(line)
+    with localcontext(EXACT) as context:  # exact: no signal
+        assert line_tax_reading(line) is True
+        assert not any(context.flags.values())
 
 
 def test_a_line_without_tax_reads_as_excluding_it() -> None:
