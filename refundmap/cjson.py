@@ -19,7 +19,7 @@ from typing import Any
 
 import jiter
 
-__all__ = ["RefusedError", "read", "write"]
+__all__ = ["RefusedError", "encode", "read", "write"]
 
 # -0 not followed by what makes it -0.5, -0e1 or -01 (which jiter refuses anyway).
 _MINUS_ZERO = re.compile(rb"-0(?![0-9.eE])")
@@ -122,6 +122,21 @@ def write(value: Any) -> str | None:
     if _exponent(text):
         return None
     return text.decode()
+
+
+def encode(value: Any) -> bytes | None:
+    """Return :func:`write`'s text of ``value`` as UTF-8, or None where :func:`write` gives None.
+
+    For a writer of bytes: the text is not decoded to be encoded again.
+    """
+    encoder = _ENCODER[0] if _ENCODER else _encoder()
+    try:
+        data = encoder(value)
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return None
+    if _exponent(data):  # as write
+        return None
+    return data
 
 
 def _exponent(text: bytes) -> bool:

@@ -35,6 +35,7 @@ __all__ = [
     "locate",
     "normalize",
     "write",
+    "write_utf8",
 ]
 
 #: A JSON value as refundmap reads and writes it: numbers as ``Decimal`` (or
@@ -425,6 +426,11 @@ def write(value: Any) -> str:
     :func:`loads`, :func:`normalize` and a conversion give.
     """
     return cjson.write(value) or dumps(value)
+
+
+def write_utf8(value: Any) -> bytes:
+    """Return :func:`write`'s text of ``value`` encoded in UTF-8, for a writer of bytes."""
+    return cjson.encode(value) or dumps(value).encode()
 
 
 def dumps(value: Any, indent: int | None = None) -> str:

@@ -222,12 +222,13 @@ class _Converter:
         Workers take chunks of lines, in order, so memory stays bounded whatever
         the file's size.
         """
-        lines = _documents(name, jsonl=True)
         if self.jobs == 1:
+            lines = _documents(name, jsonl=True, waiting=_STDOUT.flush)
             converter = self.converter
             for line, text in lines:
                 yield _convert_line(converter, line, text, shipped=False)
             return
+        lines = _documents(name, jsonl=True)
         chunks = iter(lambda: list(itertools.islice(lines, _CHUNK)), [])
         for _, outcomes in self.pool.ordered(name, _work, ((None, chunk) for chunk in chunks)):
             yield from outcomes
@@ -271,12 +272,13 @@ class _Converter:
         :meth:`_run_lines` converts every line with ``--jobs``.
         """
         bare = self._bare
-        if bare is None:
-            bare = self._bare = BareRecords(self.converter)
+        if bare is None:  # each record written here, as UTF-8
+            bare = self._bare = BareRecords(self.converter, texts=False)
         entries = self._entries_needed
         by_line = self.progress.shown  # a status line drawn as often as ever
         done: list[Converted] = []
-        for chunk in _record_runs(name, _CHUNK):  # a pipe's: the lines come so far
+        # A pipe's runs: the lines come so far, written before it is read again.
+        for chunk in _record_runs(name, _BARE_RUN, waiting=_STDOUT.flush):
             for (line, text), converted in zip(
                 chunk, bare.convert([text for _, text in chunk]), strict=True
             ):
@@ -323,7 +325,8 @@ class _Converter:
         if not self._entries_needed:
             for kind, count in bare.counts(done).items():
                 counts[_NAMES[kind]] += count
-        out.write("\n".join(map(_TEXT, done)) + "\n")
+        texts = [*map(jsonio.write_utf8, map(_OUTPUT, done)), b""]  # b"": the last line's end
+        out.write_utf8(b"\n".join(texts))
         done.clear()
 
     def run(self, name: str, out: _Named) -> bool:
@@ -596,6 +599,10 @@ def _run_convert(args: argparse.Namespace) -> int:
 #: Records converted between two collections of young objects, the collector being off.
 _COLLECT_EVERY = 1024
 #: What the command reads of a record BareRecords converted.
-_TEXT, _UNTRANSLATED, _NAMED = (itemgetter(index) for index in (0, 3, 4))
+_UNTRANSLATED, _NAMED, _OUTPUT = (itemgetter(index) for index in (3, 4, 5))
+#: JSON Lines records converted together here: few enough that what they leave
+#: (their outputs, reports and ids) is counted, written and freed while in the
+#: processor's cache, enough that what a run shares is shared.
+_BARE_RUN = 32
 #: Each kind's name in the counts.
 _NAMES = {kind: str(kind) for kind in Kind}

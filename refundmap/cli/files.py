@@ -7,6 +7,7 @@ Outputs: planning, temporary files, the atomic commit of the group.
 from __future__ import annotations
 
 import argparse
+import codecs
 import errno
 import io
 import itertools
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeGuard, TypeVar
 
 from refundmap import jsonio
 from refundmap.cli.messages import CommandError, _shown
@@ -70,6 +71,27 @@ class _Named:
         except OSError as exc:
             raise FileIOError(self.name, "write", exc) from None
 
+    def write_utf8(self, data: bytes) -> None:
+        """Write text encoded in UTF-8: the same bytes as :meth:`write` would of it decoded.
+
+        To a UTF-8 text file (an output, stdout in a UTF-8 locale) the bytes go
+        to its binary buffer, after the text written before: the text is not
+        decoded to be encoded again.
+        """
+        stream = self.stream or sys.stdout
+        if not _utf8(stream):
+            self.write(data.decode())
+            return
+        try:
+            stream.flush()  # the text written before goes first
+            stream.buffer.write(data)
+            if stream.line_buffering:  # a terminal: each line shown as written
+                stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise FileIOError(self.name, "write", exc) from None
+
     def flush(self) -> None:
         try:
             (self.stream or sys.stdout).flush()
@@ -83,6 +105,23 @@ class _Named:
 
     def finish(self) -> None:
         """End an input's output (stdout goes on)."""
+
+
+def _utf8(stream: IO[str]) -> TypeGuard[io.TextIOWrapper]:
+    """Whether text written to ``stream`` reaches its binary buffer as UTF-8, unchanged.
+
+    A text file over a buffer that takes every byte written (not a raw file, as
+    stdout's is under ``python -u``), in UTF-8 that refuses a lone surrogate,
+    newlines written as they are: the command's files are opened with a
+    newline of LF or none (the platform's, checked here to be LF).
+    """
+    return (
+        isinstance(stream, io.TextIOWrapper)
+        and isinstance(stream.buffer, io.BufferedIOBase)
+        and stream.errors == "strict"
+        and codecs.lookup(stream.encoding).name == "utf-8"
+        and os.linesep == "\n"
+    )
 
 
 class _Output(_Named):
@@ -108,6 +147,10 @@ class _Output(_Named):
     def write(self, text: str) -> int:
         self.start()  # never stdout, whatever the caller forgot
         return super().write(text)
+
+    def write_utf8(self, data: bytes) -> None:
+        self.start()
+        super().write_utf8(data)
 
     def finish(self) -> None:
         """Write the file to the disk and close it; it waits there for the run's end."""
@@ -149,10 +192,15 @@ def _is_jsonl(name: str, *, forced: bool) -> bool:
     return forced or name.lower().endswith((".jsonl", ".ndjson"))
 
 
-def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
-    """Yield ``(line number or None, text)``: one document, or a JSON Lines record at a time."""
+def _documents(
+    name: str, *, jsonl: bool, waiting: Callable[[], object] | None = None
+) -> Iterator[tuple[int | None, bytes]]:
+    """Yield ``(line number or None, text)``: one document, or a JSON Lines record at a time.
+
+    ``waiting``: see :func:`_record_runs`.
+    """
     if jsonl:
-        for run in _record_runs(name):
+        for run in _record_runs(name, waiting=waiting):
             yield from run
         return
     stream = _open(name)
@@ -163,19 +211,23 @@ def _documents(name: str, *, jsonl: bool) -> Iterator[tuple[int | None, bytes]]:
             stream.close()
 
 
-def _record_runs(name: str, size: int = 256) -> Iterator[list[tuple[int, bytes]]]:
+def _record_runs(
+    name: str, size: int = 256, *, waiting: Callable[[], object] | None = None
+) -> Iterator[list[tuple[int, bytes]]]:
     """Yield the JSON Lines records of ``name``, ``(line number, text)``, a run at a time.
 
     Blank lines are skipped. A regular file's runs are of ``size`` records (the
     last fewer); a pipe's or a terminal's, the records come so far, up to
     ``size``: each is converted and written once its line has come, not once
-    ``size`` more have.
+    ``size`` more have. ``waiting`` is called before each read of a pipe (which
+    waits until a line comes), so that the caller flushes what it wrote of the
+    lines before: stdout to a pipe is written a block at a time otherwise.
     """
     stream = _open(name)
     try:
         watch = _Watched(name, stream)
         if watch.found is None:  # not a regular file: lines as they come
-            yield from _arrived_runs(name, stream, size)
+            yield from _arrived_runs(name, stream, size, waiting)
         else:
             lines = _file_lines(name, stream)
             while run := list(itertools.islice(lines, size)):
@@ -192,18 +244,22 @@ def _file_lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     while lines := _read(name, read):
         for line in lines:
             number += 1
-            if line.strip():
+            if not line.isspace():  # as strip() would tell, without copying the line
                 yield number, line
 
 
-def _arrived_runs(name: str, stream: IO[bytes], size: int) -> Iterator[list[tuple[int, bytes]]]:
+def _arrived_runs(
+    name: str, stream: IO[bytes], size: int, waiting: Callable[[], object] | None = None
+) -> Iterator[list[tuple[int, bytes]]]:
     """Yield the records of a stream that is not a file, those come so far a run at a time.
 
     ``read1`` returns what is there (waiting only while nothing is), so a line
     written alone to a pipe is yielded at once, where ``readlines`` would wait
-    for a block of lines.
+    for a block of lines. ``waiting`` is called before each read.
     """
     read = partial(getattr(stream, "read1", stream.read), 1 << 16)
+    if waiting is not None:
+        read = partial(_after, waiting, read)
     number = 0
     pending: list[bytes] = []  # a line's text read so far, its end not come yet
     while data := _read(name, read):
@@ -223,7 +279,7 @@ def _arrived_runs(name: str, stream: IO[bytes], size: int) -> Iterator[list[tupl
         for part in whole[:-1].split(b"\n"):  # each line with its newline, as readlines gives
             number += 1
             line = part + b"\n"
-            if line.strip():
+            if not line.isspace():
                 run.append((number, line))
         for start in range(0, len(run), size):
             yield run[start : start + size]
@@ -232,6 +288,11 @@ def _arrived_runs(name: str, stream: IO[bytes], size: int) -> Iterator[list[tupl
         line = b"".join(pending)
         if line.strip():
             yield [(number, line)]
+
+
+def _after(first: Callable[[], object], then: Callable[[], _T]) -> _T:
+    first()
+    return then()
 
 
 @contextmanager

@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import gc
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import attrs
 
 from refundmap import jsonio
 from refundmap.cli.messages import Recording
 from refundmap.conversion import Conversion, Converter
-from refundmap.mapping.bare import BareRecords
+from refundmap.mapping.bare import BareRecords, Converted
 from refundmap.missing import CopiedIds
 from refundmap.report import RefundmapError
 from refundmap.stream import Chunk, Frame, convert_chunk
+
+if TYPE_CHECKING:
+    from refundmap.formats import FormatName
 
 
 @attrs.frozen
@@ -22,8 +26,8 @@ class LineOutcome:
     """One JSON Lines record converted.
 
     Attributes:
-        line: its line number.
-        text: its text, as read.
+        line: its line number (records a worker took together: the first's).
+        text: its text, as read (records taken together: none, see ``_work_bare``).
         result: its conversion (less the output, written already), or why not.
         texts: the lines to write.
         kinds: where no entry is printed or reported, the count of the report's
@@ -37,8 +41,11 @@ class LineOutcome:
     kinds: dict[str, int] | None = None
 
 
-#: JSON Lines records a worker converts at a time.
+#: JSON Lines records a worker is given at a time.
 _CHUNK = 256
+#: Records of a chunk converted together: few enough that what they leave is
+#: counted and freed while in the processor's cache (as the command's runs).
+_RUN = 32
 #: What a worker converts with, set once by :func:`_init_worker`.
 _WORKER: tuple[Converter, bool] | None = None
 #: The command's arguments and directory, for a worker converting whole files.
@@ -137,27 +144,67 @@ def _work_bare(
 
     Each record the shared work takes goes back as its conversion alone would:
     its text, and a conversion holding its counts, ids and (``entries``) report.
+    Where no entry is needed, the records taken one after another (up to
+    :data:`_RUN`) go back as one outcome, at the first one's line: their
+    texts as one, their counts, ids and kinds summed (what the command adds
+    up of each), and not their input texts (needed only for a failure's reject).
     """
     if not _BARE:
         _BARE.append(BareRecords(converter))
     bare = _BARE[0]
     target = converter.target.name
     from_rutter = converter.source.vendor == "rutter"
-    outcomes = []
-    for (line, text), made in zip(chunk, bare.convert([text for _, text in chunk]), strict=True):
-        if made is None:
-            outcomes.append(_convert_line(converter, line, text, entries=entries))
-            continue
-        ids = bare.copied[: made.untranslated]
-        names = bare.named[: made.named]
-        del bare.copied[: made.untranslated], bare.named[: made.named]
-        report = tuple(bare.entries(made)) if entries else ()
-        result = Conversion(None, report, 1, made.untranslated, target)
-        copied = CopiedIds(dict(Counter(ids)), from_rutter=from_rutter, names=dict(names))
-        object.__setattr__(result, "_missing", copied)
-        kinds = None if entries else {str(k): n for k, n in bare.counts([made]).items()}
-        outcomes.append(LineOutcome(line, text, result, [made.text], kinds))
+    outcomes: list[LineOutcome] = []
+    for start in range(0, len(chunk), _RUN):
+        run = chunk[start : start + _RUN]
+        taken: list[Converted] = []  # taken, their outcome to come (no entry needed)
+        first: int | None = None
+        for (line, text), made in zip(run, bare.convert([text for _, text in run]), strict=True):
+            if made is None:
+                if taken:
+                    outcomes.append(_taken(bare, first, taken, target, from_rutter=from_rutter))
+                    taken = []
+                outcomes.append(_convert_line(converter, line, text, entries=entries))
+                continue
+            if not entries:
+                if not taken:
+                    first = line
+                taken.append(made)
+                continue
+            ids = bare.copied[: made.untranslated]
+            names = bare.named[: made.named]
+            del bare.copied[: made.untranslated], bare.named[: made.named]
+            result = Conversion(None, tuple(bare.entries(made)), 1, made.untranslated, target)
+            copied = CopiedIds(dict(Counter(ids)), from_rutter=from_rutter, names=dict(names))
+            object.__setattr__(result, "_missing", copied)
+            outcomes.append(LineOutcome(line, text, result, [made.text]))
+        if taken:
+            outcomes.append(_taken(bare, first, taken, target, from_rutter=from_rutter))
     return outcomes
+
+
+def _taken(
+    bare: BareRecords,
+    line: int | None,
+    taken: list[Converted],
+    target: FormatName,
+    *,
+    from_rutter: bool,
+) -> LineOutcome:
+    """Return the outcome of records ``bare`` took one after another, the first at ``line``.
+
+    One conversion of ``len(taken)`` records: their ids, names and kinds
+    summed, their texts written as one, with no entry (see :func:`_work_bare`).
+    """
+    untranslated = sum(made.untranslated for made in taken)
+    named = sum(made.named for made in taken)
+    ids, names = bare.copied[:untranslated], bare.named[:named]
+    del bare.copied[:untranslated], bare.named[:named]
+    result = Conversion(None, (), len(taken), untranslated, target)
+    copied = CopiedIds(dict(Counter(ids)), from_rutter=from_rutter, names=dict(names))
+    object.__setattr__(result, "_missing", copied)
+    kinds = {str(kind): count for kind, count in bare.counts(taken).items()}
+    return LineOutcome(line, b"", result, ["\n".join(made.text for made in taken)], kinds)
 
 
 @attrs.frozen

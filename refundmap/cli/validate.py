@@ -76,7 +76,8 @@ def _inputs(args: argparse.Namespace) -> Iterator[str]:
 
 def _validate_all(args: argparse.Namespace) -> Iterator[Outcome]:
     for name in _inputs(args):
-        for line, text in _documents(name, jsonl=_is_jsonl(name, forced=args.jsonl)):
+        jsonl = _is_jsonl(name, forced=args.jsonl)
+        for line, text in _documents(name, jsonl=jsonl, waiting=_STDOUT.flush):
             try:
                 fmt = detect_format(text) if args.format == AUTO else args.format
                 options = {"platform": args.platform, "push_options": args.push_options}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import select
 import subprocess
 import sys
@@ -41,12 +42,15 @@ def _read_line(stream: io.BufferedReader, timeout: float) -> bytes:
     ids=["convert", "convert-warned", "validate"],
 )
 def test_a_line_on_an_open_pipe_is_written_once_it_has_come(argv: list[str]) -> None:
+    # As from a shell: stdout to a pipe written a block at a time unless the command flushes.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     child = subprocess.Popen(
         [sys.executable, "-m", "refundmap", *argv, "--jsonl", "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
+        env=env,
     )
     assert child.stdin is not None
     assert child.stdout is not None

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refundmap import RefundmapError, ValidationError, cjson, convert
-from refundmap.jsonio import dumps, loads, loads_detailed, write
+from refundmap.jsonio import dumps, loads, loads_detailed, write, write_utf8
 
 import strategies as s
 from helpers import ROOT
@@ -57,10 +57,23 @@ def writers_agree(value: Any) -> bool:
     """Check both writers give the same text; return whether the C writer took ``value``."""
     text = cjson.write(value)
     assert write(value) == dumps(value)
+    # The writers of bytes: the same text, in UTF-8.
+    data = cjson.encode(value)
+    assert data == (None if text is None else text.encode())
+    if text is not None or not _surrogate(dumps(value)):
+        assert write_utf8(value) == dumps(value).encode()
     if text is None:
         return False
     assert text == dumps(value)
     return True
+
+
+def _surrogate(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(ROOT)))
