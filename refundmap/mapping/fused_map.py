@@ -319,7 +319,8 @@ def _kinds(notes: list[Any]) -> list[Any]:
     """
     kinds = [*map(_first, notes)]
     if _RUN in kinds:
-        kinds += chain.from_iterable(compress(notes, map(is_, kinds, repeat(_RUN))))
+        runs = [*compress(notes, map(is_, kinds, repeat(_RUN)))]
+        kinds += chain.from_iterable(runs)
     return kinds
 
 
