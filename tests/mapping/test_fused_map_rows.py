@@ -20,6 +20,7 @@ import refundmap
 from refundmap.codec.fields import fields
 from refundmap.formats import FORMATS, get_format
 from refundmap.mapping import fused, fused_map
+from refundmap.mapping.bare import BareRecords
 from refundmap.mapping.compiler import _Compiler
 
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
@@ -240,3 +241,13 @@ def test_the_references_are_kept_where_finished() -> None:
     assert _alone_cases()  # the test above proves some
     code = fused_map.source("rutter", "railz")
     assert "v if len(v) == 1 and v.get('id') is not None else finish_Ref(v, run, sp)" in code
+
+
+def test_json_lines_records_run_the_pages_code() -> None:
+    """BareRecords runs the code a page runs: ids copied noted inline, no run.copied call each."""
+    converter = refundmap.Converter("railz", "rutter", synced_at=SYNCED_AT)
+    mapper = BareRecords(converter)._mapper
+    assert mapper.__code__.co_filename == "<refundmap fast mapping railz -> rutter counting>"
+    code = fused_map.source("railz", "rutter")  # the code of that file
+    assert "_copy(_k)" in code
+    assert "run.copied(" not in code
