@@ -94,18 +94,18 @@ class _FusedCompiler(_Compiler):
         return f"add({self.name(row, 'row')})"
 
     def _rows(self, table: _Table) -> None:
-        """Write the table's rows, a run of two or more dropped or omitted values as one row.
+        """Write the table's rows, a run of dropped or omitted values as one row (see _run).
 
         A row whose code notes nothing and reads nothing a run's row writes (a
         value copied as it is, a folded value read) may sit in a run: its code
         comes before the run's row.
         """
-        run: list[tuple[str, str]] = []
+        run: list[tuple[int, str, str]] = []
         for index, row in enumerate(table.rows):
             kind = self._fixed_kind(row)
             s = row.cell(self.source.name)
             if kind is not None and isinstance(s, str):
-                run.append((kind, s))
+                run.append((index, kind, s))
                 continue
             if run and self._silent(row):
                 self._row(table, index, row)
@@ -131,17 +131,20 @@ class _FusedCompiler(_Compiler):
         return "_DROPPED" if t is Marker.DROPPED else "_OMITTED"
 
     def _silent(self, row: Row) -> bool:
-        """Whether the code of ``row`` (:meth:`_row`) can note no entry and fail nothing."""
+        """Whether the code of ``row`` (:meth:`_row`) can note no entry and fail nothing.
+
+        A reference is not: it is translated or copied (a warning), or a default stands in.
+        """
         s, t = row.cell(self.source.name), row.cell(self.target.name)
         if not isinstance(s, str) or t is Marker.FOLDED or t is LINES_TOTAL:
             return True
         if not isinstance(t, str) or row.lines is not None or "[" in s or "[" in t:
             return row.apply is not None and "[]" in s + str(t)  # the rule runs later
-        return (row.ref is None or not self.translates) and (
+        return row.ref is None and (
             row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target)
         )
 
-    def _run(self, table: _Table, run: list[tuple[str, str]]) -> None:
+    def _run(self, table: _Table, run: list[tuple[int, str, str]]) -> None:
         """Note the values of ``run`` that are there as one row: a kind a value, else None.
 
         The row's entries are made when the report is read (:func:`_entries`),
@@ -152,21 +155,18 @@ class _FusedCompiler(_Compiler):
             return
         code = table.code
         if len(run) < _RUN_LEAST:
-            for _, s in run:
-                index = next(
-                    i for i, row in enumerate(table.rows) if row.cell(self.source.name) == s
-                )
+            for index, _, _ in run:
                 self._row(table, index, table.rows[index])
             return
         words = {
             "_DROPPED": f"{self.target.name} has no field for it",
             "_OMITTED": f"{self.source.name} bookkeeping; {self.target.name} has no place for it",
         }
-        rows = self.name(tuple((_suffix(s), words[kind]) for kind, s in run), "run")
+        rows = self.name(tuple((_suffix(s), words[kind]) for _, kind, s in run), "run")
         code("# Each of these, noted where it is there, as one row (entries made when read):")
         code(f"add((_RUN, {rows},")
         code.indent()
-        for kind, s in run:
+        for _, kind, s in run:
             tag = "dropped" if kind == "_DROPPED" else "omitted"
             code(f"{kind} if {self._there(table, s)} else None,  # {s} -> {tag}")
         code.dedent()
