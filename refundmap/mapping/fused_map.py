@@ -56,6 +56,8 @@ _RUN = object()
 #: The fewest values noted as a run: fewer cost less as rows (a tuple made, when
 #: they are mostly absent, costs more than the tests and appends it saves).
 _RUN_LEAST = 3
+#: The most ids copied a page holds as noted before counting them (see _Counted).
+_KEYS_HELD = 4096
 _first = itemgetter(0)
 _notes = itemgetter(2)
 
@@ -393,8 +395,19 @@ class _Counted(Run):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: ``(kind, id)``, once each time an id was copied untranslated.
+        #: ``(kind, id)``, once each time an id was copied untranslated (since :meth:`fold`).
         self.copied_keys: list[tuple[str, str]] = []
+        self._counted: Counter[tuple[str, str]] = Counter()
+
+    def fold(self) -> None:
+        """Count the ids noted in ``copied_keys`` (in C, first met first) and empty it."""
+        self._counted.update(self.copied_keys)
+        self.copied_keys.clear()
+
+    def counted_ids(self) -> dict[tuple[str, str], int]:
+        """Return each id copied untranslated, by (kind, id): how many times, in order met."""
+        self.fold()
+        return dict(self._counted)
 
     def copied(self, kind: str, value: str, name: str | None = None) -> None:
         """Note a reference id copied untranslated, with its name, as the generated code does."""
@@ -433,7 +446,7 @@ def start_run(options: Converter, records: int | None, kind: type[_R]) -> _R:
 
 
 def _map_records(
-    part: Part, run: Run, mapper: Callable[..., dict[str, Any]], key: str
+    part: Part, run: _Counted, mapper: Callable[..., dict[str, Any]], key: str
 ) -> tuple[list[tuple[str, str, list[Any]]], list[dict[str, Any]]]:
     """Map the records of ``part``: each one's rows, and its mapped record, in order."""
     source, target = run.source, run.target
@@ -474,6 +487,8 @@ def _map_records(
             _warn(findings, sp, tp, notes, target.name)
         noted.append((sp, tp, notes))
         mapped_records.append(mapped)
+        if len(run.copied_keys) > _KEYS_HELD:
+            run.fold()  # counted as it goes: a big page's copies are not all held
     return noted, mapped_records
 
 
@@ -515,14 +530,13 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         (output,) = mapped_records
     if run.unmappable:
         raise Fallback
-    keys = run.copied_keys  # each id copied untranslated, once a copy, in order met
-    conversion = _conversion_class()(output, (), len(mapped_records), len(keys), target.name)
+    counted = run.counted_ids()
+    untranslated = sum(counted.values())
+    conversion = _conversion_class()(output, (), len(mapped_records), untranslated, target.name)
     rows = FusedRows(loaded.report, noted, envelope)
     if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
-    copied = CopiedIds(
-        dict(Counter(keys)), from_rutter=source.vendor == "rutter", names=run.copied_names
-    )
+    copied = CopiedIds(counted, from_rutter=source.vendor == "rutter", names=run.copied_names)
     object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion

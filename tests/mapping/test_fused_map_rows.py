@@ -251,3 +251,21 @@ def test_json_lines_records_run_the_pages_code() -> None:
     code = fused_map.source("railz", "rutter")  # the code of that file
     assert "_copy(_k)" in code
     assert "run.copied(" not in code
+
+
+def test_a_page_counts_its_copied_ids_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids counted a few records at a time are counted as at once: each id, first met first."""
+    other = {**LINE, "accountRef": {"id": "1-new", "name": "new account"}}
+    records = [{**REFUND, "id": str(n), "lines": [LINE, other][: 1 + n % 2]} for n in range(7)]
+    page = json.loads((FIXTURES / "railz" / "quickbooks-list.json").read_text())
+    page["data"] = records
+    page["count"] = len(records)
+    at_once = _both(page)
+    monkeypatch.setattr(fused_map, "_KEYS_HELD", 2)
+    held = _both(page)
+    assert held == at_once
+    missing = held[-1]
+    assert [(row.kind, row.platform_id, row.count) for row in missing][:2] == [
+        ("account", "878150-2", 7),
+        ("customer", "705509-137", 7),
+    ]
