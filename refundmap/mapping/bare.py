@@ -27,8 +27,8 @@ from refundmap.cjson import _MINUS_ZERO, _negative_zero
 from refundmap.jsonio import write
 from refundmap.mapping import fused, fused_map
 from refundmap.mapping.fused import reader
-from refundmap.mapping.fused_map import Fallback, _compiled, _entries, _warn
-from refundmap.mapping.runtime import Run, _scope
+from refundmap.mapping.fused_map import Fallback, _compiled, _Counted, _entries, _kinds, _warn
+from refundmap.mapping.runtime import _scope
 from refundmap.money import EXACT
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, RefundmapError
@@ -69,23 +69,13 @@ def _no_text(_: Any) -> str:
     return ""
 
 
-class _Ids(Run):
-    """A run whose ids copied untranslated are kept in order met, for many records."""
+class _Ids(_Counted):
+    """A run whose ids copied untranslated are kept in order met, for many records.
 
-    def copied(self, kind: str, value: str, name: str | None = None) -> None:
-        """Keep a reference id copied untranslated, with its name (see :class:`BareRecords`)."""
-        self.untranslated += 1
-        key = kind, value
-        self.keys.append(key)
-        if name is not None and key not in self.copied_names:  # the record's first name
-            self.copied_names[key] = name
-            if self.named_keys is None:  # each record's own names
-                self.names.append((key, name))
-            elif name and key not in self.named_keys:  # an id's first name is the one kept
-                self.named_keys.add(key)
-                self.names.append((key, name))
+    Its ``copied_keys`` is :attr:`BareRecords.copied`, and each record's
+    ``copied_names`` (its first name of each id) is added to ``names`` once it is taken.
+    """
 
-    keys: list[tuple[str, str]]
     names: list[tuple[tuple[str, str], str]]
     named_keys: set[tuple[str, str]] | None
 
@@ -126,11 +116,12 @@ class BareRecords:
             target.name,
             lookup=lookup is not None,
             require_refs=converter.require_refs,
+            counted=True,
         )[0]
         run = self._run = fused_map.start_run(converter, None, _Ids)
         self.copied: list[tuple[str, str]] = []
         self.named: list[tuple[tuple[str, str], str]] = []
-        run.keys, run.names = self.copied, self.named
+        run.copied_keys, run.names = self.copied, self.named
         run.named_keys = set() if names_once else None
         into_rutter = target.vendor == "rutter" and source.vendor == "railz"
         self._params = converter.params if into_rutter else {}
@@ -189,7 +180,6 @@ class BareRecords:
             ]
             notes: list[Any] = []
             run.report = notes
-            run.untranslated = 0
             run.copied_names = {}
             run.scope = _scope(record, self._params)
             mapped = self._mapper(record, "$", "$", run)
@@ -206,13 +196,21 @@ class BareRecords:
             output = self._write(mapped)
         except (Fallback, ArithmeticError, RefundmapError):
             run.unmappable.clear()
-            if run.named_keys is not None:
-                run.named_keys.difference_update(key for key, _ in named[names:])
-            del copied[keys:], named[names:]  # the record alone counts its own
+            del copied[keys:]  # the record alone counts its own
             return None
+        if run.copied_names:  # the record's first name of each id, in order met
+            named_keys = run.named_keys
+            if named_keys is None:  # each record's own names
+                named += run.copied_names.items()
+            else:  # an id's first name, not empty, is the one kept
+                for key, name in run.copied_names.items():
+                    if name and key not in named_keys:
+                        named_keys.add(key)
+                        named.append((key, name))
         fused.TALLY.taken += 1
         fused.TALLY.mapped += 1
-        return Converted(output, reading, notes, run.untranslated, len(named) - names, mapped)
+        untranslated = len(copied) - keys
+        return Converted(output, reading, notes, untranslated, len(named) - names, mapped)
 
     @staticmethod
     def entries(converted: Converted) -> list[Entry]:
@@ -228,5 +226,5 @@ class BareRecords:
         are read as noted, in C, with the marks of nested tables (no kind).
         """
         return kinds_counted(
-            [*map(_first, chain.from_iterable(chain.from_iterable(map(_reports, records))))]
+            _kinds([*chain.from_iterable(chain.from_iterable(map(_reports, records)))])
         )

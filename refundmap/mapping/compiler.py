@@ -317,8 +317,7 @@ class _Compiler:
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             code("lines_total = None")
         heads = self._read_heads(code, src_cls, rows)
-        for index, row in enumerate(rows):
-            self._row(table, index, row)
+        self._rows(table)
         for head in heads:  # locals of this function only
             del self.heads[head]
         for index, row in table.pending:
@@ -354,6 +353,11 @@ class _Compiler:
             code(f"return {self.finisher(tgt_cls, made=True)}(out, run, sp)")
         self.functions.append(code.lines)
         return function
+
+    def _rows(self, table: _Table) -> None:
+        """Write the code of each of the table's rows, in order."""
+        for index, row in enumerate(table.rows):
+            self._row(table, index, row)
 
     def _row(self, table: _Table, index: int, row: Row) -> None:
         code = table.code
@@ -659,8 +663,12 @@ class _Compiler:
         writing = None
         if attrs.has(base):
             # An object copied whole (pagination) is still a source model: as data first.
-            finish = f"r[{k}] = {self.finisher(base)}(v, run, sp)"
-            writing = _Writing(lines=("if type(v) is not dict: v = _source_data(v)", finish))
+            finish = f"{self.finisher(base)}(v, run, sp)"
+            if (only := self._finished_alone(base)) is not None:
+                # The one value the mapping made it with (a reference's id): finished.
+                finish = f"v if len(v) == 1 and v.get({only!r}) is not None else {finish}"
+            made = ("if type(v) is not dict: v = _source_data(v)", f"r[{k}] = {finish}")
+            writing = _Writing(lines=made)
         elif (value := value_of(base)) is not None and value.writer is not None:
             # Read from the table now: the generated line names the writer itself.
             writing = _Writing("type(v) is not str", f"{value.writer.__name__}(v)")
@@ -678,6 +686,20 @@ class _Compiler:
         if type(None) not in get_args(field.type):
             return writing, "missing"
         return writing, "null"
+
+    def _finished_alone(self, cls: type) -> str | None:
+        """Return the first key of ``cls`` where a dict of it alone, not null, is finished.
+
+        That is where the key's value is written as it is, and every other key is
+        left out when absent: its finisher gives such a dict back equal. None for
+        another class.
+        """
+        keys = self.tgt_codec.keys(cls)
+        first, *others = fields(cls)
+        writing, _ = self._finish_parts(keys[first.name], first)
+        if writing is not None or not all(omitted_when_none(field) for field in others):
+            return None
+        return keys[first.name]
 
     def _missing(self, key: str) -> str:
         message = f"{self.target.name} requires {key}, and there is no value for it"

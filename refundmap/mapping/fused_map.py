@@ -19,17 +19,21 @@ runs the detailed engine on the same document.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter
+from typing import TYPE_CHECKING, Any, TypeVar, get_origin
 
 from refundmap.checks import FastCheck, Finding, fast_check
+from refundmap.codec.fields import without_none
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
-from refundmap.mapping.compiler import _Compiler, _Function
+from refundmap.mapping.compiler import _ALWAYS, _Compiler, _Function, _suffix, _Table
+from refundmap.mapping.rules import WRITE_WHEN
 from refundmap.mapping.runtime import Run, _read_directly, _scope
-from refundmap.mapping.table import REFUND, Marker, Row
+from refundmap.mapping.table import LINES_TOTAL, REFUND, Marker, Row
 from refundmap.missing import CopiedIds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, MappingError
@@ -43,10 +47,19 @@ if TYPE_CHECKING:
 __all__ = ["Fallback", "FusedRows", "convert", "source"]
 
 #: What a note is when it is no entry: a nested table's paths start (``(_PUSH, sp, tp)``,
-#: a line's), or end (``_POP``: the record's again). Their first items are no Kind.
+#: a line's), or end (``_POP``: the record's again), or a run of dropped or omitted
+#: values (``(_RUN, rows, kind or None, ...)``: see :meth:`_FusedCompiler._run`). Their
+#: first items are no Kind.
 _PUSH = object()
 _POP = (object(), None, None)
+_RUN = object()
+#: The fewest values noted as a run: fewer cost less as rows (a tuple made, when
+#: they are mostly absent, costs more than the tests and appends it saves).
+_RUN_LEAST = 3
+#: The most ids copied a page holds as noted before counting them (see _Counted).
+_KEYS_HELD = 4096
 _first = itemgetter(0)
+_notes = itemgetter(2)
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
@@ -82,16 +95,110 @@ class _FusedCompiler(_Compiler):
         row = (self.names[kind], source, target, message)
         return f"add({self.name(row, 'row')})"
 
-    def copied(self, code: _Function, kind: str, name: str) -> None:
-        """Count the id copied as :meth:`Run.copied` does, inline where :attr:`counted`.
+    def _rows(self, table: _Table) -> None:
+        """Write the table's rows, a run of dropped or omitted values as one row (see _run).
 
-        The run's ``untranslated`` is then the sum of its ``copied_ids`` (see :func:`convert`).
+        A row whose code notes nothing and reads nothing a run's row writes (a
+        value copied as it is, a folded value read) may sit in a run: its code
+        comes before the run's row.
+        """
+        run: list[tuple[int, str, str]] = []
+        for index, row in enumerate(table.rows):
+            kind = self._fixed_kind(row)
+            s = row.cell(self.source.name)
+            if kind is not None and isinstance(s, str):
+                run.append((index, kind, s))
+                continue
+            if run and self._silent(row):
+                self._row(table, index, row)
+                continue
+            self._run(table, run)
+            run = []
+            self._row(table, index, row)
+        self._run(table, run)
+
+    def _fixed_kind(self, row: Row) -> str | None:
+        """Return the kind's name of a row noted as a flag in a run (``_DROPPED``), or None.
+
+        Such a row reads one value and, where it is not null, notes an entry with
+        fixed words at no target path: a dropped or omitted value, not folded.
+        """
+        s, t = row.cell(self.source.name), row.cell(self.target.name)
+        if t is not Marker.DROPPED and t is not Marker.OMITTED:
+            return None
+        if not isinstance(s, str) or "[" in s or row.lines is not None:
+            return None
+        if any(_suffix(s) in folded for folded in self.folded_now):
+            return None
+        return "_DROPPED" if t is Marker.DROPPED else "_OMITTED"
+
+    def _silent(self, row: Row) -> bool:
+        """Whether the code of ``row`` (:meth:`_row`) can note no entry and fail nothing.
+
+        A reference is not: it is translated or copied (a warning), or a default stands in.
+        """
+        s, t = row.cell(self.source.name), row.cell(self.target.name)
+        if not isinstance(s, str) or t is Marker.FOLDED or t is LINES_TOTAL:
+            return True
+        if not isinstance(t, str) or row.lines is not None or "[" in s or "[" in t:
+            return row.apply is not None and "[]" in s + str(t)  # the rule runs later
+        return row.ref is None and (
+            row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target)
+        )
+
+    def _run(self, table: _Table, run: list[tuple[int, str, str]]) -> None:
+        """Note the values of ``run`` that are there as one row: a kind a value, else None.
+
+        The row's entries are made when the report is read (:func:`_entries`),
+        its kinds counted as they are (:func:`_kinds`). Fewer than
+        :data:`_RUN_LEAST` values are noted as rows, as ever.
+        """
+        if not run:
+            return
+        code = table.code
+        if len(run) < _RUN_LEAST:
+            for index, _, _ in run:
+                self._row(table, index, table.rows[index])
+            return
+        words = {
+            "_DROPPED": f"{self.target.name} has no field for it",
+            "_OMITTED": f"{self.source.name} bookkeeping; {self.target.name} has no place for it",
+        }
+        rows = self.name(tuple((_suffix(s), words[kind]) for _, kind, s in run), "run")
+        code("# Each of these, noted where it is there, as one row (entries made when read):")
+        code(f"add((_RUN, {rows},")
+        code.indent()
+        for _, kind, s in run:
+            tag = "dropped" if kind == "_DROPPED" else "omitted"
+            code(f"{kind} if {self._there(table, s)} else None,  # {s} -> {tag}")
+        code.dedent()
+        code("))")
+
+    def _there(self, table: _Table, keypath: str) -> str:
+        """Return the test that the source value at ``keypath`` is there, as :meth:`_row` tests."""
+        chain_, type_ = self._attributes(table.source_class, keypath)
+        base = without_none(type_)
+        # An empty list or object carries no value, as _row reads it.
+        container = get_origin(base) in (list, dict) or base in (list, dict)
+        head = self._head(table.source_class, chain_[0])
+        if len(chain_) == 1:
+            return head if container else f"{head} is not None"
+        tests = [f"(v := {head}) is not None"]
+        tests += [f"(v := v.{attribute}) is not None" for attribute in chain_[1:-1]]
+        tests.append(f"v.{chain_[-1]}" if container else f"v.{chain_[-1]} is not None")
+        return " and ".join(tests)
+
+    def copied(self, code: _Function, kind: str, name: str) -> None:
+        """Note the id copied as :meth:`_Counted.copied` does, inline where :attr:`counted`.
+
+        Each copy is one item of the run's ``copied_keys``, counted when the
+        document is mapped (see :func:`convert`); a name, the id's first, in its ``copied_names``.
         """
         if not self.counted:
             super().copied(code, kind, name)
             return
         code(f"_k = ({kind!r}, v)")
-        code("_ids[_k] = _ig(_k, 0) + 1")
+        code("_copy(_k)")
         if name != "None":
             code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
 
@@ -117,8 +224,8 @@ class _FusedCompiler(_Compiler):
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
         at = lines.index("    add = run.report.append") + 1
         lines.insert(at, "    add((_PUSH, sp, tp))")
-        if any(line.lstrip().startswith("_ids[_k]") for line in lines):
-            lines.insert(at, "    _ids = run.copied_ids; _ig = _ids.get; _names = run.copied_names")
+        if any(line.lstrip().startswith("_copy(_k)") for line in lines):
+            lines.insert(at, "    _copy = run.copied_keys.append; _names = run.copied_names")
         for index in range(len(lines) - 1, at, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
@@ -144,6 +251,7 @@ def _compiled(
     )
     compiler.names["_POP"] = _POP
     compiler.names["_PUSH"] = _PUSH
+    compiler.names["_RUN"] = _RUN
     function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
     code = compiler.module()
     options = (
@@ -164,7 +272,7 @@ def source(
     """Return the generated mapping of a pair that :func:`convert` runs, for reading.
 
     (JSON Lines records converted one after another, :mod:`refundmap.mapping.bare`,
-    run the same code with ``run.copied(...)`` where this counts copied ids inline.)
+    run the same code.)
     """
     return _compiled(
         source_name, target_name, lookup=lookup, require_refs=require_refs, counted=True
@@ -199,10 +307,23 @@ class FusedRows(Rows):
         if self._report is not None:
             return super().counts()
         kinds = [*map(_first, self._reading)]
-        for _, _, notes in self._records:
-            kinds += map(_first, notes)  # the paths' marks too: no Kind, never counted
+        kinds += _kinds([*chain.from_iterable(map(_notes, self._records))])
         kinds += map(_first, self._envelope)
         return kinds_counted(kinds)
+
+
+def _kinds(notes: list[Any]) -> list[Any]:
+    """Return the kinds of the entries ``notes`` make, in C: with items that are no Kind.
+
+    Each note's first item (the paths' marks too: no Kind, never counted), then
+    every item of each run of values (:meth:`_FusedCompiler._run`): a kind or None
+    a value, and its marks.
+    """
+    kinds = [*map(_first, notes)]
+    if _RUN in kinds:
+        runs = [*compress(notes, map(is_, kinds, repeat(_RUN)))]
+        kinds += chain.from_iterable(runs)
+    return kinds
 
 
 def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
@@ -222,6 +343,10 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
                 sp, tp = stack.pop()
             elif type(note) is Entry:
                 add(note)
+            elif kind is _RUN:  # the values of a run that are there: their kinds, else None
+                for (source, message), found in zip(note[1], note[2:], strict=True):
+                    if found is not None:
+                        add(new(Entry, (found, sp + source, None, message)))
             else:  # a noted row: kind, the paths' suffixes, words
                 _, source, target, message = note
                 at = None if target is None else tp + target
@@ -261,7 +386,38 @@ def takes(options: Converter) -> bool:
     )
 
 
-_R = TypeVar("_R", bound=Run)
+class _Counted(Run):
+    """A run that notes each reference id copied untranslated, a copy an item, in order met.
+
+    The generated code notes them inline (:meth:`_FusedCompiler.copied`); the
+    engine's code it calls (``run.translate``), by :meth:`copied`.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: ``(kind, id)``, once each time an id was copied untranslated (since :meth:`fold`).
+        self.copied_keys: list[tuple[str, str]] = []
+        self._counted: Counter[tuple[str, str]] = Counter()
+
+    def fold(self) -> None:
+        """Count the ids noted in ``copied_keys`` (in C, first met first) and empty it."""
+        self._counted.update(self.copied_keys)
+        self.copied_keys.clear()
+
+    def counted_ids(self) -> dict[tuple[str, str], int]:
+        """Return each id copied untranslated, by (kind, id): how many times, in order met."""
+        self.fold()
+        return dict(self._counted)
+
+    def copied(self, kind: str, value: str, name: str | None = None) -> None:
+        """Note a reference id copied untranslated, with its name, as the generated code does."""
+        key = kind, value
+        self.copied_keys.append(key)
+        if name is not None and key not in self.copied_names:
+            self.copied_names[key] = name
+
+
+_R = TypeVar("_R", bound=_Counted)
 
 
 def target_check(target: Format, lookup: Lookup | None) -> FastCheck | None:
@@ -290,7 +446,7 @@ def start_run(options: Converter, records: int | None, kind: type[_R]) -> _R:
 
 
 def _map_records(
-    part: Part, run: Run, mapper: Callable[..., dict[str, Any]], key: str
+    part: Part, run: _Counted, mapper: Callable[..., dict[str, Any]], key: str
 ) -> tuple[list[tuple[str, str, list[Any]]], list[dict[str, Any]]]:
     """Map the records of ``part``: each one's rows, and its mapped record, in order."""
     source, target = run.source, run.target
@@ -331,6 +487,8 @@ def _map_records(
             _warn(findings, sp, tp, notes, target.name)
         noted.append((sp, tp, notes))
         mapped_records.append(mapped)
+        if len(run.copied_keys) > _KEYS_HELD:
+            run.fold()  # counted as it goes: a big page's copies are not all held
     return noted, mapped_records
 
 
@@ -346,7 +504,7 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
     source, target = options.source, options.target
     (part,) = loaded.parts
     lookup = options.directory
-    run = start_run(options, records, Run)
+    run = start_run(options, records, _Counted)
     mapper = _compiled(
         source.name,
         target.name,
@@ -372,21 +530,13 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         (output,) = mapped_records
     if run.unmappable:
         raise Fallback
-    conversion = _conversion_class()(
-        output,
-        (),
-        len(mapped_records),
-        # Each id copied untranslated is in copied_ids once a copy: counted by Run.copied,
-        # or by the generated code itself (counted), which leaves run.untranslated be.
-        sum(run.copied_ids.values()),
-        target.name,
-    )
+    counted = run.counted_ids()
+    untranslated = sum(counted.values())
+    conversion = _conversion_class()(output, (), len(mapped_records), untranslated, target.name)
     rows = FusedRows(loaded.report, noted, envelope)
     if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
-    copied = CopiedIds(
-        run.copied_ids, from_rutter=source.vendor == "rutter", names=run.copied_names
-    )
+    copied = CopiedIds(counted, from_rutter=source.vendor == "rutter", names=run.copied_names)
     object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion
