@@ -46,7 +46,7 @@ from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _Function
 from refundmap.mapping.fused_map import Fallback
 from refundmap.models._base import JSONObject
-from refundmap.money import EXACT, MAX_DECIMAL_PLACES, MAX_DIGITS, in_bounds
+from refundmap.money import EXACT, MAX_DIGITS, in_bounds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, Path, Problem, ValidationError
 from refundmap.validation import (
@@ -128,6 +128,29 @@ def _integer(value: object) -> int:
     raise Fallback
 
 
+#: The decimals of the small JSON integers amounts are (0, quantities, rates), made once:
+#: a ``Decimal`` is immutable, and making one of an ``int`` costs three times the lookup.
+_SMALL_DECIMALS = tuple(Decimal(i) for i in range(1024))
+
+
+def _amount_lines() -> list[str]:
+    """Return the lines that check an amount ``v`` and make it the codec's ``Decimal``.
+
+    A JSON integer within the bounds is made a decimal; a ``Decimal`` is taken
+    where :func:`refundmap.money.in_bounds` takes it: at once where it prints
+    in at most 15 characters without an exponent (so below 10^15, with at most
+    13 places), else as ``in_bounds`` decides. Anything else raises Fallback.
+    """
+    return [
+        "if type(v) is int:",
+        f"    if 0 <= v < {len(_SMALL_DECIMALS)}: v = _small[v]",
+        f"    elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
+        "    else: raise Fallback",
+        "elif type(v) is not Decimal: raise Fallback",
+        f"elif (len(t := str(v)) > {MAX_DIGITS} or 'E' in t) and not _in_bounds(v): raise Fallback",
+    ]
+
+
 def _decode(document: Any, cache_mode: Literal["all", "keys"] = "keys") -> Any:
     """Decode ``document`` as :func:`refundmap.validation.decode` does, JSON integers as ``int``.
 
@@ -187,6 +210,8 @@ class _Generator:
             "_moment": _moment,
             "_day": _day,
             "_integer": _integer,
+            "_dates_get": _DATES.get,
+            "_small": _SMALL_DECIMALS,
             "_object": _object,
             "_new": object.__new__,
         }
@@ -227,29 +252,33 @@ class _Generator:
         view = self.name(type(f"{cls.__name__}View", (), attributes), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}):")
         known = frozenset(names.values())
-        # An empty object is an empty line where lines are (left out, and warned of).
-        code("if type(d) is not dict or not d: raise Fallback")
-        # Required; or a default other than None, which a view would not read: all
-        # present, asked in one call (with the unknown keys, where every key is required).
+        # Required; or a default other than None, which a view would not read: present.
         required = frozenset(names[f.name] for f in fields(cls) if f.default is not None)
-        if required == known:
-            code(f"if d.keys() != {self.name(known, 'known')}: raise Fallback")
+        # An empty object is an empty line where lines are (left out, and warned of).
+        code(f"if type(d) is not dict{'' if required else ' or not d'}: raise Fallback")
+        counted = required != known
+        if not counted:  # every key required: any other is unknown
+            code(f"if len(d) != {len(known)}: raise Fallback")
         else:
-            code(f"if not {self.name(known, 'known')}.issuperset(d): raise Fallback")
-            if required:
-                code(f"if not d.keys() >= {self.name(required, 'required')}: raise Fallback")
+            # The optional keys found (not None) are counted: with the required ones, as
+            # many as the object's keys means none unknown (each counted key is a known
+            # one); otherwise (a null, an unknown key) the keys are compared.
+            code("n = 0")
         code(f"o = _new({view})")
         for field in fields(cls):
             key = names[field.name]
-            code(f"v = d[{key!r}]" if key in required else f"v = d.get({key!r})")
-            nullable = type(None) in get_args(field.type)
             if field.name == records:
-                code("if type(v) is not list: raise Fallback")
-                code("v = [r(x, i) for i, x in enumerate(v)]")
+                check = ["if type(v) is not list: raise Fallback"]
+                check.append("v = [r(x, i) for i, x in enumerate(v)]")
             else:
-                self._value(code, without_none(field.type), field.metadata, nullable=nullable)
+                check = self._check(without_none(field.type), field.metadata)
+            nullable = type(None) in get_args(field.type)
+            _field(code, key, check, required=key in required, nullable=nullable)
             if not adopted:
                 code(f"o.{field.name} = v")
+        if counted:
+            exact = f"{self.name(known, 'known')}.issuperset(d)"
+            code(f"if len(d) != n + {len(required)} and not {exact}: raise Fallback")
         if adopted:
             code("o.__dict__ = d")
         code("return o")
@@ -261,16 +290,6 @@ class _Generator:
         check = self._check(without_none(field.type), field.metadata)
         return any(line.lstrip().startswith("v =") or ": v =" in line for line in check)
 
-    def _value(self, code: _Function, type_: Any, metadata: Any, *, nullable: bool) -> None:
-        """Check the value ``v`` (a Fallback where the codec would not take it), as read."""
-        check = self._check(type_, metadata)
-        if nullable:
-            code.block("if v is not None:", *check)
-        else:
-            code("if v is None: raise Fallback")
-            for line in check:
-                code(line)
-
     def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
         if "max_length" in metadata or "min_items" in metadata:
             return ["raise Fallback"]  # a length rule: the detailed path words it
@@ -279,25 +298,20 @@ class _Generator:
         if type_ is bool:
             return ["if type(v) is not bool: raise Fallback"]
         if type_ is Decimal:
-            # money.in_bounds' own quick reading, inline (20 amounts a Railz record);
-            # anything it does not settle is asked of in_bounds itself.
-            quick = (
-                f"0 < p <= {MAX_DIGITS} and 'E' not in t and len(t) - p <= {MAX_DECIMAL_PLACES + 1}"
-            )
-            return [
-                "if type(v) is int:",
-                f"    if not -{_BOUND} < v < {_BOUND}: raise Fallback",
-                "    v = Decimal(v)",
-                "elif type(v) is not Decimal: raise Fallback",
-                "else:",
-                "    t = str(v)",
-                "    p = t.find('.')",
-                f"    if not ({quick}) and not _in_bounds(v): raise Fallback",
-            ]
+            return _amount_lines()
         if type_ is int:
-            return ["v = _integer(v)"]
+            # A JSON integer as jiter gives it, within money.in_bounds; else as the codec.
+            return [
+                "if type(v) is not int: v = _integer(v)",
+                f"elif not -{_BOUND} < v < {_BOUND}: raise Fallback",
+            ]
         if type_ == Moment:
-            return ["v = _moment(v)"]
+            # A date read already (the common ones repeat), else read and kept (_moment).
+            return [
+                "if type(v) is not str: raise Fallback",
+                "w = _dates_get(v)",
+                "v = _moment(v) if w is None else w",
+            ]
         if type_ is Day:
             return ["v = _day(v)"]
         if get_origin(type_) is Literal:
@@ -314,6 +328,28 @@ class _Generator:
         if models and type_ is models[0]:
             return [f"v = {self.reader(type_)}(v)"]
         return ["raise Fallback"]  # a value type this reader does not know
+
+
+def _field(code: _Function, key: str, check: list[str], *, required: bool, nullable: bool) -> None:
+    """Read the value ``v`` of ``key`` and ``check`` it; an optional key found is counted.
+
+    Every check refuses None, so a key that is not nullable needs no test of its own.
+    """
+    if required:
+        code.block("try:", f"v = d[{key!r}]")
+        code.block("except KeyError:", "raise Fallback from None")
+        if nullable:
+            code.block("if v is not None:", *check)
+        else:
+            for line in check:
+                code(line)
+    else:
+        code(f"v = d.get({key!r})")
+        if nullable:
+            code.block("if v is not None:", "n += 1", *check)
+        else:  # absent or null, refused by the check
+            for line in (*check, "n += 1"):
+                code(line)
 
 
 #: A generated reader: the decoded object in (and, for a list page, what reads each

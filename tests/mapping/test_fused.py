@@ -1,0 +1,111 @@
+"""The fast reader's generated checks (refundmap.mapping.fused) against the rules they inline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from refundmap.formats import get_format
+from refundmap.mapping import fused
+from refundmap.money import in_bounds, parse_amount
+
+
+def _amount() -> Callable[[Any], Any]:
+    """Return the generated amount check as a function: the value as the view holds it."""
+    body = "".join(f"    {line}\n" for line in fused._amount_lines())
+    namespace = dict(fused._Generator(get_format("railz")).names)
+    exec(f"def amount(v):\n{body}    return v\n", namespace)  # noqa: S102 - the reader's own lines
+    function: Callable[[Any], Any] = namespace["amount"]
+    return function
+
+
+AMOUNT = _amount()
+
+
+def _taken(value: Any) -> bool:
+    try:
+        AMOUNT(value)
+    except fused.Fallback:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", ["railz", "rutter", "railz-v2"])
+def test_the_readers_check_amounts_with_these_lines(name: str) -> None:
+    lines = fused._amount_lines()
+    code = fused.source(name)
+    indent = " " * 8  # an optional amount's check, under `if v is not None:`
+    assert "\n".join(indent + line for line in lines) in code
+
+
+#: Decimals of every digit count and exponent around the bounds, as jiter makes them (text).
+decimals = st.builds(
+    lambda sign, digits, exponent: Decimal(f"{sign}{digits}E{exponent}"),
+    st.sampled_from(["", "-"]),
+    st.integers(1, 40).flatmap(lambda n: st.integers(10 ** (n - 1) - (n == 1), 10**n - 1)).map(str)
+    | st.text("0123456789", min_size=1, max_size=40),
+    st.integers(-45, 25),
+)
+
+
+@given(decimals | st.decimals(allow_nan=False, allow_infinity=False))
+@example(Decimal("999999999999999.99999999999999999999"))  # 15 digits, 20 places
+@example(Decimal("-999999999999999.99999999999999999999"))
+@example(Decimal("999999999999999.999999999999999999999"))  # 21 places
+@example(Decimal("1000000000000000.0"))  # 16 digits
+@example(Decimal(10**15))  # 16 characters, no point
+@example(Decimal(-(10**14)))  # 16 characters, within
+@example(Decimal("0.12345678901234"))
+@example(Decimal("99999999999999.9"))  # 16 characters, within
+@example(Decimal("9999999999999.99"))
+@example(Decimal("-9999999999999.9"))
+@example(Decimal("0.1234567890123"))  # 15 characters
+@example(Decimal("-0.123456789012"))
+@example(Decimal("1.00000000000000000000"))  # 20 places
+@example(Decimal("1.000000000000000000000"))  # 21
+@example(Decimal("0.00000000000000000001"))
+@example(Decimal("0.000000000000000000001"))
+@example(Decimal("1E+14"))
+@example(Decimal("1E+15"))
+@example(Decimal("9.99999999999999E+14"))
+@example(Decimal("1E-20"))
+@example(Decimal("1E-21"))
+@example(Decimal("1.0E-20"))
+@example(Decimal("0E+20"))
+@example(Decimal("0E-20"))
+@example(Decimal("-0E-21"))
+@example(Decimal("-0"))
+@example(Decimal("-0.0"))
+@example(Decimal("0.0000001"))  # str() gives 1E-7
+def test_a_decimal_amount_is_taken_where_in_bounds_takes_it(value: Decimal) -> None:
+    assert _taken(value) is in_bounds(value)
+    if _taken(value):
+        assert AMOUNT(value) is value  # the decimal as decoded, as the codec keeps it
+
+
+@given(st.integers(-(10**16), 10**16) | st.integers(-2000, 2000))
+@example(10**15 - 1)
+@example(10**15)
+@example(-(10**15) + 1)
+@example(-(10**15))
+@example(0)
+@example(1023)
+@example(1024)
+@example(-1)
+def test_an_integer_amount_is_the_codecs_decimal(value: int) -> None:
+    within = -(10**15) < value < 10**15
+    assert _taken(value) is within
+    if within:
+        made = AMOUNT(value)
+        assert type(made) is Decimal
+        assert made.as_tuple() == parse_amount(value).as_tuple()  # digits, sign, exponent
+
+
+@pytest.mark.parametrize("value", [True, False, "1", 1.5, None, [], {}])
+def test_anything_else_is_not_an_amount_here(value: Any) -> None:
+    assert not _taken(value)
