@@ -12,10 +12,9 @@ path, which names every problem with its path.
 
 An accepted object is not structured through cattrs: the reader makes a
 *view*, a plain object with a slot for each of the model's attributes, holding
-the values the codec would give them (the same ``Decimal`` and ``str`` objects,
-integers as ``int``, dates parsed); an object whose keys are its attribute
-names and whose values are taken as they are (a reference ``{id, name}``) is
-viewed through its decoded dict itself. The compiled mapping, the report and
+the values the codec would give them (the decoded ``Decimal`` and ``str``
+objects, an amount sent as a JSON integer as an equal ``Decimal``, integers as
+``int``, dates parsed). The compiled mapping, the report and
 the checks read a view as they read a model; the source's checks run on it as
 on the model, each finding a warning, as on the detailed path.
 
@@ -142,11 +141,11 @@ def _amount_lines() -> list[str]:
     13 places), else as ``in_bounds`` decides. Anything else raises Fallback.
     """
     return [
-        "if type(v) is int:",
+        "if (c := type(v)) is int:",
         f"    if 0 <= v < {len(_SMALL_DECIMALS)}: v = _small[v]",
         f"    elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
         "    else: raise Fallback",
-        "elif type(v) is not Decimal: raise Fallback",
+        "elif c is not Decimal: raise Fallback",
         f"elif (len(t := str(v)) > {MAX_DIGITS} or 'E' in t) and not _in_bounds(v): raise Fallback",
     ]
 
@@ -213,7 +212,6 @@ class _Generator:
             "_dates_get": _DATES.get,
             "_small": _SMALL_DECIMALS,
             "_object": _object,
-            "_new": object.__new__,
         }
 
     def name(self, value: Any, hint: str) -> str:
@@ -233,22 +231,10 @@ class _Generator:
         names = keys(cls, self.fmt.naming)
         # A list page's records are read one by one through ``r`` (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
-        # An object whose keys are its attribute names, each value taken as it is (text,
-        # flags), is its view's __dict__ itself (not copied; never written through a
-        # view), an absent key read from the class: None.
-        adopted = records is None and all(
-            names[field.name] == field.name
-            and field.default in (None, attrs.NOTHING)
-            and not self._converts(field)
-            for field in fields(cls)
-        )
-        # Any other is a view with a slot an attribute (made, read and freed in half the
-        # time of an object and its __dict__).
-        attributes: dict[str, Any] = {"__module__": __name__}
-        if adopted:
-            attributes.update({f.name: None for f in fields(cls) if f.default is None})
-        else:
-            attributes["__slots__"] = tuple(f.name for f in fields(cls))
+        # A view with a slot an attribute (made, read and freed in half the time of an
+        # object and its __dict__; a reference's decoded dict as its __dict__ costs the
+        # mapping more to read than it saves here: jiter's keys are not the interned names).
+        attributes = {"__module__": __name__, "__slots__": tuple(f.name for f in fields(cls))}
         view = self.name(type(f"{cls.__name__}View", (), attributes), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}):")
         known = frozenset(names.values())
@@ -264,7 +250,7 @@ class _Generator:
             # many as the object's keys means none unknown (each counted key is a known
             # one); otherwise (a null, an unknown key) the keys are compared.
             code("n = 0")
-        code(f"o = _new({view})")
+        code(f"o = {view}()")
         for field in fields(cls):
             key = names[field.name]
             if field.name == records:
@@ -274,21 +260,13 @@ class _Generator:
                 check = self._check(without_none(field.type), field.metadata)
             nullable = type(None) in get_args(field.type)
             _field(code, key, check, required=key in required, nullable=nullable)
-            if not adopted:
-                code(f"o.{field.name} = v")
+            code(f"o.{field.name} = v")
         if counted:
             exact = f"{self.name(known, 'known')}.issuperset(d)"
             code(f"if len(d) != n + {len(required)} and not {exact}: raise Fallback")
-        if adopted:
-            code("o.__dict__ = d")
         code("return o")
         self.functions.append(code.lines)
         return name
-
-    def _converts(self, field: attrs.Attribute[Any]) -> bool:
-        """Whether the view holds a field's value other than as decoded (a date, a view)."""
-        check = self._check(without_none(field.type), field.metadata)
-        return any(line.lstrip().startswith("v =") or ": v =" in line for line in check)
 
     def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
         if "max_length" in metadata or "min_items" in metadata:
