@@ -195,6 +195,10 @@ def _as_decoded(raw: Any) -> Any:
     return raw
 
 
+#: How a key is read: required, or optional and counted when found, or when not.
+_How = Literal["required", "up", "down"]
+
+
 class _Generator:
     """Writes one reader function per model of a format."""
 
@@ -243,13 +247,16 @@ class _Generator:
         # An empty object is an empty line where lines are (left out, and warned of).
         code(f"if type(d) is not dict{'' if required else ' or not d'}: raise Fallback")
         counted = required != known
+        # The keys are counted as read: as many as the object's keys means none unknown
+        # (each counted key is a known one it has); otherwise (a null, an unknown key) the
+        # keys are compared. Where most keys are required (Rutter's objects), the optional
+        # ones are mostly absent, and those found are counted; else (Railz's, mostly
+        # optional and there) all are counted but those found absent or null.
+        up = 2 * len(required) > len(known)
         if not counted:  # every key required: any other is unknown
             code(f"if len(d) != {len(known)}: raise Fallback")
         else:
-            # The optional keys found (not None) are counted: with the required ones, as
-            # many as the object's keys means none unknown (each counted key is a known
-            # one); otherwise (a null, an unknown key) the keys are compared.
-            code("n = 0")
+            code(f"n = {len(required) if up else len(known)}")
         code(f"o = {view}()")
         for field in fields(cls):
             key = names[field.name]
@@ -259,11 +266,12 @@ class _Generator:
             else:
                 check = self._check(without_none(field.type), field.metadata)
             nullable = type(None) in get_args(field.type)
-            _field(code, key, check, required=key in required, nullable=nullable)
+            how: _How = "required" if key in required else "up" if up else "down"
+            _field(code, key, check, how, nullable=nullable)
             code(f"o.{field.name} = v")
         if counted:
             exact = f"{self.name(known, 'known')}.issuperset(d)"
-            code(f"if len(d) != n + {len(required)} and not {exact}: raise Fallback")
+            code(f"if len(d) != n and not {exact}: raise Fallback")
         code("return o")
         self.functions.append(code.lines)
         return name
@@ -308,12 +316,21 @@ class _Generator:
         return ["raise Fallback"]  # a value type this reader does not know
 
 
-def _field(code: _Function, key: str, check: list[str], *, required: bool, nullable: bool) -> None:
-    """Read the value ``v`` of ``key`` and ``check`` it; an optional key found is counted.
+def _field(
+    code: _Function,
+    key: str,
+    check: list[str],
+    how: Literal["required", "up", "down"],
+    *,
+    nullable: bool,
+) -> None:
+    """Read the value ``v`` of ``key`` and ``check`` it, counting an optional key as ``how`` says.
 
-    Every check refuses None, so a key that is not nullable needs no test of its own.
+    An optional key found adds one to ``n`` (``up``), or one absent or null takes
+    one (``down``). Every check refuses None, so a key that is not nullable needs
+    no test of its own.
     """
-    if required:
+    if how == "required":
         code.block("try:", f"v = d[{key!r}]")
         code.block("except KeyError:", "raise Fallback from None")
         if nullable:
@@ -321,13 +338,16 @@ def _field(code: _Function, key: str, check: list[str], *, required: bool, nulla
         else:
             for line in check:
                 code(line)
+        return
+    code(f"v = d.get({key!r})")
+    if not nullable:  # absent or null, refused by the check
+        for line in (*check, "n += 1") if how == "up" else check:
+            code(line)
+    elif how == "up":
+        code.block("if v is not None:", "n += 1", *check)
     else:
-        code(f"v = d.get({key!r})")
-        if nullable:
-            code.block("if v is not None:", "n += 1", *check)
-        else:  # absent or null, refused by the check
-            for line in (*check, "n += 1"):
-                code(line)
+        code.block("if v is not None:", *check)
+        code.block("else:", "n -= 1")
 
 
 #: A generated reader: the decoded object in (and, for a list page, what reads each

@@ -413,6 +413,15 @@ def test_a_callers_lookup_is_asked_as_on_the_detailed_path() -> None:
         ("railz", lambda r: r["lines"].append({})),  # an empty line: left out
         ("railz", lambda r: r.update(id=12345)),  # an id as a number: read as its text
         ("railz", lambda r: r.update(totalAmount="abc")),  # a problem: likewise
+        # Unknown keys beside nulls (the reader counts the keys it reads), required keys:
+        ("railz", lambda r: r["lines"][0].update(memo=None)),
+        ("railz", lambda r: r["accountRef"].update(name=None, extra="x")),
+        ("railz", lambda r: r["lines"][1].update(discountPercentage=None, locationRef=None)),
+        ("railz", lambda r: r["customerRef"].pop("id")),
+        ("rutter", lambda r: r["line_items"][0].update(type=None, note=None)),
+        ("rutter", lambda r: r["line_items"][0].update(type="shipping", additional_fields=None)),
+        ("rutter", lambda r: r["line_items"][0]["item"].pop("quantity")),
+        ("rutter", lambda r: r.pop("class_id")),
     ],
 )
 def test_a_page_with_an_odd_record_alike(source: str, change: Any) -> None:

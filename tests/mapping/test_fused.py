@@ -109,3 +109,73 @@ def test_an_integer_amount_is_the_codecs_decimal(value: int) -> None:
 @pytest.mark.parametrize("value", [True, False, "1", 1.5, None, [], {}])
 def test_anything_else_is_not_an_amount_here(value: Any) -> None:
     assert not _taken(value)
+
+
+def _read(fmt: str, model: str, obj: Any) -> Any:
+    """Read ``obj`` with the generated reader of the model named ``model``; None on Fallback."""
+    readers = fused._generated(fmt)[0]
+    read = next(function for cls, function in readers.items() if cls.__name__ == model)
+    try:
+        return read(obj)
+    except fused.Fallback:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("fmt", "model", "obj", "taken"),
+    [
+        # Railz's objects, their keys mostly optional: counted down as absent or null.
+        ("railz", "Ref", {"id": "a", "name": "b"}, True),
+        ("railz", "Ref", {"id": "a"}, True),
+        ("railz", "Ref", {"id": "a", "name": None}, True),  # a null: the keys compared
+        ("railz", "Ref", {"id": "a", "x": "b"}, False),
+        ("railz", "Ref", {"id": "a", "name": None, "x": None}, False),
+        ("railz", "Ref", {"id": "a", "name": "b", "x": None}, False),
+        ("railz", "Ref", {"name": "b"}, False),  # the required id absent
+        ("railz", "Ref", {"id": None, "name": "b"}, False),
+        ("railz", "Ref", {}, False),
+        ("railz", "Ref", ["a"], False),
+        ("railz", "RefundLine", {"id": None}, True),  # not empty
+        ("railz", "RefundLine", {"id": None, "x": 1}, False),
+        ("railz", "RefundLine", {"description": "d", "x": None}, False),
+        ("railz", "RefundLine", {}, False),  # an empty line: the detailed path warns
+        # Rutter's, their keys mostly required: an optional key found counted up.
+        ("rutter", "Item", {"id": None, "quantity": None, "unit_amount": None}, True),
+        ("rutter", "Item", {"id": None, "quantity": None}, False),
+        ("rutter", "Item", {"id": None, "quantity": None, "unit_amount": None, "x": 1}, False),
+        ("rutter", "LineAdditionalFields", {"sales_taxable": True}, True),
+        ("rutter", "LineAdditionalFields", {"sales_taxable": None}, True),
+        ("rutter", "LineAdditionalFields", {"sales_taxable": None, "x": None}, False),
+        ("rutter", "LineAdditionalFields", {"x": True}, False),
+    ],
+)
+def test_unknown_and_required_keys_as_the_codec_sees_them(
+    fmt: str, model: str, obj: Any, *, taken: bool
+) -> None:
+    assert (_read(fmt, model, obj) is not None) is taken
+
+
+def _rutter_line(**changes: Any) -> dict[str, Any]:
+    line = {
+        "account_id": None, "class_id": None, "tax_rate_id": None, "total_amount": 5,
+        "description": None, "item": None,
+    }  # fmt: skip
+    line.update(changes)
+    return line
+
+
+@pytest.mark.parametrize(
+    ("line", "taken"),
+    [
+        (_rutter_line(), True),
+        (_rutter_line(type=None), True),
+        (_rutter_line(type="shipping"), True),
+        (_rutter_line(type="sales_item"), False),  # not a value of the model's
+        (_rutter_line(type=None, x=None), False),
+        (_rutter_line(additional_fields=None, type=None), True),
+        (_rutter_line(x=None), False),
+        ({k: v for k, v in _rutter_line().items() if k != "item"}, False),
+    ],
+)
+def test_a_rutter_line_counts_its_optional_keys(line: dict[str, Any], *, taken: bool) -> None:
+    assert (_read("rutter", "LineItem", line) is not None) is taken
