@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import linecache
 import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -199,6 +200,11 @@ def _as_decoded(raw: Any) -> Any:
 _How = Literal["required", "up", "down"]
 
 
+#: A generated reader's own names (not an attribute's), and its quoted keys.
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnod])\b")
+_QUOTED = re.compile(r"('[^']*')")
+
+
 class _Generator:
     """Writes one reader function per model of a format."""
 
@@ -206,6 +212,8 @@ class _Generator:
         self.fmt = fmt
         self.functions: list[list[str]] = []
         self.done: dict[type, str] = {}
+        self.bodies: dict[type, list[str]] = {}
+        self.inlines = 0
         self.names: dict[str, Any] = {
             "Fallback": Fallback,
             "Decimal": Decimal,
@@ -274,7 +282,25 @@ class _Generator:
             code(f"if len(d) != n and not {exact}: raise Fallback")
         code("return o")
         self.functions.append(code.lines)
+        self.bodies[cls] = [line[4:] for line in code.lines[1:-1]]  # without `return o`
         return name
+
+    def inlined(self, cls: type) -> list[str]:
+        """Return lines that read the object ``v`` of ``cls`` into its view ``v``, inline.
+
+        The reader's own lines, its names made its own (``d`` is ``d3``, ...): a
+        reference read in its holder's function costs no call.
+        """
+        self.reader(cls)
+        self.inlines += 1
+        suffix = str(self.inlines)
+
+        def renamed(line: str) -> str:
+            parts = _QUOTED.split(line)  # the keys, in quotes, as they are
+            parts[::2] = [_LOCAL.sub(lambda m: m[1] + suffix, part) for part in parts[::2]]
+            return "".join(parts)
+
+        return [f"d{suffix} = v", *map(renamed, self.bodies[cls]), f"v = o{suffix}"]
 
     def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
         if "max_length" in metadata or "min_items" in metadata:
@@ -312,7 +338,7 @@ class _Generator:
         if is_list(type_) and get_args(type_) == (str,):
             return ["if type(v) is not list or any(type(x) is not str for x in v): raise Fallback"]
         if models and type_ is models[0]:
-            return [f"v = {self.reader(type_)}(v)"]
+            return self.inlined(type_)
         return ["raise Fallback"]  # a value type this reader does not know
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -179,3 +180,27 @@ def _rutter_line(**changes: Any) -> dict[str, Any]:
 )
 def test_a_rutter_line_counts_its_optional_keys(line: dict[str, Any], *, taken: bool) -> None:
     assert (_read("rutter", "LineItem", line) is not None) is taken
+
+
+@attrs.define
+class _Inner:
+    d: str | None = None  # named as the reader's own names are
+    v: str | None = None
+
+
+@attrs.define
+class _Outer:
+    o: _Inner | None = None
+    n: _Inner | None = None
+
+
+def test_an_inlined_object_keeps_its_keys_and_attributes() -> None:
+    generator = fused._Generator(get_format("railz"))
+    name = generator.reader(_Outer)
+    namespace = dict(generator.names)
+    exec(generator.module(), namespace)  # noqa: S102 - the generated readers
+    assert "read__Inner(v)" not in generator.module()  # read inline, not called
+    view = namespace[name]({"o": {"d": "x", "v": "y"}, "n": {"v": "z"}})
+    assert (view.o.d, view.o.v, view.n.d, view.n.v) == ("x", "y", None, "z")
+    with pytest.raises(fused.Fallback):
+        namespace[name]({"o": {"d": "x", "w": "y"}})
