@@ -198,7 +198,7 @@ _How = Literal["required", "up", "down"]
 
 
 #: A generated reader's own names (not an attribute's), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnod])\b")
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnod]|h[0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
@@ -263,20 +263,36 @@ class _Generator:
         else:
             code(f"n = {len(required) if up else len(known)}")
         code(f"o = {view}()")
+        # An object's own values first; the objects and lists it holds are read after its
+        # keys are counted, so that an unknown key costs no more than it did before.
+        nested = [f for f in fields(cls) if f.name == records or models_in(without_none(f.type))]
         for field in fields(cls):
             key = names[field.name]
-            if field.name == records:
-                check = ["if type(v) is not list: raise Fallback"]
-                check.append("v = [r(x, i) for i, x in enumerate(v)]")
-            else:
-                check = self._check(without_none(field.type), field.metadata)
             nullable = type(None) in get_args(field.type)
             how: _How = "required" if key in required else "up" if up else "down"
+            if field in nested:
+                _field(code, key, [], how, nullable=nullable)  # read and counted, kept
+                code(f"h{nested.index(field)} = v")
+                continue
+            check = self._check(without_none(field.type), field.metadata)
             _field(code, key, check, how, nullable=nullable)
             code(f"o.{field.name} = v")
         if counted:
             exact = f"{self.name(known, 'known')}.issuperset(d)"
             code(f"if len(d) != n and not {exact}: raise Fallback")
+        for index, field in enumerate(nested):
+            if field.name == records:
+                check = ["if type(v) is not list: raise Fallback"]
+                check.append("v = [r(x, i) for i, x in enumerate(v)]")
+            else:
+                check = self._check(without_none(field.type), field.metadata)
+            code(f"v = h{index}")
+            if type(None) in get_args(field.type):
+                code.block("if v is not None:", *check)
+            else:  # every check refuses None
+                for line in check:
+                    code(line)
+            code(f"o.{field.name} = v")
         code("return o")
         self.functions.append(code.lines)
         self.bodies[cls] = [line[4:] for line in code.lines[1:-1]]  # without `return o`
@@ -285,7 +301,7 @@ class _Generator:
     def inlined(self, cls: type) -> list[str]:
         """Return lines that read the object ``v`` of ``cls`` into its view ``v``, inline.
 
-        The reader's own lines, its names made its own (``d`` is ``d3``, ...): a
+        The reader's own lines, its names made its own (``d`` is ``d_3``, ...): a
         reference read in its holder's function costs no call.
         """
         self.reader(cls)
@@ -294,10 +310,10 @@ class _Generator:
 
         def renamed(line: str) -> str:
             parts = _QUOTED.split(line)  # the keys, in quotes, as they are
-            parts[::2] = [_LOCAL.sub(lambda m: m[1] + suffix, part) for part in parts[::2]]
+            parts[::2] = [_LOCAL.sub(lambda m: f"{m[1]}_{suffix}", part) for part in parts[::2]]
             return "".join(parts)
 
-        return [f"d{suffix} = v", *map(renamed, self.bodies[cls]), f"v = o{suffix}"]
+        return [f"d_{suffix} = v", *map(renamed, self.bodies[cls]), f"v = o_{suffix}"]
 
     def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
         if "max_length" in metadata or "min_items" in metadata:
@@ -351,12 +367,12 @@ def _field(
 
     An optional key found adds one to ``n`` (``up``), or one absent or null takes
     one (``down``). Every check refuses None, so a key that is not nullable needs
-    no test of its own.
+    no test of its own. With no ``check``, the value is read and counted only.
     """
     if how == "required":
         code.block("try:", f"v = d[{key!r}]")
         code.block("except KeyError:", "raise Fallback from None")
-        if nullable:
+        if check and nullable:
             code.block("if v is not None:", *check)
         else:
             for line in check:
@@ -366,6 +382,8 @@ def _field(
     if not nullable:  # absent or null, refused by the check
         for line in (*check, "n += 1") if how == "up" else check:
             code(line)
+    elif not check:
+        code(f"if v is {'not ' if how == 'up' else ''}None: n {'+' if how == 'up' else '-'}= 1")
     elif how == "up":
         code.block("if v is not None:", "n += 1", *check)
     else:
