@@ -12,10 +12,9 @@ path, which names every problem with its path.
 
 An accepted object is not structured through cattrs: the reader makes a
 *view*, a plain object with a slot for each of the model's attributes, holding
-the values the codec would give them (the same ``Decimal`` and ``str`` objects,
-integers as ``int``, dates parsed); an object whose keys are its attribute
-names and whose values are taken as they are (a reference ``{id, name}``) is
-viewed through its decoded dict itself. The compiled mapping, the report and
+the values the codec would give them (the decoded ``Decimal`` and ``str``
+objects, an amount sent as a JSON integer as an equal ``Decimal``, integers as
+``int``, dates parsed). The compiled mapping, the report and
 the checks read a view as they read a model; the source's checks run on it as
 on the model, each finding a warning, as on the detailed path.
 
@@ -27,6 +26,7 @@ from __future__ import annotations
 
 import linecache
 import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -46,7 +46,7 @@ from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _Function
 from refundmap.mapping.fused_map import Fallback
 from refundmap.models._base import JSONObject
-from refundmap.money import EXACT, MAX_DECIMAL_PLACES, MAX_DIGITS, in_bounds
+from refundmap.money import EXACT, MAX_DIGITS, in_bounds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, Path, Problem, ValidationError
 from refundmap.validation import (
@@ -128,7 +128,30 @@ def _integer(value: object) -> int:
     raise Fallback
 
 
-def _decode(document: Any, cache_mode: Literal["all", "keys"] = "keys") -> Any:
+#: The decimals of the small JSON integers amounts are (0, quantities, rates), made once:
+#: a ``Decimal`` is immutable, and making one of an ``int`` costs three times the lookup.
+_SMALL_DECIMALS = tuple(Decimal(i) for i in range(1024))
+
+
+def _amount_lines() -> list[str]:
+    """Return the lines that check an amount ``v`` and make it the codec's ``Decimal``.
+
+    A JSON integer within the bounds is made a decimal; a ``Decimal`` is taken
+    where :func:`refundmap.money.in_bounds` takes it: at once where it prints
+    in at most 15 characters without an exponent (so below 10^15, with at most
+    13 places), else as ``in_bounds`` decides. Anything else raises Fallback.
+    """
+    return [
+        "if (c := type(v)) is int:",
+        f"    if 0 <= v < {len(_SMALL_DECIMALS)}: v = _small[v]",
+        f"    elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
+        "    else: raise Fallback",
+        "elif c is not Decimal: raise Fallback",
+        f"elif (len(t := str(v)) > {MAX_DIGITS} or 'E' in t) and not _in_bounds(v): raise Fallback",
+    ]
+
+
+def _decode(document: Any) -> Any:
     """Decode ``document`` as :func:`refundmap.validation.decode` does, JSON integers as ``int``.
 
     jiter gives JSON integers as ``int``; the detailed reader walks the document
@@ -151,16 +174,13 @@ def _decode(document: Any, cache_mode: Literal["all", "keys"] = "keys") -> Any:
             catch_duplicate_keys=True,
             float_mode="decimal",
             allow_inf_nan=False,
-            cache_mode=cache_mode,
+            # Strings cached too, not only keys, for both vendors: names, currencies, dates
+            # recur from record to record, and a value met again is the same object (2%
+            # fewer instructions a Rutter page's conversion than its keys alone).
+            cache_mode="all",
         )
     except ValueError:
         return decode(document)  # the detailed reader names the problem
-
-
-#: What jiter caches while decoding a vendor's documents: Railz's references carry their
-#: names beside the ids, and the same names recur (its strings too: 15 µs a record
-#: against 17 on the bench's); Rutter's values are mostly distinct ids (its keys only).
-_CACHE_MODES: dict[str, Literal["all", "keys"]] = {"railz": "all"}
 
 
 def _as_decoded(raw: Any) -> Any:
@@ -173,6 +193,15 @@ def _as_decoded(raw: Any) -> Any:
     return raw
 
 
+#: How a key is read: required, or optional and counted when found, or when not.
+_How = Literal["required", "up", "down"]
+
+
+#: A generated reader's own names (not an attribute's), and its quoted keys.
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnod]|h[0-9]+)\b")
+_QUOTED = re.compile(r"('[^']*')")
+
+
 class _Generator:
     """Writes one reader function per model of a format."""
 
@@ -180,6 +209,8 @@ class _Generator:
         self.fmt = fmt
         self.functions: list[list[str]] = []
         self.done: dict[type, str] = {}
+        self.bodies: dict[type, list[str]] = {}
+        self.inlines = 0
         self.names: dict[str, Any] = {
             "Fallback": Fallback,
             "Decimal": Decimal,
@@ -187,8 +218,9 @@ class _Generator:
             "_moment": _moment,
             "_day": _day,
             "_integer": _integer,
+            "_dates_get": _DATES.get,
+            "_small": _SMALL_DECIMALS,
             "_object": _object,
-            "_new": object.__new__,
         }
 
     def name(self, value: Any, hint: str) -> str:
@@ -208,68 +240,80 @@ class _Generator:
         names = keys(cls, self.fmt.naming)
         # A list page's records are read one by one through ``r`` (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
-        # An object whose keys are its attribute names, each value taken as it is (text,
-        # flags), is its view's __dict__ itself (not copied; never written through a
-        # view), an absent key read from the class: None.
-        adopted = records is None and all(
-            names[field.name] == field.name
-            and field.default in (None, attrs.NOTHING)
-            and not self._converts(field)
-            for field in fields(cls)
-        )
-        # Any other is a view with a slot an attribute (made, read and freed in half the
-        # time of an object and its __dict__).
-        attributes: dict[str, Any] = {"__module__": __name__}
-        if adopted:
-            attributes.update({f.name: None for f in fields(cls) if f.default is None})
-        else:
-            attributes["__slots__"] = tuple(f.name for f in fields(cls))
+        # A view with a slot an attribute (made, read and freed in half the time of an
+        # object and its __dict__; a reference's decoded dict as its __dict__ costs the
+        # mapping more to read than it saves here: jiter's keys are not the interned names).
+        attributes = {"__module__": __name__, "__slots__": tuple(f.name for f in fields(cls))}
         view = self.name(type(f"{cls.__name__}View", (), attributes), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}):")
         known = frozenset(names.values())
-        # An empty object is an empty line where lines are (left out, and warned of).
-        code("if type(d) is not dict or not d: raise Fallback")
-        # Required; or a default other than None, which a view would not read: all
-        # present, asked in one call (with the unknown keys, where every key is required).
+        # Required; or a default other than None, which a view would not read: present.
         required = frozenset(names[f.name] for f in fields(cls) if f.default is not None)
-        if required == known:
-            code(f"if d.keys() != {self.name(known, 'known')}: raise Fallback")
+        # An empty object is an empty line where lines are (left out, and warned of).
+        code(f"if type(d) is not dict{'' if required else ' or not d'}: raise Fallback")
+        counted = required != known
+        # The keys are counted as read: as many as the object's keys means none unknown
+        # (each counted key is a known one it has); otherwise (a null, an unknown key) the
+        # keys are compared. Where most keys are required (Rutter's objects), the optional
+        # ones are mostly absent, and those found are counted; else (Railz's, mostly
+        # optional and there) all are counted but those found absent or null.
+        up = 2 * len(required) > len(known)
+        if not counted:  # every key required: any other is unknown
+            code(f"if len(d) != {len(known)}: raise Fallback")
         else:
-            code(f"if not {self.name(known, 'known')}.issuperset(d): raise Fallback")
-            if required:
-                code(f"if not d.keys() >= {self.name(required, 'required')}: raise Fallback")
-        code(f"o = _new({view})")
+            code(f"n = {len(required) if up else len(known)}")
+        code(f"o = {view}()")
+        # An object's own values first; the objects and lists it holds are read after its
+        # keys are counted, so that an unknown key costs no more than it did before.
+        nested = [f for f in fields(cls) if f.name == records or models_in(without_none(f.type))]
         for field in fields(cls):
             key = names[field.name]
-            code(f"v = d[{key!r}]" if key in required else f"v = d.get({key!r})")
             nullable = type(None) in get_args(field.type)
+            how: _How = "required" if key in required else "up" if up else "down"
+            if field in nested:
+                _field(code, key, [], how, nullable=nullable)  # read and counted, kept
+                code(f"h{nested.index(field)} = v")
+                continue
+            check = self._check(without_none(field.type), field.metadata)
+            _field(code, key, check, how, nullable=nullable)
+            code(f"o.{field.name} = v")
+        if counted:
+            exact = f"{self.name(known, 'known')}.issuperset(d)"
+            code(f"if len(d) != n and not {exact}: raise Fallback")
+        for index, field in enumerate(nested):
             if field.name == records:
-                code("if type(v) is not list: raise Fallback")
-                code("v = [r(x, i) for i, x in enumerate(v)]")
+                check = ["if type(v) is not list: raise Fallback"]
+                check.append("v = [r(x, i) for i, x in enumerate(v)]")
             else:
-                self._value(code, without_none(field.type), field.metadata, nullable=nullable)
-            if not adopted:
-                code(f"o.{field.name} = v")
-        if adopted:
-            code("o.__dict__ = d")
+                check = self._check(without_none(field.type), field.metadata)
+            code(f"v = h{index}")
+            if type(None) in get_args(field.type):
+                code.block("if v is not None:", *check)
+            else:  # every check refuses None
+                for line in check:
+                    code(line)
+            code(f"o.{field.name} = v")
         code("return o")
         self.functions.append(code.lines)
+        self.bodies[cls] = [line[4:] for line in code.lines[1:-1]]  # without `return o`
         return name
 
-    def _converts(self, field: attrs.Attribute[Any]) -> bool:
-        """Whether the view holds a field's value other than as decoded (a date, a view)."""
-        check = self._check(without_none(field.type), field.metadata)
-        return any(line.lstrip().startswith("v =") or ": v =" in line for line in check)
+    def inlined(self, cls: type) -> list[str]:
+        """Return lines that read the object ``v`` of ``cls`` into its view ``v``, inline.
 
-    def _value(self, code: _Function, type_: Any, metadata: Any, *, nullable: bool) -> None:
-        """Check the value ``v`` (a Fallback where the codec would not take it), as read."""
-        check = self._check(type_, metadata)
-        if nullable:
-            code.block("if v is not None:", *check)
-        else:
-            code("if v is None: raise Fallback")
-            for line in check:
-                code(line)
+        The reader's own lines, its names made its own (``d`` is ``d_3``, ...): a
+        reference read in its holder's function costs no call.
+        """
+        self.reader(cls)
+        self.inlines += 1
+        suffix = str(self.inlines)
+
+        def renamed(line: str) -> str:
+            parts = _QUOTED.split(line)  # the keys, in quotes, as they are
+            parts[::2] = [_LOCAL.sub(lambda m: f"{m[1]}_{suffix}", part) for part in parts[::2]]
+            return "".join(parts)
+
+        return [f"d_{suffix} = v", *map(renamed, self.bodies[cls]), f"v = o_{suffix}"]
 
     def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
         if "max_length" in metadata or "min_items" in metadata:
@@ -279,25 +323,20 @@ class _Generator:
         if type_ is bool:
             return ["if type(v) is not bool: raise Fallback"]
         if type_ is Decimal:
-            # money.in_bounds' own quick reading, inline (20 amounts a Railz record);
-            # anything it does not settle is asked of in_bounds itself.
-            quick = (
-                f"0 < p <= {MAX_DIGITS} and 'E' not in t and len(t) - p <= {MAX_DECIMAL_PLACES + 1}"
-            )
-            return [
-                "if type(v) is int:",
-                f"    if not -{_BOUND} < v < {_BOUND}: raise Fallback",
-                "    v = Decimal(v)",
-                "elif type(v) is not Decimal: raise Fallback",
-                "else:",
-                "    t = str(v)",
-                "    p = t.find('.')",
-                f"    if not ({quick}) and not _in_bounds(v): raise Fallback",
-            ]
+            return _amount_lines()
         if type_ is int:
-            return ["v = _integer(v)"]
+            # A JSON integer as jiter gives it, within money.in_bounds; else as the codec.
+            return [
+                "if type(v) is not int: v = _integer(v)",
+                f"elif not -{_BOUND} < v < {_BOUND}: raise Fallback",
+            ]
         if type_ == Moment:
-            return ["v = _moment(v)"]
+            # A date read already (the common ones repeat), else read and kept (_moment).
+            return [
+                "if type(v) is not str: raise Fallback",
+                "w = _dates_get(v)",
+                "v = _moment(v) if w is None else w",
+            ]
         if type_ is Day:
             return ["v = _day(v)"]
         if get_origin(type_) is Literal:
@@ -312,8 +351,44 @@ class _Generator:
         if is_list(type_) and get_args(type_) == (str,):
             return ["if type(v) is not list or any(type(x) is not str for x in v): raise Fallback"]
         if models and type_ is models[0]:
-            return [f"v = {self.reader(type_)}(v)"]
+            return self.inlined(type_)
         return ["raise Fallback"]  # a value type this reader does not know
+
+
+def _field(
+    code: _Function,
+    key: str,
+    check: list[str],
+    how: Literal["required", "up", "down"],
+    *,
+    nullable: bool,
+) -> None:
+    """Read the value ``v`` of ``key`` and ``check`` it, counting an optional key as ``how`` says.
+
+    An optional key found adds one to ``n`` (``up``), or one absent or null takes
+    one (``down``). Every check refuses None, so a key that is not nullable needs
+    no test of its own. With no ``check``, the value is read and counted only.
+    """
+    if how == "required":
+        code.block("try:", f"v = d[{key!r}]")
+        code.block("except KeyError:", "raise Fallback from None")
+        if check and nullable:
+            code.block("if v is not None:", *check)
+        else:
+            for line in check:
+                code(line)
+        return
+    code(f"v = d.get({key!r})")
+    if not nullable:  # absent or null, refused by the check
+        for line in (*check, "n += 1") if how == "up" else check:
+            code(line)
+    elif not check:
+        code(f"if v is {'not ' if how == 'up' else ''}None: n {'+' if how == 'up' else '-'}= 1")
+    elif how == "up":
+        code.block("if v is not None:", "n += 1", *check)
+    else:
+        code.block("if v is not None:", *check)
+        code.block("else:", "n -= 1")
 
 
 #: A generated reader: the decoded object in (and, for a list page, what reads each
@@ -398,7 +473,7 @@ def load(
     """
     if not _takes(source, target, strict=strict):
         return document, None
-    raw = _decode(document, _CACHE_MODES.get(source.vendor, "keys"))
+    raw = _decode(document)
     try:
         with localcontext(EXACT):
             loaded = _load(raw, source, target)

@@ -155,6 +155,12 @@ AMOUNTS = (
     "100", "100.10", "null", '"12.5"', "true", "[]", "{}",
     # JSON integers, which the fast reader takes as jiter gives them:
     "0", "1000000000000000", "999999999999999", "-999999999999999", "-1000000000000000",
+    "1023", "1024", "-1023",
+    # The reader's quick reading (at most 15 characters, no exponent) and the rest:
+    "99999999999999.9", "9999999999999.99", "-9999999999999.9", "0.1234567890123",
+    "-0.123456789012", "0.12345678901234", "1000000000000000.0", "-100000000000000.0",
+    "1.00000000000000000000", "1.000000000000000000000", "-999999999999999.99999999999999999999",
+    "1E+14", "1E+15", "9.99999999999999E+14", "1E-20", "1e-21", "0E+20", "-0E-21", "0.0000001",
 )  # fmt: skip
 
 
@@ -407,6 +413,15 @@ def test_a_callers_lookup_is_asked_as_on_the_detailed_path() -> None:
         ("railz", lambda r: r["lines"].append({})),  # an empty line: left out
         ("railz", lambda r: r.update(id=12345)),  # an id as a number: read as its text
         ("railz", lambda r: r.update(totalAmount="abc")),  # a problem: likewise
+        # Unknown keys beside nulls (the reader counts the keys it reads), required keys:
+        ("railz", lambda r: r["lines"][0].update(memo=None)),
+        ("railz", lambda r: r["accountRef"].update(name=None, extra="x")),
+        ("railz", lambda r: r["lines"][1].update(discountPercentage=None, locationRef=None)),
+        ("railz", lambda r: r["customerRef"].pop("id")),
+        ("rutter", lambda r: r["line_items"][0].update(type=None, note=None)),
+        ("rutter", lambda r: r["line_items"][0].update(type="shipping", additional_fields=None)),
+        ("rutter", lambda r: r["line_items"][0]["item"].pop("quantity")),
+        ("rutter", lambda r: r.pop("class_id")),
     ],
 )
 def test_a_page_with_an_odd_record_alike(source: str, change: Any) -> None:

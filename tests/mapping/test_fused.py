@@ -1,0 +1,206 @@
+"""The fast reader's generated checks (refundmap.mapping.fused) against the rules they inline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from refundmap.formats import get_format
+from refundmap.mapping import fused
+from refundmap.money import in_bounds, parse_amount
+
+
+def _amount() -> Callable[[Any], Any]:
+    """Return the generated amount check as a function: the value as the view holds it."""
+    body = "".join(f"    {line}\n" for line in fused._amount_lines())
+    namespace = dict(fused._Generator(get_format("railz")).names)
+    exec(f"def amount(v):\n{body}    return v\n", namespace)  # noqa: S102 - the reader's own lines
+    function: Callable[[Any], Any] = namespace["amount"]
+    return function
+
+
+AMOUNT = _amount()
+
+
+def _taken(value: Any) -> bool:
+    try:
+        AMOUNT(value)
+    except fused.Fallback:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", ["railz", "rutter", "railz-v2"])
+def test_the_readers_check_amounts_with_these_lines(name: str) -> None:
+    lines = fused._amount_lines()
+    code = fused.source(name)
+    indent = " " * 8  # an optional amount's check, under `if v is not None:`
+    assert "\n".join(indent + line for line in lines) in code
+
+
+#: Decimals of every digit count and exponent around the bounds, as jiter makes them (text).
+decimals = st.builds(
+    lambda sign, digits, exponent: Decimal(f"{sign}{digits}E{exponent}"),
+    st.sampled_from(["", "-"]),
+    st.integers(1, 40).flatmap(lambda n: st.integers(10 ** (n - 1) - (n == 1), 10**n - 1)).map(str)
+    | st.text("0123456789", min_size=1, max_size=40),
+    st.integers(-45, 25),
+)
+
+
+@given(decimals | st.decimals(allow_nan=False, allow_infinity=False))
+@example(Decimal("999999999999999.99999999999999999999"))  # 15 digits, 20 places
+@example(Decimal("-999999999999999.99999999999999999999"))
+@example(Decimal("999999999999999.999999999999999999999"))  # 21 places
+@example(Decimal("1000000000000000.0"))  # 16 digits
+@example(Decimal(10**15))  # 16 characters, no point
+@example(Decimal(-(10**14)))  # 16 characters, within
+@example(Decimal("0.12345678901234"))
+@example(Decimal("99999999999999.9"))  # 16 characters, within
+@example(Decimal("9999999999999.99"))
+@example(Decimal("-9999999999999.9"))
+@example(Decimal("0.1234567890123"))  # 15 characters
+@example(Decimal("-0.123456789012"))
+@example(Decimal("1.00000000000000000000"))  # 20 places
+@example(Decimal("1.000000000000000000000"))  # 21
+@example(Decimal("0.00000000000000000001"))
+@example(Decimal("0.000000000000000000001"))
+@example(Decimal("1E+14"))
+@example(Decimal("1E+15"))
+@example(Decimal("9.99999999999999E+14"))
+@example(Decimal("1E-20"))
+@example(Decimal("1E-21"))
+@example(Decimal("1.0E-20"))
+@example(Decimal("0E+20"))
+@example(Decimal("0E-20"))
+@example(Decimal("-0E-21"))
+@example(Decimal("-0"))
+@example(Decimal("-0.0"))
+@example(Decimal("0.0000001"))  # str() gives 1E-7
+def test_a_decimal_amount_is_taken_where_in_bounds_takes_it(value: Decimal) -> None:
+    assert _taken(value) is in_bounds(value)
+    if _taken(value):
+        assert AMOUNT(value) is value  # the decimal as decoded, as the codec keeps it
+
+
+@given(st.integers(-(10**16), 10**16) | st.integers(-2000, 2000))
+@example(10**15 - 1)
+@example(10**15)
+@example(-(10**15) + 1)
+@example(-(10**15))
+@example(0)
+@example(1023)
+@example(1024)
+@example(-1)
+def test_an_integer_amount_is_the_codecs_decimal(value: int) -> None:
+    within = -(10**15) < value < 10**15
+    assert _taken(value) is within
+    if within:
+        made = AMOUNT(value)
+        assert type(made) is Decimal
+        assert made.as_tuple() == parse_amount(value).as_tuple()  # digits, sign, exponent
+
+
+@pytest.mark.parametrize("value", [True, False, "1", 1.5, None, [], {}])
+def test_anything_else_is_not_an_amount_here(value: Any) -> None:
+    assert not _taken(value)
+
+
+def _read(fmt: str, model: str, obj: Any) -> Any:
+    """Read ``obj`` with the generated reader of the model named ``model``; None on Fallback."""
+    readers = fused._generated(fmt)[0]
+    read = next(function for cls, function in readers.items() if cls.__name__ == model)
+    try:
+        return read(obj)
+    except fused.Fallback:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("fmt", "model", "obj", "taken"),
+    [
+        # Railz's objects, their keys mostly optional: counted down as absent or null.
+        ("railz", "Ref", {"id": "a", "name": "b"}, True),
+        ("railz", "Ref", {"id": "a"}, True),
+        ("railz", "Ref", {"id": "a", "name": None}, True),  # a null: the keys compared
+        ("railz", "Ref", {"id": "a", "x": "b"}, False),
+        ("railz", "Ref", {"id": "a", "name": None, "x": None}, False),
+        ("railz", "Ref", {"id": "a", "name": "b", "x": None}, False),
+        ("railz", "Ref", {"name": "b"}, False),  # the required id absent
+        ("railz", "Ref", {"id": None, "name": "b"}, False),
+        ("railz", "Ref", {}, False),
+        ("railz", "Ref", ["a"], False),
+        ("railz", "RefundLine", {"id": None}, True),  # not empty
+        ("railz", "RefundLine", {"id": None, "x": 1}, False),
+        ("railz", "RefundLine", {"description": "d", "x": None}, False),
+        ("railz", "RefundLine", {}, False),  # an empty line: the detailed path warns
+        # Rutter's, their keys mostly required: an optional key found counted up.
+        ("rutter", "Item", {"id": None, "quantity": None, "unit_amount": None}, True),
+        ("rutter", "Item", {"id": None, "quantity": None}, False),
+        ("rutter", "Item", {"id": None, "quantity": None, "unit_amount": None, "x": 1}, False),
+        ("rutter", "LineAdditionalFields", {"sales_taxable": True}, True),
+        ("rutter", "LineAdditionalFields", {"sales_taxable": None}, True),
+        ("rutter", "LineAdditionalFields", {"sales_taxable": None, "x": None}, False),
+        ("rutter", "LineAdditionalFields", {"x": True}, False),
+    ],
+)
+def test_unknown_and_required_keys_as_the_codec_sees_them(
+    fmt: str, model: str, obj: Any, *, taken: bool
+) -> None:
+    assert (_read(fmt, model, obj) is not None) is taken
+
+
+def _rutter_line(**changes: Any) -> dict[str, Any]:
+    line = {
+        "account_id": None, "class_id": None, "tax_rate_id": None, "total_amount": 5,
+        "description": None, "item": None,
+    }  # fmt: skip
+    line.update(changes)
+    return line
+
+
+@pytest.mark.parametrize(
+    ("line", "taken"),
+    [
+        (_rutter_line(), True),
+        (_rutter_line(type=None), True),
+        (_rutter_line(type="shipping"), True),
+        (_rutter_line(type="sales_item"), False),  # not a value of the model's
+        (_rutter_line(type=None, x=None), False),
+        (_rutter_line(additional_fields=None, type=None), True),
+        (_rutter_line(x=None), False),
+        ({k: v for k, v in _rutter_line().items() if k != "item"}, False),
+    ],
+)
+def test_a_rutter_line_counts_its_optional_keys(line: dict[str, Any], *, taken: bool) -> None:
+    assert (_read("rutter", "LineItem", line) is not None) is taken
+
+
+@attrs.define
+class _Inner:
+    d: str | None = None  # named as the reader's own names are
+    v: str | None = None
+
+
+@attrs.define
+class _Outer:
+    o: _Inner | None = None
+    n: _Inner | None = None
+
+
+def test_an_inlined_object_keeps_its_keys_and_attributes() -> None:
+    generator = fused._Generator(get_format("railz"))
+    name = generator.reader(_Outer)
+    namespace = dict(generator.names)
+    exec(generator.module(), namespace)  # noqa: S102 - the generated readers
+    assert "read__Inner(v)" not in generator.module()  # read inline, not called
+    view = namespace[name]({"o": {"d": "x", "v": "y"}, "n": {"v": "z"}})
+    assert (view.o.d, view.o.v, view.n.d, view.n.v) == ("x", "y", None, "z")
+    with pytest.raises(fused.Fallback):
+        namespace[name]({"o": {"d": "x", "w": "y"}})
