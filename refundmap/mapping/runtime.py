@@ -25,7 +25,7 @@ from refundmap.mapping.views import view, view_class
 from refundmap.profiles import PushOptions, apply_profile, platform_for
 from refundmap.references import KINDS, Answers, Directory, Lookup, Reference
 from refundmap.report import Entry, Kind, Path, Problem, UsageError, format_path
-from refundmap.validation import Loaded, Part
+from refundmap.validation import Loaded, Part, _without_empty_lines
 
 __all__ = ["PAIRS", "Run"]
 
@@ -397,11 +397,38 @@ class Run:
     def _unstructure(self, model: Any) -> Any:
         return self.target.codec(strict=False).unstructure(model)
 
+    def _as_written(self, part: Part) -> Any:
+        """Return a part converted to its own format: as written, less the lines that hold nothing.
+
+        A line whose every key is one the format does not know (each left out, with
+        a warning) is a line with no field: written, it is an empty line object,
+        which the format reads as no line. It is left out and reported; a record
+        the format requires a line of, left with none, cannot be written.
+        """
+        written = self._unstructure(part.model)
+        kept, empty = _without_empty_lines(written, self.target, part.path)
+        if not empty:
+            return written
+        key = self.target.lines_key
+        message = (
+            "a line object with no field the format knows: written, it is an empty line"
+            f" object, and {self.target_name} gets no line"
+        )
+        for where in empty:
+            self.note(Kind.DROPPED, where, None, message)
+        for path, record in self.source.records(part.model, part.shape, part.path):
+            lines = getattr(record, key, None)
+            where = format_path((*path, key))
+            required = attrs.fields_dict(type(record))[key].metadata.get("min_items")
+            if lines and required and sum(p.startswith(where + "[") for p in empty) == len(lines):
+                self.fail(where, f"no line has a field: {self.target_name} requires a line")
+        return kept
+
     def _bodies(self, part: Part, loaded: Loaded) -> Iterator[dict[str, Any]]:
         request = self.target.request
         assert request is not None  # noqa: S101 - only formats written as bodies come here
         if self.source is self.target:
-            body = self._unstructure(part.model)
+            body = self._as_written(part)
             if part.shape.name == "record":
                 yield request(body, self.params)
             elif self.params.get("connection_uuid") and "connectionUuid" in body:
@@ -427,7 +454,7 @@ class Run:
 
     def _document(self, part: Part) -> Any:
         if self.source is self.target:
-            return self._unstructure(part.model)
+            return self._as_written(part)
         list_shape = self.target.list_shape
         if not (part.shape.many and list_shape is not None):
             self._omit_envelope(part)

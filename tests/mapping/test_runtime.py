@@ -1,9 +1,15 @@
 """A run of a conversion (refundmap.mapping.runtime): what the runs of a pair share."""
 
-import attrs
+import json
 
+import attrs
+import pytest
+
+from refundmap import Entry, Kind, MappingError, convert, validate
 from refundmap.formats import get_format
 from refundmap.mapping.runtime import Run
+
+from helpers import FIXTURES
 
 SYNCED_AT = "2024-06-30T12:00:00Z"
 
@@ -48,3 +54,41 @@ def test_a_format_of_the_callers_own_is_checked_by_its_own_check():
         Run(get_format("railz"), get_format("rutter"), synced_at=SYNCED_AT)._target_check.func
         is not check
     )
+
+
+def _create_body(lines):
+    body = json.loads((FIXTURES / "expected/railz/netsuite-refund.rutter-create.json").read_text())
+    body["customer_refund"]["line_items"] = lines
+    return body
+
+
+def test_a_line_of_unknown_keys_alone_is_left_out_of_a_format_written_as_itself():
+    real = json.loads((FIXTURES / "expected/railz/netsuite-refund.rutter-create.json").read_text())
+    real_line = real["customer_refund"]["line_items"][0]
+    result = convert(_create_body([{}, {"x": 1}, real_line]), "rutter-create", "rutter-create")
+    assert json.loads(result.to_json())["customer_refund"]["line_items"] == [real_line]
+    dropped = [(e.source_path, e.message) for e in result.report if e.kind is Kind.DROPPED]
+    assert ("$.customer_refund.line_items[1]", _NO_FIELD.format("rutter-create")) in dropped
+    validate(result.to_json(), "rutter-create")
+
+
+def test_a_body_whose_lines_all_have_no_known_key_cannot_be_written():
+    with pytest.raises(MappingError) as caught:
+        convert(_create_body([{"": None}]), "rutter-create", "rutter-create")
+    assert [p.path for p in caught.value.problems] == ["$.customer_refund.line_items"]
+
+
+def test_a_list_page_keeps_a_record_whose_lines_are_optional():
+    page = json.loads((FIXTURES / "railz/xero-no-account-list.json").read_text())
+    page["data"][0]["lines"] = [{"q": 1}]
+    result = convert(page, "railz", "railz")
+    assert result.output["data"][0]["lines"] == []
+    left_out = Entry(Kind.DROPPED, "$.data[0].lines[0]", None, _NO_FIELD.format("railz"))
+    assert left_out in result.report
+    validate(result.to_json(), "railz")
+
+
+_NO_FIELD = (
+    "a line object with no field the format knows: written, it is an empty line object,"
+    " and {} gets no line"
+)
