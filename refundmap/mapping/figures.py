@@ -71,6 +71,7 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
         made, message, key = found
         if reading is None:
             # Read with its refund's lines, and reported there (_tax_by_refund).
+            run.unclear_lines.append(src)
             return _new(Made, (made, None, "", None))
         if made == value and key == "totalAmount":
             return _new(Made, (value, None, "", None))  # the total as it is: no tax, no discount
@@ -170,10 +171,18 @@ def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp:
     quantity x unitAmount within rounding follows the refund's other lines
     (:func:`~refundmap.mapping.lines.railz_lines_include_tax`): a refund's lines
     share one tax treatment.
+
+    Those lines are the ones their rule found (:func:`line_amount`, which ran on
+    each line with a ``totalAmount`` before this, in the same run and context),
+    held in ``run.unclear_lines``: each line's figures are read for tax once.
     """
+    held = run.unclear_lines
+    if not held:  # most refunds: no line fits both readings
+        return
     lines = src.lines or ()
-    # Only a line whose figures fit both readings is the refund's to read (most are none).
-    unclear = [line.tax_amount and _line_tax_reading(line) is None for line in lines]
+    # By identity: a line held and not read here (its refund failed first) is no other's.
+    unclear = [any(line is found for found in held) for line in lines]
+    held.clear()
     if not any(unclear):
         return
     net = run.target.computes_totals

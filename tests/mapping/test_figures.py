@@ -1,4 +1,4 @@
-"""The figure rules of refundmap.mapping.figures: a line's tax reading taken once a rule."""
+"""The figure rules of refundmap.mapping.figures: a line's tax reading taken once a conversion."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_a_reading_given_is_the_one_used() -> None:
 def test_each_line_is_read_for_tax_once(
     name: str, fast: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Into Rutter, a taxed line is read for tax by its rule and by its refund's; others never."""
+    """Into Rutter, a taxed line is read for tax once, by its rule; its refund's reads that."""
     calls: list[Any] = []
     found = lines._line_tax_reading
 
@@ -75,6 +75,109 @@ def test_each_line_is_read_for_tax_once(
     document = json.loads(data)
     records = document.get("data", [document])
     taxed = sum(bool(line.get("taxAmount")) for record in records for line in record["lines"])
-    # Once by the line's rule, once more by its refund's (_tax_by_refund), which reads
-    # the refund's other lines only where a line's figures fit both readings.
-    assert len(calls) == 2 * taxed
+    # Once, by the line's rule: its refund's (_tax_by_refund) reads what the rule found.
+    assert len(calls) == taxed
+
+
+#: A line whose figures fit both readings of tax (quantity x unitAmount 0.11 is its
+#: totalAmount, and its subTotal 0.10 within rounding), and lines that say.
+_BOTH = {"unitAmount": "0.11", "quantity": 1, "subTotal": "0.10", "taxAmount": "0.01"}
+_SAYS = {"unitAmount": "0.32", "quantity": 1, "subTotal": "0.30", "taxAmount": "0.02"}
+
+
+def _unclear_refund(number: str, unit: str) -> dict[str, Any]:
+    """A Railz refund of a line that fits both readings and one whose ``unit`` says which."""
+    return {
+        "id": number,
+        "accountRef": {"id": "35"},
+        "customerRef": {"id": "3"},
+        "date": "2022-12-14T00:00:00.000Z",
+        "currencyRef": {"id": "USD"},
+        "subTotal": 0.40,
+        "taxAmount": 0.03,
+        "totalAmount": 0.43,
+        "lines": [
+            {**_BOTH, "totalAmount": "0.11"},
+            {**_SAYS, "unitAmount": unit, "totalAmount": "0.32"},
+        ],
+    }
+
+
+def _plain_refund(number: str) -> dict[str, Any]:
+    """A Railz refund of one taxed line whose figures say it excludes tax."""
+    line = {"unitAmount": "5", "quantity": 2, "subTotal": "10", "taxAmount": "1"}
+    return {
+        "id": number,
+        "accountRef": {"id": "35"},
+        "customerRef": {"id": "3"},
+        "date": "2022-12-14T00:00:00.000Z",
+        "currencyRef": {"id": "USD"},
+        "totalAmount": 11,
+        "lines": [{**line, "totalAmount": "11"}],
+    }
+
+
+def _page(refunds: list[dict[str, Any]]) -> bytes:
+    """A Railz list page of ``refunds``."""
+    page = json.loads((FIXTURES / "quickbooks-list.json").read_bytes())
+    page["data"] = refunds
+    page["count"] = page["pagination"]["count"] = len(refunds)
+    return json.dumps(page).encode()
+
+
+def _records(result: refundmap.Conversion) -> list[Any]:
+    """The records a conversion into Rutter wrote: a page's, or a list of create bodies."""
+    document = json.loads(result.to_json())
+    return document if isinstance(document, list) else document["customer_refunds"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+@pytest.mark.parametrize("target", ["rutter", "rutter-create"])
+def test_unclear_lines_are_read_as_their_own_refunds_in_a_page(
+    fast: str, target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's refunds read lines that fit both readings as each alone does: none leaks.
+
+    The line rule holds such lines for its refund's rule (``run.unclear_lines``):
+    refunds with none, with lines that include tax and lines that exclude it, in
+    turn and one twice, convert as each converted alone.
+    """
+    monkeypatch.setenv("REFUNDMAP_FAST", fast)
+    refunds = [
+        _plain_refund("1"),
+        _unclear_refund("2", "0.32"),  # its other line includes tax
+        _plain_refund("3"),
+        _unclear_refund("4", "0.30"),  # its other line excludes tax
+        _unclear_refund("5", "0.32"),
+    ]
+    refunds.append(refunds[3])
+    synced = "2024-06-30T12:00:00Z"
+    whole = refundmap.convert(_page(refunds), "railz", target, synced_at=synced)
+    records = _records(whole)
+    assert len(records) == len(refunds)
+    for index, refund in enumerate(refunds):
+        alone = refundmap.convert(_page([refund]), "railz", target, synced_at=synced)
+        assert _records(alone) == [records[index]]
+        mine = [
+            (e.kind, e.message)
+            for e in whole.report
+            if e.source_path.startswith(f"$.data[{index}].")
+        ]
+        assert mine == [
+            (e.kind, e.message) for e in alone.report if e.source_path.startswith("$.data[0].")
+        ]
+    said = [
+        (e.source_path, e.message.rsplit(", and ", 1)[-1])
+        for e in whole.report
+        if "both readings of tax" in e.message
+    ]
+    assert said == [
+        ("$.data[1].lines[0].totalAmount", "the refund's lines include it"),
+        ("$.data[3].lines[0].subTotal", "the refund's lines exclude it"),
+        ("$.data[4].lines[0].totalAmount", "the refund's lines include it"),
+        ("$.data[5].lines[0].subTotal", "the refund's lines exclude it"),
+    ]
+    if target == "rutter":
+        totals = [[line["total_amount"] for line in r["line_items"]] for r in records]
+        assert totals[1] == totals[4] == [0.11, 0.32]
+        assert totals[3] == totals[5] == [0.10, 0.30]
