@@ -66,7 +66,13 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
         return _new(Made, (value, None, "", None))  # Made(value), without its __new__
     if source.line_figures:
         reading = _line_tax_reading(src) if src.tax_amount else False  # line_tax_reading(src)
-        found = before_tax(src, net=target.computes_totals, reading=reading)
+        net = target.computes_totals
+        if reading is False and not net and not (src.discount_amount or src.discount_percentage):
+            sub_total = src.sub_total  # before_tax's subTotal, of a line without a discount
+            if sub_total is not None:
+                message = f"subTotal {sub_total}: the line before tax and discount"
+                return _new(Made, (sub_total + _ZERO, _DERIVED, message, "subTotal"))
+        found = before_tax(src, net=net, reading=reading)
         assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
         made, message, key = found
         if reading is None:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import refundmap
+from refundmap.formats import RAILZ, RUTTER, RUTTER_CREATE
 from refundmap.mapping import figures, lines
+from refundmap.mapping.context import Made
 from refundmap.mapping.lines import before_tax, line_tax_reading, tax_included
 from refundmap.models.railz import RefundLine
+from refundmap.money import EXACT
+from refundmap.report import Kind
 
 D = Decimal
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "railz"
@@ -181,3 +188,78 @@ def test_unclear_lines_are_read_as_their_own_refunds_in_a_page(
         totals = [[line["total_amount"] for line in r["line_items"]] for r in records]
         assert totals[1] == totals[4] == [0.11, 0.32]
         assert totals[3] == totals[5] == [0.10, 0.30]
+
+
+def _detailed_line_amount(value: Any, src: Any, run: Any) -> Made:
+    """``figures.line_amount`` of a Railz version 1 line into Rutter, by ``before_tax`` alone."""
+    reading = line_tax_reading(src)
+    found = before_tax(src, net=run.target.computes_totals, reading=reading)
+    assert found is not None
+    made, message, key = found
+    if reading is None:
+        return Made(made)
+    if made == value and key == "totalAmount":
+        return Made(value)
+    return Made(made, Kind.DERIVED, message, key)
+
+
+#: Amounts of every exponent, as the reader takes them (below 10^15, at most 20 places).
+_amounts = st.builds(
+    lambda coefficient, exponent: Decimal(f"{coefficient}E{exponent}"),
+    st.integers(-(10**8), 10**8),
+    st.integers(-12, 4),
+)
+_zeros = st.sampled_from([Decimal(0), Decimal("0.0"), Decimal("-0.00")])
+_railz_lines = st.builds(
+    SimpleNamespace,
+    quantity=st.none() | st.integers(-3, 10**6) | st.sampled_from([0, 1, 3, 10**14]),
+    unit_amount=st.none() | _amounts,
+    total_amount=_amounts,  # the rule's value: it runs on a line with a totalAmount
+    sub_total=st.none() | _zeros | _amounts,
+    tax_amount=st.none() | _zeros | _amounts,
+    discount_amount=st.none() | _zeros | _amounts,
+    discount_percentage=st.none() | _zeros | _amounts,
+)
+_contexts = st.just(EXACT) | st.builds(
+    Context,
+    prec=st.integers(3, 12),
+    rounding=st.sampled_from([ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_DOWN]),
+    traps=st.just([]),
+)
+
+
+def _run(*, create: bool) -> Any:
+    """A run from Railz version 1 into Rutter (``create``: a create body)."""
+    return SimpleNamespace(
+        source=RAILZ, target=RUTTER_CREATE if create else RUTTER, unclear_lines=[]
+    )
+
+
+def _in(context: Context, function: Any, *args: Any) -> tuple[Any, set[Any]]:
+    """Return what ``function`` gives in a copy of ``context`` (or the error), and its flags."""
+    with localcontext(context) as here:
+        here.clear_flags()
+        try:
+            result = function(*args)
+        except (ArithmeticError, TypeError) as error:  # a signal trapped, or an impossible line
+            result = type(error)
+        return result, {flag for flag, raised in here.flags.items() if raised}
+
+
+@given(_railz_lines, _contexts, st.booleans())
+def test_a_line_amount_is_its_before_tax(line: Any, context: Context, create: bool) -> None:  # noqa: FBT001
+    """``line_amount``'s short form (a subTotal, no discount) is ``before_tax``'s, to the exponent.
+
+    The same value (its exponent and sign too), kind, words and key, and the
+    same signals raised, in the exact context and in contexts that round.
+    """
+    run = _run(create=create)
+    value = line.total_amount
+    new, new_flags = _in(context, figures.line_amount, value, line, run)
+    old, old_flags = _in(context, _detailed_line_amount, value, line, run)
+    assert new_flags == old_flags
+    if isinstance(old, tuple):
+        assert isinstance(new, tuple)
+        assert [str(part) for part in new] == [str(part) for part in old]
+    else:
+        assert new is old
