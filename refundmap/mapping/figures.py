@@ -162,6 +162,31 @@ def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
     return Kind.DROPPED, None, f"{run.target_name} has no field for it: {why}"
 
 
+def _no_line_shares(
+    run: RuleContext, lines: list[Any], count: int, discount: Decimal, paths: tuple[str, str]
+) -> None:
+    """Rutter lines of a refund whose discount is over several: no Railz line figure holds them.
+
+    Railz's line figures are net of discounts, and no line's share of the refund's
+    ``discount_amount`` is known: each of the first ``count`` target ``lines``
+    gets no ``totalAmount``, reported as :func:`_no_line_figure` says (whether
+    the refund's lines include tax is not asked: no figure is written).
+    """
+    sp, tp = paths
+    said = None  # found at the first line: the same for all
+    for index, line in enumerate(lines[:count]):
+        line["totalAmount"] = None
+        if said is None:
+            said = _no_line_figure(
+                run,
+                f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                " figures are net of discounts",
+            )
+        kind, key, message = said
+        target = None if key is None else f"{tp}.lines[{index}].{key}"
+        run.note(kind, f"{sp}.line_items[{index}].total_amount", target, message)
+
+
 def _note_no_figure(
     run: RuleContext, said: tuple[Kind, str | None, str], where: str, at: str
 ) -> None:
@@ -373,8 +398,11 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     items = src.line_items or ()
     tax = src.tax_amount or _ZERO
     discount = src.discount_amount or _ZERO
-    included = rutter_includes_tax(src)
     one = len(items) == 1
+    if discount and not one:
+        _no_line_shares(run, lines, len(items), discount, (sp, tp))
+        return
+    included = rutter_includes_tax(src)
     only_sub = "subTotal" in run.target.line_figures
     told = "the refund's lines {} tax".format(  # the same for every line
         "include" if included else ("exclude" if tax else "carry no")
@@ -390,15 +418,6 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         where = f"{sp}.line_items[{index}].total_amount"
         at = f"{tp}.lines[{index}]."
-        if discount and not one:
-            if unsplit is None:
-                unsplit = _no_line_figure(
-                    run,
-                    f"the refund's discount_amount {discount} is not per line, and Railz's line"
-                    " figures are net of discounts",
-                )
-            _note_no_figure(run, unsplit, where, at)
-            continue
         net = amount - discount
         if included:
             sub, total = (net - tax if one else None), net

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import refundmap
-from refundmap.formats import RAILZ, RUTTER, RUTTER_CREATE
+from refundmap.formats import RAILZ, RAILZ_PUSH, RAILZ_V2, RAILZ_V2_PUSH, RUTTER, RUTTER_CREATE
 from refundmap.mapping import figures, lines
 from refundmap.mapping.context import Made
-from refundmap.mapping.lines import before_tax, line_tax_reading, tax_included
+from refundmap.mapping.lines import before_tax, line_tax_reading, rutter_includes_tax, tax_included
 from refundmap.models.railz import RefundLine
 from refundmap.money import EXACT
 from refundmap.report import Kind
@@ -263,3 +263,135 @@ def test_a_line_amount_is_its_before_tax(line: Any, context: Context, create: bo
         assert [str(part) for part in new] == [str(part) for part in old]
     else:
         assert new is old
+
+
+def _old_rutter_line_figures(src: Any, out: dict[str, Any], run: Any, sp: str, tp: str) -> None:
+    """``figures._rutter_line_figures`` before: a split discount asked for tax too."""
+    if run.source.vendor != "rutter" or not run.target.line_figures:
+        return
+    lines = out.get("lines") or []
+    items = src.line_items or ()
+    tax = src.tax_amount or Decimal(0)
+    discount = src.discount_amount or Decimal(0)
+    included = rutter_includes_tax(src)
+    one = len(items) == 1
+    only_sub = "subTotal" in run.target.line_figures
+    told = "the refund's lines {} tax".format(  # the same for every line
+        "include" if included else ("exclude" if tax else "carry no")
+    )
+    if included is None and tax:
+        told = (
+            "the refund's total says neither whether its lines include tax nor that they"
+            " exclude it, and Rutter's line total is before tax"
+        )
+    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
+    for index, (line, item) in enumerate(zip(lines, items, strict=False)):
+        amount = item.total_amount
+        line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
+        where = f"{sp}.line_items[{index}].total_amount"
+        at = f"{tp}.lines[{index}]."
+        if discount and not one:
+            if unsplit is None:
+                unsplit = figures._no_line_figure(
+                    run,
+                    f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                    " figures are net of discounts",
+                )
+            figures._note_no_figure(run, unsplit, where, at)
+            continue
+        net = amount - discount
+        if included:
+            sub, total = (net - tax if one else None), net
+        else:
+            sub, total = net, (net + tax if one or not tax else None)
+        said = told
+        if discount:
+            said += f"; total_amount {amount} less the refund's discount_amount {discount}"
+        if one and tax:
+            said += f"; the refund's tax_amount {tax} is its one line's"
+        if total is None and not (only_sub and sub is not None):
+            if unsplit is None:
+                unsplit = figures._no_line_figure(
+                    run,
+                    f"the refund's tax_amount {tax} is not per line, and a {run.target_name}"
+                    " line's only figure, totalAmount, includes tax",
+                )
+            figures._note_no_figure(run, unsplit, where, at)
+            continue
+        if only_sub and sub is not None:
+            line["subTotal"] = sub
+            run.note(Kind.DERIVED, where, at + "subTotal", f"subTotal, as {said}")
+        if total is not None:
+            line["totalAmount"] = total
+            run.note(Kind.DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
+        if only_sub and one:
+            if discount:
+                line["discountAmount"] = discount
+                run.note(
+                    Kind.DERIVED,
+                    sp + ".discount_amount",
+                    at + "discountAmount",
+                    "the refund's discount, of its one line",
+                )
+            if tax:
+                line["taxAmount"] = tax
+                run.note(
+                    Kind.DERIVED,
+                    sp + ".tax_amount",
+                    at + "taxAmount",
+                    "the refund's tax, of its one line",
+                )
+
+
+class _Noted:
+    """A run from Rutter into ``target`` that keeps what the rule notes."""
+
+    def __init__(self, target: Any) -> None:
+        self.source, self.target, self.target_name = RUTTER, target, target.name
+        self.notes: list[tuple[Any, ...]] = []
+
+    def note(self, kind: Kind, source: str, target: str | None, message: str) -> None:
+        self.notes.append((kind, source, target, message))
+
+
+_rutter_refunds = st.builds(
+    lambda totals, tax, discount, total: SimpleNamespace(
+        line_items=None if totals is None else [SimpleNamespace(total_amount=t) for t in totals],
+        tax_amount=tax,
+        discount_amount=discount,
+        total_amount=total,
+        currency_code="USD",
+    ),
+    st.none() | st.lists(_amounts, max_size=4),
+    st.none() | _zeros | _amounts,
+    st.none() | _zeros | _amounts,
+    _amounts,
+)
+
+
+@given(
+    _rutter_refunds,
+    st.sampled_from([RAILZ, RAILZ_PUSH, RAILZ_V2, RAILZ_V2_PUSH]),
+    st.integers(-1, 1),
+    _contexts,
+)
+def test_rutter_line_figures_are_as_before(
+    refund: Any, target: Any, more: int, context: Context
+) -> None:
+    """Rutter line totals into Railz as before: the same figures, notes, order and signals.
+
+    A refund whose discount is over several lines no longer asks whether its lines
+    include tax (no figure is written); ``more``: a target line more or fewer.
+    """
+    count = max(0, len(refund.line_items or ()) + more)
+    results = []
+    for rule in (figures._rutter_line_figures, _old_rutter_line_figures):
+        out = {"lines": [{} for _ in range(count)]}
+        run = _Noted(target)
+        results.append((_in(context, rule, refund, out, run, "$", "$"), out, run.notes))
+    (new, new_out, new_notes), (old, old_out, old_notes) = results
+    if old[0] is not None:  # the old rule failed (a signal trapped): the new may not get so far
+        return
+    assert new == old
+    assert repr(new_out) == repr(old_out)  # exponents too
+    assert new_notes == old_notes
