@@ -53,6 +53,8 @@ class RuleContext(Protocol):
     def scope(self) -> str | None: ...  # noqa: D102
     @property
     def failed(self) -> bool: ...  # noqa: D102
+    @property
+    def unclear_lines(self) -> list[Any]: ...  # noqa: D102
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
     def learned_refund(self, platform_id: str) -> str | None: ...  # noqa: D102
     def change_total(self, source: str, target: str, message: str) -> None: ...  # noqa: D102

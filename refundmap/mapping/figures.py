@@ -66,11 +66,18 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
         return _new(Made, (value, None, "", None))  # Made(value), without its __new__
     if source.line_figures:
         reading = _line_tax_reading(src) if src.tax_amount else False  # line_tax_reading(src)
-        found = before_tax(src, net=target.computes_totals, reading=reading)
+        net = target.computes_totals
+        if reading is False and not net and not (src.discount_amount or src.discount_percentage):
+            sub_total = src.sub_total  # before_tax's subTotal, of a line without a discount
+            if sub_total is not None:
+                message = f"subTotal {sub_total}: the line before tax and discount"
+                return _new(Made, (sub_total + _ZERO, _DERIVED, message, "subTotal"))
+        found = before_tax(src, net=net, reading=reading)
         assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
         made, message, key = found
         if reading is None:
             # Read with its refund's lines, and reported there (_tax_by_refund).
+            run.unclear_lines.append(src)
             return _new(Made, (made, None, "", None))
         if made == value and key == "totalAmount":
             return _new(Made, (value, None, "", None))  # the total as it is: no tax, no discount
@@ -155,6 +162,31 @@ def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
     return Kind.DROPPED, None, f"{run.target_name} has no field for it: {why}"
 
 
+def _no_line_shares(
+    run: RuleContext, lines: list[Any], count: int, discount: Decimal, paths: tuple[str, str]
+) -> None:
+    """Rutter lines of a refund whose discount is over several: no Railz line figure holds them.
+
+    Railz's line figures are net of discounts, and no line's share of the refund's
+    ``discount_amount`` is known: each of the first ``count`` target ``lines``
+    gets no ``totalAmount``, reported as :func:`_no_line_figure` says (whether
+    the refund's lines include tax is not asked: no figure is written).
+    """
+    sp, tp = paths
+    said = None  # found at the first line: the same for all
+    for index, line in enumerate(lines[:count]):
+        line["totalAmount"] = None
+        if said is None:
+            said = _no_line_figure(
+                run,
+                f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                " figures are net of discounts",
+            )
+        kind, key, message = said
+        target = None if key is None else f"{tp}.lines[{index}].{key}"
+        run.note(kind, f"{sp}.line_items[{index}].total_amount", target, message)
+
+
 def _note_no_figure(
     run: RuleContext, said: tuple[Kind, str | None, str], where: str, at: str
 ) -> None:
@@ -170,10 +202,18 @@ def _tax_by_refund(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp:
     quantity x unitAmount within rounding follows the refund's other lines
     (:func:`~refundmap.mapping.lines.railz_lines_include_tax`): a refund's lines
     share one tax treatment.
+
+    Those lines are the ones their rule found (:func:`line_amount`, which ran on
+    each line with a ``totalAmount`` before this, in the same run and context),
+    held in ``run.unclear_lines``: each line's figures are read for tax once.
     """
+    held = run.unclear_lines
+    if not held:  # most refunds: no line fits both readings
+        return
     lines = src.lines or ()
-    # Only a line whose figures fit both readings is the refund's to read (most are none).
-    unclear = [line.tax_amount and _line_tax_reading(line) is None for line in lines]
+    # By identity: a line held and not read here (its refund failed first) is no other's.
+    unclear = [any(line is found for found in held) for line in lines]
+    held.clear()
     if not any(unclear):
         return
     net = run.target.computes_totals
@@ -358,8 +398,11 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     items = src.line_items or ()
     tax = src.tax_amount or _ZERO
     discount = src.discount_amount or _ZERO
-    included = rutter_includes_tax(src)
     one = len(items) == 1
+    if discount and not one:
+        _no_line_shares(run, lines, len(items), discount, (sp, tp))
+        return
+    included = rutter_includes_tax(src)
     only_sub = "subTotal" in run.target.line_figures
     told = "the refund's lines {} tax".format(  # the same for every line
         "include" if included else ("exclude" if tax else "carry no")
@@ -375,15 +418,6 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         where = f"{sp}.line_items[{index}].total_amount"
         at = f"{tp}.lines[{index}]."
-        if discount and not one:
-            if unsplit is None:
-                unsplit = _no_line_figure(
-                    run,
-                    f"the refund's discount_amount {discount} is not per line, and Railz's line"
-                    " figures are net of discounts",
-                )
-            _note_no_figure(run, unsplit, where, at)
-            continue
         net = amount - discount
         if included:
             sub, total = (net - tax if one else None), net

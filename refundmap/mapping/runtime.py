@@ -175,6 +175,9 @@ class Run:
         self._view_class = pair.view_class
         self._failures_before_record = 0
         self._bodies_written = 0
+        #: Railz lines whose figures fit both readings of tax, as their rule found them,
+        #: for their refund's (``figures._tax_by_refund``), which empties it.
+        self.unclear_lines: list[Any] = []
 
     # -- what the compiled functions call ---------------------------------------------
 
