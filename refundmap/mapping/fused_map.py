@@ -30,7 +30,14 @@ from refundmap.checks import FastCheck, Finding, fast_check
 from refundmap.codec.fields import without_none
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
-from refundmap.mapping.compiler import _ALWAYS, _Compiler, _Function, _suffix, _Table
+from refundmap.mapping.compiler import (
+    _ALWAYS,
+    _Compiler,
+    _Function,
+    _Indexed,
+    _suffix,
+    _Table,
+)
 from refundmap.mapping.rules import WRITE_WHEN
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import LINES_TOTAL, REFUND, Marker, Row
@@ -61,6 +68,8 @@ _RUN_LEAST = 3
 _FLAT_HELD = 1 << 20
 _first = itemgetter(0)
 _notes = itemgetter(2)
+#: A record's index in its page, as a path's suffix (``[2]``), made once.
+_AT = _Indexed("")
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
@@ -551,12 +560,12 @@ def _map_records(
             if path[:-1] != head:
                 head = path[:-1]
                 source_list = format_path(head)
-            sp = f"{source_list}[{path[-1]}]"
+            sp = source_list + _AT[path[-1]]
         else:
             sp = format_path(path)
         if many:
             target_path: tuple[str | int, ...] = (*part.path, key, index)
-            tp = f"{target_list}[{index}]"
+            tp = target_list + _AT[index]
         else:
             target_path = part.path
             tp = format_path(target_path)

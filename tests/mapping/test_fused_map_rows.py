@@ -21,7 +21,7 @@ from refundmap.codec.fields import fields
 from refundmap.formats import FORMATS, get_format
 from refundmap.mapping import fused, fused_map
 from refundmap.mapping.bare import BareRecords
-from refundmap.mapping.compiler import _Compiler
+from refundmap.mapping.compiler import _INDEXED_HELD, _Compiler
 
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -280,3 +280,17 @@ def test_a_page_counts_its_copied_ids_as_it_goes(monkeypatch: pytest.MonkeyPatch
         ("account", "878150-2", 7),
         ("customer", "705509-137", 7),
     ]
+
+
+def test_a_pages_records_past_the_held_indexes_are_at_their_own() -> None:
+    """A record's paths join its list's and its index's held suffix: past them, made alike."""
+    count = _INDEXED_HELD + 6  # records past the held suffixes
+    page = json.loads((FIXTURES / "railz" / "quickbooks-list.json").read_text())
+    page["data"] = [{**REFUND, "id": str(n)} for n in range(count)]
+    page["count"] = count
+    _both(page)  # the fast path took it, and gave what the detailed one gives
+    conversion = refundmap.convert(page, "railz", "rutter", synced_at=SYNCED_AT)
+    last = count - 1
+    assert any(e.source_path.startswith(f"$.data[{last}].") for e in conversion.report)
+    targets = [e.target_path or "" for e in conversion.report]
+    assert any(path.startswith(f"$.customer_refunds[{last}].") for path in targets)
