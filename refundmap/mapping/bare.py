@@ -72,12 +72,21 @@ def _no_text(_: Any) -> str:
 class _Ids(_Counted):
     """A run whose ids copied untranslated are kept in order met, for many records.
 
-    Its ``copied_keys`` is :attr:`BareRecords.copied`, and each record's
+    Its ``copied_keys`` is :attr:`BareRecords.copied`, a ``(kind, id)`` a copy
+    (the code compiled ``by_key`` notes them so), and each record's
     ``copied_names`` (its first name of each id) is added to ``names`` once it is taken.
     """
 
     names: list[tuple[tuple[str, str], str]]
     named_keys: set[tuple[str, str]] | None
+    copied_keys: list[tuple[str, str]]
+
+    def copied(self, kind: str, value: str, name: str | None = None) -> None:
+        """Note a reference id copied untranslated, with its name, as the generated code does."""
+        key = kind, value
+        self.copied_keys.append(key)
+        if name is not None and key not in self.copied_names:
+            self.copied_names[key] = name
 
 
 class BareRecords:
@@ -117,6 +126,7 @@ class BareRecords:
             lookup=lookup is not None,
             require_refs=converter.require_refs,
             counted=True,
+            by_key=True,
         )[0]
         run = self._run = fused_map.start_run(converter, None, _Ids)
         self.copied: list[tuple[str, str]] = []

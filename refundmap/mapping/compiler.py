@@ -75,6 +75,30 @@ def _literal_suffix(where: str) -> str | None:
     return value if type(value) is str else None
 
 
+#: The most indexes an :class:`_Indexed` holds the suffix of (a longer list's are made each time).
+_INDEXED_HELD = 1024
+
+
+class _Indexed(dict[int, str]):
+    """A list's suffix by index, made once: ``_Indexed(".lines")[2]`` is ``.lines[2]``.
+
+    A line's paths are its refund's and this (a subscript and a join, where an
+    f-string formats the index each time, for each path of each line).
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def __missing__(self, index: int) -> str:
+        made = f"{self.key}[{index}]"
+        if index < _INDEXED_HELD:
+            self[index] = made
+        return made
+
+
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
     return True
 
@@ -189,6 +213,8 @@ class _Compiler:
         self.heads: dict[tuple[type, str], str] = {}
         self.line_classes: set[type] = set()
         self.names["_unstructure"] = self.tgt_codec.unstructure
+        #: The names of the :class:`_Indexed` suffixes of the lists, by their suffix.
+        self.indexes: dict[str, str] = {}
         self.names["_source_data"] = self.src_codec.unstructure
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
@@ -203,6 +229,13 @@ class _Compiler:
         """Return a global name bound to ``value`` in the generated module."""
         name = f"_{hint}_{len(self.names)}"
         self.names[name] = value
+        return name
+
+    def indexed(self, suffix: str) -> str:
+        """Return the global name of the :class:`_Indexed` suffixes of the list at ``suffix``."""
+        name = self.indexes.get(suffix)
+        if name is None:
+            name = self.indexes[suffix] = self.name(_Indexed(suffix), "at")
         return name
 
     def module(self) -> str:
@@ -328,7 +361,7 @@ class _Compiler:
         for key, source_path, element in table.late:
             # Finished now, so that what the rules added sits in the format's key order.
             code(f"_ls = out.get({key!r})")
-            where = f"f'{{sp}}{_suffix(source_path)}[{{i}}]'"
+            where = f"sp + {self.indexed(_suffix(source_path))}[i]"
             finish = self.finisher(element, made=True)
             code("if _ls:").indent()(
                 f"out[{key!r}] = [{finish}(x, run, {where}) for i, x in enumerate(_ls)]"
@@ -569,11 +602,11 @@ class _Compiler:
             table.pending.append((index, row))
             code(f"p{index} = not seq")
         code("if seq:").indent()
+        at_s, at_t = self.indexed(_suffix(s)), self.indexed(_suffix(t))
         self._set(
             code,
             t,
-            f"[{line_mapper}(x, f'{{sp}}{_suffix(s)}[{{i}}]', f'{{tp}}{_suffix(t)}[{{i}}]', run)"
-            " for i, x in enumerate(seq)]",
+            f"[{line_mapper}(x, sp + {at_s}[i], tp + {at_t}[i], run) for i, x in enumerate(seq)]",
         )
         code.dedent()
 

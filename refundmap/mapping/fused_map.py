@@ -20,7 +20,7 @@ runs the detailed engine on the same document.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import chain, compress, repeat
 from operator import is_, itemgetter
@@ -30,7 +30,14 @@ from refundmap.checks import FastCheck, Finding, fast_check
 from refundmap.codec.fields import without_none
 from refundmap.formats import Format, get_format
 from refundmap.gate import failures
-from refundmap.mapping.compiler import _ALWAYS, _Compiler, _Function, _suffix, _Table
+from refundmap.mapping.compiler import (
+    _ALWAYS,
+    _Compiler,
+    _Function,
+    _Indexed,
+    _suffix,
+    _Table,
+)
 from refundmap.mapping.rules import WRITE_WHEN
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import LINES_TOTAL, REFUND, Marker, Row
@@ -56,10 +63,13 @@ _RUN = object()
 #: The fewest values noted as a run: fewer cost less as rows (a tuple made, when
 #: they are mostly absent, costs more than the tests and appends it saves).
 _RUN_LEAST = 3
-#: The most ids copied a page holds as noted before counting them (see _Counted).
-_KEYS_HELD = 4096
+#: The most items (two a copy: its kind, its id) a page's copied ids hold as noted
+#: before they are counted (see _Counted): a page of about 37,000 refunds of 3 lines.
+_FLAT_HELD = 1 << 20
 _first = itemgetter(0)
 _notes = itemgetter(2)
+#: A record's index in its page, as a path's suffix (``[2]``), made once.
+_AT = _Indexed("")
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
@@ -77,13 +87,23 @@ def _conversion_class() -> type[Conversion]:
 class _FusedCompiler(_Compiler):
     """The compiler, noting entries with fixed words as constant rows."""
 
-    def __init__(
-        self, source: Format, target: Format, *, lookup: bool, require_refs: bool, counted: bool
+    def __init__(  # noqa: PLR0913 - the pair, and how the code is compiled
+        self,
+        source: Format,
+        target: Format,
+        *,
+        lookup: bool,
+        require_refs: bool,
+        counted: bool,
+        by_key: bool = False,
     ) -> None:
         super().__init__(source, target, lookup=lookup)
         self.require_refs = require_refs
-        #: Whether the generated code counts the ids it copies itself (see :meth:`copied`).
+        #: Whether the generated code notes the ids it copies itself (see :meth:`copied`).
         self.counted = counted
+        #: Whether it notes them as ``(kind, id)`` in ``copied_keys`` (JSON Lines
+        #: records, :mod:`refundmap.mapping.bare`), not two items in ``copied_flat``.
+        self.by_key = by_key
         #: The source suffixes of folded values, per table being compiled: their
         #: check reads the entries noted, so an entry there is noted whole.
         self.folded_now: list[set[str]] = []
@@ -191,16 +211,26 @@ class _FusedCompiler(_Compiler):
     def copied(self, code: _Function, kind: str, name: str) -> None:
         """Note the id copied as :meth:`_Counted.copied` does, inline where :attr:`counted`.
 
-        Each copy is one item of the run's ``copied_keys``, counted when the
-        document is mapped (see :func:`convert`); a name, the id's first, in its ``copied_names``.
+        Each copy is two items of the run's ``copied_flat``, its kind and its id,
+        counted only when read (see :class:`_Counted`); a name, the id's first, in
+        its ``copied_names``.
         """
         if not self.counted:
             super().copied(code, kind, name)
             return
+        if self.by_key:
+            code(f"_k = ({kind!r}, v)")
+            code("_key(_k)")
+            if name != "None":
+                code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
+            return
+        if name == "None":
+            code(f"_copy({kind!r}); _copy(v)")
+            return
+        # The key made for its name noted as the copy's two items too (one call).
         code(f"_k = ({kind!r}, v)")
-        code("_copy(_k)")
-        if name != "None":
-            code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
+        code("_copy2(_k)")
+        code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
 
     def table(
         self,
@@ -224,8 +254,17 @@ class _FusedCompiler(_Compiler):
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
         at = lines.index("    add = run.report.append") + 1
         lines.insert(at, "    add((_PUSH, sp, tp))")
-        if any(line.lstrip().startswith("_copy(_k)") for line in lines):
-            lines.insert(at, "    _copy = run.copied_keys.append; _names = run.copied_names")
+        used = [
+            f"{bound} = run.{held}.{method}"
+            for bound, held, method in (
+                ("_copy", "copied_flat", "append"),
+                ("_copy2", "copied_flat", "extend"),
+                ("_key", "copied_keys", "append"),
+            )
+            if any(line.lstrip().startswith(f"{bound}(") for line in lines)
+        ]
+        if used:
+            lines.insert(at, f"    {'; '.join(used)}; _names = run.copied_names")
         for index in range(len(lines) - 1, at, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
@@ -233,21 +272,23 @@ class _FusedCompiler(_Compiler):
 
 
 @cache
-def _compiled(
+def _compiled(  # noqa: PLR0913 - the pair, and how the code is compiled
     source_name: str,
     target_name: str,
     *,
     lookup: bool,
     require_refs: bool = False,
     counted: bool = False,
+    by_key: bool = False,
 ) -> tuple[Any, str]:
-    """Return the generated mapping of a pair and its code (``counted``: see _FusedCompiler)."""
+    """Return the generated mapping of a pair and its code (``counted``, ``by_key``: see above)."""
     compiler = _FusedCompiler(
         get_format(source_name),
         get_format(target_name),
         lookup=lookup,
         require_refs=require_refs,
         counted=counted,
+        by_key=by_key,
     )
     compiler.names["_POP"] = _POP
     compiler.names["_PUSH"] = _PUSH
@@ -255,7 +296,10 @@ def _compiled(
     function = compiler.table("refund", REFUND, compiler.source.record, compiler.target.record)
     code = compiler.module()
     options = (
-        " with lookup" * lookup + " requiring references" * require_refs + " counting" * counted
+        " with lookup" * lookup
+        + " requiring references" * require_refs
+        + " counting" * counted
+        + " by key" * by_key
     )
     filename = f"<refundmap fast mapping {source_name} -> {target_name}{options}>"
     namespace: dict[str, Any] = dict(compiler.names)
@@ -387,34 +431,84 @@ def takes(options: Converter) -> bool:
 
 
 class _Counted(Run):
-    """A run that notes each reference id copied untranslated, a copy an item, in order met.
+    """A run that notes each reference id copied untranslated, a copy two items, in order met.
 
     The generated code notes them inline (:meth:`_FusedCompiler.copied`); the
-    engine's code it calls (``run.translate``), by :meth:`copied`.
+    engine's code it calls (``run.translate``), by :meth:`copied`. They are
+    counted only when read (:meth:`counted_ids`; a conversion's ``missing``),
+    or where a page holds :data:`_FLAT_HELD` items (:meth:`fold`): a page whose
+    ids no one reads is not counted, and its copies are held as two pointers each.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: ``(kind, id)``, once each time an id was copied untranslated (since :meth:`fold`).
-        self.copied_keys: list[tuple[str, str]] = []
+        #: The kind, then the id, each time an id was copied untranslated (since :meth:`fold`).
+        self.copied_flat: list[str] = []
         self._counted: Counter[tuple[str, str]] = Counter()
+        self._folded = 0
 
     def fold(self) -> None:
-        """Count the ids noted in ``copied_keys`` (in C, first met first) and empty it."""
-        self._counted.update(self.copied_keys)
-        self.copied_keys.clear()
+        """Count the ids noted in ``copied_flat`` (in C, first met first) and empty it."""
+        flat = self.copied_flat
+        if flat:
+            self._folded += len(flat) // 2
+            self._counted.update(_pairs(flat))
+            flat.clear()
+
+    def copies(self) -> int:
+        """Return how many times an id was copied untranslated, counting none of them."""
+        return self._folded + len(self.copied_flat) // 2
 
     def counted_ids(self) -> dict[tuple[str, str], int]:
         """Return each id copied untranslated, by (kind, id): how many times, in order met."""
         self.fold()
         return dict(self._counted)
 
+    def counted_when_read(self) -> Mapping[tuple[str, str], int]:
+        """Return what :meth:`counted_ids` returns, counted when first read (the run is done)."""
+        return _CountedWhenRead(self._counted, self.copied_flat)
+
     def copied(self, kind: str, value: str, name: str | None = None) -> None:
         """Note a reference id copied untranslated, with its name, as the generated code does."""
+        self.copied_flat += (kind, value)
         key = kind, value
-        self.copied_keys.append(key)
         if name is not None and key not in self.copied_names:
             self.copied_names[key] = name
+
+
+def _pairs(flat: list[str]) -> Iterator[tuple[str, str]]:
+    """Return the ``(kind, id)`` pairs of a run's ``copied_flat``, in order."""
+    return zip(flat[::2], flat[1::2], strict=True)
+
+
+class _CountedWhenRead(Mapping[tuple[str, str], int]):
+    """A run's ids copied untranslated, ``{(kind, id): times}`` in order met, counted when read."""
+
+    __slots__ = ("_counted", "_flat")
+
+    def __init__(self, counted: Counter[tuple[str, str]], flat: list[str]) -> None:
+        """Hold the ids counted already (a fold's), and those noted since (``copied_flat``)."""
+        self._counted = counted
+        self._flat: list[str] | None = flat
+
+    def _counts(self) -> Counter[tuple[str, str]]:
+        flat = self._flat
+        if flat is not None:
+            self._counted.update(_pairs(flat))
+            self._flat = None
+        return self._counted
+
+    def __getitem__(self, key: tuple[str, str]) -> int:
+        found = self._counts().get(key)
+        if found is None:  # a Counter's own subscript gives 0
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._counts())
+
+    def __len__(self) -> int:
+        return len(self._counts())
 
 
 _R = TypeVar("_R", bound=_Counted)
@@ -466,12 +560,12 @@ def _map_records(
             if path[:-1] != head:
                 head = path[:-1]
                 source_list = format_path(head)
-            sp = f"{source_list}[{path[-1]}]"
+            sp = source_list + _AT[path[-1]]
         else:
             sp = format_path(path)
         if many:
             target_path: tuple[str | int, ...] = (*part.path, key, index)
-            tp = f"{target_list}[{index}]"
+            tp = target_list + _AT[index]
         else:
             target_path = part.path
             tp = format_path(target_path)
@@ -487,7 +581,7 @@ def _map_records(
             _warn(findings, sp, tp, notes, target.name)
         noted.append((sp, tp, notes))
         mapped_records.append(mapped)
-        if len(run.copied_keys) > _KEYS_HELD:
+        if len(run.copied_flat) > _FLAT_HELD:
             run.fold()  # counted as it goes: a big page's copies are not all held
     return noted, mapped_records
 
@@ -530,13 +624,13 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         (output,) = mapped_records
     if run.unmappable:
         raise Fallback
-    counted = run.counted_ids()
-    untranslated = sum(counted.values())
+    untranslated = run.copies()
     conversion = _conversion_class()(output, (), len(mapped_records), untranslated, target.name)
     rows = FusedRows(loaded.report, noted, envelope)
     if options.fail_on and (failed := failures(rows.entries(), options.fail_on)):
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
+    counted = run.counted_when_read()
     copied = CopiedIds(counted, from_rutter=source.vendor == "rutter", names=run.copied_names)
     object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion

@@ -21,7 +21,7 @@ from refundmap.codec.fields import fields
 from refundmap.formats import FORMATS, get_format
 from refundmap.mapping import fused, fused_map
 from refundmap.mapping.bare import BareRecords
-from refundmap.mapping.compiler import _Compiler
+from refundmap.mapping.compiler import _INDEXED_HELD, _Compiler
 
 SYNCED_AT = "2024-06-30T12:00:00.000Z"
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -247,10 +247,21 @@ def test_json_lines_records_run_the_pages_code() -> None:
     """BareRecords runs the code a page runs: ids copied noted inline, no run.copied call each."""
     converter = refundmap.Converter("railz", "rutter", synced_at=SYNCED_AT)
     mapper = BareRecords(converter)._mapper
-    assert mapper.__code__.co_filename == "<refundmap fast mapping railz -> rutter counting>"
-    code = fused_map.source("railz", "rutter")  # the code of that file
-    assert "_copy(_k)" in code
+    filename = "<refundmap fast mapping railz -> rutter counting by key>"
+    assert mapper.__code__.co_filename == filename
+    code = fused_map._compiled("railz", "rutter", lookup=False, counted=True, by_key=True)[1]
+    assert "_key(_k)" in code  # the command counts (kind, id) keys
     assert "run.copied(" not in code
+    page = fused_map.source("railz", "rutter")  # a page's: two items a copy, counted when read
+    assert "_copy2(_k)" in page
+    assert "run.copied(" not in page
+    # The same code, but for how a copy is noted.
+    assert (
+        page.replace("_copy2 = run.copied_flat.extend", "_key = run.copied_keys.append").replace(
+            "_copy2(_k)", "_key(_k)"
+        )
+        == code
+    )
 
 
 def test_a_page_counts_its_copied_ids_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -261,7 +272,7 @@ def test_a_page_counts_its_copied_ids_as_it_goes(monkeypatch: pytest.MonkeyPatch
     page["data"] = records
     page["count"] = len(records)
     at_once = _both(page)
-    monkeypatch.setattr(fused_map, "_KEYS_HELD", 2)
+    monkeypatch.setattr(fused_map, "_FLAT_HELD", 4)
     held = _both(page)
     assert held == at_once
     missing = held[-1]
@@ -269,3 +280,17 @@ def test_a_page_counts_its_copied_ids_as_it_goes(monkeypatch: pytest.MonkeyPatch
         ("account", "878150-2", 7),
         ("customer", "705509-137", 7),
     ]
+
+
+def test_a_pages_records_past_the_held_indexes_are_at_their_own() -> None:
+    """A record's paths join its list's and its index's held suffix: past them, made alike."""
+    count = _INDEXED_HELD + 6  # records past the held suffixes
+    page = json.loads((FIXTURES / "railz" / "quickbooks-list.json").read_text())
+    page["data"] = [{**REFUND, "id": str(n)} for n in range(count)]
+    page["count"] = count
+    _both(page)  # the fast path took it, and gave what the detailed one gives
+    conversion = refundmap.convert(page, "railz", "rutter", synced_at=SYNCED_AT)
+    last = count - 1
+    assert any(e.source_path.startswith(f"$.data[{last}].") for e in conversion.report)
+    targets = [e.target_path or "" for e in conversion.report]
+    assert any(path.startswith(f"$.customer_refunds[{last}].") for path in targets)
