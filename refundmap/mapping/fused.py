@@ -502,10 +502,16 @@ def load(
     if not _takes(source, target, strict=strict):
         return document, None
     _ZERO.seen = False
-    read = _read(_decode(document), source, target)
-    if _ZERO.seen and _minus_zero(document):
-        # A -0 that jiter read as 0 where its sign is kept: read as the detailed reader reads it.
-        read = _read(decode(document), source, target)
+    try:
+        read = _read(_decode(document), source, target)
+    except ValidationError:
+        if not (_ZERO.seen and _minus_zero(document)):
+            raise
+        read = _read(decode(document), source, target)  # a problem may show the -0: said again
+    else:
+        if _ZERO.seen and _minus_zero(document):
+            # A -0 jiter read as 0 where its sign is kept: read as the detailed reader reads it.
+            read = _read(decode(document), source, target)
     if read[1] is None:
         TALLY.fallen_back += 1
     else:
