@@ -21,8 +21,10 @@ import jiter
 
 __all__ = ["RefusedError", "encode", "read", "write"]
 
-# -0 not followed by what makes it -0.5, -0e1 or -01 (which jiter refuses anyway).
-_MINUS_ZERO = re.compile(rb"-0(?![0-9.eE])")
+# -0 not followed by what makes it -0.5, -0e1 or -01 (which jiter refuses anyway), and
+# where a value may start: first, or after [ : , or a space (not within an id such as
+# "878150-0" or a UUID: those are passed over by the regex, not one by one in Python).
+_MINUS_ZERO = re.compile(rb"-0(?![0-9.eE])(?<![^\[:,\s]-0)")
 #: msgspec's encoder, made on the first write: msgspec is imported then, not with refundmap.
 _ENCODER: list[Callable[[Any], bytes]] = []
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jiter
 
 from refundmap.checks import fast_check
-from refundmap.cjson import _MINUS_ZERO, _negative_zero
+from refundmap.cjson import _negative_zero
 from refundmap.jsonio import write
 from refundmap.mapping import fused, fused_map
 from refundmap.mapping.fused import reader
@@ -117,6 +117,7 @@ class BareRecords:
         """
         source, target = converter.source, converter.target
         self._read = reader(source, source.record)
+        self._zero = fused._ZERO  # noqa: SLF001 - the reader's note of a kept 0, this thread's
         self._markers = tuple(shape.marker for shape in source.envelopes)
         self._check = fast_check(source.name, mapped=False) or source.check
         lookup = converter.directory
@@ -162,8 +163,8 @@ class BareRecords:
 
     def _one(self, text: bytes) -> Converted | None:
         # As fused.load and fused_map.convert do for a bare record: see the module.
-        if _MINUS_ZERO.search(text) is not None and _negative_zero(text):
-            return None
+        zero = self._zero
+        zero.seen = False  # a JSON integer 0 whose sign is kept (fused._zero), to come
         try:
             # Values cached too: with catch_duplicate_keys, caching only keys is no
             # faster than caching nothing (jiter 0.19), and short values repeat
@@ -184,6 +185,8 @@ class BareRecords:
         keys, names = len(copied), len(named)
         try:
             record = self._read(raw)  # an empty line object too is a Fallback
+            if zero.seen and _negative_zero(text):
+                raise Fallback  # noqa: TRY301 - an integer -0 jiter read as 0: the record alone
             reading = [  # the fast form gives None where nothing is found
                 Entry(Kind.WARNING, format_path(where), None, message)
                 for where, message in self._check(record, ()) or ()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import linecache
 import os
 import re
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -107,7 +108,8 @@ def _object(value: object) -> dict[str, Any]:
     """Return opaque JSON (``platform_data``) where the codec takes it as it is."""
     if type(value) is not dict:
         raise Fallback
-    cjson._exact(value)  # noqa: SLF001 - its integers as the detailed reader gives them
+    if cjson._exact(value):  # noqa: SLF001 - its integers as the detailed reader gives them
+        _ZERO.seen = True
     if check_numbers(value) is not None:
         raise Fallback
     return value
@@ -132,18 +134,31 @@ def _integer(value: object) -> int:
 #: a ``Decimal`` is immutable, and making one of an ``int`` costs three times the lookup.
 _SMALL_DECIMALS = tuple(Decimal(i) for i in range(1024))
 
+#: Whether the document this thread reads holds a JSON integer 0 whose sign a value keeps
+#: (an amount's ``Decimal``, opaque JSON): only then is its text searched for a -0, which
+#: jiter reads as 0 (see :func:`load`). An ``int`` has no -0: integers need no note.
+_ZERO = threading.local()
+
+
+def _zero() -> Decimal:
+    """Return an amount sent as the JSON integer 0, noting that the document holds one."""
+    _ZERO.seen = True
+    return _SMALL_DECIMALS[0]
+
 
 def _amount_lines() -> list[str]:
     """Return the lines that check an amount ``v`` and make it the codec's ``Decimal``.
 
-    A JSON integer within the bounds is made a decimal; a ``Decimal`` is taken
-    where :func:`refundmap.money.in_bounds` takes it: at once where it prints
-    in at most 15 characters without an exponent (so below 10^15, with at most
-    13 places), else as ``in_bounds`` decides. Anything else raises Fallback.
+    A JSON integer within the bounds is made a decimal (0 noted, :func:`_zero`);
+    a ``Decimal`` is taken where :func:`refundmap.money.in_bounds` takes it: at
+    once where it prints in at most 15 characters without an exponent (so below
+    10^15, with at most 13 places), else as ``in_bounds`` decides. Anything else
+    raises Fallback.
     """
     return [
         "if (c := type(v)) is int:",
-        f"    if 0 <= v < {len(_SMALL_DECIMALS)}: v = _small[v]",
+        f"    if 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
+        "    elif not v: v = _zero()",
         f"    elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
         "    else: raise Fallback",
         "elif c is not Decimal: raise Fallback",
@@ -157,16 +172,15 @@ def _decode(document: Any) -> Any:
     jiter gives JSON integers as ``int``; the detailed reader walks the document
     to make each a ``Decimal`` (:func:`refundmap.cjson.read`). The fast reader
     takes them as they are, and :func:`_as_decoded` walks a document it leaves
-    to the detailed path. Text that holds an integer ``-0`` (whose sign an
-    ``int`` loses), or that jiter refuses, is decoded by the detailed reader.
+    to the detailed path. Text that jiter refuses is decoded by the detailed
+    reader. An integer ``-0`` is read as 0 (an ``int`` has no sign): where its
+    sign is kept, :func:`load` decodes the text again (:func:`_minus_zero`).
     """
     if not isinstance(document, str | bytes | bytearray):
         return decode(document)
     try:
         data = document.encode("utf-8") if isinstance(document, str) else bytes(document)
     except UnicodeEncodeError:  # a lone surrogate in a str
-        return decode(document)
-    if cjson._negative_zero(data):  # noqa: SLF001 - the reader's own test of the text
         return decode(document)
     try:
         return jiter.from_json(
@@ -184,13 +198,26 @@ def _decode(document: Any) -> Any:
 
 
 def _as_decoded(raw: Any) -> Any:
-    """Return what :func:`_decode` gave as :func:`refundmap.validation.decode` gives it."""
+    """Return what :func:`_decode` gave as :func:`refundmap.validation.decode` gives it.
+
+    A JSON integer 0 in it is noted (``_ZERO``): its text may have said -0.
+    """
     kind = type(raw)
     if kind is dict or kind is list:
-        cjson._exact(raw)  # noqa: SLF001 - the detailed reader's own walk, in place
+        if cjson._exact(raw):  # noqa: SLF001 - the detailed reader's own walk, in place
+            _ZERO.seen = True
     elif kind is int:
+        if not raw:
+            _ZERO.seen = True
         return Decimal(raw)
     return raw
+
+
+def _minus_zero(document: Any) -> bool:
+    """Whether JSON text ``document`` holds an integer -0 (which jiter reads as 0)."""
+    if isinstance(document, str):
+        document = document.encode("utf-8")  # as _decode did, which took it
+    return isinstance(document, bytes | bytearray) and cjson._negative_zero(document)  # noqa: SLF001
 
 
 #: How a key is read: required, or optional and counted when found, or when not.
@@ -220,6 +247,7 @@ class _Generator:
             "_integer": _integer,
             "_dates_get": _DATES.get,
             "_small": _SMALL_DECIMALS,
+            "_zero": _zero,
             "_object": _object,
         }
 
@@ -473,14 +501,31 @@ def load(
     """
     if not _takes(source, target, strict=strict):
         return document, None
-    raw = _decode(document)
+    _ZERO.seen = False
+    try:
+        read = _read(_decode(document), source, target)
+    except ValidationError:
+        if not (_ZERO.seen and _minus_zero(document)):
+            raise
+        read = _read(decode(document), source, target)  # a problem may show the -0: said again
+    else:
+        if _ZERO.seen and _minus_zero(document):
+            # A -0 jiter read as 0 where its sign is kept: read as the detailed reader reads it.
+            read = _read(decode(document), source, target)
+    if read[1] is None:
+        TALLY.fallen_back += 1
+    else:
+        TALLY.taken += 1
+    return read
+
+
+def _read(raw: Any, source: Format, target: Format) -> tuple[Decoded, Loaded | None]:
+    """Return the decoded document, and it loaded where the generated reader takes it."""
     try:
         with localcontext(EXACT):
             loaded = _load(raw, source, target)
     except (Fallback, ArithmeticError):
-        TALLY.fallen_back += 1
         return Decoded(_as_decoded(raw)), None
-    TALLY.taken += 1
     return Decoded(raw), loaded
 
 
@@ -547,7 +592,8 @@ def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
     """
     if type(item) is not dict:
         raise Fallback
-    cjson._exact(item)  # noqa: SLF001 - its integers as the detailed reader gives them
+    if cjson._exact(item):  # noqa: SLF001 - its integers as the detailed reader gives them
+        _ZERO.seen = True
     codec = source.codec(strict=False)
     model, found, unknown = codec.structure(item, source.record, path)
     if found and source.ids_may_be_numbers and (numbers := _numeric_ids(item, path, found)):

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import refundmap
 from refundmap import Converter
 from refundmap.formats import get_format
+from refundmap.mapping import bare as bare_module
 from refundmap.mapping import fused
 from refundmap.mapping.bare import BareRecords, Converted
 
@@ -260,6 +261,24 @@ def test_a_record_holding_minus_zero_is_alike(zero: str) -> None:
     converter = Converter("railz", "rutter", synced_at=SYNCED_AT)
     taken = alike(converter, [text])
     assert taken == (zero not in {"-0", " -0"})
+
+
+def test_a_record_is_searched_for_minus_zero_only_where_it_keeps_a_zero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    searched: list[bytes] = []
+    search = bare_module._negative_zero
+    monkeypatch.setattr(
+        bare_module, "_negative_zero", lambda text: searched.append(text) or search(text)
+    )
+    page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
+    record = dict(page["data"][0], totalDiscount="__ZERO__")
+    assert record["lines"][1]["discountAmount"] == 0
+    record["lines"][1]["discountAmount"] = 0.0  # its one JSON integer 0 written 0.0
+    converter = Converter("railz", "rutter", synced_at=SYNCED_AT)
+    texts = [json.dumps(record).replace('"__ZERO__"', zero).encode() for zero in ("1.5", "0")]
+    assert alike(converter, texts) == 2
+    assert searched == texts[1:] * 2  # alone, then together; not the one without a 0
 
 
 def test_a_record_refused_by_the_mapping_leaves_no_name_behind() -> None:

@@ -5,11 +5,12 @@ the two writers the same text wherever the C writer takes a value.
 """
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from refundmap import RefundmapError, ValidationError, cjson, convert
@@ -178,6 +179,33 @@ def test_an_integer_minus_zero_keeps_its_sign():
     # Only a value -0 sends a document to the detailed reader, not an id's end.
     assert readers_agree(b'{"id": "878150-0", "quantity": 0, "d": "2024-01-02"}')
     assert not readers_agree(b'{"id": "878150", "quantity": [0, \n  -0]}')
+
+
+def _negative_zero_by_every_minus_zero(data: bytes) -> bool:
+    """The test of -0 as first written: every -0 looked at in Python, its start found back."""
+    for match in re.finditer(rb"-0(?![0-9.eE])", data):
+        i = match.start() - 1
+        while i >= 0 and data[i] in b" \t\r\n":
+            i -= 1
+        if i < 0 or data[i] in b"[:,":
+            return True
+    return False
+
+
+#: What a -0 may stand after or before, and what an id holds (a UUID's "-0").
+_AROUND_MINUS_ZERO = [b"-0", b"0", b"1", b".", b"e", b":", b",", b"[", b" ", b"\n", b"\f", b"a"]
+
+
+@example([b":", b" ", b"\n", b"-0"])  # a value, after a space
+@example([b"a", b"-0", b"]"])  # an id's end
+@example([b"a", b"\f", b"-0"])  # \f is no JSON space
+@example([b"-0"])  # the whole text
+@example([b"-0", b"."])
+@given(st.lists(st.sampled_from(_AROUND_MINUS_ZERO), max_size=8))
+def test_the_minus_zero_test_passes_over_only_what_is_no_value(pieces):
+    data = b"".join(pieces)
+    assert cjson._negative_zero(data) is _negative_zero_by_every_minus_zero(data)
+    assert (cjson._MINUS_ZERO.search(data) is not None) >= cjson._negative_zero(data)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -11,9 +13,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from refundmap import cjson
 from refundmap.formats import get_format
 from refundmap.mapping import fused
 from refundmap.money import in_bounds, parse_amount
+
+from helpers import ROOT
 
 
 def _amount() -> Callable[[Any], Any]:
@@ -204,3 +209,50 @@ def test_an_inlined_object_keeps_its_keys_and_attributes() -> None:
     assert (view.o.d, view.o.v, view.n.d, view.n.v) == ("x", "y", None, "z")
     with pytest.raises(fused.Fallback):
         namespace[name]({"o": {"d": "x", "w": "y"}})
+
+
+def _page(vendor: str) -> bytes:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    return bytes(generate.dumps(getattr(generate, f"{vendor}_list")(2)))
+
+
+def _loaded(text: bytes | str, source: str, target: str) -> Any:
+    loaded = fused.load(text, get_format(source), get_format(target), strict=False)[1]
+    assert loaded is not None
+    return loaded.parts[0].model
+
+
+def test_a_minus_zero_amount_keeps_its_sign() -> None:
+    # jiter reads an integer -0 as 0: where the reader keeps a sign, the text is read again.
+    text = _page("railz").replace(b'"unitAmount": 56.62', b'"unitAmount": -0', 1)
+    for document in (text, text.decode()):
+        line = _loaded(document, "railz", "rutter").data[0].lines[0]
+        assert str(line.unit_amount) == "-0"
+
+
+def test_a_minus_zero_in_platform_data_keeps_its_sign() -> None:
+    page = json.loads(_page("rutter"))
+    page["customer_refunds"][1]["platform_data"] = {"z": [1, {"m": "__Z__"}]}
+    text = json.dumps(page).replace('"__Z__"', "-0")
+    record = _loaded(text, "rutter", "railz").customer_refunds[1]
+    assert str(record.platform_data["z"][1]["m"]) == "-0"
+
+
+def test_the_text_is_searched_for_a_minus_zero_only_where_a_zero_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    searched: list[bytes] = []
+    search = cjson._negative_zero
+    monkeypatch.setattr(cjson, "_negative_zero", lambda data: searched.append(data) or search(data))
+    rutter = _page("rutter")
+    _loaded(rutter, "rutter", "railz")
+    assert searched == []  # no JSON integer 0 in it
+    railz = _page("railz")
+    _loaded(railz, "railz", "rutter")
+    assert searched == []  # its offset 0: an integer, which has no -0
+    _loaded(
+        railz.replace(b'"effectiveTaxRate": 13', b'"effectiveTaxRate": 0', 1), "railz", "rutter"
+    )
+    assert len(searched) == 1
