@@ -381,7 +381,9 @@ def test_rutter_line_figures_are_as_before(
     """Rutter line totals into Railz as before: the same figures, notes, order and signals.
 
     A refund whose discount is over several lines no longer asks whether its lines
-    include tax (no figure is written); ``more``: a target line more or fewer.
+    include tax (no figure is written): that arithmetic, whose answer was unused, may
+    have raised a signal the new rule does not; it raises none the old did not.
+    ``more``: a target line more or fewer.
     """
     count = max(0, len(refund.line_items or ()) + more)
     results = []
@@ -392,6 +394,7 @@ def test_rutter_line_figures_are_as_before(
     (new, new_out, new_notes), (old, old_out, old_notes) = results
     if old[0] is not None:  # the old rule failed (a signal trapped): the new may not get so far
         return
-    assert new == old
+    assert new[0] == old[0]
+    assert new[1] <= old[1]
     assert repr(new_out) == repr(old_out)  # exponents too
     assert new_notes == old_notes
