@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -75,9 +76,19 @@ def _stopped_by_signals() -> Iterator[None]:
     """
     numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     stopped = False
+    command = os.getpid()
 
     def stop(signum: int, _frame: object) -> None:
         nonlocal stopped
+        if os.getpid() != command:
+            # A --jobs worker forked with this handler, before it set its own: what the
+            # worker's would do (Ctrl-C is the command's; SIGTERM ends it), not a traceback.
+            if signum == signal.SIGINT:
+                signal.signal(signum, signal.SIG_IGN)
+                return
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         stopped = True
         for number in numbers:
             signal.signal(number, signal.SIG_IGN)

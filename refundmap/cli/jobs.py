@@ -111,12 +111,15 @@ def _died(name: str, how: str) -> WorkerError:
 
 
 def _start(parent: int, setup: Callable[..., None], args: tuple[Any, ...]) -> None:
-    """Set a worker up: its end with the command, signals left to the command; then ``setup``."""
-    _watch_parent(parent)
+    """Set a worker up: signals left to the command, its end with the command; then ``setup``."""
+    # First: a forked worker holds the command's handlers, which raise to clean up the
+    # command; a SIGTERM from a command stopping its pool while this worker set itself
+    # up (importing ctypes, say) printed that exception's traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
-    gc.disable()  # as in the command (_without_collector); each task ends with a collection
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
+    _watch_parent(parent)
+    gc.disable()  # as in the command (_without_collector); each task ends with a collection
     setup(*args)
 
 
