@@ -70,7 +70,7 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
         if reading is False and not net and not (src.discount_amount or src.discount_percentage):
             sub_total = src.sub_total  # before_tax's subTotal, of a line without a discount
             if sub_total is not None:
-                message = f"subTotal {sub_total}: the line before tax and discount"
+                message = f"subTotal {sub_total!s}: the line before tax and discount"
                 return _new(Made, (sub_total + _ZERO, _DERIVED, message, "subTotal"))
         found = before_tax(src, net=net, reading=reading)
         assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
@@ -179,7 +179,7 @@ def _no_line_shares(
         if said is None:
             said = _no_line_figure(
                 run,
-                f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
                 " figures are net of discounts",
             )
         kind, key, message = said
@@ -425,14 +425,14 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
             sub, total = net, (net + tax if one or not tax else None)
         said = told
         if discount:
-            said += f"; total_amount {amount} less the refund's discount_amount {discount}"
+            said += f"; total_amount {amount!s} less the refund's discount_amount {discount!s}"
         if one and tax:
-            said += f"; the refund's tax_amount {tax} is its one line's"
+            said += f"; the refund's tax_amount {tax!s} is its one line's"
         if total is None and not (only_sub and sub is not None):
             if unsplit is None:
                 unsplit = _no_line_figure(
                     run,
-                    f"the refund's tax_amount {tax} is not per line, and a {run.target_name}"
+                    f"the refund's tax_amount {tax!s} is not per line, and a {run.target_name}"
                     " line's only figure, totalAmount, includes tax",
                 )
             _note_no_figure(run, unsplit, where, at)

@@ -99,7 +99,7 @@ def _booked(line: Any) -> tuple[Decimal, tuple[Decimal, Decimal | None], bool]:
 def _booked_how(discount: Decimal, found: tuple[Decimal, Decimal | None], *, rounded: bool) -> str:
     """Word how :func:`_booked` found ``discount``: as the line's, rounded to the cent or not."""
     how = discount_how(found)
-    return f"{how} ({discount})" if rounded else how
+    return f"{how} ({discount!s})" if rounded else how
 
 
 def line_tax_reading(line: Any) -> bool | None:
@@ -232,13 +232,13 @@ def before_tax(
     if included if reading is None else reading:  # tax_included(line, otherwise=included)
         value, message, key = (
             line.total_amount + discount,
-            f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
+            f"totalAmount {line.total_amount!s}{plus}: the unit amounts include tax",
             "totalAmount",
         )
     elif line.sub_total is not None:
         value, message, key = (
             line.sub_total + discount,
-            f"subTotal {line.sub_total}{plus}: {before}",
+            f"subTotal {line.sub_total!s}{plus}: {before}",
             "subTotal",
         )
     elif line.total_amount is None:
@@ -251,16 +251,18 @@ def before_tax(
             "unitAmount",
         )
         message = (
-            f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line has neither"
+            f"quantity {line.quantity!s} x unitAmount {line.unit_amount!s}: the line has neither"
             " subTotal nor totalAmount"
         )
     elif line.tax_amount:
         value, key = line.total_amount - line.tax_amount + discount, "totalAmount"
-        message = f"totalAmount {line.total_amount} - taxAmount {line.tax_amount}{plus}: {before}"
+        message = (
+            f"totalAmount {line.total_amount!s} - taxAmount {line.tax_amount!s}{plus}: {before}"
+        )
     else:
         value, message, key = (
             line.total_amount + discount,
-            f"totalAmount {line.total_amount}{plus}",
+            f"totalAmount {line.total_amount!s}{plus}",
             "totalAmount",
         )
     if net and railz_discount(line)[0]:
@@ -285,7 +287,7 @@ def before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     # The amount may include the line's tax too (see rules._v2_lines_before_tax).
     if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
         return None
-    message = f"amount {line.amount} + {how}: the line before discount"
+    message = f"amount {line.amount!s} + {how}: the line before discount"
     return line.amount + discount, message, "amount"
 
 

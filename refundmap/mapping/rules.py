@@ -143,7 +143,7 @@ def _sub_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if run.source.vendor != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
     total, tax = src.total_amount, src.tax_amount
-    message = f"total_amount {total} - tax_amount {tax}"
+    message = f"total_amount {total!s} - tax_amount {tax!s}"
     return _new(Made, (total - tax, _DERIVED, message, "total_amount"))  # Made(...)
 
 
