@@ -174,7 +174,7 @@ def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | 
 
 
 def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
-    return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
+    return _new(Made, (run.synced_at, _SYNTHESIZED, "the conversion time", None))  # Made(...)
 
 
 def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:

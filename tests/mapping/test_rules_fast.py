@@ -2,7 +2,8 @@
 
 A rule's words write a figure as ``{figure!s}`` (``str``), not ``{figure}``
 (``format(figure, "")``, three times dearer for a ``Decimal``): the same text
-for decimals of every exponent, sign and context.
+for decimals of every exponent, sign and context. The conversion time is
+made as ``Made(...)`` makes it, without its ``__new__``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from decimal import Context, Decimal, localcontext
 
 from hypothesis import given
 from hypothesis import strategies as st
+
+from refundmap.mapping import rules
+from refundmap.mapping.context import Made
+from refundmap.report import Kind
 
 #: Decimals of every exponent and sign, zeros and special values among them.
 decimals = (
@@ -31,3 +36,12 @@ def test_a_figure_is_written_by_str_as_by_format(
     """``f"{figure!s}"`` is ``f"{figure}"``, in any context (capitals and precision)."""
     with localcontext(Context(prec=precision, capitals=capitals)):
         assert f"{figure!s}" == f"{figure}"
+
+
+def test_the_conversion_time_is_made_as_made() -> None:
+    """``_synced_at`` (a tuple made without ``Made.__new__``) is ``Made(...)``, field for field."""
+    run = type("Run", (), {"synced_at": "2024-06-30T12:00:00.000Z"})()
+    made = rules.MAKE["synced_at"](None, {}, run)
+    assert type(made) is Made
+    assert made == Made("2024-06-30T12:00:00.000Z", Kind.SYNTHESIZED, "the conversion time")
+    assert made.source is None
