@@ -2,14 +2,18 @@
 
 A rule's words write a figure as ``{figure!s}`` (``str``), not ``{figure}``
 (``format(figure, "")``, three times dearer for a ``Decimal``): the same text
-for decimals of every exponent, sign and context. The conversion time is
-made as ``Made(...)`` makes it, without its ``__new__``.
+for decimals of every exponent, sign and context. A synthesized Rutter id
+hashes with CPython's own SHA-1 where there is one: the same id as OpenSSL's,
+as ``uuid.uuid5``'s.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from decimal import Context, Decimal, localcontext
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,6 +40,17 @@ def test_a_figure_is_written_by_str_as_by_format(
     """``f"{figure!s}"`` is ``f"{figure}"``, in any context (capitals and precision)."""
     with localcontext(Context(prec=precision, capitals=capitals)):
         assert f"{figure!s}" == f"{figure}"
+
+
+@given(st.text())
+def test_a_rutter_id_from_either_sha1_is_uuid5(name: str) -> None:
+    """The id from CPython's SHA-1 (or OpenSSL's, where there is none) is uuid5's, as text."""
+    expected = str(uuid.uuid5(rules.RUTTER_ID_NAMESPACE, name))
+    assert rules.rutter_uuid(name) == expected
+    openssl = hashlib.sha1(rules.RUTTER_ID_NAMESPACE.bytes, usedforsecurity=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rules, "_NAMESPACED", openssl)
+        assert rules.rutter_uuid(name) == expected
 
 
 def test_the_conversion_time_is_made_as_made() -> None:
