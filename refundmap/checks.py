@@ -14,7 +14,9 @@ unit amount and figures, a refund's totals, the currency's tolerance, an id
 findings so far (None while there are none) and returns them with its own: the
 path and the words of a finding are made only where there is one, so a record
 that adds up allocates nothing. One walk a format reads a record's values and
-hands them to the rules, in the order of the findings; it reads either a
+hands them to the rules, in the order of the findings (a rule whose first tests
+pass exactly, as most lines' do, is not called: ``tests/core/test_checks_walks.py``
+holds each walk to the one that called every rule); it reads either a
 record as read (a model, or the fast reader's view of one, which has the same
 attributes) or a record as mapped (the dict of the format's JSON keys the fast
 mapping writes, without viewing it as a model). The public checks are the first
