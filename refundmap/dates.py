@@ -284,8 +284,6 @@ def format_date(value: date) -> str:
     has them; a :class:`Timestamp` with the digits it was written with, at
     least three), and with ``Z`` for UTC or its own ``+hh:mm`` offset.
     """
-    if not isinstance(value, datetime):
-        return value.isoformat()
     if type(value) is datetime:  # the common case, from isoformat's text (no timespec: faster)
         kept = _KEPT.get(id(value))
         if kept is not None and kept[0] is value:
@@ -298,6 +296,9 @@ def format_date(value: date) -> str:
                 ".000" if not micro else text[19 : 23 if micro % 1000 == 0 else 26]
             )
             return clock if offset is None else clock + "Z"
+        return _timestamp_text(value)
+    if not isinstance(value, datetime):
+        return value.isoformat()
     return _timestamp_text(value)
 
 

@@ -41,6 +41,32 @@ _DERIVED = Kind.DERIVED
 _new = tuple.__new__
 
 
+class _Indexed(dict[int, str]):
+    """A path's suffix by a line's index, made once: ``_Indexed(".lines[{}]")[2]`` is ``.lines[2]``.
+
+    A line's paths are its refund's and this (a subscript and a join, where an
+    f-string formats the index for each line of each refund).
+    """
+
+    __slots__ = ("form",)
+
+    def __init__(self, form: str) -> None:
+        super().__init__()
+        self.form = form
+
+    def __missing__(self, index: int) -> str:
+        made = self.form.format(index)
+        if index < _INDEXED_HELD:
+            self[index] = made
+        return made
+
+
+_INDEXED_HELD = 1024
+#: A Rutter line's total_amount, and a Railz line, after a refund's path.
+_ITEM_TOTAL = _Indexed(".line_items[{}].total_amount")
+_LINE_AT = _Indexed(".lines[{}].")
+
+
 def _into_rutter_from_railz(run: RuleContext) -> bool:
     return bool(run.source.line_figures) and run.target.vendor == "rutter"
 
@@ -70,7 +96,7 @@ def line_amount(value: Any, src: Any, run: RuleContext) -> Made:
         if reading is False and not net and not (src.discount_amount or src.discount_percentage):
             sub_total = src.sub_total  # before_tax's subTotal, of a line without a discount
             if sub_total is not None:
-                message = f"subTotal {sub_total}: the line before tax and discount"
+                message = f"subTotal {sub_total!s}: the line before tax and discount"
                 return _new(Made, (sub_total + _ZERO, _DERIVED, message, "subTotal"))
         found = before_tax(src, net=net, reading=reading)
         assert found is not None  # noqa: S101 - the line has a totalAmount: it is the value
@@ -179,12 +205,12 @@ def _no_line_shares(
         if said is None:
             said = _no_line_figure(
                 run,
-                f"the refund's discount_amount {discount} is not per line, and Railz's line"
+                f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
                 " figures are net of discounts",
             )
         kind, key, message = said
-        target = None if key is None else f"{tp}.lines[{index}].{key}"
-        run.note(kind, f"{sp}.line_items[{index}].total_amount", target, message)
+        target = None if key is None else tp + _LINE_AT[index] + key
+        run.note(kind, sp + _ITEM_TOTAL[index], target, message)
 
 
 def _note_no_figure(
@@ -380,6 +406,16 @@ def line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: s
     _rutter_line_figures(src, out, run, sp, tp)
 
 
+def _one_line_words(told: str, amount: Decimal, discount: Decimal, tax: Decimal) -> tuple[str, str]:
+    """The words of a refund's one line's subTotal and totalAmount: ``told``, discount, tax."""
+    said = told
+    if discount:
+        said += f"; total_amount {amount!s} less the refund's discount_amount {discount!s}"
+    if tax:
+        said += f"; the refund's tax_amount {tax!s} is its one line's"
+    return f"subTotal, as {said}", f"totalAmount, as {said}"
+
+
 def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """A Rutter line total as Railz's line figures, by Railz's definitions.
 
@@ -413,36 +449,36 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
             " exclude it, and Rutter's line total is before tax"
         )
     unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
+    # Over several lines, each line's words are the refund's (a discount is then over
+    # several, and left above; the tax is not its one line's): made once.
+    sub_said, total_said = f"subTotal, as {told}", f"totalAmount, as {told}"
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
-        where = f"{sp}.line_items[{index}].total_amount"
-        at = f"{tp}.lines[{index}]."
+        where = sp + _ITEM_TOTAL[index]
+        at = tp + _LINE_AT[index]
         net = amount - discount
         if included:
             sub, total = (net - tax if one else None), net
         else:
             sub, total = net, (net + tax if one or not tax else None)
-        said = told
-        if discount:
-            said += f"; total_amount {amount} less the refund's discount_amount {discount}"
-        if one and tax:
-            said += f"; the refund's tax_amount {tax} is its one line's"
+        if one:
+            sub_said, total_said = _one_line_words(told, amount, discount, tax)
         if total is None and not (only_sub and sub is not None):
             if unsplit is None:
                 unsplit = _no_line_figure(
                     run,
-                    f"the refund's tax_amount {tax} is not per line, and a {run.target_name}"
+                    f"the refund's tax_amount {tax!s} is not per line, and a {run.target_name}"
                     " line's only figure, totalAmount, includes tax",
                 )
             _note_no_figure(run, unsplit, where, at)
             continue
         if only_sub and sub is not None:
             line["subTotal"] = sub
-            run.note(_DERIVED, where, at + "subTotal", f"subTotal, as {said}")
+            run.note(_DERIVED, where, at + "subTotal", sub_said)
         if total is not None:
             line["totalAmount"] = total
-            run.note(_DERIVED, where, at + "totalAmount", f"totalAmount, as {said}")
+            run.note(_DERIVED, where, at + "totalAmount", total_said)
         if only_sub and one:
             if discount:
                 line["discountAmount"] = discount

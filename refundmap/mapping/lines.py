@@ -99,7 +99,7 @@ def _booked(line: Any) -> tuple[Decimal, tuple[Decimal, Decimal | None], bool]:
 def _booked_how(discount: Decimal, found: tuple[Decimal, Decimal | None], *, rounded: bool) -> str:
     """Word how :func:`_booked` found ``discount``: as the line's, rounded to the cent or not."""
     how = discount_how(found)
-    return f"{how} ({discount})" if rounded else how
+    return f"{how} ({discount!s})" if rounded else how
 
 
 def line_tax_reading(line: Any) -> bool | None:
@@ -232,13 +232,13 @@ def before_tax(
     if included if reading is None else reading:  # tax_included(line, otherwise=included)
         value, message, key = (
             line.total_amount + discount,
-            f"totalAmount {line.total_amount}{plus}: the unit amounts include tax",
+            f"totalAmount {line.total_amount!s}{plus}: the unit amounts include tax",
             "totalAmount",
         )
     elif line.sub_total is not None:
         value, message, key = (
             line.sub_total + discount,
-            f"subTotal {line.sub_total}{plus}: {before}",
+            f"subTotal {line.sub_total!s}{plus}: {before}",
             "subTotal",
         )
     elif line.total_amount is None:
@@ -251,16 +251,18 @@ def before_tax(
             "unitAmount",
         )
         message = (
-            f"quantity {line.quantity} x unitAmount {line.unit_amount}: the line has neither"
+            f"quantity {line.quantity!s} x unitAmount {line.unit_amount!s}: the line has neither"
             " subTotal nor totalAmount"
         )
     elif line.tax_amount:
         value, key = line.total_amount - line.tax_amount + discount, "totalAmount"
-        message = f"totalAmount {line.total_amount} - taxAmount {line.tax_amount}{plus}: {before}"
+        message = (
+            f"totalAmount {line.total_amount!s} - taxAmount {line.tax_amount!s}{plus}: {before}"
+        )
     else:
         value, message, key = (
             line.total_amount + discount,
-            f"totalAmount {line.total_amount}{plus}",
+            f"totalAmount {line.total_amount!s}{plus}",
             "totalAmount",
         )
     if net and railz_discount(line)[0]:
@@ -285,7 +287,7 @@ def before_discount(line: Any) -> tuple[Decimal, str, str] | None:
     # The amount may include the line's tax too (see rules._v2_lines_before_tax).
     if all(abs(net - amount) > slack for amount in (line.amount, line.amount - tax)):
         return None
-    message = f"amount {line.amount} + {how}: the line before discount"
+    message = f"amount {line.amount!s} + {how}: the line before discount"
     return line.amount + discount, message, "amount"
 
 
@@ -325,13 +327,12 @@ def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | 
     """Whether lines summing to ``including`` include the refund's tax: None where unclear."""
     excluding = including + src.tax_amount
     half = tolerance(currency)
-    match abs(src.total_amount - including) <= half, abs(src.total_amount - excluding) <= half:
-        case (True, False):
-            return True
-        case (False, True):
-            return False
-        case _:
-            return None
+    total: Decimal = src.total_amount
+    includes, excludes = abs(total - including) <= half, abs(total - excluding) <= half
+    # Not a match statement: its tuple and patterns cost more than the arithmetic.
+    if includes is not excludes:
+        return includes
+    return None
 
 
 def rutter_includes_tax(src: Any) -> bool | None:
@@ -341,7 +342,9 @@ def rutter_includes_tax(src: Any) -> bool | None:
     """
     if not src.tax_amount or not src.line_items:
         return None
-    lines = sum((line.total_amount for line in src.line_items), _ZERO)
+    lines = _ZERO  # sum(), without a generator's frame: the same additions in the same order
+    for line in src.line_items:
+        lines += line.total_amount
     return _includes_tax(src, lines - (src.discount_amount or _ZERO), src.currency_code)
 
 

@@ -79,7 +79,12 @@ def rutter_uuid(name: str) -> str:
     return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
 
 
-_NAMESPACED = hashlib.sha1(_NAMESPACE_BYTES, usedforsecurity=False)
+try:  # CPython's own SHA-1: a copy and a short update cost less than OpenSSL's (1.6k instructions)
+    from _sha1 import sha1 as _sha1_start  # type: ignore[import-not-found] # no stub
+except ImportError:  # an interpreter without it: OpenSSL's, the same digest
+    _NAMESPACED = hashlib.sha1(_NAMESPACE_BYTES, usedforsecurity=False)
+else:
+    _NAMESPACED = _sha1_start(_NAMESPACE_BYTES)
 #: The variant digit of a UUID whose hex digit there was ``digit``: "89ab"[int(digit, 16) & 3].
 _VARIANTS = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
@@ -143,7 +148,7 @@ def _sub_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if run.source.vendor != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
     total, tax = src.total_amount, src.tax_amount
-    message = f"total_amount {total} - tax_amount {tax}"
+    message = f"total_amount {total!s} - tax_amount {tax!s}"
     return _new(Made, (total - tax, _DERIVED, message, "total_amount"))  # Made(...)
 
 
@@ -174,7 +179,7 @@ def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | 
 
 
 def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
-    return Made(run.synced_at, Kind.SYNTHESIZED, "the conversion time")
+    return _new(Made, (run.synced_at, _SYNTHESIZED, "the conversion time", None))  # Made(...)
 
 
 def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
@@ -189,9 +194,19 @@ def _count(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
 def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
     if not run.target.whole_quantities or type(value) is int:
         return _new(Made, (value, None, "", None))  # Made(value), without its __new__
-    if value != value.to_integral_value():
-        raise Unmappable(f"Railz quantities are integers, and {value} is not")
-    return _new(Made, (int(value), None, "", None))
+    # A whole quantity below 1024 (most), found by its hash: a decimal equal to an
+    # int hashes as it (a reader's shared decimal holds its hash).
+    whole = _WHOLE.get(value)
+    if whole is None:
+        if value != value.to_integral_value():
+            raise Unmappable(f"Railz quantities are integers, and {value} is not")
+        whole = int(value)
+    return _new(Made, (whole, None, "", None))
+
+
+#: The ints 0-1023, by themselves: ``_WHOLE.get(quantity)`` is ``int(quantity)`` where
+#: ``quantity`` is equal to one of them, whatever its exponent or sign (5.0, 5E+0, -0).
+_WHOLE = {number: number for number in range(1024)}
 
 
 def _day(value: Any, _src: Any, run: RuleContext) -> Made:
