@@ -122,7 +122,7 @@ def _read(fmt: str, model: str, obj: Any) -> Any:
     readers = fused._generated(fmt)[0]
     read = next(function for cls, function in readers.items() if cls.__name__ == model)
     try:
-        return read(obj)
+        return read(obj, [0])
     except fused.Fallback:
         return None
 
@@ -204,11 +204,11 @@ def test_an_inlined_object_keeps_its_keys_and_attributes() -> None:
     name = generator.reader(_Outer)
     namespace = dict(generator.names)
     exec(generator.module(), namespace)  # noqa: S102 - the generated readers
-    assert "read__Inner(v)" not in generator.module()  # read inline, not called
-    view = namespace[name]({"o": {"d": "x", "v": "y"}, "n": {"v": "z"}})
+    assert "read__Inner(v" not in generator.module()  # read inline, not called
+    view = namespace[name]({"o": {"d": "x", "v": "y"}, "n": {"v": "z"}}, [0])
     assert (view.o.d, view.o.v, view.n.d, view.n.v) == ("x", "y", None, "z")
     with pytest.raises(fused.Fallback):
-        namespace[name]({"o": {"d": "x", "w": "y"}})
+        namespace[name]({"o": {"d": "x", "w": "y"}}, [0])
 
 
 def _page(vendor: str) -> bytes:
