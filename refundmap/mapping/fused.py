@@ -182,14 +182,15 @@ def _amount_lines() -> list[str]:
     10^15, with at most 13 places), else as ``in_bounds`` decides. Anything else
     raises Fallback.
     """
-    return [
-        "if (c := type(v)) is int:",
-        f"    if 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
-        "    elif not v: v = _zero()",
-        f"    elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
-        "    else: raise Fallback",
-        "elif c is not Decimal: raise Fallback",
-        f"elif (len(t := str(v)) > {MAX_DIGITS} or 'E' in t) and not _in_bounds(v): raise Fallback",
+    return [  # a decimal first: most amounts are sent with a point
+        "if (c := type(v)) is Decimal:",
+        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t) and not _in_bounds(v):",
+        "        raise Fallback",
+        "elif c is not int: raise Fallback",
+        f"elif 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
+        "elif not v: v = _zero()",
+        f"elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
+        "else: raise Fallback",
     ]
 
 
@@ -295,7 +296,7 @@ _How = Literal["required", "up", "down"]
 
 #: A generated reader's own names (not an attribute's, nor ``s``, the count an object read
 #: inline shares with its holder), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnod]|h[0-9]+)\b")
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|h[0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
@@ -371,6 +372,10 @@ class _Generator:
             code(f"if len(d) != {len(known)}: raise Fallback")
         else:
             code(f"n = {len(required) if up else len(known)}")
+        # An optional key is read by ``d.get``: bound once where there are several.
+        get = "g" if len(known - required) > 2 else "d.get"
+        if get == "g":
+            code("g = d.get")
         code(f"o = {view}()")
         # An object's own values first; the objects and lists it holds are read after its
         # keys are counted, so that an unknown key costs no more than it did before.
@@ -386,12 +391,12 @@ class _Generator:
                 # An object held is counted with its holder; a list's items as read.
                 weight = 1 if is_list(held) else 1 + self.count(models_in(held)[0])
                 weights[field.name] = how, weight
-                _field(code, key, [], how, nullable=nullable, weight=weight)
+                _field(code, key, [], how, nullable=nullable, weight=weight, get=get)
                 code(f"h{nested.index(field)} = v")
             else:
                 check, strings = self._check(without_none(field.type), field.metadata)
                 weight = 1 + strings
-                _field(code, key, check, how, nullable=nullable, weight=weight)
+                _field(code, key, check, how, nullable=nullable, weight=weight, get=get)
                 code(f"o.{field.name} = v")
             if how != "up":
                 fixed += weight
@@ -520,6 +525,7 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
     *,
     nullable: bool,
     weight: int,
+    get: str,
 ) -> None:
     """Read the value ``v`` of ``key`` and ``check`` it, counting an optional key as ``how`` says.
 
@@ -529,6 +535,7 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
     takes its value's part. Every check refuses None, so a key that is not
     nullable needs no test of its own. With no ``check``, the value is read and
     counted only (a required key's null value is then counted by the caller).
+    An optional key is read by ``get``, ``d.get`` or its name bound.
     """
     if how == "required":
         code.block("try:", f"v = d[{key!r}]")
@@ -541,7 +548,7 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
             for line in check:
                 code(line)
         return
-    code(f"v = d.get({key!r})")
+    code(f"v = {get}({key!r})")
     if not nullable:  # absent or null, refused by the check
         for line in (*check, "n += 1", f"s += {weight}") if how == "up" else check:
             code(line)
