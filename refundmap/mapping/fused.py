@@ -290,6 +290,9 @@ def _minus_zero(document: Any) -> bool:
     return isinstance(document, bytes | bytearray) and cjson._negative_zero(document)  # noqa: SLF001
 
 
+#: The most keys of an object read by subscript where it has all it knows (see reader).
+_WHOLE = 4
+
 #: How a key is read: required, or optional and counted when found, or when not.
 _How = Literal["required", "up", "down"]
 
@@ -341,7 +344,7 @@ class _Generator:
     def module(self) -> str:
         return "\n\n".join("\n".join(lines) for lines in self.functions) + "\n"
 
-    def reader(self, cls: type) -> str:  # noqa: PLR0915 - one generated function, in order
+    def reader(self, cls: type) -> str:  # noqa: PLR0912, PLR0915 - one generated function
         """Return the name of the generated function reading an object of ``cls``."""
         if cls in self.done:
             return self.done[cls]
@@ -368,18 +371,23 @@ class _Generator:
         # ones are mostly absent, and those found are counted; else (Railz's, mostly
         # optional and there) all are counted but those found absent or null.
         up = 2 * len(required) > len(known)
+        nested = [f for f in fields(cls) if f.name == records or models_in(without_none(f.type))]
+        # A small object of optional keys (a reference) with as many keys as it knows has
+        # them all (any other would be unknown): read by subscript, none counted.
+        whole = counted and not up and not nested and len(known) <= _WHOLE
         if not counted:  # every key required: any other is unknown
             code(f"if len(d) != {len(known)}: raise Fallback")
-        else:
+        code(f"o = {view}()")
+        if whole:
+            self._whole(code, cls, names)
+        if counted:
             code(f"n = {len(required) if up else len(known)}")
         # An optional key is read by ``d.get``: bound once where there are several.
         get = "g" if len(known - required) > 2 else "d.get"
         if get == "g":
             code("g = d.get")
-        code(f"o = {view}()")
         # An object's own values first; the objects and lists it holds are read after its
         # keys are counted, so that an unknown key costs no more than it did before.
-        nested = [f for f in fields(cls) if f.name == records or models_in(without_none(f.type))]
         weights: dict[str, tuple[_How, int]] = {}
         fixed = 0  # the count of the keys expected, not null, and of their strings
         for field in fields(cls):
@@ -404,6 +412,8 @@ class _Generator:
             exact = f"{self.name(known, 'known')}.issuperset(d)"
             # A key whose value is null is counted in ``s`` as a key only.
             code.block("if len(d) != n:", f"if not {exact}: raise Fallback", "s += len(d) - n")
+        if whole:
+            code.dedent()
         for index, field in enumerate(nested):
             if field.name == records:
                 check = ["if type(v) is not list: raise Fallback"]
@@ -427,6 +437,24 @@ class _Generator:
         self.counts[cls] = fixed
         self.functions.append(code.lines)
         return name
+
+    def _whole(self, code: _Function, cls: type, names: dict[str, str]) -> None:
+        """Write the reading of an object of ``cls`` that has every key it knows, and ``else:``.
+
+        Each key read by subscript, as a required one; the lines after are the
+        reading of any other object of ``cls``, indented under the ``else:``.
+        """
+        code(f"if len(d) == {len(names)}:")
+        code.indent()
+        for field in fields(cls):
+            check, strings = self._check(without_none(field.type), field.metadata)
+            nullable = type(None) in get_args(field.type)
+            key, weight = names[field.name], 1 + strings
+            _field(code, key, check, "required", nullable=nullable, weight=weight, get="")
+            code(f"o.{field.name} = v")
+        code.dedent()
+        code("else:")
+        code.indent()
 
     def count(self, cls: type) -> int:
         """Return what an object of ``cls`` read inline adds to ``s`` (:attr:`counts`)."""
