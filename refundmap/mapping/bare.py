@@ -26,7 +26,7 @@ from refundmap.checks import fast_check
 from refundmap.cjson import _negative_zero
 from refundmap.jsonio import write
 from refundmap.mapping import fused, fused_map
-from refundmap.mapping.fused import reader
+from refundmap.mapping.fused import _quotes, reader
 from refundmap.mapping.fused_map import Fallback, _compiled, _Counted, _entries, _kinds, _warn
 from refundmap.mapping.runtime import _scope
 from refundmap.money import EXACT
@@ -166,16 +166,9 @@ class BareRecords:
         zero = self._zero
         zero.seen = False  # a JSON integer 0 whose sign is kept (fused._zero), to come
         try:
-            # Values cached too: with catch_duplicate_keys, caching only keys is no
-            # faster than caching nothing (jiter 0.19), and short values repeat
-            # from line to line (ids, names, dates); a 7th less time a Railz record.
-            raw = jiter.from_json(
-                text,
-                catch_duplicate_keys=True,
-                float_mode="decimal",
-                allow_inf_nan=False,
-                cache_mode="all",
-            )
+            # Values cached too: short values repeat from line to line (ids, names,
+            # dates). No repeated-key check: the reader's count proves none (below).
+            raw = jiter.from_json(text, float_mode="decimal", allow_inf_nan=False, cache_mode="all")
         except ValueError:
             return None
         if type(raw) is not dict or any(marker in raw for marker in self._markers):
@@ -184,7 +177,10 @@ class BareRecords:
         copied, named = self.copied, self.named
         keys, names = len(copied), len(named)
         try:
-            record = self._read(raw)  # an empty line object too is a Fallback
+            count = [0]
+            record = self._read(raw, count)  # an empty line object too is a Fallback
+            if 2 * count[0] != _quotes(text):
+                raise Fallback  # noqa: TRY301 - a key may be repeated: the record alone says
             if zero.seen and _negative_zero(text):
                 raise Fallback  # noqa: TRY301 - an integer -0 jiter read as 0: the record alone
             reading = [  # the fast form gives None where nothing is found

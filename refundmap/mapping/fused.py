@@ -104,15 +104,42 @@ def _day(value: object) -> date:
         raise Fallback from None
 
 
-def _object(value: object) -> dict[str, Any]:
-    """Return opaque JSON (``platform_data``) where the codec takes it as it is."""
+def _opaque(value: object) -> int:
+    """Take opaque JSON (``platform_data``) where the codec takes it as it is; count it.
+
+    Returns its keys and strings, counted (:func:`_walk`).
+    """
     if type(value) is not dict:
         raise Fallback
-    if cjson._exact(value):  # noqa: SLF001 - its integers as the detailed reader gives them
-        _ZERO.seen = True
+    counted = _walk(value)  # its integers as the detailed reader gives them
     if check_numbers(value) is not None:
         raise Fallback
-    return value
+    return counted
+
+
+def _walk(node: dict[str, Any] | list[Any]) -> int:
+    """Make the integers under ``node`` decimals, in place; return its keys and strings counted.
+
+    The detailed reader's walk (:func:`refundmap.cjson._exact`), noting a 0
+    (``_ZERO``), which also counts what :func:`_repeated` compares.
+    """
+    if type(node) is dict:
+        counted = len(node)
+        items: Any = node.items()
+    else:
+        counted = 0
+        items = enumerate(node)
+    for key, item in items:
+        kind = type(item)
+        if kind is str:
+            counted += 1
+        elif kind is int:
+            node[key] = Decimal(item)
+            if not item:
+                _ZERO.seen = True
+        elif kind is dict or kind is list:
+            counted += _walk(item)
+    return counted
 
 
 #: JSON integers the codec takes as they are lie strictly within this bound (money.in_bounds).
@@ -155,15 +182,27 @@ def _amount_lines() -> list[str]:
     10^15, with at most 13 places), else as ``in_bounds`` decides. Anything else
     raises Fallback.
     """
-    return [
-        "if (c := type(v)) is int:",
-        f"    if 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
-        "    elif not v: v = _zero()",
-        f"    elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
-        "    else: raise Fallback",
-        "elif c is not Decimal: raise Fallback",
-        f"elif (len(t := str(v)) > {MAX_DIGITS} or 'E' in t) and not _in_bounds(v): raise Fallback",
+    return [  # a decimal first: most amounts are sent with a point
+        "if (c := type(v)) is Decimal:",
+        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t) and not _in_bounds(v):",
+        "        raise Fallback",
+        "elif c is not int: raise Fallback",
+        f"elif 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
+        "elif not v: v = _zero()",
+        f"elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
+        "else: raise Fallback",
     ]
+
+
+#: The quote marks of the text this thread's document was decoded from (:func:`_decode`);
+#: None where it was not decoded without the repeated-key check.
+_TEXT = threading.local()
+
+#: jiter's options, as the detailed reader's (:func:`refundmap.cjson.read`) but for the
+#: repeated-key check (:func:`_repeated`). Strings cached too, not only keys, for both
+#: vendors: names, currencies, dates recur from record to record, and a value met again
+#: is the same object (2% fewer instructions a Rutter page's conversion than its keys alone).
+_JITER: dict[str, Any] = {"float_mode": "decimal", "allow_inf_nan": False, "cache_mode": "all"}
 
 
 def _decode(document: Any) -> Any:
@@ -175,7 +214,11 @@ def _decode(document: Any) -> Any:
     to the detailed path. Text that jiter refuses is decoded by the detailed
     reader. An integer ``-0`` is read as 0 (an ``int`` has no sign): where its
     sign is kept, :func:`load` decodes the text again (:func:`_minus_zero`).
+
+    A repeated key is not sought here: it keeps its last value, and :func:`load`
+    proves there was none (:func:`_repeated`), from the quote marks counted here.
     """
+    _TEXT.quotes = None
     if not isinstance(document, str | bytes | bytearray):
         return decode(document)
     try:
@@ -183,30 +226,57 @@ def _decode(document: Any) -> Any:
     except UnicodeEncodeError:  # a lone surrogate in a str
         return decode(document)
     try:
-        return jiter.from_json(
-            data,
-            catch_duplicate_keys=True,
-            float_mode="decimal",
-            allow_inf_nan=False,
-            # Strings cached too, not only keys, for both vendors: names, currencies, dates
-            # recur from record to record, and a value met again is the same object (2%
-            # fewer instructions a Rutter page's conversion than its keys alone).
-            cache_mode="all",
-        )
+        raw = jiter.from_json(data, **_JITER)
     except ValueError:
         return decode(document)  # the detailed reader names the problem
+    _TEXT.quotes = _quotes(data)
+    return raw
 
 
-def _as_decoded(raw: Any) -> Any:
+def _quotes(data: bytes) -> int:
+    """Return how many quote marks JSON text ``data`` holds: what :func:`_repeated` compares.
+
+    Each opens or closes a key or a string, or is escaped in one: so at least
+    twice as many as the keys and strings of the text, and, where a key is
+    repeated in an object, more than twice those of its decoded value, which
+    keeps one value of the key (and only what that value holds). A reader
+    that counts the keys and strings of the decoded value (the generated
+    readers, :func:`_walk`), none twice, so proves that no key was repeated
+    (and no quote mark escaped) where the count is half the quote marks.
+    """
+    return data.count(b'"')
+
+
+def _repeated(document: Any, counted: int) -> bool:
+    """Whether the document :func:`_decode` decoded unchecked repeats a key within an object.
+
+    None was repeated where ``counted``, the keys and strings counted in its
+    decoded value, is half the quote marks of its text (:func:`_quotes`); else
+    (a quote mark escaped, a key repeated) jiter decodes the text again, seeking one.
+    """
+    found = _TEXT.quotes
+    if found is None or found == 2 * counted:
+        return False
+    data = document.encode("utf-8") if isinstance(document, str) else bytes(document)
+    try:
+        jiter.from_json(data, catch_duplicate_keys=True, **_JITER)
+    except ValueError:  # jiter took it unchecked: a key repeated
+        return True
+    return False
+
+
+def _as_decoded(raw: Any, count: list[int]) -> Any:
     """Return what :func:`_decode` gave as :func:`refundmap.validation.decode` gives it.
 
     A JSON integer 0 in it is noted (``_ZERO``): its text may have said -0.
+    Its keys and strings, all counted (:func:`_walk`), are ``count[0]``.
     """
     kind = type(raw)
     if kind is dict or kind is list:
-        if cjson._exact(raw):  # noqa: SLF001 - the detailed reader's own walk, in place
-            _ZERO.seen = True
-    elif kind is int:
+        count[0] = _walk(raw)
+        return raw
+    count[0] = int(kind is str)
+    if kind is int:
         if not raw:
             _ZERO.seen = True
         return Decimal(raw)
@@ -220,23 +290,38 @@ def _minus_zero(document: Any) -> bool:
     return isinstance(document, bytes | bytearray) and cjson._negative_zero(document)  # noqa: SLF001
 
 
+#: The most keys of an object read by subscript where it has all it knows (see reader).
+_WHOLE = 4
+
 #: How a key is read: required, or optional and counted when found, or when not.
 _How = Literal["required", "up", "down"]
 
 
-#: A generated reader's own names (not an attribute's), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnod]|h[0-9]+)\b")
+#: A generated reader's own names (not an attribute's, nor ``s``, the count an object read
+#: inline shares with its holder), and its quoted keys.
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|h[0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
 class _Generator:
-    """Writes one reader function per model of a format."""
+    """Writes one reader function per model of a format.
+
+    Each reader also counts, in ``s``, the keys and the strings of the objects
+    it reads (see :func:`_repeated`): a figure fixed by the model for an object
+    holding the keys it expects (its :attr:`counts`), less what a value absent
+    or null would have added, more what an optional value found adds; a list
+    of objects adds its items', a list of strings its length. A reader adds
+    its count to ``k[0]`` as it returns, not where it raises Fallback.
+    """
 
     def __init__(self, fmt: Format) -> None:
         self.fmt = fmt
         self.functions: list[list[str]] = []
         self.done: dict[type, str] = {}
         self.bodies: dict[type, list[str]] = {}
+        #: What an object of a model adds to ``s`` where its required keys and those
+        #: counted down are there, not null, and no other (objects held inline too).
+        self.counts: dict[type, int] = {}
         self.inlines = 0
         self.names: dict[str, Any] = {
             "Fallback": Fallback,
@@ -248,7 +333,7 @@ class _Generator:
             "_dates_get": _DATES.get,
             "_small": _SMALL_DECIMALS,
             "_zero": _zero,
-            "_object": _object,
+            "_opaque": _opaque,
         }
 
     def name(self, value: Any, hint: str) -> str:
@@ -259,7 +344,7 @@ class _Generator:
     def module(self) -> str:
         return "\n\n".join("\n".join(lines) for lines in self.functions) + "\n"
 
-    def reader(self, cls: type) -> str:
+    def reader(self, cls: type) -> str:  # noqa: PLR0912, PLR0915 - one generated function
         """Return the name of the generated function reading an object of ``cls``."""
         if cls in self.done:
             return self.done[cls]
@@ -273,7 +358,7 @@ class _Generator:
         # mapping more to read than it saves here: jiter's keys are not the interned names).
         attributes = {"__module__": __name__, "__slots__": tuple(f.name for f in fields(cls))}
         view = self.name(type(f"{cls.__name__}View", (), attributes), "view")
-        code = _Function(f"def {name}(d{', r' if records else ''}):")
+        code = _Function(f"def {name}(d{', r' if records else ''}, k):")
         known = frozenset(names.values())
         # Required; or a default other than None, which a view would not read: present.
         required = frozenset(names[f.name] for f in fields(cls) if f.default is not None)
@@ -286,52 +371,122 @@ class _Generator:
         # ones are mostly absent, and those found are counted; else (Railz's, mostly
         # optional and there) all are counted but those found absent or null.
         up = 2 * len(required) > len(known)
+        nested = [f for f in fields(cls) if f.name == records or models_in(without_none(f.type))]
+        # A small object of optional keys (a reference) with as many keys as it knows has
+        # them all (any other would be unknown): read by subscript, none counted.
+        whole = counted and not up and not nested and len(known) <= _WHOLE
         if not counted:  # every key required: any other is unknown
             code(f"if len(d) != {len(known)}: raise Fallback")
-        else:
-            code(f"n = {len(required) if up else len(known)}")
         code(f"o = {view}()")
+        if whole:
+            self._whole(code, cls, names)
+        if counted:
+            code(f"n = {len(required) if up else len(known)}")
+        # An optional key is read by ``d.get``: bound once where there are several.
+        get = "g" if len(known - required) > 2 else "d.get"
+        if get == "g":
+            code("g = d.get")
         # An object's own values first; the objects and lists it holds are read after its
         # keys are counted, so that an unknown key costs no more than it did before.
-        nested = [f for f in fields(cls) if f.name == records or models_in(without_none(f.type))]
+        weights: dict[str, tuple[_How, int]] = {}
+        fixed = 0  # the count of the keys expected, not null, and of their strings
         for field in fields(cls):
             key = names[field.name]
             nullable = type(None) in get_args(field.type)
             how: _How = "required" if key in required else "up" if up else "down"
             if field in nested:
-                _field(code, key, [], how, nullable=nullable)  # read and counted, kept
+                held = without_none(field.type)
+                # An object held is counted with its holder; a list's items as read.
+                weight = 1 if is_list(held) else 1 + self.count(models_in(held)[0])
+                weights[field.name] = how, weight
+                _field(code, key, [], how, nullable=nullable, weight=weight, get=get)
                 code(f"h{nested.index(field)} = v")
-                continue
-            check = self._check(without_none(field.type), field.metadata)
-            _field(code, key, check, how, nullable=nullable)
-            code(f"o.{field.name} = v")
+            else:
+                check, strings = self._check(without_none(field.type), field.metadata)
+                weight = 1 + strings
+                _field(code, key, check, how, nullable=nullable, weight=weight, get=get)
+                code(f"o.{field.name} = v")
+            if how != "up":
+                fixed += weight
         if counted:
             exact = f"{self.name(known, 'known')}.issuperset(d)"
-            code(f"if len(d) != n and not {exact}: raise Fallback")
+            # A key whose value is null is counted in ``s`` as a key only.
+            code.block("if len(d) != n:", f"if not {exact}: raise Fallback", "s += len(d) - n")
+        if whole:
+            code.dedent()
         for index, field in enumerate(nested):
             if field.name == records:
                 check = ["if type(v) is not list: raise Fallback"]
-                check.append("v = [r(x, i) for i, x in enumerate(v)]")
+                check.append("v = [r(x, i, k) for i, x in enumerate(v)]")
             else:
-                check = self._check(without_none(field.type), field.metadata)
+                check, _ = self._check(without_none(field.type), field.metadata)
             code(f"v = h{index}")
             if type(None) in get_args(field.type):
                 code.block("if v is not None:", *check)
+                how, weight = weights[field.name]
+                if how == "required" and weight > 1:  # a null: its key alone counted
+                    code.block("else:", f"s -= {weight - 1}")
             else:  # every check refuses None
                 for line in check:
                     code(line)
             code(f"o.{field.name} = v")
+        self.bodies[cls] = [line[4:] for line in code.lines[1:]]
+        code("k[0] += s")
         code("return o")
+        code.lines.insert(1, f"    s = {fixed}")
+        self.counts[cls] = fixed
         self.functions.append(code.lines)
-        self.bodies[cls] = [line[4:] for line in code.lines[1:-1]]  # without `return o`
         return name
+
+    def _whole(self, code: _Function, cls: type, names: dict[str, str]) -> None:
+        """Write the reading of an object of ``cls`` that has every key it knows, and ``else:``.
+
+        Each key read by subscript, as a required one; the lines after are the
+        reading of any other object of ``cls``, indented under the ``else:``.
+        """
+        code(f"if len(d) == {len(names)}:")
+        code.indent()
+        for field in fields(cls):
+            check, strings = self._check(without_none(field.type), field.metadata)
+            nullable = type(None) in get_args(field.type)
+            key, weight = names[field.name], 1 + strings
+            _field(code, key, check, "required", nullable=nullable, weight=weight, get="")
+            code(f"o.{field.name} = v")
+        code.dedent()
+        code("else:")
+        code.indent()
+
+    def count(self, cls: type) -> int:
+        """Return what an object of ``cls`` read inline adds to ``s`` (:attr:`counts`)."""
+        self.reader(cls)
+        return self.counts[cls]
 
     def inlined(self, cls: type) -> list[str]:
         """Return lines that read the object ``v`` of ``cls`` into its view ``v``, inline.
 
         The reader's own lines, its names made its own (``d`` is ``d_3``, ...): a
-        reference read in its holder's function costs no call.
+        reference read in its holder's function costs no call. Its count is its
+        holder's (``s``), which holds its :attr:`counts` already.
         """
+        suffix, body = self._renamed(cls)
+        return [f"d_{suffix} = v", *body, f"v = o_{suffix}"]
+
+    def looped(self, cls: type) -> list[str]:
+        """Return lines that read the list ``v`` of objects of ``cls`` into a list of views ``v``.
+
+        Each read inline (:meth:`inlined`), its count added to its holder's.
+        """
+        suffix, body = self._renamed(cls)
+        each = [f"s += {self.counts[cls]}"] if self.counts[cls] else []
+        return [
+            "if type(v) is not list: raise Fallback",
+            f"l_{suffix} = []",
+            f"for d_{suffix} in v:",
+            *(f"    {line}" for line in (*each, *body, f"l_{suffix}.append(o_{suffix})")),
+            f"v = l_{suffix}",
+        ]
+
+    def _renamed(self, cls: type) -> tuple[str, list[str]]:
         self.reader(cls)
         self.inlines += 1
         suffix = str(self.inlines)
@@ -341,82 +496,97 @@ class _Generator:
             parts[::2] = [_LOCAL.sub(lambda m: f"{m[1]}_{suffix}", part) for part in parts[::2]]
             return "".join(parts)
 
-        return [f"d_{suffix} = v", *map(renamed, self.bodies[cls]), f"v = o_{suffix}"]
+        return suffix, [renamed(line) for line in self.bodies[cls]]
 
-    def _check(self, type_: Any, metadata: Any) -> list[str]:  # noqa: PLR0911 - one flat dispatch
+    def _check(self, type_: Any, metadata: Any) -> tuple[list[str], int]:  # noqa: PLR0911 - one flat dispatch
+        """Return the lines that check a value ``v`` of ``type_``, and what it adds to ``s``.
+
+        A string adds one, an object read inline its :attr:`counts`; a list adds
+        its items' in its lines, as opaque JSON does.
+        """
         if "max_length" in metadata or "min_items" in metadata:
-            return ["raise Fallback"]  # a length rule: the detailed path words it
+            return ["raise Fallback"], 0  # a length rule: the detailed path words it
         if type_ is str:
-            return ["if type(v) is not str: raise Fallback"]
+            return ["if type(v) is not str: raise Fallback"], 1
         if type_ is bool:
-            return ["if type(v) is not bool: raise Fallback"]
+            return ["if type(v) is not bool: raise Fallback"], 0
         if type_ is Decimal:
-            return _amount_lines()
+            return _amount_lines(), 0
         if type_ is int:
             # A JSON integer as jiter gives it, within money.in_bounds; else as the codec.
             return [
                 "if type(v) is not int: v = _integer(v)",
                 f"elif not -{_BOUND} < v < {_BOUND}: raise Fallback",
-            ]
+            ], 0
         if type_ == Moment:
             # A date read already (the common ones repeat), else read and kept (_moment).
             return [
                 "if type(v) is not str: raise Fallback",
                 "w = _dates_get(v)",
                 "v = _moment(v) if w is None else w",
-            ]
+            ], 1
         if type_ is Day:
-            return ["v = _day(v)"]
+            return ["v = _day(v)"], 1
         if get_origin(type_) is Literal:
             allowed = self.name(frozenset(get_args(type_)), "allowed")
-            return [f"if type(v) is not str or v not in {allowed}: raise Fallback"]
+            return [f"if type(v) is not str or v not in {allowed}: raise Fallback"], 1
         if type_ == JSONObject:
-            return ["v = _object(v)"]
+            return ["s += _opaque(v)"], 0
         models = models_in(type_)
         if is_list(type_) and models:
-            element = self.reader(models[0])
-            return ["if type(v) is not list: raise Fallback", f"v = [{element}(x) for x in v]"]
+            return self.looped(models[0]), 0
         if is_list(type_) and get_args(type_) == (str,):
-            return ["if type(v) is not list or any(type(x) is not str for x in v): raise Fallback"]
+            return [
+                "if type(v) is not list or any(type(x) is not str for x in v): raise Fallback",
+                "s += len(v)",
+            ], 0
         if models and type_ is models[0]:
-            return self.inlined(type_)
-        return ["raise Fallback"]  # a value type this reader does not know
+            return self.inlined(type_), self.count(type_)
+        return ["raise Fallback"], 0  # a value type this reader does not know
 
 
-def _field(
+def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
     code: _Function,
     key: str,
     check: list[str],
     how: Literal["required", "up", "down"],
     *,
     nullable: bool,
+    weight: int,
+    get: str,
 ) -> None:
     """Read the value ``v`` of ``key`` and ``check`` it, counting an optional key as ``how`` says.
 
     An optional key found adds one to ``n`` (``up``), or one absent or null takes
-    one (``down``). Every check refuses None, so a key that is not nullable needs
-    no test of its own. With no ``check``, the value is read and counted only.
+    one (``down``); ``s`` gains or loses alike ``weight``, what the key and its
+    value add to the keys and strings counted. A required key's null value
+    takes its value's part. Every check refuses None, so a key that is not
+    nullable needs no test of its own. With no ``check``, the value is read and
+    counted only (a required key's null value is then counted by the caller).
+    An optional key is read by ``get``, ``d.get`` or its name bound.
     """
     if how == "required":
         code.block("try:", f"v = d[{key!r}]")
         code.block("except KeyError:", "raise Fallback from None")
         if check and nullable:
             code.block("if v is not None:", *check)
+            if weight > 1:
+                code.block("else:", f"s -= {weight - 1}")
         else:
             for line in check:
                 code(line)
         return
-    code(f"v = d.get({key!r})")
+    code(f"v = {get}({key!r})")
     if not nullable:  # absent or null, refused by the check
-        for line in (*check, "n += 1") if how == "up" else check:
+        for line in (*check, "n += 1", f"s += {weight}") if how == "up" else check:
             code(line)
-    elif not check:
-        code(f"if v is {'not ' if how == 'up' else ''}None: n {'+' if how == 'up' else '-'}= 1")
     elif how == "up":
-        code.block("if v is not None:", "n += 1", *check)
+        code.block("if v is not None:", "n += 1", f"s += {weight}", *check)
+    elif not check:
+        code.block("if v is None:", "n -= 1", f"s -= {weight}")
     else:
         code.block("if v is not None:", *check)
-        code.block("else:", "n -= 1")
+        code.block("else:", "n -= 1", f"s -= {weight}")
 
 
 #: A generated reader: the decoded object in (and, for a list page, what reads each
@@ -502,16 +672,19 @@ def load(
     if not _takes(source, target, strict=strict):
         return document, None
     _ZERO.seen = False
+    count = [0]  # the keys and strings of the decoded document, counted as read
     try:
-        read = _read(_decode(document), source, target)
+        read = _read(_decode(document), source, target, count)
     except ValidationError:
-        if not (_ZERO.seen and _minus_zero(document)):
+        if not (_repeated(document, count[0]) or (_ZERO.seen and _minus_zero(document))):
             raise
-        read = _read(decode(document), source, target)  # a problem may show the -0: said again
+        # A key repeated: the detailed reader names it. A problem may show a -0: said again.
+        read = _read(decode(document), source, target, count)
     else:
-        if _ZERO.seen and _minus_zero(document):
-            # A -0 jiter read as 0 where its sign is kept: read as the detailed reader reads it.
-            read = _read(decode(document), source, target)
+        if _repeated(document, count[0]) or (_ZERO.seen and _minus_zero(document)):
+            # A key repeated (the detailed reader names it), or a -0 jiter read as 0 where
+            # its sign is kept: read as the detailed reader reads it.
+            read = _read(decode(document), source, target, count)
     if read[1] is None:
         TALLY.fallen_back += 1
     else:
@@ -519,17 +692,23 @@ def load(
     return read
 
 
-def _read(raw: Any, source: Format, target: Format) -> tuple[Decoded, Loaded | None]:
-    """Return the decoded document, and it loaded where the generated reader takes it."""
+def _read(
+    raw: Any, source: Format, target: Format, count: list[int]
+) -> tuple[Decoded, Loaded | None]:
+    """Return the decoded document, and it loaded where the generated reader takes it.
+
+    Its keys and strings are counted into ``count[0]``: by the readers, or all
+    at once where the detailed path is to read it (:func:`_as_decoded`).
+    """
     try:
         with localcontext(EXACT):
-            loaded = _load(raw, source, target)
+            loaded = _load(raw, source, target, count)
     except (Fallback, ArithmeticError):
-        return Decoded(_as_decoded(raw)), None
+        return Decoded(_as_decoded(raw, count)), None
     return Decoded(raw), loaded
 
 
-def _load(raw: Any, source: Format, target: Format) -> Loaded:
+def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
     if type(raw) is not dict:
         raise Fallback
     shape = source.shape_of(raw)
@@ -544,18 +723,18 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
         read = reader(source, source.record)
         key = source.naming(shape.records or "")
 
-        def record(item: Any, index: int) -> Any:
+        def record(item: Any, index: int, count: list[int]) -> Any:
             try:
-                return read(item)
+                return read(item, count)
             except Fallback:  # this record alone through the codec, as the detailed reader
-                return _structured(item, source, (key, index), noted)
+                return _structured(item, source, (key, index), noted, count)
 
-        model = reader(source, shape.model)(raw, record)
+        model = reader(source, shape.model)(raw, record, count)
     else:  # a bare record (the only other shape read): the same, at the root
         try:
-            model = reader(source, shape.model)(raw)
+            model = reader(source, shape.model)(raw, count)
         except Fallback:
-            model = _structured(raw, source, (), noted)
+            model = _structured(raw, source, (), noted, count)
     if noted.problems:
         _refuse(document, source, empty, noted.problems)
     warnings = [*noted.numbers, *noted.warnings]
@@ -580,7 +759,7 @@ def _load(raw: Any, source: Format, target: Format) -> Loaded:
     )
 
 
-def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
+def _structured(item: Any, source: Format, path: Path, noted: _Noted, count: list[int]) -> Any:
     """Return a record structured by the codec, as the detailed reader does.
 
     A record the fast reader does not take outright (a numeric string, an
@@ -592,8 +771,7 @@ def _structured(item: Any, source: Format, path: Path, noted: _Noted) -> Any:
     """
     if type(item) is not dict:
         raise Fallback
-    if cjson._exact(item):  # noqa: SLF001 - its integers as the detailed reader gives them
-        _ZERO.seen = True
+    count[0] += _walk(item)  # its integers as the detailed reader gives them; counted
     codec = source.codec(strict=False)
     model, found, unknown = codec.structure(item, source.record, path)
     if found and source.ids_may_be_numbers and (numbers := _numeric_ids(item, path, found)):

@@ -347,7 +347,7 @@ def test_the_environment_turns_the_fast_path_off() -> None:
 
 def test_the_generated_code_is_inspectable() -> None:
     code = fused.source("railz")
-    assert "def read_Refund(d):" in code
+    assert "def read_Refund(d, k):" in code
     assert "_moment(v)" in code
     assert "'totalAmount'" in code
     mapping = fused_map.source("railz", "rutter")

@@ -132,7 +132,7 @@ def _forms(
         found["fast, model"] = read(model, PATH) or []
         found["fast, mapped dict"] = mapped(data, PATH) or []
         try:
-            seen = fused.reader(fmt, fmt.record)(fused._decode(text))
+            seen = fused.reader(fmt, fmt.record)(fused._decode(text), [0])
         except fused.Fallback:
             pass  # a record the fast reader leaves to the codec: read as the model
         else:
