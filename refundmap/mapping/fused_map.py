@@ -232,13 +232,15 @@ class _FusedCompiler(_Compiler):
         code("_copy2(_k)")
         code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
 
-    def table(
+    def table(  # noqa: PLR0913 - as the compiler's
         self,
         name: str,
         rows: Sequence[Row],
         src_cls: type,
         tgt_cls: type | None,
         made: type | None = None,
+        *,
+        ruled: Sequence[str] = (),
     ) -> str:
         folded = {
             format_path(cell.split("."))[1:]
@@ -247,7 +249,7 @@ class _FusedCompiler(_Compiler):
             and isinstance(cell := row.cell(self.source.name), str)
         }
         self.folded_now.append(folded)
-        function = super().table(name, rows, src_cls, tgt_cls, made)
+        function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
         self.folded_now.pop()
         # Each table notes its rows against its own paths (sp, tp): a line's
         # against the line's. A row is pushed on entry, popped before returning.
