@@ -238,6 +238,10 @@ class _Compiler:
         at = "None" if target is None else f"tp + {target!r}"
         return f"add(_new(_Entry, ({kind}, sp + {source!r}, {at}, {message!r})))"
 
+    def noted_at(self, suffix: str) -> str:
+        """Return the expression of the source path that an entry at ``sp + suffix`` is noted at."""
+        return f"sp + {suffix!r}"
+
     def name(self, value: Any, hint: str) -> str:
         """Return a global name bound to ``value`` in the generated module."""
         name = f"_{hint}_{len(self.names)}"
@@ -397,7 +401,7 @@ class _Compiler:
             # path joined once, the entries' source paths compared in C.
             second = self.name(itemgetter(1), "second")
             code(f"if f{index} is not None:").indent()(
-                f"if sp + {_suffix(s)!r} not in map({second}, run.report[start:]):"
+                f"if {self.noted_at(_suffix(s))} not in map({second}, run.report[start:]):"
             ).indent()(self.fixed_entry("_DROPPED", _suffix(s), None, message)).dedent()
             code.dedent()
         if tgt_cls is None:
@@ -531,10 +535,18 @@ class _Compiler:
         code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
         code("else:").indent()
         self._set(code, t, "m.value")
+        self.rule_entry(code, where, _suffix(t))
+        code.dedent()
+
+    def rule_entry(self, code: _Function, where: str, target: str) -> None:
+        """Write the statements noting the entry of a rule's value ``m``, where it has one.
+
+        At ``sp + '.' + m.source`` (else at ``where``, the row's source path) and
+        ``tp + target``.
+        """
         code("if m.kind is not None:").indent()
         code(f"origin = sp + '.' + m.source if m.source else {where}")
-        code(f"add(_new(_Entry, (m.kind, origin, tp + {_suffix(t)!r}, m.message)))").dedent()
-        code.dedent()
+        code(f"add(_new(_Entry, (m.kind, origin, tp + {target!r}, m.message)))").dedent()
 
     def _source_name(self, table: _Table, s: str | None) -> list[str]:
         """Return the attributes of the name beside the source's reference id ``s``, if any."""
@@ -666,10 +678,7 @@ class _Compiler:
         code("else:").indent()
         code("if m is not None:").indent()
         self._set(code, t, "m.value")
-        code("if m.kind is not None:").indent()
-        code(f"origin = sp + '.' + m.source if m.source else {where}")
-        code(f"add(_new(_Entry, (m.kind, origin, tp + {_suffix(t)!r}, m.message)))")
-        code.dedent()
+        self.rule_entry(code, where, _suffix(t))
         code.dedent()
         code.dedent()
         code.dedent()

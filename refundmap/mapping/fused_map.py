@@ -35,6 +35,7 @@ from refundmap.mapping.compiler import (
     _Compiler,
     _Function,
     _Indexed,
+    _literal_suffix,
     _suffix,
     _Table,
 )
@@ -107,13 +108,38 @@ class _FusedCompiler(_Compiler):
         #: The source suffixes of folded values, per table being compiled: their
         #: check reads the entries noted, so an entry there is noted whole.
         self.folded_now: list[set[str]] = []
+        #: Per table being compiled, whether its folded values are checked against
+        #: whole entries (see :meth:`noted_at`).
+        self.whole_now: list[bool] = [False]
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
         """Return the statement noting the entry as a constant row (see the module)."""
-        if any(source in folded for folded in self.folded_now):
+        if self.whole_now[-1] and any(source in folded for folded in self.folded_now):
             return super().fixed_entry(kind, source, target, message)
         row = (self.names[kind], source, target, message)
         return f"add({self.name(row, 'row')})"
+
+    def rule_entry(self, code: _Function, where: str, target: str) -> None:
+        """Note the entry of a rule's value as a row: its words made at run time, its suffixes.
+
+        Where the table's folded values are checked against whole entries (see
+        :meth:`noted_at`), or the path is made at run time, as an entry.
+        """
+        suffix = "" if where == "sp" else _literal_suffix(where)
+        if suffix is None or self.whole_now[-1]:
+            super().rule_entry(code, where, target)
+            return
+        code("if m.kind is not None:").indent()
+        code(f"add((m.kind, '.' + m.source if m.source else {suffix!r}, {target!r}, m.message))")
+        code.dedent()
+
+    def noted_at(self, suffix: str) -> str:
+        """Return what a folded value's entry is noted at: its suffix, where rows are noted.
+
+        A table whose rules note entries themselves (an applied rule: whole
+        entries, any path) notes its own as entries, at the whole path.
+        """
+        return super().noted_at(suffix) if self.whole_now[-1] else repr(suffix)
 
     def _rows(self, table: _Table) -> None:
         """Write the table's rows, a run of dropped or omitted values as one row (see _run).
@@ -249,7 +275,16 @@ class _FusedCompiler(_Compiler):
             and isinstance(cell := row.cell(self.source.name), str)
         }
         self.folded_now.append(folded)
+        # Folded values are checked against the entries the table noted: rows where
+        # only the table's own code notes them, else entries (an applied rule notes its own).
+        applied = any(
+            row.apply is not None and any(isinstance(c, str) and "[]" in c for c in row_cells)
+            for row in rows
+            for row_cells in [(row.cell(self.source.name), row.cell(self.target.name))]
+        )
+        self.whole_now.append(bool(folded) and applied)
         function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
+        self.whole_now.pop()
         self.folded_now.pop()
         # Each table notes its rows against its own paths (sp, tp): a line's
         # against the line's. A row is pushed on entry, popped before returning.
