@@ -343,6 +343,7 @@ class _Compiler:
         made: type | None = None,
         *,
         ruled: Sequence[str] = (),
+        at: tuple[str, str] | None = None,  # noqa: ARG002 - a line's suffixes, for a subclass
     ) -> str:
         """Compile ``rows`` into ``map_<name>``; return the function's name.
 
@@ -638,6 +639,7 @@ class _Compiler:
             and cell.startswith(t + "[].")
         ]
         late = bool(ruled)
+        at_s, at_t = self.indexed(_suffix(s)), self.indexed(_suffix(t))
         line_mapper = self.table(
             f"line_{index}",
             row.lines or (),
@@ -645,6 +647,7 @@ class _Compiler:
             None if late else target_element,
             made=target_element,
             ruled=ruled,
+            at=(at_s, at_t),
         )
         if late:
             keys = self._made_keys(target_element, row.lines or (), ruled)
@@ -653,13 +656,15 @@ class _Compiler:
             table.pending.append((index, row))
             code(f"p{index} = not seq")
         code("if seq:").indent()
-        at_s, at_t = self.indexed(_suffix(s)), self.indexed(_suffix(t))
-        self._set(
-            code,
-            t,
-            f"[{line_mapper}(x, sp + {at_s}[i], tp + {at_t}[i], run) for i, x in enumerate(seq)]",
-        )
+        self._set(code, t, self.line_calls(line_mapper, at_s, at_t))
         code.dedent()
+
+    def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:
+        """Return the expression mapping each line of ``seq`` by ``mapper``, at its own paths.
+
+        ``at_s`` and ``at_t`` name the :class:`_Indexed` suffixes of the lists.
+        """
+        return f"[{mapper}(x, sp + {at_s}[i], tp + {at_t}[i], run) for i, x in enumerate(seq)]"
 
     def _element(self, keypath: str) -> type:
         """Return the element class of the target record's list at ``keypath``."""

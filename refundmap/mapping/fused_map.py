@@ -19,6 +19,9 @@ runs the detailed engine on the same document.
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
@@ -132,6 +135,10 @@ class _FusedCompiler(_Compiler):
         code("if m.kind is not None:").indent()
         code(f"add((m.kind, '.' + m.source if m.source else {suffix!r}, {target!r}, m.message))")
         code.dedent()
+
+    def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:  # noqa: ARG002 - pushed
+        """Return the expression mapping each line, given its refund's paths and its index."""
+        return f"[{mapper}(x, sp, tp, i, run) for i, x in enumerate(seq)]"
 
     def noted_at(self, suffix: str) -> str:
         """Return what a folded value's entry is noted at: its suffix, where rows are noted.
@@ -267,7 +274,14 @@ class _FusedCompiler(_Compiler):
         made: type | None = None,
         *,
         ruled: Sequence[str] = (),
+        at: tuple[str, str] | None = None,
     ) -> str:
+        """Compile the table as the compiler does, its entries noted as rows (see the module).
+
+        A line's function (``at``: the suffixes of its lists) is given its
+        refund's paths and its index, and joins its own paths only where it
+        uses them (see :meth:`line_calls`).
+        """
         folded = {
             format_path(cell.split("."))[1:]
             for row in rows
@@ -289,8 +303,11 @@ class _FusedCompiler(_Compiler):
         # Each table notes its rows against its own paths (sp, tp): a line's
         # against the line's. A row is pushed on entry, popped before returning.
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
-        at = lines.index("    add = run.report.append") + 1
-        lines.insert(at, "    add((_PUSH, sp, tp))")
+        if at is not None:
+            _joined_when_used(lines, at)
+        start = lines.index("    add = run.report.append") + 1
+        push = "(_PUSH, sp, tp)" if at is None else f"(_PUSH, sp, tp, {at[0]}, {at[1]}, _li)"
+        lines.insert(start, f"    add({push})")
         used = [
             f"{bound} = run.{held}.{method}"
             for bound, held, method in (
@@ -301,11 +318,35 @@ class _FusedCompiler(_Compiler):
             if any(line.lstrip().startswith(f"{bound}(") for line in lines)
         ]
         if used:
-            lines.insert(at, f"    {'; '.join(used)}; _names = run.copied_names")
-        for index in range(len(lines) - 1, at, -1):
+            lines.insert(start, f"    {'; '.join(used)}; _names = run.copied_names")
+        for index in range(len(lines) - 1, start, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
         return function
+
+
+def _joined_when_used(lines: list[str], at: tuple[str, str]) -> None:
+    """Make a line's function take its refund's paths (``sp``, ``tp``) and its index (``_li``).
+
+    Each use of its own paths in its body joins them there (a failure's path,
+    an entry with words made at run time): the common line uses none, and its
+    rows are joined to its paths, noted with its push, when read (:func:`_entries`).
+    """
+    lines[0] = lines[0].replace("(src, sp, tp, run):", "(src, sp, tp, _li, run):")
+    joined = {"sp": f"(sp + {at[0]}[_li])", "tp": f"(tp + {at[1]}[_li])"}
+    body = "\n".join(lines[1:]) + "\n"
+    if re.search(r"\{\s*[st]p\b", body):  # a path formatted in an f-string: not taken apart
+        message = "a line's path in an f-string"
+        raise NotImplementedError(message)
+    spots = [
+        token
+        for token in tokenize.generate_tokens(io.StringIO(body).readline)
+        if token.type == tokenize.NAME and token.string in joined
+    ]
+    for token in reversed(spots):
+        row, column = token.start
+        line = lines[row]
+        lines[row] = line[:column] + joined[token.string] + line[column + len(token.string) :]
 
 
 @cache
@@ -420,6 +461,9 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
             if kind is _PUSH:
                 stack.append((sp, tp))
                 sp, tp = note[1], note[2]
+                if len(note) > 3:  # a line's: its refund's paths, its lists' suffixes, its index
+                    sp += note[3][note[5]]
+                    tp += note[4][note[5]]
             elif note is _POP:
                 sp, tp = stack.pop()
             elif type(note) is Entry:
