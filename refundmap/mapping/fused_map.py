@@ -629,27 +629,26 @@ def _map_records(
     if check is None:
         raise Fallback  # a target without it: the engine checks views of its records
     lines_key = target.lines_key
-    many = part.shape.many
+    shape = part.shape
     noted: list[tuple[str, str, list[Any]]] = []
-    mapped_records = []
-    # A page's records' paths are its list's path and an index: the list's, formatted once.
-    head: Any = None
-    source_list = ""
-    target_list = format_path((*part.path, key))
-    for index, (path, record) in enumerate(source.records(part.model, part.shape, part.path)):
-        if many and path and type(path[-1]) is int:
-            if path[:-1] != head:
-                head = path[:-1]
-                source_list = format_path(head)
-            sp = source_list + _AT[path[-1]]
-        else:
-            sp = format_path(path)
+    mapped_records: list[dict[str, Any]] = []
+    add_noted, add_mapped = noted.append, mapped_records.append
+    copied = run.copied_flat
+    many = shape.many and shape.records is not None
+    if many:
+        # A page's records: their list's paths formatted once, joined to each one's index.
+        records = getattr(part.model, shape.records or "")
+        source_list = format_path((*part.path, source.naming(shape.records or "")))
+        target_list = format_path((*part.path, key))
+        head = (*part.path, key)
+    else:
+        ((path, record),) = source.records(part.model, shape, part.path)
+        records = [record]
+        sp, tp, target_path = format_path(path), format_path(part.path), part.path
+    for index, record in enumerate(records):
         if many:
-            target_path: tuple[str | int, ...] = (*part.path, key, index)
-            tp = target_list + _AT[index]
-        else:
-            target_path = part.path
-            tp = format_path(target_path)
+            at = _AT[index]
+            sp, tp, target_path = source_list + at, target_list + at, (*head, index)
         notes: list[Any] = []
         run.report = notes
         mapped = mapper(record, sp, tp, run)
@@ -660,9 +659,9 @@ def _map_records(
             raise Fallback  # an empty line, left out and said so by the engine
         if findings := check(mapped, target_path):
             _warn(findings, sp, tp, notes, target.name)
-        noted.append((sp, tp, notes))
-        mapped_records.append(mapped)
-        if len(run.copied_flat) > _FLAT_HELD:
+        add_noted((sp, tp, notes))
+        add_mapped(mapped)
+        if len(copied) > _FLAT_HELD:
             run.fold()  # counted as it goes: a big page's copies are not all held
     return noted, mapped_records
 
