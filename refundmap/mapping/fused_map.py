@@ -244,9 +244,9 @@ class _FusedCompiler(_Compiler):
     def copied(self, code: _Function, kind: str, name: str) -> None:
         """Note the id copied as :meth:`_Counted.copied` does, inline where :attr:`counted`.
 
-        Each copy is two items of the run's ``copied_flat``, its kind and its id,
-        counted only when read (see :class:`_Counted`); a name, the id's first, in
-        its ``copied_names``.
+        Each copy is :func:`_stride` items of the run's ``copied_flat``: its kind,
+        its id, and, from a source whose references have names, its name (or
+        None), counted and named only when read (see :class:`_Counted`).
         """
         if not self.counted:
             super().copied(code, kind, name)
@@ -257,13 +257,10 @@ class _FusedCompiler(_Compiler):
             if name != "None":
                 code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
             return
-        if name == "None":
+        if _stride(self.source) == 2:
             code(f"_copy({kind!r}); _copy(v)")
             return
-        # The key made for its name noted as the copy's two items too (one call).
-        code(f"_k = ({kind!r}, v)")
-        code("_copy2(_k)")
-        code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
+        code(f"_copy3(({kind!r}, v, {name}))")  # one call: the three items made a tuple
 
     def table(  # noqa: PLR0913 - as the compiler's
         self,
@@ -312,13 +309,15 @@ class _FusedCompiler(_Compiler):
             f"{bound} = run.{held}.{method}"
             for bound, held, method in (
                 ("_copy", "copied_flat", "append"),
-                ("_copy2", "copied_flat", "extend"),
+                ("_copy3", "copied_flat", "extend"),
                 ("_key", "copied_keys", "append"),
             )
             if any(line.lstrip().startswith(f"{bound}(") for line in lines)
         ]
+        if any("_names" in line for line in lines):
+            used.append("_names = run.copied_names")
         if used:
-            lines.insert(start, f"    {'; '.join(used)}; _names = run.copied_names")
+            lines.insert(start, f"    {'; '.join(used)}")
         for index in range(len(lines) - 1, start, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
@@ -511,34 +510,47 @@ def takes(options: Converter) -> bool:
     )
 
 
+def _stride(source: Format) -> int:
+    """Return how many items of a run's ``copied_flat`` a copy of ``source`` is noted as.
+
+    Three (kind, id, name) where the source's references have names beside their
+    ids (Railz's), else two (kind, id).
+    """
+    return 3 if source.vendor == "railz" else 2
+
+
 class _Counted(Run):
-    """A run that notes each reference id copied untranslated, a copy two items, in order met.
+    """A run that notes each reference id copied untranslated as items, in the order met.
 
     The generated code notes them inline (:meth:`_FusedCompiler.copied`); the
     engine's code it calls (``run.translate``), by :meth:`copied`. They are
-    counted only when read (:meth:`counted_ids`; a conversion's ``missing``),
-    or where a page holds :data:`_FLAT_HELD` items (:meth:`fold`): a page whose
-    ids no one reads is not counted, and its copies are held as two pointers each.
+    counted and named only when read (:meth:`counted_ids`, :meth:`names_when_read`;
+    a conversion's ``missing``), or where a page holds :data:`_FLAT_HELD` items
+    (:meth:`fold`): a page whose ids no one reads is not counted, and its copies
+    are held as :func:`_stride` pointers each.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: The kind, then the id, each time an id was copied untranslated (since :meth:`fold`).
-        self.copied_flat: list[str] = []
+        #: The kind, the id (and the name), each time an id was copied untranslated
+        #: (since :meth:`fold`).
+        self.copied_flat: list[str | None] = []
+        #: How many items a copy is (see :func:`_stride`).
+        self.stride = _stride(self.source)
         self._counted: Counter[tuple[str, str]] = Counter()
         self._folded = 0
 
     def fold(self) -> None:
-        """Count the ids noted in ``copied_flat`` (in C, first met first) and empty it."""
+        """Count and name the ids noted in ``copied_flat`` (in C, first met first); empty it."""
         flat = self.copied_flat
         if flat:
-            self._folded += len(flat) // 2
-            self._counted.update(_pairs(flat))
+            self._folded += len(flat) // self.stride
+            _fold(flat, self.stride, self._counted, self.copied_names)
             flat.clear()
 
     def copies(self) -> int:
         """Return how many times an id was copied untranslated, counting none of them."""
-        return self._folded + len(self.copied_flat) // 2
+        return self._folded + len(self.copied_flat) // self.stride
 
     def counted_ids(self) -> dict[tuple[str, str], int]:
         """Return each id copied untranslated, by (kind, id): how many times, in order met."""
@@ -547,35 +559,58 @@ class _Counted(Run):
 
     def counted_when_read(self) -> Mapping[tuple[str, str], int]:
         """Return what :meth:`counted_ids` returns, counted when first read (the run is done)."""
-        return _CountedWhenRead(self._counted, self.copied_flat)
+        return _CountedWhenRead(self._counted, self.copied_flat, self.stride)
+
+    def names_when_read(self) -> Mapping[tuple[str, str], str]:
+        """Return each copied id's name, its first given, by (kind, id): found when first read."""
+        return _NamedWhenRead(self.copied_names, self.copied_flat, self.stride)
 
     def copied(self, kind: str, value: str, name: str | None = None) -> None:
         """Note a reference id copied untranslated, with its name, as the generated code does."""
+        if self.stride == 3:
+            self.copied_flat += (kind, value, name)
+            return
         self.copied_flat += (kind, value)
         key = kind, value
         if name is not None and key not in self.copied_names:
             self.copied_names[key] = name
 
 
-def _pairs(flat: list[str]) -> Iterator[tuple[str, str]]:
+def _pairs(flat: list[Any], stride: int) -> Iterator[tuple[str, str]]:
     """Return the ``(kind, id)`` pairs of a run's ``copied_flat``, in order."""
-    return zip(flat[::2], flat[1::2], strict=True)
+    return zip(flat[::stride], flat[1::stride], strict=True)
+
+
+def _fold(
+    flat: list[Any],
+    stride: int,
+    counted: Counter[tuple[str, str]] | None,
+    names: dict[tuple[str, str], str] | None,
+) -> None:
+    """Add the copies of ``flat`` to ``counted``, and their first names to ``names``."""
+    if counted is not None:
+        counted.update(_pairs(flat, stride))
+    if names is not None and stride == 3:
+        for key, name in zip(_pairs(flat, stride), flat[2::3], strict=True):
+            if name is not None and key not in names:
+                names[key] = name
 
 
 class _CountedWhenRead(Mapping[tuple[str, str], int]):
     """A run's ids copied untranslated, ``{(kind, id): times}`` in order met, counted when read."""
 
-    __slots__ = ("_counted", "_flat")
+    __slots__ = ("_counted", "_flat", "_stride")
 
-    def __init__(self, counted: Counter[tuple[str, str]], flat: list[str]) -> None:
+    def __init__(self, counted: Counter[tuple[str, str]], flat: list[Any], stride: int = 2) -> None:
         """Hold the ids counted already (a fold's), and those noted since (``copied_flat``)."""
         self._counted = counted
-        self._flat: list[str] | None = flat
+        self._flat: list[Any] | None = flat
+        self._stride = stride
 
     def _counts(self) -> Counter[tuple[str, str]]:
         flat = self._flat
         if flat is not None:
-            self._counted.update(_pairs(flat))
+            _fold(flat, self._stride, self._counted, None)
             self._flat = None
         return self._counted
 
@@ -590,6 +625,34 @@ class _CountedWhenRead(Mapping[tuple[str, str], int]):
 
     def __len__(self) -> int:
         return len(self._counts())
+
+
+class _NamedWhenRead(Mapping[tuple[str, str], str]):
+    """A run's copied ids' names, ``{(kind, id): name}``: the first given, found when read."""
+
+    __slots__ = ("_flat", "_names", "_stride")
+
+    def __init__(self, names: dict[tuple[str, str], str], flat: list[Any], stride: int) -> None:
+        """Hold the names found already (a fold's), and the copies noted since (``copied_flat``)."""
+        self._names = names
+        self._flat: list[Any] | None = flat
+        self._stride = stride
+
+    def _found(self) -> dict[tuple[str, str], str]:
+        flat = self._flat
+        if flat is not None:
+            _fold(flat, self._stride, None, self._names)
+            self._flat = None
+        return self._names
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        return self._found()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())
 
 
 _R = TypeVar("_R", bound=_Counted)
@@ -711,6 +774,6 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
     counted = run.counted_when_read()
-    copied = CopiedIds(counted, from_rutter=source.vendor == "rutter", names=run.copied_names)
+    copied = CopiedIds(counted, from_rutter=source.vendor == "rutter", names=run.names_when_read())
     object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion
