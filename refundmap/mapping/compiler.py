@@ -387,10 +387,8 @@ class _Compiler:
         for key, source_path, finish_line in table.late:
             # Finished now, so that what the rules added sits in the format's key order.
             code(f"_ls = out.get({key!r})")
-            where = f"sp + {self.indexed(_suffix(source_path))}[i]"
-            code("if _ls:").indent()(
-                f"out[{key!r}] = [{finish_line}(x, run, {where}) for i, x in enumerate(_ls)]"
-            ).dedent()
+            finished = self.late_calls(finish_line, self.indexed(_suffix(source_path)))
+            code("if _ls:").indent()(f"out[{key!r}] = {finished}").dedent()
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             rule = self.name(lines_total, "total")
             code("if lines_total is not None:").indent()(
@@ -658,6 +656,13 @@ class _Compiler:
         code("if seq:").indent()
         self._set(code, t, self.line_calls(line_mapper, at_s, at_t))
         code.dedent()
+
+    def late_calls(self, finish: str, at: str) -> str:
+        """Return the expression finishing each line of ``_ls`` by ``finish``, at its own path.
+
+        ``at`` names the :class:`_Indexed` suffixes of the source's list.
+        """
+        return f"[{finish}(x, run, sp + {at}[i]) for i, x in enumerate(_ls)]"
 
     def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:
         """Return the expression mapping each line of ``seq`` by ``mapper``, at its own paths.

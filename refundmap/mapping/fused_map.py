@@ -140,6 +140,33 @@ class _FusedCompiler(_Compiler):
         """Return the expression mapping each line, given its refund's paths and its index."""
         return f"[{mapper}(x, sp, tp, i, run) for i, x in enumerate(seq)]"
 
+    def late_calls(self, finish: str, at: str) -> str:
+        """Return the expression finishing each line, given its refund's path and its index.
+
+        The line's finisher, written again to take them (``{finish}_at``), joins
+        the line's path only where it uses it: where that is only a required key
+        missing, the line remade (a rule gave it a key), or a reference that is
+        not its id alone finished; else (a nested object finished each time, which
+        is given the path) the line's path is joined for each line, as ever.
+        """
+        name = f"{finish}_at"
+        if not any(lines[0].startswith(f"def {name}(") for lines in self.functions):
+            made = next(f for f in self.functions if f[0].startswith(f"def {finish}("))
+            lines = [f"def {name}(r, run, sp, _at, _li):", *made[1:]]
+            _joined_when_used(lines, ("_at", "_at"), only="sp")
+            if not all(
+                "run.missing(" in line
+                or line.lstrip().startswith("return finish_")
+                or line.index(" else finish_") < line.index("(sp + _at[_li])")
+                if " else finish_" in line
+                else "run.missing(" in line or line.lstrip().startswith("return finish_")
+                for line in lines[1:]
+                if "(sp + _at[_li])" in line
+            ):
+                return super().late_calls(finish, at)
+            self.functions.append(lines)
+        return f"[{name}(x, run, sp, {at}, i) for i, x in enumerate(_ls)]"
+
     def noted_at(self, suffix: str) -> str:
         """Return what a folded value's entry is noted at: its suffix, where rows are noted.
 
@@ -324,15 +351,19 @@ class _FusedCompiler(_Compiler):
         return function
 
 
-def _joined_when_used(lines: list[str], at: tuple[str, str]) -> None:
+def _joined_when_used(lines: list[str], at: tuple[str, str], only: str = "") -> None:
     """Make a line's function take its refund's paths (``sp``, ``tp``) and its index (``_li``).
 
     Each use of its own paths in its body joins them there (a failure's path,
     an entry with words made at run time): the common line uses none, and its
     rows are joined to its paths, noted with its push, when read (:func:`_entries`).
+    ``only``: the one path to join (a finisher's ``sp``), its header written already.
     """
-    lines[0] = lines[0].replace("(src, sp, tp, run):", "(src, sp, tp, _li, run):")
+    if not only:
+        lines[0] = lines[0].replace("(src, sp, tp, run):", "(src, sp, tp, _li, run):")
     joined = {"sp": f"(sp + {at[0]}[_li])", "tp": f"(tp + {at[1]}[_li])"}
+    if only:
+        joined = {only: joined[only]}
     body = "\n".join(lines[1:]) + "\n"
     if re.search(r"\{\s*[st]p\b", body):  # a path formatted in an f-string: not taken apart
         message = "a line's path in an f-string"
