@@ -99,6 +99,19 @@ class _Indexed(dict[int, str]):
         return made
 
 
+def _absence(field: attrs.Attribute[Any]) -> str:
+    """Return what the absence of a value of ``field`` is in the target.
+
+    ``omit`` (the key left out), ``missing`` (reported: the field is required)
+    or ``null`` (written as null).
+    """
+    if omitted_when_none(field):
+        return "omit"
+    if type(None) not in get_args(field.type):
+        return "missing"
+    return "null"
+
+
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
     return True
 
@@ -167,8 +180,8 @@ class _Table:
     pending: list[tuple[int, Row]] = attrs.Factory(list)
     applied: list[Row] = attrs.Factory(list)
     #: Lists finished only after the applied rules wrote into their elements:
-    #: (target key, source key path, element class).
-    late: list[tuple[str, str, type]] = attrs.Factory(list)
+    #: (target key, source key path, the elements' finisher).
+    late: list[tuple[str, str, str]] = attrs.Factory(list)
     #: Folded values, checked last (after the rules that use them): (row index, source key path).
     folded: list[tuple[int, str]] = attrs.Factory(list)
 
@@ -205,7 +218,7 @@ class _Compiler:
             "_Entry": Entry,
             "_new": tuple.__new__,
         }
-        self.finishers: dict[tuple[type, bool], str] = {}
+        self.finishers: dict[tuple[type, tuple[str, ...] | None], str] = {}
         #: Whether the generated code refuses ids it cannot translate (``require_refs``);
         #: None: the run says (the engine's code serves both).
         self.require_refs: bool | None = None
@@ -224,6 +237,10 @@ class _Compiler:
         """
         at = "None" if target is None else f"tp + {target!r}"
         return f"add(_new(_Entry, ({kind}, sp + {source!r}, {at}, {message!r})))"
+
+    def noted_at(self, suffix: str) -> str:
+        """Return the expression of the source path that an entry at ``sp + suffix`` is noted at."""
+        return f"sp + {suffix!r}"
 
     def name(self, value: Any, hint: str) -> str:
         """Return a global name bound to ``value`` in the generated module."""
@@ -317,31 +334,40 @@ class _Compiler:
 
     # -- tables ------------------------------------------------------------------------------
 
-    def table(
+    def table(  # noqa: PLR0913 - the table, its classes, and what others write in its dict
         self,
         name: str,
         rows: Sequence[Row],
         src_cls: type,
         tgt_cls: type | None,
         made: type | None = None,
+        *,
+        ruled: Sequence[str] = (),
+        at: tuple[str, str] | None = None,  # noqa: ARG002 - a line's suffixes, for a subclass
     ) -> str:
         """Compile ``rows`` into ``map_<name>``; return the function's name.
 
         The function returns a dict finished as ``tgt_cls`` (see :meth:`finisher`),
         or, where ``tgt_cls`` is None, unfinished: made with the keys of ``made``
         (by default ``tgt_cls``), each null, in order, for its finisher to finish in place.
-        A rule takes a value out of such a dict by making it null, never by deleting
-        its key (which would move the key to the end when written again).
+        Those keys are the ones its rows write, or another table's rules (``ruled``:
+        the keys of a line a refund's rule writes), and every key the finisher must
+        see (written null, or reported missing); a key left out when absent that no
+        row writes is not made. A rule takes a value out of such a dict by making
+        it null, never by deleting its key (which would move the key to the end
+        when written again); one that adds a key not made has it remade in order.
         """
         function = f"map_{name}"
         table = _Table(_Function(f"def {function}(src, sp, tp, run):"), src_cls, rows)
         code = table.code
         made = made or tgt_cls
+        keys: tuple[str, ...] = ()
         if made is None:
             code("out = {}")
         else:
-            # Every key of the target's, in its order, null until written: finished in place.
-            code("out = {" + ", ".join(f"{k!r}: None" for k in self._keys(made)) + "}")
+            # The keys written (see above), in the target's order, null until written.
+            keys = self._made_keys(made, rows, ruled)
+            code("out = {" + ", ".join(f"{k!r}: None" for k in keys) + "}")
         code("add = run.report.append")
         if any(row.cell(self.target.name) is Marker.FOLDED for row in rows):
             code("start = len(run.report)")
@@ -358,14 +384,11 @@ class _Compiler:
         for row in table.applied:
             rule = self.name(APPLY[row.apply or ""], "apply")
             code(f"{rule}(src, out, run, sp, tp)")
-        for key, source_path, element in table.late:
+        for key, source_path, finish_line in table.late:
             # Finished now, so that what the rules added sits in the format's key order.
             code(f"_ls = out.get({key!r})")
-            where = f"sp + {self.indexed(_suffix(source_path))}[i]"
-            finish = self.finisher(element, made=True)
-            code("if _ls:").indent()(
-                f"out[{key!r}] = [{finish}(x, run, {where}) for i, x in enumerate(_ls)]"
-            ).dedent()
+            finished = self.late_calls(finish_line, self.indexed(_suffix(source_path)))
+            code("if _ls:").indent()(f"out[{key!r}] = {finished}").dedent()
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             rule = self.name(lines_total, "total")
             code("if lines_total is not None:").indent()(
@@ -377,15 +400,30 @@ class _Compiler:
             # path joined once, the entries' source paths compared in C.
             second = self.name(itemgetter(1), "second")
             code(f"if f{index} is not None:").indent()(
-                f"if sp + {_suffix(s)!r} not in map({second}, run.report[start:]):"
+                f"if {self.noted_at(_suffix(s))} not in map({second}, run.report[start:]):"
             ).indent()(self.fixed_entry("_DROPPED", _suffix(s), None, message)).dedent()
             code.dedent()
         if tgt_cls is None:
             code("return out")
         else:
-            code(f"return {self.finisher(tgt_cls, made=True)}(out, run, sp)")
+            code(f"return {self.finisher(tgt_cls, made=keys)}(out, run, sp)")
         self.functions.append(code.lines)
         return function
+
+    def _made_keys(self, cls: type, rows: Sequence[Row], ruled: Sequence[str]) -> tuple[str, ...]:
+        """Return the keys of ``cls`` that a table of ``rows`` makes its dict with (see table)."""
+        written = set(ruled)
+        for row in rows:
+            cell = row.cell(self.target.name)
+            given = isinstance(row.cell(self.source.name), str)
+            if isinstance(cell, str) and (given or row.make is not None or row.apply is not None):
+                written.add(cell.partition(".")[0].partition("[")[0])
+        keys = self.tgt_codec.keys(cls)
+        return tuple(
+            keys[field.name]
+            for field in fields(cls)
+            if keys[field.name] in written or _absence(field) != "omit"
+        )
 
     def _rows(self, table: _Table) -> None:
         """Write the code of each of the table's rows, in order."""
@@ -496,10 +534,18 @@ class _Compiler:
         code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
         code("else:").indent()
         self._set(code, t, "m.value")
+        self.rule_entry(code, where, _suffix(t))
+        code.dedent()
+
+    def rule_entry(self, code: _Function, where: str, target: str) -> None:
+        """Write the statements noting the entry of a rule's value ``m``, where it has one.
+
+        At ``sp + '.' + m.source`` (else at ``where``, the row's source path) and
+        ``tp + target``.
+        """
         code("if m.kind is not None:").indent()
         code(f"origin = sp + '.' + m.source if m.source else {where}")
-        code(f"add(_new(_Entry, (m.kind, origin, tp + {_suffix(t)!r}, m.message)))").dedent()
-        code.dedent()
+        code(f"add(_new(_Entry, (m.kind, origin, tp + {target!r}, m.message)))").dedent()
 
     def _source_name(self, table: _Table, s: str | None) -> list[str]:
         """Return the attributes of the name beside the source's reference id ``s``, if any."""
@@ -583,32 +629,47 @@ class _Compiler:
         self.line_classes.add(target_element)
         # A rule that writes into the lines (the refund's department on version 2
         # lines) runs after them: they are finished after it, not by their mapper.
-        late = any(
-            r.apply is not None
-            and isinstance(cell := r.cell(self.target.name), str)
-            and cell.startswith(t + "[]")
+        ruled = [
+            cell[len(t) + 3 :].partition(".")[0].partition("[")[0]
             for r in table.rows
-        )
-        if late:
-            table.late.append((t, s, target_element))
+            if r.apply is not None
+            and isinstance(cell := r.cell(self.target.name), str)
+            and cell.startswith(t + "[].")
+        ]
+        late = bool(ruled)
+        at_s, at_t = self.indexed(_suffix(s)), self.indexed(_suffix(t))
         line_mapper = self.table(
             f"line_{index}",
             row.lines or (),
             element,
             None if late else target_element,
             made=target_element,
+            ruled=ruled,
+            at=(at_s, at_t),
         )
+        if late:
+            keys = self._made_keys(target_element, row.lines or (), ruled)
+            table.late.append((t, s, self.finisher(target_element, made=keys)))
         if row.make is not None:
             table.pending.append((index, row))
             code(f"p{index} = not seq")
         code("if seq:").indent()
-        at_s, at_t = self.indexed(_suffix(s)), self.indexed(_suffix(t))
-        self._set(
-            code,
-            t,
-            f"[{line_mapper}(x, sp + {at_s}[i], tp + {at_t}[i], run) for i, x in enumerate(seq)]",
-        )
+        self._set(code, t, self.line_calls(line_mapper, at_s, at_t))
         code.dedent()
+
+    def late_calls(self, finish: str, at: str) -> str:
+        """Return the expression finishing each line of ``_ls`` by ``finish``, at its own path.
+
+        ``at`` names the :class:`_Indexed` suffixes of the source's list.
+        """
+        return f"[{finish}(x, run, sp + {at}[i]) for i, x in enumerate(_ls)]"
+
+    def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:
+        """Return the expression mapping each line of ``seq`` by ``mapper``, at its own paths.
+
+        ``at_s`` and ``at_t`` name the :class:`_Indexed` suffixes of the lists.
+        """
+        return f"[{mapper}(x, sp + {at_s}[i], tp + {at_t}[i], run) for i, x in enumerate(seq)]"
 
     def _element(self, keypath: str) -> type:
         """Return the element class of the target record's list at ``keypath``."""
@@ -627,10 +688,7 @@ class _Compiler:
         code("else:").indent()
         code("if m is not None:").indent()
         self._set(code, t, "m.value")
-        code("if m.kind is not None:").indent()
-        code(f"origin = sp + '.' + m.source if m.source else {where}")
-        code(f"add(_new(_Entry, (m.kind, origin, tp + {_suffix(t)!r}, m.message)))")
-        code.dedent()
+        self.rule_entry(code, where, _suffix(t))
         code.dedent()
         code.dedent()
         code.dedent()
@@ -642,7 +700,7 @@ class _Compiler:
         keys = self.tgt_codec.keys(cls)
         return [keys[field.name] for field in fields(cls)]
 
-    def finisher(self, cls: type, *, made: bool = False) -> str:
+    def finisher(self, cls: type, *, made: Sequence[str] | None = None) -> str:
         """Return the name of the generated function that finishes a dict as ``cls``.
 
         The dict is remade in the model's key order, each value written as the
@@ -650,24 +708,30 @@ class _Compiler:
         where required. A model whose keys are mostly written is remade at once
         (one dict display, then its absent keys deleted); one whose keys are
         mostly left out when absent (Railz's), a key at a time. ``made``: the
-        dict is one a table made (see :meth:`table`), with every key of the
-        model's in order: it is finished in place (remade where it has more keys).
+        dict is one a table made (see :meth:`table`) with these keys of the
+        model's, in order: it is finished in place, those keys alone (remade
+        where it has more keys).
         """
-        if (cls, made) in self.finishers:
-            return self.finishers[cls, made]
-        name = f"finish_{cls.__name__}{'_made' * made}"
-        self.finishers[cls, made] = name
+        key_ = (cls, None if made is None else tuple(made))
+        if key_ in self.finishers:
+            return self.finishers[key_]
+        made_before = sum(cls is held and given is not None for held, given in self.finishers)
+        name = f"finish_{cls.__name__}" + (
+            "" if made is None else "_made" + (f"_{made_before}" if made_before else "")
+        )
+        self.finishers[key_] = name
         keys = self.tgt_codec.keys(cls)
         parts = [
             (keys[field.name], *self._finish_parts(keys[field.name], field))
             for field in fields(cls)
         ]
-        if made:
+        if made is not None:
             code = _Function(f"def {name}(r, run, sp):")
-            # A key a rule added that the model has not: remade, which leaves it out.
-            code.block(f"if len(r) != {len(parts)}:", f"return {self.finisher(cls)}(r, run, sp)")
+            # A key a rule added (one not made, or the model has not): remade in order.
+            code.block(f"if len(r) != {len(made)}:", f"return {self.finisher(cls)}(r, run, sp)")
             for key, writing, absent in parts:
-                self._finish_in_place(code, key, writing, absent)
+                if key in made:
+                    self._finish_in_place(code, key, writing, absent)
             code("return r")
             self.functions.append(code.lines)
             return name
@@ -714,11 +778,7 @@ class _Compiler:
             if element not in self.line_classes:  # lines are finished by their mapper
                 lines.append(f"if v: r[{k}] = [{self.finisher(element)}(x, run, sp) for x in v]")
             writing = _Writing(lines=tuple(lines), stored=False)
-        if omitted_when_none(field):
-            return writing, "omit"
-        if type(None) not in get_args(field.type):
-            return writing, "missing"
-        return writing, "null"
+        return writing, _absence(field)
 
     def _finished_alone(self, cls: type) -> str | None:
         """Return the first key of ``cls`` where a dict of it alone, not null, is finished.

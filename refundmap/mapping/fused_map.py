@@ -19,6 +19,9 @@ runs the detailed engine on the same document.
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
@@ -35,6 +38,7 @@ from refundmap.mapping.compiler import (
     _Compiler,
     _Function,
     _Indexed,
+    _literal_suffix,
     _suffix,
     _Table,
 )
@@ -107,13 +111,69 @@ class _FusedCompiler(_Compiler):
         #: The source suffixes of folded values, per table being compiled: their
         #: check reads the entries noted, so an entry there is noted whole.
         self.folded_now: list[set[str]] = []
+        #: Per table being compiled, whether its folded values are checked against
+        #: whole entries (see :meth:`noted_at`).
+        self.whole_now: list[bool] = [False]
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
         """Return the statement noting the entry as a constant row (see the module)."""
-        if any(source in folded for folded in self.folded_now):
+        if self.whole_now[-1] and any(source in folded for folded in self.folded_now):
             return super().fixed_entry(kind, source, target, message)
         row = (self.names[kind], source, target, message)
         return f"add({self.name(row, 'row')})"
+
+    def rule_entry(self, code: _Function, where: str, target: str) -> None:
+        """Note the entry of a rule's value as a row: its words made at run time, its suffixes.
+
+        Where the table's folded values are checked against whole entries (see
+        :meth:`noted_at`), or the path is made at run time, as an entry.
+        """
+        suffix = "" if where == "sp" else _literal_suffix(where)
+        if suffix is None or self.whole_now[-1]:
+            super().rule_entry(code, where, target)
+            return
+        code("if m.kind is not None:").indent()
+        code(f"add((m.kind, '.' + m.source if m.source else {suffix!r}, {target!r}, m.message))")
+        code.dedent()
+
+    def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:  # noqa: ARG002 - pushed
+        """Return the expression mapping each line, given its refund's paths and its index."""
+        return f"[{mapper}(x, sp, tp, i, run) for i, x in enumerate(seq)]"
+
+    def late_calls(self, finish: str, at: str) -> str:
+        """Return the expression finishing each line, given its refund's path and its index.
+
+        The line's finisher, written again to take them (``{finish}_at``), joins
+        the line's path only where it uses it: where that is only a required key
+        missing, the line remade (a rule gave it a key), or a reference that is
+        not its id alone finished; else (a nested object finished each time, which
+        is given the path) the line's path is joined for each line, as ever.
+        """
+        name = f"{finish}_at"
+        if not any(lines[0].startswith(f"def {name}(") for lines in self.functions):
+            made = next(f for f in self.functions if f[0].startswith(f"def {finish}("))
+            lines = [f"def {name}(r, run, sp, _at, _li):", *made[1:]]
+            _joined_when_used(lines, ("_at", "_at"), only="sp")
+            if not all(
+                "run.missing(" in line
+                or line.lstrip().startswith("return finish_")
+                or line.index(" else finish_") < line.index("(sp + _at[_li])")
+                if " else finish_" in line
+                else "run.missing(" in line or line.lstrip().startswith("return finish_")
+                for line in lines[1:]
+                if "(sp + _at[_li])" in line
+            ):
+                return super().late_calls(finish, at)
+            self.functions.append(lines)
+        return f"[{name}(x, run, sp, {at}, i) for i, x in enumerate(_ls)]"
+
+    def noted_at(self, suffix: str) -> str:
+        """Return what a folded value's entry is noted at: its suffix, where rows are noted.
+
+        A table whose rules note entries themselves (an applied rule: whole
+        entries, any path) notes its own as entries, at the whole path.
+        """
+        return super().noted_at(suffix) if self.whole_now[-1] else repr(suffix)
 
     def _rows(self, table: _Table) -> None:
         """Write the table's rows, a run of dropped or omitted values as one row (see _run).
@@ -211,9 +271,9 @@ class _FusedCompiler(_Compiler):
     def copied(self, code: _Function, kind: str, name: str) -> None:
         """Note the id copied as :meth:`_Counted.copied` does, inline where :attr:`counted`.
 
-        Each copy is two items of the run's ``copied_flat``, its kind and its id,
-        counted only when read (see :class:`_Counted`); a name, the id's first, in
-        its ``copied_names``.
+        Each copy is :func:`_stride` items of the run's ``copied_flat``: its kind,
+        its id, and, from a source whose references have names, its name (or
+        None), counted and named only when read (see :class:`_Counted`).
         """
         if not self.counted:
             super().copied(code, kind, name)
@@ -224,22 +284,28 @@ class _FusedCompiler(_Compiler):
             if name != "None":
                 code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
             return
-        if name == "None":
+        if _stride(self.source) == 2:
             code(f"_copy({kind!r}); _copy(v)")
             return
-        # The key made for its name noted as the copy's two items too (one call).
-        code(f"_k = ({kind!r}, v)")
-        code("_copy2(_k)")
-        code(f"if {name} is not None and _k not in _names: _names[_k] = {name}")
+        code(f"_copy3(({kind!r}, v, {name}))")  # one call: the three items made a tuple
 
-    def table(
+    def table(  # noqa: PLR0913 - as the compiler's
         self,
         name: str,
         rows: Sequence[Row],
         src_cls: type,
         tgt_cls: type | None,
         made: type | None = None,
+        *,
+        ruled: Sequence[str] = (),
+        at: tuple[str, str] | None = None,
     ) -> str:
+        """Compile the table as the compiler does, its entries noted as rows (see the module).
+
+        A line's function (``at``: the suffixes of its lists) is given its
+        refund's paths and its index, and joins its own paths only where it
+        uses them (see :meth:`line_calls`).
+        """
         folded = {
             format_path(cell.split("."))[1:]
             for row in rows
@@ -247,28 +313,70 @@ class _FusedCompiler(_Compiler):
             and isinstance(cell := row.cell(self.source.name), str)
         }
         self.folded_now.append(folded)
-        function = super().table(name, rows, src_cls, tgt_cls, made)
+        # Folded values are checked against the entries the table noted: rows where
+        # only the table's own code notes them, else entries (an applied rule notes its own).
+        applied = any(
+            row.apply is not None and any(isinstance(c, str) and "[]" in c for c in row_cells)
+            for row in rows
+            for row_cells in [(row.cell(self.source.name), row.cell(self.target.name))]
+        )
+        self.whole_now.append(bool(folded) and applied)
+        function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
+        self.whole_now.pop()
         self.folded_now.pop()
         # Each table notes its rows against its own paths (sp, tp): a line's
         # against the line's. A row is pushed on entry, popped before returning.
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
-        at = lines.index("    add = run.report.append") + 1
-        lines.insert(at, "    add((_PUSH, sp, tp))")
+        if at is not None:
+            _joined_when_used(lines, at)
+        start = lines.index("    add = run.report.append") + 1
+        push = "(_PUSH, sp, tp)" if at is None else f"(_PUSH, sp, tp, {at[0]}, {at[1]}, _li)"
+        lines.insert(start, f"    add({push})")
         used = [
             f"{bound} = run.{held}.{method}"
             for bound, held, method in (
                 ("_copy", "copied_flat", "append"),
-                ("_copy2", "copied_flat", "extend"),
+                ("_copy3", "copied_flat", "extend"),
                 ("_key", "copied_keys", "append"),
             )
             if any(line.lstrip().startswith(f"{bound}(") for line in lines)
         ]
+        if any("_names" in line for line in lines):
+            used.append("_names = run.copied_names")
         if used:
-            lines.insert(at, f"    {'; '.join(used)}; _names = run.copied_names")
-        for index in range(len(lines) - 1, at, -1):
+            lines.insert(start, f"    {'; '.join(used)}")
+        for index in range(len(lines) - 1, start, -1):
             if lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
         return function
+
+
+def _joined_when_used(lines: list[str], at: tuple[str, str], only: str = "") -> None:
+    """Make a line's function take its refund's paths (``sp``, ``tp``) and its index (``_li``).
+
+    Each use of its own paths in its body joins them there (a failure's path,
+    an entry with words made at run time): the common line uses none, and its
+    rows are joined to its paths, noted with its push, when read (:func:`_entries`).
+    ``only``: the one path to join (a finisher's ``sp``), its header written already.
+    """
+    if not only:
+        lines[0] = lines[0].replace("(src, sp, tp, run):", "(src, sp, tp, _li, run):")
+    joined = {"sp": f"(sp + {at[0]}[_li])", "tp": f"(tp + {at[1]}[_li])"}
+    if only:
+        joined = {only: joined[only]}
+    body = "\n".join(lines[1:]) + "\n"
+    if re.search(r"\{\s*[st]p\b", body):  # a path formatted in an f-string: not taken apart
+        message = "a line's path in an f-string"
+        raise NotImplementedError(message)
+    spots = [
+        token
+        for token in tokenize.generate_tokens(io.StringIO(body).readline)
+        if token.type == tokenize.NAME and token.string in joined
+    ]
+    for token in reversed(spots):
+        row, column = token.start
+        line = lines[row]
+        lines[row] = line[:column] + joined[token.string] + line[column + len(token.string) :]
 
 
 @cache
@@ -383,6 +491,9 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
             if kind is _PUSH:
                 stack.append((sp, tp))
                 sp, tp = note[1], note[2]
+                if len(note) > 3:  # a line's: its refund's paths, its lists' suffixes, its index
+                    sp += note[3][note[5]]
+                    tp += note[4][note[5]]
             elif note is _POP:
                 sp, tp = stack.pop()
             elif type(note) is Entry:
@@ -430,34 +541,47 @@ def takes(options: Converter) -> bool:
     )
 
 
+def _stride(source: Format) -> int:
+    """Return how many items of a run's ``copied_flat`` a copy of ``source`` is noted as.
+
+    Three (kind, id, name) where the source's references have names beside their
+    ids (Railz's), else two (kind, id).
+    """
+    return 3 if source.vendor == "railz" else 2
+
+
 class _Counted(Run):
-    """A run that notes each reference id copied untranslated, a copy two items, in order met.
+    """A run that notes each reference id copied untranslated as items, in the order met.
 
     The generated code notes them inline (:meth:`_FusedCompiler.copied`); the
     engine's code it calls (``run.translate``), by :meth:`copied`. They are
-    counted only when read (:meth:`counted_ids`; a conversion's ``missing``),
-    or where a page holds :data:`_FLAT_HELD` items (:meth:`fold`): a page whose
-    ids no one reads is not counted, and its copies are held as two pointers each.
+    counted and named only when read (:meth:`counted_ids`, :meth:`names_when_read`;
+    a conversion's ``missing``), or where a page holds :data:`_FLAT_HELD` items
+    (:meth:`fold`): a page whose ids no one reads is not counted, and its copies
+    are held as :func:`_stride` pointers each.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: The kind, then the id, each time an id was copied untranslated (since :meth:`fold`).
-        self.copied_flat: list[str] = []
+        #: The kind, the id (and the name), each time an id was copied untranslated
+        #: (since :meth:`fold`).
+        self.copied_flat: list[str | None] = []
+        #: How many items a copy is (see :func:`_stride`).
+        self.stride = _stride(self.source)
         self._counted: Counter[tuple[str, str]] = Counter()
         self._folded = 0
 
     def fold(self) -> None:
-        """Count the ids noted in ``copied_flat`` (in C, first met first) and empty it."""
+        """Count and name the ids noted in ``copied_flat`` (in C, first met first); empty it."""
         flat = self.copied_flat
         if flat:
-            self._folded += len(flat) // 2
-            self._counted.update(_pairs(flat))
+            self._folded += len(flat) // self.stride
+            _fold(flat, self.stride, self._counted, self.copied_names)
             flat.clear()
 
     def copies(self) -> int:
         """Return how many times an id was copied untranslated, counting none of them."""
-        return self._folded + len(self.copied_flat) // 2
+        return self._folded + len(self.copied_flat) // self.stride
 
     def counted_ids(self) -> dict[tuple[str, str], int]:
         """Return each id copied untranslated, by (kind, id): how many times, in order met."""
@@ -466,35 +590,58 @@ class _Counted(Run):
 
     def counted_when_read(self) -> Mapping[tuple[str, str], int]:
         """Return what :meth:`counted_ids` returns, counted when first read (the run is done)."""
-        return _CountedWhenRead(self._counted, self.copied_flat)
+        return _CountedWhenRead(self._counted, self.copied_flat, self.stride)
+
+    def names_when_read(self) -> Mapping[tuple[str, str], str]:
+        """Return each copied id's name, its first given, by (kind, id): found when first read."""
+        return _NamedWhenRead(self.copied_names, self.copied_flat, self.stride)
 
     def copied(self, kind: str, value: str, name: str | None = None) -> None:
         """Note a reference id copied untranslated, with its name, as the generated code does."""
+        if self.stride == 3:
+            self.copied_flat += (kind, value, name)
+            return
         self.copied_flat += (kind, value)
         key = kind, value
         if name is not None and key not in self.copied_names:
             self.copied_names[key] = name
 
 
-def _pairs(flat: list[str]) -> Iterator[tuple[str, str]]:
+def _pairs(flat: list[Any], stride: int) -> Iterator[tuple[str, str]]:
     """Return the ``(kind, id)`` pairs of a run's ``copied_flat``, in order."""
-    return zip(flat[::2], flat[1::2], strict=True)
+    return zip(flat[::stride], flat[1::stride], strict=True)
+
+
+def _fold(
+    flat: list[Any],
+    stride: int,
+    counted: Counter[tuple[str, str]] | None,
+    names: dict[tuple[str, str], str] | None,
+) -> None:
+    """Add the copies of ``flat`` to ``counted``, and their first names to ``names``."""
+    if counted is not None:
+        counted.update(_pairs(flat, stride))
+    if names is not None and stride == 3:
+        for key, name in zip(_pairs(flat, stride), flat[2::3], strict=True):
+            if name is not None and key not in names:
+                names[key] = name
 
 
 class _CountedWhenRead(Mapping[tuple[str, str], int]):
     """A run's ids copied untranslated, ``{(kind, id): times}`` in order met, counted when read."""
 
-    __slots__ = ("_counted", "_flat")
+    __slots__ = ("_counted", "_flat", "_stride")
 
-    def __init__(self, counted: Counter[tuple[str, str]], flat: list[str]) -> None:
+    def __init__(self, counted: Counter[tuple[str, str]], flat: list[Any], stride: int = 2) -> None:
         """Hold the ids counted already (a fold's), and those noted since (``copied_flat``)."""
         self._counted = counted
-        self._flat: list[str] | None = flat
+        self._flat: list[Any] | None = flat
+        self._stride = stride
 
     def _counts(self) -> Counter[tuple[str, str]]:
         flat = self._flat
         if flat is not None:
-            self._counted.update(_pairs(flat))
+            _fold(flat, self._stride, self._counted, None)
             self._flat = None
         return self._counted
 
@@ -509,6 +656,34 @@ class _CountedWhenRead(Mapping[tuple[str, str], int]):
 
     def __len__(self) -> int:
         return len(self._counts())
+
+
+class _NamedWhenRead(Mapping[tuple[str, str], str]):
+    """A run's copied ids' names, ``{(kind, id): name}``: the first given, found when read."""
+
+    __slots__ = ("_flat", "_names", "_stride")
+
+    def __init__(self, names: dict[tuple[str, str], str], flat: list[Any], stride: int) -> None:
+        """Hold the names found already (a fold's), and the copies noted since (``copied_flat``)."""
+        self._names = names
+        self._flat: list[Any] | None = flat
+        self._stride = stride
+
+    def _found(self) -> dict[tuple[str, str], str]:
+        flat = self._flat
+        if flat is not None:
+            _fold(flat, self._stride, None, self._names)
+            self._flat = None
+        return self._names
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        return self._found()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())
 
 
 _R = TypeVar("_R", bound=_Counted)
@@ -548,27 +723,26 @@ def _map_records(
     if check is None:
         raise Fallback  # a target without it: the engine checks views of its records
     lines_key = target.lines_key
-    many = part.shape.many
+    shape = part.shape
     noted: list[tuple[str, str, list[Any]]] = []
-    mapped_records = []
-    # A page's records' paths are its list's path and an index: the list's, formatted once.
-    head: Any = None
-    source_list = ""
-    target_list = format_path((*part.path, key))
-    for index, (path, record) in enumerate(source.records(part.model, part.shape, part.path)):
-        if many and path and type(path[-1]) is int:
-            if path[:-1] != head:
-                head = path[:-1]
-                source_list = format_path(head)
-            sp = source_list + _AT[path[-1]]
-        else:
-            sp = format_path(path)
+    mapped_records: list[dict[str, Any]] = []
+    add_noted, add_mapped = noted.append, mapped_records.append
+    copied = run.copied_flat
+    many = shape.many and shape.records is not None
+    if many:
+        # A page's records: their list's paths formatted once, joined to each one's index.
+        records = getattr(part.model, shape.records or "")
+        source_list = format_path((*part.path, source.naming(shape.records or "")))
+        target_list = format_path((*part.path, key))
+        head = (*part.path, key)
+    else:
+        ((path, record),) = source.records(part.model, shape, part.path)
+        records = [record]
+        sp, tp, target_path = format_path(path), format_path(part.path), part.path
+    for index, record in enumerate(records):
         if many:
-            target_path: tuple[str | int, ...] = (*part.path, key, index)
-            tp = target_list + _AT[index]
-        else:
-            target_path = part.path
-            tp = format_path(target_path)
+            at = _AT[index]
+            sp, tp, target_path = source_list + at, target_list + at, (*head, index)
         notes: list[Any] = []
         run.report = notes
         mapped = mapper(record, sp, tp, run)
@@ -579,9 +753,9 @@ def _map_records(
             raise Fallback  # an empty line, left out and said so by the engine
         if findings := check(mapped, target_path):
             _warn(findings, sp, tp, notes, target.name)
-        noted.append((sp, tp, notes))
-        mapped_records.append(mapped)
-        if len(run.copied_flat) > _FLAT_HELD:
+        add_noted((sp, tp, notes))
+        add_mapped(mapped)
+        if len(copied) > _FLAT_HELD:
             run.fold()  # counted as it goes: a big page's copies are not all held
     return noted, mapped_records
 
@@ -631,6 +805,6 @@ def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversi
         raise MappingError(failed)
     object.__setattr__(conversion, "_rows", rows)
     counted = run.counted_when_read()
-    copied = CopiedIds(counted, from_rutter=source.vendor == "rutter", names=run.copied_names)
+    copied = CopiedIds(counted, from_rutter=source.vendor == "rutter", names=run.names_when_read())
     object.__setattr__(conversion, "_missing", copied)  # its rows made when read
     return conversion

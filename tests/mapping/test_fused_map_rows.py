@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -252,16 +253,23 @@ def test_json_lines_records_run_the_pages_code() -> None:
     code = fused_map._compiled("railz", "rutter", lookup=False, counted=True, by_key=True)[1]
     assert "_key(_k)" in code  # the command counts (kind, id) keys
     assert "run.copied(" not in code
-    page = fused_map.source("railz", "rutter")  # a page's: two items a copy, counted when read
-    assert "_copy2(_k)" in page
+    page = fused_map.source("railz", "rutter")  # a page's: three items a copy, counted when read
+    assert "_copy3(('account', v, _nm))" in page
     assert "run.copied(" not in page
     # The same code, but for how a copy is noted.
-    assert (
-        page.replace("_copy2 = run.copied_flat.extend", "_key = run.copied_keys.append").replace(
-            "_copy2(_k)", "_key(_k)"
-        )
-        == code
+    by_key = re.sub(
+        r"_copy3\(\(('\w+'), v, _nm\)\)",
+        lambda found: (
+            f"_k = ({found[1]}, v)\n"
+            "        _key(_k)\n"
+            "        if _nm is not None and _k not in _names: _names[_k] = _nm"
+        ),
+        page.replace(
+            "_copy3 = run.copied_flat.extend",
+            "_key = run.copied_keys.append; _names = run.copied_names",
+        ),
     )
+    assert by_key == code
 
 
 def test_a_page_counts_its_copied_ids_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:

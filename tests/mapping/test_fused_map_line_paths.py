@@ -1,0 +1,80 @@
+"""A line's function is given its refund's paths and its index: its own joined where used."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import refundmap
+from refundmap.mapping import PAIRS, fused_map
+from refundmap.mapping.compiler import _Indexed
+from refundmap.report import Entry, Kind
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(PAIRS))
+def test_a_line_joins_its_paths_only_where_it_uses_them(source: str, target: str) -> None:
+    code = fused_map.source(source, target)
+    lines = re.findall(r"def (map_line_\d+)\(src, sp, tp, _li, run\):\n((?:    .*\n)+)", code)
+    if "def map_line_" not in code:
+        return  # a pair without lines to map
+    assert lines
+    for name, body in lines:
+        assert f"[{name}(x, sp, tp, i, run) for i, x in enumerate(seq)]" in code
+        # Each use of the line's paths joins them: the refund's, its list's suffix, its index.
+        uses = re.findall(r"\b[st]p\b(?: \+ (_at_\d+)\[_li\])?", body)
+        push = re.search(r"add\(\(_PUSH, sp, tp, (_at_\d+), (_at_\d+), _li\)\)", body)
+        assert push is not None
+        joined = [at for at in uses if at]
+        assert set(joined) <= {push[1], push[2]}
+        assert len(uses) - len(joined) == 2  # the push's own: the refund's paths
+
+
+def test_a_lines_rows_are_noted_at_its_index_when_read() -> None:
+    """A line's push holds its refund's paths and its lists' suffixes: joined when read."""
+    at_s, at_t = _Indexed(".lines"), _Indexed(".line_items")
+    row = (Kind.DROPPED, ".id", None, "rutter has no field for it")
+    notes = [
+        (fused_map._PUSH, "$.data[3]", "$.customer_refunds[3]"),
+        (fused_map._PUSH, "$.data[3]", "$.customer_refunds[3]", at_s, at_t, 2000),
+        row,
+        fused_map._POP,
+        row,
+        fused_map._POP,
+    ]
+    assert fused_map._entries([("$", "$", notes)]) == [
+        Entry(Kind.DROPPED, "$.data[3].lines[2000].id", None, "rutter has no field for it"),
+        Entry(Kind.DROPPED, "$.data[3].id", None, "rutter has no field for it"),
+    ]
+
+
+def test_a_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
+    """Railz's late line finisher is given its refund's path and index: as if given its own."""
+    mapper, code = fused_map._compiled("rutter", "railz", lookup=False, counted=True)
+    assert "[finish_RefundLine_made_at(x, run, sp, _at_" in code
+    namespace = mapper.__globals__
+    at, by_index = namespace["finish_RefundLine_made_at"], namespace["finish_RefundLine_made"]
+    keys = re.search(r"def map_line_\d+\(.*\n    out = \{(.*)\}", code)
+    assert keys is not None
+    made = dict.fromkeys(re.findall(r"'(\w+)': None", keys[1]))
+    cases = [
+        {**made, "description": "x", "accountRef": {"name": "no id"}},  # a reference's id missing
+        {**made, "taxAmount": 1},  # a key the line was not made with: remade
+    ]
+    converter = refundmap.Converter("rutter", "railz", synced_at="2024-06-30T12:00:00Z")
+    found = []
+    for case in cases:
+        runs = [fused_map.start_run(converter, None, fused_map._Counted) for _ in range(2)]
+        given = at(dict(case), runs[0], "$.customer_refunds[1]", _Indexed(".line_items"), 2)
+        alone = by_index(dict(case), runs[1], "$.customer_refunds[1].line_items[2]")
+        assert given == alone
+        assert runs[0].unmappable == runs[1].unmappable
+        found.append([problem.path for problem in runs[0].unmappable])
+    assert found == [["$.customer_refunds[1].line_items[2]"], []]
+
+
+def test_a_late_lines_finisher_that_finishes_a_nested_object_is_given_the_line_path() -> None:
+    """Rutter's line finishes its item each time: its path joined for each line, as ever."""
+    code = fused_map.source("railz", "rutter")
+    assert "[finish_LineItem_made(x, run, sp + _at_" in code
+    assert "finish_LineItem_made_at" not in code

@@ -1,0 +1,120 @@
+"""The fast mapping notes a rule's entry as a row: its suffixes, joined to the paths when read.
+
+A table whose folded values are checked against what it noted compares their
+suffixes to the rows' (the table's own code notes every entry at its paths);
+one whose applied rule notes entries itself keeps whole entries.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import refundmap
+from refundmap.mapping import fused, fused_map
+from refundmap.mapping.compiler import _compiled
+
+SYNCED_AT = "2024-06-30T12:00:00Z"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+
+
+def _refund(line: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "1",
+        "accountRef": {"id": "A", "name": "account A"},
+        "date": "2024-06-13",
+        "totalAmount": 110,
+        "taxAmount": 10,
+        "lines": [line],
+    }
+
+
+#: A line whose total includes tax: its subTotal is part of no Rutter value (dropped).
+TAX_INCLUDED = {
+    "unitAmount": 110,
+    "quantity": 1,
+    "subTotal": 100,
+    "taxAmount": 10,
+    "totalAmount": 110,
+}
+#: A line whose subTotal is Rutter's line total (derived from it: not dropped).
+BEFORE_TAX = {
+    "unitAmount": 100,
+    "quantity": 1,
+    "subTotal": 100,
+    "taxAmount": 10,
+    "totalAmount": 110,
+}
+
+
+def _both(document: Any) -> tuple[Any, Any]:
+    text = json.dumps(document)
+    taken = fused.TALLY.mapped
+    fast = refundmap.convert(text, "railz", "rutter", synced_at=SYNCED_AT)
+    assert fused.TALLY.mapped == taken + 1  # the fast mapping took it
+    fused.ENABLED = False
+    try:
+        detailed = refundmap.convert(text, "railz", "rutter", synced_at=SYNCED_AT)
+    finally:
+        fused.ENABLED = True
+    assert fast.report == detailed.report
+    assert fast.to_json() == detailed.to_json()
+    return fast.report, detailed.report
+
+
+def _document(line: dict[str, Any], shape: str) -> Any:
+    refund = _refund(line)
+    if shape == "record":
+        return refund
+    page = json.loads((FIXTURES / "railz" / "quickbooks-list.json").read_text())
+    page["data"] = [refund, {**refund, "id": "2"}]
+    page["count"] = 2
+    return page
+
+
+@pytest.mark.parametrize("shape", ["record", "page"])
+def test_a_folded_value_no_rule_used_is_dropped_at_its_path(shape: str) -> None:
+    report, _ = _both(_document(TAX_INCLUDED, shape))
+    page = shape == "page"
+    at = "$.data[1].lines[0].subTotal" if page else "$.lines[0].subTotal"
+    dropped = [entry for entry in report if entry.source_path == at]
+    assert [(entry.kind, entry.message) for entry in dropped] == [
+        (refundmap.Kind.DROPPED, "rutter has no field for it")
+    ]
+
+
+@pytest.mark.parametrize("shape", ["record", "page"])
+def test_a_folded_value_a_rule_used_is_said_once_where_the_rule_says_it(shape: str) -> None:
+    report, _ = _both(_document(BEFORE_TAX, shape))
+    page = shape == "page"
+    at = "$.data[1].lines[0].subTotal" if page else "$.lines[0].subTotal"
+    said = [entry for entry in report if entry.source_path == at]
+    assert [entry.kind for entry in said] == [refundmap.Kind.DERIVED]
+    target = (
+        "$.customer_refunds[1].line_items[0].total_amount"
+        if page
+        else "$.line_items[0].total_amount"
+    )
+    assert said[0].target_path == target
+
+
+def test_the_rules_entries_are_rows_where_nothing_reads_them_as_they_are_noted() -> None:
+    """No path is joined for a rule's entry while mapping; the detailed code joins them."""
+    fast = fused_map.source("railz", "rutter")
+    assert "origin = sp +" not in fast
+    assert "if '.subTotal' not in map(" in fast  # the line's folded subTotal, by its suffix
+    assert "add((m.kind, '.' + m.source if m.source else '', '.id', m.message))" in fast
+    detailed = _compiled("railz", "rutter", lookup=False)[1]
+    assert "origin = sp + '.' + m.source if m.source else sp" in detailed
+    assert "if sp + '.subTotal' not in map(" in detailed
+
+
+def test_a_table_whose_rule_notes_entries_keeps_its_folded_values_whole() -> None:
+    """Into a Rutter create body, the refund's folded discount is checked against whole entries."""
+    code = fused_map.source("railz", "rutter-create")
+    refund = code[code.index("def map_refund(") :]
+    assert "if sp + '.totalDiscount' not in map(" in refund
+    assert "origin = sp + '.' + m.source" in refund
