@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, getcontext
 from typing import Any
 
 import jiter
@@ -112,8 +112,11 @@ def write(value: Any) -> str | None:
     msgspec writes a float as ``1e-07`` or a non-finite one as ``null``, jsonio
     as its decimal, and msgspec takes an ``int`` key that jsonio refuses. None where msgspec's
     text could differ (jsonio's writer then writes it): a decimal it would
-    print with an exponent, a lone surrogate, a value that is not JSON.
+    print with an exponent, a lone surrogate, a value that is not JSON, or a
+    decimal context whose ``capitals`` is 0 (``str`` writes an exponent as ``e+n`` then).
     """
+    if not getcontext().capitals:  # msgspec's str(Decimal) would write an exponent as e+n
+        return None
     encode = _ENCODER[0] if _ENCODER else _encoder()
     try:
         text = encode(value)
@@ -131,6 +134,8 @@ def encode(value: Any) -> bytes | None:
 
     For a writer of bytes: the text is not decoded to be encoded again.
     """
+    if not getcontext().capitals:  # as write
+        return None
     encoder = _ENCODER[0] if _ENCODER else _encoder()
     try:
         data = encoder(value)

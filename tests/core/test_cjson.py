@@ -6,7 +6,7 @@ the two writers the same text wherever the C writer takes a value.
 
 import json
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -233,6 +233,19 @@ def test_the_c_writer_takes_only_what_it_writes_the_same(value, taken):
         except TypeError:
             return  # not JSON for either writer
         assert write(value) == expected
+
+
+@pytest.mark.parametrize("value", [Decimal("1E+5"), {"a": [Decimal("1.5E-9"), Decimal("2.50")]}])
+def test_a_context_writing_a_small_e_changes_no_text(value):
+    # With capitals 0, str(Decimal) (which msgspec writes) gives 1e+5; dumps gives 100000.
+    expected = dumps(value)
+    with localcontext() as context:
+        context.capitals = 0
+        assert cjson.write(value) is None
+        assert cjson.encode(value) is None
+        assert write(value) == expected
+        assert write_utf8(value) == expected.encode()
+        assert dumps(value) == expected
 
 
 def test_deep_values_fall_back_to_the_detailed_writer():

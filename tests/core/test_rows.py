@@ -4,6 +4,8 @@ import pickle
 from collections import Counter
 
 import attrs
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refundmap import Conversion, Entry, Kind, convert
 from refundmap.rows import Rows, kinds_counted
@@ -82,3 +84,21 @@ def test_kinds_are_counted_in_kind_order_and_nothing_else_is():
     noted = [object(), Kind.WARNING, None, Kind.DROPPED, (Kind.DERIVED,), Kind.WARNING]
     assert list(kinds_counted(noted).items()) == [(Kind.DROPPED, 1), (Kind.WARNING, 2)]
     assert kinds_counted([]) == {}
+
+
+def test_kinds_are_counted_beside_an_item_that_cannot_be_hashed():
+    noted = [Kind.SYNTHESIZED, [Kind.WARNING], {"a": 1}, Kind.WARNING, Kind.SYNTHESIZED]
+    assert list(kinds_counted(noted).items()) == [(Kind.SYNTHESIZED, 2), (Kind.WARNING, 1)]
+
+
+_MARK = object()
+_ITEMS = st.sampled_from(
+    [*Kind, None, _MARK, (Kind.DERIVED, "$.x"), ((("$.a", "b"),),), "warning", "no kind"]
+)
+
+
+@given(st.lists(_ITEMS | st.just([Kind.WARNING])))
+def test_kinds_counted_are_those_list_count_gives(noted: list[object]):
+    # The old form: list.count of each kind, in Kind order, those found (a list: unhashable).
+    expected = [(kind, n) for kind in Kind if (n := noted.count(kind))]
+    assert list(kinds_counted(noted).items()) == expected
