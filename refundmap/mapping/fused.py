@@ -29,6 +29,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 from functools import cache
@@ -59,7 +60,6 @@ from refundmap.validation import (
     _numeric_ids,
     _read_as_text,
     _with_empty_lines,
-    _without_empty_lines,
     decode,
 )
 
@@ -716,9 +716,9 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
         shape.many and target.request is None and target.list_shape is not None
     ):
         raise Fallback  # an envelope mapped as its records alone: the detailed path
-    # Empty line objects are left out, and said so, as by the detailed reader.
-    document, (raw, empty) = raw, _without_empty_lines(raw, source, ())
-    noted = _Noted()
+    # Empty line objects are left out, and said so, as by the detailed reader: the
+    # generated readers refuse one, so they are sought only in a record refused.
+    document, noted = raw, _Noted()
     if shape.many:
         read = reader(source, source.record)
         key = source.naming(shape.records or "")
@@ -726,15 +726,17 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
         def record(item: Any, index: int, count: list[int]) -> Any:
             try:
                 return read(item, count)
-            except Fallback:  # this record alone through the codec, as the detailed reader
-                return _structured(item, source, (key, index), noted, count)
+            except Fallback:
+                return _refused(read, item, source, (key, index), noted, count)
 
         model = reader(source, shape.model)(raw, record, count)
     else:  # a bare record (the only other shape read): the same, at the root
+        read = reader(source, shape.model)
         try:
-            model = reader(source, shape.model)(raw, count)
+            model = read(raw, count)
         except Fallback:
-            model = _structured(raw, source, (), noted, count)
+            model = _refused(read, raw, source, (), noted, count)
+    empty = noted.empty
     if noted.problems:
         _refuse(document, source, empty, noted.problems)
     warnings = [*noted.numbers, *noted.warnings]
@@ -757,6 +759,36 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
         unknown=tuple(unknown),
         empty_lines=tuple(empty),
     )
+
+
+def _refused(  # noqa: PLR0913, PLR0917 - the reader's, then _structured's arguments
+    read: Callable[..., Any], item: Any, source: Format, path: Path, noted: _Noted, count: list[int]
+) -> Any:
+    """Return the record ``item`` at ``path``, which ``read`` refused, read otherwise.
+
+    Read again less its empty line objects (their paths noted) where it has
+    any, else, or where ``read`` refuses it still, structured alone
+    (:func:`_structured`).
+    """
+    kept = _less_empty_lines(item, source.lines_key, path, noted.empty)
+    if kept is not item:
+        with suppress(Fallback):
+            return read(kept, count)
+    return _structured(kept, source, path, noted, count)
+
+
+def _less_empty_lines(record: Any, key: str, path: Path, empty: list[str]) -> Any:
+    """Return ``record`` less its empty line objects, their paths added to ``empty``.
+
+    As :func:`refundmap.validation._without_empty_lines` does for a record at
+    ``path``: the copy shares everything but its lines; ``record`` is not changed.
+    """
+    lines = record.get(key) if type(record) is dict else None
+    if type(lines) is not list or {} not in lines:
+        return record
+    gone = [index for index, line in enumerate(lines) if type(line) is dict and not line]
+    empty.extend(format_path((*path, key, index)) for index in gone)
+    return {**record, key: [line for index, line in enumerate(lines) if index not in gone]}
 
 
 def _structured(item: Any, source: Format, path: Path, noted: _Noted, count: list[int]) -> Any:
@@ -821,6 +853,7 @@ class _Noted:
     numbers: list[Entry] = attrs.Factory(list)
     warnings: list[Entry] = attrs.Factory(list)
     unknown: list[str] = attrs.Factory(list)
+    empty: list[str] = attrs.Factory(list)  # the empty line objects left out, their paths
 
 
 def convert(loaded: Loaded, options: Converter, records: int | None) -> Conversion | None:

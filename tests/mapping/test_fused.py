@@ -320,3 +320,50 @@ def test_a_small_object_read_whole_is_read_as_any_other(
     keys = data.draw(st.just(known) | st.lists(st.sampled_from([*known, "x"]), unique=True))
     obj = {key: data.draw(VALUES | st.just("a"), label=key) for key in keys}
     assert _as_read(WHOLE[fmt][name], obj) == _as_read(EACH[fmt][name], obj)
+
+
+def _railz_page(records: int) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    page: dict[str, Any] = generate.railz_list(records)
+    return page
+
+
+def generate_dumps(document: Any) -> bytes:
+    return bytes(sys.modules["generate"].dumps(document))
+
+
+def test_a_record_with_empty_lines_is_read_fast_without_them() -> None:
+    # The readers refuse an empty line; a refused record is read again less its empty lines.
+    page = _railz_page(3)
+    page["data"][0]["lines"].insert(1, {})
+    page["data"][2]["lines"][1:1] = [{}, {}]
+    page["data"][2]["extra"] = 1  # an unknown key: structured by the codec, less its empty lines
+    lines = [len(record["lines"]) for record in page["data"]]
+    loaded = fused.load(
+        generate_dumps(page), get_format("railz"), get_format("rutter"), strict=False
+    )[1]
+    assert loaded is not None
+    records = loaded.parts[0].model.data
+    record = get_format("railz").record
+    assert [type(r) is record for r in records] == [False, False, True]  # views, then a model
+    assert [len(r.lines) for r in records] == [lines[0] - 1, lines[1], lines[2] - 2]
+    assert loaded.empty_lines == ("$.data[0].lines[1]", "$.data[2].lines[1]", "$.data[2].lines[2]")
+    assert [e.source_path for e in loaded.report if "empty line" in e.message] == list(
+        loaded.empty_lines
+    )
+    assert [len(r["lines"]) for r in page["data"]] == lines  # the decoded page is not changed
+
+
+def test_a_bare_record_with_an_empty_line_is_read_fast_without_it() -> None:
+    record = _railz_page(1)["data"][0]
+    record["lines"].append({})
+    loaded = fused.load(
+        generate_dumps(record), get_format("railz"), get_format("rutter"), strict=False
+    )[1]
+    assert loaded is not None
+    model = loaded.parts[0].model
+    assert type(model) is not get_format("railz").record
+    assert len(model.lines) == len(record["lines"]) - 1
+    assert loaded.empty_lines == (f"$.lines[{len(record['lines']) - 1}]",)
