@@ -416,6 +416,31 @@ def _one_line_words(told: str, amount: Decimal, discount: Decimal, tax: Decimal)
     return f"subTotal, as {said}", f"totalAmount, as {said}"
 
 
+def _told_words(included: bool | None, taxed: bool) -> tuple[str, str, str]:  # noqa: FBT001
+    """Return what a Rutter refund's lines are told of tax, and its lines' words over several.
+
+    ``included``: whether its lines include tax (None: its total says neither);
+    ``taxed``: whether it has tax.
+    """
+    told = "the refund's lines {} tax".format(
+        "include" if included else ("exclude" if taxed else "carry no")
+    )
+    if included is None and taxed:
+        told = (
+            "the refund's total says neither whether its lines include tax nor that they"
+            " exclude it, and Rutter's line total is before tax"
+        )
+    return told, f"subTotal, as {told}", f"totalAmount, as {told}"
+
+
+#: :func:`_told_words` of each reading and tax: the same for every refund.
+_TOLD = {
+    (included, taxed): _told_words(included, taxed)
+    for included in (True, False, None)
+    for taxed in (True, False)
+}
+
+
 def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
     """A Rutter line total as Railz's line figures, by Railz's definitions.
 
@@ -440,18 +465,10 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         return
     included = rutter_includes_tax(src)
     only_sub = "subTotal" in run.target.line_figures
-    told = "the refund's lines {} tax".format(  # the same for every line
-        "include" if included else ("exclude" if tax else "carry no")
-    )
-    if included is None and tax:
-        told = (
-            "the refund's total says neither whether its lines include tax nor that they"
-            " exclude it, and Rutter's line total is before tax"
-        )
-    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
     # Over several lines, each line's words are the refund's (a discount is then over
-    # several, and left above; the tax is not its one line's): made once.
-    sub_said, total_said = f"subTotal, as {told}", f"totalAmount, as {told}"
+    # several, and left above; the tax is not its one line's): made once, for all refunds.
+    told, sub_said, total_said = _TOLD[included, bool(tax)]
+    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)

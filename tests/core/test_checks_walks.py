@@ -2,7 +2,7 @@
 
 :func:`refundmap.checks._rutter` and :func:`refundmap.checks._railz` call a
 line's rule (``_rutter_line``, ``_railz_line``), the refund's totals'
-(``_railz_totals``) and a currency's (``_currency``, ``_currency_ref``) only
+(``_rutter_total``, ``_railz_totals``) and a currency's (``_currency``, ``_currency_ref``) only
 where the figures are not exactly as the rule expects, and ask of a Rutter
 record's reference ids all at once whether each is a UUID found before. The
 walks before, which asked every rule of every line, are kept here as the
@@ -266,7 +266,18 @@ def rutter_records(draw: st.DrawFn) -> dict[str, Any]:
     record["line_items"] = draw(st.none()) if not lines and draw(st.booleans()) else lines
     record["discount_amount"] = draw(st.none() | zeros | amounts)
     record["tax_amount"] = draw(st.none() | zeros | amounts)
-    record["total_amount"] = draw(amounts)
+    # The refund's total: the lines less the discount plus the tax (most refunds), exactly
+    # or give or take an offset, or another figure.
+    totals = [line["total_amount"] for line in lines]
+    exact = (
+        None
+        if None in totals
+        else sum(totals, _ZERO)
+        - (record["discount_amount"] or _ZERO)
+        + (record["tax_amount"] or _ZERO)
+    )
+    total = _near(data, exact, plain=draw(st.booleans()))
+    record["total_amount"] = draw(amounts) if total is None else total
     return record
 
 
@@ -421,3 +432,71 @@ def test_the_walks_are_asked_of_records_that_speak() -> None:
         (*PATH, "line_items", 0, "total_amount"),
     ]
     assert found == _outcome(_old_rutter, rutter, PATH, refs=True, create=False, mapped=True)
+
+
+def test_a_rule_that_can_find_nothing_is_not_asked(monkeypatch: Any) -> None:
+    """A Railz line without subTotal or discountPercentage, and a Rutter total exactly right.
+
+    ``_railz_line`` finds nothing of a line with neither (each of its findings needs one),
+    nor ``_rutter_total`` of a total that is the lines less the discount plus the tax.
+    """
+    asked: list[str] = []
+
+    def told(rule: Any) -> Any:
+        def ask(*args: Any, **kwargs: Any) -> Any:
+            asked.append(rule.__name__)
+            return rule(*args, **kwargs)
+
+        return ask
+
+    monkeypatch.setattr(checks, "_railz_line", told(_railz_line))
+    monkeypatch.setattr(checks, "_rutter_total", told(_rutter_total))
+    line = dict.fromkeys(_RAILZ["lines"])
+    line |= {"quantity": 2, "unitAmount": Decimal("1.50"), "totalAmount": Decimal(9)}
+    railz = {
+        "currencyRef": None,
+        "discountPercentage": None,
+        "lines": [line],
+        "subTotal": None,
+        "taxAmount": None,
+        "totalAmount": Decimal(9),
+    }
+    rutter = {
+        "currency_code": "USD",
+        "line_items": [
+            {
+                "account_id": None,
+                "tax_rate_id": None,
+                "total_amount": Decimal("3.00"),
+                "item": {"id": None, "quantity": 2, "unit_amount": Decimal("1.50")},
+            }
+        ],
+        **dict.fromkeys(_REFUND_REFS),
+        "discount_amount": Decimal("0.50"),
+        "tax_amount": Decimal("0.25"),
+        "total_amount": Decimal("2.75"),
+    }
+    for mapped in (True, False):
+        record = railz if mapped else _read(railz, _RAILZ, "refund")
+        assert _outcome(checks._railz, record, PATH, mapped=mapped, currency=True) is None
+        record = rutter if mapped else _read(rutter, _RUTTER, "refund")
+        options = {"refs": True, "create": False, "mapped": mapped}
+        assert _outcome(checks._rutter, record, PATH, **options) is None
+    assert asked == []
+    # Where they might find something, they are asked (and find what they found).
+    line["discountPercentage"] = Decimal(10)
+    rutter["total_amount"] = Decimal("2.754")  # within half a cent
+    assert _outcome(checks._railz, railz, PATH, mapped=True, currency=True) is None
+    assert _outcome(checks._rutter, rutter, PATH, refs=True, create=False, mapped=True) is None
+    assert asked == ["_railz_line", "_rutter_total"]
+
+
+@given(codes)
+def test_a_walk_holds_a_currency_s_tolerance(code: str | None) -> None:
+    """The walks' tolerance of a code, held while the codes found are a bounded few."""
+    with localcontext(EXACT):
+        assert checks._tolerance(code) == tolerance(code)
+        assert checks._HALVES[code] == tolerance(code)
+    for other in range(checks._HALVES_HELD + 1):
+        checks._tolerance(str(other))
+    assert len(checks._HALVES) <= checks._HALVES_HELD
