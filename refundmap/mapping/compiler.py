@@ -225,6 +225,9 @@ class _Compiler:
         #: The source objects a table function read into locals, by (class, attribute).
         self.heads: dict[tuple[type, str], str] = {}
         self.line_classes: set[type] = set()
+        #: The objects in the dict of the table being compiled that it makes whole
+        #: (see :meth:`_whole`), by their key: their keys, in order.
+        self.nested: dict[str, tuple[str, ...]] = {}
         self.names["_unstructure"] = self.tgt_codec.unstructure
         #: The names of the :class:`_Indexed` suffixes of the lists, by their suffix.
         self.indexes: dict[str, str] = {}
@@ -305,8 +308,7 @@ class _Compiler:
             code(f"_h_{key[1]} = src.{key[1]}")
         return read
 
-    @staticmethod
-    def _place(code: _Function, keypath: str) -> tuple[str, str, Callable[[str], str]]:
+    def _place(self, code: _Function, keypath: str) -> tuple[str, str, Callable[[str], str]]:
         """Make the objects ``keypath`` sits in; return the one holding it and its key.
 
         The third value gives, for a key of the holding object, a Python
@@ -323,8 +325,14 @@ class _Compiler:
         *parents, last = keypath.split(".")
         target = "out"
         for step in parents:
-            code(f"_t = {target}.get({step!r})")
-            code("if _t is None:").indent()(f"_t = {target}[{step!r}] = {{}}").dedent()
+            if target == "out" and step in self.nested:
+                # Made with every key, null, in order: its finisher finishes it in place.
+                whole = "{" + ", ".join(f"{k!r}: None" for k in self.nested[step]) + "}"
+                code(f"_t = out[{step!r}]")
+                code("if _t is None:").indent()(f"_t = out[{step!r}] = {whole}").dedent()
+            else:
+                code(f"_t = {target}.get({step!r})")
+                code("if _t is None:").indent()(f"_t = {target}[{step!r}] = {{}}").dedent()
             target = "_t"
         return target, last, lambda sub: f"tp + {_suffix('.'.join((*parents, sub)))!r}"
 
@@ -368,6 +376,7 @@ class _Compiler:
             # The keys written (see above), in the target's order, null until written.
             keys = self._made_keys(made, rows, ruled)
             code("out = {" + ", ".join(f"{k!r}: None" for k in keys) + "}")
+        outer, self.nested = self.nested, self._nested(made, keys)
         code("add = run.report.append")
         if any(row.cell(self.target.name) is Marker.FOLDED for row in rows):
             code("start = len(run.report)")
@@ -379,6 +388,7 @@ class _Compiler:
         self._rows(table)
         for head in heads:  # locals of this function only
             del self.heads[head]
+        self.nested = outer
         for index, row in table.pending:
             self._make(code, index, row)
         for row in table.applied:
@@ -424,6 +434,35 @@ class _Compiler:
             for field in fields(cls)
             if keys[field.name] in written or _absence(field) != "omit"
         )
+
+    def _nested(self, cls: type | None, keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Return the objects of ``cls`` among ``keys`` that a table makes whole (see _whole)."""
+        if cls is None:
+            return {}
+        names = self.tgt_codec.keys(cls)
+        found = {}
+        for field in fields(cls):
+            base = without_none(field.type)
+            if names[field.name] in keys and attrs.has(base):
+                whole = self._whole(base)
+                if whole is not None:
+                    found[names[field.name]] = whole
+        return found
+
+    def _whole(self, cls: type) -> tuple[str, ...] | None:
+        """Return the keys of ``cls`` where its dict has every key (its finisher's), else None.
+
+        That is where each key is written as null when absent (none left out, none
+        required) and none holds an object or a list: a table makes such an object
+        with every key, null, in order, and it is finished in place, given no path
+        (its finishers report nothing). Rutter's line item.
+        """
+        keys = self.tgt_codec.keys(cls)
+        for field in fields(cls):
+            base = without_none(field.type)
+            if _absence(field) != "null" or attrs.has(base) or get_origin(base) is list:
+                return None
+        return tuple(keys[field.name] for field in fields(cls))
 
     def _rows(self, table: _Table) -> None:
         """Write the code of each of the table's rows, in order."""
@@ -721,11 +760,20 @@ class _Compiler:
         )
         self.finishers[key_] = name
         keys = self.tgt_codec.keys(cls)
+        names = {k: a for a, k in keys.items()}
         parts = [
             (keys[field.name], *self._finish_parts(keys[field.name], field))
             for field in fields(cls)
         ]
         if made is not None:
+            for index, (key, _, absent) in enumerate(parts):
+                base = without_none(field_of(cls, names[key]).type)
+                if key in made and attrs.has(base) and (whole := self._whole(base)) is not None:
+                    # Made whole by the table (see _place): finished in place, no path.
+                    finish = f"{self.finisher(base, made=whole)}(v, run, None)"
+                    data = "if type(v) is not dict: v = _source_data(v)"
+                    lines = (data, f"r[{key!r}] = {finish}")
+                    parts[index] = (key, _Writing(lines=lines), absent)
             code = _Function(f"def {name}(r, run, sp):")
             # A key a rule added (one not made, or the model has not): remade in order.
             code.block(f"if len(r) != {len(made)}:", f"return {self.finisher(cls)}(r, run, sp)")
