@@ -532,7 +532,8 @@ class _Compiler:
             self._selected(table, row, s, t)
             return
         type_ = without_none(self._read(code, table.source_class, s))
-        if row.ref in DEFAULT_KINDS and table.rows is REFUND and isinstance(t, str):
+        defaulted = row.ref in DEFAULT_KINDS and table.rows is REFUND and isinstance(t, str)
+        if defaulted and isinstance(t, str):
             # A default stands in for the refund's missing reference, in the source's id space.
             target = f"tp + {_suffix(t)!r}"
             code("if v is None and run.defaults:").indent()(
@@ -546,7 +547,7 @@ class _Compiler:
         code("if v:" if container else "if v is not None:").indent()
         where = f"sp + {_suffix(s)!r}"
         if isinstance(t, str):
-            self._copy(table, row, where, t, s)
+            self._copy(table, row, where, t, s, read=not defaulted)
         elif t is Marker.DROPPED:
             message = f"{self.target.name} has no field for it"
             code(self.fixed_entry("_DROPPED", _suffix(s), None, message))
@@ -597,10 +598,21 @@ class _Compiler:
         code(f"if v is not None: add(_new(_Entry, ({kind_name}, {where}, None, {message!r})))")
         code.dedent()
 
-    def _copy(self, table: _Table, row: Row, where: str, t: str, s: str | None = None) -> None:
+    def _copy(  # noqa: PLR0913 - the row, its paths, and whether its id was read
+        self,
+        table: _Table,
+        row: Row,
+        where: str,
+        t: str,
+        s: str | None = None,
+        *,
+        read: bool = False,
+    ) -> None:
+        """Copy ``v``, not null, to ``t`` (``read``: ``v`` was read at ``s``, not a default)."""
         code = table.code
         if row.ref is not None and self.translates:
-            self._translate(table, row.ref, where, t, self._source_name(table, s))
+            name = self._source_name(table, s)
+            self._translate(table, row.ref, where, t, name, held=read)
             return
         if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target):
             self._set(code, t, "v", sure=True)  # each caller tests v first
@@ -633,15 +645,30 @@ class _Compiler:
         except KeyError:  # a reference without a name (Rutter's ids stand alone)
             return []
 
-    def _translate(
-        self, table: _Table, kind: str, where: str, t: str, name_chain: Sequence[str] = ()
+    def _translate(  # noqa: PLR0913 - the reference, its paths, its name, and whether read
+        self,
+        table: _Table,
+        kind: str,
+        where: str,
+        t: str,
+        name_chain: Sequence[str] = (),
+        *,
+        held: bool = False,
     ) -> None:
-        """Copy a reference id across the vendors' id spaces, with its name where one goes."""
+        """Copy a reference id across the vendors' id spaces, with its name where one goes.
+
+        ``held``: the id was read from the object that holds the name (no default
+        stood in), so that object is there: its name is read without a test.
+        """
         code = table.code
         name = "None"
-        if name_chain:  # the source's name of the reference (a default has none)
+        head = self._head(table.source_class, name_chain[0]) if name_chain else ""
+        if name_chain and held:
             name = "_nm"
-            code(f"_nm = {self._head(table.source_class, name_chain[0])}")
+            code(f"_nm = {'.'.join((head, *name_chain[1:]))}")
+        elif name_chain:  # the source's name of the reference (a default has none)
+            name = "_nm"
+            code(f"_nm = {head}")
             for attribute in name_chain[1:]:
                 code(f"if _nm is not None: _nm = _nm.{attribute}")
         # Without a lookup the id is copied as it is (tested not null by the caller).
