@@ -218,13 +218,21 @@ class _Compiler:
             "_Entry": Entry,
             "_new": tuple.__new__,
         }
-        self.finishers: dict[tuple[type, tuple[str, ...] | None], str] = {}
+        self.finishers: dict[tuple[type, tuple[str, ...] | None, frozenset[str]], str] = {}
         #: Whether the generated code refuses ids it cannot translate (``require_refs``);
         #: None: the run says (the engine's code serves both).
         self.require_refs: bool | None = None
         #: The source objects a table function read into locals, by (class, attribute).
         self.heads: dict[tuple[type, str], str] = {}
         self.line_classes: set[type] = set()
+        #: The objects in the dict of the table being compiled that it makes whole
+        #: (see :meth:`_whole`), by their key: their keys, in order.
+        self.nested: dict[str, tuple[str, ...]] = {}
+        #: What the table being compiled writes into the objects in its dict, by
+        #: their key: (the key written, whether the value is known not null).
+        self.into: dict[str, list[tuple[str, bool]]] = {}
+        #: The objects each table's dict holds finished as made (see :meth:`_alone`).
+        self.alone_of: dict[str, frozenset[str]] = {}
         self.names["_unstructure"] = self.tgt_codec.unstructure
         #: The names of the :class:`_Indexed` suffixes of the lists, by their suffix.
         self.indexes: dict[str, str] = {}
@@ -305,9 +313,12 @@ class _Compiler:
             code(f"_h_{key[1]} = src.{key[1]}")
         return read
 
-    @staticmethod
-    def _place(code: _Function, keypath: str) -> tuple[str, str, Callable[[str], str]]:
+    def _place(
+        self, code: _Function, keypath: str, *, sure: bool = False
+    ) -> tuple[str, str, Callable[[str], str]]:
         """Make the objects ``keypath`` sits in; return the one holding it and its key.
+
+        ``sure``: the value written there is known not null (noted in :attr:`into`).
 
         The third value gives, for a key of the holding object, a Python
         expression of that key's target path.
@@ -321,15 +332,23 @@ class _Compiler:
             code("if _e is None:").indent()(f"_e = {{'type': {kind!r}}}")("_l.append(_e)").dedent()
             return "_e", rest or "", lambda sub: f"tp + f'.{key}[{{_l.index(_e)}}].{sub}'"
         *parents, last = keypath.split(".")
+        if parents:
+            self.into.setdefault(parents[0], []).append((last, sure and len(parents) == 1))
         target = "out"
         for step in parents:
-            code(f"_t = {target}.get({step!r})")
-            code("if _t is None:").indent()(f"_t = {target}[{step!r}] = {{}}").dedent()
+            if target == "out" and step in self.nested:
+                # Made with every key, null, in order: its finisher finishes it in place.
+                whole = "{" + ", ".join(f"{k!r}: None" for k in self.nested[step]) + "}"
+                code(f"_t = out[{step!r}]")
+                code("if _t is None:").indent()(f"_t = out[{step!r}] = {whole}").dedent()
+            else:
+                code(f"_t = {target}.get({step!r})")
+                code("if _t is None:").indent()(f"_t = {target}[{step!r}] = {{}}").dedent()
             target = "_t"
         return target, last, lambda sub: f"tp + {_suffix('.'.join((*parents, sub)))!r}"
 
-    def _set(self, code: _Function, keypath: str, value: str) -> None:
-        holder, key, _ = self._place(code, keypath)
+    def _set(self, code: _Function, keypath: str, value: str, *, sure: bool = False) -> None:
+        holder, key, _ = self._place(code, keypath, sure=sure)
         code(f"{holder}[{key!r}] = {value}")
 
     # -- tables ------------------------------------------------------------------------------
@@ -368,6 +387,8 @@ class _Compiler:
             # The keys written (see above), in the target's order, null until written.
             keys = self._made_keys(made, rows, ruled)
             code("out = {" + ", ".join(f"{k!r}: None" for k in keys) + "}")
+        outer, self.nested = self.nested, self._nested(made, keys)
+        into, self.into = self.into, {}
         code("add = run.report.append")
         if any(row.cell(self.target.name) is Marker.FOLDED for row in rows):
             code("start = len(run.report)")
@@ -379,11 +400,14 @@ class _Compiler:
         self._rows(table)
         for head in heads:  # locals of this function only
             del self.heads[head]
+        self.nested = outer
         for index, row in table.pending:
             self._make(code, index, row)
         for row in table.applied:
             rule = self.name(APPLY[row.apply or ""], "apply")
             code(f"{rule}(src, out, run, sp, tp)")
+        alone = self.alone_of[function] = self._alone(made, keys)
+        self.into = into
         for key, source_path, finish_line in table.late:
             # Finished now, so that what the rules added sits in the format's key order.
             code(f"_ls = out.get({key!r})")
@@ -406,7 +430,7 @@ class _Compiler:
         if tgt_cls is None:
             code("return out")
         else:
-            code(f"return {self.finisher(tgt_cls, made=keys)}(out, run, sp)")
+            code(f"return {self.finisher(tgt_cls, made=keys, alone=alone)}(out, run, sp)")
         self.functions.append(code.lines)
         return function
 
@@ -424,6 +448,58 @@ class _Compiler:
             for field in fields(cls)
             if keys[field.name] in written or _absence(field) != "omit"
         )
+
+    def _nested(self, cls: type | None, keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Return the objects of ``cls`` among ``keys`` that a table makes whole (see _whole)."""
+        if cls is None:
+            return {}
+        names = self.tgt_codec.keys(cls)
+        found = {}
+        for field in fields(cls):
+            base = without_none(field.type)
+            if names[field.name] in keys and attrs.has(base):
+                whole = self._whole(base)
+                if whole is not None:
+                    found[names[field.name]] = whole
+        return found
+
+    def _alone(self, cls: type | None, keys: Sequence[str]) -> frozenset[str]:
+        """Return the objects of ``cls`` among ``keys`` that the table makes finished.
+
+        That is where the table writes into the object one value alone, known not
+        null, at the key its finisher leaves as it is (:meth:`_finished_alone`: a
+        Railz reference's id, copied): the object is that one key, or not made.
+        No rule writes into such an object (the rules write a record's or a
+        line's own keys, Rutter's item's unit amount, and v2's tracking list).
+        """
+        if cls is None:
+            return frozenset()
+        names = self.tgt_codec.keys(cls)
+        found = set()
+        for field in fields(cls):
+            key, base = names[field.name], without_none(field.type)
+            writes = self.into.get(key)
+            if key not in keys or not writes or not attrs.has(base):
+                continue
+            first = self._finished_alone(base)
+            if first is not None and all(sure and k == first for k, sure in writes):
+                found.add(key)
+        return frozenset(found)
+
+    def _whole(self, cls: type) -> tuple[str, ...] | None:
+        """Return the keys of ``cls`` where its dict has every key (its finisher's), else None.
+
+        That is where each key is written as null when absent (none left out, none
+        required) and none holds an object or a list: a table makes such an object
+        with every key, null, in order, and it is finished in place, given no path
+        (its finishers report nothing). Rutter's line item.
+        """
+        keys = self.tgt_codec.keys(cls)
+        for field in fields(cls):
+            base = without_none(field.type)
+            if _absence(field) != "null" or attrs.has(base) or get_origin(base) is list:
+                return None
+        return tuple(keys[field.name] for field in fields(cls))
 
     def _rows(self, table: _Table) -> None:
         """Write the code of each of the table's rows, in order."""
@@ -456,7 +532,8 @@ class _Compiler:
             self._selected(table, row, s, t)
             return
         type_ = without_none(self._read(code, table.source_class, s))
-        if row.ref in DEFAULT_KINDS and table.rows is REFUND and isinstance(t, str):
+        defaulted = row.ref in DEFAULT_KINDS and table.rows is REFUND and isinstance(t, str)
+        if defaulted and isinstance(t, str):
             # A default stands in for the refund's missing reference, in the source's id space.
             target = f"tp + {_suffix(t)!r}"
             code("if v is None and run.defaults:").indent()(
@@ -470,7 +547,7 @@ class _Compiler:
         code("if v:" if container else "if v is not None:").indent()
         where = f"sp + {_suffix(s)!r}"
         if isinstance(t, str):
-            self._copy(table, row, where, t, s)
+            self._copy(table, row, where, t, s, read=not defaulted)
         elif t is Marker.DROPPED:
             message = f"{self.target.name} has no field for it"
             code(self.fixed_entry("_DROPPED", _suffix(s), None, message))
@@ -521,13 +598,24 @@ class _Compiler:
         code(f"if v is not None: add(_new(_Entry, ({kind_name}, {where}, None, {message!r})))")
         code.dedent()
 
-    def _copy(self, table: _Table, row: Row, where: str, t: str, s: str | None = None) -> None:
+    def _copy(  # noqa: PLR0913 - the row, its paths, and whether its id was read
+        self,
+        table: _Table,
+        row: Row,
+        where: str,
+        t: str,
+        s: str | None = None,
+        *,
+        read: bool = False,
+    ) -> None:
+        """Copy ``v``, not null, to ``t`` (``read``: ``v`` was read at ``s``, not a default)."""
         code = table.code
         if row.ref is not None and self.translates:
-            self._translate(table, row.ref, where, t, self._source_name(table, s))
+            name = self._source_name(table, s)
+            self._translate(table, row.ref, where, t, name, held=read)
             return
         if row.write is None or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target):
-            self._set(code, t, "v")
+            self._set(code, t, "v", sure=True)  # each caller tests v first
             return
         rule = self.name(WRITE[row.write], f"write_{row.write}")
         code("try:").indent()(f"m = {rule}(v, src, run)").dedent()
@@ -557,18 +645,34 @@ class _Compiler:
         except KeyError:  # a reference without a name (Rutter's ids stand alone)
             return []
 
-    def _translate(
-        self, table: _Table, kind: str, where: str, t: str, name_chain: Sequence[str] = ()
+    def _translate(  # noqa: PLR0913 - the reference, its paths, its name, and whether read
+        self,
+        table: _Table,
+        kind: str,
+        where: str,
+        t: str,
+        name_chain: Sequence[str] = (),
+        *,
+        held: bool = False,
     ) -> None:
-        """Copy a reference id across the vendors' id spaces, with its name where one goes."""
+        """Copy a reference id across the vendors' id spaces, with its name where one goes.
+
+        ``held``: the id was read from the object that holds the name (no default
+        stood in), so that object is there: its name is read without a test.
+        """
         code = table.code
         name = "None"
-        if name_chain:  # the source's name of the reference (a default has none)
+        head = self._head(table.source_class, name_chain[0]) if name_chain else ""
+        if name_chain and held:
             name = "_nm"
-            code(f"_nm = {self._head(table.source_class, name_chain[0])}")
+            code(f"_nm = {'.'.join((head, *name_chain[1:]))}")
+        elif name_chain:  # the source's name of the reference (a default has none)
+            name = "_nm"
+            code(f"_nm = {head}")
             for attribute in name_chain[1:]:
                 code(f"if _nm is not None: _nm = _nm.{attribute}")
-        holder, key, path = self._place(code, t)
+        # Without a lookup the id is copied as it is (tested not null by the caller).
+        holder, key, path = self._place(code, t, sure=not self.lookup)
         parent = t.rpartition(".")[0]
         named = bool(parent) and any(
             r.cell(self.target.name) == parent + ".name" for r in table.rows
@@ -649,7 +753,8 @@ class _Compiler:
         )
         if late:
             keys = self._made_keys(target_element, row.lines or (), ruled)
-            table.late.append((t, s, self.finisher(target_element, made=keys)))
+            alone = self.alone_of[line_mapper]
+            table.late.append((t, s, self.finisher(target_element, made=keys, alone=alone)))
         if row.make is not None:
             table.pending.append((index, row))
             code(f"p{index} = not seq")
@@ -700,7 +805,9 @@ class _Compiler:
         keys = self.tgt_codec.keys(cls)
         return [keys[field.name] for field in fields(cls)]
 
-    def finisher(self, cls: type, *, made: Sequence[str] | None = None) -> str:
+    def finisher(
+        self, cls: type, *, made: Sequence[str] | None = None, alone: frozenset[str] = frozenset()
+    ) -> str:
         """Return the name of the generated function that finishes a dict as ``cls``.
 
         The dict is remade in the model's key order, each value written as the
@@ -710,22 +817,34 @@ class _Compiler:
         mostly left out when absent (Railz's), a key at a time. ``made``: the
         dict is one a table made (see :meth:`table`) with these keys of the
         model's, in order: it is finished in place, those keys alone (remade
-        where it has more keys).
+        where it has more keys); of them, the objects in ``alone`` are as the
+        table made them (see :meth:`_alone`): only left out where null.
         """
-        key_ = (cls, None if made is None else tuple(made))
+        key_ = (cls, None if made is None else tuple(made), alone)
         if key_ in self.finishers:
             return self.finishers[key_]
-        made_before = sum(cls is held and given is not None for held, given in self.finishers)
+        made_before = sum(cls is held and given is not None for held, given, _ in self.finishers)
         name = f"finish_{cls.__name__}" + (
             "" if made is None else "_made" + (f"_{made_before}" if made_before else "")
         )
         self.finishers[key_] = name
         keys = self.tgt_codec.keys(cls)
+        names = {k: a for a, k in keys.items()}
         parts = [
             (keys[field.name], *self._finish_parts(keys[field.name], field))
             for field in fields(cls)
         ]
         if made is not None:
+            for index, (key, _, absent) in enumerate(parts):
+                base = without_none(field_of(cls, names[key]).type)
+                if key in made and attrs.has(base) and (whole := self._whole(base)) is not None:
+                    # Made whole by the table (see _place): finished in place, no path.
+                    finish = f"{self.finisher(base, made=whole)}(v, run, None)"
+                    data = "if type(v) is not dict: v = _source_data(v)"
+                    lines = (data, f"r[{key!r}] = {finish}")
+                    parts[index] = (key, _Writing(lines=lines), absent)
+                elif key in alone:
+                    parts[index] = (key, None, absent)
             code = _Function(f"def {name}(r, run, sp):")
             # A key a rule added (one not made, or the model has not): remade in order.
             code.block(f"if len(r) != {len(made)}:", f"return {self.finisher(cls)}(r, run, sp)")

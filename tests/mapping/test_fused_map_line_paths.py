@@ -58,7 +58,8 @@ def test_a_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
     assert keys is not None
     made = dict.fromkeys(re.findall(r"'(\w+)': None", keys[1]))
     cases = [
-        {**made, "description": "x", "accountRef": {"name": "no id"}},  # a reference's id missing
+        # A reference's id missing (a line the table made has none such: remade by a rule).
+        {**made, "description": "x", "accountRef": {"name": "no id"}, "taxAmount": 1},
         {**made, "taxAmount": 1},  # a key the line was not made with: remade
     ]
     converter = refundmap.Converter("rutter", "railz", synced_at="2024-06-30T12:00:00Z")
@@ -73,8 +74,29 @@ def test_a_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
     assert found == [["$.customer_refunds[1].line_items[2]"], []]
 
 
-def test_a_late_lines_finisher_that_finishes_a_nested_object_is_given_the_line_path() -> None:
-    """Rutter's line finishes its item each time: its path joined for each line, as ever."""
-    code = fused_map.source("railz", "rutter")
-    assert "[finish_LineItem_made(x, run, sp + _at_" in code
-    assert "finish_LineItem_made_at" not in code
+def test_rutters_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
+    """Rutter's line finishes its item in place, given no path: its own path joined where used."""
+    mapper, code = fused_map._compiled("railz", "rutter", lookup=False, counted=True)
+    assert "[finish_LineItem_made_at(x, run, sp, _at_" in code
+    assert "finish_Item_made(v, run, None)" in code
+    namespace = mapper.__globals__
+    at, by_index = namespace["finish_LineItem_made_at"], namespace["finish_LineItem_made"]
+    keys = re.search(r"def map_line_\d+\(.*\n    out = \{(.*)\}", code)
+    assert keys is not None
+    made = dict.fromkeys(re.findall(r"'(\w+)': None", keys[1]))
+    item = {"id": "i", "quantity": 2, "unit_amount": None}
+    cases = [
+        {**made, "description": "x", "item": dict(item)},  # total_amount missing
+        {**made, "total_amount": 1, "item": {**item, "extra": 1}},  # an item remade
+        {**made, "total_amount": 1, "type": "x"},  # a key the line was not made with: remade
+    ]
+    converter = refundmap.Converter("railz", "rutter", synced_at="2024-06-30T12:00:00Z")
+    found = []
+    for case in cases:
+        runs = [fused_map.start_run(converter, None, fused_map._Counted) for _ in range(2)]
+        given = at(dict(case), runs[0], "$.data[1]", _Indexed(".lines"), 2)
+        alone = by_index(dict(case), runs[1], "$.data[1].lines[2]")
+        assert given == alone
+        assert runs[0].unmappable == runs[1].unmappable
+        found.append([problem.path for problem in runs[0].unmappable])
+    assert found == [["$.data[1].lines[2]"], [], []]
