@@ -115,18 +115,8 @@ def write(value: Any) -> str | None:
     print with an exponent, a lone surrogate, a value that is not JSON, or a
     decimal context whose ``capitals`` is 0 (``str`` writes an exponent as ``e+n`` then).
     """
-    if not getcontext().capitals:  # msgspec's str(Decimal) would write an exponent as e+n
-        return None
-    encode = _ENCODER[0] if _ENCODER else _encoder()
-    try:
-        text = encode(value)
-    except (TypeError, ValueError, OverflowError, RecursionError):
-        return None
-    # str(Decimal) writes an exponent as E+n or E-n; text holding either (in a
-    # string too) is left to the detailed writer, which never uses one.
-    if _exponent(text):
-        return None
-    return text.decode()
+    data = encode(value)
+    return None if data is None else data.decode()
 
 
 def encode(value: Any) -> bytes | None:
@@ -134,14 +124,16 @@ def encode(value: Any) -> bytes | None:
 
     For a writer of bytes: the text is not decoded to be encoded again.
     """
-    if not getcontext().capitals:  # as write
+    if not getcontext().capitals:  # msgspec's str(Decimal) would write an exponent as e+n
         return None
     encoder = _ENCODER[0] if _ENCODER else _encoder()
     try:
         data = encoder(value)
     except (TypeError, ValueError, OverflowError, RecursionError):
         return None
-    if _exponent(data):  # as write
+    # str(Decimal) writes an exponent as E+n or E-n; text holding either (in a
+    # string too) is left to the detailed writer, which never uses one.
+    if _exponent(data):
         return None
     return data
 
