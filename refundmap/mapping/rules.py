@@ -195,7 +195,8 @@ def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
     if not run.target.whole_quantities or type(value) is int:
         return _new(Made, (value, None, "", None))  # Made(value), without its __new__
     # A whole quantity below 1024 (most), found by its hash: a decimal equal to an
-    # int hashes as it (a reader's shared decimal holds its hash); its Made made once.
+    # int hashes as it (a reader's shared decimal holds its hash), and is compared
+    # with a decimal key without being converted; its Made made once.
     made = _WHOLE.get(value)
     if made is None:
         if value != value.to_integral_value():
@@ -204,10 +205,10 @@ def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
     return made
 
 
-#: ``Made(number)`` of the ints 0-1023, by the number: ``_WHOLE.get(quantity).value`` is
-#: ``int(quantity)`` where ``quantity`` is equal to one of them, whatever its exponent or
-#: sign (5.0, 5E+0, -0). A Made is a tuple: shared, as no one changes it.
-_WHOLE = {number: Made(number) for number in range(1024)}
+#: ``Made(number)`` of the ints 0-1023, by the number as a decimal: ``_WHOLE.get(quantity)
+#: .value`` is ``int(quantity)`` where ``quantity`` is equal to one of them, whatever its
+#: exponent or sign (5.0, 5E+0, -0). A Made is a tuple: shared, as no one changes it.
+_WHOLE = {Decimal(number): Made(number) for number in range(1024)}
 
 
 def _day(value: Any, _src: Any, run: RuleContext) -> Made:
