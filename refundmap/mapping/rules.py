@@ -253,8 +253,12 @@ def _currency(value: Any, src: Any, run: RuleContext) -> Made:
     (derived), or there is none (dropped). A platform id never lands where a
     code belongs.
     """
+    made = _CODES.get(value)
+    if made is not None:
+        return made
     if is_code(value):
-        return _new(Made, (value, None, "", None))  # Made(value), without its __new__
+        made = _CODES[value] = Made(value)  # held: there are only so many codes
+        return made
     if is_code(value.upper()):
         return Made(value.upper(), Kind.DERIVED, f"the currency code {value!r} in upper case")
     what = f"currencyRef.id {value!r} is not a currency code (the platform's own currency id)"
@@ -264,6 +268,10 @@ def _currency(value: Any, src: Any, run: RuleContext) -> Made:
         return Made(code, Kind.DERIVED, f"{what}; {code} is the one currency named {name!r}")
     why = f"its name {name!r} is no one currency's" if name else "it has no name"
     return Made(None, Kind.DROPPED, f"{what}, and {why}: {run.target_name} gets none")
+
+
+#: ``Made(code)`` of each currency code met, by the code (a tuple: shared): at most every code.
+_CODES: dict[str, Made] = {}
 
 
 def _entries(line: dict[str, Any]) -> list[dict[str, Any]]:
