@@ -179,7 +179,18 @@ def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | 
 
 
 def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
-    return _new(Made, (run.synced_at, _SYNTHESIZED, "the conversion time", None))  # Made(...)
+    made = _SYNCED.get(run.synced_at)  # the run's time, the same for each record: made once
+    if made is None:
+        if len(_SYNCED) >= _SYNCED_HELD:
+            _SYNCED.clear()
+        at = run.synced_at
+        made = _SYNCED[at] = _new(Made, (at, _SYNTHESIZED, "the conversion time", None))
+    return made
+
+
+#: ``Made(...)`` of each conversion time met, by the time (a tuple: shared), a bounded few.
+_SYNCED: dict[str, Made] = {}
+_SYNCED_HELD = 16
 
 
 def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:

@@ -70,6 +70,17 @@ def test_only_codes_are_held() -> None:
     assert all(is_code(code) and made == Made(code) for code, made in rules._CODES.items())
 
 
+@given(st.lists(st.text(), min_size=1, max_size=40))
+def test_the_conversion_time_is_made_as_before_and_held(times: list[str]) -> None:
+    """Each run's time, met again or not, past the bound too: Made(time, synthesized, words)."""
+    for at in [*times, *times]:
+        run = SimpleNamespace(synced_at=at)
+        made = rules.MAKE["synced_at"](None, {}, run)
+        assert type(made) is Made
+        assert made == Made(at, Kind.SYNTHESIZED, "the conversion time")
+        assert len(rules._SYNCED) <= rules._SYNCED_HELD
+
+
 def test_a_whole_quantity_is_held_once_for_every_exponent() -> None:
     """The Made of a whole quantity is the same object for 3, 3.0 and 3E+0: the int 3."""
     run = SimpleNamespace(target=get_format("railz"))
