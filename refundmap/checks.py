@@ -244,15 +244,24 @@ def _rutter_refs(
     known = _UUIDS  # the ids found before (and None), tried first: most recur
     if mapped:
         values: tuple[str | None, ...] = tuple(map(refund.get, _REFUND_REFS))
-    else:
-        values = (
-            refund.account_id,
-            refund.customer_id,
-            refund.class_id,
-            refund.department_id,
-            refund.tax_rate_id,
+        unknown = not known.issuperset(values)
+    else:  # each tried as read: no tuple made of them where all are known (most records)
+        unknown = not (
+            refund.account_id in known
+            and refund.customer_id in known
+            and refund.class_id in known
+            and refund.department_id in known
+            and refund.tax_rate_id in known
         )
-    if not known.issuperset(values):
+        if unknown:
+            values = (
+                refund.account_id,
+                refund.customer_id,
+                refund.class_id,
+                refund.department_id,
+                refund.tax_rate_id,
+            )
+    if unknown:
         for key, value in zip(_REFUND_REFS, values, strict=True):
             if value is not None and value not in known:
                 found = _rutter_ref(found, value, (*path, key))

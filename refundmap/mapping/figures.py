@@ -182,7 +182,7 @@ def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
     kind, its key in the target line (None: no target), and its words: the same
     for every line of a refund.
     """
-    if run.target.vendor == "railz" and run.target.is_body:
+    if run.target.vendor == "railz" and run.target.request is not None:  # is_body, no call
         message = (
             f"the {run.target_name} line gets no totalAmount, and a push line without an"
             f" amount is not one the platform can book: {why}; no share of it is invented"
