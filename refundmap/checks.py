@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 from refundmap.currency import code_for_name, is_code
@@ -244,15 +244,24 @@ def _rutter_refs(
     known = _UUIDS  # the ids found before (and None), tried first: most recur
     if mapped:
         values: tuple[str | None, ...] = tuple(map(refund.get, _REFUND_REFS))
-    else:
-        values = (
-            refund.account_id,
-            refund.customer_id,
-            refund.class_id,
-            refund.department_id,
-            refund.tax_rate_id,
+        unknown = not known.issuperset(values)
+    else:  # each tried as read: no tuple made of them where all are known (most records)
+        unknown = not (
+            refund.account_id in known
+            and refund.customer_id in known
+            and refund.class_id in known
+            and refund.department_id in known
+            and refund.tax_rate_id in known
         )
-    if not known.issuperset(values):
+        if unknown:
+            values = (
+                refund.account_id,
+                refund.customer_id,
+                refund.class_id,
+                refund.department_id,
+                refund.tax_rate_id,
+            )
+    if unknown:
         for key, value in zip(_REFUND_REFS, values, strict=True):
             if value is not None and value not in known:
                 found = _rutter_ref(found, value, (*path, key))
@@ -771,11 +780,24 @@ def fast_check(name: str, *, mapped: bool, refs: bool = True) -> FastCheck | Non
     format's check, in the same order; Rutter's reference ids only with ``refs``.
     None for a format without one.
     """
-    # Partials, not lambdas: called with no frame of their own.
+    # Functions of their own, not partials: a partial given keywords copies them into a
+    # dict at each call, which costs more than a frame.
     if name == "rutter":
-        return partial(_rutter, refs=refs, create=False, mapped=mapped)
+
+        def rutter_check(refund: Any, path: Path) -> list[Finding] | None:
+            return _rutter(refund, path, refs=refs, create=False, mapped=mapped)
+
+        return rutter_check
     if name == "railz":
-        return partial(_railz, mapped=mapped, currency=True)
+
+        def railz_check(refund: Any, path: Path) -> list[Finding] | None:
+            return _railz(refund, path, mapped=mapped, currency=True)
+
+        return railz_check
     if name == "railz-v2":
-        return partial(_railz_v2, mapped=mapped)
+
+        def railz_v2_check(refund: Any, path: Path) -> list[Finding] | None:
+            return _railz_v2(refund, path, mapped=mapped)
+
+        return railz_v2_check
     return None

@@ -297,9 +297,22 @@ def format_date(value: date) -> str:
             )
             return clock if offset is None else clock + "Z"
         return _timestamp_text(value)
+    if type(value) is date:  # a calendar day: its text held, not formatted again
+        held = _DAYS.get(value)
+        if held is None:
+            if len(_DAYS) >= _DAYS_HELD:
+                _DAYS.clear()
+            held = _DAYS[value] = value.isoformat()
+        return held
     if not isinstance(value, datetime):
         return value.isoformat()
     return _timestamp_text(value)
+
+
+#: The text of each calendar day written (the same days recur), a bounded few: equal
+#: days have the same text, whatever object holds them.
+_DAYS: dict[date, str] = {}
+_DAYS_HELD = 4096
 
 
 #: Timestamps read from their own written form, by identity, with that text (see keep_text).

@@ -55,6 +55,10 @@ class RuleContext(Protocol):
     def failed(self) -> bool: ...  # noqa: D102
     @property
     def unclear_lines(self) -> list[Any]: ...  # noqa: D102
+    @property
+    def rows(self) -> bool: ...  # noqa: D102
+    @property
+    def report(self) -> list[Any]: ...  # noqa: D102
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None: ...  # noqa: D102
     def learned_refund(self, platform_id: str) -> str | None: ...  # noqa: D102
     def change_total(self, source: str, target: str, message: str) -> None: ...  # noqa: D102

@@ -65,6 +65,9 @@ _INDEXED_HELD = 1024
 #: A Rutter line's total_amount, and a Railz line, after a refund's path.
 _ITEM_TOTAL = _Indexed(".line_items[{}].total_amount")
 _LINE_AT = _Indexed(".lines[{}].")
+#: A Railz line's subTotal and totalAmount, after a refund's path.
+_LINE_SUB = _Indexed(".lines[{}].subTotal")
+_LINE_TOTAL = _Indexed(".lines[{}].totalAmount")
 
 
 def _into_rutter_from_railz(run: RuleContext) -> bool:
@@ -179,7 +182,7 @@ def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
     kind, its key in the target line (None: no target), and its words: the same
     for every line of a refund.
     """
-    if run.target.vendor == "railz" and run.target.is_body:
+    if run.target.vendor == "railz" and run.target.request is not None:  # is_body, no call
         message = (
             f"the {run.target_name} line gets no totalAmount, and a push line without an"
             f" amount is not one the platform can book: {why}; no share of it is invented"
@@ -199,6 +202,7 @@ def _no_line_shares(
     the refund's lines include tax is not asked: no figure is written).
     """
     sp, tp = paths
+    add = run.report.append if run.rows else None  # a row: the paths' suffixes (see Run.rows)
     said = None  # found at the first line: the same for all
     for index, line in enumerate(lines[:count]):
         line["totalAmount"] = None
@@ -209,8 +213,11 @@ def _no_line_shares(
                 " figures are net of discounts",
             )
         kind, key, message = said
-        target = None if key is None else tp + _LINE_AT[index] + key
-        run.note(kind, sp + _ITEM_TOTAL[index], target, message)
+        if add is not None:
+            add((kind, _ITEM_TOTAL[index], None if key is None else _LINE_AT[index] + key, message))
+        else:
+            target = None if key is None else tp + _LINE_AT[index] + key
+            run.note(kind, sp + _ITEM_TOTAL[index], target, message)
 
 
 def _note_no_figure(
@@ -469,12 +476,22 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     # several, and left above; the tax is not its one line's): made once, for all refunds.
     told, sub_said, total_said = _TOLD[included, bool(tax)]
     unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
+    # A line's figures noted as rows where the report takes them (see Run.rows): its
+    # paths' suffixes, joined when read; else as entries.
+    add = run.report.append if run.rows and not one else None
     for index, (line, item) in enumerate(zip(lines, items, strict=False)):
         amount = item.total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
+        net = amount - discount
+        if add is not None and only_sub and not included:  # several lines: a subTotal each
+            line["subTotal"] = net
+            add((_DERIVED, _ITEM_TOTAL[index], _LINE_SUB[index], sub_said))
+            if not tax:
+                line["totalAmount"] = net + tax
+                add((_DERIVED, _ITEM_TOTAL[index], _LINE_TOTAL[index], total_said))
+            continue
         where = sp + _ITEM_TOTAL[index]
         at = tp + _LINE_AT[index]
-        net = amount - discount
         if included:
             sub, total = (net - tax if one else None), net
         else:

@@ -561,6 +561,8 @@ class _Counted(Run):
     are held as :func:`_stride` pointers each.
     """
 
+    rows = True  # a record's report is its rows (see Run.rows)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: The kind, the id (and the name), each time an id was copied untranslated

@@ -179,7 +179,18 @@ def _line_discounts(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | 
 
 
 def _synced_at(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
-    return _new(Made, (run.synced_at, _SYNTHESIZED, "the conversion time", None))  # Made(...)
+    made = _SYNCED.get(run.synced_at)  # the run's time, the same for each record: made once
+    if made is None:
+        if len(_SYNCED) >= _SYNCED_HELD:
+            _SYNCED.clear()
+        at = run.synced_at
+        made = _SYNCED[at] = _new(Made, (at, _SYNTHESIZED, "the conversion time", None))
+    return made
+
+
+#: ``Made(...)`` of each conversion time met, by the time (a tuple: shared), a bounded few.
+_SYNCED: dict[str, Made] = {}
+_SYNCED_HELD = 16
 
 
 def _pagination(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
@@ -195,18 +206,20 @@ def _quantity(value: Any, _src: Any, run: RuleContext) -> Made:
     if not run.target.whole_quantities or type(value) is int:
         return _new(Made, (value, None, "", None))  # Made(value), without its __new__
     # A whole quantity below 1024 (most), found by its hash: a decimal equal to an
-    # int hashes as it (a reader's shared decimal holds its hash).
-    whole = _WHOLE.get(value)
-    if whole is None:
+    # int hashes as it (a reader's shared decimal holds its hash), and is compared
+    # with a decimal key without being converted; its Made made once.
+    made = _WHOLE.get(value)
+    if made is None:
         if value != value.to_integral_value():
             raise Unmappable(f"Railz quantities are integers, and {value} is not")
-        whole = int(value)
-    return _new(Made, (whole, None, "", None))
+        made = _new(Made, (int(value), None, "", None))
+    return made
 
 
-#: The ints 0-1023, by themselves: ``_WHOLE.get(quantity)`` is ``int(quantity)`` where
-#: ``quantity`` is equal to one of them, whatever its exponent or sign (5.0, 5E+0, -0).
-_WHOLE = {number: number for number in range(1024)}
+#: ``Made(number)`` of the ints 0-1023, by the number as a decimal: ``_WHOLE.get(quantity)
+#: .value`` is ``int(quantity)`` where ``quantity`` is equal to one of them, whatever its
+#: exponent or sign (5.0, 5E+0, -0). A Made is a tuple: shared, as no one changes it.
+_WHOLE = {Decimal(number): Made(number) for number in range(1024)}
 
 
 def _day(value: Any, _src: Any, run: RuleContext) -> Made:
@@ -251,8 +264,12 @@ def _currency(value: Any, src: Any, run: RuleContext) -> Made:
     (derived), or there is none (dropped). A platform id never lands where a
     code belongs.
     """
+    made = _CODES.get(value)
+    if made is not None:
+        return made
     if is_code(value):
-        return _new(Made, (value, None, "", None))  # Made(value), without its __new__
+        made = _CODES[value] = Made(value)  # held: there are only so many codes
+        return made
     if is_code(value.upper()):
         return Made(value.upper(), Kind.DERIVED, f"the currency code {value!r} in upper case")
     what = f"currencyRef.id {value!r} is not a currency code (the platform's own currency id)"
@@ -262,6 +279,10 @@ def _currency(value: Any, src: Any, run: RuleContext) -> Made:
         return Made(code, Kind.DERIVED, f"{what}; {code} is the one currency named {name!r}")
     why = f"its name {name!r} is no one currency's" if name else "it has no name"
     return Made(None, Kind.DROPPED, f"{what}, and {why}: {run.target_name} gets none")
+
+
+#: ``Made(code)`` of each currency code met, by the code (a tuple: shared): at most every code.
+_CODES: dict[str, Made] = {}
 
 
 def _entries(line: dict[str, Any]) -> list[dict[str, Any]]:

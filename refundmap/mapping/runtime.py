@@ -107,6 +107,11 @@ def _made_pair(source: Format, target: Format, *, lookup: bool) -> _Pair:
 class Run:
     """One conversion: the formats, the time, and the report as it grows."""
 
+    #: Whether :attr:`report` takes the fast mapping's rows (``fused_map``): a rule a
+    #: record's function calls with the paths it noted may note an entry as ``(kind,
+    #: source suffix, target suffix, words)``, its paths joined when read. Else entries.
+    rows = False
+
     def __init__(  # noqa: PLR0913 - the conversion's options
         self,
         source: Format,

@@ -16,10 +16,11 @@ import refundmap
 from refundmap.formats import RAILZ, RAILZ_PUSH, RAILZ_V2, RAILZ_V2_PUSH, RUTTER, RUTTER_CREATE
 from refundmap.mapping import figures, lines
 from refundmap.mapping.context import Made
+from refundmap.mapping.fused_map import _entries
 from refundmap.mapping.lines import before_tax, line_tax_reading, rutter_includes_tax, tax_included
 from refundmap.models.railz import RefundLine
 from refundmap.money import EXACT
-from refundmap.report import Kind
+from refundmap.report import Entry, Kind
 
 D = Decimal
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "railz"
@@ -344,14 +345,23 @@ def _old_rutter_line_figures(src: Any, out: dict[str, Any], run: Any, sp: str, t
 
 
 class _Noted:
-    """A run from Rutter into ``target`` that keeps what the rule notes."""
+    """A run from Rutter into ``target`` that keeps what the rule notes.
 
-    def __init__(self, target: Any) -> None:
+    With ``rows``, as the fast mapping's run: its report takes rows (a note's
+    paths' suffixes) beside entries, each made an entry when read.
+    """
+
+    def __init__(self, target: Any, *, rows: bool = False) -> None:
         self.source, self.target, self.target_name = RUTTER, target, target.name
-        self.notes: list[tuple[Any, ...]] = []
+        self.rows = rows
+        self.report: list[Any] = []
 
     def note(self, kind: Kind, source: str, target: str | None, message: str) -> None:
-        self.notes.append((kind, source, target, message))
+        self.report.append(Entry(kind, source, target, message))
+
+    def notes(self, sp: str, tp: str) -> list[tuple[Any, ...]]:
+        """Return the report's entries as tuples, its rows' paths joined to ``sp`` and ``tp``."""
+        return [tuple(entry) for entry in _entries([(sp, tp, self.report)])]
 
 
 _rutter_refunds = st.builds(
@@ -374,23 +384,30 @@ _rutter_refunds = st.builds(
     st.sampled_from([RAILZ, RAILZ_PUSH, RAILZ_V2, RAILZ_V2_PUSH]),
     st.integers(-1, 1),
     _contexts,
+    st.booleans(),
 )
 def test_rutter_line_figures_are_as_before(
-    refund: Any, target: Any, more: int, context: Context
+    refund: Any,
+    target: Any,
+    more: int,
+    context: Context,
+    rows: bool,  # noqa: FBT001
 ) -> None:
     """Rutter line totals into Railz as before: the same figures, notes, order and signals.
 
     A refund whose discount is over several lines no longer asks whether its lines
     include tax (no figure is written): that arithmetic, whose answer was unused, may
     have raised a signal the new rule does not; it raises none the old did not.
-    ``more``: a target line more or fewer.
+    ``more``: a target line more or fewer. ``rows``: noted as the fast mapping's
+    rows where its run takes them, the same entries when read.
     """
     count = max(0, len(refund.line_items or ()) + more)
     results = []
     for rule in (figures._rutter_line_figures, _old_rutter_line_figures):
         out = {"lines": [{} for _ in range(count)]}
-        run = _Noted(target)
-        results.append((_in(context, rule, refund, out, run, "$", "$"), out, run.notes))
+        run = _Noted(target, rows=rows)
+        done = _in(context, rule, refund, out, run, "$.r", "$.t")
+        results.append((done, out, run.notes("$.r", "$.t")))
     (new, new_out, new_notes), (old, old_out, old_notes) = results
     if old[0] is not None:  # the old rule failed (a signal trapped): the new may not get so far
         return
