@@ -171,8 +171,11 @@ class BareRecords:
             raw = jiter.from_json(text, float_mode="decimal", allow_inf_nan=False, cache_mode="all")
         except ValueError:
             return None
-        if type(raw) is not dict or any(marker in raw for marker in self._markers):
+        if type(raw) is not dict:
             return None  # not a bare record
+        for marker in self._markers:  # any() of a generator: 2,700 instructions a line more
+            if marker in raw:
+                return None  # an envelope, not a bare record
         run = self._run
         copied, named = self.copied, self.named
         keys, names = len(copied), len(named)
