@@ -186,10 +186,13 @@ class BareRecords:
                 raise Fallback  # noqa: TRY301 - a key may be repeated: the record alone says
             if zero.seen and _negative_zero(text):
                 raise Fallback  # noqa: TRY301 - an integer -0 jiter read as 0: the record alone
-            reading = [  # the fast form gives None where nothing is found
-                Entry(Kind.WARNING, format_path(where), None, message)
-                for where, message in self._check(record, ()) or ()
-            ]
+            # The fast form gives None where nothing is found: no comprehension is run then.
+            found = self._check(record, ())
+            reading = (
+                [Entry(Kind.WARNING, format_path(where), None, message) for where, message in found]
+                if found
+                else []
+            )
             notes: list[Any] = []
             run.report = notes
             run.copied_names = {}
