@@ -202,6 +202,10 @@ _TEXT = threading.local()
 #: repeated-key check (:func:`_repeated`). Strings cached too, not only keys, for both
 #: vendors: names, currencies, dates recur from record to record, and a value met again
 #: is the same object (2% fewer instructions a Rutter page's conversion than its keys alone).
+#: msgspec's untyped decoder (``float_hook=Decimal``), measured in jiter's place, decodes
+#: in 0.80-0.84 of the time and 0.88-0.90 of the instructions, but makes every string a
+#: new object: the reader, the checks, the mapping, freeing and writing then took 2-28%
+#: longer, the whole conversion 1.05-1.11 of the time (1.00 / 0.98 of its instructions).
 _JITER: dict[str, Any] = {"float_mode": "decimal", "allow_inf_nan": False, "cache_mode": "all"}
 
 

@@ -304,3 +304,31 @@ def test_without_texts_the_rest_is_the_same() -> None:
         assert made is not None
         assert bare == made._replace(text="")
     assert (written.copied, written.named) == (unwritten.copied, unwritten.named)
+
+
+@pytest.mark.parametrize(
+    ("value", "taken"),
+    [
+        (b'{"n": 18446744073709551616, "m": -0.0, "e": 1E400, "f": 1e-400, "s": "\\u0000"}', True),
+        (b'{"a": ' + b"[" * 198 + b"1" + b"]" * 198 + b"}", True),  # 200 levels in all: read
+        (b'{"a": ' + b"[" * 199 + b"1" + b"]" * 199 + b"}", False),  # deeper: alone
+        (b'{"a": ' + b"[" * 950 + b"1" + b"]" * 950 + b"}", False),
+        (b'{"a": ' + b"[" * 5000 + b"1" + b"]" * 5000 + b"}", False),
+        (b'{"a": "\\ud800"}', False),  # a lone surrogate escape
+        (b'{"a": "\xff"}', False),  # bytes that are not UTF-8
+        (b'{"a": 1e99999999999999999999}', False),  # beyond what Decimal holds
+        (b'{"a": NaN}', False),
+    ],
+)
+def test_what_the_decoder_refuses_is_converted_alone(value: bytes, taken: bool) -> None:  # noqa: FBT001
+    # Each line is decoded as the fast path decodes a document: what the decoder
+    # refuses (nesting deeper than 200 levels too) is converted alone, as ever.
+    record = records_of(FIXTURES / "rutter/seed-list.json", "rutter")[0]
+    text = json.dumps(dict(record, platform_data="__DATA__")).encode()
+    text = text.replace(b'"__DATA__"', value)
+    converter = Converter("rutter", "railz", synced_at=SYNCED_AT)
+    assert alike(converter, [text]) == taken
+    try:
+        converter.convert(text)
+    except refundmap.RefundmapError:
+        assert not taken

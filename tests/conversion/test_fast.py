@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import suppress
 from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
@@ -520,3 +521,121 @@ def test_a_minus_zero_in_a_refused_page_is_worded_alike(key: str) -> None:
     (record["line_items"][0] if key == "description" else record)[key] = "__Z__"
     detailed, _ = both(_as_text(page).replace(b'"__Z__"', b"-0"), "rutter", "railz")
     assert detailed[0] == "error"
+
+
+#: Where the fast path's decoding (fused._decode) and the detailed reader (jiter with its
+#: repeated-key check, then Python's ``json``) might differ, or a decoder put in its place
+#: (msgspec's was measured): each is put in a page (a line's description or unit amount,
+#: Rutter's platform_data) and converted on both paths, as bytes and as str.
+DECODER_CASES: tuple[tuple[str, bytes], ...] = (
+    ("description", rb'"\ud800"'),  # a lone surrogate escape
+    ("description", rb'"\udc00x"'),
+    ("description", rb'"\ud800\u0041"'),
+    ("description", rb'"\ud83d\ude00 \u0000 \/ \u00e9"'),  # a pair, NUL, escapes: taken
+    ("description", b'"caf\xc3\xa9 \x7f"'),  # DEL is no control character
+    ("description", b'"descr\xffption"'),  # bytes that are not UTF-8
+    ("description", b'"\xc0\xaf"'),  # an overlong form
+    ("description", b'"\xed\xa0\x80"'),  # a surrogate encoded in UTF-8
+    ("description", b'"\xf4\x90\x80\x80"'),  # beyond U+10FFFF
+    ("description", b'"a\x01b"'),  # control characters
+    ("description", b'"a\tb"'),
+    ("description", b"NaN"),
+    ("amount", b"NaN"),
+    ("amount", b"Infinity"),
+    ("amount", b"-Infinity"),
+    ("amount", b"18446744073709551616"),  # beyond 64 bits
+    ("amount", b"-9223372036854775809"),
+    ("amount", b"123456789012345678901234567890"),
+    ("amount", b"9" * 4300),
+    ("amount", b"9" * 4301),
+    ("amount", b"-0"),
+    ("amount", b"-0.0"),
+    ("amount", b"-0e0"),
+    ("amount", b"1E400"),
+    ("amount", b"1e-400"),
+    ("amount", b"1e99999999999999999999"),  # beyond what Decimal holds
+    ("amount", b"+1"),
+    ("amount", b".5"),
+    ("amount", b"1."),
+    ("amount", b"01"),
+    ("data", b'{"n": 18446744073709551616, "m": -0.0, "z": -0, "e": 1E400, "f": 1e-400}'),
+    ("data", b'{"n": [' + b"9" * 4300 + b"]}"),
+    ("data", b"{1: 2}"),  # a number where a key belongs
+    ("data", b'{"a": 1,}'),
+    ("data", b'{"a": 1, "a": 2}'),
+    ("data", b'{"a": "\\"", "b": "\\\\"}'),
+)
+
+
+def _decoder_text(source: str, where: str, value: bytes) -> bytes:
+    marker = b'"__VALUE__"'
+    if source == "rutter":
+        page = _bench().rutter_list(3)
+        record = page["customer_refunds"][1]
+        if where == "data":
+            record["platform_data"] = "__VALUE__"
+        elif where == "amount":
+            record["line_items"][0]["item"]["unit_amount"] = "__VALUE__"
+        else:
+            record["line_items"][0]["description"] = "__VALUE__"
+    else:
+        page = _bench().railz_list(3)
+        line = page["data"][1]["lines"][0]
+        line["unitAmount" if where == "amount" else "description"] = "__VALUE__"
+    return _as_text(page).replace(marker, value)
+
+
+@pytest.mark.parametrize(("where", "value"), DECODER_CASES, ids=repr)
+@pytest.mark.parametrize("source", ["rutter", "railz"])
+def test_what_the_decoders_might_read_otherwise_alike(
+    source: str, where: str, value: bytes
+) -> None:
+    if source == "railz" and where == "data":
+        return  # Railz has no opaque data
+    text = _decoder_text(source, where, value)
+    target = "railz" if source == "rutter" else "rutter"
+    both(text, source, target)
+    try:
+        as_str = text.decode()
+    except UnicodeDecodeError:
+        return
+    both(as_str, source, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"", b" ", b"\t\r\n ", b"\x0c{}", b"\xc2\xa0{}", b"\xef\xbb\xbf{}", b"{} x", b"{}\x00",
+        b"[] []", b"\x00", b"tru", b"nul", b"[1,]", b'{"a"}', b'"\\x"', b'["\\ud800"]',
+    ],
+)  # fmt: skip
+def test_whole_texts_the_decoders_might_read_otherwise_alike(text: bytes) -> None:
+    for source, target in (("rutter", "railz"), ("railz", "rutter")):
+        both(text, source, target)
+        with suppress(UnicodeDecodeError):
+            both(text.decode(), source, target)
+
+
+def test_a_page_with_a_bom_alike() -> None:
+    page = _as_text(_bench().railz_list(3))
+    # The decoder refuses the mark; the detailed reader skips it, and the reader reads its value.
+    detailed, took = both(b"\xef\xbb\xbf" + page, "railz", "rutter")
+    assert detailed[0] == "ok"
+    assert took
+    both("\ufeff" + page.decode(), "railz", "rutter")
+
+
+def test_a_str_holding_a_lone_surrogate_alike() -> None:
+    text = _decoder_text("rutter", "description", b'"__S__"').decode().replace("__S__", "\ud800")
+    detailed, _ = both(text, "rutter", "railz")
+    assert detailed[0] == "error"
+
+
+@pytest.mark.parametrize("depth", [*range(195, 206), 500, *range(880, 1000), 1_000, 5_000, 100_000])
+def test_platform_data_nested_deep_alike(depth: int) -> None:
+    # jiter reads 200 levels, Python's json as deep as the recursion limit lets it (about
+    # 1,000, less the depth of the stack): both paths alike at each side of either limit.
+    nested = b"[" * depth + b"1" + b"]" * depth
+    text = _decoder_text("rutter", "data", b'{"a": ' + nested + b"}")
+    both(text, "rutter", "railz")
+    both(nested, "rutter", "railz")
