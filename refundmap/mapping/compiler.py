@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import linecache
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
@@ -407,6 +408,8 @@ class _Compiler:
             rule = self.name(APPLY[row.apply or ""], "apply")
             code(f"{rule}(src, out, run, sp, tp)")
         alone = self.alone_of[function] = self._alone(made, keys)
+        for key in alone:
+            _made_at_once(code.lines, key)
         self.into = into
         for key, source_path, finish_line in table.late:
             # Finished now, so that what the rules added sits in the format's key order.
@@ -972,6 +975,35 @@ class _Compiler:
             code("return")
             code.dedent()
         self.functions.append(code.lines)
+
+
+#: One key written into the object ``_t``: the key, quoted, and the value.
+_WRITTEN = re.compile(r"_t\[('\w+')\] = (.+)")
+_HELD = re.compile(r"\b_t\b")
+
+
+def _made_at_once(lines: list[str], key: str) -> None:
+    """Make each object ``out[key]`` that ``lines`` make empty, then write one key into, at once.
+
+    ``_t = out.get(key)``, made ``{}`` where None, then ``_t[k] = value`` (nothing
+    between reading ``_t``) is ``out[key] = {k: value}``: for an object the table
+    makes of that one value (see :meth:`_Compiler._alone`), the same dict, made
+    in one display, its one key placed at once.
+    """
+    head = [f"_t = out.get({key!r})", "if _t is None:", f"_t = out[{key!r}] = {{}}"]
+    index = 0
+    while index < len(lines) - 3:
+        if [line.strip() for line in lines[index : index + 3]] != head:
+            index += 1
+            continue
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        after = next((at for at in range(index + 3, len(lines)) if _HELD.search(lines[at])), 0)
+        written = _WRITTEN.fullmatch(lines[after].strip()) if after else None
+        if written is None or not lines[after].startswith(indent + "_t["):
+            index += 3  # read before it is written, or written where it may not be
+            continue
+        lines[after] = f"{indent}out[{key!r}] = {{{written[1]}: {written[2]}}}"
+        del lines[index : index + 3]
 
 
 def _envelopes(fmt: Format) -> list[type]:
