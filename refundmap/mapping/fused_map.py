@@ -35,6 +35,7 @@ from refundmap.formats import Format, get_format
 from refundmap.gate import failures
 from refundmap.mapping.compiler import (
     _ALWAYS,
+    _INDEXED_HELD,
     _Compiler,
     _Function,
     _Indexed,
@@ -57,10 +58,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Fallback", "FusedRows", "convert", "source"]
 
-#: What a note is when it is no entry: a nested table's paths start (``(_PUSH, sp, tp)``,
-#: a line's), or end (``_POP``: the record's again), or a run of dropped or omitted
-#: values (``(_RUN, rows, kind or None, ...)``: see :meth:`_FusedCompiler._run`). Their
-#: first items are no Kind.
+#: What a note is when it is no entry: a line's paths start (``(_PUSH, at_s, at_t, index)``:
+#: its lists' suffixes and its index, joined to its refund's paths; see :class:`_Pushes`),
+#: or end (``_POP``: the refund's again), or a run of dropped or omitted values
+#: (``(_RUN, rows, kind or None, ...)``: see :meth:`_FusedCompiler._run`). Their first
+#: items are no Kind. A record's own rows are noted at its paths, given with its notes.
 _PUSH = object()
 _POP = (object(), None, None)
 _RUN = object()
@@ -74,6 +76,27 @@ _first = itemgetter(0)
 _notes = itemgetter(2)
 #: A record's index in its page, as a path's suffix (``[2]``), made once.
 _AT = _Indexed("")
+
+
+class _Pushes(dict[int, tuple[Any, ...]]):
+    """The notes that start the lines of a list, by index, made once: the same in every record.
+
+    ``(_PUSH, at_s, at_t, index)``: the line's paths are its refund's joined to its
+    lists' suffixes (:class:`~refundmap.mapping.compiler._Indexed`) at ``index``,
+    when read (:func:`_entries`). A note made once is no container made a line.
+    """
+
+    __slots__ = ("at_s", "at_t")
+
+    def __init__(self, at_s: _Indexed, at_t: _Indexed) -> None:
+        super().__init__()
+        self.at_s, self.at_t = at_s, at_t
+
+    def __missing__(self, index: int) -> tuple[Any, ...]:
+        made = (_PUSH, self.at_s, self.at_t, index)
+        if index < _INDEXED_HELD:
+            self[index] = made
+        return made
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
@@ -324,14 +347,15 @@ class _FusedCompiler(_Compiler):
         function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
         self.whole_now.pop()
         self.folded_now.pop()
-        # Each table notes its rows against its own paths (sp, tp): a line's
-        # against the line's. A row is pushed on entry, popped before returning.
+        # Each table notes its rows against its own paths: a line's against the
+        # line's, pushed on entry (a note made once, see _Pushes), popped before
+        # returning; the refund's against the record's, given with its notes.
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
+        start = lines.index("    add = run.report.append") + 1
         if at is not None:
             _joined_when_used(lines, at)
-        start = lines.index("    add = run.report.append") + 1
-        push = "(_PUSH, sp, tp)" if at is None else f"(_PUSH, sp, tp, {at[0]}, {at[1]}, _li)"
-        lines.insert(start, f"    add({push})")
+            pushes = self.name(_Pushes(self.names[at[0]], self.names[at[1]]), "push")
+            lines.insert(start, f"    add({pushes}[_li])")
         used = [
             f"{bound} = run.{held}.{method}"
             for bound, held, method in (
@@ -346,7 +370,7 @@ class _FusedCompiler(_Compiler):
         if used:
             lines.insert(start, f"    {'; '.join(used)}")
         for index in range(len(lines) - 1, start, -1):
-            if lines[index].startswith("    return "):
+            if at is not None and lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
         return function
 
@@ -488,12 +512,10 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
         stack: list[tuple[Any, Any]] = []
         for note in notes:
             kind = note[0]
-            if kind is _PUSH:
+            if kind is _PUSH:  # a line's: its lists' suffixes, its index
                 stack.append((sp, tp))
-                sp, tp = note[1], note[2]
-                if len(note) > 3:  # a line's: its refund's paths, its lists' suffixes, its index
-                    sp += note[3][note[5]]
-                    tp += note[4][note[5]]
+                sp += note[1][note[3]]
+                tp += note[2][note[3]]
             elif note is _POP:
                 sp, tp = stack.pop()
             elif type(note) is Entry:
