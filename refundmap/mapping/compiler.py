@@ -30,6 +30,7 @@ import attrs
 from refundmap.codec.fields import field_of, fields, omitted_when_none, without_none
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import (
+    _WHOLE,
     APPLY,
     MAKE,
     WRITE,
@@ -111,6 +112,13 @@ def _absence(field: attrs.Attribute[Any]) -> str:
     if type(None) not in get_args(field.type):
         return "missing"
     return "null"
+
+
+#: Write rules' values found at once, by the rule's name: a value ``v`` the table
+#: holds is written ``table[v]``, silently, as the rule would write it (where the rule
+#: is compiled in, :data:`~refundmap.mapping.rules.WRITE_WHEN`); any other is the
+#: rule's. Into Railz, a quantity equal to one of the ints 0-1023 is that int.
+_AT_ONCE: dict[str, dict[Any, Any]] = {"quantity": _WHOLE}
 
 
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
@@ -621,12 +629,22 @@ class _Compiler:
             self._set(code, t, "v", sure=True)  # each caller tests v first
             return
         rule = self.name(WRITE[row.write], f"write_{row.write}")
+        known = _AT_ONCE.get(row.write)
+        if known is not None:
+            # The values the rule writes as it is given them, silently: found at once.
+            code(f"_w = {self.name(known.get, f'once_{row.write}')}(v)")
+            code("if _w is not None:").indent()
+            self._set(code, t, "_w")
+            code.dedent()
+            code("else:").indent()
         code("try:").indent()(f"m = {rule}(v, src, run)").dedent()
         code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
         code("else:").indent()
         self._set(code, t, "m.value")
         self.rule_entry(code, where, _suffix(t))
         code.dedent()
+        if known is not None:
+            code.dedent()
 
     def rule_entry(self, code: _Function, where: str, target: str) -> None:
         """Write the statements noting the entry of a rule's value ``m``, where it has one.

@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import re
+import sys
+from decimal import Decimal
+from types import SimpleNamespace
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import refundmap
+from refundmap import jsonio
+from refundmap.formats import get_format
 from refundmap.mapping import fused_map
-from refundmap.mapping.compiler import _compiled, _made_at_once
+from refundmap.mapping.compiler import _AT_ONCE, _compiled, _made_at_once
+from refundmap.mapping.rules import WRITE, Unmappable
+
+from helpers import ROOT
+
+SYNCED_AT = "2024-06-30T12:00:00Z"
 
 LINE_REFS = ("accountRef", "taxRateRef", "inventoryRef", "trackingCategoryRef")
 
@@ -59,3 +74,65 @@ def test_an_object_read_before_its_key_is_written_is_left_as_it_is() -> None:
         "    _t['id'] = v",
     ]
     assert lines[5:] == ["    add(_row_3)", "    out['accountRef'] = {'id': v.strip()}"]
+
+
+def _decimals() -> st.SearchStrategy[Decimal]:
+    """Decimals of every exponent and sign, whole ones near the table's ints often."""
+    near = st.builds(
+        lambda whole, exponent, sign: (
+            Decimal(sign * whole).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+            if exponent >= 0
+            else Decimal((0 if sign > 0 else 1, tuple(map(int, str(whole))), 0))
+        ),
+        st.integers(min_value=0, max_value=1100),
+        st.integers(min_value=-3, max_value=30),
+        st.sampled_from((1, -1)),
+    )
+    return st.one_of(
+        near,
+        st.decimals(allow_nan=False, allow_infinity=False),
+        st.builds(Decimal, st.sampled_from(["5E+0", "5.000", "-0", "0E-7", "1E+3"])),
+    )
+
+
+@given(st.one_of(_decimals(), st.integers(min_value=-5, max_value=2000)))
+def test_a_quantity_found_at_once_is_what_its_rule_writes(value: Decimal | int) -> None:
+    """Into Railz, a quantity the table holds is written as the rule writes it, silently."""
+    run = SimpleNamespace(target=get_format("railz"))
+    found = _AT_ONCE["quantity"].get(value)
+    try:
+        made = WRITE["quantity"](value, None, run)
+    except Unmappable:
+        assert found is None
+        return
+    if found is not None:
+        assert (type(found), found, None) == (type(made.value), made.value, made.kind)
+
+
+def test_the_quantity_is_found_at_once_where_its_rule_is_compiled_in() -> None:
+    for code in _codes(lookup=False):
+        assert "_w = _once_quantity_" in code
+    for code in (
+        fused_map.source("railz", "rutter"),
+        _compiled("railz", "rutter", lookup=False)[1],
+    ):
+        assert "_once_quantity" not in code  # a source of whole quantities: a plain copy
+
+
+@pytest.mark.parametrize(
+    ("quantity", "written"),
+    [(5, "5"), ("5.000", "5"), ("5E+0", "5"), ("-0", "0"), ("1500.0", "1500"), ("2.5", None)],
+)
+def test_a_quantity_is_written_as_before(quantity: object, written: str | None) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    page = generate.rutter_list(2)
+    page["customer_refunds"][1]["line_items"][0]["item"]["quantity"] = Decimal(str(quantity))
+    text = jsonio.dumps(page)
+    if written is None:
+        with pytest.raises(refundmap.MappingError, match="Railz quantities are integers"):
+            refundmap.convert(text, "rutter", "railz", synced_at=SYNCED_AT)
+        return
+    fast = refundmap.convert(text, "rutter", "railz", synced_at=SYNCED_AT).to_json()
+    assert f'"quantity":{written},' in fast[fast.index('"id":"10001"') :]
