@@ -259,6 +259,11 @@ class _Compiler:
         """Return the expression of the source path that an entry at ``sp + suffix`` is noted at."""
         return f"sp + {suffix!r}"
 
+    def unnoted(self, suffix: str) -> str:
+        """Return the test that no entry the table noted (since ``start``) is at ``sp + suffix``."""
+        second = self.name(itemgetter(1), "second")
+        return f"{self.noted_at(suffix)} not in map({second}, run.report[start:])"
+
     def name(self, value: Any, hint: str) -> str:
         """Return a global name bound to ``value`` in the generated module."""
         name = f"_{hint}_{len(self.names)}"
@@ -433,10 +438,9 @@ class _Compiler:
             message = f"{self.target.name} has no field for it"
             # Said dropped unless an entry of the table's has its path already: the
             # path joined once, the entries' source paths compared in C.
-            second = self.name(itemgetter(1), "second")
-            code(f"if f{index} is not None:").indent()(
-                f"if {self.noted_at(_suffix(s))} not in map({second}, run.report[start:]):"
-            ).indent()(self.fixed_entry("_DROPPED", _suffix(s), None, message)).dedent()
+            code(f"if f{index} is not None:").indent()(f"if {self.unnoted(_suffix(s))}:").indent()(
+                self.fixed_entry("_DROPPED", _suffix(s), None, message)
+            ).dedent()
             code.dedent()
         if tgt_cls is None:
             code("return out")

@@ -137,13 +137,18 @@ class _FusedCompiler(_Compiler):
         #: Per table being compiled, whether its folded values are checked against
         #: whole entries (see :meth:`noted_at`).
         self.whole_now: list[bool] = [False]
+        #: Per table being compiled, the local noting that an entry at a folded
+        #: value's suffix was noted, by that suffix (see :meth:`unnoted`).
+        self.flags_now: list[dict[str, str]] = [{}]
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
         """Return the statement noting the entry as a constant row (see the module)."""
         if self.whole_now[-1] and any(source in folded for folded in self.folded_now):
             return super().fixed_entry(kind, source, target, message)
         row = (self.names[kind], source, target, message)
-        return f"add({self.name(row, 'row')})"
+        flag = self.flags_now[-1].get(source)
+        noted = "" if flag is None else f"; {flag} = True"
+        return f"add({self.name(row, 'row')}){noted}"
 
     def rule_entry(self, code: _Function, where: str, target: str) -> None:
         """Note the entry of a rule's value as a row: its words made at run time, its suffixes.
@@ -156,7 +161,17 @@ class _FusedCompiler(_Compiler):
             super().rule_entry(code, where, target)
             return
         code("if m.kind is not None:").indent()
-        code(f"add((m.kind, '.' + m.source if m.source else {suffix!r}, {target!r}, m.message))")
+        flags = self.flags_now[-1]
+        if not flags:
+            code(
+                f"add((m.kind, '.' + m.source if m.source else {suffix!r}, {target!r}, m.message))"
+            )
+            code.dedent()
+            return
+        code(f"_o = '.' + m.source if m.source else {suffix!r}")
+        code(f"add((m.kind, _o, {target!r}, m.message))")
+        for folded, flag in flags.items():
+            code(f"if _o == {folded!r}: {flag} = True")
         code.dedent()
 
     def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:  # noqa: ARG002 - pushed
@@ -197,6 +212,17 @@ class _FusedCompiler(_Compiler):
         entries, any path) notes its own as entries, at the whole path.
         """
         return super().noted_at(suffix) if self.whole_now[-1] else repr(suffix)
+
+    def unnoted(self, suffix: str) -> str:
+        """Return the test that the table noted no entry at a folded value's suffix.
+
+        Where it notes its entries as rows and maps no lines (a line's table),
+        the entries at that suffix are its rows and its rules' entries (any other
+        is at a whole path): each sets a local flag as it is noted, and the
+        test reads the flag; else the entries noted are compared, as ever.
+        """
+        flag = self.flags_now[-1].get(suffix)
+        return super().unnoted(suffix) if flag is None else f"not {flag}"
 
     def _rows(self, table: _Table) -> None:
         """Write the table's rows, a run of dropped or omitted values as one row (see _run).
@@ -344,7 +370,11 @@ class _FusedCompiler(_Compiler):
             for row_cells in [(row.cell(self.source.name), row.cell(self.target.name))]
         )
         self.whole_now.append(bool(folded) and applied)
+        flagged = not self.whole_now[-1] and all(row.lines is None for row in rows)
+        flags = {s: f"_n{i}" for i, s in enumerate(sorted(folded))} if flagged else {}
+        self.flags_now.append(flags)
         function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
+        self.flags_now.pop()
         self.whole_now.pop()
         self.folded_now.pop()
         # Each table notes its rows against its own paths: a line's against the
@@ -369,6 +399,9 @@ class _FusedCompiler(_Compiler):
             used.append("_names = run.copied_names")
         if used:
             lines.insert(start, f"    {'; '.join(used)}")
+        if flags:  # the folded values' flags, not the entries noted since the start
+            lines.remove("    start = len(run.report)")
+            lines.insert(start, f"    {' = '.join(flags.values())} = False")
         for index in range(len(lines) - 1, start, -1):
             if at is not None and lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
