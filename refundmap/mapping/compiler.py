@@ -426,9 +426,7 @@ class _Compiler:
         self.into = into
         for key, source_path, finish_line in table.late:
             # Finished now, so that what the rules added sits in the format's key order.
-            code(f"_ls = out.get({key!r})")
-            finished = self.late_calls(finish_line, self.indexed(_suffix(source_path)))
-            code("if _ls:").indent()(f"out[{key!r}] = {finished}").dedent()
+            self.late_lines(code, key, finish_line, self.indexed(_suffix(source_path)))
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             rule = self.name(lines_total, "total")
             code("if lines_total is not None:").indent()(
@@ -786,6 +784,11 @@ class _Compiler:
         code("if seq:").indent()
         self._set(code, t, self.line_calls(line_mapper, at_s, at_t))
         code.dedent()
+
+    def late_lines(self, code: _Function, key: str, finish: str, at: str) -> None:
+        """Write the finishing of each line of ``out[key]`` by ``finish``, at its own path."""
+        code(f"_ls = out.get({key!r})")
+        code("if _ls:").indent()(f"out[{key!r}] = {self.late_calls(finish, at)}").dedent()
 
     def late_calls(self, finish: str, at: str) -> str:
         """Return the expression finishing each line of ``_ls`` by ``finish``, at its own path.

@@ -178,6 +178,30 @@ class _FusedCompiler(_Compiler):
         """Return the expression mapping each line, given its refund's paths and its index."""
         return f"[{mapper}(x, sp, tp, i, run) for i, x in enumerate(seq)]"
 
+    def late_lines(self, code: _Function, key: str, finish: str, at: str) -> None:
+        """Write the finishing of each line of ``out[key]``: its finisher's body, in a loop.
+
+        The line's finisher given its refund's path and its index (see
+        :meth:`late_calls`), inlined: no call a line. Where it has none such, or
+        a body that cannot be inlined, each line is finished by a call, as ever.
+        """
+        call = self.late_calls(finish, at)
+        name = f"{finish}_at"
+        body = next((f[1:] for f in self.functions if f[0].startswith(f"def {name}(")), None)
+        inlined = None if body is None or not call.startswith(f"[{name}(") else _inlined(body, at)
+        if inlined is None:
+            super().late_lines(code, key, finish, at)
+            return
+        code(f"_ls = out.get({key!r})")
+        code("if _ls:").indent()
+        code("_f = []")
+        code("for _li, r in enumerate(_ls):").indent()
+        for line in inlined:
+            code(line)
+        code.dedent()
+        code(f"out[{key!r}] = _f")
+        code.dedent()
+
     def late_calls(self, finish: str, at: str) -> str:
         """Return the expression finishing each line, given its refund's path and its index.
 
@@ -406,6 +430,34 @@ class _FusedCompiler(_Compiler):
             if at is not None and lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
         return function
+
+
+def _inlined(body: list[str], at: str) -> list[str] | None:
+    """Return a line finisher's ``body`` as the body of a loop over ``_li, r``, or None.
+
+    The finisher's ``_at`` is the list's suffixes, named ``at``; its ``return r``
+    at the end adds ``r`` to ``_f``, a ``return`` of a remade line in a block
+    adds that and goes on to the next line. None for any other ``return``, or a
+    name the refund's function holds (``_ls``, ``_f``, ``out``, ``src``, ``tp``).
+    """
+    inlined: list[str] = []
+    for line in body:
+        text = line[4:]
+        stripped = text.lstrip()
+        indent = text[: len(text) - len(stripped)]
+        if re.search(r"\b(_ls|_f|out|src|tp|seq|add)\b", text):
+            return None
+        text = text.replace("_at[", f"{at}[")
+        if stripped == "return r" and not indent:
+            inlined.append("_f.append(r)")
+        elif stripped.startswith("return finish_") and indent:
+            inlined.append(f"{indent}_f.append({text.lstrip()[len('return ') :]})")
+            inlined.append(f"{indent}continue")
+        elif stripped.startswith("return") or line[:4] != "    ":
+            return None
+        else:
+            inlined.append(text)
+    return inlined if inlined and inlined[-1] == "_f.append(r)" else None
 
 
 def _joined_when_used(lines: list[str], at: tuple[str, str], only: str = "") -> None:
