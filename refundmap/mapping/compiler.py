@@ -121,6 +121,12 @@ def _absence(field: attrs.Attribute[Any]) -> str:
 _AT_ONCE: dict[str, dict[Any, Any]] = {"quantity": _WHOLE}
 
 
+#: The decimals of the ints 1-1023, made once: an int a model holds where the target
+#: writes a decimal (a Railz quantity into Rutter's item) is one of them, most often
+#: (a ``Decimal`` is immutable, and making one of an ``int`` costs three times the lookup).
+_DECIMALS = {number: Decimal(number) for number in range(1, 1024)}
+
+
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
     return True
 
@@ -218,6 +224,7 @@ class _Compiler:
             "Unmappable": Unmappable,
             **{v.writer.__name__: v.writer for v in VALUES.values() if v.writer is not None},
             "Decimal": Decimal,
+            "_decimal": _DECIMALS.get,
             "_DROPPED": Kind.DROPPED,
             "_OMITTED": Kind.OMITTED,
             "_WARNING": Kind.WARNING,
@@ -917,7 +924,8 @@ class _Compiler:
             # Read from the table now: the generated line names the writer itself.
             writing = _Writing("type(v) is not str", f"{value.writer.__name__}(v)")
         elif base is Decimal:
-            writing = _Writing("type(v) is int", "Decimal(v)", needs_value=False)
+            # A small int (a Railz quantity) is a decimal made once (see _DECIMALS).
+            writing = _Writing("type(v) is int", "_decimal(v) or Decimal(v)", needs_value=False)
         elif get_origin(base) is list and attrs.has(get_args(base)[0]):
             element = get_args(base)[0]
             # A list copied whole (links) holds source models: write them as data.

@@ -136,3 +136,29 @@ def test_a_quantity_is_written_as_before(quantity: object, written: str | None) 
         return
     fast = refundmap.convert(text, "rutter", "railz", synced_at=SYNCED_AT).to_json()
     assert f'"quantity":{written},' in fast[fast.index('"id":"10001"') :]
+
+
+@given(
+    st.integers(min_value=-(10**20), max_value=10**20) | st.integers(min_value=-3, max_value=1100)
+)
+def test_an_int_written_as_a_decimal_is_the_decimal_made_of_it(number: int) -> None:
+    """A Railz quantity into Rutter's item: a shared decimal below 1024, as Decimal(int) gives."""
+    for mapper_globals in (
+        fused_map._compiled("railz", "rutter", lookup=False, counted=True)[0].__globals__,
+        _compiled("railz", "rutter", lookup=False)[0].refund.__globals__,
+    ):
+        item = {"id": "i", "quantity": number, "unit_amount": number}
+        finished = mapper_globals["finish_Item"](item, None, "$")
+        for key in ("quantity", "unit_amount"):
+            made = finished[key]
+            assert type(made) is Decimal
+            assert made.as_tuple() == Decimal(number).as_tuple()
+            assert str(made) == str(Decimal(number))
+
+
+def test_a_small_int_is_written_as_a_decimal_made_once() -> None:
+    for code in (
+        fused_map.source("railz", "rutter"),
+        _compiled("railz", "rutter", lookup=False)[1],
+    ):
+        assert "r['quantity'] = _decimal(v) or Decimal(v)" in code
