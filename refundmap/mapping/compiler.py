@@ -873,10 +873,16 @@ class _Compiler:
             for index, (key, _, absent) in enumerate(parts):
                 base = without_none(field_of(cls, names[key]).type)
                 if key in made and attrs.has(base) and (whole := self._whole(base)) is not None:
-                    # Made whole by the table (see _place): finished in place, no path.
-                    finish = f"{self.finisher(base, made=whole)}(v, run, None)"
+                    # Made whole by the table (see _place): finished in place, no path,
+                    # by its finisher's body where it can be written here (no call).
+                    whole_name = self.finisher(base, made=whole)
+                    finish = f"{whole_name}(v, run, None)"
                     data = "if type(v) is not dict: v = _source_data(v)"
-                    lines = (data, f"r[{key!r}] = {finish}")
+                    body = next(
+                        f[1:] for f in self.functions if f[0].startswith(f"def {whole_name}(")
+                    )
+                    inlined = _inlined_whole(body, key)
+                    lines = (data, *(inlined or [f"r[{key!r}] = {finish}"]))
                     parts[index] = (key, _Writing(lines=lines), absent)
                 elif key in alone:
                     parts[index] = (key, None, absent)
@@ -1013,6 +1019,43 @@ class _Compiler:
 #: One key written into the object ``_t``: the key, quoted, and the value.
 _WRITTEN = re.compile(r"_t\[('\w+')\] = (.+)")
 _HELD = re.compile(r"\b_t\b")
+
+
+#: A quoted string of generated code (its words are not names).
+_QUOTED = re.compile(r"('[^']*')")
+#: The names a whole object's finisher uses, as its holder's finisher names them.
+_WHOLE_NAMES = {"r": "v", "v": "_w", "sp": "None"}
+
+
+def _inlined_whole(body: list[str], key: str) -> list[str] | None:
+    """Return the lines finishing ``v``, the object at ``r[key]``, as its made finisher does.
+
+    The finisher of an object a table makes whole (``body``: ``r`` remade where
+    a key was added, else its values written in place, ``r`` returned), its
+    names its holder's (``r`` is ``v``, ``v`` is ``_w``, no path): written in
+    the holder's finisher, no call. None for a body of any other form.
+    """
+    if len(body) < 3 or body[-1] != "    return r" or not body[0].startswith("    if len(r) != "):
+        return None
+    remade = re.fullmatch(r"        return (finish_\w+)\(r, run, sp\)", body[1])
+    rest = body[2:-1]
+    if remade is None or any("return" in line or "run" in line for line in rest):
+        return None
+
+    def renamed(line: str) -> str:
+        parts = _QUOTED.split(line)
+        parts[::2] = [
+            re.sub(r"\b(r|v|sp)\b", lambda m: _WHOLE_NAMES[m[1]], part) for part in parts[::2]
+        ]
+        return "".join(parts)
+
+    return [
+        renamed(body[0])[4:],
+        f"    r[{key!r}] = {remade[1]}(v, run, None)",
+        "else:",
+        *(renamed(line) for line in rest),
+        f"    r[{key!r}] = v",
+    ]
 
 
 def _made_at_once(lines: list[str], key: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,7 +17,7 @@ import refundmap
 from refundmap import jsonio
 from refundmap.formats import get_format
 from refundmap.mapping import fused_map
-from refundmap.mapping.compiler import _AT_ONCE, _compiled, _made_at_once
+from refundmap.mapping.compiler import _AT_ONCE, _compiled, _inlined_whole, _made_at_once
 from refundmap.mapping.rules import WRITE, Unmappable
 
 from helpers import ROOT
@@ -162,3 +164,56 @@ def test_a_small_int_is_written_as_a_decimal_made_once() -> None:
         _compiled("railz", "rutter", lookup=False)[1],
     ):
         assert "r['quantity'] = _decimal(v) or Decimal(v)" in code
+
+
+item_values = st.one_of(st.none(), st.integers(-5, 2000), st.sampled_from([Decimal("2.5"), "x"]))
+
+
+@given(
+    item=st.one_of(
+        st.none(),
+        st.fixed_dictionaries(dict.fromkeys(("id", "quantity", "unit_amount"), item_values)),
+    ),
+    extra=st.booleans(),
+    total=item_values,
+)
+def test_a_line_finishes_its_whole_item_as_the_items_finisher(
+    item: dict[str, Any] | None, *, extra: bool, total: object
+) -> None:
+    """Rutter's line finishes the item it made whole with the item finisher's body, no call."""
+    for namespace in (
+        fused_map._compiled("railz", "rutter", lookup=False, counted=True)[0].__globals__,
+        _compiled("railz", "rutter", lookup=False)[0].refund.__globals__,
+    ):
+        line = dict.fromkeys(("account_id", "class_id", "tax_rate_id", "description"))
+        line.update(total_amount=total, item=None if item is None else dict(item))
+        if extra and item is not None:
+            line["item"]["extra"] = 1
+        called = dict(line, item=None if line["item"] is None else dict(line["item"]))
+        if called["item"] is not None:
+            called["item"] = namespace["finish_Item_made"](called["item"], None, None)
+        runs = [SimpleNamespace(missing=lambda *_: None) for _ in range(2)]
+        inlined = namespace["finish_LineItem_made"](copy.deepcopy(line), runs[0], "$")
+        if called["total_amount"] is None:
+            del called["total_amount"]
+        elif type(total) is int:
+            called["total_amount"] = Decimal(total)
+        assert inlined == called
+        assert [type(v) for v in (inlined["item"] or {}).values()] == [
+            type(v) for v in (called["item"] or {}).values()
+        ]
+
+
+def test_the_items_finisher_is_written_into_its_lines() -> None:
+    for code in (
+        fused_map.source("railz", "rutter"),
+        _compiled("railz", "rutter", lookup=False)[1],
+    ):
+        line = code[code.index("def finish_LineItem_made(") :]
+        line = line[: line.index("\ndef ")]
+        assert "finish_Item_made(" not in line
+        assert "_w = v['quantity']" in line
+    assert (
+        _inlined_whole(["    if len(r) != 3:", "        return finish_X(r, run, sp)"], "k") is None
+    )
+    assert _inlined_whole(["    if len(r) != 1:", "        return x", "    return r"], "k") is None

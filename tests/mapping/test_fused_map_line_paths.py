@@ -77,7 +77,7 @@ def test_rutters_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> N
     mapper, code = fused_map._compiled("railz", "rutter", lookup=False, counted=True)
     assert "for _li, r in enumerate(_ls):" in code  # its body inlined in the refund's loop
     assert "_f.append(finish_LineItem(r, run, (sp + _at_" in code
-    assert "finish_Item_made(v, run, None)" in code
+    assert "r['item'] = finish_Item(v, run, None)" in code  # the item's finisher, inlined
     namespace = mapper.__globals__
     at, by_index = namespace["finish_LineItem_made_at"], namespace["finish_LineItem_made"]
     keys = re.search(r"def map_line_\d+\(.*\n    out = \{(.*)\}", code)
