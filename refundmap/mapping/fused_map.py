@@ -61,7 +61,7 @@ __all__ = ["Fallback", "FusedRows", "convert", "source"]
 #: What a note is when it is no entry: a line's paths start (``(_PUSH, at_s, at_t, index)``:
 #: its lists' suffixes and its index, joined to its refund's paths; see :class:`_Pushes`),
 #: or end (``_POP``: the refund's again), or a run of dropped or omitted values
-#: (``(_RUN, rows, kind or None, ...)``: see :meth:`_FusedCompiler._run`). Their first
+#: (``(_RUN, rows, kind's text or None, ...)``: see :meth:`_FusedCompiler._run`). Their first
 #: items are no Kind. A record's own rows are noted at its paths, given with its notes.
 _PUSH = object()
 _POP = (object(), None, None)
@@ -73,6 +73,8 @@ _RUN_LEAST = 3
 #: before they are counted (see _Counted): a page of about 37,000 refunds of 3 lines.
 _FLAT_HELD = 1 << 20
 _first = itemgetter(0)
+#: Each Kind, by its text (a run's row notes the text: see _FusedCompiler._run).
+_KIND_OF = {kind.value: kind for kind in Kind}
 _notes = itemgetter(2)
 #: A record's index in its page, as a path's suffix (``[2]``), made once.
 _AT = _Indexed("")
@@ -300,11 +302,14 @@ class _FusedCompiler(_Compiler):
         )
 
     def _run(self, table: _Table, run: list[tuple[int, str, str]]) -> None:
-        """Note the values of ``run`` that are there as one row: a kind a value, else None.
+        """Note the values of ``run`` that are there as one row: a kind's text a value, else None.
 
         The row's entries are made when the report is read (:func:`_entries`),
-        its kinds counted as they are (:func:`_kinds`). Fewer than
-        :data:`_RUN_LEAST` values are noted as rows, as ever.
+        its kinds counted as they are (:func:`_kinds`: a Kind is equal to its
+        text, and hashes as it). A row holding texts, not Kinds (objects the
+        collector tracks), holds no tracked object: the collector's first pass
+        over it stops tracking it. Fewer than :data:`_RUN_LEAST` values are
+        noted as rows, as ever.
         """
         if not run:
             return
@@ -323,7 +328,8 @@ class _FusedCompiler(_Compiler):
         code.indent()
         for _, kind, s in run:
             tag = "dropped" if kind == "_DROPPED" else "omitted"
-            code(f"{kind} if {self._there(table, s)} else None,  # {s} -> {tag}")
+            text = self.names[kind].value
+            code(f"{text!r} if {self._there(table, s)} else None,  # {s} -> {tag}")
         code.dedent()
         code("))")
 
@@ -577,8 +583,8 @@ def _kinds(notes: list[Any]) -> list[Any]:
     """Return the kinds of the entries ``notes`` make, in C: with items that are no Kind.
 
     Each note's first item (the paths' marks too: no Kind, never counted), then
-    every item of each run of values (:meth:`_FusedCompiler._run`): a kind or None
-    a value, and its marks.
+    every item of each run of values (:meth:`_FusedCompiler._run`): a kind's text
+    (counted as the Kind it equals) or None a value, and its marks.
     """
     kinds = [*map(_first, notes)]
     if _RUN in kinds:
@@ -608,7 +614,7 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
             elif kind is _RUN:  # the values of a run that are there: their kinds, else None
                 for (source, message), found in zip(note[1], note[2:], strict=True):
                     if found is not None:
-                        add(new(Entry, (found, sp + source, None, message)))
+                        add(new(Entry, (_KIND_OF[found], sp + source, None, message)))
             else:  # a noted row: kind, the paths' suffixes, words
                 _, source, target, message = note
                 at = None if target is None else tp + target
