@@ -435,7 +435,26 @@ class _FusedCompiler(_Compiler):
         for index in range(len(lines) - 1, start, -1):
             if at is not None and lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
+        if at is None:
+            self._finished_here(lines)
         return function
+
+    def _finished_here(self, lines: list[str]) -> None:
+        """Write the refund's finisher's body in its function, in place of calling it.
+
+        ``return finish_X_made(out, run, sp)`` ends the refund's function: the
+        finisher's body (its returns the function's) follows ``r = out``. No call
+        a record. Left as it is where the function ends otherwise.
+        """
+        called = re.fullmatch(r"    return (finish_\w+_made\w*)\(out, run, sp\)", lines[-1])
+        if called is None:
+            return
+        made = next(f for f in self.functions if f[0].startswith(f"def {called[1]}("))
+        if made[0] != f"def {called[1]}(r, run, sp):" or any(
+            re.search(r"\b(out|src|tp|add|_ls|_f|_li|seq|start)\b", line) for line in made[1:]
+        ):
+            return
+        lines[-1:] = ["    r = out", *made[1:]]
 
 
 def _inlined(body: list[str], at: str) -> list[str] | None:

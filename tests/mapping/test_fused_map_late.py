@@ -13,7 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import refundmap
+from refundmap.formats import get_format
 from refundmap.mapping import fused_map
+from refundmap.mapping.compiler import _compiled
 from refundmap.mapping.fused_map import _inlined
 
 SYNCED_AT = "2024-06-30T12:00:00Z"
@@ -101,3 +103,27 @@ def test_the_refunds_function_finishes_its_lines_in_a_loop() -> None:
         code = textwrap.dedent(fused_map.source(source, target))
         assert "for _li, r in enumerate(_ls):" in code
         assert f"[{finish}_made_at(" not in code
+
+
+def test_the_refunds_finisher_is_written_in_its_function() -> None:
+    """No call a record: the made finisher's body ends the refund's function, after r = out."""
+    for source, (target, _) in PAIRS.items():
+        code = fused_map.source(source, target)
+        refund = code[code.index("def map_refund(") :]
+        assert "    r = out\n    if len(r) != " in refund
+        assert not re.search(r"return finish_\w+_made\(out, run, sp\)", refund)
+        detailed = _compiled(source, target, lookup=False)[1]
+        assert re.search(r"return finish_\w+_made\(out, run, sp\)", detailed)  # as ever there
+
+
+def test_a_function_ending_otherwise_is_left_as_it_is() -> None:
+    compiler = fused_map._FusedCompiler(
+        get_format("railz"), get_format("rutter"), lookup=False, require_refs=False, counted=True
+    )
+    compiler.functions.append(["def finish_X_made(r, run, sp):", "    out = r", "    return r"])
+    lines = ["def map_refund(src, sp, tp, run):", "    return finish_X_made(out, run, sp)"]
+    compiler._finished_here(lines)  # the finisher names the refund's out: called
+    assert lines[-1] == "    return finish_X_made(out, run, sp)"
+    lines = ["def map_refund(src, sp, tp, run):", "    return out"]
+    compiler._finished_here(lines)
+    assert lines[-1] == "    return out"
