@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import linecache
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
@@ -29,6 +30,7 @@ import attrs
 from refundmap.codec.fields import field_of, fields, omitted_when_none, without_none
 from refundmap.formats import Format, get_format
 from refundmap.mapping.rules import (
+    _WHOLE,
     APPLY,
     MAKE,
     WRITE,
@@ -110,6 +112,19 @@ def _absence(field: attrs.Attribute[Any]) -> str:
     if type(None) not in get_args(field.type):
         return "missing"
     return "null"
+
+
+#: Write rules' values found at once, by the rule's name: a value ``v`` the table
+#: holds is written ``table[v]``, silently, as the rule would write it (where the rule
+#: is compiled in, :data:`~refundmap.mapping.rules.WRITE_WHEN`); any other is the
+#: rule's. Into Railz, a quantity equal to one of the ints 0-1023 is that int.
+_AT_ONCE: dict[str, dict[Any, Any]] = {"quantity": _WHOLE}
+
+
+#: The decimals of the ints 1-1023, made once: an int a model holds where the target
+#: writes a decimal (a Railz quantity into Rutter's item) is one of them, most often
+#: (a ``Decimal`` is immutable, and making one of an ``int`` costs three times the lookup).
+_DECIMALS = {number: Decimal(number) for number in range(1, 1024)}
 
 
 def _ALWAYS(_source: Format, _target: Format) -> bool:  # noqa: N802 - a constant predicate
@@ -209,6 +224,7 @@ class _Compiler:
             "Unmappable": Unmappable,
             **{v.writer.__name__: v.writer for v in VALUES.values() if v.writer is not None},
             "Decimal": Decimal,
+            "_decimal": _DECIMALS.get,
             "_DROPPED": Kind.DROPPED,
             "_OMITTED": Kind.OMITTED,
             "_WARNING": Kind.WARNING,
@@ -249,6 +265,11 @@ class _Compiler:
     def noted_at(self, suffix: str) -> str:
         """Return the expression of the source path that an entry at ``sp + suffix`` is noted at."""
         return f"sp + {suffix!r}"
+
+    def unnoted(self, suffix: str) -> str:
+        """Return the test that no entry the table noted (since ``start``) is at ``sp + suffix``."""
+        second = self.name(itemgetter(1), "second")
+        return f"{self.noted_at(suffix)} not in map({second}, run.report[start:])"
 
     def name(self, value: Any, hint: str) -> str:
         """Return a global name bound to ``value`` in the generated module."""
@@ -407,12 +428,12 @@ class _Compiler:
             rule = self.name(APPLY[row.apply or ""], "apply")
             code(f"{rule}(src, out, run, sp, tp)")
         alone = self.alone_of[function] = self._alone(made, keys)
+        for key in alone:
+            _made_at_once(code.lines, key)
         self.into = into
         for key, source_path, finish_line in table.late:
             # Finished now, so that what the rules added sits in the format's key order.
-            code(f"_ls = out.get({key!r})")
-            finished = self.late_calls(finish_line, self.indexed(_suffix(source_path)))
-            code("if _ls:").indent()(f"out[{key!r}] = {finished}").dedent()
+            self.late_lines(code, key, finish_line, self.indexed(_suffix(source_path)))
         if any(row.cell(self.target.name) is LINES_TOTAL for row in rows):
             rule = self.name(lines_total, "total")
             code("if lines_total is not None:").indent()(
@@ -422,10 +443,9 @@ class _Compiler:
             message = f"{self.target.name} has no field for it"
             # Said dropped unless an entry of the table's has its path already: the
             # path joined once, the entries' source paths compared in C.
-            second = self.name(itemgetter(1), "second")
-            code(f"if f{index} is not None:").indent()(
-                f"if {self.noted_at(_suffix(s))} not in map({second}, run.report[start:]):"
-            ).indent()(self.fixed_entry("_DROPPED", _suffix(s), None, message)).dedent()
+            code(f"if f{index} is not None:").indent()(f"if {self.unnoted(_suffix(s))}:").indent()(
+                self.fixed_entry("_DROPPED", _suffix(s), None, message)
+            ).dedent()
             code.dedent()
         if tgt_cls is None:
             code("return out")
@@ -618,12 +638,22 @@ class _Compiler:
             self._set(code, t, "v", sure=True)  # each caller tests v first
             return
         rule = self.name(WRITE[row.write], f"write_{row.write}")
+        known = _AT_ONCE.get(row.write)
+        if known is not None:
+            # The values the rule writes as it is given them, silently: found at once.
+            code(f"_w = {self.name(known.get, f'once_{row.write}')}(v)")
+            code("if _w is not None:").indent()
+            self._set(code, t, "_w")
+            code.dedent()
+            code("else:").indent()
         code("try:").indent()(f"m = {rule}(v, src, run)").dedent()
         code("except Unmappable as exc:").indent()(f"run.fail({where}, str(exc))").dedent()
         code("else:").indent()
         self._set(code, t, "m.value")
         self.rule_entry(code, where, _suffix(t))
         code.dedent()
+        if known is not None:
+            code.dedent()
 
     def rule_entry(self, code: _Function, where: str, target: str) -> None:
         """Write the statements noting the entry of a rule's value ``m``, where it has one.
@@ -762,6 +792,11 @@ class _Compiler:
         self._set(code, t, self.line_calls(line_mapper, at_s, at_t))
         code.dedent()
 
+    def late_lines(self, code: _Function, key: str, finish: str, at: str) -> None:
+        """Write the finishing of each line of ``out[key]`` by ``finish``, at its own path."""
+        code(f"_ls = out.get({key!r})")
+        code("if _ls:").indent()(f"out[{key!r}] = {self.late_calls(finish, at)}").dedent()
+
     def late_calls(self, finish: str, at: str) -> str:
         """Return the expression finishing each line of ``_ls`` by ``finish``, at its own path.
 
@@ -838,10 +873,16 @@ class _Compiler:
             for index, (key, _, absent) in enumerate(parts):
                 base = without_none(field_of(cls, names[key]).type)
                 if key in made and attrs.has(base) and (whole := self._whole(base)) is not None:
-                    # Made whole by the table (see _place): finished in place, no path.
-                    finish = f"{self.finisher(base, made=whole)}(v, run, None)"
+                    # Made whole by the table (see _place): finished in place, no path,
+                    # by its finisher's body where it can be written here (no call).
+                    whole_name = self.finisher(base, made=whole)
+                    finish = f"{whole_name}(v, run, None)"
                     data = "if type(v) is not dict: v = _source_data(v)"
-                    lines = (data, f"r[{key!r}] = {finish}")
+                    body = next(
+                        f[1:] for f in self.functions if f[0].startswith(f"def {whole_name}(")
+                    )
+                    inlined = _inlined_whole(body, key)
+                    lines = (data, *(inlined or [f"r[{key!r}] = {finish}"]))
                     parts[index] = (key, _Writing(lines=lines), absent)
                 elif key in alone:
                     parts[index] = (key, None, absent)
@@ -889,7 +930,8 @@ class _Compiler:
             # Read from the table now: the generated line names the writer itself.
             writing = _Writing("type(v) is not str", f"{value.writer.__name__}(v)")
         elif base is Decimal:
-            writing = _Writing("type(v) is int", "Decimal(v)", needs_value=False)
+            # A small int (a Railz quantity) is a decimal made once (see _DECIMALS).
+            writing = _Writing("type(v) is int", "_decimal(v) or Decimal(v)", needs_value=False)
         elif get_origin(base) is list and attrs.has(get_args(base)[0]):
             element = get_args(base)[0]
             # A list copied whole (links) holds source models: write them as data.
@@ -972,6 +1014,72 @@ class _Compiler:
             code("return")
             code.dedent()
         self.functions.append(code.lines)
+
+
+#: One key written into the object ``_t``: the key, quoted, and the value.
+_WRITTEN = re.compile(r"_t\[('\w+')\] = (.+)")
+_HELD = re.compile(r"\b_t\b")
+
+
+#: A quoted string of generated code (its words are not names).
+_QUOTED = re.compile(r"('[^']*')")
+#: The names a whole object's finisher uses, as its holder's finisher names them.
+_WHOLE_NAMES = {"r": "v", "v": "_w", "sp": "None"}
+
+
+def _inlined_whole(body: list[str], key: str) -> list[str] | None:
+    """Return the lines finishing ``v``, the object at ``r[key]``, as its made finisher does.
+
+    The finisher of an object a table makes whole (``body``: ``r`` remade where
+    a key was added, else its values written in place, ``r`` returned), its
+    names its holder's (``r`` is ``v``, ``v`` is ``_w``, no path): written in
+    the holder's finisher, no call. None for a body of any other form.
+    """
+    if len(body) < 3 or body[-1] != "    return r" or not body[0].startswith("    if len(r) != "):
+        return None
+    remade = re.fullmatch(r"        return (finish_\w+)\(r, run, sp\)", body[1])
+    rest = body[2:-1]
+    if remade is None or any("return" in line or "run" in line for line in rest):
+        return None
+
+    def renamed(line: str) -> str:
+        parts = _QUOTED.split(line)
+        parts[::2] = [
+            re.sub(r"\b(r|v|sp)\b", lambda m: _WHOLE_NAMES[m[1]], part) for part in parts[::2]
+        ]
+        return "".join(parts)
+
+    return [
+        renamed(body[0])[4:],
+        f"    r[{key!r}] = {remade[1]}(v, run, None)",
+        "else:",
+        *(renamed(line) for line in rest),
+        f"    r[{key!r}] = v",
+    ]
+
+
+def _made_at_once(lines: list[str], key: str) -> None:
+    """Make each object ``out[key]`` that ``lines`` make empty, then write one key into, at once.
+
+    ``_t = out.get(key)``, made ``{}`` where None, then ``_t[k] = value`` (nothing
+    between reading ``_t``) is ``out[key] = {k: value}``: for an object the table
+    makes of that one value (see :meth:`_Compiler._alone`), the same dict, made
+    in one display, its one key placed at once.
+    """
+    head = [f"_t = out.get({key!r})", "if _t is None:", f"_t = out[{key!r}] = {{}}"]
+    index = 0
+    while index < len(lines) - 3:
+        if [line.strip() for line in lines[index : index + 3]] != head:
+            index += 1
+            continue
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        after = next((at for at in range(index + 3, len(lines)) if _HELD.search(lines[at])), 0)
+        written = _WRITTEN.fullmatch(lines[after].strip()) if after else None
+        if written is None or not lines[after].startswith(indent + "_t["):
+            index += 3  # read before it is written, or written where it may not be
+            continue
+        lines[after] = f"{indent}out[{key!r}] = {{{written[1]}: {written[2]}}}"
+        del lines[index : index + 3]
 
 
 def _envelopes(fmt: Format) -> list[type]:

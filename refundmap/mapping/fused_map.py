@@ -35,6 +35,7 @@ from refundmap.formats import Format, get_format
 from refundmap.gate import failures
 from refundmap.mapping.compiler import (
     _ALWAYS,
+    _INDEXED_HELD,
     _Compiler,
     _Function,
     _Indexed,
@@ -57,10 +58,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Fallback", "FusedRows", "convert", "source"]
 
-#: What a note is when it is no entry: a nested table's paths start (``(_PUSH, sp, tp)``,
-#: a line's), or end (``_POP``: the record's again), or a run of dropped or omitted
-#: values (``(_RUN, rows, kind or None, ...)``: see :meth:`_FusedCompiler._run`). Their
-#: first items are no Kind.
+#: What a note is when it is no entry: a line's paths start (``(_PUSH, at_s, at_t, index)``:
+#: its lists' suffixes and its index, joined to its refund's paths; see :class:`_Pushes`),
+#: or end (``_POP``: the refund's again), or a run of dropped or omitted values
+#: (``(_RUN, rows, kind's text or None, ...)``: see :meth:`_FusedCompiler._run`). Their first
+#: items are no Kind. A record's own rows are noted at its paths, given with its notes.
 _PUSH = object()
 _POP = (object(), None, None)
 _RUN = object()
@@ -71,9 +73,32 @@ _RUN_LEAST = 3
 #: before they are counted (see _Counted): a page of about 37,000 refunds of 3 lines.
 _FLAT_HELD = 1 << 20
 _first = itemgetter(0)
+#: Each Kind, by its text (a run's row notes the text: see _FusedCompiler._run).
+_KIND_OF = {kind.value: kind for kind in Kind}
 _notes = itemgetter(2)
 #: A record's index in its page, as a path's suffix (``[2]``), made once.
 _AT = _Indexed("")
+
+
+class _Pushes(dict[int, tuple[Any, ...]]):
+    """The notes that start the lines of a list, by index, made once: the same in every record.
+
+    ``(_PUSH, at_s, at_t, index)``: the line's paths are its refund's joined to its
+    lists' suffixes (:class:`~refundmap.mapping.compiler._Indexed`) at ``index``,
+    when read (:func:`_entries`). A note made once is no container made a line.
+    """
+
+    __slots__ = ("at_s", "at_t")
+
+    def __init__(self, at_s: _Indexed, at_t: _Indexed) -> None:
+        super().__init__()
+        self.at_s, self.at_t = at_s, at_t
+
+    def __missing__(self, index: int) -> tuple[Any, ...]:
+        made = (_PUSH, self.at_s, self.at_t, index)
+        if index < _INDEXED_HELD:
+            self[index] = made
+        return made
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error: the detailed path takes over
@@ -114,13 +139,18 @@ class _FusedCompiler(_Compiler):
         #: Per table being compiled, whether its folded values are checked against
         #: whole entries (see :meth:`noted_at`).
         self.whole_now: list[bool] = [False]
+        #: Per table being compiled, the local noting that an entry at a folded
+        #: value's suffix was noted, by that suffix (see :meth:`unnoted`).
+        self.flags_now: list[dict[str, str]] = [{}]
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
         """Return the statement noting the entry as a constant row (see the module)."""
         if self.whole_now[-1] and any(source in folded for folded in self.folded_now):
             return super().fixed_entry(kind, source, target, message)
         row = (self.names[kind], source, target, message)
-        return f"add({self.name(row, 'row')})"
+        flag = self.flags_now[-1].get(source)
+        noted = "" if flag is None else f"; {flag} = True"
+        return f"add({self.name(row, 'row')}){noted}"
 
     def rule_entry(self, code: _Function, where: str, target: str) -> None:
         """Note the entry of a rule's value as a row: its words made at run time, its suffixes.
@@ -133,12 +163,46 @@ class _FusedCompiler(_Compiler):
             super().rule_entry(code, where, target)
             return
         code("if m.kind is not None:").indent()
-        code(f"add((m.kind, '.' + m.source if m.source else {suffix!r}, {target!r}, m.message))")
+        flags = self.flags_now[-1]
+        if not flags:
+            code(
+                f"add((m.kind, '.' + m.source if m.source else {suffix!r}, {target!r}, m.message))"
+            )
+            code.dedent()
+            return
+        code(f"_o = '.' + m.source if m.source else {suffix!r}")
+        code(f"add((m.kind, _o, {target!r}, m.message))")
+        for folded, flag in flags.items():
+            code(f"if _o == {folded!r}: {flag} = True")
         code.dedent()
 
     def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:  # noqa: ARG002 - pushed
         """Return the expression mapping each line, given its refund's paths and its index."""
         return f"[{mapper}(x, sp, tp, i, run) for i, x in enumerate(seq)]"
+
+    def late_lines(self, code: _Function, key: str, finish: str, at: str) -> None:
+        """Write the finishing of each line of ``out[key]``: its finisher's body, in a loop.
+
+        The line's finisher given its refund's path and its index (see
+        :meth:`late_calls`), inlined: no call a line. Where it has none such, or
+        a body that cannot be inlined, each line is finished by a call, as ever.
+        """
+        call = self.late_calls(finish, at)
+        name = f"{finish}_at"
+        body = next((f[1:] for f in self.functions if f[0].startswith(f"def {name}(")), None)
+        inlined = None if body is None or not call.startswith(f"[{name}(") else _inlined(body, at)
+        if inlined is None:
+            super().late_lines(code, key, finish, at)
+            return
+        code(f"_ls = out.get({key!r})")
+        code("if _ls:").indent()
+        code("_f = []")
+        code("for _li, r in enumerate(_ls):").indent()
+        for line in inlined:
+            code(line)
+        code.dedent()
+        code(f"out[{key!r}] = _f")
+        code.dedent()
 
     def late_calls(self, finish: str, at: str) -> str:
         """Return the expression finishing each line, given its refund's path and its index.
@@ -174,6 +238,17 @@ class _FusedCompiler(_Compiler):
         entries, any path) notes its own as entries, at the whole path.
         """
         return super().noted_at(suffix) if self.whole_now[-1] else repr(suffix)
+
+    def unnoted(self, suffix: str) -> str:
+        """Return the test that the table noted no entry at a folded value's suffix.
+
+        Where it notes its entries as rows and maps no lines (a line's table),
+        the entries at that suffix are its rows and its rules' entries (any other
+        is at a whole path): each sets a local flag as it is noted, and the
+        test reads the flag; else the entries noted are compared, as ever.
+        """
+        flag = self.flags_now[-1].get(suffix)
+        return super().unnoted(suffix) if flag is None else f"not {flag}"
 
     def _rows(self, table: _Table) -> None:
         """Write the table's rows, a run of dropped or omitted values as one row (see _run).
@@ -227,11 +302,14 @@ class _FusedCompiler(_Compiler):
         )
 
     def _run(self, table: _Table, run: list[tuple[int, str, str]]) -> None:
-        """Note the values of ``run`` that are there as one row: a kind a value, else None.
+        """Note the values of ``run`` that are there as one row: a kind's text a value, else None.
 
         The row's entries are made when the report is read (:func:`_entries`),
-        its kinds counted as they are (:func:`_kinds`). Fewer than
-        :data:`_RUN_LEAST` values are noted as rows, as ever.
+        its kinds counted as they are (:func:`_kinds`: a Kind is equal to its
+        text, and hashes as it). A row holding texts, not Kinds (objects the
+        collector tracks), holds no tracked object: the collector's first pass
+        over it stops tracking it. Fewer than :data:`_RUN_LEAST` values are
+        noted as rows, as ever.
         """
         if not run:
             return
@@ -250,7 +328,8 @@ class _FusedCompiler(_Compiler):
         code.indent()
         for _, kind, s in run:
             tag = "dropped" if kind == "_DROPPED" else "omitted"
-            code(f"{kind} if {self._there(table, s)} else None,  # {s} -> {tag}")
+            text = self.names[kind].value
+            code(f"{text!r} if {self._there(table, s)} else None,  # {s} -> {tag}")
         code.dedent()
         code("))")
 
@@ -321,17 +400,22 @@ class _FusedCompiler(_Compiler):
             for row_cells in [(row.cell(self.source.name), row.cell(self.target.name))]
         )
         self.whole_now.append(bool(folded) and applied)
+        flagged = not self.whole_now[-1] and all(row.lines is None for row in rows)
+        flags = {s: f"_n{i}" for i, s in enumerate(sorted(folded))} if flagged else {}
+        self.flags_now.append(flags)
         function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
+        self.flags_now.pop()
         self.whole_now.pop()
         self.folded_now.pop()
-        # Each table notes its rows against its own paths (sp, tp): a line's
-        # against the line's. A row is pushed on entry, popped before returning.
+        # Each table notes its rows against its own paths: a line's against the
+        # line's, pushed on entry (a note made once, see _Pushes), popped before
+        # returning; the refund's against the record's, given with its notes.
         lines = next(f for f in self.functions if f[0].startswith(f"def {function}("))
+        start = lines.index("    add = run.report.append") + 1
         if at is not None:
             _joined_when_used(lines, at)
-        start = lines.index("    add = run.report.append") + 1
-        push = "(_PUSH, sp, tp)" if at is None else f"(_PUSH, sp, tp, {at[0]}, {at[1]}, _li)"
-        lines.insert(start, f"    add({push})")
+            pushes = self.name(_Pushes(self.names[at[0]], self.names[at[1]]), "push")
+            lines.insert(start, f"    add({pushes}[_li])")
         used = [
             f"{bound} = run.{held}.{method}"
             for bound, held, method in (
@@ -345,10 +429,60 @@ class _FusedCompiler(_Compiler):
             used.append("_names = run.copied_names")
         if used:
             lines.insert(start, f"    {'; '.join(used)}")
+        if flags:  # the folded values' flags, not the entries noted since the start
+            lines.remove("    start = len(run.report)")
+            lines.insert(start, f"    {' = '.join(flags.values())} = False")
         for index in range(len(lines) - 1, start, -1):
-            if lines[index].startswith("    return "):
+            if at is not None and lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
+        if at is None:
+            self._finished_here(lines)
         return function
+
+    def _finished_here(self, lines: list[str]) -> None:
+        """Write the refund's finisher's body in its function, in place of calling it.
+
+        ``return finish_X_made(out, run, sp)`` ends the refund's function: the
+        finisher's body (its returns the function's) follows ``r = out``. No call
+        a record. Left as it is where the function ends otherwise.
+        """
+        called = re.fullmatch(r"    return (finish_\w+_made\w*)\(out, run, sp\)", lines[-1])
+        if called is None:
+            return
+        made = next(f for f in self.functions if f[0].startswith(f"def {called[1]}("))
+        if made[0] != f"def {called[1]}(r, run, sp):" or any(
+            re.search(r"\b(out|src|tp|add|_ls|_f|_li|seq|start)\b", line) for line in made[1:]
+        ):
+            return
+        lines[-1:] = ["    r = out", *made[1:]]
+
+
+def _inlined(body: list[str], at: str) -> list[str] | None:
+    """Return a line finisher's ``body`` as the body of a loop over ``_li, r``, or None.
+
+    The finisher's ``_at`` is the list's suffixes, named ``at``; its ``return r``
+    at the end adds ``r`` to ``_f``, a ``return`` of a remade line in a block
+    adds that and goes on to the next line. None for any other ``return``, or a
+    name the refund's function holds (``_ls``, ``_f``, ``out``, ``src``, ``tp``).
+    """
+    inlined: list[str] = []
+    for line in body:
+        text = line[4:]
+        stripped = text.lstrip()
+        indent = text[: len(text) - len(stripped)]
+        if re.search(r"\b(_ls|_f|out|src|tp|seq|add)\b", text):
+            return None
+        text = text.replace("_at[", f"{at}[")
+        if stripped == "return r" and not indent:
+            inlined.append("_f.append(r)")
+        elif stripped.startswith("return finish_") and indent:
+            inlined.append(f"{indent}_f.append({text.lstrip()[len('return ') :]})")
+            inlined.append(f"{indent}continue")
+        elif stripped.startswith("return") or line[:4] != "    ":
+            return None
+        else:
+            inlined.append(text)
+    return inlined if inlined and inlined[-1] == "_f.append(r)" else None
 
 
 def _joined_when_used(lines: list[str], at: tuple[str, str], only: str = "") -> None:
@@ -468,8 +602,8 @@ def _kinds(notes: list[Any]) -> list[Any]:
     """Return the kinds of the entries ``notes`` make, in C: with items that are no Kind.
 
     Each note's first item (the paths' marks too: no Kind, never counted), then
-    every item of each run of values (:meth:`_FusedCompiler._run`): a kind or None
-    a value, and its marks.
+    every item of each run of values (:meth:`_FusedCompiler._run`): a kind's text
+    (counted as the Kind it equals) or None a value, and its marks.
     """
     kinds = [*map(_first, notes)]
     if _RUN in kinds:
@@ -488,12 +622,10 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
         stack: list[tuple[Any, Any]] = []
         for note in notes:
             kind = note[0]
-            if kind is _PUSH:
+            if kind is _PUSH:  # a line's: its lists' suffixes, its index
                 stack.append((sp, tp))
-                sp, tp = note[1], note[2]
-                if len(note) > 3:  # a line's: its refund's paths, its lists' suffixes, its index
-                    sp += note[3][note[5]]
-                    tp += note[4][note[5]]
+                sp += note[1][note[3]]
+                tp += note[2][note[3]]
             elif note is _POP:
                 sp, tp = stack.pop()
             elif type(note) is Entry:
@@ -501,7 +633,7 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
             elif kind is _RUN:  # the values of a run that are there: their kinds, else None
                 for (source, message), found in zip(note[1], note[2:], strict=True):
                     if found is not None:
-                        add(new(Entry, (found, sp + source, None, message)))
+                        add(new(Entry, (_KIND_OF[found], sp + source, None, message)))
             else:  # a noted row: kind, the paths' suffixes, words
                 _, source, target, message = note
                 at = None if target is None else tp + target

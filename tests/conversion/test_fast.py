@@ -353,7 +353,7 @@ def test_the_generated_code_is_inspectable() -> None:
     assert "'totalAmount'" in code
     mapping = fused_map.source("railz", "rutter")
     assert "def map_refund(src, sp, tp, run):" in mapping
-    assert "add((_PUSH, sp, tp))" in mapping  # each table's rows against its own paths
+    assert "add(_push_" in mapping  # each line's rows against its own paths
     assert "add(_row_" in mapping  # entries with fixed words noted as rows
 
 

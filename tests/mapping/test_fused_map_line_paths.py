@@ -23,26 +23,23 @@ def test_a_line_joins_its_paths_only_where_it_uses_them(source: str, target: str
         assert f"[{name}(x, sp, tp, i, run) for i, x in enumerate(seq)]" in code
         # Each use of the line's paths joins them: the refund's, its list's suffix, its index.
         uses = re.findall(r"\b[st]p\b(?: \+ (_at_\d+)\[_li\])?", body)
-        push = re.search(r"add\(\(_PUSH, sp, tp, (_at_\d+), (_at_\d+), _li\)\)", body)
+        push = re.search(r"add\((_push_\d+)\[_li\]\)", body)
         assert push is not None
+        named = fused_map._compiled(source, target, lookup=False, counted=True)[0].__globals__
+        pushes = named[push[1]]
         joined = [at for at in uses if at]
-        assert set(joined) <= {push[1], push[2]}
-        assert len(uses) - len(joined) == 2  # the push's own: the refund's paths
+        assert all(named[at] is pushes.at_s or named[at] is pushes.at_t for at in joined)
+        assert len(uses) == len(joined)  # the push holds no path: the refund's are joined
 
 
 def test_a_lines_rows_are_noted_at_its_index_when_read() -> None:
-    """A line's push holds its refund's paths and its lists' suffixes: joined when read."""
-    at_s, at_t = _Indexed(".lines"), _Indexed(".line_items")
+    """A line's push holds its lists' suffixes and its index: joined to its refund's when read."""
+    pushes = fused_map._Pushes(_Indexed(".lines"), _Indexed(".line_items"))
     row = (Kind.DROPPED, ".id", None, "rutter has no field for it")
-    notes = [
-        (fused_map._PUSH, "$.data[3]", "$.customer_refunds[3]"),
-        (fused_map._PUSH, "$.data[3]", "$.customer_refunds[3]", at_s, at_t, 2000),
-        row,
-        fused_map._POP,
-        row,
-        fused_map._POP,
-    ]
-    assert fused_map._entries([("$", "$", notes)]) == [
+    assert pushes[2000] == (fused_map._PUSH, pushes.at_s, pushes.at_t, 2000)
+    assert pushes[2] is pushes[2]  # made once: no container a line
+    notes = [pushes[2000], row, fused_map._POP, row]
+    assert fused_map._entries([("$.data[3]", "$.customer_refunds[3]", notes)]) == [
         Entry(Kind.DROPPED, "$.data[3].lines[2000].id", None, "rutter has no field for it"),
         Entry(Kind.DROPPED, "$.data[3].id", None, "rutter has no field for it"),
     ]
@@ -51,7 +48,8 @@ def test_a_lines_rows_are_noted_at_its_index_when_read() -> None:
 def test_a_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
     """Railz's late line finisher is given its refund's path and index: as if given its own."""
     mapper, code = fused_map._compiled("rutter", "railz", lookup=False, counted=True)
-    assert "[finish_RefundLine_made_at(x, run, sp, _at_" in code
+    assert "for _li, r in enumerate(_ls):" in code  # its body inlined in the refund's loop
+    assert "_f.append(finish_RefundLine(r, run, (sp + _at_" in code
     namespace = mapper.__globals__
     at, by_index = namespace["finish_RefundLine_made_at"], namespace["finish_RefundLine_made"]
     keys = re.search(r"def map_line_\d+\(.*\n    out = \{(.*)\}", code)
@@ -77,8 +75,9 @@ def test_a_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
 def test_rutters_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
     """Rutter's line finishes its item in place, given no path: its own path joined where used."""
     mapper, code = fused_map._compiled("railz", "rutter", lookup=False, counted=True)
-    assert "[finish_LineItem_made_at(x, run, sp, _at_" in code
-    assert "finish_Item_made(v, run, None)" in code
+    assert "for _li, r in enumerate(_ls):" in code  # its body inlined in the refund's loop
+    assert "_f.append(finish_LineItem(r, run, (sp + _at_" in code
+    assert "r['item'] = finish_Item(v, run, None)" in code  # the item's finisher, inlined
     namespace = mapper.__globals__
     at, by_index = namespace["finish_LineItem_made_at"], namespace["finish_LineItem_made"]
     keys = re.search(r"def map_line_\d+\(.*\n    out = \{(.*)\}", code)

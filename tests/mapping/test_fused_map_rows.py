@@ -128,7 +128,7 @@ def test_a_run_of_dropped_values_is_noted_as_one_row() -> None:
     code = fused_map.source("railz", "rutter")
     line = code[: code.index("\ndef ", 1)]
     assert line.count("add((_RUN,") == 1
-    assert line.count("_DROPPED if") == len(DROPPED)
+    assert line.count("'dropped' if") == len(DROPPED)  # a kind's text: no tracked object
     assert "add(_row" not in line.split("add((_RUN,")[1].split("))")[0]
 
 

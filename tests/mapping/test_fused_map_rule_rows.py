@@ -105,7 +105,8 @@ def test_the_rules_entries_are_rows_where_nothing_reads_them_as_they_are_noted()
     """No path is joined for a rule's entry while mapping; the detailed code joins them."""
     fast = fused_map.source("railz", "rutter")
     assert "origin = sp +" not in fast
-    assert "if '.subTotal' not in map(" in fast  # the line's folded subTotal, by its suffix
+    assert "if not _n0:" in fast  # the line's folded subTotal, flagged where noted
+    assert "if _o == '.subTotal': _n0 = True" in fast
     assert "add((m.kind, '.' + m.source if m.source else '', '.id', m.message))" in fast
     detailed = _compiled("railz", "rutter", lookup=False)[1]
     assert "origin = sp + '.' + m.source if m.source else sp" in detailed
