@@ -118,7 +118,7 @@ def _absence(field: attrs.Attribute[Any]) -> str:
 #: holds is written ``table[v]``, silently, as the rule would write it (where the rule
 #: is compiled in, :data:`~refundmap.mapping.rules.WRITE_WHEN`); any other is the
 #: rule's. Into Railz, a quantity equal to one of the ints 0-1023 is that int.
-_AT_ONCE: dict[str, dict[Any, Any]] = {"quantity": _WHOLE}
+_AT_ONCE: dict[str, dict[Any, Any]] = {"quantity": {key: m.value for key, m in _WHOLE.items()}}
 
 
 #: The decimals of the ints 1-1023, made once: an int a model holds where the target
