@@ -11,7 +11,8 @@ Anything else raises :class:`Fallback`, and the document goes to the detailed
 path, which names every problem with its path.
 
 An accepted object is not structured through cattrs: the reader makes a
-*view*, a plain object with a slot for each of the model's attributes, holding
+*view*, a plain object with a slot for each of the model's attributes (made in
+one call of the values read, never tracked by the collector: :func:`_view`), holding
 the values the codec would give them (the decoded ``Decimal`` and ``str``
 objects, an amount sent as a JSON integer as an equal ``Decimal``, integers as
 ``int``, dates parsed). The compiled mapping, the report and
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import attrs
 import jiter
+import msgspec
 
 from refundmap import cjson, jsonio
 from refundmap.checks import fast_check
@@ -298,6 +300,18 @@ def _minus_zero(document: Any) -> bool:
     return isinstance(document, bytes | bytearray) and cjson._negative_zero(document)  # noqa: SLF001
 
 
+def _view(cls: type) -> type:
+    """Return the class of the views of ``cls``: a slot an attribute, made in one call.
+
+    A ``msgspec.Struct`` made in C of the values read, never tracked by the
+    collector (``gc=False``: a view holds no cycle), equal only to itself as a
+    slot object is (``eq=False``). Read and freed as a slot object is; made
+    with its values, not an attribute at a time.
+    """
+    names = tuple(f.name for f in fields(cls))
+    return msgspec.defstruct(f"{cls.__name__}View", names, module=__name__, gc=False, eq=False)
+
+
 #: The most keys of an object read by subscript where it has all it knows (see reader).
 _WHOLE = 4
 
@@ -307,7 +321,7 @@ _How = Literal["required", "up", "down"]
 
 #: A generated reader's own names (not an attribute's, nor ``s``, the count an object read
 #: inline shares with its holder), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|h[0-9]+)\b")
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|[ah][0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
@@ -361,11 +375,7 @@ class _Generator:
         names = keys(cls, self.fmt.naming)
         # A list page's records are read one by one through ``r`` (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
-        # A view with a slot an attribute (made, read and freed in half the time of an
-        # object and its __dict__; a reference's decoded dict as its __dict__ costs the
-        # mapping more to read than it saves here: jiter's keys are not the interned names).
-        attributes = {"__module__": __name__, "__slots__": tuple(f.name for f in fields(cls))}
-        view = self.name(type(f"{cls.__name__}View", (), attributes), "view")
+        view = self.name(_view(cls), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}, k):")
         known = frozenset(names.values())
         # Required; or a default other than None, which a view would not read: present.
@@ -385,7 +395,6 @@ class _Generator:
         whole = counted and not up and not nested and len(known) <= _WHOLE
         if not counted:  # every key required: any other is unknown
             code(f"if len(d) != {len(known)}: raise Fallback")
-        code(f"o = {view}()")
         if whole:
             self._whole(code, cls, names)
         if counted:
@@ -398,7 +407,7 @@ class _Generator:
         # keys are counted, so that an unknown key costs no more than it did before.
         weights: dict[str, tuple[_How, int]] = {}
         fixed = 0  # the count of the keys expected, not null, and of their strings
-        for field in fields(cls):
+        for index, field in enumerate(fields(cls)):
             key = names[field.name]
             nullable = type(None) in get_args(field.type)
             how: _How = "required" if key in required else "up" if up else "down"
@@ -413,7 +422,7 @@ class _Generator:
                 check, strings = self._check(without_none(field.type), field.metadata)
                 weight = 1 + strings
                 _field(code, key, check, how, nullable=nullable, weight=weight, get=get)
-                code(f"o.{field.name} = v")
+                code(f"a{index} = v")
             if how != "up":
                 fixed += weight
         if counted:
@@ -422,13 +431,13 @@ class _Generator:
             code.block("if len(d) != n:", f"if not {exact}: raise Fallback", "s += len(d) - n")
         if whole:
             code.dedent()
-        for index, field in enumerate(nested):
+        for held, field in enumerate(nested):
             if field.name == records:
                 check = ["if type(v) is not list: raise Fallback"]
                 check.append("v = [r(x, i, k) for i, x in enumerate(v)]")
             else:
                 check, _ = self._check(without_none(field.type), field.metadata)
-            code(f"v = h{index}")
+            code(f"v = h{held}")
             if type(None) in get_args(field.type):
                 code.block("if v is not None:", *check)
                 how, weight = weights[field.name]
@@ -437,7 +446,9 @@ class _Generator:
             else:  # every check refuses None
                 for line in check:
                     code(line)
-            code(f"o.{field.name} = v")
+            code(f"a{fields(cls).index(field)} = v")
+        # The view made at once of the values read, in the order of the model's fields.
+        code(f"o = {view}({', '.join(f'a{i}' for i in range(len(fields(cls))))})")
         self.bodies[cls] = [line[4:] for line in code.lines[1:]]
         code("k[0] += s")
         code("return o")
@@ -454,12 +465,12 @@ class _Generator:
         """
         code(f"if len(d) == {len(names)}:")
         code.indent()
-        for field in fields(cls):
+        for index, field in enumerate(fields(cls)):
             check, strings = self._check(without_none(field.type), field.metadata)
             nullable = type(None) in get_args(field.type)
             key, weight = names[field.name], 1 + strings
             _field(code, key, check, "required", nullable=nullable, weight=weight, get="")
-            code(f"o.{field.name} = v")
+            code(f"a{index} = v")
         code.dedent()
         code("else:")
         code.indent()
