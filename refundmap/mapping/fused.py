@@ -421,8 +421,9 @@ class _Generator:
             else:
                 check, strings = self._check(without_none(field.type), field.metadata)
                 weight = 1 + strings
+                start = len(code.lines)
                 _field(code, key, check, how, nullable=nullable, weight=weight, get=get)
-                code(f"a{index} = v")
+                _as_local(code, start, f"a{index}")
             if how != "up":
                 fixed += weight
         if counted:
@@ -469,8 +470,9 @@ class _Generator:
             check, strings = self._check(without_none(field.type), field.metadata)
             nullable = type(None) in get_args(field.type)
             key, weight = names[field.name], 1 + strings
+            start = len(code.lines)
             _field(code, key, check, "required", nullable=nullable, weight=weight, get="")
-            code(f"a{index} = v")
+            _as_local(code, start, f"a{index}")
         code.dedent()
         code("else:")
         code.indent()
@@ -606,6 +608,21 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
     else:
         code.block("if v is not None:", *check)
         code.block("else:", "n -= 1", f"s -= {weight}")
+
+
+#: The value a field's lines read and check (``v``), outside the keys they quote.
+_VALUE = re.compile(r"(?<![.\w])v\b")
+
+
+def _as_local(code: _Function, start: int, name: str) -> None:
+    """Make the lines of ``code`` from ``start`` read and check their value as ``name``, not ``v``.
+
+    A value read straight into the local the view is made of: no ``name = v`` a field.
+    """
+    for at in range(start, len(code.lines)):
+        parts = _QUOTED.split(code.lines[at])
+        parts[::2] = [_VALUE.sub(name, part) for part in parts[::2]]
+        code.lines[at] = "".join(parts)
 
 
 #: A generated reader: the decoded object in (and, for a list page, what reads each
