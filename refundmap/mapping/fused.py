@@ -373,7 +373,7 @@ class _Generator:
         name = f"read_{cls.__name__}"
         self.done[cls] = name
         names = keys(cls, self.fmt.naming)
-        # A list page's records are read one by one through ``r`` (see _load).
+        # A list page's records are read one by one; ``r`` reads one refused (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
         view = self.name(_view(cls), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}, k):")
@@ -434,8 +434,18 @@ class _Generator:
             code.dedent()
         for held, field in enumerate(nested):
             if field.name == records:
-                check = ["if type(v) is not list: raise Fallback"]
-                check.append("v = [r(x, i, k) for i, x in enumerate(v)]")
+                # Each record read here, no call between; one it refuses given to ``r``.
+                read = self.reader(self.fmt.record)
+                check = [
+                    "if type(v) is not list: raise Fallback",
+                    "l = []",
+                    "for i, x in enumerate(v):",
+                    "    try:",
+                    f"        l.append({read}(x, k))",
+                    "    except Fallback:",
+                    "        l.append(r(x, i, k))",
+                    "v = l",
+                ]
             else:
                 check, _ = self._check(without_none(field.type), field.metadata)
             code(f"v = h{held}")
@@ -625,9 +635,8 @@ def _as_local(code: _Function, start: int, name: str) -> None:
         code.lines[at] = "".join(parts)
 
 
-#: A generated reader: the decoded object in (and, for a list page, what reads each
-#: record), its view out; Fallback where the
-#: detailed reader has something to say.
+#: A generated reader: the decoded object in (and, for a list page, what reads a record
+#: its reader refuses), its view out; Fallback where the detailed reader has something to say.
 Reader = Callable[..., Any]
 
 
@@ -759,11 +768,8 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
         read = reader(source, source.record)
         key = source.naming(shape.records or "")
 
-        def record(item: Any, index: int, count: list[int]) -> Any:
-            try:
-                return read(item, count)
-            except Fallback:
-                return _refused(read, item, source, (key, index), noted, count)
+        def record(item: Any, index: int, count: list[int]) -> Any:  # one read refused
+            return _refused(read, item, source, (key, index), noted, count)
 
         model = reader(source, shape.model)(raw, record, count)
     else:  # a bare record (the only other shape read): the same, at the root
