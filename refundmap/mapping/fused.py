@@ -416,8 +416,9 @@ class _Generator:
                 # An object held is counted with its holder; a list's items as read.
                 weight = 1 if is_list(held) else 1 + self.count(models_in(held)[0])
                 weights[field.name] = how, weight
+                start = len(code.lines)
                 _field(code, key, [], how, nullable=nullable, weight=weight, get=get)
-                code(f"h{nested.index(field)} = v")
+                _as_local(code, start, f"a{index}")
             else:
                 check, strings = self._check(without_none(field.type), field.metadata)
                 weight = 1 + strings
@@ -432,7 +433,7 @@ class _Generator:
             code.block("if len(d) != n:", f"if not {exact}: raise Fallback", "s += len(d) - n")
         if whole:
             code.dedent()
-        for held, field in enumerate(nested):
+        for field in nested:
             if field.name == records:
                 # Each record read here, no call between; one it refuses given to ``r``.
                 read = self.reader(self.fmt.record)
@@ -448,7 +449,7 @@ class _Generator:
                 ]
             else:
                 check, _ = self._check(without_none(field.type), field.metadata)
-            code(f"v = h{held}")
+            start = len(code.lines)
             if type(None) in get_args(field.type):
                 code.block("if v is not None:", *check)
                 how, weight = weights[field.name]
@@ -457,7 +458,7 @@ class _Generator:
             else:  # every check refuses None
                 for line in check:
                     code(line)
-            code(f"a{fields(cls).index(field)} = v")
+            _as_local(code, start, f"a{fields(cls).index(field)}")
         # The view made at once of the values read, in the order of the model's fields.
         code(f"o = {view}({', '.join(f'a{i}' for i in range(len(fields(cls))))})")
         self.bodies[cls] = [line[4:] for line in code.lines[1:]]
@@ -495,12 +496,15 @@ class _Generator:
     def inlined(self, cls: type) -> list[str]:
         """Return lines that read the object ``v`` of ``cls`` into its view ``v``, inline.
 
-        The reader's own lines, its names made its own (``d`` is ``d_3``, ...): a
-        reference read in its holder's function costs no call. Its count is its
-        holder's (``s``), which holds its :attr:`counts` already.
+        The reader's own lines, its names made its own (``a0`` is ``a0_3``, ...), the
+        object read as ``v`` and its view made into ``v``: a reference read in its
+        holder's function costs no call. Its count is its holder's (``s``), which
+        holds its :attr:`counts` already.
         """
         suffix, body = self._renamed(cls)
-        return [f"d_{suffix} = v", *body, f"v = o_{suffix}"]
+        read = re.compile(rf"(?<![.\w])d_{suffix}\b")
+        view = body[-1].removeprefix(f"o_{suffix} = ")  # a body ends in making its view
+        return [*(read.sub("v", line) for line in body[:-1]), f"v = {view}"]
 
     def looped(self, cls: type) -> list[str]:
         """Return lines that read the list ``v`` of objects of ``cls`` into a list of views ``v``.
@@ -509,11 +513,12 @@ class _Generator:
         """
         suffix, body = self._renamed(cls)
         each = [f"s += {self.counts[cls]}"] if self.counts[cls] else []
+        made = f"l_{suffix}.append({body[-1].removeprefix(f'o_{suffix} = ')})"
         return [
             "if type(v) is not list: raise Fallback",
             f"l_{suffix} = []",
             f"for d_{suffix} in v:",
-            *(f"    {line}" for line in (*each, *body, f"l_{suffix}.append(o_{suffix})")),
+            *(f"    {line}" for line in (*each, *body[:-1], made)),
             f"v = l_{suffix}",
         ]
 
