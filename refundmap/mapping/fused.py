@@ -29,7 +29,7 @@ import linecache
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -790,12 +790,12 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
     unknown = noted.unknown
     # The source's checks, on the view as on the model: each finding is a warning.
     check = fast_check(source.name, mapped=False) or source.check
-    for record_path, record in source.records(model, shape, ()):
-        if findings := check(record, record_path):
-            warnings.extend(
-                Entry(Kind.WARNING, format_path(where), None, message)
-                for where, message in findings
-            )
+    if shape.many:  # each record at its path, as Format.records gives them
+        for index, record in enumerate(getattr(model, shape.records or "")):
+            if findings := check(record, (key, index)):
+                warnings.extend(_warnings(findings))
+    elif findings := check(model, ()):
+        warnings.extend(_warnings(findings))
     if empty:
         _, warnings, unknown = _with_empty_lines(empty, [], warnings, unknown, strict=False)
     return Loaded(
@@ -806,6 +806,12 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
         unknown=tuple(unknown),
         empty_lines=tuple(empty),
     )
+
+
+def _warnings(findings: list[tuple[Path, str]]) -> Iterator[Entry]:
+    """Yield the source's check's findings on a record as warnings."""
+    for where, message in findings:
+        yield Entry(Kind.WARNING, format_path(where), None, message)
 
 
 def _refused(  # noqa: PLR0913, PLR0917 - the reader's, then _structured's arguments
