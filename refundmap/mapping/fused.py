@@ -555,10 +555,13 @@ class _Generator:
                 f"elif not -{_BOUND} < v < {_BOUND}: raise Fallback",
             ], 0
         if type_ == Moment:
-            # A date read already (the common ones repeat), else read and kept (_moment).
+            # A date read already (the common ones repeat), else read and kept (_moment,
+            # which refuses what is not a str): only a str equals a key of _DATES.
             return [
-                "if type(v) is not str: raise Fallback",
-                "w = _dates_get(v)",
+                "try:",
+                "    w = _dates_get(v)",
+                "except TypeError:",  # unhashable: an object or a list
+                "    raise Fallback from None",
                 "v = _moment(v) if w is None else w",
             ], 1
         if type_ is Day:
