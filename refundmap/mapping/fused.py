@@ -11,7 +11,8 @@ Anything else raises :class:`Fallback`, and the document goes to the detailed
 path, which names every problem with its path.
 
 An accepted object is not structured through cattrs: the reader makes a
-*view*, a plain object with a slot for each of the model's attributes, holding
+*view*, a plain object with a slot for each of the model's attributes (made in
+one call of the values read, never tracked by the collector: :func:`_view`), holding
 the values the codec would give them (the decoded ``Decimal`` and ``str``
 objects, an amount sent as a JSON integer as an equal ``Decimal``, integers as
 ``int``, dates parsed). The compiled mapping, the report and
@@ -28,7 +29,7 @@ import linecache
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import attrs
 import jiter
+import msgspec
 
 from refundmap import cjson, jsonio
 from refundmap.checks import fast_check
@@ -302,6 +304,18 @@ def _minus_zero(document: Any) -> bool:
     return isinstance(document, bytes | bytearray) and cjson._negative_zero(document)  # noqa: SLF001
 
 
+def _view(cls: type) -> type:
+    """Return the class of the views of ``cls``: a slot an attribute, made in one call.
+
+    A ``msgspec.Struct`` made in C of the values read, never tracked by the
+    collector (``gc=False``: a view holds no cycle), equal only to itself as a
+    slot object is (``eq=False``). Read and freed as a slot object is; made
+    with its values, not an attribute at a time.
+    """
+    names = tuple(f.name for f in fields(cls))
+    return msgspec.defstruct(f"{cls.__name__}View", names, module=__name__, gc=False, eq=False)
+
+
 #: The most keys of an object read by subscript where it has all it knows (see reader).
 _WHOLE = 4
 
@@ -311,7 +325,7 @@ _How = Literal["required", "up", "down"]
 
 #: A generated reader's own names (not an attribute's, nor ``s``, the count an object read
 #: inline shares with its holder), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|h[0-9]+)\b")
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|[ah][0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
@@ -363,13 +377,9 @@ class _Generator:
         name = f"read_{cls.__name__}"
         self.done[cls] = name
         names = keys(cls, self.fmt.naming)
-        # A list page's records are read one by one through ``r`` (see _load).
+        # A list page's records are read one by one; ``r`` reads one refused (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
-        # A view with a slot an attribute (made, read and freed in half the time of an
-        # object and its __dict__; a reference's decoded dict as its __dict__ costs the
-        # mapping more to read than it saves here: jiter's keys are not the interned names).
-        attributes = {"__module__": __name__, "__slots__": tuple(f.name for f in fields(cls))}
-        view = self.name(type(f"{cls.__name__}View", (), attributes), "view")
+        view = self.name(_view(cls), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}, k):")
         known = frozenset(names.values())
         # Required; or a default other than None, which a view would not read: present.
@@ -389,7 +399,6 @@ class _Generator:
         whole = counted and not up and not nested and len(known) <= _WHOLE
         if not counted:  # every key required: any other is unknown
             code(f"if len(d) != {len(known)}: raise Fallback")
-        code(f"o = {view}()")
         if whole:
             self._whole(code, cls, names)
         if counted:
@@ -402,7 +411,7 @@ class _Generator:
         # keys are counted, so that an unknown key costs no more than it did before.
         weights: dict[str, tuple[_How, int]] = {}
         fixed = 0  # the count of the keys expected, not null, and of their strings
-        for field in fields(cls):
+        for index, field in enumerate(fields(cls)):
             key = names[field.name]
             nullable = type(None) in get_args(field.type)
             how: _How = "required" if key in required else "up" if up else "down"
@@ -411,13 +420,15 @@ class _Generator:
                 # An object held is counted with its holder; a list's items as read.
                 weight = 1 if is_list(held) else 1 + self.count(models_in(held)[0])
                 weights[field.name] = how, weight
+                start = len(code.lines)
                 _field(code, key, [], how, nullable=nullable, weight=weight, get=get)
-                code(f"h{nested.index(field)} = v")
+                _as_local(code, start, f"a{index}")
             else:
                 check, strings = self._check(without_none(field.type), field.metadata)
                 weight = 1 + strings
+                start = len(code.lines)
                 _field(code, key, check, how, nullable=nullable, weight=weight, get=get)
-                code(f"o.{field.name} = v")
+                _as_local(code, start, f"a{index}")
             if how != "up":
                 fixed += weight
         if counted:
@@ -426,13 +437,23 @@ class _Generator:
             code.block("if len(d) != n:", f"if not {exact}: raise Fallback", "s += len(d) - n")
         if whole:
             code.dedent()
-        for index, field in enumerate(nested):
+        for field in nested:
             if field.name == records:
-                check = ["if type(v) is not list: raise Fallback"]
-                check.append("v = [r(x, i, k) for i, x in enumerate(v)]")
+                # Each record read here, no call between; one it refuses given to ``r``.
+                read = self.reader(self.fmt.record)
+                check = [
+                    "if type(v) is not list: raise Fallback",
+                    "l = []",
+                    "for i, x in enumerate(v):",
+                    "    try:",
+                    f"        l.append({read}(x, k))",
+                    "    except Fallback:",
+                    "        l.append(r(x, i, k))",
+                    "v = l",
+                ]
             else:
                 check, _ = self._check(without_none(field.type), field.metadata)
-            code(f"v = h{index}")
+            start = len(code.lines)
             if type(None) in get_args(field.type):
                 code.block("if v is not None:", *check)
                 how, weight = weights[field.name]
@@ -441,7 +462,9 @@ class _Generator:
             else:  # every check refuses None
                 for line in check:
                     code(line)
-            code(f"o.{field.name} = v")
+            _as_local(code, start, f"a{fields(cls).index(field)}")
+        # The view made at once of the values read, in the order of the model's fields.
+        code(f"o = {view}({', '.join(f'a{i}' for i in range(len(fields(cls))))})")
         self.bodies[cls] = [line[4:] for line in code.lines[1:]]
         code("k[0] += s")
         code("return o")
@@ -458,12 +481,13 @@ class _Generator:
         """
         code(f"if len(d) == {len(names)}:")
         code.indent()
-        for field in fields(cls):
+        for index, field in enumerate(fields(cls)):
             check, strings = self._check(without_none(field.type), field.metadata)
             nullable = type(None) in get_args(field.type)
             key, weight = names[field.name], 1 + strings
+            start = len(code.lines)
             _field(code, key, check, "required", nullable=nullable, weight=weight, get="")
-            code(f"o.{field.name} = v")
+            _as_local(code, start, f"a{index}")
         code.dedent()
         code("else:")
         code.indent()
@@ -476,12 +500,15 @@ class _Generator:
     def inlined(self, cls: type) -> list[str]:
         """Return lines that read the object ``v`` of ``cls`` into its view ``v``, inline.
 
-        The reader's own lines, its names made its own (``d`` is ``d_3``, ...): a
-        reference read in its holder's function costs no call. Its count is its
-        holder's (``s``), which holds its :attr:`counts` already.
+        The reader's own lines, its names made its own (``a0`` is ``a0_3``, ...), the
+        object read as ``v`` and its view made into ``v``: a reference read in its
+        holder's function costs no call. Its count is its holder's (``s``), which
+        holds its :attr:`counts` already.
         """
         suffix, body = self._renamed(cls)
-        return [f"d_{suffix} = v", *body, f"v = o_{suffix}"]
+        read = re.compile(rf"(?<![.\w])d_{suffix}\b")
+        view = body[-1].removeprefix(f"o_{suffix} = ")  # a body ends in making its view
+        return [*(read.sub("v", line) for line in body[:-1]), f"v = {view}"]
 
     def looped(self, cls: type) -> list[str]:
         """Return lines that read the list ``v`` of objects of ``cls`` into a list of views ``v``.
@@ -490,11 +517,12 @@ class _Generator:
         """
         suffix, body = self._renamed(cls)
         each = [f"s += {self.counts[cls]}"] if self.counts[cls] else []
+        made = f"l_{suffix}.append({body[-1].removeprefix(f'o_{suffix} = ')})"
         return [
             "if type(v) is not list: raise Fallback",
             f"l_{suffix} = []",
             f"for d_{suffix} in v:",
-            *(f"    {line}" for line in (*each, *body, f"l_{suffix}.append(o_{suffix})")),
+            *(f"    {line}" for line in (*each, *body[:-1], made)),
             f"v = l_{suffix}",
         ]
 
@@ -531,10 +559,13 @@ class _Generator:
                 f"elif not -{_BOUND} < v < {_BOUND}: raise Fallback",
             ], 0
         if type_ == Moment:
-            # A date read already (the common ones repeat), else read and kept (_moment).
+            # A date read already (the common ones repeat), else read and kept (_moment,
+            # which refuses what is not a str): only a str equals a key of _DATES.
             return [
-                "if type(v) is not str: raise Fallback",
-                "w = _dates_get(v)",
+                "try:",
+                "    w = _dates_get(v)",
+                "except TypeError:",  # unhashable: an object or a list
+                "    raise Fallback from None",
                 "v = _moment(v) if w is None else w",
             ], 1
         if type_ is Day:
@@ -601,9 +632,23 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
         code.block("else:", "n -= 1", f"s -= {weight}")
 
 
-#: A generated reader: the decoded object in (and, for a list page, what reads each
-#: record), its view out; Fallback where the
-#: detailed reader has something to say.
+#: The value a field's lines read and check (``v``), outside the keys they quote.
+_VALUE = re.compile(r"(?<![.\w])v\b")
+
+
+def _as_local(code: _Function, start: int, name: str) -> None:
+    """Make the lines of ``code`` from ``start`` read and check their value as ``name``, not ``v``.
+
+    A value read straight into the local the view is made of: no ``name = v`` a field.
+    """
+    for at in range(start, len(code.lines)):
+        parts = _QUOTED.split(code.lines[at])
+        parts[::2] = [_VALUE.sub(name, part) for part in parts[::2]]
+        code.lines[at] = "".join(parts)
+
+
+#: A generated reader: the decoded object in (and, for a list page, what reads a record
+#: its reader refuses), its view out; Fallback where the detailed reader has something to say.
 Reader = Callable[..., Any]
 
 
@@ -735,11 +780,8 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
         read = reader(source, source.record)
         key = source.naming(shape.records or "")
 
-        def record(item: Any, index: int, count: list[int]) -> Any:
-            try:
-                return read(item, count)
-            except Fallback:
-                return _refused(read, item, source, (key, index), noted, count)
+        def record(item: Any, index: int, count: list[int]) -> Any:  # one read refused
+            return _refused(read, item, source, (key, index), noted, count)
 
         model = reader(source, shape.model)(raw, record, count)
     else:  # a bare record (the only other shape read): the same, at the root
@@ -755,12 +797,12 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
     unknown = noted.unknown
     # The source's checks, on the view as on the model: each finding is a warning.
     check = fast_check(source.name, mapped=False) or source.check
-    for record_path, record in source.records(model, shape, ()):
-        if findings := check(record, record_path):
-            warnings.extend(
-                Entry(Kind.WARNING, format_path(where), None, message)
-                for where, message in findings
-            )
+    if shape.many:  # each record at its path, as Format.records gives them
+        for index, record in enumerate(getattr(model, shape.records or "")):
+            if findings := check(record, (key, index)):
+                warnings.extend(_warnings(findings))
+    elif findings := check(model, ()):
+        warnings.extend(_warnings(findings))
     if empty:
         _, warnings, unknown = _with_empty_lines(empty, [], warnings, unknown, strict=False)
     return Loaded(
@@ -771,6 +813,12 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
         unknown=tuple(unknown),
         empty_lines=tuple(empty),
     )
+
+
+def _warnings(findings: list[tuple[Path, str]]) -> Iterator[Entry]:
+    """Yield the source's check's findings on a record as warnings."""
+    for where, message in findings:
+        yield Entry(Kind.WARNING, format_path(where), None, message)
 
 
 def _refused(  # noqa: PLR0913, PLR0917 - the reader's, then _structured's arguments
