@@ -180,14 +180,15 @@ def _amount_lines() -> list[str]:
 
     A JSON integer within the bounds is made a decimal (0 noted, :func:`_zero`);
     a ``Decimal`` is taken where :func:`refundmap.money.in_bounds` takes it: at
-    once where it prints in at most 15 characters without an exponent and ends
-    in a digit (so finite, below 10^15, with at most 13 places), else as
-    ``in_bounds`` decides (a decoded document given may hold ``Infinity`` or
-    ``NaN``, which print short). Anything else raises Fallback.
+    once where it prints in at most 15 characters without an exponent, without
+    an ``N`` and ending in a digit (so finite, below 10^15, with at most 13
+    places), else as ``in_bounds`` decides (a decoded document given may hold
+    ``Infinity``, ``NaN`` or a NaN with a payload, ``NaN123``, which print
+    short). Anything else raises Fallback.
     """
     return [  # a decimal first: most amounts are sent with a point
         "if (c := type(v)) is Decimal:",
-        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t or t[-1] > '9')"
+        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t or 'N' in t or t[-1] > '9')"
         " and not _in_bounds(v):",
         "        raise Fallback",
         "elif c is not int: raise Fallback",

@@ -23,7 +23,19 @@ from refundmap.money import in_bounds
 
 from helpers import FIXTURES
 
-NOT_FINITE = ["Infinity", "-Infinity", "NaN", "-NaN", "sNaN", "-sNaN"]
+#: A NaN may carry a payload, which prints as digits at its end (NaN123).
+NOT_FINITE = [
+    "Infinity",
+    "-Infinity",
+    "NaN",
+    "-NaN",
+    "sNaN",
+    "-sNaN",
+    "NaN123",
+    "-NaN7",
+    "sNaN5",
+    "-sNaN9",
+]
 RUTTER_PAGE = json.loads((FIXTURES / "rutter/seed-list.json").read_text(), parse_float=Decimal)
 RAILZ_PAGE = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text(), parse_float=Decimal)
 
@@ -56,14 +68,24 @@ def _rutter(key: str, value: Decimal) -> dict[str, Any]:
 
 def _railz(key: str, value: Decimal) -> dict[str, Any]:
     page = copy.deepcopy(RAILZ_PAGE)
-    holder = page["data"][0] if key in ("totalAmount", "subTotal") else page["data"][0]["lines"][0]
+    holder = (
+        page["data"][0]
+        if key in ("totalAmount", "subTotal", "currencyRate")
+        else page["data"][0]["lines"][0]
+    )
     holder[key] = value
     return page
 
 
 CASES = [
-    *(("rutter", "railz", _rutter, key) for key in ("total_amount", "unit_amount", "quantity")),
-    *(("railz", "rutter", _railz, key) for key in ("totalAmount", "unitAmount", "quantity")),
+    *(
+        ("rutter", "railz", _rutter, key)
+        for key in ("total_amount", "currency_rate", "unit_amount", "quantity")
+    ),
+    *(
+        ("railz", "rutter", _railz, key)
+        for key in ("totalAmount", "currencyRate", "unitAmount", "quantity")
+    ),
 ]
 
 
