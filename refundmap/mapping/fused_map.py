@@ -43,7 +43,7 @@ from refundmap.mapping.compiler import (
     _suffix,
     _Table,
 )
-from refundmap.mapping.rules import WRITE_WHEN
+from refundmap.mapping.rules import WRITE_WHEN, sub_total_words
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import LINES_TOTAL, REFUND, Marker, Row
 from refundmap.missing import CopiedIds
@@ -174,6 +174,31 @@ class _FusedCompiler(_Compiler):
         code(f"add((m.kind, _o, {target!r}, m.message))")
         for folded, flag in flags.items():
             code(f"if _o == {folded!r}: {flag} = True")
+        code.dedent()
+
+    def _make(self, code: _Function, index: int, row: Row) -> None:
+        """Write the rule making a value where the source has none, as the compiler does.
+
+        The refund's ``sub_total`` from Rutter is written here, its words noted
+        as its values, said when the report is read (:func:`_entries`): no call,
+        no ``Made``, no decimals formatted a record. From another source the rule
+        makes nothing. Where entries are noted whole, or compared as noted, the rule's.
+        """
+        t = row.cell(self.target.name)
+        if row.make != "sub_total" or self.whole_now[-1] or self.flags_now[-1]:
+            super()._make(code, index, row)
+            return
+        if self.source.vendor != "rutter":
+            return  # the rule's first test: it makes nothing
+        assert isinstance(t, str)  # noqa: S101 - only rows with a target key are made
+        said = self.name(sub_total_words, "said")
+        code(f"if p{index}:").indent()
+        code("_a = src.total_amount")
+        code("_b = src.tax_amount")
+        code("if _a is not None and _b is not None:").indent()
+        self._set(code, t, "_a - _b")
+        code(f"add((_DERIVED, '.total_amount', {_suffix(t)!r}, {said}, _a, _b))")
+        code.dedent()
         code.dedent()
 
     def line_calls(self, mapper: str, at_s: str, at_t: str) -> str:  # noqa: ARG002 - pushed
@@ -634,8 +659,12 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
                 for (source, message), found in zip(note[1], note[2:], strict=True):
                     if found is not None:
                         add(new(Entry, (_KIND_OF[found], sp + source, None, message)))
-            else:  # a noted row: kind, the paths' suffixes, words
-                _, source, target, message = note
+            else:  # a noted row: kind, the paths' suffixes, words (or what says them, its values)
+                if len(note) == 4:
+                    _, source, target, message = note
+                else:
+                    _, source, target, said, *values = note
+                    message = said(*values)
                 at = None if target is None else tp + target
                 add(new(Entry, (kind, sp + source, at, message)))
     return made

@@ -60,6 +60,7 @@ __all__ = [
     "lines_total",
     "reference_messages",
     "rutter_uuid",
+    "sub_total_words",
 ]
 
 #: The namespace of Rutter ids synthesized from Railz ids: ``uuid5(NS, railz_id)``, or
@@ -144,11 +145,20 @@ def _required_lines(_src: Any, _out: dict[str, Any], run: RuleContext) -> Made |
     return Made([])
 
 
+def sub_total_words(total: Decimal, tax: Decimal) -> str:
+    """Return the words of a refund's subTotal made of its ``total`` and ``tax`` (see _sub_total).
+
+    The fast mapping notes the two values and says them so only when its report
+    is read (``refundmap.mapping.fused_map``).
+    """
+    return f"total_amount {total!s} - tax_amount {tax!s}"
+
+
 def _sub_total(src: Any, _out: dict[str, Any], run: RuleContext) -> Made | None:
     if run.source.vendor != "rutter" or src.total_amount is None or src.tax_amount is None:
         return None
     total, tax = src.total_amount, src.tax_amount
-    message = f"total_amount {total!s} - tax_amount {tax!s}"
+    message = sub_total_words(total, tax)
     return _new(Made, (total - tax, _DERIVED, message, "total_amount"))  # Made(...)
 
 

@@ -8,14 +8,18 @@ one whose applied rule notes entries itself keeps whole entries.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import refundmap
 from refundmap.mapping import fused, fused_map
 from refundmap.mapping.compiler import _compiled
+from refundmap.report import RefundmapError
 
 SYNCED_AT = "2024-06-30T12:00:00Z"
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -119,3 +123,54 @@ def test_a_table_whose_rule_notes_entries_keeps_its_folded_values_whole() -> Non
     refund = code[code.index("def map_refund(") :]
     assert "if sp + '.totalDiscount' not in map(" in refund
     assert "origin = sp + '.' + m.source" in refund
+
+
+def _decimal(sign: int, digits: int, exponent: int) -> Decimal:
+    return Decimal((sign, tuple(int(d) for d in str(digits)), exponent))
+
+
+def _amounts() -> st.SearchStrategy[Decimal | None]:
+    """A Rutter amount the fast reader takes, of any exponent (``1E+2``, ``0E-8``), or null."""
+    finite = st.builds(
+        _decimal, st.sampled_from((0, 1)), st.integers(0, 10**14), st.integers(-20, 6)
+    ).filter(lambda d: abs(d) < 10**15)
+    return st.none() | finite
+
+
+def _converted(text: str) -> Any:
+    """Return the conversion of a Rutter ``text`` into Railz, or the error it raises."""
+    try:
+        return refundmap.convert(text, "rutter", "railz", synced_at=SYNCED_AT)
+    except RefundmapError as error:
+        return error
+
+
+@given(total=_amounts(), tax=_amounts(), shape=st.sampled_from(["record", "page"]))
+@settings(deadline=None)
+def test_a_rutter_subtotal_is_the_rules_value_and_words(
+    total: Decimal | None, tax: Decimal | None, shape: str
+) -> None:
+    """The fast form of rules._sub_total gives the rule's value and entry, worded when read."""
+    refund = json.loads((FIXTURES / "rutter" / "seed-fetch.json").read_text())["customer_refund"]
+    text = json.dumps({**refund, "total_amount": "TOTAL", "tax_amount": "TAX"})
+    text = text.replace('"TOTAL"', "null" if total is None else str(total))
+    text = text.replace('"TAX"', "null" if tax is None else str(tax))
+    if shape == "page":
+        text = f'{{"customer_refunds": [{text}], "next_cursor": null}}'
+    taken = fused.TALLY.mapped
+    fast = _converted(text)
+    fused.ENABLED = False
+    try:
+        detailed = _converted(text)
+    finally:
+        fused.ENABLED = True
+    if isinstance(detailed, RefundmapError):
+        assert str(fast) == str(detailed)
+        return
+    if total is not None and tax is not None:
+        assert fused.TALLY.mapped == taken + 1  # the fast mapping took it
+        words = f"total_amount {total!s} - tax_amount {tax!s}"
+        assert (refundmap.Kind.DERIVED, words) in [(e.kind, e.message) for e in fast.report]
+    assert fast.counts() == detailed.counts()
+    assert fast.report == detailed.report
+    assert fast.to_json() == detailed.to_json()
