@@ -20,6 +20,7 @@ runs the detailed engine on the same document.
 from __future__ import annotations
 
 import io
+import keyword
 import re
 import tokenize
 from collections import Counter
@@ -461,8 +462,50 @@ class _FusedCompiler(_Compiler):
             if at is not None and lines[index].startswith("    return "):
                 lines.insert(index, "    add(_POP)")
         if at is None:
+            self._lines_here(lines)
             self._finished_here(lines)
         return function
+
+    def _lines_here(self, lines: list[str]) -> None:
+        """Write each line's mapping in its refund's function, a loop over them, not a call a line.
+
+        The line's function's body (see :func:`_inlined_line`) maps ``_x``, each
+        line of ``seq``, at index ``_li``, its locals renamed apart from the
+        refund's, its result added to the list; its paths' pop (``_POP``) noted
+        once after the loop (:func:`_entries`: a push is a line's paths, a pop
+        its refund's again). The refund binds what the line's body appends with.
+        Left as a call where the body cannot be written so.
+        """
+        for at, line in enumerate(lines):
+            called = re.fullmatch(
+                r"( +)out\[('\w+')\] = \[(map_line_\w+)\(x, sp, tp, i, run\) "
+                r"for i, x in enumerate\(seq\)\]",
+                line,
+            )
+            if called is None:
+                continue
+            indent, key, mapper = called.groups()
+            made = next(f for f in self.functions if f[0].startswith(f"def {mapper}("))
+            body = _inlined_line(made)
+            if body is None:
+                continue
+            bound = [b for b in body if b.startswith("_bind ")]
+            body = [b for b in body if not b.startswith("_bind ")]
+            start = lines.index("    add = run.report.append") + 1
+            bindings = {
+                one for held in lines if held[:5] == "    _" for one in held[4:].split("; ")
+            }
+            missing = [b[len("_bind ") :] for b in bound if b[len("_bind ") :] not in bindings]
+            index = at + len(missing)
+            lines[start:start] = [f"    {statement}" for statement in missing]
+            lines[index : index + 1] = [
+                f"{indent}_ml = []",
+                f"{indent}for _li, _x in enumerate(seq):",
+                *(f"{indent}    {b}" for b in body),
+                f"{indent}add(_POP)",
+                f"{indent}out[{key}] = _ml",
+            ]
+            return
 
     def _finished_here(self, lines: list[str]) -> None:
         """Write the refund's finisher's body in its function, in place of calling it.
@@ -480,6 +523,90 @@ class _FusedCompiler(_Compiler):
         ):
             return
         lines[-1:] = ["    r = out", *made[1:]]
+
+
+#: The names a line's function shares with its refund's, bound alike (see _inlined_line).
+_SHARED = frozenset({"sp", "tp", "_li", "run", "add", "_copy", "_copy3", "_key", "_names"})
+#: The statements binding what a table's function appends with, once at its start.
+_BINDINGS = re.compile(r"    ((_copy|_copy3|_key|_names) = run\.[\w.]+(; )?)+")
+
+
+def _inlined_line(function: list[str]) -> list[str] | None:
+    """Return a line's function (``map_line_*``) as the body of its refund's loop, or None.
+
+    Its element ``src`` is ``_x``, its other locals renamed apart (``v`` is
+    ``v_l``), those it shares with the refund (:data:`_SHARED`) kept; its
+    bindings (``_copy = ...``) are given as ``_bind`` lines, for the refund to
+    make; its pop is left out (noted once after the loop) and its last
+    statement, ``return X``, adds ``X`` to ``_ml``. None for any other return.
+    """
+    body = function[1:]
+    if not body or not body[-1].startswith("    return ") or body[-2] != "    add(_POP)":
+        return None
+    code = "\n".join(line[4:] for line in body[:-2]) + "\n"
+    if re.search(r"\breturn\b|\b_ml\b|\b_x\b|\bseq\b", code):
+        return None
+    names = {"src": "_x"}
+    spots: list[tuple[tokenize.TokenInfo, str]] = []
+    previous = None
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        text = token.string
+        if token.type == tokenize.NAME and text not in _SHARED:
+            dotted = previous is not None and previous.string == "."
+            if not dotted and not keyword.iskeyword(text) and _local(text, code):
+                spots.append((token, names.get(text, f"{text}_l")))
+        elif token.type == tokenize.STRING and "f" in text[: text.index(text[-1])].lower():
+            # An f-string's names, in its braces (one token before Python 3.12).
+            renamed = _BRACES.sub(lambda m: _renamed_in(m[0], code, names), text)
+            if renamed != text:
+                spots.append((token, renamed))
+        previous = token
+    rows = code.split("\n")
+    for token, name in reversed(spots):
+        row, column = token.start
+        text = rows[row - 1]
+        rows[row - 1] = text[:column] + name + text[column + len(token.string) :]
+    out: list[str] = []
+    for statement in rows[:-1]:
+        if statement == "add = run.report.append":
+            continue
+        if _BINDINGS.fullmatch("    " + statement):
+            out += [f"_bind {binding}" for binding in statement.split("; ")]
+            continue
+        out.append(statement)
+    result = body[-1][len("    return ") :]
+    out.append(f"_ml.append({'_x' if result == 'src' else _renamed(result)})")
+    return out
+
+
+def _local(name: str, code: str) -> bool:
+    """Whether ``name`` is assigned in ``code`` (a local of the function), or is ``src``."""
+    return (
+        name == "src"
+        or re.search(rf"(^|\n)\s*{name}\s*=[^=]|\bas {name}\b|\({name} :=|\b{name} = ", code)
+        is not None
+    )
+
+
+#: The braces of an f-string, each an expression.
+_BRACES = re.compile(r"\{[^{}]*\}")
+
+
+def _renamed_in(expression: str, code: str, names: dict[str, str]) -> str:
+    """Return an f-string's braced ``expression``, the locals of ``code`` renamed (see above)."""
+
+    def renamed(found: re.Match[str]) -> str:
+        name = found[2]
+        if name in _SHARED or keyword.iskeyword(name) or not _local(name, code):
+            return found[0]
+        return found[1] + names.get(name, f"{name}_l")
+
+    return re.sub(r"(^|[^.\w])([A-Za-z_]\w*)", renamed, expression)
+
+
+def _renamed(expression: str) -> str:
+    """Return a line's returned ``expression`` with its locals renamed as its body's."""
+    return "out_l" if expression == "out" else expression
 
 
 def _inlined(body: list[str], at: str) -> list[str] | None:
@@ -644,15 +771,13 @@ def _entries(records: list[tuple[str, str, list[Any]]]) -> list[Entry]:
     new = tuple.__new__
     for record_sp, record_tp, notes in records:
         sp, tp = record_sp, record_tp
-        stack: list[tuple[Any, Any]] = []
         for note in notes:
             kind = note[0]
-            if kind is _PUSH:  # a line's: its lists' suffixes, its index
-                stack.append((sp, tp))
-                sp += note[1][note[3]]
-                tp += note[2][note[3]]
-            elif note is _POP:
-                sp, tp = stack.pop()
+            if kind is _PUSH:  # a line's: its lists' suffixes, its index (lines hold no lines)
+                sp = record_sp + note[1][note[3]]
+                tp = record_tp + note[2][note[3]]
+            elif note is _POP:  # its refund's again
+                sp, tp = record_sp, record_tp
             elif type(note) is Entry:
                 add(note)
             elif kind is _RUN:  # the values of a run that are there: their kinds, else None

@@ -20,7 +20,9 @@ def test_a_line_joins_its_paths_only_where_it_uses_them(source: str, target: str
         return  # a pair without lines to map
     assert lines
     for name, body in lines:
-        assert f"[{name}(x, sp, tp, i, run) for i, x in enumerate(seq)]" in code
+        # Its body written in its refund's loop over the lines: no call a line.
+        assert f"[{name}(x, sp, tp, i, run) for i, x in enumerate(seq)]" not in code
+        assert "        for _li, _x in enumerate(seq):\n" in code
         # Each use of the line's paths joins them: the refund's, its list's suffix, its index.
         uses = re.findall(r"\b[st]p\b(?: \+ (_at_\d+)\[_li\])?", body)
         push = re.search(r"add\((_push_\d+)\[_li\]\)", body)
@@ -99,3 +101,35 @@ def test_rutters_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> N
         assert runs[0].unmappable == runs[1].unmappable
         found.append([problem.path for problem in runs[0].unmappable])
     assert found == [["$.data[1].lines[2]"], [], []]
+
+
+def test_the_lines_of_a_refund_are_pushed_each_and_popped_once() -> None:
+    """Each line's push gives its paths; the one pop after them, its refund's again."""
+    pushes = fused_map._Pushes(_Indexed(".lines"), _Indexed(".line_items"))
+    row = (Kind.DROPPED, ".id", None, "rutter has no field for it")
+    notes = [row, pushes[0], row, pushes[1], row, fused_map._POP, row]
+    assert [e.source_path for e in fused_map._entries([("$", "$", notes)])] == [
+        "$.id",
+        "$.lines[0].id",
+        "$.lines[1].id",
+        "$.id",
+    ]
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(PAIRS))
+def test_a_refund_maps_its_lines_in_its_own_loop(source: str, target: str) -> None:
+    """A line's locals are renamed apart from its refund's, which binds what it appends with."""
+    code = fused_map.source(source, target)
+    if "def map_line_" not in code:
+        return
+    refund = code[code.index("def map_refund(") :]
+    loop = refund[
+        refund.index("for _li, _x in enumerate(seq):") : refund.index(
+            "out[", refund.index("_ml.append(")
+        )
+    ]
+    assert "src" not in re.sub(r"'[^']*'|#.*", "", loop)  # each line read as _x
+    assert re.search(r"\bv = ", loop) is None
+    assert re.search(r"\bout\[", loop) is None
+    for bound in set(re.findall(r"\b(_copy3?|_key|_names)\(", loop)):
+        assert f"    {bound} = run." in refund or f"; {bound} = run." in refund

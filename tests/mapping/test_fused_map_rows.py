@@ -258,11 +258,12 @@ def test_json_lines_records_run_the_pages_code() -> None:
     assert "run.copied(" not in page
     # The same code, but for how a copy is noted.
     by_key = re.sub(
-        r"_copy3\(\(('\w+'), v, _nm\)\)",
+        r"( +)_copy3\(\(('\w+'), v(_l)?, _nm(_l)?\)\)",
         lambda found: (
-            f"_k = ({found[1]}, v)\n"
-            "        _key(_k)\n"
-            "        if _nm is not None and _k not in _names: _names[_k] = _nm"
+            f"{found[1]}_k{found[3] or ''} = ({found[2]}, v{found[3] or ''})\n"
+            f"{found[1]}_key(_k{found[3] or ''})\n"
+            f"{found[1]}if _nm{found[3] or ''} is not None and _k{found[3] or ''} not in _names:"
+            f" _names[_k{found[3] or ''}] = _nm{found[3] or ''}"
         ),
         page.replace(
             "_copy3 = run.copied_flat.extend",
