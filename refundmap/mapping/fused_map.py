@@ -222,12 +222,10 @@ class _FusedCompiler(_Compiler):
             return
         code(f"_ls = out.get({key!r})")
         code("if _ls:").indent()
-        code("_f = []")
-        code("for _li, r in enumerate(_ls):").indent()
+        code("for _li, r in enumerate(_ls):").indent()  # each finished in its place
         for line in inlined:
             code(line)
         code.dedent()
-        code(f"out[{key!r}] = _f")
         code.dedent()
 
     def late_calls(self, finish: str, at: str) -> str:
@@ -610,12 +608,13 @@ def _renamed(expression: str) -> str:
 
 
 def _inlined(body: list[str], at: str) -> list[str] | None:
-    """Return a line finisher's ``body`` as the body of a loop over ``_li, r``, or None.
+    """Return a line finisher's ``body`` as the body of a loop over ``_li, r`` of ``_ls``, or None.
 
     The finisher's ``_at`` is the list's suffixes, named ``at``; its ``return r``
-    at the end adds ``r`` to ``_f``, a ``return`` of a remade line in a block
-    adds that and goes on to the next line. None for any other ``return``, or a
-    name the refund's function holds (``_ls``, ``_f``, ``out``, ``src``, ``tp``).
+    at the end leaves ``r``, finished in place, where it is in the list; a
+    ``return`` of a remade line in a block puts that in its place and goes on to
+    the next line. None for any other ``return``, or a name the refund's
+    function holds (``_ls``, ``out``, ``src``, ``tp``).
     """
     inlined: list[str] = []
     for line in body:
@@ -626,15 +625,15 @@ def _inlined(body: list[str], at: str) -> list[str] | None:
             return None
         text = text.replace("_at[", f"{at}[")
         if stripped == "return r" and not indent:
-            inlined.append("_f.append(r)")
-        elif stripped.startswith("return finish_") and indent:
-            inlined.append(f"{indent}_f.append({text.lstrip()[len('return ') :]})")
+            return inlined or None  # its last statement: r stays in its place
+        if stripped.startswith("return finish_") and indent:
+            inlined.append(f"{indent}_ls[_li] = {text.lstrip()[len('return ') :]}")
             inlined.append(f"{indent}continue")
         elif stripped.startswith("return") or line[:4] != "    ":
             return None
         else:
             inlined.append(text)
-    return inlined if inlined and inlined[-1] == "_f.append(r)" else None
+    return None
 
 
 def _joined_when_used(lines: list[str], at: tuple[str, str], only: str = "") -> None:

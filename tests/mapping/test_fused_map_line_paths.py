@@ -51,7 +51,7 @@ def test_a_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> None:
     """Railz's late line finisher is given its refund's path and index: as if given its own."""
     mapper, code = fused_map._compiled("rutter", "railz", lookup=False, counted=True)
     assert "for _li, r in enumerate(_ls):" in code  # its body inlined in the refund's loop
-    assert "_f.append(finish_RefundLine(r, run, (sp + _at_" in code
+    assert "_ls[_li] = finish_RefundLine(r, run, (sp + _at_" in code
     namespace = mapper.__globals__
     at, by_index = namespace["finish_RefundLine_made_at"], namespace["finish_RefundLine_made"]
     keys = re.search(r"def map_line_\d+\(.*\n    out = \{(.*)\}", code)
@@ -78,7 +78,7 @@ def test_rutters_late_lines_finisher_joins_its_path_only_where_it_uses_it() -> N
     """Rutter's line finishes its item in place, given no path: its own path joined where used."""
     mapper, code = fused_map._compiled("railz", "rutter", lookup=False, counted=True)
     assert "for _li, r in enumerate(_ls):" in code  # its body inlined in the refund's loop
-    assert "_f.append(finish_LineItem(r, run, (sp + _at_" in code
+    assert "_ls[_li] = finish_LineItem(r, run, (sp + _at_" in code
     assert "r['item'] = finish_Item(v, run, None)" in code  # the item's finisher, inlined
     namespace = mapper.__globals__
     at, by_index = namespace["finish_LineItem_made_at"], namespace["finish_LineItem_made"]
