@@ -201,6 +201,42 @@ class _Table:
     folded: list[tuple[int, str]] = attrs.Factory(list)
 
 
+class _Read(Exception):  # noqa: N818 - a signal: a rule read what a pair alone does not tell
+    """A rule asked of :class:`_Compiler._idle` read the record, its dict, or the run's state."""
+
+
+class _Unread:
+    """A record or dict a rule may not read: any reading raises :class:`_Read`."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        raise _Read(name)
+
+    def _read(self, *_: Any) -> Any:
+        raise _Read
+
+    __getitem__ = __contains__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = _read
+    __lt__ = __le__ = __gt__ = __ge__ = __add__ = __sub__ = __mul__ = __format__ = _read
+    __hash__ = None  # type: ignore[assignment] # unhashable: a key of it raises too
+
+
+_UNREAD: Any = _Unread()
+
+
+class _FormatsOnly:
+    """A run that tells a rule its formats and their names; anything else raises :class:`_Read`."""
+
+    __slots__ = ("source", "source_name", "target", "target_name")
+
+    def __init__(self, source: Format, target: Format) -> None:
+        self.source, self.target = source, target
+        self.source_name, self.target_name = source.name, target.name
+
+    def __getattr__(self, name: str) -> Any:
+        raise _Read(name)
+
+
 def _selector(keypath: str) -> tuple[str, str, str | None]:
     """``trackingCategoryRefs[class].id`` -> (``trackingCategoryRefs``, ``class``, ``id``)."""
     head, _, rest = keypath.partition(".")
@@ -533,7 +569,7 @@ class _Compiler:
             table.applied.append(row)  # a field at no one place: its rule does the work
             return
         if not isinstance(s, str):
-            if isinstance(t, str) and row.make is not None:
+            if isinstance(t, str) and row.make is not None and not self._idle(row.make):
                 table.pending.append((index, row))
                 code(f"p{index} = True")
             return
@@ -559,7 +595,7 @@ class _Compiler:
             code("if v is None and run.defaults:").indent()(
                 f"v = run.default({row.ref!r}, sp + {_suffix(s)!r}, {target})"
             ).dedent()
-        if row.make is not None and isinstance(t, str):
+        if row.make is not None and isinstance(t, str) and not self._idle(row.make):
             table.pending.append((index, row))
             code(f"p{index} = v is None")
         # An empty list or object carries no value: nothing to copy or to report.
@@ -785,7 +821,7 @@ class _Compiler:
             keys = self._made_keys(target_element, row.lines or (), ruled)
             alone = self.alone_of[line_mapper]
             table.late.append((t, s, self.finisher(target_element, made=keys, alone=alone)))
-        if row.make is not None:
+        if row.make is not None and not self._idle(row.make):
             table.pending.append((index, row))
             code(f"p{index} = not seq")
         code("if seq:").indent()
@@ -816,6 +852,19 @@ class _Compiler:
         names = {k: a for a, k in self.tgt_codec.keys(self.target.record).items()}
         field = field_of(self.target.record, names[keypath])
         return get_args(without_none(field.type))[0]  # type: ignore[no-any-return]
+
+    def _idle(self, make: str) -> bool:
+        """Whether the make rule named ``make`` makes nothing for this pair, whatever the record.
+
+        That is where it returns None asked by a run that tells only its formats,
+        given a record and a dict it cannot read (:class:`_FormatsOnly`): its
+        result follows from the pair alone. Such a rule is not compiled in.
+        """
+        formats = _FormatsOnly(self.source, self.target)
+        try:
+            return MAKE[make](_UNREAD, _UNREAD, formats) is None
+        except Exception:  # noqa: BLE001 - read what it may not, raised: compiled in, as ever
+            return False
 
     def _make(self, code: _Function, index: int, row: Row) -> None:
         s, t = row.cell(self.source.name), row.cell(self.target.name)

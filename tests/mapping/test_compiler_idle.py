@@ -1,0 +1,113 @@
+"""A make rule that makes nothing for a pair, whatever the record, is not compiled in.
+
+The compiler asks each make rule with a run that tells only its formats and a
+record and dict it cannot read (``_Compiler._idle``): a rule that returns None
+so makes nothing for that pair, and its call, its flag and its writes are left out.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from refundmap.formats import get_format
+from refundmap.mapping import fused_map
+from refundmap.mapping.compiler import _UNREAD, _Compiler, _FormatsOnly, _Read
+from refundmap.mapping.rules import MAKE
+
+from helpers import ROOT
+
+
+def _idle(source: str, target: str) -> set[str]:
+    compiler = _Compiler(get_format(source), get_format(target), lookup=False)
+    return {name for name in MAKE if compiler._idle(name)}
+
+
+def test_the_rules_idle_for_rutter_into_railz() -> None:
+    """Into Railz from Rutter: no required account, no line discounts, no line totals."""
+    assert _idle("rutter", "railz") == {
+        "required",
+        "required_lines",
+        "line_discounts",
+        "line_total",
+    }
+    code = fused_map.source("rutter", "railz")
+    assert "_make_" not in code  # only its subTotal's, written inline
+    assert "out['accountRef'] = {'id': v}" in code  # no rule writes into it: made at once
+
+
+@pytest.mark.parametrize(("source", "target"), [("railz", "rutter"), ("railz", "rutter-create")])
+def test_a_rule_that_raises_or_reads_the_record_is_compiled_in(source: str, target: str) -> None:
+    """Into Rutter the account is required (a rule that raises); a rule reading the record stays."""
+    idle = _idle(source, target)
+    assert "required" not in idle
+    assert "tax_inclusive" not in idle  # it reads the record's lines
+    assert "rutter_id" not in idle  # it reads the dict
+    assert "synced_at" not in idle  # it reads the run's time
+    # Into a Rutter response the lines' discounts are summed (the record read); into a body, not.
+    assert ("line_discounts" in idle) == (target == "rutter-create")
+
+
+def test_a_run_that_tells_only_its_formats_raises_for_the_rest() -> None:
+    formats = _FormatsOnly(get_format("rutter"), get_format("railz"))
+    assert formats.target.name == "railz"
+    assert formats.target_name == "railz"
+    for read in (
+        lambda: formats.synced_at,
+        lambda: formats.rows,
+        lambda: _UNREAD.total_amount,
+        lambda: _UNREAD["lines"],
+        lambda: bool(_UNREAD),
+        lambda: _UNREAD == 0,
+    ):
+        with pytest.raises(_Read):
+            read()
+
+
+_EVERY_PAIR = r"""
+import json, sys
+from pathlib import Path
+import refundmap
+from refundmap.formats import FORMATS
+from refundmap.mapping.compiler import _Compiler
+from refundmap.options import supported
+
+if sys.argv[2] == "every rule":  # every make rule compiled in, as before
+    _Compiler._idle = lambda self, make: False
+fixtures = Path(sys.argv[1])
+refs = refundmap.Directory.from_files(fixtures / "references" / "xero")
+seen = []
+for folder in sorted(p for p in fixtures.iterdir() if p.name in FORMATS):
+    for path in sorted(folder.glob("*.json")):
+        for target in sorted(FORMATS):
+            if target == folder.name or not supported(folder.name, target):
+                continue
+            for options in ({}, {"directory": refs}, {"defaults": True}, {"require_refs": True}):
+                try:
+                    result = refundmap.convert(
+                        path.read_bytes(), folder.name, target,
+                        synced_at="2024-06-30T12:00:00Z", **options,
+                    )
+                    seen.append([result.to_json(), [list(e) for e in result.report]])
+                except refundmap.RefundmapError as exc:
+                    seen.append(str(exc))
+print(json.dumps(seen))
+"""
+
+
+def test_no_pair_converts_otherwise_without_its_idle_rules() -> None:
+    """Every fixture, every pair, with and without a directory, defaults or required ids."""
+    outcomes = []
+    for how in ("idle left out", "every rule"):
+        done = subprocess.run(
+            [sys.executable, "-c", _EVERY_PAIR, str(ROOT / "fixtures"), how],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outcomes.append(json.loads(done.stdout))
+    assert len(outcomes[0]) > 100
+    assert outcomes[0] == outcomes[1]
