@@ -61,8 +61,9 @@ __all__ = ["Fallback", "FusedRows", "convert", "source"]
 
 #: What a note is when it is no entry: a line's paths start (``(_PUSH, at_s, at_t, index)``:
 #: its lists' suffixes and its index, joined to its refund's paths; see :class:`_Pushes`),
-#: or end (``_POP``: the refund's again), or a run of dropped or omitted values
-#: (``(_RUN, rows, kind's text or None, ...)``: see :meth:`_FusedCompiler._run`). Their first
+#: or the lines' end (``_POP``, once after them: the refund's again), or a run of dropped
+#: or omitted values (``(_RUN, rows, kind's text or None, ...)``: see
+#: :meth:`_FusedCompiler._run`). Their first
 #: items are no Kind. A record's own rows are noted at its paths, given with its notes.
 _PUSH = object()
 _POP = (object(), None, None)
