@@ -43,7 +43,7 @@ import msgspec
 from refundmap import cjson, jsonio
 from refundmap.checks import fast_check
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
-from refundmap.dates import DateError, Day, Moment, keep_text, parse_date, parse_day
+from refundmap.dates import _KEPT, _KEPT_HELD, DateError, Day, Moment, parse_date, parse_day
 from refundmap.formats import Format, get_format
 from refundmap.jsonio import check_numbers
 from refundmap.mapping import fused_map
@@ -75,25 +75,43 @@ __all__ = ["ENABLED", "TALLY", "Fallback", "Reader", "Tally", "convert", "load",
 _DATES: dict[str, date] = {}
 _DATES_HELD = 4096
 
+#: The form :func:`refundmap.dates.format_date` writes a UTC timestamp of whole milliseconds
+#: in, hours 00-23 (hour 24 is a day's end, which ``parse_date`` keeps as written): text of
+#: ``parse_date``'s ``_CANONICAL`` form, which it reads by ``datetime.fromisoformat``.
+_WRITTEN = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
+).fullmatch
+_FROM_ISO = datetime.fromisoformat
+
 
 def _moment(value: object) -> date:
-    """Return a date or timestamp as the codec reads it (:func:`refundmap.dates.parse_date`)."""
+    """Return a date or timestamp as the codec reads it (:func:`refundmap.dates.parse_date`).
+
+    For a value not held in ``_DATES`` (the generated readers seek it there
+    first), which holds it then. Text in the form ``format_date`` writes
+    (``_WRITTEN``) is read as ``parse_date`` reads it, by ``fromisoformat``
+    alone, and written back as read (:func:`refundmap.dates.keep_text`);
+    other text, or a day or second that does not exist, by ``parse_date``.
+    """
     if type(value) is not str:
         raise Fallback
-    known = _DATES.get(value)
-    if known is None:
+    if len(_DATES) >= _DATES_HELD:
+        _DATES.clear()
+    if _WRITTEN(value) is not None:
         try:
-            known = parse_date(value)
-        except DateError:
-            raise Fallback from None
-        if len(_DATES) >= _DATES_HELD:
-            _DATES.clear()
-        _DATES[value] = known
-        # The form format_date writes a UTC timestamp in: written back as read.
-        written = len(value) == 24 and value[10] == "T" and value[19] == "." and value[23] == "Z"
-        if written and type(known) is datetime:
-            keep_text(known, value)
-    return known
+            known = _DATES[value] = _FROM_ISO(value)
+        except ValueError:  # 02-30, second 60: parse_date refuses or keeps it
+            pass
+        else:
+            if len(_KEPT) >= _KEPT_HELD:  # keep_text, inline
+                _KEPT.clear()
+            _KEPT[id(known)] = known, value
+            return known
+    try:
+        read = _DATES[value] = parse_date(value)
+    except DateError:
+        raise Fallback from None
+    return read
 
 
 def _day(value: object) -> date:
