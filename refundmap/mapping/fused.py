@@ -582,12 +582,12 @@ class _Generator:
         if type_ == Moment:
             # A date read already (the common ones repeat), else read and kept (_moment,
             # which refuses what is not a str): only a str equals a key of _DATES.
+            # A date is never false: held, it is the lookup's value.
             return [
                 "try:",
-                "    w = _dates_get(v)",
+                "    v = _dates_get(v) or _moment(v)",
                 "except TypeError:",  # unhashable: an object or a list
                 "    raise Fallback from None",
-                "v = _moment(v) if w is None else w",
             ], 1
         if type_ is Day:
             return ["v = _day(v)"], 1
