@@ -193,7 +193,7 @@ def _zero() -> Decimal:
     return _SMALL_DECIMALS[0]
 
 
-def _amount_lines() -> list[str]:
+def _amount_lines(*, finite: bool = False) -> list[str]:
     """Return the lines that check an amount ``v`` and make it the codec's ``Decimal``.
 
     A JSON integer within the bounds is made a decimal (0 noted, :func:`_zero`);
@@ -203,11 +203,14 @@ def _amount_lines() -> list[str]:
     places), else as ``in_bounds`` decides (a decoded document given may hold
     ``Infinity``, ``NaN`` or a NaN with a payload, ``NaN123``, which print
     short). Anything else raises Fallback.
+
+    ``finite``: for the decimals of JSON text (jiter's, or the detailed
+    decoder's), never infinite nor NaN: no test for an ``N`` or the last digit.
     """
+    finite_only = "" if finite else " or 'N' in t or t[-1] > '9'"
     return [  # a decimal first: most amounts are sent with a point
         "if (c := type(v)) is Decimal:",
-        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t or 'N' in t or t[-1] > '9')"
-        " and not _in_bounds(v):",
+        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t{finite_only}) and not _in_bounds(v):",
         "        raise Fallback",
         "elif c is not int: raise Fallback",
         f"elif 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
@@ -361,8 +364,9 @@ class _Generator:
     its count to ``k[0]`` as it returns, not where it raises Fallback.
     """
 
-    def __init__(self, fmt: Format) -> None:
+    def __init__(self, fmt: Format, *, finite: bool = False) -> None:
         self.fmt = fmt
+        self.finite = finite  # of JSON text: its decimals finite (see _amount_lines)
         self.functions: list[list[str]] = []
         self.done: dict[type, str] = {}
         self.bodies: dict[type, list[str]] = {}
@@ -572,7 +576,7 @@ class _Generator:
         if type_ is bool:
             return ["if type(v) is not bool: raise Fallback"], 0
         if type_ is Decimal:
-            return _amount_lines(), 0
+            return _amount_lines(finite=self.finite), 0
         if type_ is int:
             # A JSON integer as jiter gives it, within money.in_bounds; else as the codec.
             return [
@@ -674,9 +678,9 @@ Reader = Callable[..., Any]
 
 
 @cache
-def _generated(name: str) -> tuple[dict[type, Reader], str]:
+def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
     fmt = get_format(name)
-    generator = _Generator(fmt)
+    generator = _Generator(fmt, finite=finite)
     for cls in (fmt.record, *(shape.model for shape in fmt.envelopes)):
         generator.reader(cls)
     code = generator.module()
@@ -687,14 +691,18 @@ def _generated(name: str) -> tuple[dict[type, Reader], str]:
     return {cls: namespace[function] for cls, function in generator.done.items()}, code
 
 
-def reader(fmt: Format, cls: type) -> Reader:
-    """Return the generated reader of ``cls``, a model of ``fmt``, built once."""
-    return _generated(fmt.name)[0][cls]
+def reader(fmt: Format, cls: type, *, finite: bool = False) -> Reader:
+    """Return the generated reader of ``cls``, a model of ``fmt``, built once.
+
+    ``finite``: the reader of a document decoded from JSON text, whose
+    decimals are finite (see :func:`_amount_lines`); else of any decoded document.
+    """
+    return _generated(fmt.name, finite=finite)[0][cls]
 
 
-def source(name: str) -> str:
-    """Return the generated readers of the format ``name``, for reading."""
-    return _generated(name)[1]
+def source(name: str, *, finite: bool = False) -> str:
+    """Return the generated readers of the format ``name``, for reading (see :func:`reader`)."""
+    return _generated(name, finite=finite)[1]
 
 
 #: Whether conversions try the fast path (``REFUNDMAP_FAST=0`` in the environment: never,
@@ -751,18 +759,20 @@ def load(
         return document, None
     _ZERO.seen = False
     count = [0]  # the keys and strings of the decoded document, counted as read
+    # Decoded from JSON text (by jiter, or the detailed decoder): its decimals are finite.
+    finite = isinstance(document, str | bytes | bytearray)
     try:
-        read = _read(_decode(document), source, target, count)
+        read = _read(_decode(document), source, target, count, finite=finite)
     except ValidationError:
         if not (_repeated(document, count[0]) or (_ZERO.seen and _minus_zero(document))):
             raise
         # A key repeated: the detailed reader names it. A problem may show a -0: said again.
-        read = _read(decode(document), source, target, count)
+        read = _read(decode(document), source, target, count, finite=finite)
     else:
         if _repeated(document, count[0]) or (_ZERO.seen and _minus_zero(document)):
             # A key repeated (the detailed reader names it), or a -0 jiter read as 0 where
             # its sign is kept: read as the detailed reader reads it.
-            read = _read(decode(document), source, target, count)
+            read = _read(decode(document), source, target, count, finite=finite)
     if read[1] is None:
         TALLY.fallen_back += 1
     else:
@@ -771,22 +781,23 @@ def load(
 
 
 def _read(
-    raw: Any, source: Format, target: Format, count: list[int]
+    raw: Any, source: Format, target: Format, count: list[int], *, finite: bool
 ) -> tuple[Decoded, Loaded | None]:
     """Return the decoded document, and it loaded where the generated reader takes it.
 
     Its keys and strings are counted into ``count[0]``: by the readers, or all
     at once where the detailed path is to read it (:func:`_as_decoded`).
+    ``finite``: decoded from JSON text (see :func:`reader`).
     """
     try:
         with localcontext(EXACT):
-            loaded = _load(raw, source, target, count)
+            loaded = _load(raw, source, target, count, finite=finite)
     except (Fallback, ArithmeticError):
         return Decoded(_as_decoded(raw, count)), None
     return Decoded(raw), loaded
 
 
-def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
+def _load(raw: Any, source: Format, target: Format, count: list[int], *, finite: bool) -> Loaded:
     if type(raw) is not dict:
         raise Fallback
     shape = source.shape_of(raw)
@@ -798,15 +809,15 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
     # generated readers refuse one, so they are sought only in a record refused.
     document, noted = raw, _Noted()
     if shape.many:
-        read = reader(source, source.record)
+        read = reader(source, source.record, finite=finite)
         key = source.naming(shape.records or "")
 
         def record(item: Any, index: int, count: list[int]) -> Any:  # one read refused
             return _refused(read, item, source, (key, index), noted, count)
 
-        model = reader(source, shape.model)(raw, record, count)
+        model = reader(source, shape.model, finite=finite)(raw, record, count)
     else:  # a bare record (the only other shape read): the same, at the root
-        read = reader(source, shape.model)
+        read = reader(source, shape.model, finite=finite)
         try:
             model = read(raw, count)
         except Fallback:

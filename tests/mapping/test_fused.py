@@ -22,9 +22,9 @@ from refundmap.money import in_bounds, parse_amount
 from helpers import ROOT
 
 
-def _amount() -> Callable[[Any], Any]:
+def _amount(*, finite: bool = False) -> Callable[[Any], Any]:
     """Return the generated amount check as a function: the value as the view holds it."""
-    body = "".join(f"    {line}\n" for line in fused._amount_lines())
+    body = "".join(f"    {line}\n" for line in fused._amount_lines(finite=finite))
     namespace = dict(fused._Generator(get_format("railz")).names)
     exec(f"def amount(v):\n{body}    return v\n", namespace)  # noqa: S102 - the reader's own lines
     function: Callable[[Any], Any] = namespace["amount"]
@@ -32,21 +32,30 @@ def _amount() -> Callable[[Any], Any]:
 
 
 AMOUNT = _amount()
+#: The check of a document decoded from JSON text, whose decimals are finite.
+FINITE_AMOUNT = _amount(finite=True)
 
 
 def _taken(value: Any) -> bool:
-    try:
-        AMOUNT(value)
-    except fused.Fallback:
-        return False
-    return True
+    """Whether the amount check takes ``value``: the same for both forms of it."""
+    taken = []
+    for amount in (AMOUNT, FINITE_AMOUNT):
+        try:
+            amount(value)
+        except fused.Fallback:
+            taken.append(False)
+        else:
+            taken.append(True)
+    assert taken[0] is taken[1]
+    return taken[0]
 
 
+@pytest.mark.parametrize("finite", [False, True])
 @pytest.mark.parametrize("name", ["railz", "rutter", "railz-v2"])
-def test_the_readers_check_amounts_with_these_lines(name: str) -> None:
-    lines = fused._amount_lines()
+def test_the_readers_check_amounts_with_these_lines(name: str, *, finite: bool) -> None:
+    lines = fused._amount_lines(finite=finite)
     # Each value is read and checked as the local its view is made of (a0, a1, ...): as v.
-    code = re.sub(r"(?<![.\w])a[0-9]+\b", "v", fused.source(name))
+    code = re.sub(r"(?<![.\w])a[0-9]+\b", "v", fused.source(name, finite=finite))
     indent = " " * 8  # an optional amount's check, under `if a3 is not None:`
     assert "\n".join(indent + line for line in lines) in code
 
@@ -94,6 +103,7 @@ def test_a_decimal_amount_is_taken_where_in_bounds_takes_it(value: Decimal) -> N
     assert _taken(value) is in_bounds(value)
     if _taken(value):
         assert AMOUNT(value) is value  # the decimal as decoded, as the codec keeps it
+        assert FINITE_AMOUNT(value) is value
 
 
 @given(st.integers(-(10**16), 10**16) | st.integers(-2000, 2000))
@@ -109,9 +119,9 @@ def test_an_integer_amount_is_the_codecs_decimal(value: int) -> None:
     within = -(10**15) < value < 10**15
     assert _taken(value) is within
     if within:
-        made = AMOUNT(value)
-        assert type(made) is Decimal
-        assert made.as_tuple() == parse_amount(value).as_tuple()  # digits, sign, exponent
+        for made in (AMOUNT(value), FINITE_AMOUNT(value)):
+            assert type(made) is Decimal
+            assert made.as_tuple() == parse_amount(value).as_tuple()  # digits, sign, exponent
 
 
 @pytest.mark.parametrize("value", [True, False, "1", 1.5, None, [], {}])
@@ -121,7 +131,7 @@ def test_anything_else_is_not_an_amount_here(value: Any) -> None:
 
 def _read(fmt: str, model: str, obj: Any) -> Any:
     """Read ``obj`` with the generated reader of the model named ``model``; None on Fallback."""
-    readers = fused._generated(fmt)[0]
+    readers = fused._generated(fmt, finite=False)[0]
     read = next(function for cls, function in readers.items() if cls.__name__ == model)
     try:
         return read(obj, [0])
