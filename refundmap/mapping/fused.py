@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date, datetime
-from decimal import Decimal, localcontext
+from decimal import Clamped, Context, Decimal, InvalidOperation, Overflow, Rounded, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
@@ -50,7 +50,7 @@ from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _Function
 from refundmap.mapping.fused_map import Fallback
 from refundmap.models._base import JSONObject
-from refundmap.money import EXACT, MAX_DIGITS, in_bounds
+from refundmap.money import EXACT, MAX_DECIMAL_PLACES, MAX_DIGITS, in_bounds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, Path, Problem, ValidationError
 from refundmap.validation import (
@@ -205,19 +205,46 @@ def _amount_lines(*, finite: bool = False) -> list[str]:
     short). Anything else raises Fallback.
 
     ``finite``: for the decimals of JSON text (jiter's, or the detailed
-    decoder's), never infinite nor NaN: no test for an ``N`` or the last digit.
+    decoder's), never infinite nor NaN: taken at once where :data:`_BOUNDED`
+    takes it exactly, else as ``in_bounds`` decides.
     """
-    finite_only = "" if finite else " or 'N' in t or t[-1] > '9'"
+    decimal = (
+        [
+            "    try:",
+            "        _bounded(v)",
+            "    except ArithmeticError:",
+            "        if not _in_bounds(v): raise Fallback from None",
+        ]
+        if finite
+        else [
+            f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t or 'N' in t or t[-1] > '9')"
+            " and not _in_bounds(v):",
+            "        raise Fallback",
+        ]
+    )
     return [  # a decimal first: most amounts are sent with a point
         "if (c := type(v)) is Decimal:",
-        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t{finite_only}) and not _in_bounds(v):",
-        "        raise Fallback",
+        *decimal,
         "elif c is not int: raise Fallback",
         f"elif 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
         "elif not v: v = _zero()",
         f"elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
         "else: raise Fallback",
     ]
+
+
+#: What takes a finite decimal amount at once: ``_BOUNDED.plus(v)`` signals nothing it traps
+#: exactly where ``v`` has at most 21 digits (else Rounded), an adjusted exponent of at most 14
+#: (below 10^15; else Overflow, or Clamped for a zero) and an exponent of at least Etiny,
+#: Emin - prec + 1 = -20 (at most 20 places; else Rounded, or Clamped for a zero): so within
+#: ``in_bounds``. An infinity signals nothing: only for decimals of JSON text, never infinite.
+_BOUNDED = Context(
+    prec=MAX_DECIMAL_PLACES + 1,
+    Emax=MAX_DIGITS - 1,
+    Emin=0,
+    clamp=0,
+    traps=[Rounded, Overflow, Clamped, InvalidOperation],
+)
 
 
 #: The quote marks of the text this thread's document was decoded from (:func:`_decode`);
@@ -378,6 +405,7 @@ class _Generator:
             "Fallback": Fallback,
             "Decimal": Decimal,
             "_in_bounds": in_bounds,
+            "_bounded": _BOUNDED.plus,
             "_moment": _moment,
             "_day": _day,
             "_integer": _integer,

@@ -99,6 +99,15 @@ decimals = st.builds(
 @example(Decimal("-0"))
 @example(Decimal("-0.0"))
 @example(Decimal("0.0000001"))  # str() gives 1E-7
+@example(Decimal("0E+14"))  # a zero's exponent: 14 within, 15 not (Clamped)
+@example(Decimal("0E+15"))
+@example(Decimal("123456789012345.123456"))  # 21 digits: at once
+@example(Decimal("123456789012345.1234567"))  # 22 digits, within: as in_bounds says
+@example(Decimal("-1.000000000000000000000"))  # 22 digits, 21 places
+@example(Decimal("1.00000000000000000000E-1"))  # 21 digits, 21 places
+@example(Decimal("999999999999999.5"))
+@example(Decimal("9999999999999995E-1"))
+@example(Decimal("1000000000000000E-1"))
 def test_a_decimal_amount_is_taken_where_in_bounds_takes_it(value: Decimal) -> None:
     assert _taken(value) is in_bounds(value)
     if _taken(value):
