@@ -25,6 +25,7 @@ prints the generated code of a format.
 
 from __future__ import annotations
 
+import json
 import linecache
 import os
 import re
@@ -401,6 +402,8 @@ class _Generator:
         #: counted down are there, not null, and no other (objects held inline too).
         self.counts: dict[type, int] = {}
         self.inlines = 0
+        #: The keys the readers read (see _pinned).
+        self.keys: set[str] = set()
         self.names: dict[str, Any] = {
             "Fallback": Fallback,
             "Decimal": Decimal,
@@ -430,6 +433,7 @@ class _Generator:
         name = f"read_{cls.__name__}"
         self.done[cls] = name
         names = keys(cls, self.fmt.naming)
+        self.keys.update(names.values())
         # A list page's records are read one by one; ``r`` reads one refused (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
         view = self.name(_view(cls), "view")
@@ -711,12 +715,46 @@ def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
     generator = _Generator(fmt, finite=finite)
     for cls in (fmt.record, *(shape.model for shape in fmt.envelopes)):
         generator.reader(cls)
-    code = generator.module()
     filename = f"<refundmap fast reader {name}>"
-    namespace: dict[str, Any] = dict(generator.names)
+    pinned = _jiter_keys(generator.keys)
+    namespace: dict[str, Any] = {
+        bound: frozenset(pinned.get(key, key) for key in value)
+        if type(value) is frozenset
+        else value
+        for bound, value in generator.names.items()
+    }
+    # A dict finds a key that is the very object sought without comparing text: each key
+    # is read by an argument whose default is jiter's object of it (a constant would be
+    # interned: another object), found so in what jiter decodes while its cache holds it.
+    names = {key: f"_k_{key}" for key in pinned if key.isidentifier()}
+    namespace.update({bound: pinned[key] for key, bound in names.items()})
+    code = _QUOTED.sub(lambda m: names.get(m[1][1:-1], m[1]), generator.module())
+    code = _DEF.sub(_with_keys, code)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
     return {cls: namespace[function] for cls, function in generator.done.items()}, code
+
+
+#: A generated reader function: its head (``def read_X(d, k``) and its body.
+_DEF = re.compile(r"^(def \w+\([^)]*)\):\n((?:(?: [^\n]*)?\n)*)", re.MULTILINE)
+
+
+def _with_keys(function: re.Match[str]) -> str:
+    """Return a generated function with the keys it reads as arguments bound to their names."""
+    used = sorted(set(re.findall(r"\b_k_\w+", function[2])))
+    return f"{function[1]}{''.join(f', {key}={key}' for key in used)}):\n{function[2]}"
+
+
+def _jiter_keys(names: set[str]) -> dict[str, str]:
+    """Return each of ``names`` as the ``str`` object jiter decodes it to, by its equal.
+
+    jiter makes each key it decodes once and gives that object again while
+    its cache holds it (:data:`_JITER`): these are those objects. (Its cache
+    holds one string a slot of a hash table: a key may be let go, and made
+    again, another object, found then by comparing its text.)
+    """
+    text = json.dumps(dict.fromkeys(sorted(names), 0)).encode()
+    return {key: key for key in jiter.from_json(text, **_JITER)}
 
 
 def reader(fmt: Format, cls: type, *, finite: bool = False) -> Reader:

@@ -388,3 +388,19 @@ def test_a_bare_record_with_an_empty_line_is_read_fast_without_it() -> None:
     assert type(model) is not get_format("railz").record
     assert len(model.lines) == len(record["lines"]) - 1
     assert loaded.empty_lines == (f"$.lines[{len(record['lines']) - 1}]",)
+
+
+@pytest.mark.parametrize("fmt", ["railz", "rutter", "railz-v2"])
+def test_the_readers_seek_the_keys_jiter_decodes(fmt: str) -> None:
+    """Each key is sought as jiter's own object of it (found without comparing text)."""
+    readers, code = fused._generated.__wrapped__(fmt, finite=True)
+    record = readers[get_format(fmt).record]
+    arguments = record.__code__.co_varnames[2 : record.__code__.co_argcount]
+    bound = dict(zip(arguments, record.__defaults__ or (), strict=True))
+    assert bound
+    assert all(name == f"_k_{key}" for name, key in bound.items())
+    assert all(f"[{name}]" in code or f"({name})" in code for name in bound)  # read by it
+    decoded = fused._decode(json.dumps(dict.fromkeys(bound.values(), 0)))
+    same = [key for key in decoded if key is bound[f"_k_{key}"]]
+    # jiter's cache holds a string a slot: two keys in one slot are made again each time.
+    assert len(same) >= len(bound) - 4
