@@ -729,7 +729,8 @@ def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
     names = {key: f"_k_{key}" for key in pinned if key.isidentifier()}
     namespace.update({bound: pinned[key] for key, bound in names.items()})
     code = _QUOTED.sub(lambda m: names.get(m[1][1:-1], m[1]), generator.module())
-    code = _DEF.sub(_with_keys, code)
+    bindable = {*namespace, *_BUILTINS}
+    code = _DEF.sub(lambda function: _with_names(function, bindable), code)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
     return {cls: namespace[function] for cls, function in generator.done.items()}, code
@@ -739,10 +740,19 @@ def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
 _DEF = re.compile(r"^(def \w+\([^)]*)\):\n((?:(?: [^\n]*)?\n)*)", re.MULTILINE)
 
 
-def _with_keys(function: re.Match[str]) -> str:
-    """Return a generated function with the keys it reads as arguments bound to their names."""
-    used = sorted(set(re.findall(r"\b_k_\w+", function[2])))
-    return f"{function[1]}{''.join(f', {key}={key}' for key in used)}):\n{function[2]}"
+#: The builtins the generated readers call.
+_BUILTINS = ("type", "str", "len", "enumerate", "any")
+_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+
+
+def _with_names(function: re.Match[str], bindable: set[str]) -> str:
+    """Return a generated function with the names it reads as arguments bound to them.
+
+    Its keys (see :func:`_generated`), and the module's names and builtins it
+    uses: read as locals, not looked up as globals.
+    """
+    used = sorted(set(_NAME.findall(function[2])) & bindable)
+    return f"{function[1]}{''.join(f', {name}={name}' for name in used)}):\n{function[2]}"
 
 
 def _jiter_keys(names: set[str]) -> dict[str, str]:

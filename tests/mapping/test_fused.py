@@ -396,7 +396,11 @@ def test_the_readers_seek_the_keys_jiter_decodes(fmt: str) -> None:
     readers, code = fused._generated.__wrapped__(fmt, finite=True)
     record = readers[get_format(fmt).record]
     arguments = record.__code__.co_varnames[2 : record.__code__.co_argcount]
-    bound = dict(zip(arguments, record.__defaults__ or (), strict=True))
+    bound = {
+        name: value
+        for name, value in zip(arguments, record.__defaults__ or (), strict=True)
+        if name.startswith("_k_")
+    }
     assert bound
     assert all(name == f"_k_{key}" for name, key in bound.items())
     assert all(f"[{name}]" in code or f"({name})" in code for name in bound)  # read by it
@@ -404,3 +408,13 @@ def test_the_readers_seek_the_keys_jiter_decodes(fmt: str) -> None:
     same = [key for key in decoded if key is bound[f"_k_{key}"]]
     # jiter's cache holds a string a slot: two keys in one slot are made again each time.
     assert len(same) >= len(bound) - 4
+
+
+@pytest.mark.parametrize("fmt", ["railz", "rutter", "railz-v2"])
+def test_the_readers_read_the_names_they_use_as_locals(fmt: str) -> None:
+    code = fused._generated.__wrapped__(fmt, finite=True)[1]
+    for function in code.split("\n\ndef "):
+        head, body = function.split("\n", 1)
+        bound = set(re.findall(r"(\w+)=\1\b", head))
+        assert {"type", "Fallback"} <= bound
+        assert all(re.search(rf"(?<![.\w]){name}\b", body) for name in bound)  # each used
