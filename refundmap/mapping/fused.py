@@ -776,8 +776,12 @@ def reader(fmt: Format, cls: type, *, finite: bool = False) -> Reader:
     return _generated(fmt.name, finite=finite)[0][cls]
 
 
-def source(name: str, *, finite: bool = False) -> str:
-    """Return the generated readers of the format ``name``, for reading (see :func:`reader`)."""
+def source(name: str, *, finite: bool = True) -> str:
+    """Return the generated readers of the format ``name``, for reading.
+
+    Those of a document of JSON text; ``finite=False``: of one given decoded
+    (see :func:`reader`).
+    """
     return _generated(name, finite=finite)[1]
 
 

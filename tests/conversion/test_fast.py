@@ -353,6 +353,8 @@ def test_the_generated_code_is_inspectable() -> None:
     assert re.search(r"_moment\(a[0-9]+\)", code)  # a date read into its local
     assert "_k_totalAmount=_k_totalAmount" in code
     assert "(_k_totalAmount)" in code  # read by name
+    assert "_bounded(" in code  # the readers of JSON text, its decimals finite
+    assert "_bounded(" not in fused.source("railz", finite=False)  # of a document given decoded
     mapping = fused_map.source("railz", "rutter")
     assert "def map_refund(src, sp, tp, run):" in mapping
     assert "add(_push_" in mapping  # each line's rows against its own paths
