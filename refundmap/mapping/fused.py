@@ -377,7 +377,7 @@ _How = Literal["required", "up", "down"]
 
 #: A generated reader's own names (not an attribute's, nor ``s``, the count an object read
 #: inline shares with its holder), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnodgq]|[ah][0-9]+)\b")
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|[ah][0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
@@ -496,7 +496,18 @@ class _Generator:
             code.dedent()
         for field in nested:
             if field.name == records:
-                check = self.records()
+                # Each record read here, no call between; one it refuses given to ``r``.
+                read = self.reader(self.fmt.record)
+                check = [
+                    "if type(v) is not list: raise Fallback",
+                    "l = []",
+                    "for i, x in enumerate(v):",
+                    "    try:",
+                    f"        l.append({read}(x, k))",
+                    "    except Fallback:",
+                    "        l.append(r(x, i, k))",
+                    "v = l",
+                ]
             else:
                 check, _ = self._check(without_none(field.type), field.metadata)
             start = len(code.lines)
@@ -570,31 +581,6 @@ class _Generator:
             f"for d_{suffix} in v:",
             *(f"    {line}" for line in (*each, *body[:-1], made)),
             f"v = l_{suffix}",
-        ]
-
-    def records(self) -> list[str]:
-        """Return lines that read the list ``v`` of a page's records into a list of views ``v``.
-
-        Each record read inline, in the loop (no call a record), its count
-        added to its holder's; one it refuses (a Fallback) is given to ``r``,
-        its count taken back.
-        """
-        record = self.fmt.record
-        suffix, body = self._renamed(record)
-        made = body[-1].removeprefix(f"o_{suffix} = ")
-        return [
-            "if type(v) is not list: raise Fallback",
-            "l = []",
-            f"for i, d_{suffix} in enumerate(v):",
-            "    q = s",
-            "    try:",
-            f"        s += {self.counts[record]}",
-            *(f"        {line}" for line in body[:-1]),
-            f"        l.append({made})",
-            "    except Fallback:",
-            "        s = q",
-            f"        l.append(r(d_{suffix}, i, k))",
-            "v = l",
         ]
 
     def _renamed(self, cls: type) -> tuple[str, list[str]]:
