@@ -713,7 +713,8 @@ Reader = Callable[..., Any]
 def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
     fmt = get_format(name)
     generator = _Generator(fmt, finite=finite)
-    for cls in (fmt.record, *(shape.model for shape in fmt.envelopes)):
+    # A page's envelope, not a fetch envelope's: that takes the detailed path (see _load).
+    for cls in (fmt.record, *(shape.model for shape in fmt.envelopes if shape.many)):
         generator.reader(cls)
     filename = f"<refundmap fast reader {name}>"
     pinned = _jiter_keys(generator.keys)
@@ -742,7 +743,7 @@ _DEF = re.compile(r"^(def \w+\([^)]*)\):\n((?:(?: [^\n]*)?\n)*)", re.MULTILINE)
 
 #: The builtins the generated readers call.
 _BUILTINS = ("type", "str", "len", "enumerate", "any")
-_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_NAME = re.compile(rf"(?<![.\w])(?:_\w+|Decimal|Fallback|{'|'.join(_BUILTINS)})\b")
 
 
 def _with_names(function: re.Match[str], bindable: set[str]) -> str:

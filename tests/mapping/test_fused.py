@@ -284,7 +284,8 @@ def _readers(fmt: str, whole: int) -> dict[str, Any]:
     generator = fused._Generator(get_format(fmt))
     saved, fused._WHOLE = fused._WHOLE, whole
     try:
-        for cls in (generator.fmt.record, *(shape.model for shape in generator.fmt.envelopes)):
+        pages = (shape.model for shape in generator.fmt.envelopes if shape.many)
+        for cls in (generator.fmt.record, *pages):  # as fused._generated
             generator.reader(cls)
     finally:
         fused._WHOLE = saved
@@ -418,3 +419,15 @@ def test_the_readers_read_the_names_they_use_as_locals(fmt: str) -> None:
         bound = set(re.findall(r"(\w+)=\1\b", head))
         assert {"type", "Fallback"} <= bound
         assert all(re.search(rf"(?<![.\w]){name}\b", body) for name in bound)  # each used
+
+
+def test_no_reader_is_made_for_a_fetch_envelope() -> None:
+    # A fetch envelope takes the detailed path (fused._load): its reader is not compiled.
+    rutter = get_format("rutter")
+    assert [shape.many for shape in rutter.envelopes] == [True, False]
+    readers = fused._generated("rutter", finite=True)[0]
+    assert rutter.envelopes[1].model not in readers
+    assert "def read_FetchResponse" not in fused.source("rutter")
+    fetch = json.loads((ROOT / "fixtures/rutter/seed-fetch.json").read_text())
+    loaded = fused.load(json.dumps(fetch), rutter, get_format("railz"), strict=False)
+    assert loaded[1] is None  # the detailed path's
