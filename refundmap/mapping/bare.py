@@ -116,7 +116,7 @@ class BareRecords:
         ``texts`` False: the records' texts are not written (``Converted.text`` is empty).
         """
         source, target = converter.source, converter.target
-        self._read = reader(source, source.record)
+        self._read = reader(source, source.record, finite=True)  # of JSON text
         self._zero = fused._ZERO  # noqa: SLF001 - the reader's note of a kept 0, this thread's
         self._markers = tuple(shape.marker for shape in source.envelopes)
         self._check = fast_check(source.name, mapped=False) or source.check

@@ -25,6 +25,7 @@ prints the generated code of a format.
 
 from __future__ import annotations
 
+import json
 import linecache
 import os
 import re
@@ -32,7 +33,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date, datetime
-from decimal import Decimal, localcontext
+from decimal import Clamped, Context, Decimal, InvalidOperation, Overflow, Rounded, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
@@ -43,14 +44,14 @@ import msgspec
 from refundmap import cjson, jsonio
 from refundmap.checks import fast_check
 from refundmap.codec.fields import fields, is_list, keys, models_in, without_none
-from refundmap.dates import DateError, Day, Moment, keep_text, parse_date, parse_day
+from refundmap.dates import _KEPT, _KEPT_HELD, DateError, Day, Moment, parse_date, parse_day
 from refundmap.formats import Format, get_format
 from refundmap.jsonio import check_numbers
 from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _Function
 from refundmap.mapping.fused_map import Fallback
 from refundmap.models._base import JSONObject
-from refundmap.money import EXACT, MAX_DIGITS, in_bounds
+from refundmap.money import EXACT, MAX_DECIMAL_PLACES, MAX_DIGITS, in_bounds
 from refundmap.paths import format_path
 from refundmap.report import Entry, Kind, Path, Problem, ValidationError
 from refundmap.validation import (
@@ -75,25 +76,43 @@ __all__ = ["ENABLED", "TALLY", "Fallback", "Reader", "Tally", "convert", "load",
 _DATES: dict[str, date] = {}
 _DATES_HELD = 4096
 
+#: The form :func:`refundmap.dates.format_date` writes a UTC timestamp of whole milliseconds
+#: in, hours 00-23 (hour 24 is a day's end, which ``parse_date`` keeps as written): text of
+#: ``parse_date``'s ``_CANONICAL`` form, which it reads by ``datetime.fromisoformat``.
+_WRITTEN = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
+).fullmatch
+_FROM_ISO = datetime.fromisoformat
+
 
 def _moment(value: object) -> date:
-    """Return a date or timestamp as the codec reads it (:func:`refundmap.dates.parse_date`)."""
+    """Return a date or timestamp as the codec reads it (:func:`refundmap.dates.parse_date`).
+
+    For a value not held in ``_DATES`` (the generated readers seek it there
+    first), which holds it then. Text in the form ``format_date`` writes
+    (``_WRITTEN``) is read as ``parse_date`` reads it, by ``fromisoformat``
+    alone, and written back as read (:func:`refundmap.dates.keep_text`);
+    other text, or a day or second that does not exist, by ``parse_date``.
+    """
     if type(value) is not str:
         raise Fallback
-    known = _DATES.get(value)
-    if known is None:
+    if len(_DATES) >= _DATES_HELD:
+        _DATES.clear()
+    if _WRITTEN(value) is not None:
         try:
-            known = parse_date(value)
-        except DateError:
-            raise Fallback from None
-        if len(_DATES) >= _DATES_HELD:
-            _DATES.clear()
-        _DATES[value] = known
-        # The form format_date writes a UTC timestamp in: written back as read.
-        written = len(value) == 24 and value[10] == "T" and value[19] == "." and value[23] == "Z"
-        if written and type(known) is datetime:
-            keep_text(known, value)
-    return known
+            known = _DATES[value] = _FROM_ISO(value)
+        except ValueError:  # 02-30, second 60: parse_date refuses or keeps it
+            pass
+        else:
+            if len(_KEPT) >= _KEPT_HELD:  # keep_text, inline
+                _KEPT.clear()
+            _KEPT[id(known)] = known, value
+            return known
+    try:
+        read = _DATES[value] = parse_date(value)
+    except DateError:
+        raise Fallback from None
+    return read
 
 
 def _day(value: object) -> date:
@@ -175,7 +194,7 @@ def _zero() -> Decimal:
     return _SMALL_DECIMALS[0]
 
 
-def _amount_lines() -> list[str]:
+def _amount_lines(*, finite: bool = False) -> list[str]:
     """Return the lines that check an amount ``v`` and make it the codec's ``Decimal``.
 
     A JSON integer within the bounds is made a decimal (0 noted, :func:`_zero`);
@@ -185,18 +204,48 @@ def _amount_lines() -> list[str]:
     places), else as ``in_bounds`` decides (a decoded document given may hold
     ``Infinity``, ``NaN`` or a NaN with a payload, ``NaN123``, which print
     short). Anything else raises Fallback.
+
+    ``finite``: for the decimals of JSON text (jiter's, or the detailed
+    decoder's), never infinite nor NaN: taken at once where :data:`_BOUNDED`
+    takes it exactly, else as ``in_bounds`` decides.
     """
+    decimal = (
+        [
+            "    try:",
+            "        _bounded(v)",
+            "    except ArithmeticError:",
+            "        if not _in_bounds(v): raise Fallback from None",
+        ]
+        if finite
+        else [
+            f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t or 'N' in t or t[-1] > '9')"
+            " and not _in_bounds(v):",
+            "        raise Fallback",
+        ]
+    )
     return [  # a decimal first: most amounts are sent with a point
         "if (c := type(v)) is Decimal:",
-        f"    if (len(t := str(v)) > {MAX_DIGITS} or 'E' in t or 'N' in t or t[-1] > '9')"
-        " and not _in_bounds(v):",
-        "        raise Fallback",
+        *decimal,
         "elif c is not int: raise Fallback",
         f"elif 0 < v < {len(_SMALL_DECIMALS)}: v = _small[v]",
         "elif not v: v = _zero()",
         f"elif -{_BOUND} < v < {_BOUND}: v = Decimal(v)",
         "else: raise Fallback",
     ]
+
+
+#: What takes a finite decimal amount at once: ``_BOUNDED.plus(v)`` signals nothing it traps
+#: exactly where ``v`` has at most 21 digits (else Rounded), an adjusted exponent of at most 14
+#: (below 10^15; else Overflow, or Clamped for a zero) and an exponent of at least Etiny,
+#: Emin - prec + 1 = -20 (at most 20 places; else Rounded, or Clamped for a zero): so within
+#: ``in_bounds``. An infinity signals nothing: only for decimals of JSON text, never infinite.
+_BOUNDED = Context(
+    prec=MAX_DECIMAL_PLACES + 1,
+    Emax=MAX_DIGITS - 1,
+    Emin=0,
+    clamp=0,
+    traps=[Rounded, Overflow, Clamped, InvalidOperation],
+)
 
 
 #: The quote marks of the text this thread's document was decoded from (:func:`_decode`);
@@ -343,8 +392,9 @@ class _Generator:
     its count to ``k[0]`` as it returns, not where it raises Fallback.
     """
 
-    def __init__(self, fmt: Format) -> None:
+    def __init__(self, fmt: Format, *, finite: bool = False) -> None:
         self.fmt = fmt
+        self.finite = finite  # of JSON text: its decimals finite (see _amount_lines)
         self.functions: list[list[str]] = []
         self.done: dict[type, str] = {}
         self.bodies: dict[type, list[str]] = {}
@@ -352,10 +402,13 @@ class _Generator:
         #: counted down are there, not null, and no other (objects held inline too).
         self.counts: dict[type, int] = {}
         self.inlines = 0
+        #: The keys the readers read (see _pinned).
+        self.keys: set[str] = set()
         self.names: dict[str, Any] = {
             "Fallback": Fallback,
             "Decimal": Decimal,
             "_in_bounds": in_bounds,
+            "_bounded": _BOUNDED.plus,
             "_moment": _moment,
             "_day": _day,
             "_integer": _integer,
@@ -380,6 +433,7 @@ class _Generator:
         name = f"read_{cls.__name__}"
         self.done[cls] = name
         names = keys(cls, self.fmt.naming)
+        self.keys.update(names.values())
         # A list page's records are read one by one; ``r`` reads one refused (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
         view = self.name(_view(cls), "view")
@@ -554,7 +608,7 @@ class _Generator:
         if type_ is bool:
             return ["if type(v) is not bool: raise Fallback"], 0
         if type_ is Decimal:
-            return _amount_lines(), 0
+            return _amount_lines(finite=self.finite), 0
         if type_ is int:
             # A JSON integer as jiter gives it, within money.in_bounds; else as the codec.
             return [
@@ -564,12 +618,12 @@ class _Generator:
         if type_ == Moment:
             # A date read already (the common ones repeat), else read and kept (_moment,
             # which refuses what is not a str): only a str equals a key of _DATES.
+            # A date is never false: held, it is the lookup's value.
             return [
                 "try:",
-                "    w = _dates_get(v)",
+                "    v = _dates_get(v) or _moment(v)",
                 "except TypeError:",  # unhashable: an object or a list
                 "    raise Fallback from None",
-                "v = _moment(v) if w is None else w",
             ], 1
         if type_ is Day:
             return ["v = _day(v)"], 1
@@ -656,27 +710,80 @@ Reader = Callable[..., Any]
 
 
 @cache
-def _generated(name: str) -> tuple[dict[type, Reader], str]:
+def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
     fmt = get_format(name)
-    generator = _Generator(fmt)
-    for cls in (fmt.record, *(shape.model for shape in fmt.envelopes)):
+    generator = _Generator(fmt, finite=finite)
+    # A page's envelope, not a fetch envelope's: that takes the detailed path (see _load).
+    for cls in (fmt.record, *(shape.model for shape in fmt.envelopes if shape.many)):
         generator.reader(cls)
-    code = generator.module()
     filename = f"<refundmap fast reader {name}>"
-    namespace: dict[str, Any] = dict(generator.names)
+    pinned = _jiter_keys(generator.keys)
+    namespace: dict[str, Any] = {
+        bound: frozenset(pinned.get(key, key) for key in value)
+        if type(value) is frozenset
+        else value
+        for bound, value in generator.names.items()
+    }
+    # A dict finds a key that is the very object sought without comparing text: each key
+    # is read by an argument whose default is jiter's object of it (a constant would be
+    # interned: another object), found so in what jiter decodes while its cache holds it.
+    names = {key: f"_k_{key}" for key in pinned if key.isidentifier()}
+    namespace.update({bound: pinned[key] for key, bound in names.items()})
+    code = _QUOTED.sub(lambda m: names.get(m[1][1:-1], m[1]), generator.module())
+    bindable = {*namespace, *_BUILTINS}
+    code = _DEF.sub(lambda function: _with_names(function, bindable), code)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
     return {cls: namespace[function] for cls, function in generator.done.items()}, code
 
 
-def reader(fmt: Format, cls: type) -> Reader:
-    """Return the generated reader of ``cls``, a model of ``fmt``, built once."""
-    return _generated(fmt.name)[0][cls]
+#: A generated reader function: its head (``def read_X(d, k``) and its body.
+_DEF = re.compile(r"^(def \w+\([^)]*)\):\n((?:(?: [^\n]*)?\n)*)", re.MULTILINE)
 
 
-def source(name: str) -> str:
-    """Return the generated readers of the format ``name``, for reading."""
-    return _generated(name)[1]
+#: The builtins the generated readers call.
+_BUILTINS = ("type", "str", "len", "enumerate", "any")
+_NAME = re.compile(rf"(?<![.\w])(?:_\w+|Decimal|Fallback|{'|'.join(_BUILTINS)})\b")
+
+
+def _with_names(function: re.Match[str], bindable: set[str]) -> str:
+    """Return a generated function with the names it reads as arguments bound to them.
+
+    Its keys (see :func:`_generated`), and the module's names and builtins it
+    uses: read as locals, not looked up as globals.
+    """
+    used = sorted(set(_NAME.findall(function[2])) & bindable)
+    return f"{function[1]}{''.join(f', {name}={name}' for name in used)}):\n{function[2]}"
+
+
+def _jiter_keys(names: set[str]) -> dict[str, str]:
+    """Return each of ``names`` as the ``str`` object jiter decodes it to, by its equal.
+
+    jiter makes each key it decodes once and gives that object again while
+    its cache holds it (:data:`_JITER`): these are those objects. (Its cache
+    holds one string a slot of a hash table: a key may be let go, and made
+    again, another object, found then by comparing its text.)
+    """
+    text = json.dumps(dict.fromkeys(sorted(names), 0)).encode()
+    return {key: key for key in jiter.from_json(text, **_JITER)}
+
+
+def reader(fmt: Format, cls: type, *, finite: bool = False) -> Reader:
+    """Return the generated reader of ``cls``, a model of ``fmt``, built once.
+
+    ``finite``: the reader of a document decoded from JSON text, whose
+    decimals are finite (see :func:`_amount_lines`); else of any decoded document.
+    """
+    return _generated(fmt.name, finite=finite)[0][cls]
+
+
+def source(name: str, *, finite: bool = True) -> str:
+    """Return the generated readers of the format ``name``, for reading.
+
+    Those of a document of JSON text; ``finite=False``: of one given decoded
+    (see :func:`reader`).
+    """
+    return _generated(name, finite=finite)[1]
 
 
 #: Whether conversions try the fast path (``REFUNDMAP_FAST=0`` in the environment: never,
@@ -733,18 +840,20 @@ def load(
         return document, None
     _ZERO.seen = False
     count = [0]  # the keys and strings of the decoded document, counted as read
+    # Decoded from JSON text (by jiter, or the detailed decoder): its decimals are finite.
+    finite = isinstance(document, str | bytes | bytearray)
     try:
-        read = _read(_decode(document), source, target, count)
+        read = _read(_decode(document), source, target, count, finite=finite)
     except ValidationError:
         if not (_repeated(document, count[0]) or (_ZERO.seen and _minus_zero(document))):
             raise
         # A key repeated: the detailed reader names it. A problem may show a -0: said again.
-        read = _read(decode(document), source, target, count)
+        read = _read(decode(document), source, target, count, finite=finite)
     else:
         if _repeated(document, count[0]) or (_ZERO.seen and _minus_zero(document)):
             # A key repeated (the detailed reader names it), or a -0 jiter read as 0 where
             # its sign is kept: read as the detailed reader reads it.
-            read = _read(decode(document), source, target, count)
+            read = _read(decode(document), source, target, count, finite=finite)
     if read[1] is None:
         TALLY.fallen_back += 1
     else:
@@ -753,22 +862,23 @@ def load(
 
 
 def _read(
-    raw: Any, source: Format, target: Format, count: list[int]
+    raw: Any, source: Format, target: Format, count: list[int], *, finite: bool
 ) -> tuple[Decoded, Loaded | None]:
     """Return the decoded document, and it loaded where the generated reader takes it.
 
     Its keys and strings are counted into ``count[0]``: by the readers, or all
     at once where the detailed path is to read it (:func:`_as_decoded`).
+    ``finite``: decoded from JSON text (see :func:`reader`).
     """
     try:
         with localcontext(EXACT):
-            loaded = _load(raw, source, target, count)
+            loaded = _load(raw, source, target, count, finite=finite)
     except (Fallback, ArithmeticError):
         return Decoded(_as_decoded(raw, count)), None
     return Decoded(raw), loaded
 
 
-def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
+def _load(raw: Any, source: Format, target: Format, count: list[int], *, finite: bool) -> Loaded:
     if type(raw) is not dict:
         raise Fallback
     shape = source.shape_of(raw)
@@ -780,15 +890,15 @@ def _load(raw: Any, source: Format, target: Format, count: list[int]) -> Loaded:
     # generated readers refuse one, so they are sought only in a record refused.
     document, noted = raw, _Noted()
     if shape.many:
-        read = reader(source, source.record)
+        read = reader(source, source.record, finite=finite)
         key = source.naming(shape.records or "")
 
         def record(item: Any, index: int, count: list[int]) -> Any:  # one read refused
             return _refused(read, item, source, (key, index), noted, count)
 
-        model = reader(source, shape.model)(raw, record, count)
+        model = reader(source, shape.model, finite=finite)(raw, record, count)
     else:  # a bare record (the only other shape read): the same, at the root
-        read = reader(source, shape.model)
+        read = reader(source, shape.model, finite=finite)
         try:
             model = read(raw, count)
         except Fallback:

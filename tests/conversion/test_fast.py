@@ -349,9 +349,12 @@ def test_the_environment_turns_the_fast_path_off() -> None:
 
 def test_the_generated_code_is_inspectable() -> None:
     code = fused.source("railz")
-    assert "def read_Refund(d, k):" in code
+    assert "def read_Refund(d, k, " in code  # then each key it reads, bound to jiter's
     assert re.search(r"_moment\(a[0-9]+\)", code)  # a date read into its local
-    assert "'totalAmount'" in code
+    assert "_k_totalAmount=_k_totalAmount" in code
+    assert "(_k_totalAmount)" in code  # read by name
+    assert "_bounded(" in code  # the readers of JSON text, its decimals finite
+    assert "_bounded(" not in fused.source("railz", finite=False)  # of a document given decoded
     mapping = fused_map.source("railz", "rutter")
     assert "def map_refund(src, sp, tp, run):" in mapping
     assert "add(_push_" in mapping  # each line's rows against its own paths

@@ -22,9 +22,9 @@ from refundmap.money import in_bounds, parse_amount
 from helpers import ROOT
 
 
-def _amount() -> Callable[[Any], Any]:
+def _amount(*, finite: bool = False) -> Callable[[Any], Any]:
     """Return the generated amount check as a function: the value as the view holds it."""
-    body = "".join(f"    {line}\n" for line in fused._amount_lines())
+    body = "".join(f"    {line}\n" for line in fused._amount_lines(finite=finite))
     namespace = dict(fused._Generator(get_format("railz")).names)
     exec(f"def amount(v):\n{body}    return v\n", namespace)  # noqa: S102 - the reader's own lines
     function: Callable[[Any], Any] = namespace["amount"]
@@ -32,21 +32,30 @@ def _amount() -> Callable[[Any], Any]:
 
 
 AMOUNT = _amount()
+#: The check of a document decoded from JSON text, whose decimals are finite.
+FINITE_AMOUNT = _amount(finite=True)
 
 
 def _taken(value: Any) -> bool:
-    try:
-        AMOUNT(value)
-    except fused.Fallback:
-        return False
-    return True
+    """Whether the amount check takes ``value``: the same for both forms of it."""
+    taken = []
+    for amount in (AMOUNT, FINITE_AMOUNT):
+        try:
+            amount(value)
+        except fused.Fallback:
+            taken.append(False)
+        else:
+            taken.append(True)
+    assert taken[0] is taken[1]
+    return taken[0]
 
 
+@pytest.mark.parametrize("finite", [False, True])
 @pytest.mark.parametrize("name", ["railz", "rutter", "railz-v2"])
-def test_the_readers_check_amounts_with_these_lines(name: str) -> None:
-    lines = fused._amount_lines()
+def test_the_readers_check_amounts_with_these_lines(name: str, *, finite: bool) -> None:
+    lines = fused._amount_lines(finite=finite)
     # Each value is read and checked as the local its view is made of (a0, a1, ...): as v.
-    code = re.sub(r"(?<![.\w])a[0-9]+\b", "v", fused.source(name))
+    code = re.sub(r"(?<![.\w])a[0-9]+\b", "v", fused.source(name, finite=finite))
     indent = " " * 8  # an optional amount's check, under `if a3 is not None:`
     assert "\n".join(indent + line for line in lines) in code
 
@@ -90,10 +99,20 @@ decimals = st.builds(
 @example(Decimal("-0"))
 @example(Decimal("-0.0"))
 @example(Decimal("0.0000001"))  # str() gives 1E-7
+@example(Decimal("0E+14"))  # a zero's exponent: 14 within, 15 not (Clamped)
+@example(Decimal("0E+15"))
+@example(Decimal("123456789012345.123456"))  # 21 digits: at once
+@example(Decimal("123456789012345.1234567"))  # 22 digits, within: as in_bounds says
+@example(Decimal("-1.000000000000000000000"))  # 22 digits, 21 places
+@example(Decimal("1.00000000000000000000E-1"))  # 21 digits, 21 places
+@example(Decimal("999999999999999.5"))
+@example(Decimal("9999999999999995E-1"))
+@example(Decimal("1000000000000000E-1"))
 def test_a_decimal_amount_is_taken_where_in_bounds_takes_it(value: Decimal) -> None:
     assert _taken(value) is in_bounds(value)
     if _taken(value):
         assert AMOUNT(value) is value  # the decimal as decoded, as the codec keeps it
+        assert FINITE_AMOUNT(value) is value
 
 
 @given(st.integers(-(10**16), 10**16) | st.integers(-2000, 2000))
@@ -109,9 +128,9 @@ def test_an_integer_amount_is_the_codecs_decimal(value: int) -> None:
     within = -(10**15) < value < 10**15
     assert _taken(value) is within
     if within:
-        made = AMOUNT(value)
-        assert type(made) is Decimal
-        assert made.as_tuple() == parse_amount(value).as_tuple()  # digits, sign, exponent
+        for made in (AMOUNT(value), FINITE_AMOUNT(value)):
+            assert type(made) is Decimal
+            assert made.as_tuple() == parse_amount(value).as_tuple()  # digits, sign, exponent
 
 
 @pytest.mark.parametrize("value", [True, False, "1", 1.5, None, [], {}])
@@ -121,7 +140,7 @@ def test_anything_else_is_not_an_amount_here(value: Any) -> None:
 
 def _read(fmt: str, model: str, obj: Any) -> Any:
     """Read ``obj`` with the generated reader of the model named ``model``; None on Fallback."""
-    readers = fused._generated(fmt)[0]
+    readers = fused._generated(fmt, finite=False)[0]
     read = next(function for cls, function in readers.items() if cls.__name__ == model)
     try:
         return read(obj, [0])
@@ -265,7 +284,8 @@ def _readers(fmt: str, whole: int) -> dict[str, Any]:
     generator = fused._Generator(get_format(fmt))
     saved, fused._WHOLE = fused._WHOLE, whole
     try:
-        for cls in (generator.fmt.record, *(shape.model for shape in generator.fmt.envelopes)):
+        pages = (shape.model for shape in generator.fmt.envelopes if shape.many)
+        for cls in (generator.fmt.record, *pages):  # as fused._generated
             generator.reader(cls)
     finally:
         fused._WHOLE = saved
@@ -369,3 +389,45 @@ def test_a_bare_record_with_an_empty_line_is_read_fast_without_it() -> None:
     assert type(model) is not get_format("railz").record
     assert len(model.lines) == len(record["lines"]) - 1
     assert loaded.empty_lines == (f"$.lines[{len(record['lines']) - 1}]",)
+
+
+@pytest.mark.parametrize("fmt", ["railz", "rutter", "railz-v2"])
+def test_the_readers_seek_the_keys_jiter_decodes(fmt: str) -> None:
+    """Each key is sought as jiter's own object of it (found without comparing text)."""
+    readers, code = fused._generated.__wrapped__(fmt, finite=True)
+    record = readers[get_format(fmt).record]
+    arguments = record.__code__.co_varnames[2 : record.__code__.co_argcount]
+    bound = {
+        name: value
+        for name, value in zip(arguments, record.__defaults__ or (), strict=True)
+        if name.startswith("_k_")
+    }
+    assert bound
+    assert all(name == f"_k_{key}" for name, key in bound.items())
+    assert all(f"[{name}]" in code or f"({name})" in code for name in bound)  # read by it
+    decoded = fused._decode(json.dumps(dict.fromkeys(bound.values(), 0)))
+    same = [key for key in decoded if key is bound[f"_k_{key}"]]
+    # jiter's cache holds a string a slot: two keys in one slot are made again each time.
+    assert len(same) >= len(bound) - 4
+
+
+@pytest.mark.parametrize("fmt", ["railz", "rutter", "railz-v2"])
+def test_the_readers_read_the_names_they_use_as_locals(fmt: str) -> None:
+    code = fused._generated.__wrapped__(fmt, finite=True)[1]
+    for function in code.split("\n\ndef "):
+        head, body = function.split("\n", 1)
+        bound = set(re.findall(r"(\w+)=\1\b", head))
+        assert {"type", "Fallback"} <= bound
+        assert all(re.search(rf"(?<![.\w]){name}\b", body) for name in bound)  # each used
+
+
+def test_no_reader_is_made_for_a_fetch_envelope() -> None:
+    # A fetch envelope takes the detailed path (fused._load): its reader is not compiled.
+    rutter = get_format("rutter")
+    assert [shape.many for shape in rutter.envelopes] == [True, False]
+    readers = fused._generated("rutter", finite=True)[0]
+    assert rutter.envelopes[1].model not in readers
+    assert "def read_FetchResponse" not in fused.source("rutter")
+    fetch = json.loads((ROOT / "fixtures/rutter/seed-fetch.json").read_text())
+    loaded = fused.load(json.dumps(fetch), rutter, get_format("railz"), strict=False)
+    assert loaded[1] is None  # the detailed path's

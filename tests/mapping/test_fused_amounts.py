@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import refundmap
-from refundmap import cjson
+from refundmap import cjson, jsonio
 from refundmap.formats import get_format
 from refundmap.mapping import fused
 from refundmap.money import in_bounds
@@ -112,3 +114,22 @@ def test_no_json_text_decodes_to_it() -> None:
     # Why the quick reading met it only in decoded documents: JSON text has no Infinity.
     with pytest.raises(ValueError):  # noqa: PT011 - the decoder's own error
         cjson.read(b'{"total_amount": Infinity}')
+
+
+@settings(deadline=None)
+@given(
+    st.from_regex(r"-?(0|[1-9][0-9]{0,40})(\.[0-9]{1,40})?([eE][+-]?[0-9]{1,25})?", fullmatch=True)
+)
+@example("1e999999999999999999")
+@example("-1e-999999999999999999")
+@example("1e99999999999999999999999999")
+def test_the_decimals_of_json_text_are_finite(number: str) -> None:
+    # Why a document decoded from text is read by the readers of finite decimals (fused.reader).
+    text = f'{{"total_amount": {number}}}'.encode()
+    decoders = (fused._decode, cjson.read, jsonio.loads_detailed)
+    for decoder in decoders:
+        try:
+            value = decoder(text)["total_amount"]
+        except (cjson.RefusedError, refundmap.ValidationError):
+            continue
+        assert type(value) is int or value.is_finite()
