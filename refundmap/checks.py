@@ -902,20 +902,18 @@ def _railz_mapped(refund: Any, path: Path) -> list[Finding] | None:
                 )
             continue
         quantity, unit = line.get("quantity"), line.get("unitAmount")
-        total, amount, tax = (
-            line.get("totalAmount"),
-            line.get("discountAmount"),
-            line.get("taxAmount"),
-        )
-        # _railz_line's tests, without the call, where they pass exactly (see _railz).
+        total, amount = line.get("totalAmount"), line.get("discountAmount")
+        # _railz_line's tests, without the call, where they pass exactly (see _railz); a
+        # line's taxAmount read only where it has a totalAmount, or the rule is asked.
         if (
             percentage is not None
             or amount
             or quantity is None
             or unit is None
             or sub_total != quantity * unit
-            or (total is not None and total != sub_total + (tax or _ZERO))
+            or (total is not None and total != sub_total + (line.get("taxAmount") or _ZERO))
         ):
+            tax = line.get("taxAmount")
             found = _railz_line(
                 found, path, index, half, quantity, unit, sub_total, total, amount, percentage, tax
             )
