@@ -510,8 +510,10 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     # A line's figures noted as rows where the report takes them (see Run.rows): its
     # paths' suffixes, joined when read; else as entries.
     add = run.report.append if run.rows and not one else None
-    for index, (line, item) in enumerate(zip(lines, items, strict=False)):
-        amount = item.total_amount
+    # zip(lines, items, strict=False), without the zip: its keyword alone costs more than
+    # a refund's subscripts.
+    for index, line in enumerate(lines if len(lines) <= len(items) else lines[: len(items)]):
+        amount = items[index].total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         net = amount - discount
         if add is not None and only_sub and not included:  # several lines: a subTotal each
