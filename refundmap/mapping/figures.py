@@ -206,11 +206,18 @@ def _no_line_shares(
     """
     if not count or not lines:
         return
-    kind, key, message = _no_line_figure(
-        run,
-        f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
-        " figures are net of discounts",
-    )
+    if run.target.vendor == "railz" and run.target.request is not None:  # a push line
+        kind, key, message = _no_line_figure(
+            run,
+            f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
+            " figures are net of discounts",
+        )
+    else:  # _no_line_figure's words, in one f-string
+        kind, key = _DROPPED, None
+        message = (
+            f"{run.target_name} has no field for it: the refund's discount_amount {discount!s}"
+            " is not per line, and Railz's line figures are net of discounts"
+        )
     if run.rows:  # a row: the paths' suffixes (see Run.rows)
         add = run.report.append
         targets = None if key is None else _LINE_KEY[key]
