@@ -21,9 +21,13 @@ record as read (a model, or the fast reader's view of one, which has the same
 attributes) or a record as mapped (the dict of the format's JSON keys the fast
 mapping writes, without viewing it as a model). The public checks are the first
 form, in their own exact context; :func:`fast_check` gives either, computing in
-the caller's (the fast path's, :data:`~refundmap.money.EXACT`). Both forms give
-the same findings: ``tests/core/test_checks_fast.py`` compares them on spoiled
-records.
+the caller's (the fast path's, :data:`~refundmap.money.EXACT`): each form's own
+walk (``_rutter_read``, ``_rutter_mapped``, ``_railz_read``, ``_railz_mapped``),
+the same findings in one pass over a record's lines, reading a figure only where
+a rule may need it (a Rutter record with an id not found before, a currency that
+is no code or a line without a total is walked again by the full walk). All forms give the same
+findings: ``tests/core/test_checks_fast.py`` compares them on spoiled records,
+``tests/core/test_checks_walks.py`` each walk with the one that called every rule.
 """
 
 from __future__ import annotations
@@ -335,6 +339,131 @@ def _rutter(
         discount, tax, total = refund.discount_amount, refund.tax_amount, refund.total_amount
     # _rutter_total's first test, without the call: a total that is the lines less the
     # discount plus the tax (none where none is stated) exactly is found right (most refunds).
+    if total == lines - (discount or _ZERO) + (tax or _ZERO):
+        return found
+    return _rutter_total(found, path, half, lines, discount, tax, total)
+
+
+#: The tolerance of each currency code found to be one, and of None (neither needs a
+#: finding): a walk's first test of a record's currency and its tolerance, in one lookup.
+#: At most every code.
+_CODE_HALVES: dict[str | None, Decimal] = {}
+
+
+def _code_half(code: str | None) -> Decimal | None:
+    """Return the tolerance of ``code`` where it needs no finding (:func:`_currency`); hold it."""
+    if code is not None and not is_code(code):
+        return None
+    half = _CODE_HALVES[code] = _HALVES.get(code) or _tolerance(code)
+    return half
+
+
+def _rutter_read(refund: Any, path: Path, *, refs: bool = True) -> list[Finding] | None:
+    """:func:`_rutter` of a record as read, not a create body: one pass over its lines.
+
+    Each line's ids and figures are read once. A record whose currency is no code,
+    or that holds an id not found before (or a line without a total), is walked
+    again by :func:`_rutter` from the start, so that its findings keep their order.
+    """
+    currency, items = refund.currency_code, refund.line_items
+    half = _CODE_HALVES.get(currency) or _code_half(currency)
+    known = _UUIDS
+    if half is None or (
+        refs
+        and not (
+            refund.account_id in known
+            and refund.customer_id in known
+            and refund.class_id in known
+            and refund.department_id in known
+            and refund.tax_rate_id in known
+        )
+    ):
+        return _rutter(refund, path, refs=refs, create=False, mapped=False)
+    if not items:
+        return None
+    found = None
+    lines = _ZERO
+    for index, line in enumerate(items):
+        total, item = line.total_amount, line.item
+        if item is None:
+            if total is None or (
+                refs and not (line.account_id in known and line.tax_rate_id in known)
+            ):
+                return _rutter(refund, path, refs=refs, create=False, mapped=False)
+        else:
+            quantity, unit = item.quantity, item.unit_amount
+            if total is None or (
+                refs
+                and not (
+                    line.account_id in known and line.tax_rate_id in known and item.id in known
+                )
+            ):
+                return _rutter(refund, path, refs=refs, create=False, mapped=False)
+            # _rutter_line's first test, without the call (see _rutter).
+            if quantity is None or unit is None or total != quantity * unit:
+                found = _rutter_line(
+                    found,
+                    path,
+                    index,
+                    half,
+                    total,
+                    item is not None,
+                    quantity,
+                    unit,
+                    create=False,
+                )
+        lines += total
+    discount, tax, total = refund.discount_amount, refund.tax_amount, refund.total_amount
+    if total == lines - (discount or _ZERO) + (tax or _ZERO):
+        return found
+    return _rutter_total(found, path, half, lines, discount, tax, total)
+
+
+def _rutter_mapped(refund: Any, path: Path, *, refs: bool = True) -> list[Finding] | None:
+    """:func:`_rutter_read` of a record as mapped (its JSON dict)."""
+    currency, items = refund.get("currency_code"), refund.get("line_items")
+    half = _CODE_HALVES.get(currency) or _code_half(currency)
+    known = _UUIDS
+    if half is None or (refs and not known.issuperset(map(refund.get, _REFUND_REFS))):
+        return _rutter(refund, path, refs=refs, create=False, mapped=True)
+    if not items:
+        return None
+    found = None
+    lines = _ZERO
+    for index, line in enumerate(items):
+        total, item = line.get("total_amount"), line.get("item")
+        if item is None:
+            if total is None or (
+                refs and not (line.get("account_id") in known and line.get("tax_rate_id") in known)
+            ):
+                return _rutter(refund, path, refs=refs, create=False, mapped=True)
+        else:
+            quantity, unit = item.get("quantity"), item.get("unit_amount")
+            if total is None or (
+                refs
+                and not (
+                    line.get("account_id") in known
+                    and line.get("tax_rate_id") in known
+                    and item.get("id") in known
+                )
+            ):
+                return _rutter(refund, path, refs=refs, create=False, mapped=True)
+            # _rutter_line's first test, without the call (see _rutter).
+            if quantity is None or unit is None or total != quantity * unit:
+                found = _rutter_line(
+                    found,
+                    path,
+                    index,
+                    half,
+                    total,
+                    item is not None,
+                    quantity,
+                    unit,
+                    create=False,
+                )
+        lines += total
+    discount, tax = refund.get("discount_amount"), refund.get("tax_amount")
+    total = refund.get("total_amount")
     if total == lines - (discount or _ZERO) + (tax or _ZERO):
         return found
     return _rutter_total(found, path, half, lines, discount, tax, total)
@@ -684,6 +813,125 @@ def _railz(refund: Any, path: Path, *, mapped: bool, currency: bool) -> list[Fin
     return _currency_ref(found, code, name, path)
 
 
+def _railz_read(refund: Any, path: Path) -> list[Finding] | None:
+    """:func:`_railz` of a record as read (a model, or a view of one), with its currency."""
+    currency, percentage, lines = refund.currency_ref, refund.discount_percentage, refund.lines
+    code = None if currency is None else currency.id
+    found = None
+    if percentage is not None and not _ZERO <= percentage <= _HUNDRED:
+        found = _percentage(found, percentage, (*path, "discountPercentage"))
+    half = _CODE_HALVES.get(code) or _code_half(code)
+    coded = half is not None  # a code, or None: no _currency_ref finding
+    if half is None:
+        half = _HALVES.get(code) or _tolerance(code)  # tolerance(code)
+    summed: Decimal | None = _ZERO if lines else None
+    for index, line in enumerate(lines or ()):
+        percentage, ref, sub_total = line.discount_percentage, line.tax_rate_ref, line.sub_total
+        rate = None if ref is None else ref.effective_tax_rate
+        # _off_percentage(percentage), _off_percentage(rate), without the calls.
+        if percentage is not None and not _ZERO <= percentage <= _HUNDRED:
+            found = _percentage(found, percentage, (*path, "lines", index, "discountPercentage"))
+        if rate is not None and not _ZERO <= rate <= _HUNDRED:
+            at = (*path, "lines", index, "taxRateRef", "effectiveTaxRate")
+            found = _percentage(found, rate, at)
+        quantity, unit, total = line.quantity, line.unit_amount, line.total_amount
+        amount, tax = line.discount_amount, line.tax_amount
+        # _railz_line's tests, without the call, where they pass exactly (see _railz).
+        if percentage is not None or (
+            sub_total is not None
+            and (
+                amount
+                or quantity is None
+                or unit is None
+                or sub_total != quantity * unit
+                or (total is not None and total != sub_total + (tax or _ZERO))
+            )
+        ):
+            found = _railz_line(
+                found, path, index, half, quantity, unit, sub_total, total, amount, percentage, tax
+            )
+        if summed is not None:
+            summed = None if sub_total is None else summed + sub_total
+    sub_total, tax, total = refund.sub_total, refund.tax_amount, refund.total_amount
+    # _railz_totals' tests, without the call, where they pass exactly (most refunds).
+    if sub_total is not None and (
+        total != sub_total + (tax or _ZERO) or (summed is not None and sub_total != summed)
+    ):
+        found = _railz_totals(found, path, half, sub_total, tax, total, summed)
+    # _currency_ref's first test (a code not coded is not None).
+    if coded or is_code(code):  # type: ignore[arg-type]
+        return found
+    return _currency_ref(found, code, currency.name, path)
+
+
+def _railz_mapped(refund: Any, path: Path) -> list[Finding] | None:
+    """:func:`_railz` of a record as mapped, with its currency: a line's figures read as needed.
+
+    A line without ``subTotal`` or ``discountPercentage`` has no more read (no
+    rule but the percentages' finds anything in it), and its refund's lines no sum.
+    """
+    currency, percentage = refund.get("currencyRef"), refund.get("discountPercentage")
+    lines = refund.get("lines")
+    code = None if currency is None else currency.get("id")
+    found = None
+    if percentage is not None and not _ZERO <= percentage <= _HUNDRED:
+        found = _percentage(found, percentage, (*path, "discountPercentage"))
+    half = _CODE_HALVES.get(code) or _code_half(code)
+    coded = half is not None  # a code, or None: no _currency_ref finding
+    if half is None:
+        half = _HALVES.get(code) or _tolerance(code)  # tolerance(code)
+    summed: Decimal | None = _ZERO if lines else None
+    for index, line in enumerate(lines or ()):
+        percentage, ref = line.get("discountPercentage"), line.get("taxRateRef")
+        sub_total = line.get("subTotal")
+        rate = None if ref is None else ref.get("effectiveTaxRate")
+        # _off_percentage(percentage), _off_percentage(rate), without the calls.
+        if percentage is not None and not _ZERO <= percentage <= _HUNDRED:
+            found = _percentage(found, percentage, (*path, "lines", index, "discountPercentage"))
+        if rate is not None and not _ZERO <= rate <= _HUNDRED:
+            at = (*path, "lines", index, "taxRateRef", "effectiveTaxRate")
+            found = _percentage(found, rate, at)
+        if sub_total is None:
+            summed = None
+            if percentage is not None:
+                quantity, unit = line.get("quantity"), line.get("unitAmount")
+                total, amount = line.get("totalAmount"), line.get("discountAmount")
+                tax = line.get("taxAmount")
+                found = _railz_line(
+                    found, path, index, half, quantity, unit, None, total, amount, percentage, tax
+                )
+            continue
+        quantity, unit = line.get("quantity"), line.get("unitAmount")
+        total, amount = line.get("totalAmount"), line.get("discountAmount")
+        # _railz_line's tests, without the call, where they pass exactly (see _railz); a
+        # line's taxAmount read only where it has a totalAmount, or the rule is asked.
+        if (
+            percentage is not None
+            or amount
+            or quantity is None
+            or unit is None
+            or sub_total != quantity * unit
+            or (total is not None and total != sub_total + (line.get("taxAmount") or _ZERO))
+        ):
+            tax = line.get("taxAmount")
+            found = _railz_line(
+                found, path, index, half, quantity, unit, sub_total, total, amount, percentage, tax
+            )
+        if summed is not None:
+            summed += sub_total
+    sub_total, tax = refund.get("subTotal"), refund.get("taxAmount")
+    total = refund.get("totalAmount")
+    # _railz_totals' tests, without the call, where they pass exactly (most refunds).
+    if sub_total is not None and (
+        total != sub_total + (tax or _ZERO) or (summed is not None and sub_total != summed)
+    ):
+        found = _railz_totals(found, path, half, sub_total, tax, total, summed)
+    # _currency_ref's first test (a code not coded is not None).
+    if coded or is_code(code):  # type: ignore[arg-type]
+        return found
+    return _currency_ref(found, code, None if currency is None else currency.get("name"), path)
+
+
 def check_railz(refund: railz.Refund, path: Path = ()) -> list[Finding]:
     """Check a Railz refund: line and header arithmetic, and percentage ranges."""
     with localcontext(EXACT):
@@ -783,17 +1031,16 @@ def fast_check(name: str, *, mapped: bool, refs: bool = True) -> FastCheck | Non
     # Functions of their own, not partials: a partial given keywords copies them into a
     # dict at each call, which costs more than a frame.
     if name == "rutter":
+        walk = _rutter_mapped if mapped else _rutter_read
+        if refs:
+            return walk  # its refs by default
 
         def rutter_check(refund: Any, path: Path) -> list[Finding] | None:
-            return _rutter(refund, path, refs=refs, create=False, mapped=mapped)
+            return walk(refund, path, refs=False)
 
         return rutter_check
     if name == "railz":
-
-        def railz_check(refund: Any, path: Path) -> list[Finding] | None:
-            return _railz(refund, path, mapped=mapped, currency=True)
-
-        return railz_check
+        return _railz_mapped if mapped else _railz_read
     if name == "railz-v2":
 
         def railz_v2_check(refund: Any, path: Path) -> list[Finding] | None:

@@ -37,7 +37,9 @@ from refundmap.report import Kind
 __all__ = ["line_amount", "line_figures", "line_total", "tax_inclusive", "unit_amount"]
 
 _ZERO = Decimal(0)
-_DERIVED = Kind.DERIVED
+# Kind's members read once: the enum's metaclass has a __getattr__, which makes each read of
+# ``Kind.DROPPED`` a slow lookup (about 900 instructions).
+_DERIVED, _DROPPED, _WARNING = Kind.DERIVED, Kind.DROPPED, Kind.WARNING
 _new = tuple.__new__
 
 
@@ -65,9 +67,10 @@ _INDEXED_HELD = 1024
 #: A Rutter line's total_amount, and a Railz line, after a refund's path.
 _ITEM_TOTAL = _Indexed(".line_items[{}].total_amount")
 _LINE_AT = _Indexed(".lines[{}].")
-#: A Railz line's subTotal and totalAmount, after a refund's path.
+#: A Railz line's subTotal and totalAmount, after a refund's path; by the key.
 _LINE_SUB = _Indexed(".lines[{}].subTotal")
 _LINE_TOTAL = _Indexed(".lines[{}].totalAmount")
+_LINE_KEY = {"subTotal": _LINE_SUB, "totalAmount": _LINE_TOTAL}
 
 
 def _into_rutter_from_railz(run: RuleContext) -> bool:
@@ -187,8 +190,8 @@ def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
             f"the {run.target_name} line gets no totalAmount, and a push line without an"
             f" amount is not one the platform can book: {why}; no share of it is invented"
         )
-        return Kind.WARNING, "totalAmount", message
-    return Kind.DROPPED, None, f"{run.target_name} has no field for it: {why}"
+        return _WARNING, "totalAmount", message
+    return _DROPPED, None, f"{run.target_name} has no field for it: {why}"
 
 
 def _no_line_shares(
@@ -201,23 +204,32 @@ def _no_line_shares(
     gets no ``totalAmount``, reported as :func:`_no_line_figure` says (whether
     the refund's lines include tax is not asked: no figure is written).
     """
+    if not count or not lines:
+        return
+    if run.target.vendor == "railz" and run.target.request is not None:  # a push line
+        kind, key, message = _no_line_figure(
+            run,
+            f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
+            " figures are net of discounts",
+        )
+    else:  # _no_line_figure's words, in one f-string
+        kind, key = _DROPPED, None
+        message = (
+            f"{run.target_name} has no field for it: the refund's discount_amount {discount!s}"
+            " is not per line, and Railz's line figures are net of discounts"
+        )
+    if run.rows:  # a row: the paths' suffixes (see Run.rows)
+        add = run.report.append
+        targets = None if key is None else _LINE_KEY[key]
+        for index, line in enumerate(lines[:count]):
+            line["totalAmount"] = None
+            add((kind, _ITEM_TOTAL[index], None if targets is None else targets[index], message))
+        return
     sp, tp = paths
-    add = run.report.append if run.rows else None  # a row: the paths' suffixes (see Run.rows)
-    said = None  # found at the first line: the same for all
     for index, line in enumerate(lines[:count]):
         line["totalAmount"] = None
-        if said is None:
-            said = _no_line_figure(
-                run,
-                f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
-                " figures are net of discounts",
-            )
-        kind, key, message = said
-        if add is not None:
-            add((kind, _ITEM_TOTAL[index], None if key is None else _LINE_AT[index] + key, message))
-        else:
-            target = None if key is None else tp + _LINE_AT[index] + key
-            run.note(kind, sp + _ITEM_TOTAL[index], target, message)
+        target = None if key is None else tp + _LINE_AT[index] + key
+        run.note(kind, sp + _ITEM_TOTAL[index], target, message)
 
 
 def _note_no_figure(
@@ -440,9 +452,35 @@ def _told_words(included: bool | None, taxed: bool) -> tuple[str, str, str]:  # 
     return told, f"subTotal, as {told}", f"totalAmount, as {told}"
 
 
-#: :func:`_told_words` of each reading and tax: the same for every refund.
+class _Rows(dict[int, tuple[Kind, str, str, str]]):
+    """A line's row of a figure derived from its total, by the line's index, made once.
+
+    ``_Rows(_LINE_SUB, said)[2]`` is ``(DERIVED, _ITEM_TOTAL[2], _LINE_SUB[2], said)``:
+    the same for every refund, as a row of the fast mapping's report (see Run.rows).
+    """
+
+    __slots__ = ("said", "target")
+
+    def __init__(self, target: _Indexed, said: str) -> None:
+        super().__init__()
+        self.target, self.said = target, said
+
+    def __missing__(self, index: int) -> tuple[Kind, str, str, str]:
+        made = (_DERIVED, _ITEM_TOTAL[index], self.target[index], self.said)
+        if index < _INDEXED_HELD:
+            self[index] = made
+        return made
+
+
+def _told(included: bool | None, taxed: bool) -> tuple[str, str, str, _Rows, _Rows]:  # noqa: FBT001
+    """Return :func:`_told_words`, and the rows of a line's subTotal and totalAmount by them."""
+    told, sub_said, total_said = _told_words(included, taxed)
+    return told, sub_said, total_said, _Rows(_LINE_SUB, sub_said), _Rows(_LINE_TOTAL, total_said)
+
+
+#: :func:`_told` of each reading and tax: the same for every refund.
 _TOLD = {
-    (included, taxed): _told_words(included, taxed)
+    (included, taxed): _told(included, taxed)
     for included in (True, False, None)
     for taxed in (True, False)
 }
@@ -474,21 +512,23 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
     only_sub = "subTotal" in run.target.line_figures
     # Over several lines, each line's words are the refund's (a discount is then over
     # several, and left above; the tax is not its one line's): made once, for all refunds.
-    told, sub_said, total_said = _TOLD[included, bool(tax)]
+    told, sub_said, total_said, sub_rows, total_rows = _TOLD[included, bool(tax)]
     unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
     # A line's figures noted as rows where the report takes them (see Run.rows): its
     # paths' suffixes, joined when read; else as entries.
     add = run.report.append if run.rows and not one else None
-    for index, (line, item) in enumerate(zip(lines, items, strict=False)):
-        amount = item.total_amount
+    # zip(lines, items, strict=False), without the zip: its keyword alone costs more than
+    # a refund's subscripts.
+    for index, line in enumerate(lines if len(lines) <= len(items) else lines[: len(items)]):
+        amount = items[index].total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         net = amount - discount
         if add is not None and only_sub and not included:  # several lines: a subTotal each
             line["subTotal"] = net
-            add((_DERIVED, _ITEM_TOTAL[index], _LINE_SUB[index], sub_said))
+            add(sub_rows[index])
             if not tax:
                 line["totalAmount"] = net + tax
-                add((_DERIVED, _ITEM_TOTAL[index], _LINE_TOTAL[index], total_said))
+                add(total_rows[index])
             continue
         where = sp + _ITEM_TOTAL[index]
         at = tp + _LINE_AT[index]

@@ -13,11 +13,13 @@ in the same words and order.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, localcontext
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -362,10 +364,59 @@ def test_a_rutter_walk_finds_what_it_found(
     refund = record if mapped else _read(record, _RUTTER, "refund")
     options = {"refs": refs, "create": create, "mapped": mapped}
     old = _outcome(_old_rutter, refund, PATH, **options)
-    assert _outcome(checks._rutter, refund, PATH, **options) == old
-    _UUIDS.clear()  # none found before (None too): each id asked again
-    assert _outcome(checks._rutter, refund, PATH, **options) == old
-    _UUIDS.add(None)
+    walks = [functools.partial(checks._rutter, **options)]
+    if not create:  # the fast path's walk of its form (fast_check's)
+        walks.append(
+            functools.partial(checks._rutter_mapped if mapped else checks._rutter_read, refs=refs)
+        )
+    for walk in walks:
+        assert _outcome(walk, refund, PATH) == old
+        _UUIDS.clear()  # none found before (None too): each id asked again
+        checks._CODE_HALVES.clear()  # nor any currency code
+        assert _outcome(walk, refund, PATH) == old
+        _UUIDS.add(None)
+
+
+@pytest.mark.parametrize(
+    "where", [*_REFUND_REFS, *(f"line_items.{key}" for key in _LINE_REFS), "item"]
+)
+@pytest.mark.parametrize("mapped", [True, False])
+@pytest.mark.parametrize("spoiled", ["123", "8a2e4c6b-0d1f-4a3e-b7c9-000000000000"])
+def test_a_rutter_walk_finds_each_id_alone(where: str, mapped: bool, spoiled: str) -> None:  # noqa: FBT001
+    """One id that is no UUID (or one not found before), the others None: found where it is.
+
+    The fast path's walks read a record's ids in one pass and leave a record with an
+    id not found before to the full walk: each place an id is read is one of them.
+    """
+    line = {
+        "account_id": None,
+        "tax_rate_id": None,
+        "total_amount": Decimal("3.00"),
+        "item": {"id": None, "quantity": 2, "unit_amount": Decimal("1.50")},
+    }
+    record = {
+        "currency_code": "USD",
+        "line_items": [dict(line), line],
+        **dict.fromkeys(_REFUND_REFS),
+        "discount_amount": None,
+        "tax_amount": None,
+        "total_amount": Decimal("6.00"),
+    }
+    if where == "item":
+        line["item"] = {**line["item"], "id": spoiled}
+    elif where.startswith("line_items."):
+        line[where.removeprefix("line_items.")] = spoiled
+    else:
+        record[where] = spoiled
+    refund = record if mapped else _read(record, _RUTTER, "refund")
+    _UUIDS.discard(spoiled)
+    old = _outcome(_old_rutter, refund, PATH, refs=True, create=False, mapped=mapped)
+    assert (old is None) is (spoiled != "123")  # a UUID is found right, then known
+    _UUIDS.discard(spoiled)
+    walk = checks._rutter_mapped if mapped else checks._rutter_read
+    assert _outcome(walk, refund, PATH, refs=True) == old
+    assert spoiled in _UUIDS or spoiled == "123"
+    assert _outcome(walk, refund, PATH, refs=False) is None
 
 
 @settings(max_examples=500)
@@ -378,6 +429,11 @@ def test_a_railz_walk_finds_what_it_found(
     refund = record if mapped else _read(record, _RAILZ, "refund")
     old = _outcome(_old_railz, refund, PATH, mapped=mapped, currency=currency)
     assert _outcome(checks._railz, refund, PATH, mapped=mapped, currency=currency) == old
+    if currency:  # the fast path's walk of its form (fast_check's)
+        walk = checks._railz_mapped if mapped else checks._railz_read
+        assert _outcome(walk, refund, PATH) == old
+        checks._CODE_HALVES.clear()  # no currency code found before
+        assert _outcome(walk, refund, PATH) == old
 
 
 def test_the_walks_are_asked_of_records_that_speak() -> None:
