@@ -196,11 +196,14 @@ def _rfc3339(text: str) -> date | None:
             " only with nothing after it but zeros: 24:00, 24:00:00, 24:00:00.000)"
         ) from None
     if leap:
-        utc = value if value.tzinfo is None else value - (value.utcoffset() or timedelta(0))
-        if (utc.hour, utc.minute) != (23, 59):
+        try:
+            utc = value if value.tzinfo is None else value - (value.utcoffset() or timedelta(0))
+        except OverflowError:  # in UTC before year 1 or after 9999, where no day is
+            utc = None
+        if utc is None or (utc.hour, utc.minute) != (23, 59):
             raise DateError(
                 f"not a possible time: {describe(text)} (a leap second, second 60, ends a"
-                " UTC day, at 23:59:60Z)"
+                f" UTC day, at 23:59:60Z{'' if utc else ', of the years 1 to 9999'})"
             )
     if leap or not _plain_digits(fraction, value.microsecond):
         return Timestamp.keeping(value, fraction, leap=leap)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import refundmap
 from refundmap.dates import (
     DateError,
     Timestamp,
@@ -14,6 +15,7 @@ from refundmap.dates import (
     keep_text,
     parse_date,
 )
+from refundmap.mapping import fused
 from refundmap.mapping.fused import _moment as _fast_moment
 
 from strategies import dates, fraction, timestamp_text
@@ -138,6 +140,10 @@ def test_a_leap_second_is_held_as_the_last_microsecond_of_the_day():
     [
         ("2024-06-30T12:00:60Z", "a leap second, second 60, ends a UTC day"),
         ("2016-12-31T23:59:60+01:00", "a leap second, second 60, ends a UTC day"),
+        # In UTC before year 1 or after 9999: refused as such, not an OverflowError.
+        ("0001-01-01T00:00:60+14:00", "ends a UTC day, at 23:59:60Z, of the years 1 to 9999"),
+        ("0001-01-01T13:59:60+14:00", "ends a UTC day, at 23:59:60Z, of the years 1 to 9999"),
+        ("9999-12-31T23:59:60-05:30", "ends a UTC day, at 23:59:60Z, of the years 1 to 9999"),
         ("2024-02-30T12:00:00.1234567Z", "not a possible date or time"),
         ("2024-06-30T12:00:61Z", "not a possible date or time"),
         ("2024-06-30T120000.1234567Z", "more than six fractional digits"),
@@ -252,3 +258,23 @@ def test_a_kept_text_is_the_values_own():
     assert format_date(kept) == format_date(other) == "2024-03-01T12:00:00.000Z"
     naive = kept.replace(tzinfo=None)
     assert format_date(naive) == "2024-03-01T12:00:00.000"
+
+
+def test_a_leap_second_outside_the_years_is_refused_in_words_on_both_paths():
+    """A leap second whose UTC day is outside years 1-9999 is a date error, not an OverflowError.
+
+    The codec said ``cannot be read: OverflowError('date value out of range')``.
+    """
+    text = '{"id": "1", "date": "0001-01-01T00:00:60+14:00", "totalAmount": 1}'
+    said = []
+    for fast in (True, False):
+        fused.ENABLED = fast
+        try:
+            with pytest.raises(refundmap.ValidationError) as caught:
+                refundmap.convert(text, "railz", "rutter")
+        finally:
+            fused.ENABLED = True
+        said.append(str(caught.value))
+    assert said[0] == said[1]
+    assert "$.date: not a possible time" in said[0]
+    assert "OverflowError" not in said[0]
