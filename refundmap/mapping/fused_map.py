@@ -524,6 +524,9 @@ class _FusedCompiler(_Compiler):
         lines[-1:] = ["    r = out", *made[1:]]
 
 
+#: The tokens that open and close an f-string, from Python 3.12 (before, one STRING token).
+_FSTRING_START: int | None = getattr(tokenize, "FSTRING_START", None)
+_FSTRING_END: int | None = getattr(tokenize, "FSTRING_END", None)
 #: The names a line's function shares with its refund's, bound alike (see _inlined_line).
 _SHARED = frozenset({"sp", "tp", "_li", "run", "add", "_copy", "_copy3", "_key", "_names"})
 #: The statements binding what a table's function appends with, once at its start.
@@ -548,15 +551,25 @@ def _inlined_line(function: list[str]) -> list[str] | None:
     names = {"src": "_x"}
     spots: list[tuple[tokenize.TokenInfo, str]] = []
     previous = None
+    inside = 0  # the f-strings open (their own tokens from Python 3.12)
     for token in tokenize.generate_tokens(io.StringIO(code).readline):
         text = token.string
-        if token.type == tokenize.NAME and text not in _SHARED:
-            dotted = previous is not None and previous.string == "."
-            if not dotted and not keyword.iskeyword(text) and _local(text, code):
+        if token.type == _FSTRING_START:
+            inside += 1
+        elif token.type == _FSTRING_END:
+            inside -= 1
+        elif token.type == tokenize.OP and text == "=" and inside:
+            return None  # an f-string's ``{v=}`` writes the name itself: left a call
+        elif token.type == tokenize.NAME and text not in _SHARED:
+            # Not an attribute, nor an f-string's conversion (``!r``: its own tokens from 3.12).
+            after = previous is not None and previous.string in {".", "!"}
+            if not after and not keyword.iskeyword(text) and _local(text, code):
                 spots.append((token, names.get(text, f"{text}_l")))
         elif token.type == tokenize.STRING and "f" in text[: text.index(text[-1])].lower():
-            # An f-string's names, in its braces (one token before Python 3.12).
-            renamed = _BRACES.sub(lambda m: _renamed_in(m[0], code, names), text)
+            # An f-string's names, in its fields (one token before Python 3.12).
+            renamed = _renamed_fields(text, code, names)
+            if renamed is None:
+                return None
             if renamed != text:
                 spots.append((token, renamed))
         previous = token
@@ -587,8 +600,33 @@ def _local(name: str, code: str) -> bool:
     )
 
 
-#: The braces of an f-string, each an expression.
-_BRACES = re.compile(r"\{[^{}]*\}")
+#: An f-string's literal brace (``{{``, ``}}``), a field of a plain expression (no string,
+#: conversion, format spec or ``=``), or a brace of any other field.
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}'\"!:=]*)\}|[{}]")
+
+
+def _renamed_fields(text: str, code: str, names: dict[str, str]) -> str | None:
+    """Return an f-string token with the locals of ``code`` in its fields renamed (see above).
+
+    Its literal braces are text. None where a field holds more than a plain
+    expression (a string, a conversion ``!r``, a format spec, a nested field,
+    ``=``) and the f-string names a local: its line is left a call.
+    """
+    other = False
+
+    def field(found: re.Match[str]) -> str:
+        nonlocal other
+        if found[0] in {"{", "}"}:
+            other = True
+        return found[0] if found[1] is None else _renamed_in(found[0], code, names)
+
+    renamed = _FIELD.sub(field, text)
+    if other and any(
+        name not in _SHARED and not keyword.iskeyword(name) and _local(name, code)
+        for name in set(re.findall(r"(?<![.\w!])[A-Za-z_]\w*", text))
+    ):
+        return None
+    return renamed
 
 
 def _renamed_in(expression: str, code: str, names: dict[str, str]) -> str:

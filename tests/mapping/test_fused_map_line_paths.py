@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -133,3 +134,70 @@ def test_a_refund_maps_its_lines_in_its_own_loop(source: str, target: str) -> No
     assert re.search(r"\bout\[", loop) is None
     for bound in set(re.findall(r"\b(_copy3?|_key|_names)\(", loop)):
         assert f"    {bound} = run." in refund or f"; {bound} = run." in refund
+
+
+class _Said:
+    """A run whose report is a list: what a line's mapping adds."""
+
+    def __init__(self) -> None:
+        self.report: list[Any] = []
+
+
+#: f-strings of a line's locals: a conversion, a string key, a format spec, literal braces,
+#: ``=``, a shared name; the refund's names hold other values where the line is written.
+F_STRINGS = [
+    "f'{v!r}'",
+    "f'{m[\"v\"]}'",
+    "f'{v:>{w}}'",
+    "f'{{v}} {r}'",
+    "f'{v=}'",
+    "f'{v} and {r} [{_li}]'",
+    "f'{y!r} {v}'",
+    "f'{r!s:>{w}}{{'",
+]
+
+
+@pytest.mark.parametrize("words", F_STRINGS)
+def test_a_lines_f_string_says_its_own_locals_in_its_refunds_loop(words: str) -> None:
+    """A line's body written in its refund's loop says what the line's function says, or is a call.
+
+    Its locals renamed in its f-strings' fields too, and only there: not a
+    conversion's letter, a string key, a literal brace, the ``v=`` that writes
+    the name; a format spec's field is the line's (not the refund's ``w``).
+    """
+    function = [
+        "def map_line_9(src, sp, tp, _li, run):",
+        "    out = {'a': None}",
+        "    add = run.report.append",
+        "    add(_push_9[_li])",
+        "    v = src",
+        "    r = v + 1",
+        "    w = 6",
+        "    m = {'v': v}",
+        "    y = 'y'",
+        f"    add({words})",
+        "    out['a'] = v",
+        "    add(_POP)",
+        "    return out",
+    ]
+    body = fused_map._inlined_line(function)
+    if body is None:
+        return  # left a call: the line's own frame
+    assert not any(line.startswith("_bind ") for line in body)
+    refund = [
+        "def map_refund(seq, sp, tp, run):",
+        "    v = r = w = m = y = out = 'the refund'",
+        "    add = run.report.append",
+        "    _ml = []",
+        "    for _li, _x in enumerate(seq):",
+        *(f"        {line}" for line in body),
+        "    return _ml, (v, r, w, m, y, out)",
+    ]
+    namespace: dict[str, Any] = {"_push_9": ["push 0", "push 1"], "_POP": "pop"}
+    exec("\n".join([*function, *refund]) + "\n", namespace)  # noqa: S102 - the code proved
+    alone, inlined = _Said(), _Said()
+    made = [namespace["map_line_9"](x, "$", "$", i, alone) for i, x in enumerate((7, 8))]
+    looped, kept = namespace["map_refund"]((7, 8), "$", "$", inlined)
+    assert looped == made
+    assert inlined.report == [note for note in alone.report if note != "pop"]
+    assert kept == ("the refund",) * 6
