@@ -19,6 +19,7 @@ runs the detailed engine on the same document.
 
 from __future__ import annotations
 
+import ast
 import io
 import keyword
 import re
@@ -592,12 +593,32 @@ def _inlined_line(function: list[str]) -> list[str] | None:
 
 
 def _local(name: str, code: str) -> bool:
-    """Whether ``name`` is assigned in ``code`` (a local of the function), or is ``src``."""
-    return (
-        name == "src"
-        or re.search(rf"(^|\n)\s*{name}\s*=[^=]|\bas {name}\b|\({name} :=|\b{name} = ", code)
-        is not None
-    )
+    """Whether ``name`` is bound in ``code`` (a local of the function), or is ``src``."""
+    return name == "src" or name in _bound(code)
+
+
+@cache
+def _bound(code: str) -> frozenset[str]:
+    """Return the names ``code`` binds, its locals.
+
+    Assigned (however unpacked, annotated, augmented, by ``:=``), a ``for``
+    loop's, a ``with``'s or an ``except``'s; not a comprehension's own (its
+    scope is its own).
+    """
+    tree = ast.parse(code)
+    own = {
+        id(node)
+        for comprehension in ast.walk(tree)
+        if isinstance(comprehension, ast.comprehension)
+        for node in ast.walk(comprehension.target)
+    }
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in own:
+            bound.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name is not None:
+            bound.add(node.name)
+    return frozenset(bound)
 
 
 #: An f-string's literal brace (``{{``, ``}}``), a field of a plain expression (no string,

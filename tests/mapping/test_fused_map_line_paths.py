@@ -201,3 +201,54 @@ def test_a_lines_f_string_says_its_own_locals_in_its_refunds_loop(words: str) ->
     assert looped == made
     assert inlined.report == [note for note in alone.report if note != "pop"]
     assert kept == ("the refund",) * 6
+
+
+#: Statements binding a line's locals otherwise than ``name = ...``.
+BINDINGS = [
+    ["a, b = v, r", "add(a + b)"],
+    ["[c] = [v]", "add(c)"],
+    ["for q in (v, r):", "    add(q)"],
+    ["k: int = v", "add(k)"],
+    ["q = 0", "q += v", "add(q)"],
+    ["try:", "    add(1 // (v - v))", "except ZeroDivisionError as exc:", "    add(str(exc))"],
+    ["e = [a for a in (v, r)]", "add(e)"],
+]
+
+
+@pytest.mark.parametrize("statements", BINDINGS, ids=lambda statements: statements[0])
+def test_a_lines_locals_however_bound_are_its_own_in_its_refunds_loop(
+    statements: list[str],
+) -> None:
+    """A line's local, however bound (unpacked, a loop's, annotated), is apart from the refund's."""
+    function = [
+        "def map_line_9(src, sp, tp, _li, run):",
+        "    out = {'a': None}",
+        "    add = run.report.append",
+        "    add(_push_9[_li])",
+        "    v = src",
+        "    r = v + 1",
+        *(f"    {statement}" for statement in statements),
+        "    out['a'] = v",
+        "    add(_POP)",
+        "    return out",
+    ]
+    body = fused_map._inlined_line(function)
+    assert body is not None
+    names = ("a", "b", "c", "e", "k", "q", "exc", "out")
+    refund = [
+        "def map_refund(seq, sp, tp, run):",
+        f"    {' = '.join(names)} = 'the refund'",
+        "    add = run.report.append",
+        "    _ml = []",
+        "    for _li, _x in enumerate(seq):",
+        *(f"        {line}" for line in body),
+        f"    return _ml, ({', '.join(names)},)",
+    ]
+    namespace: dict[str, Any] = {"_push_9": ["push 0", "push 1"], "_POP": "pop"}
+    exec("\n".join([*function, *refund]) + "\n", namespace)  # noqa: S102 - the code proved
+    alone, inlined = _Said(), _Said()
+    made = [namespace["map_line_9"](x, "$", "$", i, alone) for i, x in enumerate((7, 8))]
+    looped, kept = namespace["map_refund"]((7, 8), "$", "$", inlined)
+    assert looped == made
+    assert inlined.report == [note for note in alone.report if note != "pop"]
+    assert kept == ("the refund",) * len(names)
