@@ -673,9 +673,12 @@ def _inlined(body: list[str], at: str) -> list[str] | None:
     The finisher's ``_at`` is the list's suffixes, named ``at``; its ``return r``
     at the end leaves ``r``, finished in place, where it is in the list; a
     ``return`` of a remade line in a block puts that in its place and goes on to
-    the next line. None for any other ``return``, or a name the refund's
-    function holds (``_ls``, ``out``, ``src``, ``tp``).
+    the next line. None for any other ``return``, a name the refund's function
+    holds (``_ls``, ``out``, ``src``, ``tp``), or a body that binds ``r`` anew
+    (the line it returns is then not the one in the list).
     """
+    if "r" in _bound("def finish(r):\n" + "\n".join(body) + "\n"):
+        return None
     inlined: list[str] = []
     for line in body:
         text = line[4:]

@@ -98,6 +98,24 @@ def test_a_body_with_another_return_or_a_refunds_name_is_not_inlined() -> None:
     assert _inlined(body[:2], "_at_3") is None  # no line kept at the end
 
 
+@pytest.mark.parametrize(
+    "rebinding",
+    ["r = dict(r, made=1)", "r, _ = {**r, 'made': 1}, 0", "for r in [{**r, 'made': 1}]: pass"],
+)
+def test_a_body_that_makes_its_line_anew_is_not_finished_in_place(rebinding: str) -> None:
+    """A finisher whose ``r`` is another line by its end returns that one: not left in the list."""
+    body = ["    r['seen'] = True", f"    {rebinding}", "    return r"]
+    namespace: dict[str, Any] = {}
+    exec("def finish(r, run, sp, _at, _li):\n" + "\n".join(body) + "\n", namespace)  # noqa: S102
+    called = [namespace["finish"]({"n": i}, None, "$", None, i) for i in range(2)]
+    inlined = _inlined(body, "_at_3")
+    if inlined is None:
+        return  # each line finished by a call, as ever
+    loop = ["def loop(_ls):", "    for _li, r in enumerate(_ls):"]
+    exec("\n".join([*loop, *(f"        {line}" for line in inlined), "    return _ls"]), namespace)  # noqa: S102
+    assert namespace["loop"]([{"n": i} for i in range(2)]) == called
+
+
 def test_the_refunds_function_finishes_its_lines_in_a_loop() -> None:
     for source, (target, finish) in PAIRS.items():
         code = textwrap.dedent(fused_map.source(source, target))
