@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
 from operator import itemgetter
-from typing import Any, get_args, get_origin
+from typing import Any, cast, get_args, get_origin
 
 import attrs
 
@@ -206,14 +206,22 @@ class _Read(Exception):  # noqa: N818 - a signal: a rule read what a pair alone 
 
 
 class _Unread:
-    """A record or dict a rule may not read: any reading raises :class:`_Read`."""
+    """A record or dict a rule may not read: any reading raises :class:`_Read`.
 
-    __slots__ = ()
+    And is noted (``read``): a rule that catches the error has read it still.
+    """
+
+    __slots__ = ("read",)
+
+    def __init__(self) -> None:
+        self.read = False
 
     def __getattr__(self, name: str) -> Any:
+        self.read = True
         raise _Read(name)
 
     def _read(self, *_: Any) -> Any:
+        self.read = True
         raise _Read
 
     __getitem__ = __contains__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = _read
@@ -227,13 +235,15 @@ _UNREAD: Any = _Unread()
 class _FormatsOnly:
     """A run that tells a rule its formats and their names; anything else raises :class:`_Read`."""
 
-    __slots__ = ("source", "source_name", "target", "target_name")
+    __slots__ = ("read", "source", "source_name", "target", "target_name")
 
     def __init__(self, source: Format, target: Format) -> None:
         self.source, self.target = source, target
         self.source_name, self.target_name = source.name, target.name
+        self.read = False  # as _Unread's
 
     def __getattr__(self, name: str) -> Any:
+        self.read = True
         raise _Read(name)
 
 
@@ -860,11 +870,13 @@ class _Compiler:
         given a record and a dict it cannot read (:class:`_FormatsOnly`): its
         result follows from the pair alone. Such a rule is not compiled in.
         """
-        formats = _FormatsOnly(self.source, self.target)
+        record, made, formats = _Unread(), _Unread(), _FormatsOnly(self.source, self.target)
         try:
-            return MAKE[make](_UNREAD, _UNREAD, formats) is None
+            none = MAKE[make](record, cast("dict[str, Any]", made), formats) is None
         except Exception:  # noqa: BLE001 - read what it may not, raised: compiled in, as ever
             return False
+        # A reading the rule caught itself (and made nothing of) is a reading too.
+        return none and not (record.read or made.read or formats.read)
 
     def _make(self, code: _Function, index: int, row: Row) -> None:
         s, t = row.cell(self.source.name), row.cell(self.target.name)

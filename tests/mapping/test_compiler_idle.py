@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from contextlib import suppress
+from typing import Any
 
 import pytest
 
 from refundmap.formats import get_format
 from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _UNREAD, _Compiler, _FormatsOnly, _Read
-from refundmap.mapping.rules import MAKE
+from refundmap.mapping.rules import MAKE, Made
 
 from helpers import ROOT
 
@@ -65,6 +67,30 @@ def test_a_run_that_tells_only_its_formats_raises_for_the_rest() -> None:
     ):
         with pytest.raises(_Read):
             read()
+
+
+def _careful(src: Any, _out: dict[str, Any], _run: Any) -> Made | None:
+    try:
+        total = src.total_amount
+    except Exception:  # noqa: BLE001 - a rule that makes nothing where it cannot read
+        return None
+    return Made(total)
+
+
+def _suppressing(src: Any, _out: dict[str, Any], _run: Any) -> Made | None:
+    with suppress(Exception):
+        return Made(src.total_amount)
+    return None
+
+
+@pytest.mark.parametrize("rule", [_careful, _suppressing])
+def test_a_rule_that_catches_what_it_cannot_read_is_compiled_in(
+    rule: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal of a reading is no Exception: a rule catching one still reads the record."""
+    monkeypatch.setitem(MAKE, "careful", rule)
+    compiler = _Compiler(get_format("railz"), get_format("rutter"), lookup=False)
+    assert not compiler._idle("careful")
 
 
 _EVERY_PAIR = r"""
