@@ -44,7 +44,13 @@ from refundmap.mapping.compiler import (
     _suffix,
     _Table,
 )
-from refundmap.mapping.rules import APPLY, APPLY_REFUND_KEYS, WRITE_WHEN, sub_total_words
+from refundmap.mapping.rules import (
+    APPLY,
+    APPLY_LINE_KEYS,
+    APPLY_REFUND_KEYS,
+    WRITE_WHEN,
+    sub_total_words,
+)
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import LINES_TOTAL, REFUND, Marker, Row
 from refundmap.missing import CopiedIds
@@ -221,6 +227,7 @@ class _FusedCompiler(_Compiler):
         if inlined is None:
             super().late_lines(code, key, finish, at)
             return
+        inlined = self._lines_where_mapped(code.lines, key, inlined)
         code(f"_ls = out.get({key!r})")
         code("if _ls:").indent()
         code("for _li, r in enumerate(_ls):").indent()  # each finished in its place
@@ -228,6 +235,66 @@ class _FusedCompiler(_Compiler):
             code(line)
         code.dedent()
         code.dedent()
+
+    def _applied(self, declared: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str] | None]:
+        """Return each applied rule's name in the generated module, and its keys of ``declared``."""
+        return {
+            name: declared.get(rule)
+            for name, held in self.names.items()
+            if name.startswith("_apply_")
+            for rule, function in APPLY.items()
+            if held is function
+        }
+
+    def _lines_where_mapped(self, refund: list[str], key: str, late: list[str]) -> list[str]:
+        """Finish each line's keys where its function maps them; return the late loop's body.
+
+        ``late``: the body finishing each line ``r`` after the refund's rules (see
+        :func:`_inlined`): first remade where it has more keys than it was made
+        with, then each key tested. A key of the line no rule reads or writes
+        (:data:`~refundmap.mapping.rules.APPLY_LINE_KEYS`), written at one place
+        alone, is finished there (as :func:`_finished_where_mapped` does the
+        refund's); the line is then remade only where it holds a key a rule
+        adds (one the line is not made with), none where no rule adds one.
+        Left as it is unless every call given the refund's dict is such a rule.
+        """
+        pattern = rf" +out\[{key!r}\] = \[(map_line_\w+)\(x, sp, tp, i, run\) for i, x in .+"
+        mapper = next((m[1] for line in refund if (m := re.fullmatch(pattern, line))), None)
+        guard = re.fullmatch(r"if len\(r\) != \d+:", late[0]) if late else None
+        remade = re.fullmatch(r"    _ls\[_li\] = (finish_\w+)\(r, .+", late[1]) if guard else None
+        if mapper is None or remade is None or late[2] != "    continue":
+            return late
+        applied = self._applied(APPLY_LINE_KEYS)
+        ruled: set[str] = set()
+        for line in refund:
+            called = _APPLIED.fullmatch(line)
+            if called is not None and applied.get(called[1]) is not None:
+                ruled |= applied[called[1]] or set()
+            elif re.search(r"\bout\b", line) and not re.fullmatch(
+                r" +(out\['\w+'\] = .+|out = \{.*\})", line
+            ):
+                return late  # the dict given to a call: its lines may be read
+        function = next(f for f in self.functions if f[0].startswith(f"def {mapper}("))
+        full = next(f for f in self.functions if f[0].startswith(f"def {remade[1]}("))
+        made = re.fullmatch(r"    out = \{(.*)\}", function[1])
+        blocks = _blocks([f"    {line}" for line in late[3:]])
+        if made is None or function[-1] != "    return out" or blocks is None:
+            return late
+        keys = set(re.findall(r"'(\w+)': None", made[1]))
+        if any(
+            re.search(r"\bout\b", line) and not re.fullmatch(r" +out\['(\w+)'\] = .+", line)
+            for line in function[2:-1]
+        ) or any(k not in keys for k in re.findall(r"\bout\['(\w+)'\]", "\n".join(function))):
+            return late  # the line's dict given to a call, or a key added
+        moved = _finish_at_writes(function, len(function) - 1, blocks, ruled)
+        if not moved:
+            return late
+        added = sorted(ruled.intersection(re.findall(r"g\('(\w+)'\)", "\n".join(full))) - keys)
+        kept = [line[4:] for k, block in blocks.items() if k not in moved for line in block]
+        if not added:
+            return kept
+        test = " or ".join(f"{k!r} in r" for k in added)
+        return [f"if {test}:", *late[1:3], *kept]
 
     def late_calls(self, finish: str, at: str) -> str:
         """Return the expression finishing each line, given its refund's path and its index.
@@ -522,14 +589,7 @@ class _FusedCompiler(_Compiler):
         ):
             return
         lines[-1:] = ["    r = out", *made[1:]]
-        applied = {
-            name: APPLY_REFUND_KEYS.get(rule, None)
-            for name, held in self.names.items()
-            if name.startswith("_apply_")
-            for rule, function in APPLY.items()
-            if held is function
-        }
-        _finished_where_mapped(lines, applied)
+        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS))
 
 
 #: A refund's dict written at one place: the key, and what is written.
@@ -575,25 +635,45 @@ def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str
         written = re.fullmatch(r" +out\['(\w+)'\] = .+", line)
         if written is None or written[1] not in keys:
             return  # the dict given to a call, or a key added
-    # The finisher's blocks, by key: from a line at its indent to the next.
-    body = lines[at + 3 : -1]
+    blocks = _blocks(lines[at + 3 : -1])
+    if blocks is None:
+        return
+    moved = _finish_at_writes(lines, at, blocks, ruled)
+    if moved:
+        kept = [line for key, block in blocks.items() if key not in moved for line in block]
+        lines[lines.index("    r = out") + 1 :] = [*kept, "    return r"]
+
+
+def _blocks(body: list[str]) -> dict[str, list[str]] | None:
+    """Return a finisher's body (its tests of each key, in place) as each key's block, or None."""
     starts = [i for i, line in enumerate(body) if _FINISHED.fullmatch(line)]
     if not starts or starts[0] != 0:
-        return
+        return None
     blocks = {}
     for first, end in zip(starts, [*starts[1:], len(body)], strict=True):
         tested = _FINISHED.fullmatch(body[first])
         assert tested is not None  # noqa: S101 - a start is such a line
         blocks[tested[1] or tested[2]] = body[first:end]
+    return blocks
+
+
+def _finish_at_writes(
+    lines: list[str], end: int, blocks: Mapping[str, list[str]], ruled: set[str]
+) -> list[str]:
+    """Write each key's finishing of ``blocks`` at its one write in ``lines[:end]``: the keys moved.
+
+    A key no rule reads or writes (``ruled``), written at one place alone, the last
+    statement of ``if v is not None:`` (or ``if v:``), named nowhere else.
+    """
     moved = []
     for key, block in blocks.items():
-        sites = [i for i in range(2, at) if f"out[{key!r}]" in lines[i]]
+        sites = [i for i in range(2, end) if f"out[{key!r}]" in lines[i]]
         if key in ruled or len(sites) != 1:
             continue
         site = sites[0]
         written = _WRITE.fullmatch(lines[site])
         head = next(i for i in range(site - 1, 0, -1) if not lines[i].startswith("     "))
-        after = lines[site + 1] if site + 1 < at else ""
+        after = lines[site + 1] if site + 1 < end else ""
         if written is None or lines[head] not in ("    if v is not None:", "    if v:"):
             continue
         if after.startswith("     ") or after.strip().startswith(("else", "elif")):
@@ -606,12 +686,9 @@ def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str
             lines[site] = f"        out[{key!r}] = {one[2]} if {one[1]} else v"
             some = []
         lines[site + 1 : site + 1] = [*some, "    else:", *none]
-        at += len(some) + 1 + len(none)
+        end += len(some) + 1 + len(none)
         moved.append(key)
-    if not moved:
-        return
-    kept = [line for key, block in blocks.items() if key not in moved for line in block]
-    lines[at + 1 :] = [*kept, "    return r"]
+    return moved
 
 
 def _split_block(block: list[str], key: str) -> tuple[list[str] | None, list[str] | None]:

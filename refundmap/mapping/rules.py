@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APPLY",
+    "APPLY_LINE_KEYS",
     "APPLY_REFUND_KEYS",
     "MAKE",
     "PLATFORM_NAMES",
@@ -508,4 +509,12 @@ APPLY: dict[str, Callable[[Any, dict[str, Any], RuleContext, str, str], None]] =
 APPLY_REFUND_KEYS: dict[str, frozenset[str]] = {
     "department": frozenset({"lines", "department_id"}),
     "line_figures": frozenset({"lines", "line_items", "discount_amount"}),
+}
+#: The keys of each of the refund's lines each rule of :data:`APPLY` may read or write,
+#: as :data:`APPLY_REFUND_KEYS` (a key it adds, one a line is not made with, among them).
+APPLY_LINE_KEYS: dict[str, frozenset[str]] = {
+    "department": frozenset({"trackingCategoryRefs"}),
+    "line_figures": frozenset(
+        {"subTotal", "totalAmount", "discountAmount", "taxAmount", "total_amount"}
+    ),
 }

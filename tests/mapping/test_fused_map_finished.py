@@ -1,23 +1,25 @@
 """A refund's keys finished where they are mapped, not after its rules (fused_map).
 
-The fast compiler writes each key of the refund that is written at one place
-alone finished there: null, left out (or reported missing) in an ``else:``; a
-value written as the model writes it. That holds only where every rule given
-the refund's dict reads and writes the keys it declares
-(:data:`~refundmap.mapping.rules.APPLY_REFUND_KEYS`), which are left to the
-finisher after the rules. The differential tests (tests/conversion/test_fast.py)
-hold the output, report and errors to the detailed path's.
+The fast compiler writes each key of the refund that is written at one place alone
+finished there: null, left out (or reported missing) in an ``else:``; a value written as
+the model writes it. That holds only where every rule given the refund's dict reads and
+writes the keys it declares (:data:`~refundmap.mapping.rules.APPLY_REFUND_KEYS`, and of
+its lines :data:`~refundmap.mapping.rules.APPLY_LINE_KEYS`), which are left to the
+finisher after the rules; a line is remade only where it holds a key a rule adds. The
+differential tests (tests/conversion/test_fast.py) hold the output, report and errors to
+the detailed path's.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 from refundmap.mapping import fused_map
 from refundmap.mapping.fused_map import _finished_where_mapped
-from refundmap.mapping.rules import APPLY, APPLY_REFUND_KEYS
+from refundmap.mapping.rules import APPLY, APPLY_LINE_KEYS, APPLY_REFUND_KEYS
 
 from helpers import ROOT
 
@@ -42,6 +44,20 @@ def test_rutter_into_railz_finishes_the_refunds_keys_where_mapped() -> None:
         "        del out['date']\n        run.missing(sp, 'railz requires date, and there is no"
         " value for it')\n"
     ) in refund
+
+
+def test_rutter_into_railz_finishes_its_lines_keys_where_mapped() -> None:
+    """After the rules, a line is tested only for what line_figures writes, remade if it added."""
+    refund = _refund("rutter", "railz")
+    late = refund[refund.index("        for _li, r in enumerate(_ls):\n") :].splitlines()[1:]
+    late = late[: late.index("    r = out")]
+    assert late[0] == "            if 'discountAmount' in r or 'taxAmount' in r:"
+    tested = re.findall(
+        r"^            (?:if r|v = r)\['(\w+)'\]", "\n".join(late[3:]), re.MULTILINE
+    )
+    assert tested == ["quantity", "subTotal", "totalAmount"]  # its quantity is written twice
+    assert "                out_l['description'] = v_l\n            else:\n" in refund
+    assert "            else:\n                del out_l['inventoryRef']\n" in refund
 
 
 def test_railz_into_rutter_is_left_as_it_was() -> None:
@@ -126,17 +142,21 @@ from refundmap.mapping import rules
 from refundmap.options import supported
 
 seen = {name: set() for name in rules.APPLY}
+seen_lines = {name: set() for name in rules.APPLY}
 
 
 class Seen:
     '''The refund's dict as a rule is given it: each key it reads or writes noted.'''
 
-    def __init__(self, held, keys):
-        self.held, self.keys = held, keys
+    def __init__(self, held, keys, lines=None):
+        self.held, self.keys, self.lines = held, keys, lines
 
     def get(self, key, default=None):
         self.keys.add(key)
-        return self.held.get(key, default)
+        value = self.held.get(key, default)
+        if self.lines is not None and key in ("lines", "line_items") and value:
+            return [Seen(line, self.lines) for line in value]  # each line's keys noted too
+        return value
 
     def __getitem__(self, key):
         self.keys.add(key)
@@ -146,13 +166,18 @@ class Seen:
         self.keys.add(key)
         self.held[key] = value
 
+    def __len__(self):
+        return len(self.held)
+
     def __contains__(self, key):
         self.keys.add(key)
         return key in self.held
 
 
 def noted(name, rule):
-    return lambda src, out, run, sp, tp: rule(src, Seen(out, seen[name]), run, sp, tp)
+    return lambda src, out, run, sp, tp: rule(
+        src, Seen(out, seen[name], seen_lines[name]), run, sp, tp
+    )
 
 
 for name, rule in list(rules.APPLY.items()):
@@ -174,7 +199,11 @@ for folder in sorted(p for p in fixtures.iterdir() if p.name in FORMATS):
                     runs += 1
                 except refundmap.RefundmapError:
                     pass
-print(json.dumps({"runs": runs, "seen": {k: sorted(v) for k, v in seen.items()}}))
+print(json.dumps({
+    "runs": runs,
+    "seen": {k: sorted(v) for k, v in seen.items()},
+    "lines": {k: sorted(v) for k, v in seen_lines.items()},
+}))
 """
 
 
@@ -191,4 +220,8 @@ def test_each_rule_reads_and_writes_only_the_refunds_keys_it_declares() -> None:
     assert set(found["seen"]) == set(APPLY) == set(APPLY_REFUND_KEYS)
     for name, keys in found["seen"].items():
         assert set(keys) <= APPLY_REFUND_KEYS[name], name
+    for name, keys in found["lines"].items():
+        assert set(keys) <= APPLY_LINE_KEYS[name], name
     assert found["seen"]["line_figures"]  # it was given the dict, and read it
+    assert found["lines"]["line_figures"]  # and wrote into its lines
+    assert found["lines"]["department"]
