@@ -45,7 +45,13 @@ from refundmap.mapping.compiler import (
     _suffix,
     _Table,
 )
-from refundmap.mapping.rules import WRITE_WHEN, sub_total_words
+from refundmap.mapping.rules import (
+    APPLY,
+    APPLY_LINE_KEYS,
+    APPLY_REFUND_KEYS,
+    WRITE_WHEN,
+    sub_total_words,
+)
 from refundmap.mapping.runtime import Run, _read_directly, _scope
 from refundmap.mapping.table import LINES_TOTAL, REFUND, Marker, Row
 from refundmap.missing import CopiedIds
@@ -222,6 +228,7 @@ class _FusedCompiler(_Compiler):
         if inlined is None:
             super().late_lines(code, key, finish, at)
             return
+        inlined = self._lines_where_mapped(code.lines, key, inlined)
         code(f"_ls = out.get({key!r})")
         code("if _ls:").indent()
         code("for _li, r in enumerate(_ls):").indent()  # each finished in its place
@@ -229,6 +236,66 @@ class _FusedCompiler(_Compiler):
             code(line)
         code.dedent()
         code.dedent()
+
+    def _applied(self, declared: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str] | None]:
+        """Return each applied rule's name in the generated module, and its keys of ``declared``."""
+        return {
+            name: declared.get(rule)
+            for name, held in self.names.items()
+            if name.startswith("_apply_")
+            for rule, function in APPLY.items()
+            if held is function
+        }
+
+    def _lines_where_mapped(self, refund: list[str], key: str, late: list[str]) -> list[str]:
+        """Finish each line's keys where its function maps them; return the late loop's body.
+
+        ``late``: the body finishing each line ``r`` after the refund's rules (see
+        :func:`_inlined`): first remade where it has more keys than it was made
+        with, then each key tested. A key of the line no rule reads or writes
+        (:data:`~refundmap.mapping.rules.APPLY_LINE_KEYS`), written at one place
+        alone, is finished there (as :func:`_finished_where_mapped` does the
+        refund's); the line is then remade only where it holds a key a rule
+        adds (one the line is not made with), none where no rule adds one.
+        Left as it is unless every call given the refund's dict is such a rule.
+        """
+        pattern = rf" +out\[{key!r}\] = \[(map_line_\w+)\(x, sp, tp, i, run\) for i, x in .+"
+        mapper = next((m[1] for line in refund if (m := re.fullmatch(pattern, line))), None)
+        guard = re.fullmatch(r"if len\(r\) != \d+:", late[0]) if late else None
+        remade = re.fullmatch(r"    _ls\[_li\] = (finish_\w+)\(r, .+", late[1]) if guard else None
+        if mapper is None or remade is None or late[2] != "    continue":
+            return late
+        applied = self._applied(APPLY_LINE_KEYS)
+        ruled: set[str] = set()
+        for line in refund:
+            called = _APPLIED.fullmatch(line)
+            if called is not None and applied.get(called[1]) is not None:
+                ruled |= applied[called[1]] or set()
+            elif re.search(r"\bout\b", line) and not re.fullmatch(
+                r" +(out\['\w+'\] = .+|out = \{.*\})", line
+            ):
+                return late  # the dict given to a call: its lines may be read
+        function = next(f for f in self.functions if f[0].startswith(f"def {mapper}("))
+        full = next(f for f in self.functions if f[0].startswith(f"def {remade[1]}("))
+        made = re.fullmatch(r"    out = \{(.*)\}", function[1])
+        blocks = _blocks([f"    {line}" for line in late[3:]])
+        if made is None or function[-1] != "    return out" or blocks is None:
+            return late
+        keys = set(re.findall(r"'(\w+)': None", made[1]))
+        if any(
+            re.search(r"\bout\b", line) and not re.fullmatch(r" +out\['(\w+)'\] = .+", line)
+            for line in function[2:-1]
+        ) or any(k not in keys for k in re.findall(r"\bout\['(\w+)'\]", "\n".join(function))):
+            return late  # the line's dict given to a call, or a key added
+        moved = _finish_at_writes(function, len(function) - 1, blocks, ruled)
+        if not moved:
+            return late
+        added = sorted(ruled.intersection(re.findall(r"g\('(\w+)'\)", "\n".join(full))) - keys)
+        kept = [line[4:] for k, block in blocks.items() if k not in moved for line in block]
+        if not added:
+            return kept
+        test = " or ".join(f"{k!r} in r" for k in added)
+        return [f"if {test}:", *late[1:3], *kept]
 
     def late_calls(self, finish: str, at: str) -> str:
         """Return the expression finishing each line, given its refund's path and its index.
@@ -523,6 +590,123 @@ class _FusedCompiler(_Compiler):
         ):
             return
         lines[-1:] = ["    r = out", *made[1:]]
+        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS))
+
+
+#: A refund's dict written at one place: the key, and what is written.
+_WRITE = re.compile(r"        out\['(\w+)'\] = (.+)")
+#: A finisher's test of a key in place: the key, by ``if r[k] is None:`` or ``v = r[k]``.
+_FINISHED = re.compile(r"    (?:if r\['(\w+)'\] is None:|v = r\['(\w+)'\])")
+#: A rule given the refund's dict (``_apply_35(src, out, run, sp, tp)``): its name.
+_APPLIED = re.compile(r"    (_apply_\d+)\(src, out, run, sp, tp\)")
+
+
+def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str] | None]) -> None:
+    """Finish each of the refund's keys where it is mapped, not after its rules (in place).
+
+    ``lines``: the refund's function, its finisher's body written after ``r = out``
+    (see :meth:`_FusedCompiler._finished_here`), which first remakes the dict where
+    it has more keys than it was made with (``if len(r) != n:``), then tests each
+    key. A key written at one place alone, ``out[k] = ...`` in ``if v is not None:``
+    (or ``if v:``), and named nowhere else, is finished there: its finisher's lines
+    for a value follow the write, those for none an ``else:``, the value at hand.
+    Only where every call given the dict is a rule of ``applied`` (its name, and
+    the keys it reads or writes, :data:`~refundmap.mapping.rules.APPLY_REFUND_KEYS`),
+    none of them finished so, and every key written is one the dict was made with:
+    then it is never remade (so no ``len`` test) and no key is written after it
+    is finished. Left as it is otherwise.
+    """
+    at = lines.index("    r = out")
+    made = re.fullmatch(r"    out = \{(.*)\}", lines[1])
+    if made is None or lines[-1] != "    return r" or not lines[at + 1].startswith("    if len("):
+        return
+    keys = set(re.findall(r"'(\w+)': None", made[1]))
+    ruled: set[str] = set()
+    for line in lines[2:at]:
+        if not re.search(r"\bout\b", line):
+            continue
+        called = _APPLIED.fullmatch(line)
+        if called is not None and applied.get(called[1]) is not None:
+            ruled |= applied[called[1]] or set()
+            continue
+        late = re.fullmatch(r"    _ls = out\.get\('(\w+)'\)", line)  # the lines finished late
+        if late is not None:
+            ruled.add(late[1])
+            continue
+        written = re.fullmatch(r" +out\['(\w+)'\] = .+", line)
+        if written is None or written[1] not in keys:
+            return  # the dict given to a call, or a key added
+    blocks = _blocks(lines[at + 3 : -1])
+    if blocks is None:
+        return
+    moved = _finish_at_writes(lines, at, blocks, ruled)
+    if moved:
+        kept = [line for key, block in blocks.items() if key not in moved for line in block]
+        lines[lines.index("    r = out") + 1 :] = [*kept, "    return r"]
+
+
+def _blocks(body: list[str]) -> dict[str, list[str]] | None:
+    """Return a finisher's body (its tests of each key, in place) as each key's block, or None."""
+    starts = [i for i, line in enumerate(body) if _FINISHED.fullmatch(line)]
+    if not starts or starts[0] != 0:
+        return None
+    blocks = {}
+    for first, end in zip(starts, [*starts[1:], len(body)], strict=True):
+        tested = _FINISHED.fullmatch(body[first])
+        assert tested is not None  # noqa: S101 - a start is such a line
+        blocks[tested[1] or tested[2]] = body[first:end]
+    return blocks
+
+
+def _finish_at_writes(
+    lines: list[str], end: int, blocks: Mapping[str, list[str]], ruled: set[str]
+) -> list[str]:
+    """Write each key's finishing of ``blocks`` at its one write in ``lines[:end]``: the keys moved.
+
+    A key no rule reads or writes (``ruled``), written at one place alone, the last
+    statement of ``if v is not None:`` (or ``if v:``), named nowhere else.
+    """
+    moved = []
+    for key, block in blocks.items():
+        sites = [i for i in range(2, end) if f"out[{key!r}]" in lines[i]]
+        if key in ruled or len(sites) != 1:
+            continue
+        site = sites[0]
+        written = _WRITE.fullmatch(lines[site])
+        head = next(i for i in range(site - 1, 0, -1) if not lines[i].startswith("     "))
+        after = lines[site + 1] if site + 1 < end else ""
+        if written is None or lines[head] not in ("    if v is not None:", "    if v:"):
+            continue
+        if after.startswith("     ") or after.strip().startswith(("else", "elif")):
+            continue  # not the block's last statement
+        some, none = _split_block(block, key)
+        if some is None or none is None or (some and written[2] != "v"):
+            continue
+        one = re.fullmatch(rf"        if (.+): out\[{key!r}\] = (.+)", some[0]) if some else None
+        if one is not None and len(some) == 1:  # one write: the value as it is, or written
+            lines[site] = f"        out[{key!r}] = {one[2]} if {one[1]} else v"
+            some = []
+        lines[site + 1 : site + 1] = [*some, "    else:", *none]
+        end += len(some) + 1 + len(none)
+        moved.append(key)
+    return moved
+
+
+def _split_block(block: list[str], key: str) -> tuple[list[str] | None, list[str] | None]:
+    """Return a finisher's block of ``key``: its lines for a value, and for none, the dict ``out``.
+
+    None for a block of another form, or one that names ``r`` but as ``r[key]``.
+    """
+    renamed = [line.replace(f"r[{key!r}]", f"out[{key!r}]") for line in block]
+    if any(re.search(r"\br\b", line) for line in renamed):
+        return None, None
+    if renamed[0] == f"    if out[{key!r}] is None:":
+        return [], renamed[1:]
+    if renamed[1] != "    if v is None:":
+        return None, None
+    split = renamed.index("    else:") if "    else:" in renamed else len(renamed)
+    none, some = renamed[2:split], renamed[split + 1 :]
+    return some, none
 
 
 #: The tokens that open and close an f-string, from Python 3.12 (before, one STRING token).
