@@ -669,9 +669,14 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
         code.block("try:", f"v = d[{key!r}]")
         code.block("except KeyError:", "raise Fallback from None")
         if check and nullable:
+            null = [f"s -= {weight - 1}"] if weight > 1 else []
+            if folded := _or_null(check, null):
+                for line in folded:
+                    code(line)
+                return
             code.block("if v is not None:", *check)
-            if weight > 1:
-                code.block("else:", f"s -= {weight - 1}")
+            if null:
+                code.block("else:", *null)
         else:
             for line in check:
                 code(line)
@@ -684,9 +689,36 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
         code.block("if v is not None:", "n += 1", f"s += {weight}", *check)
     elif not check:
         code.block("if v is None:", "n -= 1", f"s -= {weight}")
+    elif folded := _or_null(check, ["n -= 1", f"s -= {weight}"]):
+        for line in folded:
+            code(line)
     else:
         code.block("if v is not None:", *check)
         code.block("else:", "n -= 1", f"s -= {weight}")
+
+
+#: A check of a value's type alone (a str, a bool), and an amount's first line.
+_TYPE_CHECK = re.compile(r"if type\(v\) is not (\w+): raise Fallback")
+_AMOUNT_TEST = "if (c := type(v)) is Decimal:"
+
+
+def _or_null(check: list[str], null: list[str]) -> list[str] | None:
+    """Return ``check`` taking None too, running ``null`` for it; None where it is not so written.
+
+    A value not null is checked without a test of its own for None: a type
+    test alone is one that None fails, an amount's dispatch on its type one
+    with a branch for None (most values are not null).
+    """
+    if len(check) == 1 and (test := _TYPE_CHECK.fullmatch(check[0])):
+        if not null:
+            return [f"if type(v) is not {test[1]} and v is not None: raise Fallback"]
+        return [f"if type(v) is not {test[1]}:", "    if v is not None: raise Fallback"] + [
+            f"    {line}" for line in null
+        ]
+    if check[0] == _AMOUNT_TEST and "elif c is not int: raise Fallback" in check:
+        at = check.index("elif c is not int: raise Fallback")
+        return [*check[:at], f"elif v is None: {'; '.join(null) or 'pass'}", *check[at:]]
+    return None
 
 
 #: The value a field's lines read and check (``v``), outside the keys they quote.

@@ -56,8 +56,11 @@ def test_the_readers_check_amounts_with_these_lines(name: str, *, finite: bool) 
     lines = fused._amount_lines(finite=finite)
     # Each value is read and checked as the local its view is made of (a0, a1, ...): as v.
     code = re.sub(r"(?<![.\w])a[0-9]+\b", "v", fused.source(name, finite=finite))
-    indent = " " * 8  # an optional amount's check, under `if a3 is not None:`
-    assert "\n".join(indent + line for line in lines) in code
+    # A nullable amount's check takes None in a branch of its own, after the decimal's.
+    nullable = re.compile(r"\n *elif v is None: [^\n]*")
+    assert nullable.search(code)
+    indent = " " * 4  # a record's amount, required or nullable
+    assert "\n".join(indent + line for line in lines) in nullable.sub("", code)
 
 
 #: Decimals of every digit count and exponent around the bounds, as jiter makes them (text).
@@ -206,6 +209,50 @@ def _rutter_line(**changes: Any) -> dict[str, Any]:
 )
 def test_a_rutter_line_counts_its_optional_keys(line: dict[str, Any], *, taken: bool) -> None:
     assert (_read("rutter", "LineItem", line) is not None) is taken
+
+
+def _checked(lines: list[str]) -> Callable[[Any], Any]:
+    """Return ``lines``, checking ``v`` and counting ``s``, as a function: (v, s) or None."""
+    body = "".join(f"    {line}\n" for line in lines)
+    namespace = dict(fused._Generator(get_format("railz")).names)
+    exec(f"def check(v, s=0):\n{body}    return v, s\n", namespace)  # noqa: S102 - the reader's own
+    check: Callable[[Any], Any] = namespace["check"]
+
+    def checked(value: Any) -> Any:
+        try:
+            return check(value)
+        except fused.Fallback:
+            return None
+
+    return checked
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        ["if type(v) is not str: raise Fallback"],
+        ["if type(v) is not bool: raise Fallback"],
+        fused._amount_lines(finite=False),
+        fused._amount_lines(finite=True),
+    ],
+)
+@pytest.mark.parametrize("null", [[], ["s -= 1"], ["s -= 2"]])
+@given(
+    value=st.none()
+    | st.text(max_size=3)
+    | st.booleans()
+    | st.integers()
+    | st.decimals(places=None)
+    | st.sampled_from([[], {}, Decimal("1E+15"), Decimal("-0"), 0, 1023, 1024, 10**15])
+)
+def test_a_check_taking_null_reads_as_one_under_a_test_for_it(
+    check: list[str], null: list[str], value: Any
+) -> None:
+    folded = fused._or_null(check, null)
+    assert folded is not None
+    nested = ["if v is not None:", *(f"    {line}" for line in check)]
+    unfolded = [*nested, *(["else:", *(f"    {line}" for line in null)] if null else [])]
+    assert _checked(folded)(value) == _checked(unfolded)(value)
 
 
 @attrs.define
