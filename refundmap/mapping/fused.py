@@ -377,7 +377,7 @@ _How = Literal["required", "up", "down"]
 
 #: A generated reader's own names (not an attribute's, nor ``s``, the count an object read
 #: inline shares with its holder), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|[ah][0-9]+)\b")
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnmodg]|[ah][0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
@@ -426,7 +426,7 @@ class _Generator:
     def module(self) -> str:
         return "\n\n".join("\n".join(lines) for lines in self.functions) + "\n"
 
-    def reader(self, cls: type) -> str:  # noqa: PLR0912, PLR0915 - one generated function
+    def reader(self, cls: type) -> str:  # noqa: C901, PLR0912, PLR0915 - one generated function
         """Return the name of the generated function reading an object of ``cls``."""
         if cls in self.done:
             return self.done[cls]
@@ -467,6 +467,7 @@ class _Generator:
         # An object's own values first; the objects and lists it holds are read after its
         # keys are counted, so that an unknown key costs no more than it did before.
         weights: dict[str, tuple[_How, int]] = {}
+        nulls: list[tuple[str, str]] = []  # an optional key counted up and nullable, its local
         fixed = 0  # the count of the keys expected, not null, and of their strings
         for index, field in enumerate(fields(cls)):
             key = names[field.name]
@@ -488,10 +489,10 @@ class _Generator:
                 _as_local(code, start, f"a{index}")
             if how != "up":
                 fixed += weight
+            elif nullable:
+                nulls.append((key, f"a{index}"))
         if counted:
-            exact = f"{self.name(known, 'known')}.issuperset(d)"
-            # A key whose value is null is counted in ``s`` as a key only.
-            code.block("if len(d) != n:", f"if not {exact}: raise Fallback", "s += len(d) - n")
+            _compared(code, f"{self.name(known, 'known')}.issuperset(d)", nulls)
         if whole:
             code.dedent()
         for field in nested:
@@ -719,6 +720,24 @@ def _or_null(check: list[str], null: list[str]) -> list[str] | None:
         at = check.index("elif c is not int: raise Fallback")
         return [*check[:at], f"elif v is None: {'; '.join(null) or 'pass'}", *check[at:]]
     return None
+
+
+def _compared(code: _Function, exact: str, nulls: list[tuple[str, str]]) -> None:
+    """Write the test that an object has no key but those counted in ``n``, and its count.
+
+    ``exact`` compares its keys with those known; ``nulls``, the optional keys
+    counted up (in ``n`` where found, not null) that may be null, and their locals.
+    A key whose value is null is counted in ``s`` as a key only. One of ``nulls``
+    there, null (Rutter's line ``type``, always sent, mostly null), is counted
+    with ``n`` into ``m``: as many keys as ``m`` are all known, not compared.
+    """
+    found = [f"if {local} is None and {key!r} in d: m += 1" for key, local in nulls]
+    first = ["m = n", *found, f"if len(d) != m and not {exact}: raise Fallback"]
+    code.block(
+        "if len(d) != n:",
+        *(first if nulls else [f"if not {exact}: raise Fallback"]),
+        "s += len(d) - n",
+    )
 
 
 #: The value a field's lines read and check (``v``), outside the keys they quote.
