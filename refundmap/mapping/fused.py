@@ -371,6 +371,10 @@ def _view(cls: type) -> type:
 #: The most keys of an object read by subscript where it has all it knows (see reader).
 _WHOLE = 4
 
+#: Whether an object whose optional keys are counted up, each nullable, reads them only
+#: where it has more keys than its required ones (see reader; off: read in every object).
+_SHORT = True
+
 #: How a key is read: required, or optional and counted when found, or when not.
 _How = Literal["required", "up", "down"]
 
@@ -458,12 +462,25 @@ class _Generator:
             code(f"if len(d) != {len(known)}: raise Fallback")
         if whole:
             self._whole(code, cls, names)
+        # Where the optional keys are counted up, each nullable, they are read after the
+        # required ones, and only where the object has more keys than those: else none
+        # is there (most of Rutter's lines), their locals None without a lookup.
+        short = (
+            _SHORT
+            and counted
+            and up
+            and all(
+                type(None) in get_args(f.type) for f in fields(cls) if names[f.name] not in required
+            )
+        )
+        optional = _Function("")
+        optional.depth = code.depth + 1
         if counted:
-            code(f"n = {len(required) if up else len(known)}")
+            (optional if short else code)(f"n = {len(required) if up else len(known)}")
         # An optional key is read by ``d.get``: bound once where there are several.
         get = "g" if len(known - required) > 2 else "d.get"
         if get == "g":
-            code("g = d.get")
+            (optional if short else code)("g = d.get")
         # An object's own values first; the objects and lists it holds are read after its
         # keys are counted, so that an unknown key costs no more than it did before.
         weights: dict[str, tuple[_How, int]] = {}
@@ -473,26 +490,35 @@ class _Generator:
             key = names[field.name]
             nullable = type(None) in get_args(field.type)
             how: _How = "required" if key in required else "up" if up else "down"
+            into = optional if short and how == "up" else code
             if field in nested:
                 held = without_none(field.type)
                 # An object held is counted with its holder; a list's items as read.
                 weight = 1 if is_list(held) else 1 + self.count(models_in(held)[0])
                 weights[field.name] = how, weight
-                start = len(code.lines)
-                _field(code, key, [], how, nullable=nullable, weight=weight, get=get)
-                _as_local(code, start, f"a{index}")
+                start = len(into.lines)
+                _field(into, key, [], how, nullable=nullable, weight=weight, get=get)
+                _as_local(into, start, f"a{index}")
             else:
                 check, strings = self._check(without_none(field.type), field.metadata)
                 weight = 1 + strings
-                start = len(code.lines)
-                _field(code, key, check, how, nullable=nullable, weight=weight, get=get)
-                _as_local(code, start, f"a{index}")
+                start = len(into.lines)
+                _field(into, key, check, how, nullable=nullable, weight=weight, get=get)
+                _as_local(into, start, f"a{index}")
             if how != "up":
                 fixed += weight
             elif nullable:
                 nulls.append((key, f"a{index}"))
+        if short:
+            code(f"if len(d) == {len(required)}:")
+            code(f"    {' = '.join(local for _, local in nulls)} = None")
+            code("else:")
+            code.lines.extend(optional.lines[1:])
+            code.indent()
         if counted:
             _compared(code, f"{self.name(known, 'known')}.issuperset(d)", nulls)
+        if short:
+            code.dedent()
         if whole:
             code.dedent()
         for field in nested:
