@@ -510,13 +510,14 @@ class _Generator:
             elif nullable:
                 nulls.append((key, f"a{index}"))
         if short:
-            code(f"if len(d) == {len(required)}:")
+            code(f"if (w := len(d)) == {len(required)}:")
             code(f"    {' = '.join(local for _, local in nulls)} = None")
             code("else:")
             code.lines.extend(optional.lines[1:])
             code.indent()
         if counted:
-            _compared(code, f"{self.name(known, 'known')}.issuperset(d)", nulls)
+            exact = f"{self.name(known, 'known')}.issuperset(d)"
+            _compared(code, exact, nulls, size="w" if short else "len(d)")
         if short:
             code.dedent()
         if whole:
@@ -748,7 +749,7 @@ def _or_null(check: list[str], null: list[str]) -> list[str] | None:
     return None
 
 
-def _compared(code: _Function, exact: str, nulls: list[tuple[str, str]]) -> None:
+def _compared(code: _Function, exact: str, nulls: list[tuple[str, str]], size: str) -> None:
     """Write the test that an object has no key but those counted in ``n``, and its count.
 
     ``exact`` compares its keys with those known; ``nulls``, the optional keys
@@ -756,13 +757,14 @@ def _compared(code: _Function, exact: str, nulls: list[tuple[str, str]]) -> None
     A key whose value is null is counted in ``s`` as a key only. One of ``nulls``
     there, null (Rutter's line ``type``, always sent, mostly null), is counted
     with ``n`` into ``m``: as many keys as ``m`` are all known, not compared.
+    ``size`` is the object's number of keys (``len(d)``, or a local holding it).
     """
     found = [f"if {local} is None and {key!r} in d: m += 1" for key, local in nulls]
-    first = ["m = n", *found, f"if len(d) != m and not {exact}: raise Fallback"]
+    first = ["m = n", *found, f"if {size} != m and not {exact}: raise Fallback"]
     code.block(
-        "if len(d) != n:",
+        f"if {size} != n:",
         *(first if nulls else [f"if not {exact}: raise Fallback"]),
-        "s += len(d) - n",
+        f"s += {size} - n",
     )
 
 

@@ -399,7 +399,7 @@ EACH = {fmt: _readers(fmt, 0) for fmt in ("railz", "rutter", "railz-v2")}
 def _read_whole(fmt: str, name: str) -> bool:
     function = fused.source(fmt).split(f"def read_{name}(d")[1].split("\n\n")[0]
     # Read by subscript where it has every key (not: its optional keys all None where it has
-    # only its required ones, `if len(d) == 6:` then `a6 = a7 = None`).
+    # only its required ones, `if (w := len(d)) == 6:` then `a6 = a7 = None`).
     return re.search(r"\n    if len\(d\) == [0-9]+:\n        try:", function) is not None
 
 
@@ -421,8 +421,8 @@ LONG = _readers("rutter", fused._WHOLE, short=False)
 
 def test_objects_of_required_keys_alone_skip_the_optional_ones() -> None:
     code = fused.source("rutter")
-    assert "    if len(d) == 6:\n        a6 = a7 = None\n    else:\n        n = 6\n" in code
-    assert "if len(d_3) == 6:" in code  # a refund's lines, read in its loop
+    assert "    if (w := len(d)) == 6:\n        a6 = a7 = None\n    else:\n        n = 6\n" in code
+    assert "if (w_3 := len(d_3)) == 6:" in code  # a refund's lines, read in its loop
 
 
 _PAGE = json.loads((ROOT / "fixtures/rutter/seed-list.json").read_text())
