@@ -371,13 +371,17 @@ def _view(cls: type) -> type:
 #: The most keys of an object read by subscript where it has all it knows (see reader).
 _WHOLE = 4
 
+#: Whether an object whose optional keys are counted up, each nullable, reads them only
+#: where it has more keys than its required ones (see reader; off: read in every object).
+_SHORT = True
+
 #: How a key is read: required, or optional and counted when found, or when not.
 _How = Literal["required", "up", "down"]
 
 
 #: A generated reader's own names (not an attribute's, nor ``s``, the count an object read
 #: inline shares with its holder), and its quoted keys.
-_LOCAL = re.compile(r"(?<![.\w])([vtcwnodg]|[ah][0-9]+)\b")
+_LOCAL = re.compile(r"(?<![.\w])([vtcwnmodg]|[ah][0-9]+)\b")
 _QUOTED = re.compile(r"('[^']*')")
 
 
@@ -426,7 +430,7 @@ class _Generator:
     def module(self) -> str:
         return "\n\n".join("\n".join(lines) for lines in self.functions) + "\n"
 
-    def reader(self, cls: type) -> str:  # noqa: PLR0912, PLR0915 - one generated function
+    def reader(self, cls: type) -> str:  # noqa: C901, PLR0912, PLR0915 - one generated function
         """Return the name of the generated function reading an object of ``cls``."""
         if cls in self.done:
             return self.done[cls]
@@ -458,40 +462,64 @@ class _Generator:
             code(f"if len(d) != {len(known)}: raise Fallback")
         if whole:
             self._whole(code, cls, names)
+        # Where the optional keys are counted up, each nullable, they are read after the
+        # required ones, and only where the object has more keys than those: else none
+        # is there (most of Rutter's lines), their locals None without a lookup.
+        short = (
+            _SHORT
+            and counted
+            and up
+            and all(
+                type(None) in get_args(f.type) for f in fields(cls) if names[f.name] not in required
+            )
+        )
+        optional = _Function("")
+        optional.depth = code.depth + 1
         if counted:
-            code(f"n = {len(required) if up else len(known)}")
+            (optional if short else code)(f"n = {len(required) if up else len(known)}")
         # An optional key is read by ``d.get``: bound once where there are several.
         get = "g" if len(known - required) > 2 else "d.get"
         if get == "g":
-            code("g = d.get")
+            (optional if short else code)("g = d.get")
         # An object's own values first; the objects and lists it holds are read after its
         # keys are counted, so that an unknown key costs no more than it did before.
         weights: dict[str, tuple[_How, int]] = {}
+        nulls: list[tuple[str, str]] = []  # an optional key counted up and nullable, its local
         fixed = 0  # the count of the keys expected, not null, and of their strings
         for index, field in enumerate(fields(cls)):
             key = names[field.name]
             nullable = type(None) in get_args(field.type)
             how: _How = "required" if key in required else "up" if up else "down"
+            into = optional if short and how == "up" else code
             if field in nested:
                 held = without_none(field.type)
                 # An object held is counted with its holder; a list's items as read.
                 weight = 1 if is_list(held) else 1 + self.count(models_in(held)[0])
                 weights[field.name] = how, weight
-                start = len(code.lines)
-                _field(code, key, [], how, nullable=nullable, weight=weight, get=get)
-                _as_local(code, start, f"a{index}")
+                start = len(into.lines)
+                _field(into, key, [], how, nullable=nullable, weight=weight, get=get)
+                _as_local(into, start, f"a{index}")
             else:
                 check, strings = self._check(without_none(field.type), field.metadata)
                 weight = 1 + strings
-                start = len(code.lines)
-                _field(code, key, check, how, nullable=nullable, weight=weight, get=get)
-                _as_local(code, start, f"a{index}")
+                start = len(into.lines)
+                _field(into, key, check, how, nullable=nullable, weight=weight, get=get)
+                _as_local(into, start, f"a{index}")
             if how != "up":
                 fixed += weight
+            elif nullable:
+                nulls.append((key, f"a{index}"))
+        if short:
+            code(f"if (w := len(d)) == {len(required)}:")
+            code(f"    {' = '.join(local for _, local in nulls)} = None")
+            code("else:")
+            code.lines.extend(optional.lines[1:])
+            code.indent()
         if counted:
             exact = f"{self.name(known, 'known')}.issuperset(d)"
-            # A key whose value is null is counted in ``s`` as a key only.
-            code.block("if len(d) != n:", f"if not {exact}: raise Fallback", "s += len(d) - n")
+            _compared(code, exact, nulls, size="w" if short else "len(d)")
+        if short:
+            code.dedent()
         if whole:
             code.dedent()
         for field in nested:
@@ -669,9 +697,14 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
         code.block("try:", f"v = d[{key!r}]")
         code.block("except KeyError:", "raise Fallback from None")
         if check and nullable:
+            null = [f"s -= {weight - 1}"] if weight > 1 else []
+            if folded := _or_null(check, null):
+                for line in folded:
+                    code(line)
+                return
             code.block("if v is not None:", *check)
-            if weight > 1:
-                code.block("else:", f"s -= {weight - 1}")
+            if null:
+                code.block("else:", *null)
         else:
             for line in check:
                 code(line)
@@ -684,9 +717,55 @@ def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
         code.block("if v is not None:", "n += 1", f"s += {weight}", *check)
     elif not check:
         code.block("if v is None:", "n -= 1", f"s -= {weight}")
+    elif folded := _or_null(check, ["n -= 1", f"s -= {weight}"]):
+        for line in folded:
+            code(line)
     else:
         code.block("if v is not None:", *check)
         code.block("else:", "n -= 1", f"s -= {weight}")
+
+
+#: A check of a value's type alone (a str, a bool), and an amount's first line.
+_TYPE_CHECK = re.compile(r"if type\(v\) is not (\w+): raise Fallback")
+_AMOUNT_TEST = "if (c := type(v)) is Decimal:"
+
+
+def _or_null(check: list[str], null: list[str]) -> list[str] | None:
+    """Return ``check`` taking None too, running ``null`` for it; None where it is not so written.
+
+    A value not null is checked without a test of its own for None: a type
+    test alone is one that None fails, an amount's dispatch on its type one
+    with a branch for None (most values are not null).
+    """
+    if len(check) == 1 and (test := _TYPE_CHECK.fullmatch(check[0])):
+        if not null:
+            return [f"if type(v) is not {test[1]} and v is not None: raise Fallback"]
+        return [f"if type(v) is not {test[1]}:", "    if v is not None: raise Fallback"] + [
+            f"    {line}" for line in null
+        ]
+    if check[0] == _AMOUNT_TEST and "elif c is not int: raise Fallback" in check:
+        at = check.index("elif c is not int: raise Fallback")
+        return [*check[:at], f"elif v is None: {'; '.join(null) or 'pass'}", *check[at:]]
+    return None
+
+
+def _compared(code: _Function, exact: str, nulls: list[tuple[str, str]], size: str) -> None:
+    """Write the test that an object has no key but those counted in ``n``, and its count.
+
+    ``exact`` compares its keys with those known; ``nulls``, the optional keys
+    counted up (in ``n`` where found, not null) that may be null, and their locals.
+    A key whose value is null is counted in ``s`` as a key only. One of ``nulls``
+    there, null (Rutter's line ``type``, always sent, mostly null), is counted
+    with ``n`` into ``m``: as many keys as ``m`` are all known, not compared.
+    ``size`` is the object's number of keys (``len(d)``, or a local holding it).
+    """
+    found = [f"if {local} is None and {key!r} in d: m += 1" for key, local in nulls]
+    first = ["m = n", *found, f"if {size} != m and not {exact}: raise Fallback"]
+    code.block(
+        f"if {size} != n:",
+        *(first if nulls else [f"if not {exact}: raise Fallback"]),
+        f"s += {size} - n",
+    )
 
 
 #: The value a field's lines read and check (``v``), outside the keys they quote.

@@ -56,8 +56,11 @@ def test_the_readers_check_amounts_with_these_lines(name: str, *, finite: bool) 
     lines = fused._amount_lines(finite=finite)
     # Each value is read and checked as the local its view is made of (a0, a1, ...): as v.
     code = re.sub(r"(?<![.\w])a[0-9]+\b", "v", fused.source(name, finite=finite))
-    indent = " " * 8  # an optional amount's check, under `if a3 is not None:`
-    assert "\n".join(indent + line for line in lines) in code
+    # A nullable amount's check takes None in a branch of its own, after the decimal's.
+    nullable = re.compile(r"\n *elif v is None: [^\n]*")
+    assert nullable.search(code)
+    indent = " " * 4  # a record's amount, required or nullable
+    assert "\n".join(indent + line for line in lines) in nullable.sub("", code)
 
 
 #: Decimals of every digit count and exponent around the bounds, as jiter makes them (text).
@@ -208,6 +211,101 @@ def test_a_rutter_line_counts_its_optional_keys(line: dict[str, Any], *, taken: 
     assert (_read("rutter", "LineItem", line) is not None) is taken
 
 
+def _checked(lines: list[str]) -> Callable[[Any], Any]:
+    """Return ``lines``, checking ``v`` and counting ``s``, as a function: (v, s) or None."""
+    body = "".join(f"    {line}\n" for line in lines)
+    namespace = dict(fused._Generator(get_format("railz")).names)
+    exec(f"def check(v, s=0):\n{body}    return v, s\n", namespace)  # noqa: S102 - the reader's own
+    check: Callable[[Any], Any] = namespace["check"]
+
+    def checked(value: Any) -> Any:
+        try:
+            return check(value)
+        except fused.Fallback:
+            return None
+
+    return checked
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        ["if type(v) is not str: raise Fallback"],
+        ["if type(v) is not bool: raise Fallback"],
+        fused._amount_lines(finite=False),
+        fused._amount_lines(finite=True),
+    ],
+)
+@pytest.mark.parametrize("null", [[], ["s -= 1"], ["s -= 2"]])
+@given(
+    value=st.none()
+    | st.text(max_size=3)
+    | st.booleans()
+    | st.integers()
+    | st.decimals(places=None)
+    | st.sampled_from([[], {}, Decimal("1E+15"), Decimal("-0"), 0, 1023, 1024, 10**15])
+)
+def test_a_check_taking_null_reads_as_one_under_a_test_for_it(
+    check: list[str], null: list[str], value: Any
+) -> None:
+    folded = fused._or_null(check, null)
+    assert folded is not None
+    nested = ["if v is not None:", *(f"    {line}" for line in check)]
+    unfolded = [*nested, *(["else:", *(f"    {line}" for line in null)] if null else [])]
+    assert _checked(folded)(value) == _checked(unfolded)(value)
+
+
+class _Known(frozenset[str]):
+    """A reader's known keys, noting each time an object's keys are compared with them."""
+
+    compared: list[object] = []  # noqa: RUF012 - one list, the test's
+
+    def issuperset(self, other: Any) -> bool:
+        self.compared.append(other)
+        return super().issuperset(other)
+
+
+@given(
+    st.sets(st.sampled_from(["additional_fields", "type"])),
+    st.sets(st.sampled_from(["currency_code", "currency_rate", "platform_data"])),
+    st.sampled_from([None, "line", "record"]),
+)
+def test_an_optional_key_sent_null_is_counted_without_comparing_keys(
+    line_nulls: set[str], record_nulls: set[str], unknown: str | None
+) -> None:
+    # Rutter's newest lines always send `type`, mostly null: such a line's keys are all
+    # known without comparing them, and each null key counted (half the quote marks).
+    page = json.loads((ROOT / "fixtures/rutter/seed-list.json").read_text())
+    record = page["customer_refunds"][0]
+    record.update(dict.fromkeys(record_nulls))
+    for line in record["line_items"]:
+        line.update(dict.fromkeys(line_nulls))
+    if unknown:
+        (record["line_items"][0] if unknown == "line" else record)["x"] = None
+    text = json.dumps(record).encode()
+    fmt = get_format("rutter")
+    read = fused.reader(fmt, fmt.record, finite=True)
+    defaults = read.__defaults__ or ()
+    read.__defaults__ = tuple(_Known(v) if type(v) is frozenset else v for v in defaults)
+    _Known.compared.clear()
+    count = [0]
+    try:
+        view = read(fused._decode(text), count)
+    except fused.Fallback:
+        view = None
+    finally:
+        read.__defaults__ = defaults
+    if unknown:
+        assert view is None  # an unknown key beside the nulls: compared, refused
+        assert _Known.compared
+    else:
+        assert view is not None
+        assert _Known.compared == []
+        assert 2 * count[0] == text.count(b'"')
+        assert all(getattr(line, "type", None) is None for line in view.line_items)
+        assert all(getattr(view, key) is None for key in record_nulls)
+
+
 @attrs.define
 class _Inner:
     d: str | None = None  # named as the reader's own names are
@@ -279,16 +377,16 @@ def test_the_text_is_searched_for_a_minus_zero_only_where_a_zero_is_kept(
     assert len(searched) == 1
 
 
-def _readers(fmt: str, whole: int) -> dict[str, Any]:
-    """Return the generated readers of ``fmt`` by model name, ``_WHOLE`` set to ``whole``."""
+def _readers(fmt: str, whole: int, *, short: bool = True) -> dict[str, Any]:
+    """Return the generated readers of ``fmt`` by model name, ``_WHOLE`` and ``_SHORT`` set."""
     generator = fused._Generator(get_format(fmt))
-    saved, fused._WHOLE = fused._WHOLE, whole
+    saved, fused._WHOLE, fused._SHORT = (fused._WHOLE, fused._SHORT), whole, short
     try:
         pages = (shape.model for shape in generator.fmt.envelopes if shape.many)
         for cls in (generator.fmt.record, *pages):  # as fused._generated
             generator.reader(cls)
     finally:
-        fused._WHOLE = saved
+        fused._WHOLE, fused._SHORT = saved
     namespace = dict(generator.names)
     exec(generator.module(), namespace)  # noqa: S102 - the generated readers
     return {cls.__name__: namespace[name] for cls, name in generator.done.items()}
@@ -300,7 +398,9 @@ EACH = {fmt: _readers(fmt, 0) for fmt in ("railz", "rutter", "railz-v2")}
 
 def _read_whole(fmt: str, name: str) -> bool:
     function = fused.source(fmt).split(f"def read_{name}(d")[1].split("\n\n")[0]
-    return "    if len(d) == " in function
+    # Read by subscript where it has every key (not: its optional keys all None where it has
+    # only its required ones, `if (w := len(d)) == 6:` then `a6 = a7 = None`).
+    return re.search(r"\n    if len\(d\) == [0-9]+:\n        try:", function) is not None
 
 
 SMALL = [(fmt, name) for fmt in WHOLE for name in WHOLE[fmt] if _read_whole(fmt, name)]
@@ -313,6 +413,72 @@ def _as_read(read: Any, obj: Any) -> Any:
     except fused.Fallback:
         return "Fallback"
     return [getattr(view, slot) for slot in type(view).__slots__], count
+
+
+#: Rutter's readers with every optional key read in every object (no ``if len(d) == 6:``).
+LONG = _readers("rutter", fused._WHOLE, short=False)
+
+
+def test_objects_of_required_keys_alone_skip_the_optional_ones() -> None:
+    code = fused.source("rutter")
+    assert "    if (w := len(d)) == 6:\n        a6 = a7 = None\n    else:\n        n = 6\n" in code
+    assert "if (w_3 := len(d_3)) == 6:" in code  # a refund's lines, read in its loop
+
+
+_PAGE = json.loads((ROOT / "fixtures/rutter/seed-list.json").read_text())
+#: A valid object of each model drawn below, and valid values of their optional keys.
+_SEED = {
+    "ListResponse": _PAGE,
+    "CustomerRefund": _PAGE["customer_refunds"][0],
+    "LineItem": _PAGE["customer_refunds"][0]["line_items"][0],
+}
+_OPTIONAL = {
+    "type": "shipping",
+    "additional_fields": {},
+    "next_cursor": "c",
+    "currency_code": "USD",
+    "currency_rate": 1,
+    "platform_data": {"a": "b"},
+}
+
+
+@given(st.sampled_from(["LineItem", "ListResponse", "CustomerRefund"]), st.data())
+def test_an_object_of_required_keys_alone_is_read_as_any_other(
+    name: str, data: st.DataObject
+) -> None:
+    # The same view and count, or Fallback, with the optional keys read or not.
+    known = _keys("rutter", name)
+    cls = next(cls for cls in fused._generated("rutter", finite=True)[0] if cls.__name__ == name)
+    names = fused.keys(cls, get_format("rutter").naming)
+    required = {names[f.name] for f in fused.fields(cls) if f.default is not None}
+    optional = sorted(set(known) - required)
+    keys = required | data.draw(st.sets(st.sampled_from([*optional, "x"])), label="more")
+    keys -= data.draw(st.sets(st.sampled_from(sorted(required)), max_size=1), label="gone")
+    valid = {**_SEED[name], **_OPTIONAL}
+    obj = {
+        key: data.draw(st.just(valid.get(key)) | st.just(valid.get(key)) | VALUES, label=key)
+        for key in keys
+    }
+    read, long = WHOLE["rutter"][name], LONG[name]
+    if name == "ListResponse":  # a record refused read as a mark
+
+        def refused(_item: Any, index: int, _count: list[int]) -> str:
+            return f"refused {index}"
+
+        assert _plain(_as_read(lambda o, c: read(o, refused, c), obj)) == _plain(
+            _as_read(lambda o, c: long(o, refused, c), obj)
+        )
+    else:
+        assert _plain(_as_read(read, obj)) == _plain(_as_read(long, obj))
+
+
+def _plain(value: Any) -> Any:
+    """Return ``value`` with each view in it as its class's name and its slots, alike."""
+    if hasattr(type(value), "__struct_fields__"):
+        return [type(value).__name__, *(_plain(getattr(value, f)) for f in value.__struct_fields__)]
+    if type(value) in {list, tuple}:
+        return [_plain(item) for item in value]
+    return value
 
 
 def test_the_small_objects_are_read_whole() -> None:
