@@ -943,11 +943,38 @@ def _compiled(  # noqa: PLR0913 - the pair, and how the code is compiled
     )
     filename = f"<refundmap fast mapping {source_name} -> {target_name}{options}>"
     namespace: dict[str, Any] = dict(compiler.names)
+    code = _blanks(code, namespace)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     import linecache  # noqa: PLC0415 - only to show the generated code in tracebacks
 
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
     return namespace[function], code
+
+
+#: A dict made with every key null, in order, in a statement of its own (``out = {'a': None,
+#: 'b': None, ...}``, as the compiler makes a record or a line to finish in place).
+_BLANK = re.compile(r"^( +)(\w+) = (\{'\w+': None(?:, '\w+': None){3,}\})$", re.MULTILINE)
+
+
+def _blanks(code: str, namespace: dict[str, Any]) -> str:
+    """Return ``code`` making each dict :data:`_BLANK` finds as a copy of one made once.
+
+    Copying a dict is a third of the time of its display, which inserts each key
+    (about 60 against 220 ns for a line's nine keys): the same keys, in the same
+    order, each null. The copied dict is bound as ``_blank_<n>`` in ``namespace``, and
+    the display stays beside it as a comment, for the reader of :func:`source`.
+    """
+    made: dict[str, str] = {}
+
+    def copied(found: re.Match[str]) -> str:
+        display = found[3]
+        name = made.get(display)
+        if name is None:
+            name = made[display] = f"_blank_{len(made)}"
+            namespace[name] = dict.fromkeys(ast.literal_eval(display)).copy
+        return f"{found[1]}{found[2]} = {name}()  # {display}"
+
+    return _BLANK.sub(copied, code)
 
 
 def source(

@@ -20,7 +20,7 @@ SYNCED_AT = "2024-06-30T12:00:00Z"
 def _made(code: str, function: str) -> list[str]:
     """Return the keys ``function`` of the generated ``code`` makes its dict with, in order."""
     body = code[code.index(f"def {function}(") :]
-    display = re.search(r"\n    out = \{(.*)\}\n", body)
+    display = re.search(r"\n    out = (?:_blank_\d+\(\)  # )?\{(.*)\}\n", body)
     assert display is not None
     return re.findall(r"'(\w+)': None", display[1])
 

@@ -55,7 +55,7 @@ def _lines(keys: list[str], added_keys: list[str]) -> st.SearchStrategy[list[dic
 def _made_keys(source: str) -> list[str]:
     target, _ = PAIRS[source]
     code = fused_map._compiled(source, target, lookup=False, counted=True)[1]
-    display = re.search(r"def map_line_\d+\(.*\n    out = \{(.*)\}", code)
+    display = re.search(r"def map_line_\d+\(.*\n    out = (?:_blank_\d+\(\)  # )?\{(.*)\}", code)
     assert display is not None
     return re.findall(r"'(\w+)': None", display[1])
 
