@@ -219,3 +219,49 @@ def records_of(path: Path, source: str) -> list[Any]:
     key = fmt.naming(fmt.list_shape.records or "") if fmt.list_shape else ""
     held = document.get(key) if type(document) is dict else None
     return held if type(held) is list else [document]
+
+
+#: Child-process code (``python -c``, the fixtures folder its first argument) defining
+#: ``every_conversion(*options)``: each fixture of each format converted into every other
+#: format it is supported into, once with each of ``options`` (keywords of
+#: ``refundmap.convert``; ``REFS`` a directory, ``DEFAULTS`` defaults), giving each outcome:
+#: ``[text, report]``, or the refusal's words. Code put before it patches what it compares.
+EVERY_CONVERSION = r"""
+import json, sys
+from pathlib import Path
+import refundmap
+from refundmap.formats import FORMATS
+from refundmap.options import supported
+
+FIXTURE_FOLDER = Path(sys.argv[1])
+REFS = refundmap.Directory.from_files(FIXTURE_FOLDER / "references" / "xero")
+DEFAULTS = {"account": "A-1", "customer": "C-1"}  # a refund without them gets these
+
+
+def every_conversion(*options):
+    for folder in sorted(p for p in FIXTURE_FOLDER.iterdir() if p.name in FORMATS):
+        for path in sorted(folder.glob("*.json")):
+            for target in sorted(FORMATS):
+                if target == folder.name or not supported(folder.name, target):
+                    continue
+                for keywords in options:
+                    try:
+                        result = refundmap.convert(
+                            path.read_bytes(), folder.name, target,
+                            synced_at="2024-06-30T12:00:00Z", **keywords,
+                        )
+                        yield [result.to_json(), [list(e) for e in result.report]]
+                    except refundmap.RefundmapError as exc:
+                        yield str(exc)
+"""
+
+
+def every_conversion(code: str, *argv: str) -> Any:
+    """Run ``code`` after :data:`EVERY_CONVERSION` in a child; return what it prints, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", EVERY_CONVERSION + code, str(FIXTURES), *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from typing import Any
 
 from hypothesis import given
@@ -17,7 +14,7 @@ from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _compiled, _Compiler
 from refundmap.mapping.table import REFUND
 
-from helpers import ROOT
+from helpers import every_conversion
 
 SYNCED_AT = "2024-06-30T12:00:00Z"
 LINE_REFS = ("accountRef", "taxRateRef", "inventoryRef", "trackingCategoryRef")
@@ -124,33 +121,12 @@ def test_a_rutter_refund_converts_as_before() -> None:
 
 
 _EVERY_PAIR = r"""
-import json, sys
-from pathlib import Path
-import refundmap
-from refundmap.formats import FORMATS
 from refundmap.mapping.compiler import _Compiler
-from refundmap.options import supported
+
 
 if sys.argv[2] == "looked":  # every reference finished as the finisher that looks
     _Compiler._alone = lambda self, cls, keys: frozenset()
-fixtures = Path(sys.argv[1])
-refs = refundmap.Directory.from_files(fixtures / "references" / "xero")
-seen = []
-for folder in sorted(p for p in fixtures.iterdir() if p.name in FORMATS):
-    for path in sorted(folder.glob("*.json")):
-        for target in sorted(FORMATS):
-            if target == folder.name or not supported(folder.name, target):
-                continue
-            for options in ({}, {"directory": refs}, {"defaults": True}):
-                try:
-                    result = refundmap.convert(
-                        path.read_bytes(), folder.name, target,
-                        synced_at="2024-06-30T12:00:00Z", **options,
-                    )
-                    seen.append([result.to_json(), [list(e) for e in result.report]])
-                except refundmap.RefundmapError as exc:
-                    seen.append(str(exc))
-print(json.dumps(seen))
+print(json.dumps(list(every_conversion({}, {"directory": REFS}, {"defaults": DEFAULTS}))))
 """
 
 
@@ -160,14 +136,6 @@ def test_no_pair_converts_otherwise_with_its_references_left_as_made() -> None:
     A rule that wrote into a reference a table made of a copied id alone would be
     trusted silently by the finisher that leaves it as made: this compares the two.
     """
-    outcomes = []
-    for how in ("as made", "looked"):
-        done = subprocess.run(
-            [sys.executable, "-c", _EVERY_PAIR, str(ROOT / "fixtures"), how],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        outcomes.append(json.loads(done.stdout))
+    outcomes = [every_conversion(_EVERY_PAIR, how) for how in ("as made", "looked")]
     assert len(outcomes[0]) > 100
     assert outcomes[0] == outcomes[1]

@@ -7,9 +7,6 @@ so makes nothing for that pair, and its call, its flag and its writes are left o
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from contextlib import suppress
 from typing import Any
 
@@ -20,7 +17,7 @@ from refundmap.mapping import fused_map
 from refundmap.mapping.compiler import _UNREAD, _Compiler, _FormatsOnly, _Read
 from refundmap.mapping.rules import MAKE, Made
 
-from helpers import ROOT
+from helpers import every_conversion
 
 
 def _idle(source: str, target: str) -> set[str]:
@@ -94,47 +91,18 @@ def test_a_rule_that_catches_what_it_cannot_read_is_compiled_in(
 
 
 _EVERY_PAIR = r"""
-import json, sys
-from pathlib import Path
-import refundmap
-from refundmap.formats import FORMATS
 from refundmap.mapping.compiler import _Compiler
-from refundmap.options import supported
+
 
 if sys.argv[2] == "every rule":  # every make rule compiled in, as before
     _Compiler._idle = lambda self, make: False
-fixtures = Path(sys.argv[1])
-refs = refundmap.Directory.from_files(fixtures / "references" / "xero")
-given = {"account": "A-1", "customer": "C-1"}  # defaults: a refund without them gets these
-seen = []
-for folder in sorted(p for p in fixtures.iterdir() if p.name in FORMATS):
-    for path in sorted(folder.glob("*.json")):
-        for target in sorted(FORMATS):
-            if target == folder.name or not supported(folder.name, target):
-                continue
-            for options in ({}, {"directory": refs}, {"defaults": given}, {"require_refs": True}):
-                try:
-                    result = refundmap.convert(
-                        path.read_bytes(), folder.name, target,
-                        synced_at="2024-06-30T12:00:00Z", **options,
-                    )
-                    seen.append([result.to_json(), [list(e) for e in result.report]])
-                except refundmap.RefundmapError as exc:
-                    seen.append(str(exc))
-print(json.dumps(seen))
+options = ({}, {"directory": REFS}, {"defaults": DEFAULTS}, {"require_refs": True})
+print(json.dumps(list(every_conversion(*options))))
 """
 
 
 def test_no_pair_converts_otherwise_without_its_idle_rules() -> None:
     """Every fixture, every pair, with and without a directory, defaults or required ids."""
-    outcomes = []
-    for how in ("idle left out", "every rule"):
-        done = subprocess.run(
-            [sys.executable, "-c", _EVERY_PAIR, str(ROOT / "fixtures"), how],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        outcomes.append(json.loads(done.stdout))
+    outcomes = [every_conversion(_EVERY_PAIR, how) for how in ("idle left out", "every rule")]
     assert len(outcomes[0]) > 100
     assert outcomes[0] == outcomes[1]
