@@ -17,7 +17,9 @@ the values the codec would give them (the decoded ``Decimal`` and ``str``
 objects, an amount sent as a JSON integer as an equal ``Decimal``, integers as
 ``int``, dates parsed). The compiled mapping, the report and
 the checks read a view as they read a model; the source's checks run on it as
-on the model, each finding a warning, as on the detailed path.
+on the model, each finding a warning, as on the detailed path. A Rutter record of
+JSON text is first given to ``msgspec.convert``, which makes its views in C where
+its keys and strings are as the reader takes them (:meth:`_Generator.converted`).
 
 ``python -c "from refundmap.mapping.fused import source; print(source('railz'))"``
 prints the generated code of a format.
@@ -406,6 +408,11 @@ class _Generator:
         #: counted down are there, not null, and no other (objects held inline too).
         self.counts: dict[type, int] = {}
         self.inlines = 0
+        #: The readers by msgspec.convert, of a model that has one (see :meth:`converted`).
+        self.converters: dict[type, str] = {}
+        self.structs: dict[tuple[type, bool], type | None] = {}
+        #: Whether the format's records are read by msgspec first (see converted).
+        self.convert = finite and _CONVERT and fmt.name in _CONVERTED
         #: The keys the readers read (see _pinned).
         self.keys: set[str] = set()
         self.names: dict[str, Any] = {
@@ -420,6 +427,8 @@ class _Generator:
             "_small": _SMALL_DECIMALS,
             "_zero": _zero,
             "_opaque": _opaque,
+            "_convert": msgspec.convert,
+            "_Invalid": msgspec.ValidationError,
         }
 
     def name(self, value: Any, hint: str) -> str:
@@ -440,7 +449,10 @@ class _Generator:
         self.keys.update(names.values())
         # A list page's records are read one by one; ``r`` reads one refused (see _load).
         records = next((s.records for s in self.fmt.envelopes if s.many and s.model is cls), None)
-        view = self.name(_view(cls), "view")
+        # Where its records are read by msgspec first, a view is of the class msgspec makes:
+        # one class whichever reads it (the code reading views sees one class).
+        shared = self._struct(cls, top=cls is self.fmt.record) if self.convert else None
+        view = self.name(shared or _view(cls), "view")
         code = _Function(f"def {name}(d{', r' if records else ''}, k):")
         known = frozenset(names.values())
         # Required; or a default other than None, which a view would not read: present.
@@ -525,7 +537,7 @@ class _Generator:
         for field in nested:
             if field.name == records:
                 # Each record read here, no call between; one it refuses given to ``r``.
-                read = self.reader(self.fmt.record)
+                read = self.converters.get(self.fmt.record) or self.reader(self.fmt.record)
                 check = [
                     "if type(v) is not list: raise Fallback",
                     "l = []",
@@ -549,7 +561,8 @@ class _Generator:
                     code(line)
             _as_local(code, start, f"a{fields(cls).index(field)}")
         # The view made at once of the values read, in the order of the model's fields.
-        code(f"o = {view}({', '.join(f'a{i}' for i in range(len(fields(cls))))})")
+        order = _order(cls) if shared else range(len(fields(cls)))
+        code(f"o = {view}({', '.join(f'a{i}' for i in order)})")
         self.bodies[cls] = [line[4:] for line in code.lines[1:]]
         code("k[0] += s")
         code("return o")
@@ -576,6 +589,162 @@ class _Generator:
         code.dedent()
         code("else:")
         code.indent()
+
+    def converted(self, cls: type) -> str | None:
+        """Return the name of a reader of ``cls`` by ``msgspec.convert``; None where none is made.
+
+        msgspec makes the views of the object and of the objects and lists it holds
+        in one call, checking in C the keys (none unknown, the required ones there)
+        and the values it types (strings, booleans, literals, null where nullable);
+        the other values (amounts, dates, opaque JSON, ...) are checked after, by the
+        reader's own lines, on the views, and written back where they are made anew.
+        What msgspec refuses is read by :meth:`reader`'s function, which decides
+        (a view msgspec makes is one that function would make, of the same values).
+        The keys and strings are counted after, from the views and the objects' sizes.
+        """
+        struct = self._struct(cls, top=True)
+        if struct is None:
+            return None
+        name = f"convert_{cls.__name__}"
+        code = _Function(f"def {name}(d, k):")
+        code.block("try:", f"o = _convert(d, {self.name(struct, 'struct')})")
+        code.block("except _Invalid:", f"return {self.reader(cls)}(d, k)")
+        code("s = len(d)")
+        self._after(code, cls, "o", depth=0)
+        code("k[0] += s")
+        code("return o")
+        self.converters[cls] = name
+        self.functions.append(code.lines)
+        return name
+
+    def _struct(self, cls: type, *, top: bool) -> type | None:
+        """Return the class msgspec makes the views of ``cls`` as; None where it cannot.
+
+        Only where an object of ``cls`` has a key required (so that msgspec refuses
+        ``{}``, as the reader does). A held object is made by msgspec where each of its
+        keys is required (its size is known), a list of objects only at the top (each
+        object's size read from the list); any other value msgspec passes as it is.
+        """
+        if (cls, top) in self.structs:
+            return self.structs[cls, top]
+        names = keys(cls, self.fmt.naming)
+        specs: list[tuple[Any, ...]] = []
+        if all(f.default is None for f in fields(cls)) or any(
+            f.default is None and type(None) not in get_args(f.type) for f in fields(cls)
+        ):  # no key required; or one optional, not nullable (the reader refuses it absent)
+            self.structs[cls, top] = None
+            return None
+        for field in (fields(cls)[index] for index in _order(cls)):
+            kind, made = self._kind(field, top=top)
+            typed: Any = made if kind != "any" else Any
+            if kind != "any" and type(None) in get_args(field.type):
+                typed = typed | None
+            spec = (field.name, typed) if field.default is not None else (field.name, typed, None)
+            specs.append(spec)
+        struct = msgspec.defstruct(
+            f"{cls.__name__}View",
+            specs,
+            module=__name__,
+            forbid_unknown_fields=True,
+            rename={f.name: names[f.name] for f in fields(cls)},
+            gc=False,
+            eq=False,
+        )
+        self.structs[cls, top] = struct
+        return struct
+
+    def _kind(self, field: Any, *, top: bool) -> tuple[str, Any]:
+        """Return how msgspec makes a field's value (``any``: passed as it is), and its type."""
+        type_ = without_none(field.type)
+        if "max_length" in field.metadata or "min_items" in field.metadata:
+            return "any", None
+        if type_ is str or type_ is bool or get_origin(type_) is Literal:
+            return "leaf", type_
+        models = models_in(type_)
+        if not models:
+            return "any", None
+        held = models[0]
+        if is_list(type_):
+            made = self._struct(held, top=False) if top else None
+            return ("list", list[made]) if made is not None else ("any", None)  # type: ignore[valid-type]
+        if type_ is held and all(f.default is not None for f in fields(held)):
+            made = self._struct(held, top=False)
+            return ("held", made) if made is not None else ("any", None)
+        return "any", None
+
+    def _after(self, code: _Function, cls: type, view: str, *, depth: int) -> None:
+        """Write what checks and counts an object of ``cls`` made by msgspec, its view ``view``.
+
+        Its size is counted already (``s``); its strings are counted here, its other
+        values checked by the reader's lines (:meth:`_check`), those made anew (a
+        decimal of an integer, a date, a view) written into the view.
+        """
+        names = keys(cls, self.fmt.naming)
+        strings = 0
+        for index, field in enumerate(fields(cls)):
+            nullable = type(None) in get_args(field.type) or field.default is None
+            kind, _ = self._kind(field, top=depth == 0)
+            held = f"{view}.{field.name}"
+            if kind == "leaf":
+                if without_none(field.type) is bool:
+                    continue
+                if nullable:
+                    code(f"if {held} is not None: s += 1")
+                else:
+                    strings += 1
+            elif kind == "held":
+                inner = f"e{depth}_{index}"
+                model = without_none(field.type)
+                code(f"if ({inner} := {held}) is not None:" if nullable else f"{inner} = {held}")
+                if nullable:
+                    code.indent()
+                code(f"s += {len(fields(model))}")
+                self._after(code, model, inner, depth=depth + 1)
+                if nullable:
+                    code.dedent()
+            elif kind == "list":
+                model = models_in(without_none(field.type))[0]
+                each = f"e{depth}_{index}"
+                if nullable:
+                    code(f"if {held} is not None:")
+                    code.indent()
+                code(f"for x in d[{names[field.name]!r}]: s += len(x)")
+                code(f"for {each} in {held}:")
+                code.indent()
+                self._after(code, model, each, depth=depth + 1)
+                code.dedent()
+                if nullable:
+                    code.dedent()
+            else:
+                self._any(code, field, held, nullable=nullable)
+        if strings:
+            code(f"s += {strings}")
+
+    def _any(self, code: _Function, field: Any, held: str, *, nullable: bool) -> None:
+        """Write the reader's check of a value msgspec passed as it is, ``held``; made anew, set."""
+        check, strings = self._check(without_none(field.type), field.metadata)
+        code(f"v = {held}")
+        lines = [f"s += {strings}"] if strings else []
+        folded = _or_null(check, []) if nullable and not strings else None
+        body = folded if folded is not None else check
+        written = []
+        made = False
+        for line in body:
+            # A branch of one line making it anew (an amount of an integer) sets the view.
+            branch = re.fullmatch(r"((?:el)?if .*|else): v = (.*)", line)
+            if branch:
+                written.append(f"{branch[1]}: {held} = {branch[2]}")
+            else:
+                made = made or re.match(r"\s*v = ", line) is not None
+                written.append(line)
+        lines += written
+        if made:
+            lines.append(f"{held} = v")
+        if nullable and folded is None:
+            code.block("if v is not None:", *lines)
+        else:
+            for line in lines:
+                code(line)
 
     def count(self, cls: type) -> int:
         """Return what an object of ``cls`` read inline adds to ``s`` (:attr:`counts`)."""
@@ -671,6 +840,13 @@ class _Generator:
         if models and type_ is models[0]:
             return self.inlined(type_), self.count(type_)
         return ["raise Fallback"], 0  # a value type this reader does not know
+
+
+def _order(cls: type) -> list[int]:
+    """Return the indexes of the fields of ``cls``, its required ones first (a view's order)."""
+    found = fields(cls)
+    required = [index for index, field in enumerate(found) if field.default is not None]
+    return [*required, *(index for index in range(len(found)) if index not in required)]
 
 
 def _field(  # noqa: PLR0913 - what a key is, as the generator knows it
@@ -793,7 +969,10 @@ def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
     fmt = get_format(name)
     generator = _Generator(fmt, finite=finite)
     # A page's envelope, not a fetch envelope's: that takes the detailed path (see _load).
-    for cls in (fmt.record, *(shape.model for shape in fmt.envelopes if shape.many)):
+    generator.reader(fmt.record)
+    if finite and _CONVERT and name in _CONVERTED:
+        generator.converted(fmt.record)
+    for cls in (shape.model for shape in fmt.envelopes if shape.many):
         generator.reader(cls)
     filename = f"<refundmap fast reader {name}>"
     pinned = _jiter_keys(generator.keys)
@@ -814,6 +993,12 @@ def _generated(name: str, *, finite: bool) -> tuple[dict[type, Reader], str]:
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
     return {cls: namespace[function] for cls, function in generator.done.items()}, code
+
+
+#: Whether a record of a format in ``_CONVERTED`` is read by ``msgspec.convert`` first (see
+#: _Generator.converted; off: by the generated reader alone), in a reader of JSON text.
+_CONVERT = True
+_CONVERTED = frozenset({"rutter"})
 
 
 #: A generated reader function: its head (``def read_X(d, k``) and its body.
@@ -854,6 +1039,16 @@ def reader(fmt: Format, cls: type, *, finite: bool = False) -> Reader:
     decimals are finite (see :func:`_amount_lines`); else of any decoded document.
     """
     return _generated(fmt.name, finite=finite)[0][cls]
+
+
+def _converter(fmt: Format, cls: type, *, finite: bool) -> Reader:
+    """Return the reader of ``cls`` by ``msgspec.convert`` where one is made, else :func:`reader`'s.
+
+    (A page's reader calls it for each record: see :meth:`_Generator.converted`.)
+    """
+    read = reader(fmt, cls, finite=finite)
+    converted: Reader = read.__globals__.get(f"convert_{cls.__name__}", read)
+    return converted
 
 
 def source(name: str, *, finite: bool = True) -> str:
@@ -977,7 +1172,7 @@ def _load(raw: Any, source: Format, target: Format, count: list[int], *, finite:
 
         model = reader(source, shape.model, finite=finite)(raw, record, count)
     else:  # a bare record (the only other shape read): the same, at the root
-        read = reader(source, shape.model, finite=finite)
+        read = _converter(source, shape.model, finite=finite)
         try:
             model = read(raw, count)
         except Fallback:
