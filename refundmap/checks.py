@@ -81,7 +81,8 @@ def _found(found: list[Finding] | None, finding: Finding) -> list[Finding]:
 
 
 #: tolerance of the currency codes found (the same few recur), a bounded few: each is
-#: exact in the context a walk computes in (5 scaled by ten to at least -19), so shareable.
+#: 5 scaled by ten to at least -19, made in the exact context, so shareable by any caller
+#: (the walks, and :mod:`refundmap.mapping.lines`, in the caller's context).
 _HALVES: dict[str | None, Decimal] = {}
 _HALVES_HELD = 64
 
@@ -90,7 +91,8 @@ def _tolerance(code: str | None) -> Decimal:
     """Return :func:`~refundmap.money.tolerance` of ``code``, and hold it."""
     if len(_HALVES) >= _HALVES_HELD:
         _HALVES.clear()
-    half = _HALVES[code] = tolerance(code)
+    with localcontext(EXACT):
+        half = _HALVES[code] = tolerance(code)
     return half
 
 
