@@ -215,7 +215,9 @@ def _no_line_shares(
     Railz's line figures are net of discounts, and no line's share of the refund's
     ``discount_amount`` is known: each of the first ``count`` target ``lines``
     gets no ``totalAmount``, reported as :func:`_no_line_figure` says (whether
-    the refund's lines include tax is not asked: no figure is written).
+    the refund's lines include tax is not asked: no figure is written). The fast
+    mapping's rows of lines that are no push lines :func:`_rutter_line_figures`
+    notes itself, without this call.
     """
     if not count or not lines:
         return
@@ -225,14 +227,7 @@ def _no_line_shares(
             f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
             " figures are net of discounts",
         )
-    elif run.rows:  # a row: the paths' suffixes, and what says its words when read (see Run.rows)
-        add = run.report.append
-        name = run.target_name
-        for index, line in enumerate(lines[:count]):
-            line["totalAmount"] = None
-            add((_DROPPED, _ITEM_TOTAL[index], None, _no_share_words, name, discount))
-        return
-    else:
+    else:  # _no_line_figure's words, in one f-string
         kind, key, message = _DROPPED, None, _no_share_words(run.target_name, discount)
     if run.rows:  # a row: the paths' suffixes (see Run.rows)
         add = run.report.append
@@ -530,35 +525,63 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
         return
     lines = out.get("lines") or []
     items = src.line_items or ()
-    tax = src.tax_amount or _ZERO
     discount = src.discount_amount or _ZERO
     one = len(items) == 1
     if discount and not one:
-        _no_line_shares(run, lines, len(items), discount, (sp, tp))
+        if run.rows and lines and run.target.request is None:
+            # _no_line_shares of lines that are no push lines, noted as rows, without its
+            # call: the paths' suffixes, and what says the words when read (see Run.rows).
+            add, name = run.report.append, run.target_name
+            for index, line in enumerate(lines[: len(items)]):
+                line["totalAmount"] = None
+                add((_DROPPED, _ITEM_TOTAL[index], None, _no_share_words, name, discount))
+        else:
+            _no_line_shares(run, lines, len(items), discount, (sp, tp))
         return
+    tax = src.tax_amount or _ZERO
     included = rutter_includes_tax(src)
     only_sub = "subTotal" in figures
-    # Over several lines, each line's words are the refund's (a discount is then over
-    # several, and left above; the tax is not its one line's): made once, for all refunds.
-    told, sub_said, total_said, sub_rows, total_rows = _TOLD[included, bool(tax)]
     # zip(lines, items, strict=False), without the zip: its keyword alone costs more than
     # a refund's subscripts.
     lines = lines if len(lines) <= len(items) else lines[: len(items)]
-    if run.rows and not one and only_sub and not included:
-        # Several lines, a subTotal each (and a totalAmount where there is no tax), noted
-        # as rows (see Run.rows): the paths' suffixes, joined when read.
-        add = run.report.append
-        for index, line in enumerate(lines):
-            line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
-            net = items[index].total_amount - discount
-            line["subTotal"] = net
-            add(sub_rows[index])
-            if not tax:
-                line["totalAmount"] = net + tax
-                add(total_rows[index])
+    if not (run.rows and not one and only_sub and not included):
+        _line_by_line(run, (lines, items), (sp, tp), (discount, tax), included, only_sub=only_sub)
         return
-    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
+    # Several lines, a subTotal each (and a totalAmount where there is no tax), noted as
+    # rows (see Run.rows): the paths' suffixes, joined when read; the rows made once.
+    _, _, _, sub_rows, total_rows = _TOLD[included, bool(tax)]
+    add = run.report.append
     for index, line in enumerate(lines):
+        line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
+        net = items[index].total_amount - discount
+        line["subTotal"] = net
+        add(sub_rows[index])
+        if not tax:
+            line["totalAmount"] = net + tax
+            add(total_rows[index])
+
+
+def _line_by_line(  # noqa: PLR0913 - the rule's run, the lines, where they are, the refund's figures
+    run: RuleContext,
+    lines: tuple[list[dict[str, Any]], Any],
+    paths: tuple[str, str],
+    figures: tuple[Decimal, Decimal],
+    included: bool | None,  # noqa: FBT001 - rutter_includes_tax's answer
+    *,
+    only_sub: bool,
+) -> None:
+    """:func:`_rutter_line_figures` of each line, noted as entries (or of a refund's one line).
+
+    ``lines``: the target's lines and the Rutter refund's line items; ``figures``: the
+    refund's discount and tax (each zero where it has none).
+    """
+    (targets, items), (sp, tp), (discount, tax) = lines, paths, figures
+    one = len(items) == 1
+    # Over several lines, each line's words are the refund's (a discount is then over
+    # several, and left above; the tax is not its one line's): made once, for all refunds.
+    told, sub_said, total_said, _, _ = _TOLD[included, bool(tax)]
+    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
+    for index, line in enumerate(targets):
         amount = items[index].total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         net = amount - discount
