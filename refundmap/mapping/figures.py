@@ -216,7 +216,7 @@ def _no_line_shares(
     ``discount_amount`` is known: each of the first ``count`` target ``lines``
     gets no ``totalAmount``, reported as :func:`_no_line_figure` says (whether
     the refund's lines include tax is not asked: no figure is written). The fast
-    mapping's rows of lines that are no push lines :func:`_rutter_line_figures`
+    mapping's rows of lines that are no push lines :func:`line_figures`
     notes itself, without this call.
     """
     if not count or not lines:
@@ -428,25 +428,6 @@ def _v2_discounts_follow(
 _NO_DISCOUNTS: Mapping[int, Decimal] = MappingProxyType({})
 
 
-def line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
-    """Line totals between Rutter and Railz that only the whole refund decides."""
-    source = run.source
-    if source.vendor == "rutter":
-        _rutter_line_figures(src, out, run, sp, tp)
-    elif source.vendor == "railz" and run.target.vendor == "rutter":
-        # The first test of each rule, without its call, where it passes (most refunds):
-        # no line held for its refund; no totalDiscount, or a body, which computes totals.
-        if source.line_figures and run.unclear_lines:
-            _tax_by_refund(src, out, run, sp, tp)
-        discounts = (
-            _discount_by_refund(src, out, run, sp, tp)
-            if src.total_discount and not run.target.computes_totals
-            else _NO_DISCOUNTS
-        )
-        if not source.line_figures and not run.target.is_body:  # one_amount_lines(source)
-            _v2_lines_before_tax(src, out, run, sp, tp, discounts=discounts)
-
-
 def _one_line_words(told: str, amount: Decimal, discount: Decimal, tax: Decimal) -> tuple[str, str]:
     """The words of a refund's one line's subTotal and totalAmount: ``told``, discount, tax."""
     said = told
@@ -508,18 +489,38 @@ _TOLD = {
 }
 
 
-def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
-    """A Rutter line total as Railz's line figures, by Railz's definitions.
+def line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
+    """Line totals between Rutter and Railz that only the whole refund decides.
 
-    Rutter's line total is quantity x unit amount, before the refund's discount
-    and tax. Railz's ``subTotal`` is the line "inclusive of discounts but exclusive
-    of tax", its ``totalAmount`` "inclusive of discounts and tax". Which the Rutter
-    total is follows from the refund's own arithmetic: its ``subTotal`` where the
-    lines exclude tax (or its total says neither), its ``totalAmount`` where they
-    include it, both where the refund has no tax. A refund's discount or tax
-    belongs to its one line; over several lines, no line's share is known, and a
-    figure that needs it is not written. ``src`` is a Rutter refund (the caller's test).
+    A Railz refund's lines into Rutter: those whose figures their refund decides
+    (:func:`_tax_by_refund`, :func:`_discount_by_refund`, :func:`_v2_lines_before_tax`).
+
+    A Rutter line total as Railz's line figures, by Railz's definitions (here, not in
+    a call of its own: most refunds converted are Rutter's). Rutter's line total is
+    quantity x unit amount, before the refund's discount and tax. Railz's
+    ``subTotal`` is the line "inclusive of discounts but exclusive of tax", its
+    ``totalAmount`` "inclusive of discounts and tax". Which the Rutter total is
+    follows from the refund's own arithmetic: its ``subTotal`` where the lines
+    exclude tax (or its total says neither), its ``totalAmount`` where they include
+    it, both where the refund has no tax. A refund's discount or tax belongs to its
+    one line; over several lines, no line's share is known, and a figure that needs
+    it is not written.
     """
+    source = run.source
+    if source.vendor != "rutter":
+        if source.vendor == "railz" and run.target.vendor == "rutter":
+            # The first test of each rule, without its call, where it passes (most refunds):
+            # no line held for its refund; no totalDiscount, or a body, which computes totals.
+            if source.line_figures and run.unclear_lines:
+                _tax_by_refund(src, out, run, sp, tp)
+            discounts = (
+                _discount_by_refund(src, out, run, sp, tp)
+                if src.total_discount and not run.target.computes_totals
+                else _NO_DISCOUNTS
+            )
+            if not source.line_figures and not run.target.is_body:  # one_amount_lines(source)
+                _v2_lines_before_tax(src, out, run, sp, tp, discounts=discounts)
+        return
     figures = run.target.line_figures
     if not figures:
         return
@@ -561,6 +562,10 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
             add(total_rows[index])
 
 
+#: :func:`line_figures` of a Rutter refund (its rule had a function of its own before).
+_rutter_line_figures = line_figures
+
+
 def _line_by_line(  # noqa: PLR0913 - the rule's run, the lines, where they are, the refund's figures
     run: RuleContext,
     lines: tuple[list[dict[str, Any]], Any],
@@ -570,7 +575,7 @@ def _line_by_line(  # noqa: PLR0913 - the rule's run, the lines, where they are,
     *,
     only_sub: bool,
 ) -> None:
-    """:func:`_rutter_line_figures` of each line, noted as entries (or of a refund's one line).
+    """:func:`line_figures` of each line, noted as entries (or of a refund's one line).
 
     ``lines``: the target's lines and the Rutter refund's line items; ``figures``: the
     refund's discount and tax (each zero where it has none).
