@@ -81,7 +81,8 @@ def _found(found: list[Finding] | None, finding: Finding) -> list[Finding]:
 
 
 #: tolerance of the currency codes found (the same few recur), a bounded few: each is
-#: exact in the context a walk computes in (5 scaled by ten to at least -19), so shareable.
+#: 5 scaled by ten to at least -19, made in the exact context, so shareable by any caller
+#: (the walks, and :mod:`refundmap.mapping.lines`, in the caller's context).
 _HALVES: dict[str | None, Decimal] = {}
 _HALVES_HELD = 64
 
@@ -90,7 +91,8 @@ def _tolerance(code: str | None) -> Decimal:
     """Return :func:`~refundmap.money.tolerance` of ``code``, and hold it."""
     if len(_HALVES) >= _HALVES_HELD:
         _HALVES.clear()
-    half = _HALVES[code] = tolerance(code)
+    with localcontext(EXACT):
+        half = _HALVES[code] = tolerance(code)
     return half
 
 
@@ -358,7 +360,7 @@ def _code_half(code: str | None) -> Decimal | None:
     return half
 
 
-def _rutter_read(refund: Any, path: Path, *, refs: bool = True) -> list[Finding] | None:
+def _rutter_read(refund: Any, path: Path, refs: bool = True) -> list[Finding] | None:  # noqa: FBT001, FBT002 - positional: a keyword-only default costs more a call
     """:func:`_rutter` of a record as read, not a create body: one pass over its lines.
 
     Each line's ids and figures are read once. A record whose currency is no code,
@@ -419,7 +421,7 @@ def _rutter_read(refund: Any, path: Path, *, refs: bool = True) -> list[Finding]
     return _rutter_total(found, path, half, lines, discount, tax, total)
 
 
-def _rutter_mapped(refund: Any, path: Path, *, refs: bool = True) -> list[Finding] | None:
+def _rutter_mapped(refund: Any, path: Path, refs: bool = True) -> list[Finding] | None:  # noqa: FBT001, FBT002 - as _rutter_read
     """:func:`_rutter_read` of a record as mapped (its JSON dict)."""
     currency, items = refund.get("currency_code"), refund.get("line_items")
     half = _CODE_HALVES.get(currency) or _code_half(currency)
@@ -1036,7 +1038,7 @@ def fast_check(name: str, *, mapped: bool, refs: bool = True) -> FastCheck | Non
             return walk  # its refs by default
 
         def rutter_check(refund: Any, path: Path) -> list[Finding] | None:
-            return walk(refund, path, refs=False)
+            return walk(refund, path, False)  # noqa: FBT003 - positional, as the walk takes it
 
         return rutter_check
     if name == "railz":

@@ -10,7 +10,9 @@ A line whose figures fit two readings follows its refund (:func:`_tax_by_refund`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from refundmap.currency import is_code
@@ -194,6 +196,17 @@ def _no_line_figure(run: RuleContext, why: str) -> tuple[Kind, str | None, str]:
     return _DROPPED, None, f"{run.target_name} has no field for it: {why}"
 
 
+def _no_share_words(target_name: str, discount: Decimal) -> str:
+    """:func:`_no_line_figure`'s words of a line into ``target_name``, not a push line's.
+
+    The line's refund has a ``discount`` over several lines (see :func:`_no_line_shares`).
+    """
+    return (
+        f"{target_name} has no field for it: the refund's discount_amount {discount!s}"
+        " is not per line, and Railz's line figures are net of discounts"
+    )
+
+
 def _no_line_shares(
     run: RuleContext, lines: list[Any], count: int, discount: Decimal, paths: tuple[str, str]
 ) -> None:
@@ -202,7 +215,9 @@ def _no_line_shares(
     Railz's line figures are net of discounts, and no line's share of the refund's
     ``discount_amount`` is known: each of the first ``count`` target ``lines``
     gets no ``totalAmount``, reported as :func:`_no_line_figure` says (whether
-    the refund's lines include tax is not asked: no figure is written).
+    the refund's lines include tax is not asked: no figure is written). The fast
+    mapping's rows of lines that are no push lines :func:`line_figures`
+    notes itself, without this call.
     """
     if not count or not lines:
         return
@@ -213,11 +228,7 @@ def _no_line_shares(
             " figures are net of discounts",
         )
     else:  # _no_line_figure's words, in one f-string
-        kind, key = _DROPPED, None
-        message = (
-            f"{run.target_name} has no field for it: the refund's discount_amount {discount!s}"
-            " is not per line, and Railz's line figures are net of discounts"
-        )
+        kind, key, message = _DROPPED, None, _no_share_words(run.target_name, discount)
     if run.rows:  # a row: the paths' suffixes (see Run.rows)
         add = run.report.append
         targets = None if key is None else _LINE_KEY[key]
@@ -335,7 +346,7 @@ def _v2_lines_before_tax(  # noqa: PLR0913 - an apply rule's arguments, and the 
     sp: str,
     tp: str,
     *,
-    discounts: dict[int, Decimal],
+    discounts: Mapping[int, Decimal],
 ) -> None:
     """Railz version 2 line amounts that include tax, as Rutter's line totals: less their tax.
 
@@ -413,16 +424,8 @@ def _v2_discounts_follow(
     return True
 
 
-def line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
-    """Line totals between Rutter and Railz that only the whole refund decides."""
-    if run.source.vendor == "railz" and run.target.vendor == "rutter":
-        if run.source.line_figures:
-            _tax_by_refund(src, out, run, sp, tp)
-        discounts = _discount_by_refund(src, out, run, sp, tp)
-        if one_amount_lines(run.source) and not run.target.is_body:
-            _v2_lines_before_tax(src, out, run, sp, tp, discounts=discounts)
-        return
-    _rutter_line_figures(src, out, run, sp, tp)
+#: The discounts no line's figures leave to its refund (see :func:`_discount_by_refund`).
+_NO_DISCOUNTS: Mapping[int, Decimal] = MappingProxyType({})
 
 
 def _one_line_words(told: str, amount: Decimal, discount: Decimal, tax: Decimal) -> tuple[str, str]:
@@ -486,50 +489,107 @@ _TOLD = {
 }
 
 
-def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
-    """A Rutter line total as Railz's line figures, by Railz's definitions.
+def line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: str) -> None:
+    """Line totals between Rutter and Railz that only the whole refund decides.
 
-    Rutter's line total is quantity x unit amount, before the refund's discount
-    and tax. Railz's ``subTotal`` is the line "inclusive of discounts but exclusive
-    of tax", its ``totalAmount`` "inclusive of discounts and tax". Which the Rutter
-    total is follows from the refund's own arithmetic: its ``subTotal`` where the
-    lines exclude tax (or its total says neither), its ``totalAmount`` where they
-    include it, both where the refund has no tax. A refund's discount or tax
-    belongs to its one line; over several lines, no line's share is known, and a
-    figure that needs it is not written.
+    A Railz refund's lines into Rutter: those whose figures their refund decides
+    (:func:`_tax_by_refund`, :func:`_discount_by_refund`, :func:`_v2_lines_before_tax`).
+
+    A Rutter line total as Railz's line figures, by Railz's definitions (here, not in
+    a call of its own: most refunds converted are Rutter's). Rutter's line total is
+    quantity x unit amount, before the refund's discount and tax. Railz's
+    ``subTotal`` is the line "inclusive of discounts but exclusive of tax", its
+    ``totalAmount`` "inclusive of discounts and tax". Which the Rutter total is
+    follows from the refund's own arithmetic: its ``subTotal`` where the lines
+    exclude tax (or its total says neither), its ``totalAmount`` where they include
+    it, both where the refund has no tax. A refund's discount or tax belongs to its
+    one line; over several lines, no line's share is known, and a figure that needs
+    it is not written.
     """
-    if run.source.vendor != "rutter" or not run.target.line_figures:
+    source = run.source
+    if source.vendor != "rutter":
+        if source.vendor == "railz" and run.target.vendor == "rutter":
+            # The first test of each rule, without its call, where it passes (most refunds):
+            # no line held for its refund; no totalDiscount, or a body, which computes totals.
+            if source.line_figures and run.unclear_lines:
+                _tax_by_refund(src, out, run, sp, tp)
+            discounts = (
+                _discount_by_refund(src, out, run, sp, tp)
+                if src.total_discount and not run.target.computes_totals
+                else _NO_DISCOUNTS
+            )
+            if not source.line_figures and not run.target.is_body:  # one_amount_lines(source)
+                _v2_lines_before_tax(src, out, run, sp, tp, discounts=discounts)
+        return
+    figures = run.target.line_figures
+    if not figures:
         return
     lines = out.get("lines") or []
     items = src.line_items or ()
-    tax = src.tax_amount or _ZERO
     discount = src.discount_amount or _ZERO
     one = len(items) == 1
     if discount and not one:
-        _no_line_shares(run, lines, len(items), discount, (sp, tp))
+        if run.rows and lines and run.target.request is None:
+            # _no_line_shares of lines that are no push lines, noted as rows, without its
+            # call: the paths' suffixes, and what says the words when read (see Run.rows).
+            add, name = run.report.append, run.target_name
+            for index, line in enumerate(lines[: len(items)]):
+                line["totalAmount"] = None
+                add((_DROPPED, _ITEM_TOTAL[index], None, _no_share_words, name, discount))
+        else:
+            _no_line_shares(run, lines, len(items), discount, (sp, tp))
         return
+    tax = src.tax_amount or _ZERO
     included = rutter_includes_tax(src)
-    only_sub = "subTotal" in run.target.line_figures
-    # Over several lines, each line's words are the refund's (a discount is then over
-    # several, and left above; the tax is not its one line's): made once, for all refunds.
-    told, sub_said, total_said, sub_rows, total_rows = _TOLD[included, bool(tax)]
-    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
-    # A line's figures noted as rows where the report takes them (see Run.rows): its
-    # paths' suffixes, joined when read; else as entries.
-    add = run.report.append if run.rows and not one else None
+    only_sub = "subTotal" in figures
     # zip(lines, items, strict=False), without the zip: its keyword alone costs more than
     # a refund's subscripts.
-    for index, line in enumerate(lines if len(lines) <= len(items) else lines[: len(items)]):
+    lines = lines if len(lines) <= len(items) else lines[: len(items)]
+    if not (run.rows and not one and only_sub and not included):
+        _line_by_line(run, (lines, items), (sp, tp), (discount, tax), included, only_sub=only_sub)
+        return
+    # Several lines, a subTotal each (and a totalAmount where there is no tax), noted as
+    # rows (see Run.rows): the paths' suffixes, joined when read; the rows made once.
+    _, _, _, sub_rows, total_rows = _TOLD[included, bool(tax)]
+    add = run.report.append
+    for index, line in enumerate(lines):
+        line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
+        net = items[index].total_amount - discount
+        line["subTotal"] = net
+        add(sub_rows[index])
+        if not tax:
+            line["totalAmount"] = net + tax
+            add(total_rows[index])
+
+
+#: :func:`line_figures` of a Rutter refund (its rule had a function of its own before).
+_rutter_line_figures = line_figures
+
+
+def _line_by_line(  # noqa: PLR0913 - the rule's run, the lines, where they are, the refund's figures
+    run: RuleContext,
+    lines: tuple[list[dict[str, Any]], Any],
+    paths: tuple[str, str],
+    figures: tuple[Decimal, Decimal],
+    included: bool | None,  # noqa: FBT001 - rutter_includes_tax's answer
+    *,
+    only_sub: bool,
+) -> None:
+    """:func:`line_figures` of each line, noted as entries (or of a refund's one line).
+
+    ``lines``: the target's lines and the Rutter refund's line items; ``figures``: the
+    refund's discount and tax (each zero where it has none).
+    """
+    (targets, items), (sp, tp), (discount, tax) = lines, paths, figures
+    one = len(items) == 1
+    # Over several lines, each line's words are the refund's (a discount is then over
+    # several, and left above; the tax is not its one line's): made once, for all refunds.
+    told, sub_said, total_said, _, _ = _TOLD[included, bool(tax)]
+    unsplit = None  # what _no_line_figure says of each line, found at the first: the same for all
+    for index, line in enumerate(targets):
         amount = items[index].total_amount
         line["totalAmount"] = None  # none yet (its place kept: a line is finished in place)
         net = amount - discount
-        if add is not None and only_sub and not included:  # several lines: a subTotal each
-            line["subTotal"] = net
-            add(sub_rows[index])
-            if not tax:
-                line["totalAmount"] = net + tax
-                add(total_rows[index])
-            continue
         where = sp + _ITEM_TOTAL[index]
         at = tp + _LINE_AT[index]
         if included:
@@ -554,19 +614,27 @@ def _rutter_line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: st
             line["totalAmount"] = total
             run.note(_DERIVED, where, at + "totalAmount", total_said)
         if only_sub and one:
-            if discount:
-                line["discountAmount"] = discount
-                run.note(
-                    Kind.DERIVED,
-                    sp + ".discount_amount",
-                    at + "discountAmount",
-                    "the refund's discount, of its one line",
-                )
-            if tax:
-                line["taxAmount"] = tax
-                run.note(
-                    Kind.DERIVED,
-                    sp + ".tax_amount",
-                    at + "taxAmount",
-                    "the refund's tax, of its one line",
-                )
+            _one_line_shares(run, line, (sp, at), discount, tax)
+
+
+def _one_line_shares(
+    run: RuleContext, line: dict[str, Any], paths: tuple[str, str], discount: Decimal, tax: Decimal
+) -> None:
+    """Write a refund's ``discount`` and ``tax`` into its one Railz ``line`` (at ``paths``)."""
+    sp, at = paths
+    if discount:
+        line["discountAmount"] = discount
+        run.note(
+            Kind.DERIVED,
+            sp + ".discount_amount",
+            at + "discountAmount",
+            "the refund's discount, of its one line",
+        )
+    if tax:
+        line["taxAmount"] = tax
+        run.note(
+            Kind.DERIVED,
+            sp + ".tax_amount",
+            at + "taxAmount",
+            "the refund's tax, of its one line",
+        )

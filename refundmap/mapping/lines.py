@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 from typing import TYPE_CHECKING, Any
 
-from refundmap.checks import discount_how, railz_discount
+from refundmap.checks import _HALVES, _tolerance, discount_how, railz_discount
 from refundmap.currency import is_code
 from refundmap.money import EXACT, MAX_DECIMAL_PLACES, tolerance, unit_tolerance
 
@@ -326,7 +326,7 @@ def exact_quotient(total: Decimal, quantity: Any) -> Decimal | None:
 def _includes_tax(src: Any, including: Decimal, currency: str | None) -> bool | None:
     """Whether lines summing to ``including`` include the refund's tax: None where unclear."""
     excluding = including + src.tax_amount
-    half = tolerance(currency)
+    half = _HALVES.get(currency) or _tolerance(currency)  # tolerance(currency), held
     total: Decimal = src.total_amount
     includes = abs(total - including) <= half
     # abs(total - excluding) <= half; of a total that is the lines and their tax (most
