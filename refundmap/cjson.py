@@ -15,18 +15,28 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, getcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jiter
 
+if TYPE_CHECKING:
+    from msgspec.json import Encoder
+
 __all__ = ["RefusedError", "encode", "read", "write"]
+
+_T = TypeVar("_T")
 
 # -0 not followed by what makes it -0.5, -0e1 or -01 (which jiter refuses anyway), and
 # where a value may start: first, or after [ : , or a space (not within an id such as
 # "878150-0" or a UUID: those are passed over by the regex, not one by one in Python).
 _MINUS_ZERO = re.compile(rb"-0(?![0-9.eE])(?<![^\[:,\s]-0)")
 #: msgspec's encoder, made on the first write: msgspec is imported then, not with refundmap.
-_ENCODER: list[Callable[[Any], bytes]] = []
+_ENCODER: list[Encoder] = []
+#: Buffers msgspec writes into, each held by one write at a time (a list's ``pop`` and
+#: ``append`` are atomic): a text is not grown from msgspec's 32 bytes again each write.
+_BUFFERS: list[bytearray] = []
+#: The most memory a buffer keeps for the next write (bytes); a bigger one is let go.
+_BUFFER_HELD = 1 << 22
 
 
 class RefusedError(ValueError):
@@ -97,10 +107,10 @@ def _exact(node: dict[str, Any] | list[Any]) -> bool:
     return zero
 
 
-def _encoder() -> Callable[[Any], bytes]:
+def _encoder() -> Encoder:
     import msgspec  # noqa: PLC0415
 
-    _ENCODER.append(msgspec.json.Encoder(decimal_format="number").encode)
+    _ENCODER.append(msgspec.json.Encoder(decimal_format="number"))
     return _ENCODER[0]
 
 
@@ -115,8 +125,7 @@ def write(value: Any) -> str | None:
     print with an exponent, a lone surrogate, a value that is not JSON, or a
     decimal context whose ``capitals`` is 0 (``str`` writes an exponent as ``e+n`` then).
     """
-    data = encode(value)
-    return None if data is None else data.decode()
+    return _written(value, bytearray.decode)
 
 
 def encode(value: Any) -> bytes | None:
@@ -124,27 +133,44 @@ def encode(value: Any) -> bytes | None:
 
     For a writer of bytes: the text is not decoded to be encoded again.
     """
+    return _written(value, bytes)
+
+
+def _written(value: Any, made: Callable[[bytearray], _T]) -> _T | None:
+    """Return ``made`` of msgspec's text of ``value``, or None where :func:`write` gives None.
+
+    The text is written into a buffer of :data:`_BUFFERS`, given back for the
+    next write where it holds at most :data:`_BUFFER_HELD` bytes.
+    """
     if not getcontext().capitals:  # msgspec's str(Decimal) would write an exponent as e+n
         return None
     encoder = _ENCODER[0] if _ENCODER else _encoder()
+    buffers = _BUFFERS
     try:
-        data = encoder(value)
+        buffer = buffers.pop()
+    except IndexError:  # none free
+        buffer = bytearray()
+    try:
+        encoder.encode_into(value, buffer)
     except (TypeError, ValueError, OverflowError, RecursionError):
         return None
     # str(Decimal) writes an exponent as E+n or E-n; text holding either (in a
     # string too) is left to the detailed writer, which never uses one.
-    if _exponent(data):
-        return None
-    return data
+    text = None if _exponent(buffer) else made(buffer)
+    if buffer.__alloc__() <= _BUFFER_HELD:
+        buffers.append(buffer)
+    return text
 
 
-def _exponent(text: bytes) -> bool:
+def _exponent(text: bytes | bytearray) -> bool:
     """Return whether ``text`` holds ``E+`` or ``E-``."""
-    # One byte sought at C speed: a tenth of the time of `b"E+" in text or b"E-" in text`.
-    at = text.find(b"E")
+    # Each E sought at C speed (memchr), the byte after it read as an int (no slice
+    # made): a third fewer instructions than a slice's `in (b"+", b"-")`. An E
+    # that ends the text is followed by no sign.
+    end = len(text) - 1
+    at = text.find(69, 0, end)  # E
     while at >= 0:
-        follows = text[at + 1 : at + 2]
-        if follows in (b"+", b"-"):
+        if text[at + 1] in b"+-":
             return True
-        at = text.find(b"E", at + 1)
+        at = text.find(69, at + 1, end)
     return False

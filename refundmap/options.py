@@ -30,8 +30,16 @@ def supported(source: str, target: str) -> bool:
     return source == target or (source, target) in PAIRS
 
 
+#: Each ``synced_at`` text read, as :func:`conversion_time` wrote it (the same text each time).
+_TIMES: dict[str, str] = {}
+#: How many texts :data:`_TIMES` holds before it is emptied.
+_TIMES_HELD = 64
+
+
 def conversion_time(value: datetime | str | None = None) -> str:
     """Return ``value`` (default: now, in UTC, to the millisecond) as Rutter's ``last_synced_at``.
+
+    A text read before is written as then, without reading it again.
 
     Raises:
         ValueError: for text that is not a timestamp, or a bare date.
@@ -39,6 +47,18 @@ def conversion_time(value: datetime | str | None = None) -> str:
     if value is None:
         now = datetime.now(UTC)
         return format_date(now.replace(microsecond=now.microsecond // 1000 * 1000))
+    if type(value) is str:
+        held = _TIMES.get(value)
+        if held is None:
+            if len(_TIMES) >= _TIMES_HELD:
+                _TIMES.clear()
+            held = _TIMES[value] = _written_time(value)
+        return held
+    return _written_time(value)
+
+
+def _written_time(value: object) -> str:
+    """Return :func:`conversion_time` of ``value``, not None, read (see there)."""
     if isinstance(value, str):
         try:
             moment = parse_date(value)
