@@ -26,6 +26,7 @@ import re
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from functools import cache
 from itertools import chain, compress, repeat
 from operator import is_, itemgetter
@@ -151,6 +152,10 @@ class _FusedCompiler(_Compiler):
         #: Per table being compiled, the local noting that an entry at a folded
         #: value's suffix was noted, by that suffix (see :meth:`unnoted`).
         self.flags_now: list[dict[str, str]] = [{}]
+        #: Per table being compiled, then by its function's name: the keys of its dict
+        #: it copies a source value declared a ``Decimal`` into as it is (see :meth:`_copy`).
+        self.decimals_now: list[set[str]] = [set()]
+        self.decimals: dict[str, frozenset[str]] = {}
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
         """Return the statement noting the entry as a constant row (see the module)."""
@@ -184,6 +189,36 @@ class _FusedCompiler(_Compiler):
         for folded, flag in flags.items():
             code(f"if _o == {folded!r}: {flag} = True")
         code.dedent()
+
+    def _copy(  # noqa: PLR0913 - as the compiler's
+        self,
+        table: _Table,
+        row: Row,
+        where: str,
+        t: str,
+        s: str | None = None,
+        *,
+        read: bool = False,
+    ) -> None:
+        """Copy ``v`` as the compiler does; note a key given a source ``Decimal`` as it is.
+
+        The fast path's source is a view of the fast reader or a record the codec
+        structured, which hold a ``Decimal`` (never an ``int``) wherever the model
+        declares one: such a key's finishing writes it as it is (see
+        :func:`_finish_at_writes`).
+        """
+        if (
+            s is not None
+            and t.isidentifier()
+            and (row.ref is None or not self.translates)
+            and (
+                row.write is None
+                or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target)
+            )
+            and without_none(self._attributes(table.source_class, s)[1]) is Decimal
+        ):
+            self.decimals_now[-1].add(t)
+        super()._copy(table, row, where, t, s, read=read)
 
     def _make(self, code: _Function, index: int, row: Row) -> None:
         """Write the rule making a value where the source has none, as the compiler does.
@@ -287,7 +322,8 @@ class _FusedCompiler(_Compiler):
             for line in function[2:-1]
         ) or any(k not in keys for k in re.findall(r"\bout\['(\w+)'\]", "\n".join(function))):
             return late  # the line's dict given to a call, or a key added
-        moved = _finish_at_writes(function, len(function) - 1, blocks, ruled)
+        decimals = self.decimals.get(mapper, frozenset())
+        moved = _finish_at_writes(function, len(function) - 1, blocks, ruled, decimals)
         if not moved:
             return late
         added = sorted(ruled.intersection(re.findall(r"g\('(\w+)'\)", "\n".join(full))) - keys)
@@ -435,9 +471,14 @@ class _FusedCompiler(_Compiler):
         head = self._head(table.source_class, chain_[0])
         if len(chain_) == 1:
             return head if container else f"{head} is not None"
-        tests = [f"(v := {head}) is not None"]
-        tests += [f"(v := v.{attribute}) is not None" for attribute in chain_[1:-1]]
-        tests.append(f"v.{chain_[-1]}" if container else f"v.{chain_[-1]} is not None")
+        # A head read into a local (_h_x) is read again by its name: no store a value.
+        held = head.isidentifier()
+        tests = [f"{head} is not None" if held else f"(v := {head}) is not None"]
+        last = head if held else "v"
+        for attribute in chain_[1:-1]:
+            tests.append(f"(v := {last}.{attribute}) is not None")
+            last = "v"
+        tests.append(f"{last}.{chain_[-1]}" if container else f"{last}.{chain_[-1]} is not None")
         return " and ".join(tests)
 
     def copied(self, code: _Function, kind: str, name: str) -> None:
@@ -496,7 +537,9 @@ class _FusedCompiler(_Compiler):
         flagged = not self.whole_now[-1] and all(row.lines is None for row in rows)
         flags = {s: f"_n{i}" for i, s in enumerate(sorted(folded))} if flagged else {}
         self.flags_now.append(flags)
+        self.decimals_now.append(set())
         function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
+        self.decimals[function] = frozenset(self.decimals_now.pop())
         self.flags_now.pop()
         self.whole_now.pop()
         self.folded_now.pop()
@@ -530,7 +573,7 @@ class _FusedCompiler(_Compiler):
                 lines.insert(index, "    add(_POP)")
         if at is None:
             self._lines_here(lines)
-            self._finished_here(lines)
+            self._finished_here(lines, self.decimals[function])
         return function
 
     def _lines_here(self, lines: list[str]) -> None:
@@ -574,12 +617,13 @@ class _FusedCompiler(_Compiler):
             ]
             return
 
-    def _finished_here(self, lines: list[str]) -> None:
+    def _finished_here(self, lines: list[str], decimals: frozenset[str] = frozenset()) -> None:
         """Write the refund's finisher's body in its function, in place of calling it.
 
         ``return finish_X_made(out, run, sp)`` ends the refund's function: the
         finisher's body (its returns the function's) follows ``r = out``. No call
-        a record. Left as it is where the function ends otherwise.
+        a record. Left as it is where the function ends otherwise. ``decimals``:
+        as :func:`_finish_at_writes`'.
         """
         called = re.fullmatch(r"    return (finish_\w+_made\w*)\(out, run, sp\)", lines[-1])
         if called is None:
@@ -590,7 +634,7 @@ class _FusedCompiler(_Compiler):
         ):
             return
         lines[-1:] = ["    r = out", *made[1:]]
-        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS))
+        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS), decimals)
 
 
 #: A refund's dict written at one place: the key, and what is written.
@@ -601,7 +645,11 @@ _FINISHED = re.compile(r"    (?:if r\['(\w+)'\] is None:|v = r\['(\w+)'\])")
 _APPLIED = re.compile(r"    (_apply_\d+)\(src, out, run, sp, tp\)")
 
 
-def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str] | None]) -> None:
+def _finished_where_mapped(
+    lines: list[str],
+    applied: Mapping[str, frozenset[str] | None],
+    decimals: frozenset[str] = frozenset(),
+) -> None:
     """Finish each of the refund's keys where it is mapped, not after its rules (in place).
 
     ``lines``: the refund's function, its finisher's body written after ``r = out``
@@ -639,7 +687,7 @@ def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str
     blocks = _blocks(lines[at + 3 : -1])
     if blocks is None:
         return
-    moved = _finish_at_writes(lines, at, blocks, ruled)
+    moved = _finish_at_writes(lines, at, blocks, ruled, decimals)
     if moved:
         kept = [line for key, block in blocks.items() if key not in moved for line in block]
         lines[lines.index("    r = out") + 1 :] = [*kept, "    return r"]
@@ -659,12 +707,19 @@ def _blocks(body: list[str]) -> dict[str, list[str]] | None:
 
 
 def _finish_at_writes(
-    lines: list[str], end: int, blocks: Mapping[str, list[str]], ruled: set[str]
+    lines: list[str],
+    end: int,
+    blocks: Mapping[str, list[str]],
+    ruled: set[str],
+    decimals: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Write each key's finishing of ``blocks`` at its one write in ``lines[:end]``: the keys moved.
 
     A key no rule reads or writes (``ruled``), written at one place alone, the last
-    statement of ``if v is not None:`` (or ``if v:``), named nowhere else.
+    statement of ``if v is not None:`` (or ``if v:``), named nowhere else. A key of
+    ``decimals`` is given a source value declared a ``Decimal`` as it is (see
+    :meth:`_FusedCompiler._copy`): a ``Decimal``, never an ``int``, so its finisher's
+    ``if type(v) is int:`` is left out.
     """
     moved = []
     for key, block in blocks.items():
@@ -683,7 +738,9 @@ def _finish_at_writes(
         if some is None or none is None or (some and written[2] != "v"):
             continue
         one = re.fullmatch(rf"        if (.+): out\[{key!r}\] = (.+)", some[0]) if some else None
-        if one is not None and len(some) == 1:  # one write: the value as it is, or written
+        if one is not None and len(some) == 1 and key in decimals and one[1] == "type(v) is int":
+            some = []  # a Decimal: written as it is
+        elif one is not None and len(some) == 1:  # one write: the value as it is, or written
             lines[site] = f"        out[{key!r}] = {one[2]} if {one[1]} else v"
             some = []
         lines[site + 1 : site + 1] = [*some, "    else:", *none]
