@@ -50,6 +50,9 @@ from refundmap.mapping.rules import (
     APPLY,
     APPLY_LINE_KEYS,
     APPLY_REFUND_KEYS,
+    MAKE,
+    MAKE_KEYS,
+    MAKE_NO_LINES,
     WRITE_WHEN,
     sub_total_words,
 )
@@ -209,7 +212,7 @@ class _FusedCompiler(_Compiler):
         """
         if (
             s is not None
-            and t.isidentifier()
+            and all(part.isidentifier() for part in t.split("."))
             and (row.ref is None or not self.translates)
             and (
                 row.write is None
@@ -264,6 +267,7 @@ class _FusedCompiler(_Compiler):
             super().late_lines(code, key, finish, at)
             return
         inlined = self._lines_where_mapped(code.lines, key, inlined)
+        inlined = self._wholes_as_made(code.lines, key, inlined)
         code(f"_ls = out.get({key!r})")
         code("if _ls:").indent()
         code("for _li, r in enumerate(_ls):").indent()  # each finished in its place
@@ -271,6 +275,80 @@ class _FusedCompiler(_Compiler):
             code(line)
         code.dedent()
         code.dedent()
+
+    def _wholes_as_made(self, refund: list[str], key: str, late: list[str]) -> list[str]:
+        """Finish each object a line's table makes whole as made, in the late loop's body ``late``.
+
+        An object the line's function makes by one display (``_t = out[k] = {...}``), and
+        writes only that display's keys into, where no rule given the line or its refund
+        names it (the applied rules' :data:`~refundmap.mapping.rules.APPLY_LINE_KEYS`, the
+        make rules' :data:`~refundmap.mapping.rules.MAKE_KEYS`, lines made by a rule
+        none, :data:`~refundmap.mapping.rules.MAKE_NO_LINES`), is that dict with those
+        keys: its finishing is not asked whether it is a dict, nor remade where it has
+        more keys, nor stored again; a key of it given a source ``Decimal`` as it is
+        (see :meth:`_copy`) is not asked whether it is an ``int``. Left as it is otherwise.
+        """
+        pattern = rf" +out\[{key!r}\] = \[(map_line_\w+)\(x, sp, tp, i, run\) for i, x in .+"
+        mapper = next((m[1] for line in refund if (m := re.fullmatch(pattern, line))), None)
+        makes = {
+            name: rule
+            for name, held in self.names.items()
+            if name.startswith("_make_")
+            for rule, function in MAKE.items()
+            if held is function
+        }
+        ruled = None if mapper is None else self._lines_ruled(refund, key, pattern, makes)
+        if mapper is None or ruled is None:
+            return late
+        function = next(f for f in self.functions if f[0].startswith(f"def {mapper}("))
+        wholes = _wholes(function, makes)
+        if wholes is None:
+            return late
+        displays, into, other, ruled_here = wholes
+        decimals = self.decimals.get(mapper, frozenset())
+        body = list(late)
+        for whole, shown in displays.items():
+            keys = re.findall(r"'(\w+)': None", next(iter(shown)))
+            if len(shown) != 1 or whole in ruled | ruled_here | other:
+                continue
+            if not set(into[whole]) <= set(keys):
+                continue
+            given = {k for k in keys if f"{whole}.{k}" in decimals and into[whole].count(k) == 1}
+            body = _as_made(body, whole, len(keys), given)
+        return body
+
+    def _lines_ruled(
+        self, refund: list[str], key: str, pattern: str, makes: Mapping[str, str]
+    ) -> set[str] | None:
+        """Return the keys of its lines the rules given a refund's dict name (see above).
+
+        None where a call given it may read its lines (or is no declared rule), or its
+        lines are made otherwise than by their table or a rule of ``MAKE_NO_LINES``.
+        """
+        applied = self._applied(APPLY_LINE_KEYS)
+        ruled: set[str] = set()
+        made = None  # the make rule whose value m holds
+        for line in refund:
+            call = re.fullmatch(r" +m = (_make_\d+)\(src, out, run\)", line)
+            if call is not None:
+                made = makes.get(call[1])
+                if made not in MAKE_KEYS or key in MAKE_KEYS[made]:
+                    return None  # a rule that may read the lines
+                continue
+            if not re.search(r"\bout\b", line) or re.fullmatch(pattern, line):
+                continue
+            if re.fullmatch(rf" +out\[{key!r}\] = m\.value", line):
+                if made not in MAKE_NO_LINES:
+                    return None  # lines a rule made
+                continue
+            called = _APPLIED.fullmatch(line)
+            if called is not None and applied.get(called[1]) is not None:
+                ruled |= applied[called[1]] or set()
+            elif not re.fullmatch(r" +(out\['\w+'\] = .+|out = \{.*\})", line) or re.match(
+                rf" +out\[{key!r}\]", line
+            ):
+                return None
+        return ruled
 
     def _applied(self, declared: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str] | None]:
         """Return each applied rule's name in the generated module, and its keys of ``declared``."""
@@ -691,6 +769,95 @@ def _finished_where_mapped(
     if moved:
         kept = [line for key, block in blocks.items() if key not in moved for line in block]
         lines[lines.index("    r = out") + 1 :] = [*kept, "    return r"]
+
+
+def _wholes(
+    function: list[str], makes: Mapping[str, str]
+) -> tuple[dict[str, set[str]], dict[str, list[str]], set[str], set[str]] | None:
+    """Return what a line's function makes whole, or None where it gives its dict otherwise.
+
+    Each object's displays (``_t = out[k] = {...}``) and the keys written into it, by its
+    key; the keys written otherwise (``out[k] = ...``); the keys the make rules given the
+    line's dict declare (:data:`~refundmap.mapping.rules.MAKE_KEYS`). None where the dict
+    or ``_t`` is used any other way, or given to a rule that declares nothing.
+    """
+    displays: dict[str, set[str]] = {}
+    into: dict[str, list[str]] = {}
+    other: set[str] = set()
+    ruled: set[str] = set()
+    current = None
+    for line in function[1:]:
+        text = line.strip()
+        bound = re.fullmatch(r"_t = out\['(\w+)'\]( = \{('\w+': None(, )?)+\})?", text)
+        if bound is not None:
+            current = bound[1]
+            if bound[2]:
+                displays.setdefault(current, set()).add(bound[2][3:])
+            continue
+        written = re.fullmatch(r"_t\['(\w+)'\] = .+", text)
+        if written is not None and current is not None:
+            into.setdefault(current, []).append(written[1])
+            continue
+        if re.search(r"\b_t\b", text) and text != "if _t is None:":
+            return None
+        call = re.fullmatch(r"m = (_make_\d+)\(src, out, run\)", text)
+        if call is not None:
+            if makes.get(call[1]) not in MAKE_KEYS:
+                return None
+            ruled |= MAKE_KEYS[makes[call[1]]]
+        elif (one := re.fullmatch(r"out\['(\w+)'\] = .+", text)) is not None:
+            other.add(one[1])
+        elif (
+            re.search(r"\bout\b", text) and not text.startswith("out = {") and text != "return out"
+        ):
+            return None
+    return displays, into, other, ruled
+
+
+def _as_made(late: list[str], key: str, size: int, decimals: set[str]) -> list[str]:
+    """Return the late loop's body ``late`` finishing ``r[key]`` as made (see ``_wholes_as_made``).
+
+    Its block, as the compiler inlines a whole object's finisher: ``v = r[key]``,
+    tested for a dict and for ``size`` keys, its values written in place, stored
+    again. ``decimals``: its keys whose ``int`` test is left out. Left as it is
+    where the block is of another form.
+    """
+    head = [
+        f"v = r[{key!r}]",
+        "if v is not None:",
+        "    if type(v) is not dict: v = _source_data(v)",
+    ]
+    if head[0] not in late:
+        return late
+    at = late.index(head[0])
+    end = at + 6
+    if (
+        late[at : at + 3] != head
+        or late[at + 3 : at + 6 : 2] != [f"    if len(v) != {size}:", "    else:"]
+        or not re.fullmatch(rf"        r\[{key!r}\] = finish_\w+\(v, run, None\)", late[at + 4])
+    ):
+        return late
+    while end < len(late) and late[end].startswith("        "):
+        end += 1
+    if late[end - 1] != f"        r[{key!r}] = v":
+        return late
+    kept: list[str] = []
+    inner = late[at + 6 : end - 1]
+    index = 0
+    while index < len(inner):
+        one = re.fullmatch(r"        _w = v\['(\w+)'\]", inner[index])
+        test = (
+            f"        if type(_w) is int: v[{one[1]!r}] = _decimal(_w) or Decimal(_w)"
+            if one
+            else ""
+        )
+        if one is not None and one[1] in decimals and inner[index + 1 : index + 2] == [test]:
+            index += 2  # a Decimal as made
+            continue
+        kept.append(inner[index][4:])
+        index += 1
+    block = [head[0], head[1], *kept] if kept else []
+    return [*late[:at], *block, *late[end:]]
 
 
 def _blocks(body: list[str]) -> dict[str, list[str]] | None:
