@@ -311,9 +311,10 @@ class _FusedCompiler(_Compiler):
             keys = re.findall(r"'(\w+)': None", next(iter(shown)))
             if len(shown) != 1 or whole in ruled | ruled_here | other:
                 continue
-            if not set(into[whole]) <= set(keys):
+            written = into.get(whole, [])
+            if not set(written) <= set(keys):
                 continue
-            given = {k for k in keys if f"{whole}.{k}" in decimals and into[whole].count(k) == 1}
+            given = {k for k in keys if f"{whole}.{k}" in decimals and written.count(k) == 1}
             body = _as_made(body, whole, len(keys), given)
         return body
 
@@ -335,6 +336,8 @@ class _FusedCompiler(_Compiler):
                 if made not in MAKE_KEYS or key in MAKE_KEYS[made]:
                     return None  # a rule that may read the lines
                 continue
+            if re.match(r" +m = ", line):
+                made = None  # m holds another rule's value
             if not re.search(r"\bout\b", line) or re.fullmatch(pattern, line):
                 continue
             if re.fullmatch(rf" +out\[{key!r}\] = m\.value", line):

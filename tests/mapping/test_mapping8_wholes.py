@@ -191,3 +191,23 @@ def test_items_of_every_shape_are_as_on_the_detailed_path(form: str) -> None:
     assert fast == detailed
     items = [line.get("item") for line in fast[0]["line_items"]]
     assert ("Decimal", Decimal(1500)) in [i.get("quantity") for i in items if type(i) is dict]
+
+
+def test_lines_a_write_rules_value_gives_are_left_as_ever() -> None:
+    """``out[key] = m.value`` after another rule's ``m`` than a make rule's: lines made so."""
+    compiler = fused_map._FusedCompiler(
+        fused_map.get_format("railz"),
+        fused_map.get_format("rutter"),
+        lookup=False,
+        require_refs=False,
+        counted=True,
+    )
+    pattern = r" +out\['line_items'\] = \[(map_line_\w+)\(x, sp, tp, i, run\) for i, x in .+"
+    refund = [
+        "    out = {'line_items': None}",
+        "        out['line_items'] = [map_line_1(x, sp, tp, i, run) for i, x in enumerate(seq)]",
+        "            m = _write_lines_2(v, src, run)",
+        "            out['line_items'] = m.value",
+    ]
+    assert compiler._lines_ruled(refund, "line_items", pattern, {}) is None
+    assert compiler._lines_ruled(refund[:2], "line_items", pattern, {}) == set()
