@@ -32,6 +32,7 @@ from itertools import chain, compress, repeat
 from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, get_origin
 
+from refundmap import dates
 from refundmap.checks import FastCheck, Finding, fast_check
 from refundmap.codec.fields import without_none
 from refundmap.formats import Format, get_format
@@ -1170,7 +1171,7 @@ def _compiled(  # noqa: PLR0913 - the pair, and how the code is compiled
     )
     filename = f"<refundmap fast mapping {source_name} -> {target_name}{options}>"
     namespace: dict[str, Any] = dict(compiler.names)
-    code = _blanks(code, namespace)
+    code = _dates(_blanks(code, namespace), namespace)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     import linecache  # noqa: PLC0415 - only to show the generated code in tracebacks
 
@@ -1202,6 +1203,35 @@ def _blanks(code: str, namespace: dict[str, Any]) -> str:
         return f"{found[1]}{found[2]} = {name}()  # {display}"
 
     return _BLANK.sub(copied, code)
+
+
+#: A date written by :func:`~refundmap.dates.format_date`, where the value is not a text already:
+#: as a conditional expression (the value's name), or a key's store under ``type(v) is not str``.
+_FORMATTED = re.compile(r"format_date\((\w+)\) if type\(\1\) is not str else \1")
+_FORMATTED_STORE = re.compile(r"(if type\((\w+)\) is not str: \w+\['\w+'\] = )format_date\(\2\)")
+
+
+def _dates(code: str, namespace: dict[str, Any]) -> str:
+    """Return ``code`` writing a date whose text ``format_date`` holds by lookups, no call.
+
+    A timestamp read from the text it is written as is held by identity
+    (``dates._KEPT``, see ``keep_text``), a calendar day written before by value
+    (``dates._DAYS``): each is one lookup here (``_kept(_id(v))``, then ``_day(v)``),
+    as ``format_date`` looks it up; any other value is written by calling it. The
+    identity first: a timestamp not hashed (a new one's hash is dear).
+    """
+    namespace["_day"] = dates._DAYS.get  # noqa: SLF001 - format_date's own, read as it reads it
+    namespace["_kept"] = dates._KEPT.get  # noqa: SLF001 - as keep_text notes it
+    namespace["_id"] = id
+
+    def held(name: str, otherwise: str) -> str:
+        kept = f"(_kt := _kept(_id({name}))) is not None and _kt[0] is {name}"
+        return f"_kt[1] if {kept} else (_day({name}) or {otherwise})"
+
+    code = _FORMATTED.sub(lambda found: held(found[1], f"({found[0]})"), code)
+    return _FORMATTED_STORE.sub(
+        lambda found: found[1] + held(found[2], f"format_date({found[2]})"), code
+    )
 
 
 def source(

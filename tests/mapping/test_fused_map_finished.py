@@ -37,7 +37,8 @@ def test_rutter_into_railz_finishes_the_refunds_keys_where_mapped() -> None:
     ]
     assert "        out['memo'] = v\n    else:\n        del out['memo']\n" in refund
     assert (
-        "        out['date'] = format_date(v) if type(v) is not str else v\n    else:\n"
+        "        out['date'] = _kt[1] if (_kt := _kept(_id(v))) is not None and _kt[0] is v"
+        " else (_day(v) or (format_date(v) if type(v) is not str else v))\n    else:\n"
         "        del out['date']\n        run.missing(sp, 'railz requires date, and there is no"
         " value for it')\n"
     ) in refund
