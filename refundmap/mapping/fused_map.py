@@ -354,6 +354,16 @@ class _FusedCompiler(_Compiler):
                 return None
         return ruled
 
+    def _made(self) -> dict[str, frozenset[str] | None]:
+        """Return each make rule's name in the generated module, and its keys of ``MAKE_KEYS``."""
+        return {
+            name: MAKE_KEYS.get(rule)
+            for name, held in self.names.items()
+            if name.startswith("_make_")
+            for rule, function in MAKE.items()
+            if held is function
+        }
+
     def _applied(self, declared: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str] | None]:
         """Return each applied rule's name in the generated module, and its keys of ``declared``."""
         return {
@@ -716,7 +726,7 @@ class _FusedCompiler(_Compiler):
         ):
             return
         lines[-1:] = ["    r = out", *made[1:]]
-        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS), decimals)
+        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS), decimals, self._made())
 
 
 #: A refund's dict written at one place: the key, and what is written.
@@ -731,6 +741,7 @@ def _finished_where_mapped(
     lines: list[str],
     applied: Mapping[str, frozenset[str] | None],
     decimals: frozenset[str] = frozenset(),
+    made_by: Mapping[str, frozenset[str] | None] | None = None,
 ) -> None:
     """Finish each of the refund's keys where it is mapped, not after its rules (in place).
 
@@ -741,7 +752,8 @@ def _finished_where_mapped(
     (or ``if v:``), and named nowhere else, is finished there: its finisher's lines
     for a value follow the write, those for none an ``else:``, the value at hand.
     Only where every call given the dict is a rule of ``applied`` (its name, and
-    the keys it reads or writes, :data:`~refundmap.mapping.rules.APPLY_REFUND_KEYS`),
+    the keys it reads or writes, :data:`~refundmap.mapping.rules.APPLY_REFUND_KEYS`)
+    or of ``made_by`` (a make rule's, :data:`~refundmap.mapping.rules.MAKE_KEYS`),
     none of them finished so, and every key written is one the dict was made with:
     then it is never remade (so no ``len`` test) and no key is written after it
     is finished. Left as it is otherwise.
@@ -758,6 +770,10 @@ def _finished_where_mapped(
         called = _APPLIED.fullmatch(line)
         if called is not None and applied.get(called[1]) is not None:
             ruled |= applied[called[1]] or set()
+            continue
+        maker = re.fullmatch(r" +m = (_make_\d+)\(src, out, run\)", line)
+        if maker is not None and (keys_read := (made_by or {}).get(maker[1])) is not None:
+            ruled |= keys_read
             continue
         late = re.fullmatch(r"    _ls = out\.get\('(\w+)'\)", line)  # the lines finished late
         if late is not None:
@@ -914,8 +930,9 @@ def _finish_at_writes(
         elif one is not None and len(some) == 1:  # one write: the value as it is, or written
             lines[site] = f"        out[{key!r}] = {one[2]} if {one[1]} else v"
             some = []
-        lines[site + 1 : site + 1] = [*some, "    else:", *none]
-        end += len(some) + 1 + len(none)
+        otherwise = ["    else:", *none] if none else []  # a null written as made: nothing
+        lines[site + 1 : site + 1] = [*some, *otherwise]
+        end += len(some) + len(otherwise)
         moved.append(key)
     return moved
 
@@ -923,13 +940,21 @@ def _finish_at_writes(
 def _split_block(block: list[str], key: str) -> tuple[list[str] | None, list[str] | None]:
     """Return a finisher's block of ``key``: its lines for a value, and for none, the dict ``out``.
 
-    None for a block of another form, or one that names ``r`` but as ``r[key]``.
+    A null written as null (``if v is not None:`` alone, or a test of ``v`` that a
+    null fails, ``if type(v) is int:``) has no lines for none. None for a block of
+    another form, or one that names ``r`` but as ``r[key]``.
     """
     renamed = [line.replace(f"r[{key!r}]", f"out[{key!r}]") for line in block]
     if any(re.search(r"\br\b", line) for line in renamed):
         return None, None
     if renamed[0] == f"    if out[{key!r}] is None:":
         return [], renamed[1:]
+    if renamed[1] == "    if v is not None:" and all(x.startswith("        ") for x in renamed[2:]):
+        return renamed[2:], []
+    if len(renamed) == 2 and renamed[1].startswith(
+        ("    if type(v) is int: ", "    if type(v) is not str: ")
+    ):
+        return [f"    {renamed[1]}"], []
     if renamed[1] != "    if v is None:":
         return None, None
     split = renamed.index("    else:") if "    else:" in renamed else len(renamed)
