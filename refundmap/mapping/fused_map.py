@@ -26,11 +26,13 @@ import re
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from functools import cache
 from itertools import chain, compress, repeat
 from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, get_origin
 
+from refundmap import dates
 from refundmap.checks import FastCheck, Finding, fast_check
 from refundmap.codec.fields import without_none
 from refundmap.formats import Format, get_format
@@ -49,6 +51,9 @@ from refundmap.mapping.rules import (
     APPLY,
     APPLY_LINE_KEYS,
     APPLY_REFUND_KEYS,
+    MAKE,
+    MAKE_KEYS,
+    MAKE_NO_LINES,
     WRITE_WHEN,
     sub_total_words,
 )
@@ -151,6 +156,10 @@ class _FusedCompiler(_Compiler):
         #: Per table being compiled, the local noting that an entry at a folded
         #: value's suffix was noted, by that suffix (see :meth:`unnoted`).
         self.flags_now: list[dict[str, str]] = [{}]
+        #: Per table being compiled, then by its function's name: the keys of its dict
+        #: it copies a source value declared a ``Decimal`` into as it is (see :meth:`_copy`).
+        self.decimals_now: list[set[str]] = [set()]
+        self.decimals: dict[str, frozenset[str]] = {}
 
     def fixed_entry(self, kind: str, source: str, target: str | None, message: str) -> str:
         """Return the statement noting the entry as a constant row (see the module)."""
@@ -184,6 +193,36 @@ class _FusedCompiler(_Compiler):
         for folded, flag in flags.items():
             code(f"if _o == {folded!r}: {flag} = True")
         code.dedent()
+
+    def _copy(  # noqa: PLR0913 - as the compiler's
+        self,
+        table: _Table,
+        row: Row,
+        where: str,
+        t: str,
+        s: str | None = None,
+        *,
+        read: bool = False,
+    ) -> None:
+        """Copy ``v`` as the compiler does; note a key given a source ``Decimal`` as it is.
+
+        The fast path's source is a view of the fast reader or a record the codec
+        structured, which hold a ``Decimal`` (never an ``int``) wherever the model
+        declares one: such a key's finishing writes it as it is (see
+        :func:`_finish_at_writes`).
+        """
+        if (
+            s is not None
+            and all(part.isidentifier() for part in t.split("."))
+            and (row.ref is None or not self.translates)
+            and (
+                row.write is None
+                or not WRITE_WHEN.get(row.write, _ALWAYS)(self.source, self.target)
+            )
+            and without_none(self._attributes(table.source_class, s)[1]) is Decimal
+        ):
+            self.decimals_now[-1].add(t)
+        super()._copy(table, row, where, t, s, read=read)
 
     def _make(self, code: _Function, index: int, row: Row) -> None:
         """Write the rule making a value where the source has none, as the compiler does.
@@ -229,6 +268,7 @@ class _FusedCompiler(_Compiler):
             super().late_lines(code, key, finish, at)
             return
         inlined = self._lines_where_mapped(code.lines, key, inlined)
+        inlined = self._wholes_as_made(code.lines, key, inlined)
         code(f"_ls = out.get({key!r})")
         code("if _ls:").indent()
         code("for _li, r in enumerate(_ls):").indent()  # each finished in its place
@@ -236,6 +276,93 @@ class _FusedCompiler(_Compiler):
             code(line)
         code.dedent()
         code.dedent()
+
+    def _wholes_as_made(self, refund: list[str], key: str, late: list[str]) -> list[str]:
+        """Finish each object a line's table makes whole as made, in the late loop's body ``late``.
+
+        An object the line's function makes by one display (``_t = out[k] = {...}``), and
+        writes only that display's keys into, where no rule given the line or its refund
+        names it (the applied rules' :data:`~refundmap.mapping.rules.APPLY_LINE_KEYS`, the
+        make rules' :data:`~refundmap.mapping.rules.MAKE_KEYS`, lines made by a rule
+        none, :data:`~refundmap.mapping.rules.MAKE_NO_LINES`), is that dict with those
+        keys: its finishing is not asked whether it is a dict, nor remade where it has
+        more keys, nor stored again; a key of it given a source ``Decimal`` as it is
+        (see :meth:`_copy`) is not asked whether it is an ``int``. Left as it is otherwise.
+        """
+        pattern = rf" +out\[{key!r}\] = \[(map_line_\w+)\(x, sp, tp, i, run\) for i, x in .+"
+        mapper = next((m[1] for line in refund if (m := re.fullmatch(pattern, line))), None)
+        makes = {
+            name: rule
+            for name, held in self.names.items()
+            if name.startswith("_make_")
+            for rule, function in MAKE.items()
+            if held is function
+        }
+        ruled = None if mapper is None else self._lines_ruled(refund, key, pattern, makes)
+        if mapper is None or ruled is None:
+            return late
+        function = next(f for f in self.functions if f[0].startswith(f"def {mapper}("))
+        wholes = _wholes(function, makes)
+        if wholes is None:
+            return late
+        displays, into, other, ruled_here = wholes
+        decimals = self.decimals.get(mapper, frozenset())
+        body = list(late)
+        for whole, shown in displays.items():
+            keys = re.findall(r"'(\w+)': None", next(iter(shown)))
+            if len(shown) != 1 or whole in ruled | ruled_here | other:
+                continue
+            written = into.get(whole, [])
+            if not set(written) <= set(keys):
+                continue
+            given = {k for k in keys if f"{whole}.{k}" in decimals and written.count(k) == 1}
+            body = _as_made(body, whole, len(keys), given)
+        return body
+
+    def _lines_ruled(
+        self, refund: list[str], key: str, pattern: str, makes: Mapping[str, str]
+    ) -> set[str] | None:
+        """Return the keys of its lines the rules given a refund's dict name (see above).
+
+        None where a call given it may read its lines (or is no declared rule), or its
+        lines are made otherwise than by their table or a rule of ``MAKE_NO_LINES``.
+        """
+        applied = self._applied(APPLY_LINE_KEYS)
+        ruled: set[str] = set()
+        made = None  # the make rule whose value m holds
+        for line in refund:
+            call = re.fullmatch(r" +m = (_make_\d+)\(src, out, run\)", line)
+            if call is not None:
+                made = makes.get(call[1])
+                if made not in MAKE_KEYS or key in MAKE_KEYS[made]:
+                    return None  # a rule that may read the lines
+                continue
+            if re.match(r" +m = ", line):
+                made = None  # m holds another rule's value
+            if not re.search(r"\bout\b", line) or re.fullmatch(pattern, line):
+                continue
+            if re.fullmatch(rf" +out\[{key!r}\] = m\.value", line):
+                if made not in MAKE_NO_LINES:
+                    return None  # lines a rule made
+                continue
+            called = _APPLIED.fullmatch(line)
+            if called is not None and applied.get(called[1]) is not None:
+                ruled |= applied[called[1]] or set()
+            elif not re.fullmatch(r" +(out\['\w+'\] = .+|out = \{.*\})", line) or re.match(
+                rf" +out\[{key!r}\]", line
+            ):
+                return None
+        return ruled
+
+    def _made(self) -> dict[str, frozenset[str] | None]:
+        """Return each make rule's name in the generated module, and its keys of ``MAKE_KEYS``."""
+        return {
+            name: MAKE_KEYS.get(rule)
+            for name, held in self.names.items()
+            if name.startswith("_make_")
+            for rule, function in MAKE.items()
+            if held is function
+        }
 
     def _applied(self, declared: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str] | None]:
         """Return each applied rule's name in the generated module, and its keys of ``declared``."""
@@ -287,7 +414,8 @@ class _FusedCompiler(_Compiler):
             for line in function[2:-1]
         ) or any(k not in keys for k in re.findall(r"\bout\['(\w+)'\]", "\n".join(function))):
             return late  # the line's dict given to a call, or a key added
-        moved = _finish_at_writes(function, len(function) - 1, blocks, ruled)
+        decimals = self.decimals.get(mapper, frozenset())
+        moved = _finish_at_writes(function, len(function) - 1, blocks, ruled, decimals)
         if not moved:
             return late
         added = sorted(ruled.intersection(re.findall(r"g\('(\w+)'\)", "\n".join(full))) - keys)
@@ -435,9 +563,14 @@ class _FusedCompiler(_Compiler):
         head = self._head(table.source_class, chain_[0])
         if len(chain_) == 1:
             return head if container else f"{head} is not None"
-        tests = [f"(v := {head}) is not None"]
-        tests += [f"(v := v.{attribute}) is not None" for attribute in chain_[1:-1]]
-        tests.append(f"v.{chain_[-1]}" if container else f"v.{chain_[-1]} is not None")
+        # A head read into a local (_h_x) is read again by its name: no store a value.
+        held = head.isidentifier()
+        tests = [f"{head} is not None" if held else f"(v := {head}) is not None"]
+        last = head if held else "v"
+        for attribute in chain_[1:-1]:
+            tests.append(f"(v := {last}.{attribute}) is not None")
+            last = "v"
+        tests.append(f"{last}.{chain_[-1]}" if container else f"{last}.{chain_[-1]} is not None")
         return " and ".join(tests)
 
     def copied(self, code: _Function, kind: str, name: str) -> None:
@@ -496,7 +629,9 @@ class _FusedCompiler(_Compiler):
         flagged = not self.whole_now[-1] and all(row.lines is None for row in rows)
         flags = {s: f"_n{i}" for i, s in enumerate(sorted(folded))} if flagged else {}
         self.flags_now.append(flags)
+        self.decimals_now.append(set())
         function = super().table(name, rows, src_cls, tgt_cls, made, ruled=ruled)
+        self.decimals[function] = frozenset(self.decimals_now.pop())
         self.flags_now.pop()
         self.whole_now.pop()
         self.folded_now.pop()
@@ -530,7 +665,7 @@ class _FusedCompiler(_Compiler):
                 lines.insert(index, "    add(_POP)")
         if at is None:
             self._lines_here(lines)
-            self._finished_here(lines)
+            self._finished_here(lines, self.decimals[function])
         return function
 
     def _lines_here(self, lines: list[str]) -> None:
@@ -574,12 +709,13 @@ class _FusedCompiler(_Compiler):
             ]
             return
 
-    def _finished_here(self, lines: list[str]) -> None:
+    def _finished_here(self, lines: list[str], decimals: frozenset[str] = frozenset()) -> None:
         """Write the refund's finisher's body in its function, in place of calling it.
 
         ``return finish_X_made(out, run, sp)`` ends the refund's function: the
         finisher's body (its returns the function's) follows ``r = out``. No call
-        a record. Left as it is where the function ends otherwise.
+        a record. Left as it is where the function ends otherwise. ``decimals``:
+        as :func:`_finish_at_writes`'.
         """
         called = re.fullmatch(r"    return (finish_\w+_made\w*)\(out, run, sp\)", lines[-1])
         if called is None:
@@ -590,7 +726,7 @@ class _FusedCompiler(_Compiler):
         ):
             return
         lines[-1:] = ["    r = out", *made[1:]]
-        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS))
+        _finished_where_mapped(lines, self._applied(APPLY_REFUND_KEYS), decimals, self._made())
 
 
 #: A refund's dict written at one place: the key, and what is written.
@@ -601,7 +737,12 @@ _FINISHED = re.compile(r"    (?:if r\['(\w+)'\] is None:|v = r\['(\w+)'\])")
 _APPLIED = re.compile(r"    (_apply_\d+)\(src, out, run, sp, tp\)")
 
 
-def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str] | None]) -> None:
+def _finished_where_mapped(
+    lines: list[str],
+    applied: Mapping[str, frozenset[str] | None],
+    decimals: frozenset[str] = frozenset(),
+    made_by: Mapping[str, frozenset[str] | None] | None = None,
+) -> None:
     """Finish each of the refund's keys where it is mapped, not after its rules (in place).
 
     ``lines``: the refund's function, its finisher's body written after ``r = out``
@@ -611,7 +752,8 @@ def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str
     (or ``if v:``), and named nowhere else, is finished there: its finisher's lines
     for a value follow the write, those for none an ``else:``, the value at hand.
     Only where every call given the dict is a rule of ``applied`` (its name, and
-    the keys it reads or writes, :data:`~refundmap.mapping.rules.APPLY_REFUND_KEYS`),
+    the keys it reads or writes, :data:`~refundmap.mapping.rules.APPLY_REFUND_KEYS`)
+    or of ``made_by`` (a make rule's, :data:`~refundmap.mapping.rules.MAKE_KEYS`),
     none of them finished so, and every key written is one the dict was made with:
     then it is never remade (so no ``len`` test) and no key is written after it
     is finished. Left as it is otherwise.
@@ -629,6 +771,10 @@ def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str
         if called is not None and applied.get(called[1]) is not None:
             ruled |= applied[called[1]] or set()
             continue
+        maker = re.fullmatch(r" +m = (_make_\d+)\(src, out, run\)", line)
+        if maker is not None and (keys_read := (made_by or {}).get(maker[1])) is not None:
+            ruled |= keys_read
+            continue
         late = re.fullmatch(r"    _ls = out\.get\('(\w+)'\)", line)  # the lines finished late
         if late is not None:
             ruled.add(late[1])
@@ -639,10 +785,99 @@ def _finished_where_mapped(lines: list[str], applied: Mapping[str, frozenset[str
     blocks = _blocks(lines[at + 3 : -1])
     if blocks is None:
         return
-    moved = _finish_at_writes(lines, at, blocks, ruled)
+    moved = _finish_at_writes(lines, at, blocks, ruled, decimals)
     if moved:
         kept = [line for key, block in blocks.items() if key not in moved for line in block]
         lines[lines.index("    r = out") + 1 :] = [*kept, "    return r"]
+
+
+def _wholes(
+    function: list[str], makes: Mapping[str, str]
+) -> tuple[dict[str, set[str]], dict[str, list[str]], set[str], set[str]] | None:
+    """Return what a line's function makes whole, or None where it gives its dict otherwise.
+
+    Each object's displays (``_t = out[k] = {...}``) and the keys written into it, by its
+    key; the keys written otherwise (``out[k] = ...``); the keys the make rules given the
+    line's dict declare (:data:`~refundmap.mapping.rules.MAKE_KEYS`). None where the dict
+    or ``_t`` is used any other way, or given to a rule that declares nothing.
+    """
+    displays: dict[str, set[str]] = {}
+    into: dict[str, list[str]] = {}
+    other: set[str] = set()
+    ruled: set[str] = set()
+    current = None
+    for line in function[1:]:
+        text = line.strip()
+        bound = re.fullmatch(r"_t = out\['(\w+)'\]( = \{('\w+': None(, )?)+\})?", text)
+        if bound is not None:
+            current = bound[1]
+            if bound[2]:
+                displays.setdefault(current, set()).add(bound[2][3:])
+            continue
+        written = re.fullmatch(r"_t\['(\w+)'\] = .+", text)
+        if written is not None and current is not None:
+            into.setdefault(current, []).append(written[1])
+            continue
+        if re.search(r"\b_t\b", text) and text != "if _t is None:":
+            return None
+        call = re.fullmatch(r"m = (_make_\d+)\(src, out, run\)", text)
+        if call is not None:
+            if makes.get(call[1]) not in MAKE_KEYS:
+                return None
+            ruled |= MAKE_KEYS[makes[call[1]]]
+        elif (one := re.fullmatch(r"out\['(\w+)'\] = .+", text)) is not None:
+            other.add(one[1])
+        elif (
+            re.search(r"\bout\b", text) and not text.startswith("out = {") and text != "return out"
+        ):
+            return None
+    return displays, into, other, ruled
+
+
+def _as_made(late: list[str], key: str, size: int, decimals: set[str]) -> list[str]:
+    """Return the late loop's body ``late`` finishing ``r[key]`` as made (see ``_wholes_as_made``).
+
+    Its block, as the compiler inlines a whole object's finisher: ``v = r[key]``,
+    tested for a dict and for ``size`` keys, its values written in place, stored
+    again. ``decimals``: its keys whose ``int`` test is left out. Left as it is
+    where the block is of another form.
+    """
+    head = [
+        f"v = r[{key!r}]",
+        "if v is not None:",
+        "    if type(v) is not dict: v = _source_data(v)",
+    ]
+    if head[0] not in late:
+        return late
+    at = late.index(head[0])
+    end = at + 6
+    if (
+        late[at : at + 3] != head
+        or late[at + 3 : at + 6 : 2] != [f"    if len(v) != {size}:", "    else:"]
+        or not re.fullmatch(rf"        r\[{key!r}\] = finish_\w+\(v, run, None\)", late[at + 4])
+    ):
+        return late
+    while end < len(late) and late[end].startswith("        "):
+        end += 1
+    if late[end - 1] != f"        r[{key!r}] = v":
+        return late
+    kept: list[str] = []
+    inner = late[at + 6 : end - 1]
+    index = 0
+    while index < len(inner):
+        one = re.fullmatch(r"        _w = v\['(\w+)'\]", inner[index])
+        test = (
+            f"        if type(_w) is int: v[{one[1]!r}] = _decimal(_w) or Decimal(_w)"
+            if one
+            else ""
+        )
+        if one is not None and one[1] in decimals and inner[index + 1 : index + 2] == [test]:
+            index += 2  # a Decimal as made
+            continue
+        kept.append(inner[index][4:])
+        index += 1
+    block = [head[0], head[1], *kept] if kept else []
+    return [*late[:at], *block, *late[end:]]
 
 
 def _blocks(body: list[str]) -> dict[str, list[str]] | None:
@@ -659,12 +894,19 @@ def _blocks(body: list[str]) -> dict[str, list[str]] | None:
 
 
 def _finish_at_writes(
-    lines: list[str], end: int, blocks: Mapping[str, list[str]], ruled: set[str]
+    lines: list[str],
+    end: int,
+    blocks: Mapping[str, list[str]],
+    ruled: set[str],
+    decimals: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Write each key's finishing of ``blocks`` at its one write in ``lines[:end]``: the keys moved.
 
     A key no rule reads or writes (``ruled``), written at one place alone, the last
-    statement of ``if v is not None:`` (or ``if v:``), named nowhere else.
+    statement of ``if v is not None:`` (or ``if v:``), named nowhere else. A key of
+    ``decimals`` is given a source value declared a ``Decimal`` as it is (see
+    :meth:`_FusedCompiler._copy`): a ``Decimal``, never an ``int``, so its finisher's
+    ``if type(v) is int:`` is left out.
     """
     moved = []
     for key, block in blocks.items():
@@ -683,11 +925,14 @@ def _finish_at_writes(
         if some is None or none is None or (some and written[2] != "v"):
             continue
         one = re.fullmatch(rf"        if (.+): out\[{key!r}\] = (.+)", some[0]) if some else None
-        if one is not None and len(some) == 1:  # one write: the value as it is, or written
+        if one is not None and len(some) == 1 and key in decimals and one[1] == "type(v) is int":
+            some = []  # a Decimal: written as it is
+        elif one is not None and len(some) == 1:  # one write: the value as it is, or written
             lines[site] = f"        out[{key!r}] = {one[2]} if {one[1]} else v"
             some = []
-        lines[site + 1 : site + 1] = [*some, "    else:", *none]
-        end += len(some) + 1 + len(none)
+        otherwise = ["    else:", *none] if none else []  # a null written as made: nothing
+        lines[site + 1 : site + 1] = [*some, *otherwise]
+        end += len(some) + len(otherwise)
         moved.append(key)
     return moved
 
@@ -695,13 +940,21 @@ def _finish_at_writes(
 def _split_block(block: list[str], key: str) -> tuple[list[str] | None, list[str] | None]:
     """Return a finisher's block of ``key``: its lines for a value, and for none, the dict ``out``.
 
-    None for a block of another form, or one that names ``r`` but as ``r[key]``.
+    A null written as null (``if v is not None:`` alone, or a test of ``v`` that a
+    null fails, ``if type(v) is int:``) has no lines for none. None for a block of
+    another form, or one that names ``r`` but as ``r[key]``.
     """
     renamed = [line.replace(f"r[{key!r}]", f"out[{key!r}]") for line in block]
     if any(re.search(r"\br\b", line) for line in renamed):
         return None, None
     if renamed[0] == f"    if out[{key!r}] is None:":
         return [], renamed[1:]
+    if renamed[1] == "    if v is not None:" and all(x.startswith("        ") for x in renamed[2:]):
+        return renamed[2:], []
+    if len(renamed) == 2 and renamed[1].startswith(
+        ("    if type(v) is int: ", "    if type(v) is not str: ")
+    ):
+        return [f"    {renamed[1]}"], []
     if renamed[1] != "    if v is None:":
         return None, None
     split = renamed.index("    else:") if "    else:" in renamed else len(renamed)
@@ -943,7 +1196,7 @@ def _compiled(  # noqa: PLR0913 - the pair, and how the code is compiled
     )
     filename = f"<refundmap fast mapping {source_name} -> {target_name}{options}>"
     namespace: dict[str, Any] = dict(compiler.names)
-    code = _blanks(code, namespace)
+    code = _dates(_blanks(code, namespace), namespace)
     exec(compile(code, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     import linecache  # noqa: PLC0415 - only to show the generated code in tracebacks
 
@@ -975,6 +1228,35 @@ def _blanks(code: str, namespace: dict[str, Any]) -> str:
         return f"{found[1]}{found[2]} = {name}()  # {display}"
 
     return _BLANK.sub(copied, code)
+
+
+#: A date written by :func:`~refundmap.dates.format_date`, where the value is not a text already:
+#: as a conditional expression (the value's name), or a key's store under ``type(v) is not str``.
+_FORMATTED = re.compile(r"format_date\((\w+)\) if type\(\1\) is not str else \1")
+_FORMATTED_STORE = re.compile(r"(if type\((\w+)\) is not str: \w+\['\w+'\] = )format_date\(\2\)")
+
+
+def _dates(code: str, namespace: dict[str, Any]) -> str:
+    """Return ``code`` writing a date whose text ``format_date`` holds by lookups, no call.
+
+    A timestamp read from the text it is written as is held by identity
+    (``dates._KEPT``, see ``keep_text``), a calendar day written before by value
+    (``dates._DAYS``): each is one lookup here (``_kept(_id(v))``, then ``_day(v)``),
+    as ``format_date`` looks it up; any other value is written by calling it. The
+    identity first: a timestamp not hashed (a new one's hash is dear).
+    """
+    namespace["_day"] = dates._DAYS.get  # noqa: SLF001 - format_date's own, read as it reads it
+    namespace["_kept"] = dates._KEPT.get  # noqa: SLF001 - as keep_text notes it
+    namespace["_id"] = id
+
+    def held(name: str, otherwise: str) -> str:
+        kept = f"(_kt := _kept(_id({name}))) is not None and _kt[0] is {name}"
+        return f"_kt[1] if {kept} else (_day({name}) or {otherwise})"
+
+    code = _FORMATTED.sub(lambda found: held(found[1], f"({found[0]})"), code)
+    return _FORMATTED_STORE.sub(
+        lambda found: found[1] + held(found[2], f"format_date({found[2]})"), code
+    )
 
 
 def source(

@@ -50,6 +50,8 @@ __all__ = [
     "APPLY_LINE_KEYS",
     "APPLY_REFUND_KEYS",
     "MAKE",
+    "MAKE_KEYS",
+    "MAKE_NO_LINES",
     "PLATFORM_NAMES",
     "RUTTER_ID_NAMESPACE",
     "SERVICE_NAMES",
@@ -472,6 +474,26 @@ MAKE: dict[str, Callable[[Any, dict[str, Any], RuleContext], Made | None]] = {
     "pagination": _pagination,
     "count": _count,
 }
+
+#: The keys of the dict each rule of :data:`MAKE` is given (a refund's or a line's, the
+#: target's names) that it may read or write, over every pair: by ``get``, no other. The
+#: fast compiler takes an object a line's table makes whole as made where no rule given the
+#: line or its refund names it (tests/mapping/test_mapping8_wholes.py holds each rule to this).
+MAKE_KEYS: dict[str, frozenset[str]] = {
+    "rutter_id": frozenset({"platform_id"}),
+    "required": frozenset(),
+    "required_lines": frozenset(),
+    "sub_total": frozenset(),
+    "line_discounts": frozenset(),
+    "synced_at": frozenset(),
+    "line_total": frozenset(),
+    "tax_inclusive": frozenset(),
+    "pagination": frozenset(),
+    "count": frozenset(),
+}
+
+#: The rules of :data:`MAKE` whose value, where one makes a refund's lines, holds no line.
+MAKE_NO_LINES: frozenset[str] = frozenset({"required_lines"})
 
 #: Rules each copied value passes on its way into the target, by name.
 WRITE: dict[str, Callable[[Any, Any, RuleContext], Made]] = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from refundmap.mapping import fused_map
-from refundmap.mapping.fused_map import _finished_where_mapped
+from refundmap.mapping.fused_map import _finished_where_mapped, _split_block
 from refundmap.mapping.rules import APPLY, APPLY_LINE_KEYS, APPLY_REFUND_KEYS
 
 from helpers import every_conversion
@@ -37,7 +37,8 @@ def test_rutter_into_railz_finishes_the_refunds_keys_where_mapped() -> None:
     ]
     assert "        out['memo'] = v\n    else:\n        del out['memo']\n" in refund
     assert (
-        "        out['date'] = format_date(v) if type(v) is not str else v\n    else:\n"
+        "        out['date'] = _kt[1] if (_kt := _kept(_id(v))) is not None and _kt[0] is v"
+        " else (_day(v) or (format_date(v) if type(v) is not str else v))\n    else:\n"
         "        del out['date']\n        run.missing(sp, 'railz requires date, and there is no"
         " value for it')\n"
     ) in refund
@@ -57,11 +58,20 @@ def test_rutter_into_railz_finishes_its_lines_keys_where_mapped() -> None:
     assert "            else:\n                del out_l['inventoryRef']\n" in refund
 
 
-def test_railz_into_rutter_is_left_as_it_was() -> None:
-    """Its make rules are given the dict (they may read any key): every key finished after."""
+def test_railz_into_rutter_finishes_the_keys_its_make_rules_do_not_read_where_mapped() -> None:
+    """Its make rules are given the dict, and read only MAKE_KEYS' keys: those finished after."""
     refund = _refund("railz", "rutter")
     assert "    m = _make_" in refund
-    assert "    r = out\n    if len(r) != 19:\n" in refund
+    finisher = refund[refund.index("    r = out\n") :]
+    assert "if len(r)" not in finisher
+    assert "    if r['platform_id'] is None:\n" in finisher  # rutter_id reads it
+    assert "    if r['id'] is None:\n" in finisher  # a make rule's value
+    assert "r['transaction_date']" not in finisher
+    assert "r['total_amount']" not in finisher[finisher.index("    r = out\n    ") :]
+    assert (
+        "        out['total_amount'] = v\n    else:\n        del out['total_amount']\n"
+        "        run.missing(sp, 'rutter requires total_amount, and there is no value for it')\n"
+    ) in refund
 
 
 _MADE = [
@@ -110,6 +120,25 @@ def test_only_keys_no_rule_reads_are_finished_where_mapped() -> None:
     _finished_where_mapped(lines, {"_apply_9": frozenset()})
     assert "        out['lines'] = f(v) if type(v) is int else v" in lines
     assert lines[-2:] == ["    r = out", "    return r"]
+
+
+def test_a_make_rule_reads_only_the_keys_it_declares() -> None:
+    lines = list(_MADE)
+    lines[8] = "    m = _make_3(src, out, run)"
+    _finished_where_mapped(lines, {}, made_by={"_make_3": frozenset({"lines"})})
+    assert lines[3:7] == [
+        "    if v is not None:",
+        "        out['memo'] = v",
+        "    else:",
+        "        del out['memo']",
+    ]
+    assert lines[-7:-5] == ["    r = out", "    v = r['lines']"]
+    for undeclared in ({}, {"_make_3": None}, {"_make_4": frozenset()}):
+        lines = list(_MADE)
+        lines[8] = "    m = _make_3(src, out, run)"
+        before = list(lines)
+        _finished_where_mapped(lines, {}, made_by=undeclared)
+        assert lines == before
 
 
 def test_a_dict_given_to_an_undeclared_call_or_a_key_added_is_left_as_it_is() -> None:
@@ -197,3 +226,24 @@ def test_each_rule_reads_and_writes_only_the_refunds_keys_it_declares() -> None:
     assert found["seen"]["line_figures"]  # it was given the dict, and read it
     assert found["lines"]["line_figures"]  # and wrote into its lines
     assert found["lines"]["department"]
+
+
+def test_a_null_written_as_null_has_no_lines_for_none() -> None:
+    assert _split_block(
+        ["    v = r['k']", "    if v is not None:", "        if type(v) is not str: r['k'] = f(v)"],
+        "k",
+    ) == (["        if type(v) is not str: out['k'] = f(v)"], [])
+    assert _split_block(["    v = r['k']", "    if type(v) is int: r['k'] = g(v)"], "k") == (
+        ["        if type(v) is int: out['k'] = g(v)"],
+        [],
+    )
+    assert _split_block(
+        ["    v = r['k']", "    if v is not None:", "        r['j'] = f(v)"], "k"
+    ) == (
+        None,
+        None,
+    )
+    assert _split_block(["    v = r['k']", "    if type(v) is int: r['j'] = g(v)"], "k") == (
+        None,
+        None,
+    )
