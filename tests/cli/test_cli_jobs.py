@@ -209,7 +209,9 @@ def alive(pid):
 
 def start_big_run(tmp_path, kind):
     """Start a --jobs 2 conversion long enough to be caught with its two workers at work."""
-    records = lines(tmp_path, count=20000)
+    # Several seconds of work for two workers (20,000 records were done within a second
+    # once the fast path was fast enough, and the run ended before the worker was killed).
+    records = lines(tmp_path, count=60000)
     if kind == "page.json":
         page = json.loads((FIXTURES / "railz/quickbooks-list.json").read_text())
         rows = [json.loads(line) for line in records.read_text().splitlines()]
