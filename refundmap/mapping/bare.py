@@ -26,7 +26,7 @@ from refundmap.checks import fast_check
 from refundmap.cjson import _negative_zero
 from refundmap.jsonio import write
 from refundmap.mapping import fused, fused_map
-from refundmap.mapping.fused import _quotes, reader
+from refundmap.mapping.fused import _quotes
 from refundmap.mapping.fused_map import Fallback, _compiled, _Counted, _entries, _kinds, _warn
 from refundmap.mapping.runtime import _scope
 from refundmap.money import EXACT
@@ -116,7 +116,8 @@ class BareRecords:
         ``texts`` False: the records' texts are not written (``Converted.text`` is empty).
         """
         source, target = converter.source, converter.target
-        self._read = reader(source, source.record, finite=True)  # of JSON text
+        # Of JSON text; a Rutter record by msgspec.convert first, as on a page (see fused).
+        self._read = fused._converter(source, source.record, finite=True)  # noqa: SLF001
         self._zero = fused._ZERO  # noqa: SLF001 - the reader's note of a kept 0, this thread's
         self._markers = tuple(shape.marker for shape in source.envelopes)
         self._check = fast_check(source.name, mapped=False) or source.check

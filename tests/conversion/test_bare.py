@@ -332,3 +332,11 @@ def test_what_the_decoder_refuses_is_converted_alone(value: bytes, taken: bool) 
         converter.convert(text)
     except refundmap.RefundmapError:
         assert not taken
+
+
+def test_a_rutter_record_is_read_by_msgspec_first() -> None:
+    # As a page's records are (fused._Generator.converted): its views made in C where
+    # msgspec takes it, the generated reader deciding what it refuses.
+    bare = BareRecords(Converter("rutter", "railz", synced_at=SYNCED_AT))
+    assert bare._read.__name__ == "convert_CustomerRefund"
+    assert BareRecords(Converter("railz", "rutter"))._read.__name__ == "read_Refund"
