@@ -215,13 +215,19 @@ def _no_line_shares(
     Railz's line figures are net of discounts, and no line's share of the refund's
     ``discount_amount`` is known: each of the first ``count`` target ``lines``
     gets no ``totalAmount``, reported as :func:`_no_line_figure` says (whether
-    the refund's lines include tax is not asked: no figure is written). The fast
-    mapping's rows of lines that are no push lines :func:`line_figures`
-    notes itself, without this call.
+    the refund's lines include tax is not asked: no figure is written).
     """
     if not count or not lines:
         return
-    if run.target.vendor == "railz" and run.target.request is not None:  # a push line
+    push = run.target.vendor == "railz" and run.target.request is not None
+    if run.rows and not push:
+        # Rows of the paths' suffixes and what words them when read (see Run.rows).
+        add, name = run.report.append, run.target_name
+        for index, line in enumerate(lines[:count]):
+            line["totalAmount"] = None
+            add((_DROPPED, _ITEM_TOTAL[index], None, _no_share_words, name, discount))
+        return
+    if push:
         kind, key, message = _no_line_figure(
             run,
             f"the refund's discount_amount {discount!s} is not per line, and Railz's line"
@@ -529,15 +535,7 @@ def line_figures(src: Any, out: dict[str, Any], run: RuleContext, sp: str, tp: s
     discount = src.discount_amount or _ZERO
     one = len(items) == 1
     if discount and not one:
-        if run.rows and lines and run.target.request is None:
-            # _no_line_shares of lines that are no push lines, noted as rows, without its
-            # call: the paths' suffixes, and what says the words when read (see Run.rows).
-            add, name = run.report.append, run.target_name
-            for index, line in enumerate(lines[: len(items)]):
-                line["totalAmount"] = None
-                add((_DROPPED, _ITEM_TOTAL[index], None, _no_share_words, name, discount))
-        else:
-            _no_line_shares(run, lines, len(items), discount, (sp, tp))
+        _no_line_shares(run, lines, len(items), discount, (sp, tp))
         return
     tax = src.tax_amount or _ZERO
     included = rutter_includes_tax(src)
